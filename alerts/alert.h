@@ -1,0 +1,69 @@
+// An alert per the alert contract (shared/contracts/alerts.md, version 1): the state of one risk on
+// one subject, identified by a stable fingerprint of (model, subject) and updated in place.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/base/time.h"
+#include "models/signal.h"
+
+namespace casewatch {
+
+enum class AlertStatus : uint8_t { kFiring, kAcknowledged, kEscalated, kResolved, kSilenced };
+std::string_view alertStatusName(AlertStatus s);
+bool alertStatusFromName(std::string_view s, AlertStatus& out);
+
+struct AlertEscalation {
+  int level = 0;
+  std::string target;
+  TimeMs at = 0;
+};
+struct AlertAck {
+  std::string by;
+  TimeMs at = 0;
+  std::string note;
+};
+
+struct Alert {
+  std::string alert_id;
+  AlertStatus status = AlertStatus::kFiring;
+  std::string model;
+  Tier tier = Tier::kNone;
+  SubjectKind subject_kind = SubjectKind::kCase;
+  std::string subject_id;
+  double score = 0;
+  std::string region, agency, category;
+  TimeMs starts_at = 0;
+  TimeMs updated_at = 0;
+  std::vector<Reason> reasons;
+  std::vector<Action> actions;
+  std::string summary_en, summary_zh;
+  std::optional<AlertEscalation> escalation;
+  std::optional<AlertAck> ack;
+
+  bool active() const { return status != AlertStatus::kResolved; }
+  const std::string& summary(std::string_view locale) const {
+    return locale == "zh-CN" ? summary_zh : summary_en;
+  }
+};
+
+// The stable fingerprint: 16 hex digits of BLAKE2b over (model, subject kind, subject id).
+std::string alertFingerprint(std::string_view model, SubjectKind kind, std::string_view subject);
+
+// What happened to an alert; each change is published, stored and recorded with who and when.
+enum class ChangeKind : uint8_t { kFired, kTierChanged, kResolved, kAcknowledged, kUnacknowledged,
+                                  kEscalated, kSilenced, kUnsilenced, kUpdated };
+std::string_view changeKindName(ChangeKind k);
+
+struct AlertChange {
+  Alert alert;  // the alert after the change
+  ChangeKind kind = ChangeKind::kFired;
+  std::string actor = "casewatch";  // "casewatch" for the daemon's own decisions
+  std::string note;
+  TimeMs at = 0;
+};
+
+}  // namespace casewatch

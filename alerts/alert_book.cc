@@ -1,0 +1,73 @@
+#include "alerts/alert_book.h"
+
+namespace casewatch {
+
+const Alert* AlertBook::find(const std::string& alert_id) const {
+  auto it = active_.find(alert_id);
+  return it == active_.end() ? nullptr : &it->second;
+}
+
+std::optional<AlertChange> AlertBook::apply(Signal&& s) {
+  std::string id = alertFingerprint(s.model, s.subject_kind, s.subject_id);
+  auto it = active_.find(id);
+  if (s.tier == Tier::kNone) {
+    if (it == active_.end()) return std::nullopt;  // nothing to resolve
+    AlertChange c;
+    c.kind = ChangeKind::kResolved;
+    c.at = s.at;
+    c.alert = std::move(it->second);
+    active_.erase(it);
+    Alert& a = c.alert;
+    a.status = AlertStatus::kResolved;
+    a.updated_at = s.at;
+    a.score = s.score;
+    a.reasons = std::move(s.reasons);
+    a.actions.clear();
+    a.summary_en = std::move(s.summary_en);
+    a.summary_zh = std::move(s.summary_zh);
+    return c;
+  }
+  if (it == active_.end()) {
+    Alert a;
+    a.alert_id = id;
+    a.status = AlertStatus::kFiring;
+    a.model = std::string(s.model);
+    a.tier = s.tier;
+    a.subject_kind = s.subject_kind;
+    a.subject_id = std::move(s.subject_id);
+    a.score = s.score;
+    a.region = std::move(s.region);
+    a.agency = std::move(s.agency);
+    a.category = std::move(s.category);
+    a.starts_at = s.at;
+    a.updated_at = s.at;
+    a.reasons = std::move(s.reasons);
+    a.actions = std::move(s.actions);
+    a.summary_en = std::move(s.summary_en);
+    a.summary_zh = std::move(s.summary_zh);
+    AlertChange c;
+    c.kind = ChangeKind::kFired;
+    c.at = s.at;
+    c.alert = a;
+    active_.emplace(std::move(id), std::move(a));
+    return c;
+  }
+  Alert& a = it->second;
+  const bool tier_changed = a.tier != s.tier;
+  a.tier = s.tier;
+  a.score = s.score;
+  a.updated_at = s.at;
+  a.reasons = std::move(s.reasons);
+  a.actions = std::move(s.actions);
+  if (!s.agency.empty()) a.agency = std::move(s.agency);
+  a.summary_en = std::move(s.summary_en);
+  a.summary_zh = std::move(s.summary_zh);
+  if (!tier_changed) return std::nullopt;
+  AlertChange c;
+  c.kind = ChangeKind::kTierChanged;
+  c.at = s.at;
+  c.alert = a;
+  return c;
+}
+
+}  // namespace casewatch

@@ -1,0 +1,39 @@
+// The book of active alerts: turns model signals into alert changes. The same (model, subject) is
+// the same alert (alert_id = fingerprint), updated in place; a publication happens only when
+// something a consumer acts on changes (a new alert, a tier change, a resolution) — a signal that
+// repeats the current tier updates the numbers silently. This is the seam for the duty officers'
+// workflow (acknowledgement, escalation, silences): they act on the book's alerts by id.
+//
+// Not thread-safe: owned by the pipeline's thread.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "alerts/alert.h"
+#include "models/signal.h"
+
+namespace casewatch {
+
+class AlertBook {
+ public:
+  // Applies a signal; returns the change to publish, if any.
+  std::optional<AlertChange> apply(Signal&& s);
+
+  const Alert* find(const std::string& alert_id) const;
+  size_t activeCount() const { return active_.size(); }
+  // Active alerts per (tier, model) for the gauges.
+  template <typename Fn>
+  void forEachActive(Fn&& fn) const {
+    for (const auto& [id, a] : active_) fn(a);
+  }
+  // Replaces the book's content (recovery).
+  void clear() { active_.clear(); }
+
+ private:
+  absl::flat_hash_map<std::string, Alert> active_;
+};
+
+}  // namespace casewatch

@@ -1,0 +1,120 @@
+#include "alerts/alert_json.h"
+
+#include <nlohmann/json.hpp>
+
+namespace casewatch {
+
+std::string alertToJson(const Alert& a, const AlertJsonOptions& opts, const ChangeKind* change) {
+  using nlohmann::json;
+  json j;
+  j["v"] = 1;
+  j["alert_id"] = a.alert_id;
+  j["status"] = alertStatusName(a.status);
+  j["model"] = a.model;
+  j["tier"] = tierName(a.tier);
+  j["subject"] = {{"kind", subjectKindName(a.subject_kind)}, {"id", a.subject_id}};
+  j["score"] = a.score;
+  if (!a.region.empty()) j["region"] = a.region;
+  if (!a.agency.empty()) j["agency"] = a.agency;
+  if (!a.category.empty()) j["category"] = a.category;
+  j["starts_at"] = formatRfc3339(a.starts_at, opts.utc_offset_minutes);
+  j["updated_at"] = formatRfc3339(a.updated_at, opts.utc_offset_minutes);
+  json reasons = json::array();
+  for (const Reason& r : a.reasons) {
+    json jr;
+    jr["code"] = r.code;
+    if (r.string_value.empty()) {
+      jr["value"] = r.number;
+    } else {
+      jr["value"] = r.string_value;
+    }
+    jr["text"] = opts.locale == "zh-CN" ? r.text_zh : r.text_en;
+    jr["text_en"] = r.text_en;
+    jr["text_zh-CN"] = r.text_zh;
+    reasons.push_back(std::move(jr));
+  }
+  j["reasons"] = std::move(reasons);
+  json actions = json::array();
+  for (Action act : a.actions) actions.push_back(actionName(act));
+  j["actions"] = std::move(actions);
+  j["summary"] = {{"en", a.summary_en}, {"zh-CN", a.summary_zh}};
+  if (a.escalation) {
+    j["escalation"] = {{"level", a.escalation->level},
+                       {"target", a.escalation->target},
+                       {"at", formatRfc3339(a.escalation->at, opts.utc_offset_minutes)}};
+  }
+  if (a.ack) {
+    j["ack"] = {{"by", a.ack->by},
+                {"at", formatRfc3339(a.ack->at, opts.utc_offset_minutes)},
+                {"note", a.ack->note}};
+  }
+  if (change) j["change"] = changeKindName(*change);
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+absl::StatusOr<Alert> alertFromJson(std::string_view text) {
+  using nlohmann::json;
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return absl::InvalidArgumentError("alert: not a JSON object");
+  Alert a;
+  try {
+    a.alert_id = j.at("alert_id").get<std::string>();
+    if (!alertStatusFromName(j.at("status").get<std::string>(), a.status)) {
+      return absl::InvalidArgumentError("alert: bad status");
+    }
+    a.model = j.at("model").get<std::string>();
+    if (!tierFromName(j.at("tier").get<std::string>(), a.tier)) {
+      return absl::InvalidArgumentError("alert: bad tier");
+    }
+    const std::string kind = j.at("subject").at("kind").get<std::string>();
+    for (uint8_t k = 0; k < 5; ++k) {
+      if (subjectKindName(static_cast<SubjectKind>(k)) == kind) a.subject_kind = static_cast<SubjectKind>(k);
+    }
+    a.subject_id = j.at("subject").at("id").get<std::string>();
+    a.score = j.value("score", 0.0);
+    a.region = j.value("region", "");
+    a.agency = j.value("agency", "");
+    a.category = j.value("category", "");
+    a.starts_at = parseRfc3339(j.at("starts_at").get<std::string>()).value_or(0);
+    a.updated_at = parseRfc3339(j.at("updated_at").get<std::string>()).value_or(0);
+    for (const auto& jr : j.value("reasons", json::array())) {
+      Reason r;
+      r.code = jr.value("code", "");
+      const json& v = jr.contains("value") ? jr["value"] : json();
+      if (v.is_number()) {
+        r.number = v.get<double>();
+      } else if (v.is_string()) {
+        r.string_value = v.get<std::string>();
+      }
+      r.text_en = jr.value("text_en", jr.value("text", ""));
+      r.text_zh = jr.value("text_zh-CN", r.text_en);
+      a.reasons.push_back(std::move(r));
+    }
+    for (const auto& ja : j.value("actions", json::array())) {
+      const std::string name = ja.get<std::string>();
+      for (uint8_t k = 0; k < 9; ++k) {
+        if (actionName(static_cast<Action>(k)) == name) a.actions.push_back(static_cast<Action>(k));
+      }
+    }
+    if (j.contains("summary")) {
+      a.summary_en = j["summary"].value("en", "");
+      a.summary_zh = j["summary"].value("zh-CN", "");
+    }
+    if (j.contains("escalation")) {
+      const auto& e = j["escalation"];
+      a.escalation = AlertEscalation{e.value("level", 0), e.value("target", ""),
+                                     parseRfc3339(e.value("at", "")).value_or(0)};
+    }
+    if (j.contains("ack")) {
+      const auto& k = j["ack"];
+      a.ack = AlertAck{k.value("by", ""), parseRfc3339(k.value("at", "")).value_or(0),
+                       k.value("note", "")};
+    }
+  } catch (const json::exception& e) {
+    // Only reached when restoring from the store at start-up, never on the event path.
+    return absl::InvalidArgumentError(std::string("alert: ") + e.what());
+  }
+  return a;
+}
+
+}  // namespace casewatch

@@ -1,0 +1,22 @@
+// The alert contract's JSON form (version 1), and back (for restoring from the store).
+//
+// Extensions (compatible, documented in the README): each reason also carries `text_zh-CN`;
+// the top level carries `change` (what this publication is: fired, tier_changed, resolved, ...).
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "alerts/alert.h"
+
+namespace casewatch {
+
+struct AlertJsonOptions {
+  std::string locale = "en";   // the language of each reason's `text`
+  int utc_offset_minutes = 480;  // RFC 3339 times are printed in this offset
+};
+
+std::string alertToJson(const Alert& a, const AlertJsonOptions& opts, const ChangeKind* change = nullptr);
+absl::StatusOr<Alert> alertFromJson(std::string_view json);
+
+}  // namespace casewatch

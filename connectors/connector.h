@@ -1,0 +1,28 @@
+// A feed connector: takes raw messages from a transport (ZeroMQ PULL/SUB, a JSON Lines file or
+// stdin), decodes them on its own thread with a BatchDecoder, and hands DecodedBatches to the
+// pipeline through the BatchHandler given to start().
+//
+// Ownership and threads: the App owns connectors. start() spawns the connector's thread; stop()
+// stops taking input, hands over what was already received, and joins the thread. After stop()
+// returns, the handler is never called again. Connectors never touch case state.
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "connectors/decoded_batch.h"
+
+namespace casewatch {
+
+class Connector {
+ public:
+  virtual ~Connector() = default;
+  virtual const std::string& name() const = 0;
+  // Binds/connects/opens and starts the thread. An error here is fatal at start-up.
+  virtual absl::Status start(BatchHandler handler) = 0;
+  virtual void stop() = 0;
+  // For /readyz: the transport is bound/connected (a file: opened).
+  virtual bool connected() const = 0;
+};
+
+}  // namespace casewatch

@@ -1,0 +1,66 @@
+// Decodes one feed message (a JSON object, contract shared/contracts/events.md) into a CaseEvent,
+// applying every rule of the contract's "Bad input" section. Person ids are pseudonymised here, so
+// nothing downstream ever sees a raw one. Unknown fields are skipped.
+//
+// Uses simdjson's On-Demand API with error codes (no exceptions on the hot path).
+// Thread-safety: one decoder per thread (it owns a simdjson parser and a padded scratch buffer).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "connectors/decode/case_event.h"
+#include "daemon/base/pseudonymizer.h"
+
+namespace casewatch {
+
+// Why an event was rejected. Each value is a metric label (`reason`) and a dead-letter reason.
+enum class RejectReason : uint8_t {
+  kNone = 0,
+  kTooLarge,           // bigger than the configured limit (checked before parsing)
+  kInvalidJson,        // not a JSON object / truncated / bad UTF-8
+  kUnsupportedVersion, // `v` is not 1
+  kMissingField,       // a required field is absent
+  kWrongType,          // a field has the wrong JSON type
+  kUnknownType,        // `type` is not one of the contract's
+  kBadTimestamp,       // `ts` does not parse as RFC 3339 with an offset
+  kOutOfRange,         // a value outside its allowed set or range (length limits, enums, days, ...)
+  kOrphanExpired,      // (set by the pipeline) an orphan whose case never came within the horizon
+};
+constexpr size_t kRejectReasonCount = 10;
+std::string_view rejectReasonName(RejectReason r);  // "too_large", "invalid_json", ...
+
+struct DecodeError {
+  RejectReason reason = RejectReason::kNone;
+  std::string field;  // the offending field, when there is one ("ts", "persons[2]", ...)
+  std::string message() const;  // e.g. "missing_field: persons"
+};
+
+struct DecoderLimits {
+  size_t max_message_bytes = 64 * 1024;
+  size_t max_persons = 1000;
+  size_t max_string_bytes = 256;  // for fields without a contract limit (matter, region, ...)
+  // Deepest array/object nesting accepted anywhere in the message (the event itself is depth 1).
+  // Deeper input is rejected as invalid_json: no contract field nests, and the bound keeps the
+  // validating walk over unknown fields off the stack's edge.
+  size_t max_nesting = 32;
+};
+
+class EventDecoder {
+ public:
+  EventDecoder(const Pseudonymizer& pseudonymizer, DecoderLimits limits = {});
+  ~EventDecoder();
+  EventDecoder(const EventDecoder&) = delete;
+  EventDecoder& operator=(const EventDecoder&) = delete;
+
+  // Decodes `json` into `out` (cleared first). Returns true on success; on failure returns false,
+  // fills `error`, and `out` is unspecified. Never throws.
+  bool decode(std::string_view json, CaseEvent& out, DecodeError& error);
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+}  // namespace casewatch

@@ -1,0 +1,25 @@
+// Per-feed transport counters, kept by a connector's thread and read by whoever exports metrics
+// (casewatch_feed_*). Decode outcomes (events, rejections by reason) are counted by the pipeline
+// from the batches themselves; these count what only the connector sees.
+//
+// Thread-safety: relaxed atomics; written by the connector thread, read from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace casewatch {
+
+struct FeedStats {
+  std::atomic<uint64_t> messages{0};            // messages (zmq) or non-empty lines (jsonl) taken in
+  std::atomic<uint64_t> bytes{0};               // payload bytes (zmq: all frames; jsonl: bytes read)
+  std::atomic<uint64_t> batches{0};             // DecodedBatches handed over
+  std::atomic<uint64_t> transport_errors{0};    // receive/read failures (each retried or ends input)
+  std::atomic<uint64_t> backpressure_waits{0};  // times input paused because the in-flight bound was hit
+
+  static void add(std::atomic<uint64_t>& counter, uint64_t n = 1) {
+    counter.fetch_add(n, std::memory_order_relaxed);
+  }
+};
+
+}  // namespace casewatch

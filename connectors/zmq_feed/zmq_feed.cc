@@ -1,0 +1,191 @@
+#include "connectors/zmq_feed/zmq_feed.h"
+
+#include <pthread.h>
+
+#include <exception>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+namespace casewatch {
+namespace {
+
+int64_t steadyNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+TimeMs wallNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Sleeps up to `d`, in small steps so that a stop request is not delayed by the backoff.
+void sleepUnlessStopped(std::chrono::milliseconds d, const std::atomic<bool>& stop) {
+  constexpr auto kStep = std::chrono::milliseconds(10);
+  for (auto slept = std::chrono::milliseconds(0); slept < d && !stop.load(); slept += kStep) {
+    std::this_thread::sleep_for(kStep);
+  }
+}
+
+DecoderLimits decoderLimits(const IngestConfig& ingest) {
+  DecoderLimits limits;
+  limits.max_message_bytes = ingest.max_message_bytes;
+  limits.max_persons = ingest.max_persons;
+  return limits;
+}
+
+}  // namespace
+
+ZmqFeed::ZmqFeed(const FeedConfig& feed, const IngestConfig& ingest, zmq::context_t& context,
+                 const Pseudonymizer& pseudonymizer, ZmqFeedOptions options)
+    : feed_(feed),
+      ingest_(ingest),
+      options_(options),
+      context_(context),
+      decoder_(pseudonymizer, decoderLimits(ingest), ingest.dead_letter_max_bytes),
+      limiter_(options.max_in_flight) {}
+
+ZmqFeed::~ZmqFeed() { stop(); }
+
+std::string ZmqFeed::boundEndpoint() const {
+  std::lock_guard lock(endpoint_mu_);
+  return bound_endpoint_;
+}
+
+absl::Status ZmqFeed::start(BatchHandler handler) {
+  if (thread_.joinable()) {
+    return absl::FailedPreconditionError("feed " + feed_.name + ": already started");
+  }
+  if (feed_.kind != FeedKind::kZmqPull && feed_.kind != FeedKind::kZmqSub) {
+    return absl::InvalidArgumentError("feed " + feed_.name + ": not a zmq_pull/zmq_sub feed");
+  }
+  const char* action = feed_.bind ? "bind" : "connect";
+  try {
+    auto socket = std::make_unique<zmq::socket_t>(
+        context_, feed_.kind == FeedKind::kZmqPull ? zmq::socket_type::pull
+                                                   : zmq::socket_type::sub);
+    socket->set(zmq::sockopt::rcvhwm, feed_.rcvhwm);
+    // Pending input is dropped on close: a stopped feed must not hold up context shutdown.
+    socket->set(zmq::sockopt::linger, 0);
+    if (feed_.kind == FeedKind::kZmqSub) {
+      if (feed_.topics.empty()) {
+        socket->set(zmq::sockopt::subscribe, "");
+      } else {
+        for (const std::string& topic : feed_.topics) socket->set(zmq::sockopt::subscribe, topic);
+      }
+    }
+    if (feed_.bind) {
+      socket->bind(feed_.endpoint);
+    } else {
+      socket->connect(feed_.endpoint);
+    }
+    {
+      std::lock_guard lock(endpoint_mu_);
+      bound_endpoint_ = socket->get(zmq::sockopt::last_endpoint);
+    }
+    socket_ = std::move(socket);
+  } catch (const zmq::error_t& e) {
+    return absl::Status(absl::ErrnoToStatusCode(e.num()),
+                        "feed " + feed_.name + ": cannot " + action + " " + feed_.endpoint + ": " +
+                            e.what());
+  }
+  handler_ = std::move(handler);
+  stop_.store(false);
+  connected_.store(true, std::memory_order_release);
+  spdlog::info("feed {}: {} {} ({})", feed_.name, feed_.bind ? "bound" : "connected to",
+               boundEndpoint(), feed_.kind == FeedKind::kZmqPull ? "PULL" : "SUB");
+  thread_ = std::thread([this] { run(); });
+  return absl::OkStatus();
+}
+
+void ZmqFeed::stop() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+  connected_.store(false, std::memory_order_release);
+}
+
+void ZmqFeed::run() {
+  pthread_setname_np(pthread_self(), ("cw-" + feed_.name).substr(0, 15).c_str());
+  while (!stop_.load(std::memory_order_relaxed)) {
+    try {
+      // Not receiving while the pipeline holds too many batches is what lets the high-water mark
+      // push back on the producer.
+      if (limiter_.full()) {
+        FeedStats::add(stats_.backpressure_waits);
+        if (!limiter_.waitForRoom(stop_)) break;
+      }
+      zmq_pollitem_t item{socket_->handle(), 0, ZMQ_POLLIN, 0};
+      const int rc = zmq_poll(&item, 1, static_cast<long>(options_.poll_timeout.count()));
+      if (rc < 0) {
+        if (zmq_errno() == EINTR) continue;
+        throw zmq::error_t();
+      }
+      if (rc > 0) drain();
+    } catch (const zmq::error_t& e) {
+      if (e.num() == ETERM) {
+        spdlog::info("feed {}: context terminated; stopping", feed_.name);
+        break;
+      }
+      FeedStats::add(stats_.transport_errors);
+      spdlog::warn("feed {}: receive failed: {}; retrying", feed_.name, e.what());
+      sleepUnlessStopped(options_.error_backoff, stop_);
+    } catch (const std::exception& e) {
+      // Most likely the handler threw: nothing here can fix it, so keep receiving.
+      FeedStats::add(stats_.transport_errors);
+      spdlog::error("feed {}: batch hand-over failed: {}", feed_.name, e.what());
+      sleepUnlessStopped(options_.error_backoff, stop_);
+    }
+  }
+  try {
+    socket_->close();
+  } catch (const zmq::error_t& e) {
+    spdlog::warn("feed {}: closing the socket failed: {}", feed_.name, e.what());
+  }
+  socket_.reset();
+  connected_.store(false, std::memory_order_release);
+}
+
+size_t ZmqFeed::drain() {
+  auto batch = std::make_unique<DecodedBatch>();
+  batch->feed = feed_.name;
+  zmq::message_t msg;
+  size_t messages = 0;
+  uint64_t bytes = 0;
+  TimeMs wall_now = 0;
+  std::exception_ptr failure;
+  try {
+    while (messages < options_.max_batch_messages) {
+      if (!socket_->recv(msg, zmq::recv_flags::dontwait)) break;
+      bytes += msg.size();
+      // Multipart messages arrive whole, so the remaining frames are already here. The JSON is
+      // the last frame; a leading topic frame only served the SUB filter.
+      while (msg.more()) {
+        if (!socket_->recv(msg, zmq::recv_flags::none)) break;
+        bytes += msg.size();
+      }
+      if (messages == 0) {
+        batch->received_steady_ns = steadyNowNs();
+        wall_now = wallNowMs();
+      }
+      decoder_.add(msg.to_string_view(), *batch, wall_now);
+      ++messages;
+    }
+  } catch (...) {
+    // Hand over what was decoded before the failure, then let run() deal with it.
+    failure = std::current_exception();
+  }
+  FeedStats::add(stats_.messages, messages);
+  FeedStats::add(stats_.bytes, bytes);
+  if (messages > 0) {
+    batch->in_flight_token = limiter_.acquire();
+    FeedStats::add(stats_.batches);
+    handler_(std::move(batch));
+  }
+  if (failure) std::rethrow_exception(failure);
+  return messages;
+}
+
+}  // namespace casewatch

@@ -1,0 +1,87 @@
+// The ZeroMQ feed connector: a PULL or SUB socket (contract shared/contracts/events.md,
+// "Transports") that decodes messages on its own thread and hands one DecodedBatch per drain.
+//
+// A message is one frame (the JSON) or two frames (topic, JSON); with more frames the last one is
+// taken as the JSON. SUB subscribes to each configured topic as a prefix (none = everything);
+// ZeroMQ matches the prefix against the first frame, so a SUB with topics only receives two-frame
+// messages whose topic matches.
+//
+// The thread polls with a short timeout (so stop() is prompt), drains what is queued without
+// waiting (at most `max_batch_messages`), and hands the batch over at once: it never waits to fill
+// a batch. At most `max_in_flight` batches are alive at a time (see InFlightLimiter); while the
+// pipeline holds that many, nothing is received and ZeroMQ's high-water mark pushes back on the
+// producer (PUSH blocks; PUB drops, as PUB/SUB always does).
+//
+// Ownership and threads: the socket is created and bound in start() on the caller's thread, then
+// used and closed only by the connector's thread. The context and the pseudonymizer must outlive
+// the connector. stats(), connected() and boundEndpoint() may be read from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <zmq.hpp>
+
+#include "config/config.h"
+#include "connectors/connector.h"
+#include "connectors/zmq_feed/feed_stats.h"
+#include "connectors/zmq_feed/in_flight_limiter.h"
+#include "daemon/base/pseudonymizer.h"
+
+namespace casewatch {
+
+struct ZmqFeedOptions {
+  int max_in_flight = 8;            // batches handed over and not yet dropped by the pipeline
+  size_t max_batch_messages = 1024;  // messages per drain (one batch)
+  std::chrono::milliseconds poll_timeout{100};  // bounds how long stop() waits for the thread
+  std::chrono::milliseconds error_backoff{100};  // pause after a transport error before retrying
+};
+
+class ZmqFeed final : public Connector {
+ public:
+  ZmqFeed(const FeedConfig& feed, const IngestConfig& ingest, zmq::context_t& context,
+          const Pseudonymizer& pseudonymizer, ZmqFeedOptions options = {});
+  ~ZmqFeed() override;
+  ZmqFeed(const ZmqFeed&) = delete;
+  ZmqFeed& operator=(const ZmqFeed&) = delete;
+
+  const std::string& name() const override { return feed_.name; }
+  // Creates the socket, binds or connects, and starts the thread. Errors name the endpoint.
+  absl::Status start(BatchHandler handler) override;
+  // Stops receiving (what was already drained is handed over), closes the socket, joins.
+  void stop() override;
+  bool connected() const override { return connected_.load(std::memory_order_acquire); }
+
+  // The endpoint actually bound or connected (ZMQ_LAST_ENDPOINT): resolves `tcp://host:*` to the
+  // port chosen. Empty before start().
+  std::string boundEndpoint() const;
+  const FeedStats& stats() const { return stats_; }
+  int batchesInFlight() const { return limiter_.inFlight(); }
+
+ private:
+  void run();
+  // Receives what is queued (up to the batch limit) and hands it over. Returns the messages taken.
+  size_t drain();
+
+  const FeedConfig feed_;
+  const IngestConfig ingest_;
+  const ZmqFeedOptions options_;
+  zmq::context_t& context_;
+  BatchDecoder decoder_;  // used only by the thread
+  InFlightLimiter limiter_;
+  FeedStats stats_;
+
+  std::unique_ptr<zmq::socket_t> socket_;  // created in start(), then owned by the thread
+  BatchHandler handler_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> connected_{false};
+  mutable std::mutex endpoint_mu_;
+  std::string bound_endpoint_;
+};
+
+}  // namespace casewatch

@@ -1,0 +1,410 @@
+#include "daemon/app.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "alerts/alert_json.h"
+#include "alerts/sinks/console/console_sink.h"
+#include "alerts/sinks/zmq_bus/zmq_bus_sink.h"
+#include "config/loader.h"
+#include "connectors/jsonl_feed/jsonl_feed.h"
+#include "connectors/zmq_feed/zmq_feed.h"
+#include "daemon/base/str_cat.h"
+#include "daemon/components.h"
+
+namespace casewatch {
+namespace {
+
+constexpr auto kTickInterval = std::chrono::seconds(1);
+
+AlertRecord toRecord(const AlertChange& c, const AlertJsonOptions& opts) {
+  const Alert& a = c.alert;
+  AlertRecord r;
+  r.alert_id = a.alert_id;
+  r.model = a.model;
+  r.status = std::string(alertStatusName(a.status));
+  r.tier = std::string(tierName(a.tier));
+  r.subject_kind = std::string(subjectKindName(a.subject_kind));
+  r.subject_id = a.subject_id;
+  r.region = a.region;
+  r.agency = a.agency;
+  r.starts_at = formatRfc3339(a.starts_at, opts.utc_offset_minutes);
+  r.updated_at = formatRfc3339(a.updated_at, opts.utc_offset_minutes);
+  r.json = alertToJson(a, opts);
+  r.actor = c.actor;
+  r.action = std::string(changeKindName(c.kind));
+  r.note = c.note;
+  r.at = c.at;
+  return r;
+}
+
+AlertJsonOptions jsonOptions(const Config& c) {
+  return AlertJsonOptions{c.locale, c.clocks.utc_offset_minutes};
+}
+
+std::vector<std::string> feedLabels(const Config& config) {
+  std::vector<std::string> names;
+  for (const FeedConfig& f : config.feeds) names.push_back(f.name);
+  names.push_back("journal");
+  names.push_back("orphans");
+  return names;
+}
+
+}  // namespace
+
+App::App(AppOptions options)
+    : options_(std::move(options)),
+      config_(options_.config),
+      work_(boost::asio::make_work_guard(io_)),
+      signals_(io_),
+      tick_timer_(io_),
+      commit_timer_(io_),
+      zmq_(1) {}
+
+App::~App() {
+  for (auto& c : connectors_) c->stop();
+  if (journal_) journal_->close();
+  if (store_) store_->close();
+}
+
+
+absl::Status App::start() {
+  auto key = loadPseudonymKey(config_);
+  if (!key.ok()) return key.status();
+  if (key->demo) {
+    spdlog::warn("DEMO MODE: person ids are pseudonymised with the built-in demo key, which is "
+                 "public. Never run real data like this: set pseudonym.key_file or ${}.",
+                 config_.pseudonym.key_env);
+  } else {
+    spdlog::info("Pseudonymisation key from {}.", key->origin);
+  }
+  pseudonymizer_ = std::make_unique<Pseudonymizer>(key->key);
+
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec) return absl::UnavailableError(strCat("data_dir: cannot create ", config_.data_dir, ": ", ec.message()));
+
+  auto store = Store::open(config_.data_dir);
+  if (!store.ok()) return absl::Status(store.status().code(), strCat("data_dir: store: ", store.status().message()));
+  store_ = std::move(*store);
+
+  JournalOptions jopts;
+  jopts.dir = config_.data_dir;
+  jopts.fsync = config_.store.fsync;
+  auto journal = EventJournal::open(jopts);
+  if (!journal.ok()) return absl::Status(journal.status().code(), strCat("data_dir: journal: ", journal.status().message()));
+  journal_ = std::move(*journal);
+
+  // The metrics label agencies by name, read from the case state's interned strings.
+  metrics_ = std::make_unique<Metrics>(feedLabels(config_));
+  pipeline_ = std::make_unique<Pipeline>(config_, &wall_, metrics_.get(),
+                                         static_cast<PipelineOutput&>(*this));
+  metrics_->setAgencyNames(pipeline_->cases().strings());
+  auto models = buildModels(config_);
+  if (!models.ok()) return models.status();
+  pipeline_->setModels(std::move(*models));
+
+  if (auto s = recover(); !s.ok()) return s;
+
+  journal_->setWriteObserver([this](const JournalWriteSample& s) { metrics_->journalCommit(s.seconds); });
+  journal_->setOnDurable([this](uint64_t batch) {
+    boost::asio::post(io_, [this, batch] { onDurable(batch); });
+  });
+
+  if (auto s = metrics_->serve(config_.metrics_listen); !s.ok()) return s;
+  if (!config_.metrics_listen.empty()) {
+    spdlog::info("Metrics on http://{}/metrics (port {}).", config_.metrics_listen, metrics_->port());
+  }
+
+  const AlertJsonOptions jo = jsonOptions(config_);
+  if (config_.print_alerts) {
+    sinks_.push_back(std::make_unique<ConsoleSink>(config_.locale, config_.clocks.utc_offset_minutes,
+                                                   stdout, isatty(1)));
+  }
+  if (!config_.publish_zmq.empty()) {
+    auto bus = ZmqBusSink::create(zmq_, config_.publish_zmq, jo);
+    if (!bus.ok()) return bus.status();
+    spdlog::info("Publishing alerts on {}.", (*bus)->boundEndpoint());
+    sinks_.push_back(std::move(*bus));
+  }
+
+  reconcile();
+
+  for (size_t i = 0; i < config_.feeds.size(); ++i) {
+    const FeedConfig& f = config_.feeds[i];
+    std::unique_ptr<Connector> c;
+    if (f.kind == FeedKind::kJsonl) {
+      c = std::make_unique<JsonlFeed>(f, config_.ingest, *pseudonymizer_);
+    } else {
+      c = std::make_unique<ZmqFeed>(f, config_.ingest, zmq_, *pseudonymizer_);
+    }
+    auto s = c->start([this](DecodedBatchPtr b) {
+      auto shared = std::shared_ptr<DecodedBatch>(std::move(b));
+      boost::asio::post(io_, [this, shared]() mutable {
+        onBatch(DecodedBatchPtr(new DecodedBatch(std::move(*shared))));
+      });
+    });
+    if (!s.ok()) return absl::Status(s.code(), strCat("feeds[", i, "] (", f.name, "): ", s.message()));
+    spdlog::info("Feed {} ({}) on {}.", f.name,
+                 f.kind == FeedKind::kJsonl ? "jsonl" : (f.kind == FeedKind::kZmqPull ? "zmq_pull" : "zmq_sub"),
+                 f.endpoint);
+    connectors_.push_back(std::move(c));
+  }
+
+  if (options_.handle_signals) {
+    signals_.add(SIGINT);
+    signals_.add(SIGTERM);
+    signals_.add(SIGHUP);
+    std::function<void(const boost::system::error_code&, int)> on_signal;
+    auto handler = std::make_shared<std::function<void(const boost::system::error_code&, int)>>();
+    *handler = [this, handler](const boost::system::error_code& e, int sig) {
+      if (e) return;
+      if (sig == SIGHUP) {
+        reload();
+        signals_.async_wait(*handler);
+      } else {
+        spdlog::info("Signal {}: stopping (drain, commit, exit).", sig);
+        shutdown();
+      }
+    };
+    signals_.async_wait(*handler);
+  }
+  scheduleTick();
+  scheduleCommit();
+  return absl::OkStatus();
+}
+
+absl::Status App::recover() {
+  recovering_ = true;
+  pipeline_->setFollowEvents(true);
+  const auto t0 = std::chrono::steady_clock::now();
+  const size_t journal_feed = metrics_->feedIndex("journal");
+  auto s = journal_->replay([&](const CaseEvent& ev) { pipeline_->ingestEvent(ev, journal_feed); });
+  recovering_ = false;
+  if (!s.ok()) return absl::Status(s.code(), strCat("data_dir: journal: ", s.message()));
+  pipeline_->setFollowEvents(config_.clock == ClockSource::kEvent);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (journal_->recordCount() > 0) {
+    spdlog::info("Recovered {} journaled events in {:.2f} s: {} cases, {} active alerts.",
+                 journal_->recordCount(), secs, pipeline_->cases().size(),
+                 pipeline_->alerts().activeCount());
+  }
+  if (journal_->truncatedBytesAtOpen() > 0) {
+    spdlog::warn("The journal's last segment had a torn tail of {} bytes (an unfinished write at a "
+                 "crash); dropped. Those events were never acknowledged as accepted.",
+                 journal_->truncatedBytesAtOpen());
+  }
+  return absl::OkStatus();
+}
+
+// After recovery the book holds what the journal implies; the store holds what was published.
+// Publish only the difference, so a restart publishes nothing twice.
+void App::reconcile() {
+  auto stored = store_->loadActiveAlerts();
+  if (!stored.ok()) {
+    spdlog::error("Cannot read the stored alerts ({}); republishing every active alert.",
+                  stored.status().message());
+  }
+  absl::flat_hash_map<std::string, const AlertRecord*> by_id;
+  if (stored.ok()) {
+    for (const AlertRecord& r : *stored) by_id[r.alert_id] = &r;
+  }
+  const TimeMs now = pipeline_->now();
+  std::vector<AlertChange> changes;
+  pipeline_->alerts().forEachActive([&](const Alert& a) {
+    auto it = by_id.find(a.alert_id);
+    if (it != by_id.end() && it->second->tier == tierName(a.tier)) {
+      by_id.erase(it);
+      return;
+    }
+    AlertChange c;
+    c.kind = it == by_id.end() ? ChangeKind::kFired : ChangeKind::kTierChanged;
+    c.alert = a;
+    c.at = now;
+    c.note = "after restart";
+    if (it != by_id.end()) by_id.erase(it);
+    changes.push_back(std::move(c));
+  });
+  for (const auto& [id, rec] : by_id) {
+    auto a = alertFromJson(rec->json);
+    if (!a.ok()) continue;
+    AlertChange c;
+    c.kind = ChangeKind::kResolved;
+    c.alert = std::move(*a);
+    c.alert.status = AlertStatus::kResolved;
+    c.alert.updated_at = now;
+    c.at = now;
+    c.note = "resolved while the daemon was down";
+    changes.push_back(std::move(c));
+  }
+  if (!changes.empty()) spdlog::info("Publishing {} alert changes found at restart.", changes.size());
+  for (auto& c : changes) alertChanged(std::move(c));
+}
+
+int App::run() {
+  io_.run();
+  return 0;
+}
+
+void App::requestStop() {
+  boost::asio::post(io_, [this] { shutdown(); });
+}
+
+void App::requestReload() {
+  boost::asio::post(io_, [this] { reload(); });
+}
+
+void App::accepted(const CaseEvent& ev) {
+  if (recovering_) return;
+  journal_->append(ev);
+}
+
+void App::alertChanged(AlertChange&& change) {
+  if (recovering_) return;  // the book keeps the state; reconcile() publishes the difference
+  // The change depends on every event applied so far: hold it until their batch is durable.
+  const uint64_t needed = journal_->pendingRecords() > 0 ? committed_batch_ + 1 : committed_batch_;
+  held_changes_.emplace_back(needed, std::move(change));
+  if (needed <= durable_batch_) releaseAlerts();
+}
+
+void App::deadLetter(std::string_view feed, const Rejection& r) {
+  if (recovering_) return;
+  DeadLetter& d = dead_letters_.emplace_back();
+  d.received_at = r.received_at;
+  d.feed = std::string(feed);
+  d.reason = std::string(rejectReasonName(r.reason));
+  d.detail = r.detail;
+  d.raw_size = r.raw_size;
+  d.raw = r.raw;
+  if (dead_letters_.size() >= 1024) store_->addDeadLetters(std::exchange(dead_letters_, {}));
+}
+
+void App::onBatch(DecodedBatchPtr batch) {
+  pipeline_->ingest(*batch);
+  if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
+  if (batch->end_of_input) spdlog::info("Feed {} reached the end of its input.", batch->feed);
+  if (journal_->pendingRecords() >= config_.store.commit_max_events) commitJournal();
+  // Dropping the batch releases its connector's in-flight slot.
+}
+
+void App::commitJournal() {
+  if (journal_->pendingRecords() == 0) return;
+  committed_batch_ = journal_->commit();
+}
+
+void App::onDurable(uint64_t batch) {
+  durable_batch_ = std::max(durable_batch_, batch);
+  releaseAlerts();
+}
+
+void App::releaseAlerts() {
+  std::vector<AlertChange> ready;
+  while (!held_changes_.empty() && held_changes_.front().first <= durable_batch_) {
+    ready.push_back(std::move(held_changes_.front().second));
+    held_changes_.pop_front();
+  }
+  if (ready.empty()) return;
+  std::vector<AlertRecord> records;
+  records.reserve(ready.size());
+  const AlertJsonOptions jo = jsonOptions(config_);
+  for (const AlertChange& c : ready) records.push_back(toRecord(c, jo));
+  auto shared = std::make_shared<std::vector<AlertChange>>(std::move(ready));
+  // Recorded first, then published: what the store says was published is what consumers saw.
+  store_->recordAlertChanges(std::move(records), [this, shared](const absl::Status& s) {
+    if (!s.ok()) spdlog::error("Recording alert changes failed: {}; publishing anyway.", s.message());
+    boost::asio::post(io_, [this, shared] { deliver(std::move(*shared)); });
+  });
+}
+
+void App::deliver(std::vector<AlertChange> changes) {
+  for (const AlertChange& c : changes) {
+    for (auto& sink : sinks_) {
+      if (sink->deliver(c) != SinkOutcome::kDelivered) {
+        spdlog::warn("Sink {} did not deliver alert {} ({}).", sink->name(), c.alert.alert_id,
+                     changeKindName(c.kind));
+      }
+    }
+  }
+  for (auto& sink : sinks_) sink->flush();
+}
+
+void App::scheduleTick() {
+  tick_timer_.expires_after(kTickInterval);
+  tick_timer_.async_wait([this](const boost::system::error_code& e) {
+    if (e || stopping_) return;
+    pipeline_->tick();
+    if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
+    pipeline_->publishGauges();
+    scheduleTick();
+  });
+}
+
+void App::scheduleCommit() {
+  commit_timer_.expires_after(std::chrono::milliseconds(config_.store.commit_interval_ms));
+  commit_timer_.async_wait([this](const boost::system::error_code& e) {
+    if (e || stopping_) return;
+    commitJournal();
+    scheduleCommit();
+  });
+}
+
+void App::reload() {
+  ConfigResult r = options_.config_path.empty() ? loadDefaultConfig(options_.sets)
+                                                 : loadConfigFile(options_.config_path, options_.sets);
+  if (!r.ok()) {
+    metrics_->configReload(false);
+    spdlog::error("Reload failed; the running configuration stays in force:\n{}", r.describe());
+    return;
+  }
+  auto models = buildModels(r.config);
+  if (!models.ok()) {
+    metrics_->configReload(false);
+    spdlog::error("Reload failed; the running configuration stays in force: {}", models.status().message());
+    return;
+  }
+  if (r.config.feeds.size() != config_.feeds.size() || r.config.data_dir != config_.data_dir ||
+      r.config.metrics_listen != config_.metrics_listen || r.config.publish_zmq != config_.publish_zmq) {
+    spdlog::warn("Reload: feeds, data_dir, metrics.listen and publish.zmq take effect at the next restart.");
+  }
+  // Thresholds and clocks change now; state, feeds and sinks stay.
+  config_.clocks = r.config.clocks;
+  config_.ingest.orphan_horizon_hours = r.config.ingest.orphan_horizon_hours;
+  config_.log_level = r.config.log_level;
+  spdlog::set_level(spdlog::level::from_str(config_.log_level));
+  pipeline_->setOrphanHorizon(TimeMs{config_.ingest.orphan_horizon_hours} * kMsPerHour);
+  pipeline_->setModels(std::move(*models));
+  metrics_->configReload(true);
+  spdlog::info("Configuration reloaded: models rebuilt from {} cases.", pipeline_->cases().size());
+}
+
+void App::shutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  signals_.cancel();
+  tick_timer_.cancel();
+  commit_timer_.cancel();
+  // Stop taking input; the connectors hand over what they already received (posted behind us).
+  for (auto& c : connectors_) c->stop();
+  boost::asio::post(io_, [this] {
+    // Every received batch has been applied by now (they were queued before this handler).
+    if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
+    commitJournal();
+    journal_->close();  // durable; its callback posts onDurable
+    durable_batch_ = std::max(durable_batch_, committed_batch_);
+    releaseAlerts();
+    store_->flush();  // alert records committed; their publications are posted behind us
+    boost::asio::post(io_, [this] {
+      for (auto& sink : sinks_) sink->flush();
+      store_->close();
+      spdlog::info("Stopped: {} events accepted, {} rejected, {} duplicates; state committed.",
+                   pipeline_->counters().accepted, pipeline_->counters().rejected,
+                   pipeline_->counters().duplicates);
+      work_.reset();
+      io_.stop();
+    });
+  });
+}
+
+}  // namespace casewatch

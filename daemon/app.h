@@ -1,0 +1,103 @@
+// The live daemon as an object: start (open the store and journal, recover, bind), run the
+// io_context until stopped, reload on SIGHUP, stop cleanly on SIGINT/SIGTERM. main() is a thin
+// shell around it, and integration tests can run it in-process.
+//
+// Threads: one io_context thread owns all state (the pipeline); connectors decode on their own
+// threads and post batches to it; the journal's writer and the SQLite store have their own threads
+// and post completions back. Nothing on the io_context blocks on I/O.
+//
+// Durability: an event is accepted once its journal batch is durable (group commit every
+// store.commit_interval_ms or store.commit_max_events). Alert changes are held until the batch of
+// the events behind them is durable, then recorded in the store, then published: a restart (after
+// SIGTERM or SIGKILL) replays the journal, rebuilds the same state, and publishes only what differs
+// from what the store says was published.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <zmq.hpp>
+
+#include "absl/status/status.h"
+#include "alerts/sinks/sink.h"
+#include "config/config.h"
+#include "connectors/connector.h"
+#include "daemon/base/clock.h"
+#include "daemon/journal/event_journal.h"
+#include "daemon/journal/store.h"
+#include "daemon/pipeline.h"
+#include "daemon/pseudonym_key.h"
+#include "daemon/telemetry/metrics.h"
+
+namespace casewatch {
+
+struct AppOptions {
+  Config config;
+  std::string config_path;         // for reloads; empty = embedded defaults
+  std::vector<std::string> sets;   // --set overrides, re-applied on reload
+  bool handle_signals = true;
+};
+
+class App final : private PipelineOutput {
+ public:
+  explicit App(AppOptions options);
+  ~App() override;
+
+  // Fatal problems (cannot bind, corrupt journal, no key) come back as errors naming the key.
+  absl::Status start();
+  // Runs until stop; returns the process exit code.
+  int run();
+  // Thread-safe.
+  void requestStop();
+  void requestReload();
+
+  uint16_t metricsPort() const { return metrics_ ? metrics_->port() : 0; }
+  Pipeline& pipelineForTest() { return *pipeline_; }
+
+ private:
+  // PipelineOutput
+  void accepted(const CaseEvent& ev) override;
+  void alertChanged(AlertChange&& change) override;
+  void deadLetter(std::string_view feed, const Rejection& r) override;
+
+  void onBatch(DecodedBatchPtr batch);
+  void commitJournal();
+  void onDurable(uint64_t batch);
+  void releaseAlerts();
+  void deliver(std::vector<AlertChange> changes);
+  absl::Status recover();
+  void reconcile();
+  void scheduleTick();
+  void scheduleCommit();
+  void reload();
+  void shutdown();
+
+  AppOptions options_;
+  Config& config_;
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer tick_timer_;
+  boost::asio::steady_timer commit_timer_;
+  SystemClock wall_;
+  zmq::context_t zmq_;
+  std::unique_ptr<Pseudonymizer> pseudonymizer_;
+  std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<EventJournal> journal_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::vector<std::unique_ptr<Connector>> connectors_;
+  std::vector<std::unique_ptr<Sink>> sinks_;
+
+  bool recovering_ = false;
+  bool stopping_ = false;
+  uint64_t committed_batch_ = 0;
+  uint64_t durable_batch_ = 0;
+  std::deque<std::pair<uint64_t, AlertChange>> held_changes_;
+  std::vector<DeadLetter> dead_letters_;
+};
+
+}  // namespace casewatch

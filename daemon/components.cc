@@ -1,0 +1,40 @@
+#include "daemon/components.h"
+
+#include "models/overdue/overdue_model.h"
+
+namespace casewatch {
+namespace {
+
+absl::StatusOr<std::unique_ptr<Model>> makeOverdue(const Config& config) {
+  std::optional<WorkCalendar> calendar;
+  if (!config.clocks.holiday_calendar.empty()) {
+    auto loaded = WorkCalendar::load(config.clocks.holiday_calendar);
+    if (!loaded.ok()) {
+      return absl::InvalidArgumentError("clocks.holiday_calendar: " +
+                                        std::string(loaded.status().message()));
+    }
+    calendar = std::move(*loaded);
+  }
+  return std::unique_ptr<Model>(new OverdueModel(config.clocks, std::move(calendar)));
+}
+
+}  // namespace
+
+const std::vector<ModelComponent>& modelComponents() {
+  static const std::vector<ModelComponent> kModels = {
+      {"overdue", "statutory stage clocks: warns before and after a deadline", &makeOverdue},
+  };
+  return kModels;
+}
+
+absl::StatusOr<std::vector<std::unique_ptr<Model>>> buildModels(const Config& config) {
+  std::vector<std::unique_ptr<Model>> models;
+  for (const ModelComponent& c : modelComponents()) {
+    auto m = c.make(config);
+    if (!m.ok()) return m.status();
+    models.push_back(std::move(*m));
+  }
+  return models;
+}
+
+}  // namespace casewatch

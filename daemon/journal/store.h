@@ -1,0 +1,172 @@
+// The SQLite store (<data_dir>/casewatch.db): dead letters, the current state and full history of
+// every alert, named state snapshots, and metadata. The event journal (event_journal.h) holds the
+// events themselves; this holds what operators query and what is not rebuilt from events.
+//
+// Threads: every write goes through a queue to the store's own thread, which applies everything
+// queued in one transaction (so the io_context never waits for SQLite). The write methods may be
+// called from any thread and never block on I/O; the queue is unbounded (its depth is in stats()).
+// Reads run synchronously on a separate read-only connection (WAL lets them proceed during
+// writes), serialised by a mutex; they may be called from any thread but do block, so keep them off
+// the io_context (HTTP handlers, start-up).
+//
+// Errors: a failed transaction is rolled back and retried a few times with backoff; if it still
+// fails, its writes are dropped, counted, and logged, and alert-change callbacks get the error.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "connectors/decoded_batch.h"
+#include "daemon/base/time.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace casewatch {
+
+struct DeadLetter {
+  int64_t id = 0;  // assigned by the store; ignored when adding
+  TimeMs received_at = 0;
+  std::string feed;
+  std::string reason;  // rejectReasonName()
+  std::string detail;
+  size_t raw_size = 0;  // before truncation
+  std::string raw;      // arbitrary bytes (kept as a BLOB)
+};
+DeadLetter deadLetterFromRejection(const std::string& feed, Rejection rejection);
+
+// One change to an alert: upserts its row in `alerts` (the alert fields) and appends a row to
+// `alert_history` (who, what, when). Loaded from `alerts`, the change fields are empty; loaded from
+// `alert_history`, only alert_id, status, tier, json and the change fields are set. Times in the
+// text fields are RFC 3339 as the caller gives them; write them in UTC so that they sort.
+struct AlertRecord {
+  std::string alert_id, model, status, tier, subject_kind, subject_id, region, agency, starts_at,
+      updated_at;
+  std::string json;  // the full alert object (shared/contracts/alerts.md)
+  std::string actor, action, note;
+  TimeMs at = 0;
+};
+
+// Empty fields match anything.
+struct AlertFilter {
+  std::string status, tier, model, region, agency;
+  bool active_only = false;  // leave out resolved alerts
+  size_t limit = 0;          // 0 = no limit
+};
+
+struct StoreOptions {
+  // Oldest dead letters beyond this many are deleted, so a feed of garbage cannot fill the disk.
+  // 0 = keep all.
+  size_t max_dead_letters = 100000;
+  std::shared_ptr<spdlog::logger> logger;  // null: spdlog's default logger
+};
+
+// Counters for metrics; readable from any thread.
+struct StoreStats {
+  std::atomic<uint64_t> commits{0};
+  std::atomic<uint64_t> commit_errors{0};   // failed attempts (each retried)
+  std::atomic<uint64_t> writes_dropped{0};  // queued writes given up on after the retries
+  std::atomic<uint64_t> dead_letters_trimmed{0};
+  std::atomic<uint64_t> queue_depth{0};  // writes queued, not yet taken by the store thread
+  std::atomic<double> last_commit_seconds{0};
+};
+
+class Store {
+ public:
+  using CommitCallback = std::function<void(const absl::Status&)>;
+
+  // Creates the directory and database if needed, turns on WAL, applies pending migrations, and
+  // starts the store thread. FailedPrecondition for a database from a newer schema.
+  static absl::StatusOr<std::unique_ptr<Store>> open(const std::string& data_dir,
+                                                     StoreOptions options = {});
+  ~Store();  // close()s
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Asynchronous writes (any thread).
+  void addDeadLetters(std::vector<DeadLetter> letters);
+  // `on_committed` runs on the store thread once the changes are committed (OK) or given up on.
+  void recordAlertChanges(std::vector<AlertRecord> changes, CommitCallback on_committed);
+  void putSnapshot(std::string name, TimeMs at, std::string data);
+  // Blocks until everything queued before the call has been committed (or given up on).
+  void flush();
+  // Commits everything queued, stops the thread and closes the database. Idempotent. Writes after
+  // close() are dropped (alert callbacks get FailedPrecondition).
+  void close();
+
+  // Synchronous reads (any thread).
+  absl::StatusOr<std::vector<DeadLetter>> listDeadLetters(size_t limit);  // newest first
+  absl::StatusOr<std::vector<AlertRecord>> loadActiveAlerts();            // status != resolved
+  absl::StatusOr<std::vector<AlertRecord>> loadAlerts(const AlertFilter& filter = {});  // newest
+                                                                                        // first
+  absl::StatusOr<std::vector<AlertRecord>> alertHistory(const std::string& alert_id);   // oldest
+                                                                                        // first
+  absl::StatusOr<std::optional<std::string>> getSnapshot(const std::string& name);
+  // Rows in dead_letters as of the last commit (kept in memory; no query).
+  uint64_t deadLetterCount() const { return dead_letter_count_.load(std::memory_order_relaxed); }
+
+  const StoreStats& stats() const { return stats_; }
+  std::string dbPath() const { return db_path_; }
+
+ private:
+  struct Connection;  // a sqlite3 handle with its prepared statements (store.cc)
+  struct DeadLettersOp {
+    std::vector<DeadLetter> letters;
+  };
+  struct AlertsOp {
+    std::vector<AlertRecord> changes;
+    CommitCallback on_committed;
+  };
+  struct SnapshotOp {
+    std::string name;
+    TimeMs at = 0;
+    std::string data;
+  };
+  using Op = std::variant<DeadLettersOp, AlertsOp, SnapshotOp>;
+
+  Store(std::string db_path, StoreOptions options);
+  absl::Status init();
+  void enqueue(Op op);
+  void writerLoop();
+  absl::Status applyAll(std::vector<Op>& ops, uint64_t& dead_letter_delta);
+  absl::Status apply(DeadLettersOp& op, uint64_t& added);
+  absl::Status apply(AlertsOp& op);
+  absl::Status apply(SnapshotOp& op);
+
+  const std::string db_path_;
+  const StoreOptions options_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::unique_ptr<Connection> writer_db_;  // store thread only (after open)
+  std::unique_ptr<Connection> reader_db_;  // under read_mu_
+  std::mutex read_mu_;
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  std::deque<Op> queue_;
+  uint64_t enqueued_ = 0;  // ops ever queued
+  uint64_t done_ = 0;      // ops committed or given up on
+  bool stopping_ = false;
+  bool closed_ = false;
+
+  std::atomic<uint64_t> dead_letter_count_{0};
+  StoreStats stats_;
+  std::thread thread_;
+};
+
+using StorePtr = std::unique_ptr<Store>;
+
+}  // namespace casewatch

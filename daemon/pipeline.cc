@@ -1,0 +1,193 @@
+#include "daemon/pipeline.h"
+
+#include <sodium.h>
+
+#include <chrono>
+
+#include "daemon/base/str_cat.h"
+#include "daemon/telemetry/metrics.h"
+
+namespace casewatch {
+namespace {
+
+// Fixed (not secret) keys for the dedup fingerprint: two SipHash-2-4 outputs make a 128-bit key,
+// so a collision between distinct event ids is out of reach in practice.
+constexpr unsigned char kDedupKeyA[16] = {'c', 'w', '-', 'd', 'e', 'd', 'u', 'p', '-', 'a'};
+constexpr unsigned char kDedupKeyB[16] = {'c', 'w', '-', 'd', 'e', 'd', 'u', 'p', '-', 'b'};
+
+// Sources tracked for sequence gaps; beyond this, new sources are not tracked (bounded memory
+// against a feed that invents sources).
+constexpr size_t kMaxTrackedSources = 10000;
+
+std::string orphanSummary(const CaseEvent& ev) {
+  // Orphans never carry person ids (only case.* events other than registered can be orphans).
+  return strCat("{\"event_id\":\"", ev.event_id, "\",\"type\":\"", eventTypeName(ev.type),
+                      "\",\"case_id\":\"", ev.case_id, "\",\"ts\":\"", formatRfc3339(ev.ts), "\"}");
+}
+
+}  // namespace
+
+Pipeline::Pipeline(const Config& config, const Clock* wall, Metrics* metrics, PipelineOutput& out)
+    : config_(config),
+      wall_(wall),
+      metrics_(metrics),
+      out_(out),
+      follow_events_(wall == nullptr || config.clock == ClockSource::kEvent),
+      orphans_(TimeMs{config.ingest.orphan_horizon_hours} * kMsPerHour),
+      ctx_{cases_, *this, metrics} {}
+
+Pipeline::~Pipeline() = default;
+
+void Pipeline::setModels(std::vector<std::unique_ptr<Model>> models) {
+  const bool rebuild = !models_.empty() || cases_.size() > 0;
+  models_ = std::move(models);
+  if (rebuild) {
+    for (auto& m : models_) m->rebuild(models_now_, ctx_);
+  }
+}
+
+TimeMs Pipeline::now() const { return follow_events_ ? event_clock_.now() : wall_->now(); }
+
+Pipeline::EventKey Pipeline::keyOf(std::string_view id) const {
+  EventKey k;
+  crypto_shorthash(reinterpret_cast<unsigned char*>(&k.a),
+                   reinterpret_cast<const unsigned char*>(id.data()), id.size(), kDedupKeyA);
+  crypto_shorthash(reinterpret_cast<unsigned char*>(&k.b),
+                   reinterpret_cast<const unsigned char*>(id.data()), id.size(), kDedupKeyB);
+  return k;
+}
+
+void Pipeline::moveClock(TimeMs t) {
+  if (t <= models_now_) return;
+  models_now_ = t;
+  for (auto& m : models_) m->advanceTo(t, ctx_);
+}
+
+void Pipeline::advanceTo(TimeMs t) {
+  event_clock_.advanceTo(t);
+  moveClock(t);
+}
+
+void Pipeline::tick() {
+  const TimeMs t = now();
+  moveClock(t);
+  auto expired = orphans_.expire(t);
+  if (!expired.empty()) {
+    counters_.orphans_expired += expired.size();
+    if (metrics_) metrics_->orphans("expired", expired.size());
+    for (const CaseEvent& ev : expired) {
+      Rejection r;
+      r.reason = RejectReason::kOrphanExpired;
+      r.detail = strCat("orphan_expired: no case.registered for ", ev.case_id, " within ",
+                              config_.ingest.orphan_horizon_hours, " h");
+      r.raw = orphanSummary(ev);
+      r.raw_size = r.raw.size();
+      r.received_at = t;
+      out_.deadLetter("orphans", r);
+    }
+  }
+}
+
+size_t Pipeline::feedIndex(std::string_view feed) {
+  return metrics_ ? metrics_->feedIndex(feed) : 0;
+}
+
+void Pipeline::ingest(DecodedBatch& batch) {
+  current_feed_ = feedIndex(batch.feed);
+  if (!follow_events_) moveClock(wall_->now());
+  batch_types_.fill(0);
+  for (const Rejection& r : batch.rejections) {
+    ++counters_.rejected;
+    if (metrics_) metrics_->rejected(current_feed_, r.reason, 1);
+    out_.deadLetter(batch.feed, r);
+  }
+  const uint64_t dups_before = counters_.duplicates;
+  const uint64_t conflicts_before = counters_.conflicts;
+  for (const CaseEvent& ev : batch.events) ingestEvent(ev, current_feed_);
+  if (metrics_) {
+    metrics_->eventsIn(current_feed_, batch_types_);
+    if (counters_.duplicates != dups_before) {
+      metrics_->duplicates(current_feed_, counters_.duplicates - dups_before);
+    }
+    if (counters_.conflicts != conflicts_before) {
+      metrics_->conflicts(current_feed_, counters_.conflicts - conflicts_before);
+    }
+    if (batch.received_steady_ns != 0) {
+      const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 std::chrono::steady_clock::now().time_since_epoch())
+                                 .count();
+      metrics_->decisionLatency(static_cast<double>(now_ns - batch.received_steady_ns) * 1e-9);
+    }
+  }
+}
+
+void Pipeline::ingestEvent(const CaseEvent& ev, size_t feed_index) {
+  if (!seen_.insert(keyOf(ev.event_id)).second) {
+    ++counters_.duplicates;  // acknowledged and ignored
+    return;
+  }
+  ++counters_.accepted;
+  ++batch_types_[static_cast<size_t>(ev.type)];
+  if (ev.has_seq) {
+    auto it = last_seq_.find(ev.source);
+    if (it == last_seq_.end()) {
+      if (last_seq_.size() < kMaxTrackedSources) last_seq_.emplace(ev.source, ev.seq);
+    } else {
+      if (ev.seq > it->second + 1 && metrics_) {
+        metrics_->sequenceGap(feed_index, ev.seq - it->second - 1);
+      }
+      if (ev.seq > it->second) it->second = ev.seq;
+    }
+  }
+  if (follow_events_) {
+    event_clock_.advanceTo(ev.ts);
+    moveClock(event_clock_.now());
+  }
+  out_.accepted(ev);
+  if (ev.type != EventType::kRegistered && ev.type != EventType::kVisit &&
+      cases_.find(ev.case_id) == kNoCase) {
+    orphans_.hold(ev, now());
+    ++counters_.orphans_held;
+    if (metrics_) metrics_->orphans("held", 1);
+    return;
+  }
+  apply(ev);
+  if (ev.type == EventType::kRegistered && orphans_.size() > 0) {
+    auto waiting = orphans_.release(ev.case_id);
+    if (!waiting.empty() && metrics_) metrics_->orphans("applied", waiting.size());
+    for (const CaseEvent& o : waiting) apply(o);
+  }
+}
+
+void Pipeline::apply(const CaseEvent& ev) {
+  const CaseUpdate u = cases_.apply(ev);
+  if (u.conflict) ++counters_.conflicts;
+  if (ev.type == EventType::kClosed && u.index != kNoCase && metrics_) {
+    metrics_->caseClosed(cases_.at(u.index).agency, ev.resolved, ev.satisfaction);
+  }
+  for (auto& m : models_) m->onEvent(ev, u, ctx_);
+}
+
+void Pipeline::emit(Signal&& s) {
+  auto change = book_.apply(std::move(s));
+  if (!change) return;
+  ++counters_.alert_changes;
+  if (metrics_) metrics_->alertChange(change->alert.model, changeKindName(change->kind));
+  out_.alertChanged(std::move(*change));
+}
+
+void Pipeline::publishGauges() {
+  if (!metrics_) return;
+  metrics_->setOpenCases(cases_);
+  absl::flat_hash_map<std::pair<std::string, Tier>, int64_t> counts;
+  book_.forEachActive([&](const Alert& a) { ++counts[{a.model, a.tier}]; });
+  metrics_->setActiveAlerts(counts);
+  size_t queued = 0;
+  for (const auto& m : models_) {
+    (void)m;
+  }
+  metrics_->setStateFigures(cases_.openCases(), cases_.size(), cases_.approximateBytes(),
+                            orphans_.size(), queued);
+}
+
+}  // namespace casewatch

@@ -1,0 +1,115 @@
+// The pipeline: decoded events -> dedup, sequence and orphan checks -> case state -> models ->
+// alert book -> output. Transport-independent and synchronous, so that the live daemon (on the
+// io_context), replay (on one thread, as fast as it can) and tests drive the same code.
+//
+// Long-lived state (cases, the dedup set, orphans, the alert book) lives here and survives reloads;
+// reload swaps the models (setModels) and rebuilds their derived structures from the case state.
+//
+// Not thread-safe: every call comes from one thread.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "alerts/alert_book.h"
+#include "config/config.h"
+#include "connectors/decoded_batch.h"
+#include "daemon/base/clock.h"
+#include "daemon/state/case_store.h"
+#include "daemon/state/orphanage.h"
+#include "models/model.h"
+
+namespace casewatch {
+
+class Metrics;
+
+// Where the pipeline's results go (the App: journal, store and sinks; replay: a file).
+class PipelineOutput {
+ public:
+  virtual ~PipelineOutput() = default;
+  // An event was accepted (first time its event_id is seen): journal it.
+  virtual void accepted(const CaseEvent& ev) = 0;
+  virtual void alertChanged(AlertChange&& change) = 0;
+  virtual void deadLetter(std::string_view feed, const Rejection& r) = 0;
+};
+
+struct PipelineCounters {
+  uint64_t accepted = 0;
+  uint64_t rejected = 0;
+  uint64_t duplicates = 0;
+  uint64_t conflicts = 0;
+  uint64_t orphans_held = 0;
+  uint64_t orphans_expired = 0;
+  uint64_t alert_changes = 0;
+};
+
+class Pipeline final : public SignalSink {
+ public:
+  // `wall` is the live clock; null means the pipeline always follows event time.
+  Pipeline(const Config& config, const Clock* wall, Metrics* metrics, PipelineOutput& out);
+  ~Pipeline() override;
+
+  void setModels(std::vector<std::unique_ptr<Model>> models);
+  void setOrphanHorizon(TimeMs horizon_ms) { orphans_.setHorizon(horizon_ms); }
+  // Follow event time even with a wall clock (during recovery from the journal).
+  void setFollowEvents(bool follow) { follow_events_ = follow || wall_ == nullptr; }
+
+  void ingest(DecodedBatch& batch);
+  void ingestEvent(const CaseEvent& ev, size_t feed_index);
+  // Moves the clock to now (or to `until` in replay), lets the models see it, expires orphans.
+  void tick();
+  void advanceTo(TimeMs t);
+  void publishGauges();
+
+  TimeMs now() const;
+  CaseStore& cases() { return cases_; }
+  const CaseStore& cases() const { return cases_; }
+  AlertBook& alerts() { return book_; }
+  const PipelineCounters& counters() const { return counters_; }
+  size_t orphansWaiting() const { return orphans_.size(); }
+  size_t dedupEntries() const { return seen_.size(); }
+  const std::vector<std::unique_ptr<Model>>& models() const { return models_; }
+
+  // SignalSink
+  void emit(Signal&& s) override;
+
+ private:
+  struct EventKey {
+    uint64_t a, b;
+    friend bool operator==(const EventKey&, const EventKey&) = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const EventKey& k) {
+      return H::combine(std::move(h), k.a, k.b);
+    }
+  };
+  EventKey keyOf(std::string_view event_id) const;
+  void apply(const CaseEvent& ev);
+  void moveClock(TimeMs t);
+  size_t feedIndex(std::string_view feed);
+
+  const Config& config_;
+  const Clock* wall_;
+  Metrics* metrics_;
+  PipelineOutput& out_;
+  bool follow_events_;
+  EventClock event_clock_;
+  TimeMs models_now_ = 0;
+
+  CaseStore cases_;
+  Orphanage orphans_;
+  AlertBook book_;
+  std::vector<std::unique_ptr<Model>> models_;
+  ModelContext ctx_;
+  absl::flat_hash_set<EventKey> seen_;
+  absl::flat_hash_map<std::string, uint64_t> last_seq_;
+  PipelineCounters counters_;
+  std::vector<std::string> feed_names_;
+  size_t current_feed_ = 0;
+  std::array<uint64_t, kEventTypeCount> batch_types_{};
+};
+
+}  // namespace casewatch

@@ -1,0 +1,47 @@
+#include "daemon/pseudonym_key.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "daemon/base/str_cat.h"
+
+namespace casewatch {
+
+absl::StatusOr<PseudonymKey> loadPseudonymKey(const Config& config) {
+  if (!config.pseudonym.key_file.empty()) {
+    std::ifstream in(config.pseudonym.key_file, std::ios::binary);
+    if (!in) {
+      return absl::NotFoundError(
+          strCat("pseudonym.key_file: cannot read ", config.pseudonym.key_file));
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string secret = ss.str();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    if (secret.size() < 16) {
+      return absl::InvalidArgumentError(
+          strCat("pseudonym.key_file: ", config.pseudonym.key_file,
+                 " holds fewer than 16 bytes of secret; use e.g. `head -c 32 /dev/urandom | base64`"));
+    }
+    return PseudonymKey{Pseudonymizer::deriveKey(secret),
+                        strCat("key file ", config.pseudonym.key_file), false};
+  }
+  if (!config.pseudonym.key_env.empty()) {
+    if (const char* v = std::getenv(config.pseudonym.key_env.c_str()); v && *v) {
+      if (std::string_view(v).size() < 16) {
+        return absl::InvalidArgumentError(strCat("pseudonym.key_env: $", config.pseudonym.key_env,
+                                                 " holds fewer than 16 bytes of secret"));
+      }
+      return PseudonymKey{Pseudonymizer::deriveKey(v),
+                          strCat("environment ", config.pseudonym.key_env), false};
+    }
+  }
+  if (config.demo) return PseudonymKey{Pseudonymizer::demoKey(), "built-in demo key", true};
+  return absl::FailedPreconditionError(
+      strCat("pseudonym: no key. Set pseudonym.key_file, or the environment variable $",
+             config.pseudonym.key_env, " (at least 16 bytes of secret), or run with demo: true "
+             "(the built-in demo key: never for real data)"));
+}
+
+}  // namespace casewatch

@@ -1,0 +1,20 @@
+// Where the pseudonymisation key comes from: a key file, else an environment variable, else — in
+// demo mode only — the built-in demo key (with a loud warning). Anything else is a fatal start-up
+// error: running without a secret key would make pseudonyms reversible by guessing.
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "config/config.h"
+#include "daemon/base/pseudonymizer.h"
+
+namespace casewatch {
+
+struct PseudonymKey {
+  Pseudonymizer::Key key;
+  std::string origin;  // "key file /path", "environment CASEWATCH_PSEUDONYM_KEY", "demo key"
+  bool demo = false;
+};
+
+absl::StatusOr<PseudonymKey> loadPseudonymKey(const Config& config);
+
+}  // namespace casewatch

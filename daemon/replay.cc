@@ -1,0 +1,149 @@
+#include "daemon/replay.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "alerts/sinks/console/console_sink.h"
+#include "alerts/sinks/jsonl_file/jsonl_file_sink.h"
+#include "connectors/jsonl_feed/jsonl_feed.h"
+#include "daemon/base/str_cat.h"
+#include "daemon/components.h"
+#include "daemon/pipeline.h"
+#include "daemon/pseudonym_key.h"
+
+namespace casewatch {
+namespace {
+
+class ReplayOutput final : public PipelineOutput {
+ public:
+  std::vector<std::unique_ptr<Sink>> sinks;
+  std::array<uint64_t, kRejectReasonCount> rejected{};
+  std::array<uint64_t, 9> changes{};
+
+  void accepted(const CaseEvent&) override {}
+  void alertChanged(AlertChange&& c) override {
+    ++changes[static_cast<size_t>(c.kind)];
+    for (auto& s : sinks) s->deliver(c);
+  }
+  void deadLetter(std::string_view, const Rejection& r) override {
+    ++rejected[static_cast<size_t>(r.reason)];
+  }
+};
+
+}  // namespace
+
+int runReplay(const Config& config, const ReplayOptions& options) {
+  auto key = loadPseudonymKey(config);
+  if (!key.ok()) {
+    std::fprintf(stderr, "casewatchd replay: %s\n", std::string(key.status().message()).c_str());
+    return 2;
+  }
+  if (key->demo) {
+    spdlog::warn("DEMO MODE: person ids are pseudonymised with the built-in, public demo key.");
+  }
+  TimeMs until = 0;
+  if (!options.until.empty()) {
+    auto t = parseRfc3339(options.until);
+    if (!t) {
+      std::fprintf(stderr, "casewatchd replay: --until %s is not an RFC 3339 time with an offset\n",
+                   options.until.c_str());
+      return 2;
+    }
+    until = *t;
+  }
+  const Pseudonymizer pseudonymizer(key->key);
+  ReplayOutput out;
+  const AlertJsonOptions jo{config.locale, config.clocks.utc_offset_minutes};
+  if (!options.alerts_out.empty()) {
+    auto sink = JsonlFileSink::open(options.alerts_out, jo);
+    if (!sink.ok()) {
+      std::fprintf(stderr, "casewatchd replay: --alerts-out: %s\n",
+                   std::string(sink.status().message()).c_str());
+      return 2;
+    }
+    out.sinks.push_back(std::move(*sink));
+  }
+  if (options.print_alerts) {
+    out.sinks.push_back(std::make_unique<ConsoleSink>(config.locale, config.clocks.utc_offset_minutes,
+                                                      stderr));
+  }
+  Pipeline pipeline(config, nullptr, nullptr, out);
+  auto models = buildModels(config);
+  if (!models.ok()) {
+    std::fprintf(stderr, "casewatchd replay: %s\n", std::string(models.status().message()).c_str());
+    return 2;
+  }
+  pipeline.setModels(std::move(*models));
+
+  BatchDecoder decoder(pseudonymizer,
+                       DecoderLimits{config.ingest.max_message_bytes, config.ingest.max_persons, 256},
+                       config.ingest.dead_letter_max_bytes);
+  FeedConfig feed;
+  feed.name = "replay";
+  feed.kind = FeedKind::kJsonl;
+  feed.endpoint = options.input;
+  const auto ropts = JsonlFeed::ReadOptions::from(feed, config.ingest);
+  const auto t0 = std::chrono::steady_clock::now();
+  uint64_t lines = 0, skipped_after_until = 0;
+  auto status = JsonlFeed::readFile(options.input, decoder, ropts, [&](DecodedBatch& b) {
+    lines += b.events.size() + b.rejections.size();
+    if (until != 0) {
+      // History up to --until only: later events are left out (counted).
+      auto keep = std::remove_if(b.events.begin(), b.events.end(),
+                                 [&](const CaseEvent& e) { return e.ts > until; });
+      skipped_after_until += static_cast<uint64_t>(b.events.end() - keep);
+      b.events.erase(keep, b.events.end());
+    }
+    pipeline.ingest(b);
+    pipeline.tick();
+  });
+  if (until != 0) pipeline.advanceTo(until);
+  pipeline.tick();
+  for (auto& s : out.sinks) s->flush();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!status.ok()) {
+    std::fprintf(stderr, "casewatchd replay: %s\n", std::string(status.message()).c_str());
+    return 1;
+  }
+  if (!options.quiet) {
+    const auto& c = pipeline.counters();
+    struct rusage ru {};
+    getrusage(RUSAGE_SELF, &ru);
+    std::string rej;
+    for (size_t i = 1; i < kRejectReasonCount; ++i) {
+      if (out.rejected[i]) strAppend(rej, " ", rejectReasonName(static_cast<RejectReason>(i)), "=", out.rejected[i]);
+    }
+    const size_t open = pipeline.cases().openCases();
+    std::fprintf(stderr,
+                 "replay: %llu lines in %.3f s (%.0f events/s); accepted %llu, rejected %llu%s%s, "
+                 "duplicates %llu, orphans held %llu (expired %llu, waiting %zu)%s\n"
+                 "replay: clock ends at %s; cases %zu (open %zu; state %.0f bytes per open case; "
+                 "max RSS %ld MiB)\n"
+                 "replay: alert changes %llu (fired %llu, tier changes %llu, resolved %llu), "
+                 "active at the end %zu\n",
+                 static_cast<unsigned long long>(lines), secs, secs > 0 ? lines / secs : 0.0,
+                 static_cast<unsigned long long>(c.accepted),
+                 static_cast<unsigned long long>(c.rejected), rej.empty() ? "" : ":", rej.c_str(),
+                 static_cast<unsigned long long>(c.duplicates),
+                 static_cast<unsigned long long>(c.orphans_held),
+                 static_cast<unsigned long long>(c.orphans_expired), pipeline.orphansWaiting(),
+                 skipped_after_until
+                     ? strCat("; ", skipped_after_until, " events after --until left out").c_str()
+                     : "",
+                 formatRfc3339(pipeline.now(), config.clocks.utc_offset_minutes).c_str(),
+                 pipeline.cases().size(), open,
+                 open ? static_cast<double>(pipeline.cases().approximateBytes()) / open : 0.0,
+                 ru.ru_maxrss / 1024, static_cast<unsigned long long>(c.alert_changes),
+                 static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kFired)]),
+                 static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kTierChanged)]),
+                 static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kResolved)]),
+                 pipeline.alerts().activeCount());
+  }
+  return 0;
+}
+
+}  // namespace casewatch

@@ -1,0 +1,40 @@
+// Interned strings: agencies, regions, categories and matters repeat across millions of cases, so a
+// case stores 4-byte ids instead of strings. Id 0 is the empty string.
+//
+// Not thread-safe: owned by the state thread (the io_context).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+
+namespace casewatch {
+
+class StringInterner {
+ public:
+  StringInterner() { intern(""); }
+  uint32_t intern(std::string_view s) {
+    auto it = ids_.find(s);
+    if (it != ids_.end()) return it->second;
+    const auto id = static_cast<uint32_t>(strings_.size());
+    const std::string& stored = strings_.emplace_back(s);  // deque: stable addresses
+    ids_.emplace(std::string_view(stored), id);
+    return id;
+  }
+  // The id of `s` if interned, else 0.
+  uint32_t find(std::string_view s) const {
+    auto it = ids_.find(s);
+    return it == ids_.end() ? 0 : it->second;
+  }
+  std::string_view name(uint32_t id) const { return strings_[id]; }
+  size_t size() const { return strings_.size(); }
+
+ private:
+  std::deque<std::string> strings_;
+  absl::flat_hash_map<std::string_view, uint32_t> ids_;
+};
+
+}  // namespace casewatch

@@ -1,0 +1,283 @@
+#include "daemon/telemetry/metrics.h"
+
+#include "daemon/base/str_cat.h"
+
+namespace casewatch {
+namespace {
+
+using prometheus::BuildCounter;
+using prometheus::BuildGauge;
+using prometheus::BuildHistogram;
+
+std::string_view satisfactionLabel(Satisfaction s) { return satisfactionName(s); }
+
+prometheus::Histogram::BucketBoundaries latencyBuckets() {
+  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+}
+
+}  // namespace
+
+std::string Metrics::agencyName(uint32_t agency) const {
+  return agencies_ ? std::string(agencies_->name(agency)) : std::string("unknown");
+}
+
+Metrics::Metrics(std::vector<std::string> feeds)
+    : registry_(std::make_shared<prometheus::Registry>()), feeds_(std::move(feeds)) {
+  auto& r = *registry_;
+  events_family_ = &BuildCounter()
+                        .Name("casewatch_ingest_events_total")
+                        .Help("Events accepted, by feed and event type.")
+                        .Register(r);
+  auto& rejected = BuildCounter()
+                       .Name("casewatch_ingest_rejected_total")
+                       .Help("Events rejected (kept as dead letters), by feed and reason.")
+                       .Register(r);
+  auto& dups = BuildCounter()
+                   .Name("casewatch_ingest_duplicates_total")
+                   .Help("Events ignored because their event_id was already accepted, by feed.")
+                   .Register(r);
+  auto& conflicts = BuildCounter()
+                        .Name("casewatch_ingest_conflicts_total")
+                        .Help("case.registered events for a case that already exists (ignored).")
+                        .Register(r);
+  auto& gaps = BuildCounter()
+                   .Name("casewatch_ingest_sequence_gaps_total")
+                   .Help("Jumps in a source's seq numbers, by feed.")
+                   .Register(r);
+  auto& missing = BuildCounter()
+                      .Name("casewatch_ingest_sequence_missing_events_total")
+                      .Help("Events missing according to seq jumps, by feed.")
+                      .Register(r);
+  for (size_t f = 0; f < feeds_.size(); ++f) {
+    const std::string& feed = feeds_[f];
+    auto& ev = events_.emplace_back();
+    for (size_t t = 0; t < kEventTypeCount; ++t) {
+      ev[t] = &events_family_->Add(
+          {{"feed", feed}, {"type", std::string(eventTypeName(static_cast<EventType>(t)))}});
+    }
+    auto& rj = rejected_.emplace_back();
+    for (size_t k = 0; k < kRejectReasonCount; ++k) {
+      rj[k] = &rejected.Add(
+          {{"feed", feed}, {"reason", std::string(rejectReasonName(static_cast<RejectReason>(k)))}});
+    }
+    duplicates_.push_back(&dups.Add({{"feed", feed}}));
+    conflicts_.push_back(&conflicts.Add({{"feed", feed}}));
+    gaps_.push_back(&gaps.Add({{"feed", feed}}));
+    gap_missing_.push_back(&missing.Add({{"feed", feed}}));
+  }
+  orphans_family_ = &BuildCounter()
+                         .Name("casewatch_ingest_orphans_total")
+                         .Help("Events for a not-yet-registered case: held, applied later, or expired.")
+                         .Register(r);
+  for (const char* o : {"held", "applied", "expired"}) orphans_family_->Add({{"outcome", o}});
+  latency_ = &BuildHistogram()
+                  .Name("casewatch_ingest_decision_latency_seconds")
+                  .Help("From a batch's first message arriving to its events' decisions being made.")
+                  .Register(r)
+                  .Add({}, latencyBuckets());
+  journal_commit_ = &BuildHistogram()
+                         .Name("casewatch_journal_commit_seconds")
+                         .Help("Event journal group commit: write and fdatasync of one batch.")
+                         .Register(r)
+                         .Add({}, latencyBuckets());
+  store_commit_ = &BuildHistogram()
+                       .Name("casewatch_store_commit_seconds")
+                       .Help("SQLite store transaction commit (alerts, dead letters).")
+                       .Register(r)
+                       .Add({}, latencyBuckets());
+  alert_changes_family_ = &BuildCounter()
+                               .Name("casewatch_alert_changes_total")
+                               .Help("Alert changes published, by model and change.")
+                               .Register(r);
+  breaches_family_ = &BuildCounter()
+                          .Name("casewatch_deadline_breaches_total")
+                          .Help("Statutory deadlines missed, by agency and step.")
+                          .Register(r);
+  replies_family_ = &BuildCounter()
+                         .Name("casewatch_agency_steps_completed_total")
+                         .Help("Clocked steps done (replies, decisions), by agency, step and "
+                               "timeliness (on_time or late).")
+                         .Register(r);
+  closed_family_ = &BuildCounter()
+                        .Name("casewatch_agency_cases_closed_total")
+                        .Help("Cases closed, by agency and whether they were resolved.")
+                        .Register(r);
+  satisfaction_family_ = &BuildCounter()
+                              .Name("casewatch_agency_satisfaction_total")
+                              .Help("Closed cases by the petitioner's stated satisfaction, by agency.")
+                              .Register(r);
+  open_family_ = &BuildGauge()
+                      .Name("casewatch_cases_open")
+                      .Help("Open cases by stage and responsible agency.")
+                      .Register(r);
+  alerts_family_ = &BuildGauge()
+                        .Name("casewatch_alerts_active")
+                        .Help("Active (not resolved) alerts by tier and model.")
+                        .Register(r);
+  auto& state = BuildGauge().Name("casewatch_state_cases").Help("Cases held, by status.").Register(r);
+  open_total_ = &state.Add({{"status", "open"}});
+  cases_total_ = &state.Add({{"status", "all"}});
+  state_bytes_ = &BuildGauge()
+                      .Name("casewatch_state_case_bytes")
+                      .Help("Approximate bytes held by the case state.")
+                      .Register(r)
+                      .Add({});
+  bytes_per_open_case_ = &BuildGauge()
+                              .Name("casewatch_state_bytes_per_open_case")
+                              .Help("casewatch_state_case_bytes divided by open cases.")
+                              .Register(r)
+                              .Add({});
+  orphans_waiting_ = &BuildGauge()
+                          .Name("casewatch_ingest_orphans_waiting")
+                          .Help("Events waiting for their case to be registered.")
+                          .Register(r)
+                          .Add({});
+  thresholds_queued_ = &BuildGauge()
+                            .Name("casewatch_deadline_thresholds_queued")
+                            .Help("Clock thresholds waiting in the deadline queue.")
+                            .Register(r)
+                            .Add({});
+  auto& reloads = BuildCounter()
+                      .Name("casewatch_config_reloads_total")
+                      .Help("Configuration reloads (SIGHUP), by result.")
+                      .Register(r);
+  reload_ok_ = &reloads.Add({{"result", "ok"}});
+  reload_failed_ = &reloads.Add({{"result", "failed"}});
+  BuildGauge()
+      .Name("casewatch_build_info")
+      .Help("Build information; the value is always 1.")
+      .Register(r)
+      .Add({{"version", CASEWATCH_VERSION}})
+      .Set(1);
+}
+
+Metrics::~Metrics() = default;
+
+absl::Status Metrics::serve(const std::string& listen) {
+  if (listen.empty()) return absl::OkStatus();
+  try {
+    exposer_ = std::make_unique<prometheus::Exposer>(listen);
+    exposer_->RegisterCollectable(registry_);
+    const auto ports = exposer_->GetListeningPorts();
+    port_ = ports.empty() ? 0 : static_cast<uint16_t>(ports.front());
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(strCat("metrics.listen: cannot listen on ", listen, ": ", e.what()));
+  }
+  return absl::OkStatus();
+}
+
+size_t Metrics::feedIndex(std::string_view feed) const {
+  for (size_t i = 0; i < feeds_.size(); ++i) {
+    if (feeds_[i] == feed) return i;
+  }
+  return 0;
+}
+
+void Metrics::eventsIn(size_t feed, const std::array<uint64_t, kEventTypeCount>& by_type) {
+  for (size_t t = 0; t < kEventTypeCount; ++t) {
+    if (by_type[t]) events_[feed][t]->Increment(static_cast<double>(by_type[t]));
+  }
+}
+void Metrics::rejected(size_t feed, RejectReason reason, uint64_t n) {
+  rejected_[feed][static_cast<size_t>(reason)]->Increment(static_cast<double>(n));
+}
+void Metrics::duplicates(size_t feed, uint64_t n) { duplicates_[feed]->Increment(static_cast<double>(n)); }
+void Metrics::conflicts(size_t feed, uint64_t n) { conflicts_[feed]->Increment(static_cast<double>(n)); }
+void Metrics::sequenceGap(size_t feed, uint64_t missing) {
+  gaps_[feed]->Increment();
+  gap_missing_[feed]->Increment(static_cast<double>(missing));
+}
+void Metrics::orphans(std::string_view outcome, uint64_t n) {
+  orphans_family_->Add({{"outcome", std::string(outcome)}}).Increment(static_cast<double>(n));
+}
+
+void Metrics::alertChange(std::string_view model, std::string_view change) {
+  const std::string key = strCat(model, "/", change);
+  auto it = alert_changes_.find(key);
+  if (it == alert_changes_.end()) {
+    it = alert_changes_
+             .emplace(key, &alert_changes_family_->Add(
+                               {{"model", std::string(model)}, {"change", std::string(change)}}))
+             .first;
+  }
+  it->second->Increment();
+}
+
+prometheus::Counter& Metrics::agencyCounter(prometheus::Family<prometheus::Counter>& family,
+                                            absl::flat_hash_map<uint64_t, prometheus::Counter*>& cache,
+                                            uint64_t key, uint32_t agency,
+                                            std::map<std::string, std::string> labels) {
+  auto it = cache.find(key);
+  if (it != cache.end()) return *it->second;
+  labels["agency"] = agencyName(agency);
+  prometheus::Counter* c = &family.Add(labels);
+  cache.emplace(key, c);
+  return *c;
+}
+
+void Metrics::deadlineBreached(uint32_t agency, Step step) {
+  const uint64_t key = (uint64_t{agency} << 8) | static_cast<uint8_t>(step);
+  agencyCounter(*breaches_family_, breaches_, key, agency, {{"step", std::string(stepName(step))}})
+      .Increment();
+}
+
+void Metrics::stepCompleted(uint32_t agency, Step step, bool on_time) {
+  const uint64_t key = (uint64_t{agency} << 16) | (static_cast<uint64_t>(step) << 8) | on_time;
+  agencyCounter(*replies_family_, replies_, key, agency,
+                {{"step", std::string(stepName(step))}, {"timeliness", on_time ? "on_time" : "late"}})
+      .Increment();
+}
+
+void Metrics::caseClosed(uint32_t agency, bool resolved, Satisfaction satisfaction) {
+  agencyCounter(*closed_family_, closed_, (uint64_t{agency} << 8) | resolved, agency,
+                {{"resolved", resolved ? "true" : "false"}})
+      .Increment();
+  agencyCounter(*satisfaction_family_, satisfaction_,
+                (uint64_t{agency} << 8) | static_cast<uint8_t>(satisfaction), agency,
+                {{"satisfaction", std::string(satisfactionLabel(satisfaction))}})
+      .Increment();
+}
+
+void Metrics::setOpenCases(const CaseStore& cases) {
+  // Zero first: a (stage, agency) pair that emptied must read 0, not its last value.
+  for (auto& [key, g] : open_) g->Set(0);
+  cases.forEachOpenCount([&](Stage stage, uint32_t agency, int64_t count) {
+    const uint64_t key = (static_cast<uint64_t>(stage) << 32) | agency;
+    auto it = open_.find(key);
+    if (it == open_.end()) {
+      if (count == 0) return;
+      it = open_.emplace(key, &open_family_->Add({{"stage", std::string(stageName(stage))},
+                                                  {"agency", agencyName(agency)}}))
+               .first;
+    }
+    it->second->Set(static_cast<double>(count));
+  });
+}
+
+void Metrics::setActiveAlerts(
+    const absl::flat_hash_map<std::pair<std::string, Tier>, int64_t>& counts) {
+  for (auto& [key, g] : alerts_active_) g->Set(0);
+  for (const auto& [key, n] : counts) {
+    const std::string k = strCat(key.first, "/", tierName(key.second));
+    auto it = alerts_active_.find(k);
+    if (it == alerts_active_.end()) {
+      it = alerts_active_
+               .emplace(k, &alerts_family_->Add({{"model", key.first},
+                                                 {"tier", std::string(tierName(key.second))}}))
+               .first;
+    }
+    it->second->Set(static_cast<double>(n));
+  }
+}
+
+void Metrics::setStateFigures(size_t open_cases, size_t total_cases, size_t state_bytes,
+                              size_t orphans_waiting, size_t queued_thresholds) {
+  open_total_->Set(static_cast<double>(open_cases));
+  cases_total_->Set(static_cast<double>(total_cases));
+  state_bytes_->Set(static_cast<double>(state_bytes));
+  bytes_per_open_case_->Set(open_cases ? static_cast<double>(state_bytes) / open_cases : 0);
+  orphans_waiting_->Set(static_cast<double>(orphans_waiting));
+  thresholds_queued_->Set(static_cast<double>(queued_thresholds));
+}
+
+}  // namespace casewatch

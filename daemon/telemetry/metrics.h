@@ -1,0 +1,113 @@
+// The daemon's Prometheus metrics: one registry, every family created once with its HELP text, and
+// label handles resolved once and kept (a family lookup takes a lock: never per event). The hot
+// path adds up counts per batch and records them once.
+//
+// Label values come from small fixed sets (feeds, event types, reasons, stages, steps, tiers,
+// models) or from agencies; never a person or case id.
+//
+// Thread-safety: counters are atomic; the handle caches are touched only from the pipeline's
+// thread. The exposer serves scrapes on its own threads.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <prometheus/counter.h>
+#include <prometheus/exposer.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "connectors/decode/event_decoder.h"
+#include "daemon/state/case_store.h"
+#include "models/model.h"
+
+namespace casewatch {
+
+class Metrics final : public ModelMetrics {
+ public:
+  // `feeds`: the configured feed names (label values), plus "journal" used during recovery.
+  explicit Metrics(std::vector<std::string> feeds);
+  // Agency label values are read from the case state's interned strings.
+  void setAgencyNames(const StringInterner& names) { agencies_ = &names; }
+  ~Metrics() override;
+
+  // Serves /metrics on `listen` (host:port; port 0 picks a free one). Empty = not served.
+  absl::Status serve(const std::string& listen);
+  uint16_t port() const { return port_; }
+  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+
+  size_t feedIndex(std::string_view feed) const;
+
+  // Per-batch figures (hot path: one call per batch and kind).
+  void eventsIn(size_t feed, const std::array<uint64_t, kEventTypeCount>& by_type);
+  void rejected(size_t feed, RejectReason reason, uint64_t n);
+  void duplicates(size_t feed, uint64_t n);
+  void conflicts(size_t feed, uint64_t n);
+  void sequenceGap(size_t feed, uint64_t missing);
+  void orphans(std::string_view outcome, uint64_t n);
+  void decisionLatency(double seconds) { latency_->Observe(seconds); }
+  void journalCommit(double seconds) { journal_commit_->Observe(seconds); }
+  void storeCommit(double seconds) { store_commit_->Observe(seconds); }
+  void alertChange(std::string_view model, std::string_view change);
+  void caseClosed(uint32_t agency, bool resolved, Satisfaction satisfaction);
+  void configReload(bool ok) { (ok ? reload_ok_ : reload_failed_)->Increment(); }
+
+  // ModelMetrics
+  void deadlineBreached(uint32_t agency, Step step) override;
+  void stepCompleted(uint32_t agency, Step step, bool on_time) override;
+
+  // Periodic gauges (once a second, from the pipeline's thread).
+  void setOpenCases(const CaseStore& cases);
+  void setActiveAlerts(const absl::flat_hash_map<std::pair<std::string, Tier>, int64_t>& counts);
+  void setStateFigures(size_t open_cases, size_t total_cases, size_t state_bytes,
+                       size_t orphans_waiting, size_t queued_thresholds);
+
+ private:
+  std::string agencyName(uint32_t agency) const;
+  prometheus::Counter& agencyCounter(prometheus::Family<prometheus::Counter>& family,
+                                     absl::flat_hash_map<uint64_t, prometheus::Counter*>& cache,
+                                     uint64_t key, uint32_t agency,
+                                     std::map<std::string, std::string> labels);
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  uint16_t port_ = 0;
+  std::vector<std::string> feeds_;
+  const StringInterner* agencies_ = nullptr;
+
+  prometheus::Family<prometheus::Counter>* events_family_;
+  std::vector<std::array<prometheus::Counter*, kEventTypeCount>> events_;
+  std::vector<std::array<prometheus::Counter*, kRejectReasonCount>> rejected_;
+  std::vector<prometheus::Counter*> duplicates_, conflicts_, gaps_, gap_missing_;
+  prometheus::Family<prometheus::Counter>* orphans_family_;
+  prometheus::Histogram* latency_;
+  prometheus::Histogram* journal_commit_;
+  prometheus::Histogram* store_commit_;
+  prometheus::Family<prometheus::Counter>* alert_changes_family_;
+  absl::flat_hash_map<std::string, prometheus::Counter*> alert_changes_;
+  prometheus::Family<prometheus::Counter>* breaches_family_;
+  prometheus::Family<prometheus::Counter>* replies_family_;
+  prometheus::Family<prometheus::Counter>* closed_family_;
+  prometheus::Family<prometheus::Counter>* satisfaction_family_;
+  absl::flat_hash_map<uint64_t, prometheus::Counter*> breaches_, replies_, closed_, satisfaction_;
+  prometheus::Family<prometheus::Gauge>* open_family_;
+  absl::flat_hash_map<uint64_t, prometheus::Gauge*> open_;
+  prometheus::Family<prometheus::Gauge>* alerts_family_;
+  absl::flat_hash_map<std::string, prometheus::Gauge*> alerts_active_;
+  prometheus::Gauge* open_total_;
+  prometheus::Gauge* cases_total_;
+  prometheus::Gauge* state_bytes_;
+  prometheus::Gauge* bytes_per_open_case_;
+  prometheus::Gauge* orphans_waiting_;
+  prometheus::Gauge* thresholds_queued_;
+  prometheus::Counter* reload_ok_;
+  prometheus::Counter* reload_failed_;
+};
+
+}  // namespace casewatch

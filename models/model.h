@@ -1,0 +1,47 @@
+// The model interface. A model watches the case state as events are applied and as the clock moves,
+// and reports risks as Signals. Each model is one folder under models/ and one line in the
+// component table (daemon/components.cc).
+//
+// Threading: every call comes from the pipeline's thread (the io_context, or the replay loop); a
+// model needs no locks. Calls never throw; a model that cannot score an event counts it and
+// carries on.
+#pragma once
+
+#include <string_view>
+
+#include "connectors/decode/case_event.h"
+#include "daemon/base/time.h"
+#include "daemon/state/case_store.h"
+#include "models/signal.h"
+
+namespace casewatch {
+
+// Accountability figures a model can report (implemented by the daemon's telemetry). Agencies are
+// passed as interned ids of CaseStore::strings().
+class ModelMetrics {
+ public:
+  virtual ~ModelMetrics() = default;
+  virtual void deadlineBreached(uint32_t agency, Step step) = 0;
+  virtual void stepCompleted(uint32_t agency, Step step, bool on_time) = 0;
+};
+
+struct ModelContext {
+  const CaseStore& cases;
+  SignalSink& signals;
+  ModelMetrics* metrics = nullptr;  // may be null (tests, tools)
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual std::string_view name() const = 0;
+  // After `ev` has been applied to the case state (`update` says what it changed).
+  virtual void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) = 0;
+  // The clock moved to `now` (event time in replay, the wall clock live). Must cost time
+  // proportional to what became due, never to the number of cases.
+  virtual void advanceTo(TimeMs now, ModelContext& ctx) = 0;
+  // After a reload swapped this model in: rebuild derived structures from the case state.
+  virtual void rebuild(TimeMs now, ModelContext& ctx) { (void)now, (void)ctx; }
+};
+
+}  // namespace casewatch

@@ -1,0 +1,47 @@
+// A time-ordered queue of clock thresholds (warning, deadline, red) for case steps. Only the next
+// threshold of each running clock is queued, so the queue holds about one 16-byte entry per running
+// clock, and advancing the clock costs O(k log n) for the k thresholds that became due: no scan
+// over all cases, ever.
+//
+// Entries are not removed when a clock stops; the consumer re-checks each popped entry against the
+// case state (lazy deletion), which keeps every update O(log n).
+#pragma once
+
+#include <cstdint>
+#include <queue>
+#include <vector>
+
+#include "daemon/base/time.h"
+#include "daemon/state/case.h"
+
+namespace casewatch {
+
+struct DeadlineEntry {
+  TimeMs fire_at;
+  CaseIndex case_index;
+  Step step;
+};
+
+class DeadlineQueue {
+ public:
+  void push(TimeMs fire_at, CaseIndex c, Step s) { heap_.push(DeadlineEntry{fire_at, c, s}); }
+  bool hasDue(TimeMs now) const { return !heap_.empty() && heap_.top().fire_at <= now; }
+  DeadlineEntry pop() {
+    DeadlineEntry e = heap_.top();
+    heap_.pop();
+    return e;
+  }
+  TimeMs nextFireAt() const { return heap_.empty() ? INT64_MAX : heap_.top().fire_at; }
+  size_t size() const { return heap_.size(); }
+  void clear() { heap_ = {}; }
+
+ private:
+  struct Later {
+    bool operator()(const DeadlineEntry& a, const DeadlineEntry& b) const {
+      return a.fire_at > b.fire_at;
+    }
+  };
+  std::priority_queue<DeadlineEntry, std::vector<DeadlineEntry>, Later> heap_;
+};
+
+}  // namespace casewatch

@@ -1,0 +1,392 @@
+#include "connectors/zmq_feed/zmq_feed.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace casewatch {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string accepted(const std::string& id) {
+  return R"({"v":1,"event_id":")" + id +
+         R"(","source":"t","type":"case.accepted","ts":"2026-03-04T09:15:00+08:00","case_id":"C-1"})";
+}
+
+std::string visit(const std::string& id) {
+  return R"({"v":1,"event_id":")" + id +
+         R"(","source":"t","type":"visit","ts":"2026-03-04T09:15:00+08:00","persons":["p:1"],)"
+         R"("matter":"m:1","region":"520302","level":"county"})";
+}
+
+// Waits for a condition that the code under test must eventually make true. The limit only keeps
+// a broken build from hanging; nothing asserts how long it took.
+template <typename Pred>
+bool eventually(Pred pred) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+// Records what the feed hands over; optionally keeps the batches alive (to hold in-flight slots).
+class Collector {
+ public:
+  BatchHandler handler() {
+    return [this](DecodedBatchPtr batch) {
+      std::lock_guard lock(mu_);
+      ++batches_;
+      for (const CaseEvent& e : batch->events) {
+        ids_.push_back(e.event_id);
+        types_.push_back(e.type);
+      }
+      for (const Rejection& r : batch->rejections) rejections_.push_back(r);
+      if (hold_) held_.push_back(std::move(batch));
+    };
+  }
+  void hold(bool on) {
+    std::lock_guard lock(mu_);
+    hold_ = on;
+  }
+  // Drops the oldest `n` held batches (releasing their in-flight slots).
+  void release(size_t n) {
+    std::vector<DecodedBatchPtr> dropped;
+    {
+      std::lock_guard lock(mu_);
+      n = std::min(n, held_.size());
+      for (size_t i = 0; i < n; ++i) dropped.push_back(std::move(held_[i]));
+      held_.erase(held_.begin(), held_.begin() + static_cast<long>(n));
+    }
+  }
+  size_t batches() const {
+    std::lock_guard lock(mu_);
+    return batches_;
+  }
+  size_t entries() const {
+    std::lock_guard lock(mu_);
+    return ids_.size() + rejections_.size();
+  }
+  std::vector<std::string> ids() const {
+    std::lock_guard lock(mu_);
+    return ids_;
+  }
+  std::vector<EventType> types() const {
+    std::lock_guard lock(mu_);
+    return types_;
+  }
+  std::vector<Rejection> rejections() const {
+    std::lock_guard lock(mu_);
+    return rejections_;
+  }
+  bool hasId(const std::string& id) const {
+    std::lock_guard lock(mu_);
+    return std::find(ids_.begin(), ids_.end(), id) != ids_.end();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  bool hold_ = false;
+  size_t batches_ = 0;
+  std::vector<std::string> ids_;
+  std::vector<EventType> types_;
+  std::vector<Rejection> rejections_;
+  std::vector<DecodedBatchPtr> held_;
+};
+
+class ZmqFeedTest : public ::testing::Test {
+ protected:
+  FeedConfig feedConfig(FeedKind kind, std::string endpoint = "tcp://127.0.0.1:*",
+                        bool bind = true) {
+    FeedConfig f;
+    f.name = "test";
+    f.kind = kind;
+    f.endpoint = std::move(endpoint);
+    f.bind = bind;
+    return f;
+  }
+  static void sendFrames(zmq::socket_t& s, const std::vector<std::string>& frames) {
+    for (size_t i = 0; i < frames.size(); ++i) {
+      s.send(zmq::buffer(frames[i]),
+             i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+    }
+  }
+  // PUB/SUB drops whatever is published before the subscription reaches the publisher, so keep
+  // publishing a probe until one arrives.
+  void waitForSubscription(zmq::socket_t& pub, Collector& collector) {
+    int n = 0;
+    ASSERT_TRUE(eventually([&] {
+      sendFrames(pub, {"case.accepted", accepted("probe-" + std::to_string(n++))});
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      return collector.entries() > 0;
+    }));
+  }
+
+  zmq::context_t context_{1};
+  IngestConfig ingest_;
+  Pseudonymizer pseudonymizer_{Pseudonymizer::demoKey()};
+};
+
+TEST_F(ZmqFeedTest, PullTakesOneTwoAndMoreFrameMessagesInOrder) {
+  ZmqFeed feed(feedConfig(FeedKind::kZmqPull), ingest_, context_, pseudonymizer_);
+  EXPECT_FALSE(feed.connected());
+  Collector collector;
+  ASSERT_TRUE(feed.start(collector.handler()).ok());
+  EXPECT_TRUE(feed.connected());
+  const std::string endpoint = feed.boundEndpoint();
+  EXPECT_THAT(endpoint, HasSubstr("tcp://127.0.0.1:"));
+  EXPECT_THAT(endpoint, ::testing::Not(HasSubstr("*")));
+
+  zmq::socket_t push(context_, zmq::socket_type::push);
+  push.set(zmq::sockopt::linger, 0);
+  push.connect(endpoint);
+  sendFrames(push, {accepted("e1")});
+  sendFrames(push, {"case.accepted", accepted("e2")});
+  sendFrames(push, {"a", "b", accepted("e3")});
+
+  ASSERT_TRUE(eventually([&] { return collector.entries() == 3; }));
+  EXPECT_THAT(collector.ids(), ElementsAre("e1", "e2", "e3"));
+  EXPECT_TRUE(collector.rejections().empty());
+  EXPECT_EQ(feed.stats().messages.load(), 3u);
+  EXPECT_EQ(feed.stats().bytes.load(),
+            3 * accepted("e1").size() + std::string("case.accepted").size() + 2);
+  EXPECT_EQ(feed.stats().batches.load(), collector.batches());
+  feed.stop();
+  EXPECT_FALSE(feed.connected());
+}
+
+TEST_F(ZmqFeedTest, BatchesCarryArrivalTimeAndFeedName) {
+  ZmqFeed feed(feedConfig(FeedKind::kZmqPull), ingest_, context_, pseudonymizer_);
+  std::mutex mu;
+  std::vector<DecodedBatchPtr> batches;
+  ASSERT_TRUE(feed.start([&](DecodedBatchPtr b) {
+                    std::lock_guard lock(mu);
+                    batches.push_back(std::move(b));
+                  })
+                  .ok());
+  zmq::socket_t push(context_, zmq::socket_type::push);
+  push.connect(feed.boundEndpoint());
+  sendFrames(push, {accepted("e1")});
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard lock(mu);
+    return !batches.empty();
+  }));
+  feed.stop();
+  EXPECT_EQ(batches[0]->feed, "test");
+  EXPECT_GT(batches[0]->received_steady_ns, 0);
+  EXPECT_FALSE(batches[0]->end_of_input);
+  EXPECT_NE(batches[0]->in_flight_token, nullptr);
+  EXPECT_EQ(feed.batchesInFlight(), 1);
+  batches.clear();
+  EXPECT_EQ(feed.batchesInFlight(), 0);
+}
+
+TEST_F(ZmqFeedTest, SubDeliversOnlyMatchingTopics) {
+  FeedConfig config = feedConfig(FeedKind::kZmqSub);
+  config.topics = {"case."};
+  ZmqFeed feed(config, ingest_, context_, pseudonymizer_);
+  Collector collector;
+  ASSERT_TRUE(feed.start(collector.handler()).ok());
+  zmq::socket_t pub(context_, zmq::socket_type::pub);
+  pub.set(zmq::sockopt::linger, 0);
+  pub.connect(feed.boundEndpoint());
+  waitForSubscription(pub, collector);
+
+  sendFrames(pub, {"visit", visit("v1")});
+  sendFrames(pub, {accepted("single-frame")});  // the JSON itself is the topic: "{..." ≠ "case."
+  sendFrames(pub, {"case.accepted", accepted("marker")});
+  // One publisher to one subscriber keeps order, so once the marker is in, the others would be.
+  ASSERT_TRUE(eventually([&] { return collector.hasId("marker"); }));
+  feed.stop();
+  EXPECT_FALSE(collector.hasId("v1"));
+  EXPECT_FALSE(collector.hasId("single-frame"));
+  for (EventType t : collector.types()) EXPECT_NE(t, EventType::kVisit);
+  EXPECT_TRUE(collector.rejections().empty());
+}
+
+TEST_F(ZmqFeedTest, SubWithoutTopicsTakesEverything) {
+  ZmqFeed feed(feedConfig(FeedKind::kZmqSub), ingest_, context_, pseudonymizer_);
+  Collector collector;
+  ASSERT_TRUE(feed.start(collector.handler()).ok());
+  zmq::socket_t pub(context_, zmq::socket_type::pub);
+  pub.set(zmq::sockopt::linger, 0);
+  pub.connect(feed.boundEndpoint());
+  waitForSubscription(pub, collector);
+
+  sendFrames(pub, {"visit", visit("v1")});
+  sendFrames(pub, {visit("v2")});
+  sendFrames(pub, {"case.accepted", accepted("marker")});
+  ASSERT_TRUE(eventually([&] { return collector.hasId("marker"); }));
+  feed.stop();
+  EXPECT_TRUE(collector.hasId("v1"));
+  EXPECT_TRUE(collector.hasId("v2"));
+}
+
+TEST_F(ZmqFeedTest, ConnectModePullsFromABoundPush) {
+  zmq::socket_t push(context_, zmq::socket_type::push);
+  push.set(zmq::sockopt::linger, 0);
+  push.bind("tcp://127.0.0.1:*");
+  const std::string endpoint = push.get(zmq::sockopt::last_endpoint);
+
+  ZmqFeed feed(feedConfig(FeedKind::kZmqPull, endpoint, /*bind=*/false), ingest_, context_,
+               pseudonymizer_);
+  Collector collector;
+  ASSERT_TRUE(feed.start(collector.handler()).ok());
+  EXPECT_TRUE(feed.connected());
+  EXPECT_EQ(feed.boundEndpoint(), endpoint);
+  sendFrames(push, {accepted("c1")});
+  sendFrames(push, {"case.accepted", accepted("c2")});
+  ASSERT_TRUE(eventually([&] { return collector.entries() == 2; }));
+  EXPECT_THAT(collector.ids(), ElementsAre("c1", "c2"));
+}
+
+TEST_F(ZmqFeedTest, GarbageIsRejectedWithTruncatedRawBytes) {
+  ingest_.dead_letter_max_bytes = 16;
+  ingest_.max_message_bytes = 512;
+  ZmqFeed feed(feedConfig(FeedKind::kZmqPull), ingest_, context_, pseudonymizer_);
+  Collector collector;
+  ASSERT_TRUE(feed.start(collector.handler()).ok());
+  zmq::socket_t push(context_, zmq::socket_type::push);
+  push.set(zmq::sockopt::linger, 0);
+  push.connect(feed.boundEndpoint());
+
+  const std::string garbage = "this is not json at all, not even close " + std::string(60, 'x');
+  const std::string huge = "{" + std::string(1000, ' ') + "}";
+  sendFrames(push, {garbage});
+  sendFrames(push, {"case.accepted", accepted("ok")});
+  sendFrames(push, {"case.accepted", huge});
+  ASSERT_TRUE(eventually([&] { return collector.entries() == 3; }));
+  feed.stop();
+
+  EXPECT_THAT(collector.ids(), ElementsAre("ok"));
+  const std::vector<Rejection> rejections = collector.rejections();
+  ASSERT_EQ(rejections.size(), 2u);
+  EXPECT_EQ(rejections[0].reason, RejectReason::kInvalidJson);
+  EXPECT_EQ(rejections[0].raw, garbage.substr(0, 16));
+  EXPECT_EQ(rejections[0].raw_size, garbage.size());
+  EXPECT_GT(rejections[0].received_at, 0);
+  EXPECT_FALSE(rejections[0].detail.empty());
+  EXPECT_EQ(rejections[1].reason, RejectReason::kTooLarge);
+  EXPECT_EQ(rejections[1].raw, huge.substr(0, 16));
+  EXPECT_EQ(rejections[1].raw_size, huge.size());
+}
+
+TEST_F(ZmqFeedTest, BindFailureNamesTheEndpoint) {
+  zmq::socket_t taken(context_, zmq::socket_type::pull);
+  taken.set(zmq::sockopt::linger, 0);
+  taken.bind("tcp://127.0.0.1:*");
+  const std::string endpoint = taken.get(zmq::sockopt::last_endpoint);
+
+  ZmqFeed feed(feedConfig(FeedKind::kZmqPull, endpoint), ingest_, context_, pseudonymizer_);
+  Collector collector;
+  const absl::Status status = feed.start(collector.handler());
+  EXPECT_FALSE(status.ok());
+  EXPECT_THAT(std::string(status.message()), HasSubstr(endpoint));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("bind"));
+  EXPECT_FALSE(feed.connected());
+  feed.stop();  // harmless without a thread
+
+  ZmqFeed bogus(feedConfig(FeedKind::kZmqSub, "bogus://nowhere"), ingest_, context_,
+                pseudonymizer_);
+  const absl::Status bogus_status = bogus.start(collector.handler());
+  EXPECT_FALSE(bogus_status.ok());
+  EXPECT_THAT(std::string(bogus_status.message()), HasSubstr("bogus://nowhere"));
+}
+
+TEST_F(ZmqFeedTest, StopJoinsAndNoBatchFollows) {
+  auto feed =
+      std::make_unique<ZmqFeed>(feedConfig(FeedKind::kZmqPull), ingest_, context_, pseudonymizer_);
+  Collector collector;
+  ASSERT_TRUE(feed->start(collector.handler()).ok());
+  zmq::socket_t push(context_, zmq::socket_type::push);
+  push.set(zmq::sockopt::linger, 0);
+  push.connect(feed->boundEndpoint());
+  sendFrames(push, {accepted("s1")});
+  ASSERT_TRUE(eventually([&] { return collector.entries() == 1; }));
+
+  feed->stop();
+  EXPECT_FALSE(feed->connected());
+  const size_t batches = collector.batches();
+  push.send(zmq::buffer(accepted("s2")), zmq::send_flags::dontwait);
+  feed->stop();  // idempotent
+  feed.reset();  // the destructor after stop() is fine too
+  EXPECT_EQ(collector.batches(), batches);
+  EXPECT_FALSE(collector.hasId("s2"));
+}
+
+TEST_F(ZmqFeedTest, ContextShutdownEndsTheThread) {
+  zmq::context_t context(1);
+  ZmqFeed feed(feedConfig(FeedKind::kZmqPull), ingest_, context, pseudonymizer_);
+  Collector collector;
+  ASSERT_TRUE(feed.start(collector.handler()).ok());
+  context.shutdown();
+  ASSERT_TRUE(eventually([&] { return !feed.connected(); }));
+  feed.stop();
+  EXPECT_EQ(feed.stats().transport_errors.load(), 0u);
+  context.close();  // returns only because the feed closed its socket
+}
+
+TEST_F(ZmqFeedTest, InFlightBoundStopsReceivingUntilBatchesAreDropped) {
+  ZmqFeedOptions options;
+  options.max_in_flight = 2;
+  options.max_batch_messages = 1;  // one message per batch makes the counts exact
+  ZmqFeed feed(feedConfig(FeedKind::kZmqPull), ingest_, context_, pseudonymizer_, options);
+  Collector collector;
+  collector.hold(true);
+  ASSERT_TRUE(feed.start(collector.handler()).ok());
+  zmq::socket_t push(context_, zmq::socket_type::push);
+  push.set(zmq::sockopt::linger, 0);
+  push.connect(feed.boundEndpoint());
+  constexpr int kMessages = 10;
+  for (int i = 0; i < kMessages; ++i) sendFrames(push, {accepted("b" + std::to_string(i))});
+
+  // Once the feed reports waiting, it holds two batches and takes nothing more until one goes.
+  ASSERT_TRUE(eventually([&] { return feed.stats().backpressure_waits.load() >= 1; }));
+  EXPECT_EQ(collector.batches(), 2u);
+  EXPECT_EQ(feed.batchesInFlight(), 2);
+  EXPECT_EQ(feed.stats().messages.load(), 2u);
+
+  collector.release(1);
+  ASSERT_TRUE(eventually([&] { return feed.stats().backpressure_waits.load() >= 2; }));
+  EXPECT_EQ(collector.batches(), 3u);
+  EXPECT_EQ(feed.batchesInFlight(), 2);
+
+  collector.hold(false);
+  collector.release(2);
+  ASSERT_TRUE(eventually([&] { return collector.entries() == kMessages; }));
+  feed.stop();
+  EXPECT_EQ(collector.ids().front(), "b0");
+  EXPECT_EQ(collector.ids().back(), "b9");
+  EXPECT_EQ(feed.batchesInFlight(), 0);
+}
+
+TEST_F(ZmqFeedTest, StopWhileWaitingOnTheBoundReturns) {
+  ZmqFeedOptions options;
+  options.max_in_flight = 1;
+  options.max_batch_messages = 1;
+  ZmqFeed feed(feedConfig(FeedKind::kZmqPull), ingest_, context_, pseudonymizer_, options);
+  Collector collector;
+  collector.hold(true);
+  ASSERT_TRUE(feed.start(collector.handler()).ok());
+  zmq::socket_t push(context_, zmq::socket_type::push);
+  push.set(zmq::sockopt::linger, 0);
+  push.connect(feed.boundEndpoint());
+  sendFrames(push, {accepted("w1")});
+  sendFrames(push, {accepted("w2")});
+  ASSERT_TRUE(eventually([&] { return feed.stats().backpressure_waits.load() >= 1; }));
+  feed.stop();  // must not wait for the held batch
+  EXPECT_EQ(collector.batches(), 1u);
+  EXPECT_FALSE(feed.connected());
+}
+
+}  // namespace
+}  // namespace casewatch

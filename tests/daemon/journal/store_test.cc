@@ -1,0 +1,371 @@
+#include "daemon/journal/store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+
+#include "tests/daemon/journal/journal_test_support.h"
+
+namespace casewatch {
+namespace {
+
+using testing::TempDir;
+
+StorePtr openOk(const std::string& dir, StoreOptions options = {}) {
+  auto s = Store::open(dir, std::move(options));
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? std::move(*s) : nullptr;
+}
+
+DeadLetter letter(int i, std::string raw) {
+  DeadLetter d;
+  d.received_at = 1772586900000 + i * 1001;  // includes milliseconds
+  d.feed = "zmq-main";
+  d.reason = "invalid_json";
+  d.detail = "invalid_json: at byte " + std::to_string(i);
+  d.raw_size = raw.size() + 100;  // as if truncated
+  d.raw = std::move(raw);
+  return d;
+}
+
+AlertRecord change(const std::string& id, const std::string& status, const std::string& actor,
+                   const std::string& note, TimeMs at) {
+  AlertRecord a;
+  a.alert_id = id;
+  a.model = "overdue";
+  a.status = status;
+  a.tier = status == "firing" ? "orange" : "red";
+  a.subject_kind = "case";
+  a.subject_id = "C-" + id;
+  a.region = "330102";
+  a.agency = "bureau-1";
+  a.starts_at = "2026-03-04T01:00:00Z";
+  a.updated_at = formatRfc3339(at);
+  a.json = R"({"v":1,"alert_id":")" + id + R"(","status":")" + status + "\"}";
+  a.actor = actor;
+  a.action = status == "firing" ? "fire" : status;
+  a.note = note;
+  a.at = at;
+  return a;
+}
+
+// Reads one value through a separate connection, as an operator's sqlite3 shell would.
+std::string queryText(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* s = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK &&
+      sqlite3_step(s) == SQLITE_ROW) {
+    const auto* p = sqlite3_column_text(s, 0);
+    out = p ? reinterpret_cast<const char*>(p) : "";
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST(StoreTest, CreatesTheDatabaseInWalModeWithSchemaVersion) {
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/nested/data";
+  auto store = openOk(dir);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->dbPath(), dir + "/casewatch.db");
+  EXPECT_TRUE(std::filesystem::exists(dir + "/casewatch.db"));
+  EXPECT_EQ(queryText(store->dbPath(), "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "1");
+  store->close();
+  // Reopening an up-to-date database applies nothing and keeps the version.
+  store = openOk(dir);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "1");
+}
+
+TEST(StoreTest, RefusesADatabaseFromANewerSchema) {
+  TempDir tmp;
+  openOk(tmp.path())->close();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((tmp.path() + "/casewatch.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE meta SET value='99' WHERE key='schema_version'", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto s = Store::open(tmp.path());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(StoreTest, DeadLettersRoundTripRawBytesNewestFirst) {
+  TempDir tmp;
+  auto store = openOk(tmp.path());
+  ASSERT_TRUE(store);
+  const std::string nasty("{\"a\":\0\xff\xfe\xc3(", 11);  // NUL and invalid UTF-8
+  std::vector<DeadLetter> letters;
+  for (int i = 0; i < 5; ++i) letters.push_back(letter(i, nasty + std::to_string(i)));
+  store->addDeadLetters(letters);
+  store->addDeadLetters({letter(5, "")});
+  store->flush();
+  EXPECT_EQ(store->deadLetterCount(), 6u);
+
+  auto all = store->listDeadLetters(100);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 6u);
+  EXPECT_EQ((*all)[0].raw, "");
+  for (int i = 0; i < 5; ++i) {
+    const DeadLetter& got = (*all)[5 - i];
+    const DeadLetter want = letter(i, nasty + std::to_string(i));
+    EXPECT_EQ(got.raw, want.raw);
+    EXPECT_EQ(got.raw.size(), 12u);
+    EXPECT_EQ(got.received_at, want.received_at);
+    EXPECT_EQ(got.feed, want.feed);
+    EXPECT_EQ(got.reason, want.reason);
+    EXPECT_EQ(got.detail, want.detail);
+    EXPECT_EQ(got.raw_size, want.raw_size);
+    EXPECT_GT((*all)[4 - i].id, got.id);  // newest first
+  }
+
+  auto two = store->listDeadLetters(2);
+  ASSERT_TRUE(two.ok());
+  ASSERT_EQ(two->size(), 2u);
+  EXPECT_EQ((*two)[0].id, (*all)[0].id);
+  EXPECT_EQ((*two)[1].id, (*all)[1].id);
+  // Stored as a BLOB, not text.
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT typeof(raw) FROM dead_letters LIMIT 1"), "blob");
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT received_at FROM dead_letters WHERE id = 1"),
+            "2026-03-04T01:15:00.000Z");
+}
+
+TEST(StoreTest, DeadLettersConvertFromRejections) {
+  Rejection r;
+  r.reason = RejectReason::kBadTimestamp;
+  r.detail = "bad_timestamp: ts";
+  r.raw = "{\"ts\":1}";
+  r.raw_size = 4000;
+  r.received_at = 42;
+  const DeadLetter d = deadLetterFromRejection("feed-b", r);
+  EXPECT_EQ(d.feed, "feed-b");
+  EXPECT_EQ(d.reason, "bad_timestamp");
+  EXPECT_EQ(d.detail, r.detail);
+  EXPECT_EQ(d.raw, r.raw);
+  EXPECT_EQ(d.raw_size, 4000u);
+  EXPECT_EQ(d.received_at, 42);
+}
+
+TEST(StoreTest, OldestDeadLettersBeyondTheCapAreTrimmed) {
+  TempDir tmp;
+  StoreOptions o;
+  o.max_dead_letters = 10;
+  auto store = openOk(tmp.path(), o);
+  ASSERT_TRUE(store);
+  for (int batch = 0; batch < 3; ++batch) {
+    std::vector<DeadLetter> letters;
+    for (int i = 0; i < 7; ++i) letters.push_back(letter(batch * 7 + i, "x"));
+    store->addDeadLetters(std::move(letters));
+    store->flush();
+  }
+  EXPECT_EQ(store->deadLetterCount(), 10u);
+  EXPECT_EQ(store->stats().dead_letters_trimmed.load(), 11u);
+  auto all = store->listDeadLetters(100);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 10u);
+  EXPECT_EQ(all->front().detail, letter(20, "").detail);  // the newest kept
+  EXPECT_EQ(all->back().detail, letter(11, "").detail);   // the oldest kept
+}
+
+TEST(StoreTest, AlertChangesUpsertCurrentStateAndAppendHistory) {
+  TempDir tmp;
+  auto store = openOk(tmp.path());
+  ASSERT_TRUE(store);
+  store->recordAlertChanges({change("a1", "firing", "system", "", 1000)}, nullptr);
+  store->recordAlertChanges({change("a1", "acknowledged", "duty:li", "on it", 2500)}, nullptr);
+  store->flush();
+
+  auto alerts = store->loadAlerts();
+  ASSERT_TRUE(alerts.ok()) << alerts.status();
+  ASSERT_EQ(alerts->size(), 1u);
+  const AlertRecord& a = (*alerts)[0];
+  const AlertRecord want = change("a1", "acknowledged", "duty:li", "on it", 2500);
+  EXPECT_EQ(a.alert_id, "a1");
+  EXPECT_EQ(a.status, "acknowledged");
+  EXPECT_EQ(a.tier, "red");
+  EXPECT_EQ(a.model, want.model);
+  EXPECT_EQ(a.subject_kind, want.subject_kind);
+  EXPECT_EQ(a.subject_id, want.subject_id);
+  EXPECT_EQ(a.region, want.region);
+  EXPECT_EQ(a.agency, want.agency);
+  EXPECT_EQ(a.starts_at, want.starts_at);
+  EXPECT_EQ(a.updated_at, want.updated_at);
+  EXPECT_EQ(a.json, want.json);
+
+  auto history = store->alertHistory("a1");
+  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].status, "firing");
+  EXPECT_EQ((*history)[0].actor, "system");
+  EXPECT_EQ((*history)[0].action, "fire");
+  EXPECT_EQ((*history)[0].at, 1000);
+  EXPECT_EQ((*history)[1].status, "acknowledged");
+  EXPECT_EQ((*history)[1].actor, "duty:li");
+  EXPECT_EQ((*history)[1].note, "on it");
+  EXPECT_EQ((*history)[1].at, 2500);
+  EXPECT_EQ((*history)[1].json, want.json);
+  EXPECT_TRUE(store->alertHistory("nope")->empty());
+}
+
+TEST(StoreTest, ActiveAlertsLeaveOutResolvedOnesAndFiltersApply) {
+  TempDir tmp;
+  auto store = openOk(tmp.path());
+  ASSERT_TRUE(store);
+  AlertRecord other = change("a3", "firing", "system", "", 3000);
+  other.model = "repeat_visit";
+  other.region = "330200";
+  store->recordAlertChanges({change("a1", "firing", "system", "", 1000),
+                             change("a2", "firing", "system", "", 2000), other},
+                            nullptr);
+  store->recordAlertChanges({change("a2", "resolved", "duty:wang", "replied", 4000)}, nullptr);
+  store->flush();
+
+  auto active = store->loadActiveAlerts();
+  ASSERT_TRUE(active.ok());
+  ASSERT_EQ(active->size(), 2u);
+  EXPECT_EQ((*active)[0].alert_id, "a3");  // newest first
+  EXPECT_EQ((*active)[1].alert_id, "a1");
+
+  AlertFilter resolved;
+  resolved.status = "resolved";
+  auto r = store->loadAlerts(resolved);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].alert_id, "a2");
+
+  AlertFilter by_model;
+  by_model.model = "repeat_visit";
+  EXPECT_EQ(store->loadAlerts(by_model)->size(), 1u);
+  AlertFilter by_region;
+  by_region.region = "330102";
+  by_region.active_only = true;
+  auto reg = store->loadAlerts(by_region);
+  ASSERT_EQ(reg->size(), 1u);
+  EXPECT_EQ((*reg)[0].alert_id, "a1");
+  AlertFilter limited;
+  limited.limit = 2;
+  EXPECT_EQ(store->loadAlerts(limited)->size(), 2u);
+  EXPECT_EQ(store->loadAlerts()->size(), 3u);
+}
+
+TEST(StoreTest, CallbacksFireAfterCommitOnTheStoreThread) {
+  TempDir tmp;
+  auto store = openOk(tmp.path());
+  ASSERT_TRUE(store);
+  std::mutex mu;
+  std::vector<int> order;
+  std::vector<size_t> visible;  // history rows a fresh connection sees when the callback runs
+  const std::thread::id caller = std::this_thread::get_id();
+  std::atomic<bool> on_caller_thread{false};
+  for (int i = 0; i < 3; ++i) {
+    store->recordAlertChanges(
+        {change("a" + std::to_string(i), "firing", "system", "", 1000 + i)},
+        [&, i](const absl::Status& s) {
+          EXPECT_TRUE(s.ok()) << s;
+          if (std::this_thread::get_id() == caller) on_caller_thread = true;
+          const std::string rows =
+              queryText(store->dbPath(), "SELECT count(*) FROM alert_history WHERE alert_id='a" +
+                                             std::to_string(i) + "'");
+          std::lock_guard lk(mu);
+          order.push_back(i);
+          visible.push_back(std::stoul(rows));
+        });
+  }
+  store->flush();  // callbacks have run once flush() returns
+  EXPECT_FALSE(on_caller_thread.load());
+  std::lock_guard lk(mu);
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(visible, (std::vector<size_t>{1, 1, 1}));
+}
+
+TEST(StoreTest, EverythingPersistsAcrossCloseAndReopen) {
+  TempDir tmp;
+  {
+    auto store = openOk(tmp.path());
+    ASSERT_TRUE(store);
+    store->addDeadLetters({letter(1, "raw")});
+    store->recordAlertChanges({change("a1", "firing", "system", "", 1000)}, nullptr);
+    store->putSnapshot("cases", 5000, "state-v1");
+    store->close();  // commits what is queued, no flush() needed
+    store->close();  // idempotent
+    bool called = false;
+    absl::Status late;
+    store->recordAlertChanges({change("a9", "firing", "system", "", 1)},
+                              [&](const absl::Status& s) {
+                                called = true;
+                                late = s;
+                              });
+    EXPECT_TRUE(called);
+    EXPECT_EQ(late.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(store->listDeadLetters(1).status().code(), absl::StatusCode::kFailedPrecondition);
+  }
+  auto store = openOk(tmp.path());
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->deadLetterCount(), 1u);
+  auto letters = store->listDeadLetters(10);
+  ASSERT_TRUE(letters.ok());
+  ASSERT_EQ(letters->size(), 1u);
+  EXPECT_EQ((*letters)[0].raw, "raw");
+  auto active = store->loadActiveAlerts();
+  ASSERT_TRUE(active.ok());
+  ASSERT_EQ(active->size(), 1u);
+  EXPECT_EQ((*active)[0].alert_id, "a1");
+  EXPECT_EQ(store->alertHistory("a1")->size(), 1u);
+  EXPECT_TRUE(store->alertHistory("a9")->empty());
+  auto snap = store->getSnapshot("cases");
+  ASSERT_TRUE(snap.ok());
+  ASSERT_TRUE(snap->has_value());
+  EXPECT_EQ(**snap, "state-v1");
+}
+
+TEST(StoreTest, SnapshotsRoundTripAndReplace) {
+  TempDir tmp;
+  auto store = openOk(tmp.path());
+  ASSERT_TRUE(store);
+  auto missing = store->getSnapshot("cases");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+
+  std::string big(1 << 20, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 131);
+  store->putSnapshot("cases", 1000, "old");
+  store->putSnapshot("cases", 2000, big);
+  store->putSnapshot("empty", 2000, "");
+  store->flush();
+  auto snap = store->getSnapshot("cases");
+  ASSERT_TRUE(snap.ok());
+  ASSERT_TRUE(snap->has_value());
+  EXPECT_EQ(**snap, big);
+  auto empty = store->getSnapshot("empty");
+  ASSERT_TRUE(empty.ok());
+  ASSERT_TRUE(empty->has_value());
+  EXPECT_EQ(**empty, "");
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT taken_at FROM snapshots WHERE name='cases'"),
+            "1970-01-01T00:00:02.000Z");
+}
+
+TEST(StoreTest, StatsCountCommits) {
+  TempDir tmp;
+  auto store = openOk(tmp.path());
+  ASSERT_TRUE(store);
+  store->addDeadLetters({letter(1, "a")});
+  store->flush();
+  store->addDeadLetters({letter(2, "b")});
+  store->flush();
+  EXPECT_GE(store->stats().commits.load(), 2u);
+  EXPECT_EQ(store->stats().commit_errors.load(), 0u);
+  EXPECT_EQ(store->stats().writes_dropped.load(), 0u);
+  EXPECT_EQ(store->stats().queue_depth.load(), 0u);
+  EXPECT_GE(store->stats().last_commit_seconds.load(), 0.0);
+}
+
+}  // namespace
+}  // namespace casewatch

@@ -1,0 +1,368 @@
+#include "tools/feedgen/case_lifecycle.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <optional>
+
+namespace casewatch::feedgen {
+namespace {
+
+using K = AgencyKind;
+
+struct AgencyWeight {
+  AgencyKind kind;
+  double weight;
+};
+
+// Who receives each category first. The petition bureau receives and routes; it never handles.
+constexpr std::array<std::array<AgencyWeight, 3>, kCategoryCount> kReceivers = {{
+    {{{K::kHrss, 0.75}, {K::kHousing, 0.15}, {K::kPetitionBureau, 0.10}}},
+    {{{K::kHousing, 0.60}, {K::kNaturalResources, 0.25}, {K::kPetitionBureau, 0.15}}},
+    {{{K::kNaturalResources, 0.65}, {K::kAgriculture, 0.20}, {K::kPetitionBureau, 0.15}}},
+    {{{K::kCourt, 0.45}, {K::kProcuratorate, 0.35}, {K::kPublicSecurity, 0.20}}},
+    {{{K::kHrss, 0.50}, {K::kMedicalSecurity, 0.25}, {K::kCivilAffairs, 0.25}}},
+    {{{K::kPetitionBureau, 0.40}, {K::kMarketRegulation, 0.30}, {K::kCivilAffairs, 0.30}}},
+}};
+
+// What a case is planned to suffer. Review faults are drawn separately, when a review happens.
+enum class Fault : uint8_t {
+  kNone,
+  kProcLate,       // the procedural reply comes after its deadline
+  kProcNever,      // no procedural reply (the written reply or the close then satisfies it late)
+  kRoutingLate,    // accepted / rejected / transferred after 15 days
+  kRoutingStall,   // never routed: the case sits
+  kTransferLate,   // the receiving agency is slow to accept
+  kHandlingLate,   // replied after the handling deadline
+  kHandlingStall,  // accepted and never replied
+};
+
+constexpr TimeMs kMinute = kMsPerMinute;
+
+Fault pickFault(const CaseInfo& c, Rng& r) {
+  const double p = c.profile == Profile::kBurst            ? 0.02
+                   : c.profile == Profile::kRegular        ? 0.11
+                                                           : 0.14;
+  if (!r.chance(p)) return Fault::kNone;
+  static constexpr std::array<double, 7> kWeights = {14, 7, 14, 7, 6, 36, 16};
+  return static_cast<Fault>(1 + r.pick(kWeights));
+}
+
+Outcome pickOutcome(Rng& r, double upheld, double partly, double not_upheld) {
+  const std::array<double, 3> w = {upheld, partly, not_upheld};
+  return static_cast<Outcome>(r.pick(w));
+}
+
+Outcome firstOutcome(const CaseInfo& c, Rng& r) {
+  if (c.profile == Profile::kRepeatAnchor || c.profile == Profile::kRepeatFollowUp) {
+    return pickOutcome(r, 0.10, 0.20, 0.70);
+  }
+  if (c.profile == Profile::kBurst) return pickOutcome(r, 0.40, 0.40, 0.20);
+  switch (c.matter.category) {
+    case Category::kWageArrears: return pickOutcome(r, 0.45, 0.25, 0.30);
+    case Category::kDemolition: return pickOutcome(r, 0.20, 0.35, 0.45);
+    case Category::kLand: return pickOutcome(r, 0.25, 0.30, 0.45);
+    case Category::kJudicial: return pickOutcome(r, 0.15, 0.20, 0.65);
+    case Category::kSocialSecurity: return pickOutcome(r, 0.40, 0.30, 0.30);
+    case Category::kOther: return pickOutcome(r, 0.35, 0.25, 0.40);
+  }
+  return Outcome::kNotUpheld;
+}
+
+Level nextLevel(Level l) {
+  return l == Level::kCounty ? Level::kCity : l == Level::kCity ? Level::kProvince
+                                                                  : Level::kNational;
+}
+
+// Appends events in strictly increasing time, and knows office hours.
+class Timeline {
+ public:
+  Timeline(const World& world, Rng& rng, std::vector<GenEvent>& out)
+      : world_(world), rng_(rng), out_(out) {}
+
+  TimeMs last() const { return last_; }
+  int64_t lastDay() const { return World::localDay(last_); }
+
+  // A time in office hours (08:30-12:00, 14:00-17:30) on `day`.
+  TimeMs officeTime(int64_t day) const {
+    const int64_t minute = rng_.chance(0.5) ? rng_.between(8 * 60 + 30, 11 * 60 + 59)
+                                            : rng_.between(14 * 60, 17 * 60 + 29);
+    return World::dayStart(day) + minute * kMinute + rng_.between(0, 59) * kMsPerSecond;
+  }
+  int64_t onOrAfter(int64_t day) const { return world_.workdayOnOrAfter(day); }
+  int64_t onOrBefore(int64_t day, int64_t floor) const {
+    return world_.workdayOnOrBefore(day, floor);
+  }
+
+  void add(GenEvent e) {
+    // An action planned for a moment already past happens a little after the last one.
+    if (!out_.empty() && e.ts <= last_) e.ts = last_ + rng_.between(2, 90) * kMinute;
+    last_ = e.ts;
+    out_.push_back(e);
+  }
+
+ private:
+  const World& world_;
+  Rng& rng_;
+  std::vector<GenEvent>& out_;
+  TimeMs last_ = 0;
+};
+
+GenEvent at(EventKind kind, TimeMs ts, uint32_t value = 0, uint8_t code = 0) {
+  GenEvent e;
+  e.kind = kind;
+  e.ts = ts;
+  e.value = value;
+  e.code = code;
+  return e;
+}
+
+}  // namespace
+
+AgencyId CaseLifecycle::registeringAgency(size_t region, Category category, Rng& rng) const {
+  const auto& table = kReceivers[static_cast<size_t>(category)];
+  const std::array<double, 3> w = {table[0].weight, table[1].weight, table[2].weight};
+  return world_.countyAgency(region, table[rng.pick(w)].kind);
+}
+
+AgencyId CaseLifecycle::competentAgency(size_t region, Category category, Rng& rng) const {
+  const auto& table = kReceivers[static_cast<size_t>(category)];
+  std::array<double, 3> w{};
+  for (size_t i = 0; i < 3; ++i) {
+    w[i] = table[i].kind == K::kPetitionBureau ? 0 : table[i].weight;
+  }
+  return world_.countyAgency(region, table[rng.pick(w)].kind);
+}
+
+void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out) const {
+  Timeline tl(world_, r, out);
+  const bool regular = c.profile == Profile::kRegular;
+  const bool repeat =
+      c.profile == Profile::kRepeatAnchor || c.profile == Profile::kRepeatFollowUp;
+  const bool burst = c.profile == Profile::kBurst;
+  const bool group = c.person_count > 1 || c.group_size > 0;
+  const size_t region = c.matter.region;
+  bool visited = false;  // a regular petitioner chases a case in person at most once
+
+  auto visit = [&](TimeMs ts, Level level) {
+    GenEvent e = at(EventKind::kVisit, ts, c.group_size, static_cast<uint8_t>(level));
+    e.person_base = c.person_base;
+    e.count = c.person_count;
+    e.with_case = true;
+    tl.add(e);
+    visited = true;
+  };
+  // A petitioner whose case sits past its deadline comes in person, sometimes to a higher level.
+  auto chase = [&](int64_t day, double p) {
+    if (!regular || visited || !r.chance(p)) return;
+    const Level level = r.chance(0.5) ? Level::kCounty : r.chance(0.7) ? Level::kCity
+                                                                        : Level::kProvince;
+    visit(tl.officeTime(tl.onOrAfter(day)), level);
+  };
+
+  tl.add(at(EventKind::kRegistered, c.registered_ts));
+  const int64_t reg_day = World::localDay(c.registered_ts);
+  const Fault fault = pickFault(c, r);
+
+  // Procedural reply: usually within a few days.
+  std::optional<TimeMs> proc;
+  if (fault == Fault::kProcLate) {
+    proc = tl.officeTime(tl.onOrAfter(reg_day + r.between(8, 16)));
+  } else if (fault != Fault::kProcNever) {
+    const int64_t d = reg_day + (r.chance(0.6) ? r.between(0, 3) : r.between(1, 6));
+    proc = tl.officeTime(tl.onOrBefore(d, reg_day));
+    if (*proc <= c.registered_ts) proc = c.registered_ts + r.between(20, 240) * kMinute;
+  }
+
+  // Routing: accept, reject or transfer, usually within two weeks.
+  enum class Decision { kAccept, kReject, kTransfer };
+  const double p_reject = c.profile == Profile::kRepeatFollowUp ? 0.35 : burst ? 0.0 : 0.05;
+  const double p_transfer =
+      world_.agencyKind(c.agency) == K::kPetitionBureau ? 0.35 : (burst ? 0.0 : 0.04);
+  const double u = r.uniform();
+  const Decision decision = u < p_reject                ? Decision::kReject
+                            : u < p_reject + p_transfer ? Decision::kTransfer
+                                                        : Decision::kAccept;
+  std::optional<TimeMs> routing;
+  if (fault == Fault::kRoutingLate) {
+    routing = tl.officeTime(tl.onOrAfter(reg_day + r.between(16, 30)));
+  } else if (fault != Fault::kRoutingStall) {
+    const auto spread = static_cast<int64_t>(13 * std::pow(r.uniform(), 1.6));
+    routing = tl.officeTime(tl.onOrBefore(reg_day + 1 + spread, reg_day + 1));
+  }
+  if (decision == Decision::kReject && proc && routing && *routing <= *proc) proc.reset();
+
+  GenEvent route_event;
+  if (routing) {
+    switch (decision) {
+      case Decision::kReject: {
+        const uint8_t reason = c.profile == Profile::kRepeatFollowUp && r.chance(0.8)
+                                   ? kRejectRepeatMatter
+                                   : static_cast<uint8_t>(r.between(0, kRejectReasonCount - 2));
+        route_event = at(EventKind::kRejected, *routing, 0, reason);
+        break;
+      }
+      case Decision::kAccept:
+        route_event = at(EventKind::kAccepted, *routing, c.agency);
+        break;
+      case Decision::kTransfer: {
+        Level to_level = Level::kCounty;
+        AgencyId to = competentAgency(region, c.matter.category, r);
+        if (to == c.agency || r.chance(0.2)) {
+          to = world_.cityAgency(region, world_.agencyKind(to));
+          to_level = Level::kCity;
+        }
+        route_event = at(EventKind::kTransferred, *routing, to,
+                         static_cast<uint8_t>(static_cast<uint8_t>(to_level) + 1));
+        break;
+      }
+    }
+  }
+  if (proc && (!routing || *proc < *routing)) {
+    tl.add(at(EventKind::kProceduralReply, *proc));
+    proc.reset();
+  }
+  if (!routing) {
+    chase(reg_day + r.between(16, 40), 0.4);
+    return;
+  }
+  tl.add(route_event);
+  if (proc) tl.add(at(EventKind::kProceduralReply, *proc));
+  if (decision == Decision::kReject) {
+    chase(tl.lastDay() + r.between(3, 30), 0.08);
+    return;
+  }
+
+  AgencyId agency = c.agency;
+  if (decision == Decision::kTransfer) {
+    agency = static_cast<AgencyId>(route_event.value);
+    const int64_t t_day = tl.lastDay();
+    const int64_t d = fault == Fault::kTransferLate
+                          ? tl.onOrAfter(t_day + r.between(16, 25))
+                          : tl.onOrBefore(t_day + r.between(1, 10), t_day + 1);
+    tl.add(at(EventKind::kAccepted, tl.officeTime(d), agency));
+  }
+
+  // Handling: 60 days from acceptance, extendable.
+  const int64_t acc_day = tl.lastDay();
+  // At most one each of leader, extension, hearing and aid, in a fixed array (no allocation).
+  std::array<GenEvent, 4> mid{};
+  size_t mid_count = 0;
+  const double p_leader = burst ? 0.9 : repeat ? 0.5 : group ? 0.4 : 0.04;
+  if (r.chance(p_leader)) {
+    const int64_t d = tl.onOrBefore(acc_day + r.between(0, 7), acc_day);
+    mid[mid_count++] = at(EventKind::kLeaderAssigned, tl.officeTime(d),
+                          static_cast<uint32_t>(r.between(1, 12)));
+  }
+  int ext_days = 0;
+  int64_t ext_day = 0;
+  if (r.chance(repeat ? 0.15 : 0.10)) {
+    ext_days = static_cast<int>(r.between(10, 30));
+    ext_day = tl.onOrBefore(acc_day + r.between(35, 54), acc_day + 30);
+    mid[mid_count++] =
+        at(EventKind::kExtended, tl.officeTime(ext_day), static_cast<uint32_t>(ext_days));
+  }
+  std::optional<int64_t> reply_day;
+  if (fault == Fault::kHandlingLate) {
+    reply_day = tl.onOrAfter(acc_day + 60 + ext_days + r.between(1, 25));
+  } else if (fault != Fault::kHandlingStall) {
+    if (ext_days > 0) {
+      reply_day = tl.onOrBefore(acc_day + r.between(56, 59 + ext_days), ext_day + 1);
+    } else {
+      reply_day = tl.onOrBefore(acc_day + static_cast<int64_t>(r.triangular(15, 32, 56)),
+                                acc_day + 10);
+    }
+  }
+  const int64_t handling_end = reply_day ? *reply_day : acc_day + 45;
+  const double p_hearing = burst ? 0.6 : repeat || group ? 0.3
+                           : c.matter.category == Category::kJudicial ? 0.08 : 0.04;
+  if (handling_end - acc_day > 10 && r.chance(p_hearing)) {
+    const int64_t d = tl.onOrBefore(r.between(acc_day + 7, handling_end - 3), acc_day + 1);
+    mid[mid_count++] = at(EventKind::kHearingHeld, tl.officeTime(d));
+  }
+  const bool aid_prone = c.matter.category == Category::kJudicial ||
+                         c.matter.category == Category::kSocialSecurity;
+  const double p_aid = burst && c.matter.category == Category::kWageArrears ? 0.6
+                       : aid_prone                                          ? 0.06
+                                                                            : 0.01;
+  if (handling_end - acc_day > 10 && r.chance(p_aid)) {
+    const int64_t d = tl.onOrBefore(r.between(acc_day + 5, handling_end - 2), acc_day + 1);
+    mid[mid_count++] = at(EventKind::kAidGranted, tl.officeTime(d),
+                          static_cast<uint32_t>(r.between(20, 800) * 100));
+  }
+  std::sort(mid.begin(), mid.begin() + static_cast<ptrdiff_t>(mid_count),
+            [](const GenEvent& a, const GenEvent& b) { return a.ts < b.ts; });
+  for (size_t i = 0; i < mid_count; ++i) tl.add(mid[i]);
+  if (reply_day && *reply_day - acc_day > 12) chase(r.between(acc_day + 10, *reply_day - 2), 0.04);
+  if (!reply_day) {
+    chase(acc_day + 60 + ext_days + r.between(1, 30), 0.4);
+    return;
+  }
+  Outcome outcome = firstOutcome(c, r);
+  tl.add(at(EventKind::kReplied, tl.officeTime(*reply_day), 0, static_cast<uint8_t>(outcome)));
+
+  // Review (复查) and re-review (复核) of a reply the petitioner disputes.
+  const double p_review = repeat ? 0.3 : burst ? 0.1 : 0.08;
+  if (outcome == Outcome::kNotUpheld && r.chance(p_review)) {
+    const Level review_level = nextLevel(c.competent_level);
+    const int64_t rq_day = tl.onOrAfter(tl.lastDay() + r.between(3, 28));
+    tl.add(at(EventKind::kReviewRequested, tl.officeTime(rq_day), 0,
+              static_cast<uint8_t>(review_level)));
+    const double f = r.uniform();
+    if (f < 0.08) {  // the review body never decides
+      chase(rq_day + r.between(31, 50), 0.4);
+      return;
+    }
+    const int64_t dec_day = f < 0.20 ? tl.onOrAfter(rq_day + r.between(31, 45))
+                                     : tl.onOrBefore(rq_day + r.between(10, 28), rq_day + 1);
+    outcome = pickOutcome(r, 0.10, 0.20, 0.70);
+    tl.add(at(EventKind::kReviewDecided, tl.officeTime(dec_day), 0, static_cast<uint8_t>(outcome)));
+    if (outcome == Outcome::kNotUpheld && r.chance(repeat ? 0.3 : 0.15)) {
+      const int64_t rc_day = tl.onOrAfter(tl.lastDay() + r.between(5, 25));
+      tl.add(at(EventKind::kRecheckRequested, tl.officeTime(rc_day), 0,
+                static_cast<uint8_t>(nextLevel(review_level))));
+      const int64_t rd_day = r.chance(0.1) ? tl.onOrAfter(rc_day + r.between(31, 40))
+                                           : tl.onOrBefore(rc_day + r.between(10, 28), rc_day + 1);
+      outcome = pickOutcome(r, 0.05, 0.15, 0.80);
+      tl.add(at(EventKind::kRecheckDecided, tl.officeTime(rd_day), 0,
+                static_cast<uint8_t>(outcome)));
+    }
+  }
+
+  // Settlement and closing.
+  const double p_settle = burst ? 0.5 : outcome == Outcome::kUpheld ? 0.06
+                                       : outcome == Outcome::kPartlyUpheld ? 0.12 : 0.03;
+  const bool settled = r.chance(p_settle);
+  if (settled) {
+    tl.add(at(EventKind::kSettled, tl.officeTime(tl.onOrAfter(tl.lastDay() + r.between(1, 12)))));
+  }
+  auto close = [&](bool resolved) {
+    const Satisfaction s = resolved ? (r.chance(0.75) ? Satisfaction::kSatisfied
+                                                      : Satisfaction::kUnknown)
+                                    : (r.chance(0.65) ? Satisfaction::kUnsatisfied
+                                                      : Satisfaction::kUnknown);
+    GenEvent e = at(EventKind::kClosed,
+                    tl.officeTime(tl.onOrAfter(tl.lastDay() + r.between(1, 20))), 0,
+                    static_cast<uint8_t>(s));
+    e.count = resolved ? 1 : 0;
+    tl.add(e);
+  };
+  const double p_resolved = outcome == Outcome::kUpheld ? 0.9
+                            : outcome == Outcome::kPartlyUpheld ? 0.6 : 0.2;
+  const bool resolved = settled || r.chance(p_resolved);
+  close(resolved);
+  if (!resolved) chase(tl.lastDay() + r.between(3, 30), 0.12);
+
+  // Reopening: rare; a new round of handling follows.
+  if (r.chance(resolved ? 0.012 : 0.04)) {
+    const int64_t day = tl.onOrAfter(tl.lastDay() + r.between(5, 40));
+    tl.add(at(EventKind::kReopened, tl.officeTime(day), 0,
+              static_cast<uint8_t>(r.between(0, kReopenReasonCount - 1))));
+    const int64_t d = tl.onOrBefore(day + r.between(10, 50), day + 5);
+    outcome = firstOutcome(c, r);
+    tl.add(at(EventKind::kReplied, tl.officeTime(d), 0, static_cast<uint8_t>(outcome)));
+    close(outcome != Outcome::kNotUpheld || r.chance(0.3));
+  }
+}
+
+}  // namespace casewatch::feedgen

@@ -1,0 +1,37 @@
+// The life of one petition case, as the feed shows it: registration, procedural reply, routing
+// (accept / reject / transfer), handling with leadership, hearings, aid and extensions, the written
+// reply, review and re-review, settlement, closing, reopening, and the petitioner's chasing visits.
+//
+// Stage timings follow the statutory clocks (shared/DOMAIN.md): most steps land well inside their
+// deadlines on working days in office hours; a planned fraction of cases is left to go overdue (a
+// step comes late or never), so the truth file has something to find.
+//
+// Thread-safety: const and stateless apart from the World it reads; the Rng is the caller's.
+#pragma once
+
+#include <vector>
+
+#include "tools/feedgen/rng.h"
+#include "tools/feedgen/stream.h"
+#include "tools/feedgen/world.h"
+
+namespace casewatch::feedgen {
+
+class CaseLifecycle {
+ public:
+  explicit CaseLifecycle(const World& world) : world_(world) {}
+
+  // Appends the case's events in time order (strictly increasing ts), registration first.
+  void build(const CaseInfo& c, Rng& rng, std::vector<GenEvent>& out) const;
+
+  // The agency that should handle a matter of this category in this region (never the petition
+  // bureau, which only routes).
+  AgencyId competentAgency(size_t region, Category category, Rng& rng) const;
+  // The agency a petitioner first turns to: usually the competent one, sometimes the bureau.
+  AgencyId registeringAgency(size_t region, Category category, Rng& rng) const;
+
+ private:
+  const World& world_;
+};
+
+}  // namespace casewatch::feedgen

@@ -1,0 +1,154 @@
+#include "tools/feedgen/feedgen_command.h"
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "tools/feedgen/feed_generator.h"
+#include "tools/feedgen/zmq_publisher.h"
+
+namespace casewatch::feedgen {
+namespace {
+
+constexpr size_t kOutputBuffer = 1 << 20;
+
+void fail(const std::string& message) { std::fprintf(stderr, "feedgen: %s\n", message.c_str()); }
+
+}  // namespace
+
+int runFeedgen(FeedgenRun run) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::optional<CivilDate> start = parseCivilDate(run.start);
+  if (!start) {
+    fail("--start must be a date YYYY-MM-DD, got \"" + run.start + "\"");
+    return 2;
+  }
+  run.generator.start = *start;
+  if (absl::Status s = run.generator.validate(); !s.ok()) {
+    fail(std::string(s.message()));
+    return 2;
+  }
+  if (run.rate < 0) {
+    fail("--rate must be >= 0");
+    return 2;
+  }
+  if (run.out.empty() && run.publish.empty()) run.out = "-";
+
+  std::FILE* out = nullptr;
+  std::unique_ptr<char[]> out_buffer;
+  if (!run.out.empty()) {
+    out = run.out == "-" ? stdout : std::fopen(run.out.c_str(), "w");
+    if (out == nullptr) {
+      fail("cannot open " + run.out + " for writing");
+      return 1;
+    }
+    out_buffer = std::make_unique<char[]>(kOutputBuffer);
+    std::setvbuf(out, out_buffer.get(), _IOFBF, kOutputBuffer);
+  }
+  std::unique_ptr<ZmqPublisher> publisher;
+  if (!run.publish.empty()) {
+    auto p = ZmqPublisher::create(PublisherOptions{run.publish, run.bind, run.rate, run.linger_ms});
+    if (!p.ok()) {
+      fail(std::string(p.status().message()));
+      return 1;
+    }
+    publisher = std::move(*p);
+  }
+
+  FeedGenerator generator(run.generator, !run.truth.empty());
+  FeedLine line;
+  int rc = 0;
+  while (generator.next(line)) {
+    if (out != nullptr) {
+      std::fwrite(line.json.data(), 1, line.json.size(), out);
+      std::fputc('\n', out);
+    }
+    if (publisher) {
+      if (absl::Status s = publisher->publish(line.type, line.json); !s.ok()) {
+        fail(std::string(s.message()));
+        rc = 1;
+        break;
+      }
+    }
+  }
+  if (out != nullptr) {
+    const bool failed = std::fflush(out) != 0 || std::ferror(out) != 0;
+    if (out != stdout && std::fclose(out) != 0) rc = 1;
+    if (failed) rc = 1;
+    if (rc != 0) fail("writing " + run.out + " failed");
+  }
+  if (publisher) publisher->close();
+
+  std::string truth_note;
+  if (!run.truth.empty()) {
+    if (absl::Status s = generator.writeTruth(run.truth); !s.ok()) {
+      fail(std::string(s.message()));
+      rc = 1;
+    }
+    const TruthSummary t = generator.truthSummary();
+    char buf[128];
+    std::snprintf(buf, sizeof buf, ", %llu cases overdue (%.1f%%)",
+                  static_cast<unsigned long long>(t.overdue_cases),
+                  t.cases ? 100.0 * static_cast<double>(t.overdue_cases) /
+                                static_cast<double>(t.cases)
+                          : 0.0);
+    truth_note = buf;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::fprintf(stderr, "feedgen: %llu events, %llu cases, %.2f s (seed %llu, %s..%s)%s\n",
+               static_cast<unsigned long long>(generator.eventsWritten()),
+               static_cast<unsigned long long>(generator.casesRegistered()), seconds,
+               static_cast<unsigned long long>(run.generator.seed),
+               EventWriter::formatTs(generator.windowStart()).substr(0, 10).c_str(),
+               EventWriter::formatTs(generator.windowEnd() - 1).substr(0, 10).c_str(),
+               truth_note.c_str());
+  return rc;
+}
+
+}  // namespace casewatch::feedgen
+
+namespace casewatch {
+
+void addFeedgenCommand(CLI::App& app) {
+  auto run = std::make_shared<feedgen::FeedgenRun>();
+  CLI::App* cmd = app.add_subcommand(
+      "feedgen", "Generate a seeded, realistic petition feed (JSON Lines and/or ZeroMQ)");
+  auto& g = run->generator;
+  cmd->add_option("--cases", g.cases, "Number of cases (case.registered events)")
+      ->capture_default_str();
+  cmd->add_option("--seed", g.seed, "Random seed; the same seed gives the same bytes")
+      ->capture_default_str();
+  cmd->add_option("--start", run->start, "First local day of the feed (YYYY-MM-DD, UTC+08:00)")
+      ->capture_default_str();
+  cmd->add_option("--days", g.days, "Length of the feed window in days")->capture_default_str();
+  cmd->add_option("--regions", g.regions, "Number of county-level regions (1..20)")
+      ->capture_default_str();
+  cmd->add_option("--out", run->out, "Write JSON Lines here ('-' = stdout; default stdout unless "
+                                     "--publish is given)");
+  cmd->add_option("--truth", run->truth, "Write the ground truth (JSON Lines) here");
+  auto* publish = cmd->add_option("--publish", run->publish,
+                                  "Publish on a ZeroMQ PUSH socket at this endpoint");
+  cmd->add_option("--rate", run->rate, "Events per second when publishing (0 = unlimited)")
+      ->capture_default_str()
+      ->needs(publish);
+  auto* connect = cmd->add_flag("--connect", run->connect, "Connect the PUSH socket (default)")->needs(publish);
+  cmd->add_flag("--bind", run->bind, "Bind the PUSH socket instead of connecting")
+      ->needs(publish)
+      ->excludes(connect);
+  cmd->add_option("--linger-ms", run->linger_ms,
+                  "At the end, wait this long for queued messages to be delivered")
+      ->capture_default_str()
+      ->needs(publish);
+  cmd->add_flag_callback("--no-burst", [run] { run->generator.burst = false; },
+                "Leave out the collective petition burst");
+  cmd->add_flag("--raw-persons", run->generator.raw_persons,
+                "Write raw person ids (\"id:<number>\") for the daemon to pseudonymise, instead "
+                "of already pseudonymous ones (\"p:<hex>\")");
+  cmd->callback([run] {
+    const int rc = feedgen::runFeedgen(*run);
+    if (rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace casewatch

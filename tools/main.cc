@@ -1,0 +1,26 @@
+// `casewatch`: the operator's command-line tool. Each subcommand lives in its own folder under
+// tools/ and registers itself through one line in kCommands below.
+#include <CLI/CLI.hpp>
+
+#include "tools/feedgen/feedgen_command.h"
+
+namespace {
+
+using CommandRegistrar = void (*)(CLI::App&);
+
+// The subcommands, in help order. To add one: write `void addXxxCommand(CLI::App&)` in
+// tools/<xxx>/ and add a line here (fit, detect, alerts, ack, dead-letters, ...).
+constexpr CommandRegistrar kCommands[] = {
+    casewatch::addFeedgenCommand,
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"casewatch: tools for the casewatch petition-deadline daemon"};
+  app.set_version_flag("--version", CASEWATCH_VERSION);
+  app.require_subcommand(1);
+  for (CommandRegistrar add : kCommands) add(app);
+  CLI11_PARSE(app, argc, argv);
+  return 0;
+}
