@@ -5,7 +5,8 @@
 namespace casewatch {
 
 std::string alertToJson(const Alert& a, const AlertJsonOptions& opts, const ChangeKind* change) {
-  using nlohmann::json;
+  // Ordered: fields appear in the contract's order, which is easier to read in logs and files.
+  using json = nlohmann::ordered_json;
   json j;
   j["v"] = 1;
   j["alert_id"] = a.alert_id;

@@ -25,20 +25,21 @@ std::string commonFields(const char* type, int i) {
 
 // One event of the mix; `i` varies ids, times and persons so no two messages are identical.
 std::string makeEvent(int i, int kind) {
-  static const char* kCategories[] = {"wage_arrears", "demolition", "land", "judicial",
-                                      "social_security", "other"};
+  static const char* kCategories[] = {"wage_arrears", "demolition",      "land",
+                                      "judicial",     "social_security", "other"};
   static const char* kChannels[] = {"visit", "letter", "online", "phone"};
   static const char* kLevels[] = {"county", "city", "province", "national"};
   static const char* kOutcomes[] = {"upheld", "partly_upheld", "not_upheld"};
   char buf[512];
   switch (kind) {
     case 0:  // case.registered, as in the contract example (~300 bytes)
-      std::snprintf(buf, sizeof buf,
-                    R"(,"persons":["p:%04x","p:%04x"],"matter":"m:wage-site-%d","region":"5203%02d",)"
-                    R"("agency":"huichuan-hrss","category":"%s","channel":"%s","level":"%s",)"
-                    R"("group_size":%d})",
-                    (i * 7919) & 0xffff, (i * 104729) & 0xffff, i % 300, i % 20,
-                    kCategories[i % 6], kChannels[i % 4], kLevels[i % 4], 1 + i % 40);
+      std::snprintf(
+          buf, sizeof buf,
+          R"(,"persons":["p:%04x","p:%04x"],"matter":"m:wage-site-%d","region":"5203%02d",)"
+          R"("agency":"huichuan-hrss","category":"%s","channel":"%s","level":"%s",)"
+          R"("group_size":%d})",
+          (i * 7919) & 0xffff, (i * 104729) & 0xffff, i % 300, i % 20, kCategories[i % 6],
+          kChannels[i % 4], kLevels[i % 4], 1 + i % 40);
       return commonFields("case.registered", i) + buf;
     case 1:  // visit
       std::snprintf(buf, sizeof buf,
@@ -55,7 +56,8 @@ std::string makeEvent(int i, int kind) {
     case 5:
       return commonFields("case.extended", i) + R"(,"days":)" + std::to_string(1 + i % 30) + "}";
     case 6:
-      return commonFields("case.transferred", i) + R"(,"to_agency":"zunyi-hrss","to_level":"city"})";
+      return commonFields("case.transferred", i) +
+             R"(,"to_agency":"zunyi-hrss","to_level":"city"})";
     case 7:
       return commonFields("case.closed", i) + R"(,"resolved":true,"satisfaction":"satisfied"})";
     default:

@@ -74,6 +74,53 @@ struct StoreConfig {
   friend bool operator==(const StoreConfig&, const StoreConfig&) = default;
 };
 
+// models.repeat_visit: persons who keep coming back on the same matter (models/repeat_visit/).
+// Rates are per day; a "return" is a contact (visit or new registration) after the first one on
+// the matter, counted once per local day.
+struct RepeatVisitConfig {
+  double hawkes_mu = 0.002;         // background rate of returns per day (Hawkes μ)
+  double hawkes_alpha = 0.05;       // jump of the rate per return (Hawkes α)
+  double hawkes_beta = 0.1;         // decay of a jump per day (Hawkes β; α/β < 1)
+  double above_level_weight = 1.5;  // weight of a contact lodged above the competent level
+  int yellow_returns_30d = 3;
+  double yellow_lambda = 0.25;
+  int orange_returns_30d = 5;
+  double orange_lambda = 0.4;
+  int red_returns_30d = 8;
+  int red_returns_90d = 12;
+  int quiet_days = 30;              // resolve after this long without a return (and λ < yellow)
+  int matter_min_persons = 3;       // matter alert: this many persons ...
+  int matter_min_returns_90d = 2;   // ... each with this many returns in 90 days
+  friend bool operator==(const RepeatVisitConfig&, const RepeatVisitConfig&) = default;
+};
+
+// models.group_incident: collective petitions per (region, matter) (models/group_incident/).
+struct GroupIncidentConfig {
+  int large_group_size = 5;         // one visit or case with group_size >= this is a signal
+  int yellow_persons_24h = 5;       // distinct persons on the matter in the region, per tier
+  int yellow_persons_7d = 10;
+  int orange_persons_24h = 15;
+  int orange_persons_7d = 30;
+  int red_persons_24h = 30;
+  int red_persons_7d = 60;
+  std::string ears_method = "c2";   // c1, c2 or c3 (R surveillance::earsC)
+  double ears_alpha = 0.001;
+  int ears_baseline = 7;
+  double ears_min_sigma = 1.0;
+  double cusum_k = 2.0;             // λ1 = k·λ0
+  double cusum_h = 5.0;
+  double cusum_min_baseline = 0.1;  // floor of λ0 per day
+  double baseline_half_life_weeks = 8;
+  int quiet_days = 7;               // resolve after this long without a contact on the matter
+  friend bool operator==(const GroupIncidentConfig&, const GroupIncidentConfig&) = default;
+};
+
+struct ModelsConfig {
+  RepeatVisitConfig repeat_visit;
+  GroupIncidentConfig group_incident;
+  friend bool operator==(const ModelsConfig&, const ModelsConfig&) = default;
+};
+
 struct Config {
   std::string data_dir = "./var/casewatch";
   std::string metrics_listen = "127.0.0.1:9464";
@@ -89,6 +136,7 @@ struct Config {
   IngestConfig ingest;
   ClocksConfig clocks;
   StoreConfig store;
+  ModelsConfig models;
   friend bool operator==(const Config&, const Config&) = default;
 };
 

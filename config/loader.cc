@@ -1,11 +1,13 @@
 #include "config/loader.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -94,6 +96,9 @@ std::string inQuotes(std::string_view s) {
   out += '"';
   return out;
 }
+
+// The shortest text that reads back as the same double ("0.1", not "0.10000000000000001").
+std::string formatNumber(double v) { return fmt::format("{}", v); }
 
 std::string describeNode(const Node& n);
 
@@ -435,6 +440,31 @@ bool decodeInteger(Decoder& d, const Node& n, const std::string& path, long long
   return true;
 }
 
+// A real number in [lo, hi] (integers are numbers too); nan and infinities are refused.
+bool decodeNumber(Decoder& d, const Node& n, const std::string& path, double lo, double hi,
+                  double& out) {
+  std::optional<double> v;
+  if (n.kind == Node::Kind::kScalar && n.plain && !n.scalar.empty()) {
+    std::string_view s = n.scalar;
+    if (s.front() == '+') s.remove_prefix(1);
+    double parsed = 0;
+    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), parsed);
+    if (ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(parsed)) v = parsed;
+  }
+  if (!v) {
+    d.error(path, "expected a number, got " + describeNonPlain(n), n.loc);
+    return false;
+  }
+  if (*v < lo || *v > hi) {
+    d.error(path, "must be between " + formatNumber(lo) + " and " + formatNumber(hi) + ", got " +
+                      n.scalar,
+            n.loc);
+    return false;
+  }
+  out = *v;
+  return true;
+}
+
 template <class E>
 using EnumTable = std::vector<std::pair<std::string_view, E>>;
 
@@ -576,6 +606,10 @@ class MapReader {
       out = static_cast<int>(v);
     }
   }
+  void read(std::string_view key, double& out, double lo, double hi) {
+    double v = 0;
+    if (const Node* n = take(key); n && decodeNumber(d_, *n, pathOf(key), lo, hi, v)) out = v;
+  }
   void read(std::string_view key, size_t& out, long long lo, long long hi) {
     long long v = 0;
     if (const Node* n = take(key); n && decodeInteger(d_, *n, pathOf(key), lo, hi, v)) {
@@ -703,6 +737,46 @@ void decodeClocks(Decoder& d, const Node& n, const std::string& path, ClocksConf
   }
 }
 
+const EnumTable<int> kEarsMethods = {{"c1", 1}, {"c2", 2}, {"c3", 3}};
+
+void decodeRepeatVisit(Decoder& d, const Node& n, const std::string& path, RepeatVisitConfig& c) {
+  MapReader r(d, n, path);
+  r.read("hawkes_mu", c.hawkes_mu, 0, 100);
+  r.read("hawkes_alpha", c.hawkes_alpha, 0, 100);
+  r.read("hawkes_beta", c.hawkes_beta, 1e-6, 100);
+  r.read("above_level_weight", c.above_level_weight, 1, 100);
+  r.read("yellow_returns_30d", c.yellow_returns_30d, 1, 10000);
+  r.read("yellow_lambda", c.yellow_lambda, 0, 1000);
+  r.read("orange_returns_30d", c.orange_returns_30d, 1, 10000);
+  r.read("orange_lambda", c.orange_lambda, 0, 1000);
+  r.read("red_returns_30d", c.red_returns_30d, 1, 10000);
+  r.read("red_returns_90d", c.red_returns_90d, 1, 10000);
+  r.read("quiet_days", c.quiet_days, 1, kMaxDays);
+  r.read("matter_min_persons", c.matter_min_persons, 2, 10000);
+  r.read("matter_min_returns_90d", c.matter_min_returns_90d, 1, 10000);
+}
+
+void decodeGroupIncident(Decoder& d, const Node& n, const std::string& path,
+                         GroupIncidentConfig& c) {
+  MapReader r(d, n, path);
+  r.read("large_group_size", c.large_group_size, 2, 1000000);
+  r.read("yellow_persons_24h", c.yellow_persons_24h, 2, 1000000);
+  r.read("yellow_persons_7d", c.yellow_persons_7d, 2, 1000000);
+  r.read("orange_persons_24h", c.orange_persons_24h, 2, 1000000);
+  r.read("orange_persons_7d", c.orange_persons_7d, 2, 1000000);
+  r.read("red_persons_24h", c.red_persons_24h, 2, 1000000);
+  r.read("red_persons_7d", c.red_persons_7d, 2, 1000000);
+  r.readChoice("ears_method", c.ears_method, kEarsMethods);
+  r.read("ears_alpha", c.ears_alpha, 1e-9, 0.5);
+  r.read("ears_baseline", c.ears_baseline, 3, 365);
+  r.read("ears_min_sigma", c.ears_min_sigma, 0, 1000);
+  r.read("cusum_k", c.cusum_k, 1.01, 100);
+  r.read("cusum_h", c.cusum_h, 0.01, 1000);
+  r.read("cusum_min_baseline", c.cusum_min_baseline, 1e-6, 1000);
+  r.read("baseline_half_life_weeks", c.baseline_half_life_weeks, 0.1, 520);
+  r.read("quiet_days", c.quiet_days, 1, kMaxDays);
+}
+
 void decodeConfig(Decoder& d, const Node& root, Config& c) {
   MapReader r(d, root, "");
   r.read("data_dir", c.data_dir);
@@ -747,6 +821,15 @@ void decodeConfig(Decoder& d, const Node& root, Config& c) {
     m.read("commit_max_events", c.store.commit_max_events, 1, 1000000);
     m.read("fsync", c.store.fsync);
   }
+  if (const Node* n = r.take("models")) {
+    MapReader m(d, *n, "models");
+    if (const Node* rv = m.take("repeat_visit")) {
+      decodeRepeatVisit(d, *rv, "models.repeat_visit", c.models.repeat_visit);
+    }
+    if (const Node* gi = m.take("group_incident")) {
+      decodeGroupIncident(d, *gi, "models.group_incident", c.models.group_incident);
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -777,6 +860,50 @@ bool isHostPort(std::string_view s) {
   unsigned value = 0;
   const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   return ec == std::errc() && ptr == port.data() + port.size() && value <= 65535;
+}
+
+// Tier thresholds must not decrease from yellow to red: `lower` at `lower_path` <= `higher`.
+template <typename T>
+void checkOrder(Decoder& d, const std::string& lower_path, T lower, const std::string& higher_path,
+                T higher) {
+  if (d.failed(lower_path) || d.failed(higher_path) || lower <= higher) return;
+  d.invalid(higher_path, "must be at least " + lower_path + " (" + formatNumber(lower) + "), got " +
+                             formatNumber(higher));
+}
+
+void validateModels(Decoder& d, const ModelsConfig& m) {
+  const std::string rv = "models.repeat_visit.";
+  const RepeatVisitConfig& r = m.repeat_visit;
+  checkOrder<int>(d, rv + "yellow_returns_30d", r.yellow_returns_30d, rv + "orange_returns_30d",
+                  r.orange_returns_30d);
+  checkOrder<int>(d, rv + "orange_returns_30d", r.orange_returns_30d, rv + "red_returns_30d",
+                  r.red_returns_30d);
+  checkOrder<double>(d, rv + "yellow_lambda", r.yellow_lambda, rv + "orange_lambda",
+                     r.orange_lambda);
+  if (!d.failed(rv + "hawkes_alpha") && !d.failed(rv + "hawkes_beta") &&
+      r.hawkes_alpha >= r.hawkes_beta) {
+    d.invalid(rv + "hawkes_alpha",
+              "must be below hawkes_beta (" + formatNumber(r.hawkes_beta) +
+                  "): with alpha/beta >= 1 each return brings on average one more, and the "
+                  "intensity grows without bound; got " + formatNumber(r.hawkes_alpha));
+  }
+  if (!d.failed(rv + "hawkes_mu") && !d.failed(rv + "yellow_lambda") &&
+      r.yellow_lambda <= r.hawkes_mu) {
+    d.invalid(rv + "yellow_lambda",
+              "must be above hawkes_mu (" + formatNumber(r.hawkes_mu) +
+                  "): the intensity never decays below the background rate, so no alert would "
+                  "ever resolve; got " + formatNumber(r.yellow_lambda));
+  }
+  const std::string gi = "models.group_incident.";
+  const GroupIncidentConfig& g = m.group_incident;
+  checkOrder<int>(d, gi + "yellow_persons_24h", g.yellow_persons_24h, gi + "orange_persons_24h",
+                  g.orange_persons_24h);
+  checkOrder<int>(d, gi + "orange_persons_24h", g.orange_persons_24h, gi + "red_persons_24h",
+                  g.red_persons_24h);
+  checkOrder<int>(d, gi + "yellow_persons_7d", g.yellow_persons_7d, gi + "orange_persons_7d",
+                  g.orange_persons_7d);
+  checkOrder<int>(d, gi + "orange_persons_7d", g.orange_persons_7d, gi + "red_persons_7d",
+                  g.red_persons_7d);
 }
 
 void validate(Decoder& d, const Config& c) {
@@ -834,6 +961,7 @@ void validate(Decoder& d, const Config& c) {
                           ": it is not clear which should apply");
     }
   }
+  validateModels(d, c.models);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1004,6 +1132,47 @@ std::string formatConfigYaml(const Config& c) {
   e << YAML::Key << "commit_interval_ms" << YAML::Value << c.store.commit_interval_ms;
   e << YAML::Key << "commit_max_events" << YAML::Value << c.store.commit_max_events;
   e << YAML::Key << "fsync" << YAML::Value << c.store.fsync;
+  e << YAML::EndMap;
+  // Numbers in their shortest round-trip form, written plain so that they read back as numbers.
+  auto number = [&](std::string_view key, double v) {
+    e << YAML::Key << std::string(key) << YAML::Value << formatNumber(v);
+  };
+  const RepeatVisitConfig& rv = c.models.repeat_visit;
+  const GroupIncidentConfig& gi = c.models.group_incident;
+  e << YAML::Key << "models" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "repeat_visit" << YAML::Value << YAML::BeginMap;
+  number("hawkes_mu", rv.hawkes_mu);
+  number("hawkes_alpha", rv.hawkes_alpha);
+  number("hawkes_beta", rv.hawkes_beta);
+  number("above_level_weight", rv.above_level_weight);
+  e << YAML::Key << "yellow_returns_30d" << YAML::Value << rv.yellow_returns_30d;
+  number("yellow_lambda", rv.yellow_lambda);
+  e << YAML::Key << "orange_returns_30d" << YAML::Value << rv.orange_returns_30d;
+  number("orange_lambda", rv.orange_lambda);
+  e << YAML::Key << "red_returns_30d" << YAML::Value << rv.red_returns_30d;
+  e << YAML::Key << "red_returns_90d" << YAML::Value << rv.red_returns_90d;
+  e << YAML::Key << "quiet_days" << YAML::Value << rv.quiet_days;
+  e << YAML::Key << "matter_min_persons" << YAML::Value << rv.matter_min_persons;
+  e << YAML::Key << "matter_min_returns_90d" << YAML::Value << rv.matter_min_returns_90d;
+  e << YAML::EndMap;
+  e << YAML::Key << "group_incident" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "large_group_size" << YAML::Value << gi.large_group_size;
+  e << YAML::Key << "yellow_persons_24h" << YAML::Value << gi.yellow_persons_24h;
+  e << YAML::Key << "yellow_persons_7d" << YAML::Value << gi.yellow_persons_7d;
+  e << YAML::Key << "orange_persons_24h" << YAML::Value << gi.orange_persons_24h;
+  e << YAML::Key << "orange_persons_7d" << YAML::Value << gi.orange_persons_7d;
+  e << YAML::Key << "red_persons_24h" << YAML::Value << gi.red_persons_24h;
+  e << YAML::Key << "red_persons_7d" << YAML::Value << gi.red_persons_7d;
+  e << YAML::Key << "ears_method" << YAML::Value << gi.ears_method;
+  number("ears_alpha", gi.ears_alpha);
+  e << YAML::Key << "ears_baseline" << YAML::Value << gi.ears_baseline;
+  number("ears_min_sigma", gi.ears_min_sigma);
+  number("cusum_k", gi.cusum_k);
+  number("cusum_h", gi.cusum_h);
+  number("cusum_min_baseline", gi.cusum_min_baseline);
+  number("baseline_half_life_weeks", gi.baseline_half_life_weeks);
+  e << YAML::Key << "quiet_days" << YAML::Value << gi.quiet_days;
+  e << YAML::EndMap;
   e << YAML::EndMap;
   e << YAML::EndMap;
   return std::string(e.c_str()) + "\n";

@@ -50,11 +50,11 @@ enum Key : uint8_t {
 static_assert(kKeyCount <= 32, "the seen-set is a uint32_t");
 
 constexpr std::array<std::string_view, kKeyCount> kKeyNames = {
-    "v",        "event_id",  "source",   "seq",      "type",     "ts",
-    "case_id",  "persons",   "matter",   "region",   "agency",   "category",
-    "channel",  "level",     "competent_level",      "group_size", "to_agency",
-    "to_level", "days",      "outcome",  "leader",   "amount",   "resolved",
-    "satisfaction",          "reason",
+    "v",          "event_id",  "source",   "seq",          "type",
+    "ts",         "case_id",   "persons",  "matter",       "region",
+    "agency",     "category",  "channel",  "level",        "competent_level",
+    "group_size", "to_agency", "to_level", "days",         "outcome",
+    "leader",     "amount",    "resolved", "satisfaction", "reason",
 };
 
 // Contract limits.
@@ -169,9 +169,9 @@ Key matchRawKey(const char* p) {
   }
 }
 
-// Finds the first `"` or `\\` at or after p, eight bytes at a time. The caller guarantees that a
-// closing quote follows inside the message (stage 1 has matched every quote), and the message is
-// followed by SIMDJSON_PADDING readable bytes, so the word reads stay in bounds.
+// Finds the first quote or backslash at or after p, eight bytes at a time. The caller guarantees
+// that a closing quote follows inside the message (stage 1 has matched every quote), and the
+// message is followed by SIMDJSON_PADDING readable bytes, so the word reads stay in bounds.
 inline const char* findQuoteOrBackslash(const char* p) {
   constexpr uint64_t kOnes = 0x0101010101010101ull;
   constexpr uint64_t kHigh = 0x8080808080808080ull;
@@ -207,7 +207,7 @@ enum class Kind : uint8_t {
   kBigInt,  // an integer outside 64 bits (only its double approximation in `d`)
   kFloat,   // has a fraction or exponent (`d`)
   kBool,
-  kOther,   // null, array or object: never what a scalar field wants
+  kOther,  // null, array or object: never what a scalar field wants
 };
 
 struct Slot {
@@ -216,7 +216,8 @@ struct Slot {
   int64_t i = 0;
   uint64_t u = 0;
   double d = 0;
-  std::string_view str;  // unescaped; in the input copy or the parser's buffer, until the next parse
+  // Unescaped; points into the message copy or the unescape buffer, valid until the next decode.
+  std::string_view str;
 };
 
 bool isNumber(Kind k) {
@@ -227,8 +228,8 @@ bool isNumber(Kind k) {
 
 std::string_view rejectReasonName(RejectReason r) {
   static constexpr std::array<std::string_view, kRejectReasonCount> kNames = {
-      "none",          "too_large",    "invalid_json",  "unsupported_version", "missing_field",
-      "wrong_type",    "unknown_type", "bad_timestamp", "out_of_range",        "orphan_expired",
+      "none",       "too_large",    "invalid_json",  "unsupported_version", "missing_field",
+      "wrong_type", "unknown_type", "bad_timestamp", "out_of_range",        "orphan_expired",
   };
   const size_t i = static_cast<size_t>(r);
   return i < kNames.size() ? kNames[i] : std::string_view("unknown");
@@ -311,7 +312,9 @@ struct EventDecoder::Impl {
 EventDecoder::EventDecoder(const Pseudonymizer& pseudonymizer, DecoderLimits limits)
     : impl_(new Impl(pseudonymizer, limits)) {}
 
-EventDecoder::~EventDecoder() { delete impl_; }
+EventDecoder::~EventDecoder() {
+  delete impl_;
+}
 
 bool EventDecoder::decode(std::string_view json, CaseEvent& out, DecodeError& error) {
   return impl_->decode(json, out, error);
@@ -392,7 +395,7 @@ bool EventDecoder::Impl::rawKey(od::field& f, std::string_view& key) {
 }
 
 // A string value, consumed. Without escapes it is used in place; with escapes, simdjson's
-// unescaper (which also rejects bad escapes and lone surrogates) writes it to `unescaped_`.
+// unescaper (which also rejects bad escapes and lone surrogates) writes it to `unescaped`.
 bool EventDecoder::Impl::readString(od::value& v, std::string_view& out) {
   simdjson::ondemand::raw_json_string raw;
   if (v.get_raw_json_string().get(raw)) return false;
@@ -484,8 +487,8 @@ bool EventDecoder::Impl::capturePersons(od::value& v, CaseEvent& out) {
       }
     } else {
       if (persons_reason == RejectReason::kNone) {
-        persons_reason = index >= limits.max_persons ? RejectReason::kOutOfRange
-                                                     : RejectReason::kWrongType;
+        persons_reason =
+            index >= limits.max_persons ? RejectReason::kOutOfRange : RejectReason::kWrongType;
         persons_bad_whole = index >= limits.max_persons;
         persons_bad_index = index;
       }
@@ -571,9 +574,8 @@ bool EventDecoder::Impl::takeString(Key k, bool required, size_t max_bytes, std:
 }
 
 template <typename E>
-bool EventDecoder::Impl::takeEnum(Key k, bool required,
-                                  bool (*from_name)(std::string_view, E&), E& dst,
-                                  DecodeError& error) {
+bool EventDecoder::Impl::takeEnum(Key k, bool required, bool (*from_name)(std::string_view, E&),
+                                  E& dst, DecodeError& error) {
   if (!has(k)) return required ? fail(error, RejectReason::kMissingField, k) : true;
   const Slot& s = slots[k];
   if (s.kind != Kind::kString) return fail(error, RejectReason::kWrongType, k);

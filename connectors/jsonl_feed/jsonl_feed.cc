@@ -40,7 +40,9 @@ DecoderLimits decoderLimits(const IngestConfig& ingest) {
   return limits;
 }
 
-std::string errnoText(int err) { return std::strerror(err); }
+std::string errnoText(int err) {
+  return std::strerror(err);
+}
 
 // Splits a byte stream into lines and decodes them into batches. The buffer always has room for a
 // whole line of the maximum size plus a large read, so a line that fits is never copied more than
@@ -225,8 +227,7 @@ class JsonlReader {
 }  // namespace
 
 JsonlFeed::ReadOptions JsonlFeed::ReadOptions::from(const FeedConfig& feed,
-                                                    const IngestConfig& ingest,
-                                                    size_t batch_size) {
+                                                    const IngestConfig& ingest, size_t batch_size) {
   ReadOptions options;
   options.feed = feed.name;
   options.max_message_bytes = ingest.max_message_bytes;
@@ -271,11 +272,16 @@ JsonlFeed::JsonlFeed(const FeedConfig& feed, const IngestConfig& ingest,
       decoder_(pseudonymizer, decoderLimits(ingest), ingest.dead_letter_max_bytes),
       limiter_(options.max_in_flight) {}
 
-JsonlFeed::~JsonlFeed() { stop(); }
+JsonlFeed::~JsonlFeed() {
+  stop();
+}
 
 absl::Status JsonlFeed::start(BatchHandler handler) {
   if (thread_.joinable()) {
     return absl::FailedPreconditionError("feed " + feed_.name + ": already started");
+  }
+  if (feed_.kind != FeedKind::kJsonl) {
+    return absl::InvalidArgumentError("feed " + feed_.name + ": not a jsonl feed");
   }
   if (feed_.endpoint == "-") {
     fd_ = STDIN_FILENO;
@@ -338,9 +344,11 @@ void JsonlFeed::run() {
     }
   };
 
+  bool read_to_end = false;
   try {
     JsonlReader reader(fd_, decoder_, read_options, &stats_);
     const auto result = reader.run(deliver, before_read);
+    read_to_end = result == JsonlReader::Result::kEnd;
     if (result == JsonlReader::Result::kReadError) {
       FeedStats::add(stats_.transport_errors);
       spdlog::error("feed {}: reading {} failed: {}; treating it as the end of input", feed_.name,
@@ -359,7 +367,8 @@ void JsonlFeed::run() {
   }
   if (owns_fd_) ::close(fd_);
   fd_ = -1;
-  open_.store(false, std::memory_order_release);
+  // An input read to its end was a healthy one; only a failure or stop() clears connected().
+  if (!read_to_end) open_.store(false, std::memory_order_release);
 }
 
 }  // namespace casewatch

@@ -61,7 +61,7 @@ class JsonlFeed final : public Connector {
   absl::Status start(BatchHandler handler) override;
   // Stops reading; what was already decoded is handed over (without end_of_input). Joins.
   void stop() override;
-  // True from a successful open until the input is finished or stopped.
+  // True from a successful open until stop() or a read failure (a clean end of input keeps it).
   bool connected() const override { return open_.load(std::memory_order_acquire); }
 
   const FeedStats& stats() const { return stats_; }

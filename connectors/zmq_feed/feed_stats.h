@@ -11,11 +11,12 @@
 namespace casewatch {
 
 struct FeedStats {
-  std::atomic<uint64_t> messages{0};            // messages (zmq) or non-empty lines (jsonl) taken in
-  std::atomic<uint64_t> bytes{0};               // payload bytes (zmq: all frames; jsonl: bytes read)
-  std::atomic<uint64_t> batches{0};             // DecodedBatches handed over
-  std::atomic<uint64_t> transport_errors{0};    // receive/read failures (each retried or ends input)
-  std::atomic<uint64_t> backpressure_waits{0};  // times input paused because the in-flight bound was hit
+  std::atomic<uint64_t> messages{0};          // messages (zmq) or non-empty lines (jsonl) taken in
+  std::atomic<uint64_t> bytes{0};             // payload bytes (zmq: all frames; jsonl: bytes read)
+  std::atomic<uint64_t> batches{0};           // DecodedBatches handed over
+  std::atomic<uint64_t> transport_errors{0};  // receive/read failures (each retried or ends input)
+  std::atomic<uint64_t> backpressure_waits{
+      0};  // times input paused because the in-flight bound was hit
 
   static void add(std::atomic<uint64_t>& counter, uint64_t n = 1) {
     counter.fetch_add(n, std::memory_order_relaxed);

@@ -42,13 +42,14 @@ DecoderLimits decoderLimits(const IngestConfig& ingest) {
 ZmqFeed::ZmqFeed(const FeedConfig& feed, const IngestConfig& ingest, zmq::context_t& context,
                  const Pseudonymizer& pseudonymizer, ZmqFeedOptions options)
     : feed_(feed),
-      ingest_(ingest),
       options_(options),
       context_(context),
       decoder_(pseudonymizer, decoderLimits(ingest), ingest.dead_letter_max_bytes),
       limiter_(options.max_in_flight) {}
 
-ZmqFeed::~ZmqFeed() { stop(); }
+ZmqFeed::~ZmqFeed() {
+  stop();
+}
 
 std::string ZmqFeed::boundEndpoint() const {
   std::lock_guard lock(endpoint_mu_);
@@ -64,9 +65,9 @@ absl::Status ZmqFeed::start(BatchHandler handler) {
   }
   const char* action = feed_.bind ? "bind" : "connect";
   try {
-    auto socket = std::make_unique<zmq::socket_t>(
-        context_, feed_.kind == FeedKind::kZmqPull ? zmq::socket_type::pull
-                                                   : zmq::socket_type::sub);
+    auto socket = std::make_unique<zmq::socket_t>(context_, feed_.kind == FeedKind::kZmqPull
+                                                                ? zmq::socket_type::pull
+                                                                : zmq::socket_type::sub);
     socket->set(zmq::sockopt::rcvhwm, feed_.rcvhwm);
     // Pending input is dropped on close: a stopped feed must not hold up context shutdown.
     socket->set(zmq::sockopt::linger, 0);
@@ -88,9 +89,9 @@ absl::Status ZmqFeed::start(BatchHandler handler) {
     }
     socket_ = std::move(socket);
   } catch (const zmq::error_t& e) {
-    return absl::Status(absl::ErrnoToStatusCode(e.num()),
-                        "feed " + feed_.name + ": cannot " + action + " " + feed_.endpoint + ": " +
-                            e.what());
+    return absl::Status(
+        absl::ErrnoToStatusCode(e.num()),
+        "feed " + feed_.name + ": cannot " + action + " " + feed_.endpoint + ": " + e.what());
   }
   handler_ = std::move(handler);
   stop_.store(false);

@@ -35,9 +35,9 @@
 namespace casewatch {
 
 struct ZmqFeedOptions {
-  int max_in_flight = 8;            // batches handed over and not yet dropped by the pipeline
+  int max_in_flight = 8;             // batches handed over and not yet dropped by the pipeline
   size_t max_batch_messages = 1024;  // messages per drain (one batch)
-  std::chrono::milliseconds poll_timeout{100};  // bounds how long stop() waits for the thread
+  std::chrono::milliseconds poll_timeout{100};   // bounds how long stop() waits for the thread
   std::chrono::milliseconds error_backoff{100};  // pause after a transport error before retrying
 };
 
@@ -68,7 +68,6 @@ class ZmqFeed final : public Connector {
   size_t drain();
 
   const FeedConfig feed_;
-  const IngestConfig ingest_;
   const ZmqFeedOptions options_;
   zmq::context_t& context_;
   BatchDecoder decoder_;  // used only by the thread

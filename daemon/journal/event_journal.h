@@ -94,7 +94,7 @@ class EventJournal {
 
   // Records in the journal, counting those appended but not yet written.
   uint64_t recordCount() const { return next_index_; }
-  // Records open() dropped from the tail of the last segment.
+  // Bytes open() dropped from the tail of the last segment (a metric; 0 after a clean stop).
   uint64_t truncatedBytesAtOpen() const { return truncated_bytes_; }
 
   // Encodes `ev` into the pending batch. No I/O, no allocation once the buffers have grown.

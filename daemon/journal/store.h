@@ -8,6 +8,8 @@
 // Reads run synchronously on a separate read-only connection (WAL lets them proceed during
 // writes), serialised by a mutex; they may be called from any thread but do block, so keep them off
 // the io_context (HTTP handlers, start-up).
+// Callbacks run on the store thread: they must not call flush() or close() (that would wait for
+// the thread running them).
 //
 // Errors: a failed transaction is rolled back and retried a few times with backoff; if it still
 // fails, its writes are dropped, counted, and logged, and alert-change callbacks get the error.

@@ -29,7 +29,9 @@ void check(bool ok, const char* what) {
   }
 }
 
-bool needsPersons(EventType t) { return t == EventType::kRegistered || t == EventType::kVisit; }
+bool needsPersons(EventType t) {
+  return t == EventType::kRegistered || t == EventType::kVisit;
+}
 
 void checkDecoded(const CaseEvent& e, const casewatch::DecoderLimits& limits) {
   check(!e.event_id.empty() && e.event_id.size() <= 128, "event_id length");

@@ -5,7 +5,9 @@
 namespace casewatch::feedgen {
 namespace {
 
-int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+int64_t floorDiv(int64_t a, int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
 
 void addDistinct(std::vector<Step>& out, Step s) {
   if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);

@@ -120,7 +120,7 @@ class CaseClock {
   int offset_minutes_;
   bool registered_ = false;
   std::array<Slot, kStepCount> slots_{};
-  TimeMs closed_at_ = 0;    // when the suspended slots were cleared
+  TimeMs closed_at_ = 0;  // when the suspended slots were cleared
   TimeMs handling_from_ = 0;
   int handling_extra_days_ = 0;
   std::vector<StepRecord> finished_;  // ended at or after the deadline

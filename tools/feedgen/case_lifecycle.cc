@@ -40,9 +40,9 @@ enum class Fault : uint8_t {
 constexpr TimeMs kMinute = kMsPerMinute;
 
 Fault pickFault(const CaseInfo& c, Rng& r) {
-  const double p = c.profile == Profile::kBurst            ? 0.02
-                   : c.profile == Profile::kRegular        ? 0.11
-                                                           : 0.14;
+  const double p = c.profile == Profile::kBurst     ? 0.02
+                   : c.profile == Profile::kRegular ? 0.12
+                                                    : 0.14;
   if (!r.chance(p)) return Fault::kNone;
   static constexpr std::array<double, 7> kWeights = {14, 7, 14, 7, 6, 36, 16};
   return static_cast<Fault>(1 + r.pick(kWeights));
@@ -59,19 +59,26 @@ Outcome firstOutcome(const CaseInfo& c, Rng& r) {
   }
   if (c.profile == Profile::kBurst) return pickOutcome(r, 0.40, 0.40, 0.20);
   switch (c.matter.category) {
-    case Category::kWageArrears: return pickOutcome(r, 0.45, 0.25, 0.30);
-    case Category::kDemolition: return pickOutcome(r, 0.20, 0.35, 0.45);
-    case Category::kLand: return pickOutcome(r, 0.25, 0.30, 0.45);
-    case Category::kJudicial: return pickOutcome(r, 0.15, 0.20, 0.65);
-    case Category::kSocialSecurity: return pickOutcome(r, 0.40, 0.30, 0.30);
-    case Category::kOther: return pickOutcome(r, 0.35, 0.25, 0.40);
+    case Category::kWageArrears:
+      return pickOutcome(r, 0.45, 0.25, 0.30);
+    case Category::kDemolition:
+      return pickOutcome(r, 0.20, 0.35, 0.45);
+    case Category::kLand:
+      return pickOutcome(r, 0.25, 0.30, 0.45);
+    case Category::kJudicial:
+      return pickOutcome(r, 0.15, 0.20, 0.65);
+    case Category::kSocialSecurity:
+      return pickOutcome(r, 0.40, 0.30, 0.30);
+    case Category::kOther:
+      return pickOutcome(r, 0.35, 0.25, 0.40);
   }
   return Outcome::kNotUpheld;
 }
 
 Level nextLevel(Level l) {
-  return l == Level::kCounty ? Level::kCity : l == Level::kCity ? Level::kProvince
-                                                                  : Level::kNational;
+  return l == Level::kCounty ? Level::kCity
+         : l == Level::kCity ? Level::kProvince
+                             : Level::kNational;
 }
 
 // Appends events in strictly increasing time, and knows office hours.
@@ -137,8 +144,7 @@ AgencyId CaseLifecycle::competentAgency(size_t region, Category category, Rng& r
 void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out) const {
   Timeline tl(world_, r, out);
   const bool regular = c.profile == Profile::kRegular;
-  const bool repeat =
-      c.profile == Profile::kRepeatAnchor || c.profile == Profile::kRepeatFollowUp;
+  const bool repeat = c.profile == Profile::kRepeatAnchor || c.profile == Profile::kRepeatFollowUp;
   const bool burst = c.profile == Profile::kBurst;
   const bool group = c.person_count > 1 || c.group_size > 0;
   const size_t region = c.matter.region;
@@ -155,8 +161,9 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
   // A petitioner whose case sits past its deadline comes in person, sometimes to a higher level.
   auto chase = [&](int64_t day, double p) {
     if (!regular || visited || !r.chance(p)) return;
-    const Level level = r.chance(0.5) ? Level::kCounty : r.chance(0.7) ? Level::kCity
-                                                                        : Level::kProvince;
+    const Level level = r.chance(0.5)   ? Level::kCounty
+                        : r.chance(0.7) ? Level::kCity
+                                        : Level::kProvince;
     visit(tl.officeTime(tl.onOrAfter(day)), level);
   };
 
@@ -165,13 +172,17 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
   const Fault fault = pickFault(c, r);
 
   // Procedural reply: usually within a few days.
-  std::optional<TimeMs> proc;
+  // (Plain values with flags rather than std::optional: GCC 12 warns maybe-uninitialized.)
+  bool has_proc = false;
+  TimeMs proc = 0;
   if (fault == Fault::kProcLate) {
+    has_proc = true;
     proc = tl.officeTime(tl.onOrAfter(reg_day + r.between(8, 16)));
   } else if (fault != Fault::kProcNever) {
+    has_proc = true;
     const int64_t d = reg_day + (r.chance(0.6) ? r.between(0, 3) : r.between(1, 6));
     proc = tl.officeTime(tl.onOrBefore(d, reg_day));
-    if (*proc <= c.registered_ts) proc = c.registered_ts + r.between(20, 240) * kMinute;
+    if (proc <= c.registered_ts) proc = c.registered_ts + r.between(20, 240) * kMinute;
   }
 
   // Routing: accept, reject or transfer, usually within two weeks.
@@ -183,27 +194,33 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
   const Decision decision = u < p_reject                ? Decision::kReject
                             : u < p_reject + p_transfer ? Decision::kTransfer
                                                         : Decision::kAccept;
-  std::optional<TimeMs> routing;
+  bool has_routing = false;
+  TimeMs routing = 0;
   if (fault == Fault::kRoutingLate) {
+    has_routing = true;
     routing = tl.officeTime(tl.onOrAfter(reg_day + r.between(16, 30)));
   } else if (fault != Fault::kRoutingStall) {
+    has_routing = true;
     const auto spread = static_cast<int64_t>(13 * std::pow(r.uniform(), 1.6));
     routing = tl.officeTime(tl.onOrBefore(reg_day + 1 + spread, reg_day + 1));
   }
-  if (decision == Decision::kReject && proc && routing && *routing <= *proc) proc.reset();
+  // A rejection before the procedural reply makes that reply moot.
+  if (decision == Decision::kReject && has_proc && has_routing && routing <= proc) {
+    has_proc = false;
+  }
 
   GenEvent route_event;
-  if (routing) {
+  if (has_routing) {
     switch (decision) {
       case Decision::kReject: {
         const uint8_t reason = c.profile == Profile::kRepeatFollowUp && r.chance(0.8)
                                    ? kRejectRepeatMatter
                                    : static_cast<uint8_t>(r.between(0, kRejectReasonCount - 2));
-        route_event = at(EventKind::kRejected, *routing, 0, reason);
+        route_event = at(EventKind::kRejected, routing, 0, reason);
         break;
       }
       case Decision::kAccept:
-        route_event = at(EventKind::kAccepted, *routing, c.agency);
+        route_event = at(EventKind::kAccepted, routing, c.agency);
         break;
       case Decision::kTransfer: {
         Level to_level = Level::kCounty;
@@ -212,22 +229,22 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
           to = world_.cityAgency(region, world_.agencyKind(to));
           to_level = Level::kCity;
         }
-        route_event = at(EventKind::kTransferred, *routing, to,
+        route_event = at(EventKind::kTransferred, routing, to,
                          static_cast<uint8_t>(static_cast<uint8_t>(to_level) + 1));
         break;
       }
     }
   }
-  if (proc && (!routing || *proc < *routing)) {
-    tl.add(at(EventKind::kProceduralReply, *proc));
-    proc.reset();
+  if (has_proc && (!has_routing || proc < routing)) {
+    tl.add(at(EventKind::kProceduralReply, proc));
+    has_proc = false;
   }
-  if (!routing) {
+  if (!has_routing) {
     chase(reg_day + r.between(16, 40), 0.4);
     return;
   }
   tl.add(route_event);
-  if (proc) tl.add(at(EventKind::kProceduralReply, *proc));
+  if (has_proc) tl.add(at(EventKind::kProceduralReply, proc));
   if (decision == Decision::kReject) {
     chase(tl.lastDay() + r.between(3, 30), 0.08);
     return;
@@ -251,8 +268,8 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
   const double p_leader = burst ? 0.9 : repeat ? 0.5 : group ? 0.4 : 0.04;
   if (r.chance(p_leader)) {
     const int64_t d = tl.onOrBefore(acc_day + r.between(0, 7), acc_day);
-    mid[mid_count++] = at(EventKind::kLeaderAssigned, tl.officeTime(d),
-                          static_cast<uint32_t>(r.between(1, 12)));
+    mid[mid_count++] =
+        at(EventKind::kLeaderAssigned, tl.officeTime(d), static_cast<uint32_t>(r.between(1, 12)));
   }
   int ext_days = 0;
   int64_t ext_day = 0;
@@ -269,19 +286,21 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
     if (ext_days > 0) {
       reply_day = tl.onOrBefore(acc_day + r.between(56, 59 + ext_days), ext_day + 1);
     } else {
-      reply_day = tl.onOrBefore(acc_day + static_cast<int64_t>(r.triangular(15, 32, 56)),
-                                acc_day + 10);
+      reply_day =
+          tl.onOrBefore(acc_day + static_cast<int64_t>(r.triangular(15, 32, 56)), acc_day + 10);
     }
   }
   const int64_t handling_end = reply_day ? *reply_day : acc_day + 45;
-  const double p_hearing = burst ? 0.6 : repeat || group ? 0.3
-                           : c.matter.category == Category::kJudicial ? 0.08 : 0.04;
+  const double p_hearing = burst                                      ? 0.6
+                           : repeat || group                          ? 0.3
+                           : c.matter.category == Category::kJudicial ? 0.08
+                                                                      : 0.04;
   if (handling_end - acc_day > 10 && r.chance(p_hearing)) {
     const int64_t d = tl.onOrBefore(r.between(acc_day + 7, handling_end - 3), acc_day + 1);
     mid[mid_count++] = at(EventKind::kHearingHeld, tl.officeTime(d));
   }
-  const bool aid_prone = c.matter.category == Category::kJudicial ||
-                         c.matter.category == Category::kSocialSecurity;
+  const bool aid_prone =
+      c.matter.category == Category::kJudicial || c.matter.category == Category::kSocialSecurity;
   const double p_aid = burst && c.matter.category == Category::kWageArrears ? 0.6
                        : aid_prone                                          ? 0.06
                                                                             : 0.01;
@@ -324,31 +343,33 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
       const int64_t rd_day = r.chance(0.1) ? tl.onOrAfter(rc_day + r.between(31, 40))
                                            : tl.onOrBefore(rc_day + r.between(10, 28), rc_day + 1);
       outcome = pickOutcome(r, 0.05, 0.15, 0.80);
-      tl.add(at(EventKind::kRecheckDecided, tl.officeTime(rd_day), 0,
-                static_cast<uint8_t>(outcome)));
+      tl.add(
+          at(EventKind::kRecheckDecided, tl.officeTime(rd_day), 0, static_cast<uint8_t>(outcome)));
     }
   }
 
   // Settlement and closing.
-  const double p_settle = burst ? 0.5 : outcome == Outcome::kUpheld ? 0.06
-                                       : outcome == Outcome::kPartlyUpheld ? 0.12 : 0.03;
+  const double p_settle = burst                               ? 0.5
+                          : outcome == Outcome::kUpheld       ? 0.06
+                          : outcome == Outcome::kPartlyUpheld ? 0.12
+                                                              : 0.03;
   const bool settled = r.chance(p_settle);
   if (settled) {
     tl.add(at(EventKind::kSettled, tl.officeTime(tl.onOrAfter(tl.lastDay() + r.between(1, 12)))));
   }
   auto close = [&](bool resolved) {
-    const Satisfaction s = resolved ? (r.chance(0.75) ? Satisfaction::kSatisfied
-                                                      : Satisfaction::kUnknown)
-                                    : (r.chance(0.65) ? Satisfaction::kUnsatisfied
-                                                      : Satisfaction::kUnknown);
-    GenEvent e = at(EventKind::kClosed,
-                    tl.officeTime(tl.onOrAfter(tl.lastDay() + r.between(1, 20))), 0,
-                    static_cast<uint8_t>(s));
+    const Satisfaction s =
+        resolved ? (r.chance(0.75) ? Satisfaction::kSatisfied : Satisfaction::kUnknown)
+                 : (r.chance(0.65) ? Satisfaction::kUnsatisfied : Satisfaction::kUnknown);
+    GenEvent e =
+        at(EventKind::kClosed, tl.officeTime(tl.onOrAfter(tl.lastDay() + r.between(1, 20))), 0,
+           static_cast<uint8_t>(s));
     e.count = resolved ? 1 : 0;
     tl.add(e);
   };
-  const double p_resolved = outcome == Outcome::kUpheld ? 0.9
-                            : outcome == Outcome::kPartlyUpheld ? 0.6 : 0.2;
+  const double p_resolved = outcome == Outcome::kUpheld         ? 0.9
+                            : outcome == Outcome::kPartlyUpheld ? 0.6
+                                                                : 0.2;
   const bool resolved = settled || r.chance(p_resolved);
   close(resolved);
   if (!resolved) chase(tl.lastDay() + r.between(3, 30), 0.12);

@@ -39,7 +39,9 @@ void fieldUint(std::string& out, std::string_view key, uint64_t value) {
 }  // namespace
 
 EventWriter::EventWriter(const World& world, uint64_t seed, bool raw_persons)
-    : world_(world), seed_(seed), person_key_(splitmix64(seed ^ 0x70657273'6f6e7321ULL)),
+    : world_(world),
+      seed_(seed),
+      person_key_(splitmix64(seed ^ 0x70657273'6f6e7321ULL)),
       raw_persons_(raw_persons) {}
 
 void EventWriter::appendPersonId(std::string& out, uint64_t person) const {
@@ -119,8 +121,8 @@ void EventWriter::render(const GenEvent& e, const CaseInfo* kase, const MatterRe
   out.append(",\"type\":\"").append(eventKindName(e.kind)).append("\",\"ts\":\"");
   appendTs(out, e.ts);
   out.push_back('"');
-  const bool cite = kase != nullptr && !kase->case_id.empty() &&
-                    (e.kind != EventKind::kVisit || e.with_case);
+  const bool cite =
+      kase != nullptr && !kase->case_id.empty() && (e.kind != EventKind::kVisit || e.with_case);
   if (cite) field(out, "case_id", kase->case_id);
 
   auto persons = [&](uint64_t base, uint32_t count) {

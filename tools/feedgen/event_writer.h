@@ -32,7 +32,8 @@ class EventWriter {
   // must pseudonymise). Distinct numbers give distinct ids.
   void appendPersonId(std::string& out, uint64_t person) const;
   std::string personId(uint64_t person) const;
-  // "m:<region code>-<category>-<number>" or, for a collective matter, "m:<code>-<category>-site-<n>".
+  // "m:<region code>-<category>-<number>" or, for a collective matter,
+  // "m:<code>-<category>-site-<n>".
   void appendMatter(std::string& out, const MatterRef& m) const;
   std::string matterKey(const MatterRef& m) const;
   // "<prefix>-<year>-<number>", e.g. "HC-2026-000123".

@@ -76,10 +76,10 @@ class FeedGenerator {
   std::vector<std::vector<QueueEntry>> buckets_;  // by day of the window
   std::vector<QueueEntry> today_;                 // a min-heap: the current day's entries
   int64_t today_index_ = -1;                      // the current day of the window
-  std::vector<StreamPtr> pending_;  // scratch for planDay
+  std::vector<StreamPtr> pending_;                // scratch for planDay
   uint64_t next_order_ = 0;
 
-  std::vector<uint64_t> seq_;  // per source
+  std::vector<uint64_t> seq_;                             // per source
   absl::flat_hash_map<uint64_t, uint64_t> case_numbers_;  // (region, year) -> last number
   std::string line_;
   uint64_t events_ = 0;

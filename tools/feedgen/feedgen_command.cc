@@ -12,7 +12,9 @@ namespace {
 
 constexpr size_t kOutputBuffer = 1 << 20;
 
-void fail(const std::string& message) { std::fprintf(stderr, "feedgen: %s\n", message.c_str()); }
+void fail(const std::string& message) {
+  std::fprintf(stderr, "feedgen: %s\n", message.c_str());
+}
 
 }  // namespace
 
@@ -89,9 +91,9 @@ int runFeedgen(FeedgenRun run) {
     char buf[128];
     std::snprintf(buf, sizeof buf, ", %llu cases overdue (%.1f%%)",
                   static_cast<unsigned long long>(t.overdue_cases),
-                  t.cases ? 100.0 * static_cast<double>(t.overdue_cases) /
-                                static_cast<double>(t.cases)
-                          : 0.0);
+                  t.cases
+                      ? 100.0 * static_cast<double>(t.overdue_cases) / static_cast<double>(t.cases)
+                      : 0.0);
     truth_note = buf;
   }
   const double seconds =
@@ -124,15 +126,17 @@ void addFeedgenCommand(CLI::App& app) {
   cmd->add_option("--days", g.days, "Length of the feed window in days")->capture_default_str();
   cmd->add_option("--regions", g.regions, "Number of county-level regions (1..20)")
       ->capture_default_str();
-  cmd->add_option("--out", run->out, "Write JSON Lines here ('-' = stdout; default stdout unless "
-                                     "--publish is given)");
+  cmd->add_option("--out", run->out,
+                  "Write JSON Lines here ('-' = stdout; default stdout unless "
+                  "--publish is given)");
   cmd->add_option("--truth", run->truth, "Write the ground truth (JSON Lines) here");
   auto* publish = cmd->add_option("--publish", run->publish,
                                   "Publish on a ZeroMQ PUSH socket at this endpoint");
   cmd->add_option("--rate", run->rate, "Events per second when publishing (0 = unlimited)")
       ->capture_default_str()
       ->needs(publish);
-  auto* connect = cmd->add_flag("--connect", run->connect, "Connect the PUSH socket (default)")->needs(publish);
+  auto* connect =
+      cmd->add_flag("--connect", run->connect, "Connect the PUSH socket (default)")->needs(publish);
   cmd->add_flag("--bind", run->bind, "Bind the PUSH socket instead of connecting")
       ->needs(publish)
       ->excludes(connect);
@@ -140,8 +144,9 @@ void addFeedgenCommand(CLI::App& app) {
                   "At the end, wait this long for queued messages to be delivered")
       ->capture_default_str()
       ->needs(publish);
-  cmd->add_flag_callback("--no-burst", [run] { run->generator.burst = false; },
-                "Leave out the collective petition burst");
+  cmd->add_flag_callback(
+      "--no-burst", [run] { run->generator.burst = false; },
+      "Leave out the collective petition burst");
   cmd->add_flag("--raw-persons", run->generator.raw_persons,
                 "Write raw person ids (\"id:<number>\") for the daemon to pseudonymise, instead "
                 "of already pseudonymous ones (\"p:<hex>\")");

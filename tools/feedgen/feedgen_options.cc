@@ -10,7 +10,8 @@ absl::Status FeedgenOptions::validate() const {
   if (cases < 1 || cases > 50'000'000) {
     return absl::InvalidArgumentError("--cases must be between 1 and 50000000");
   }
-  if (days < 1 || days > 3660) return absl::InvalidArgumentError("--days must be between 1 and 3660");
+  if (days < 1 || days > 3660)
+    return absl::InvalidArgumentError("--days must be between 1 and 3660");
   if (regions < 1 || static_cast<size_t>(regions) > World::maxRegions()) {
     return absl::InvalidArgumentError("--regions must be between 1 and " +
                                       std::to_string(World::maxRegions()));

@@ -10,13 +10,13 @@
 namespace casewatch::feedgen {
 
 struct FeedgenOptions {
-  uint64_t cases = 2000;               // case.registered events in the feed (all sources together)
-  uint64_t seed = 42;                  // same seed, same options -> the same bytes
-  CivilDate start{2026, 1, 5};         // first local day of the feed (UTC+08:00)
-  int days = 120;                      // length of the feed window; nothing is written after it
-  int regions = 6;                     // county-level regions (1..20)
-  bool burst = true;                   // one collective petition burst on one matter
-  bool raw_persons = false;            // person ids as raw "id:<number>" instead of "p:<hex>"
+  uint64_t cases = 2000;        // case.registered events in the feed (all sources together)
+  uint64_t seed = 42;           // same seed, same options -> the same bytes
+  CivilDate start{2026, 1, 5};  // first local day of the feed (UTC+08:00)
+  int days = 120;               // length of the feed window; nothing is written after it
+  int regions = 6;              // county-level regions (1..20)
+  bool burst = true;            // one collective petition burst on one matter
+  bool raw_persons = false;     // person ids as raw "id:<number>" instead of "p:<hex>"
 
   // InvalidArgument with the offending option when out of range.
   absl::Status validate() const;

@@ -1,17 +1,17 @@
 // Deterministic randomness for the feed generator.
 //
-// Every stream of the feed (a day's registrations, one case, one repeat petitioner, the burst) draws
-// from its own std::mt19937_64, seeded from the run's seed and the stream's identity. A case's
-// events therefore do not depend on the order in which streams are expanded, and the same seed gives
-// the same bytes. The distributions are written here as plain transforms of the engine's 64-bit
-// output, because std::uniform_*_distribution results differ between standard libraries.
+// Every stream of the feed (a day's registrations, one case, one repeat petitioner, the burst)
+// draws from its own std::mt19937_64, seeded from the run's seed and the stream's identity. A
+// case's events therefore do not depend on the order in which streams are expanded, and the same
+// seed gives the same bytes. The distributions are written here as plain transforms of the engine's
+// 64-bit output, because std::uniform_*_distribution results differ between standard libraries.
 //
 // Thread-safety: an Rng is a value; use one per thread.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cmath>
 #include <random>
 #include <span>
 

@@ -60,10 +60,10 @@ TimeMs Scenario::registrationTime(Channel channel, int64_t day, Rng& r) const {
       if (!world_.isWorkingDay(day)) return atMinute(day, r.between(9 * 60, 11 * 60 + 59), r);
       [[fallthrough]];
     case Channel::kLetter:
-      return atMinute(day,
-                      r.chance(0.5) ? r.between(8 * 60 + 30, 11 * 60 + 59)
-                                    : r.between(14 * 60, 17 * 60 + 29),
-                      r);
+      return atMinute(
+          day,
+          r.chance(0.5) ? r.between(8 * 60 + 30, 11 * 60 + 59) : r.between(14 * 60, 17 * 60 + 29),
+          r);
     case Channel::kPhone:
       return atMinute(day, r.between(8 * 60, 20 * 60 + 59), r);
     case Channel::kOnline:
@@ -144,8 +144,8 @@ StreamPtr Scenario::planRepeat(size_t index) {
     day = anchor_day;
     channel = Channel::kOnline;
   }
-  s->kase = makeCase(Profile::kRepeatAnchor, channel, registrationTime(channel, day, r),
-                     Level::kCounty);
+  s->kase =
+      makeCase(Profile::kRepeatAnchor, channel, registrationTime(channel, day, r), Level::kCounty);
   s->matter = matter;
   repeats_.push_back(RepeatPlan{person, matter});
 

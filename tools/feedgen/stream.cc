@@ -5,14 +5,26 @@
 namespace casewatch::feedgen {
 
 std::string_view eventKindName(EventKind k) {
-  static constexpr std::array<std::string_view, 20> kNames = {
-      "case.registered",        "case.accepted",      "case.rejected",
-      "case.transferred",       "case.procedural_reply", "case.extended",
-      "case.replied",           "case.review_requested", "case.review_decided",
-      "case.recheck_requested", "case.recheck_decided",  "case.leader_assigned",
-      "case.hearing_held",      "case.aid_granted",   "case.settled",
-      "case.closed",            "case.reopened",      "visit",
-      "(spawn)",                "(plan-day)"};
+  static constexpr std::array<std::string_view, 20> kNames = {"case.registered",
+                                                              "case.accepted",
+                                                              "case.rejected",
+                                                              "case.transferred",
+                                                              "case.procedural_reply",
+                                                              "case.extended",
+                                                              "case.replied",
+                                                              "case.review_requested",
+                                                              "case.review_decided",
+                                                              "case.recheck_requested",
+                                                              "case.recheck_decided",
+                                                              "case.leader_assigned",
+                                                              "case.hearing_held",
+                                                              "case.aid_granted",
+                                                              "case.settled",
+                                                              "case.closed",
+                                                              "case.reopened",
+                                                              "visit",
+                                                              "(spawn)",
+                                                              "(plan-day)"};
   return kNames[static_cast<size_t>(k)];
 }
 
@@ -23,8 +35,7 @@ std::string_view outcomeName(Outcome o) {
 }
 
 std::string_view satisfactionName(Satisfaction s) {
-  static constexpr std::array<std::string_view, 3> kNames = {"satisfied", "unsatisfied",
-                                                             "unknown"};
+  static constexpr std::array<std::string_view, 3> kNames = {"satisfied", "unsatisfied", "unknown"};
   return kNames[static_cast<size_t>(s)];
 }
 

@@ -105,8 +105,8 @@ using CaseInfoPtr = std::shared_ptr<CaseInfo>;
 
 struct Stream {
   std::vector<GenEvent> events;  // sorted by ts
-  size_t queued = 0;  // events handed to the generator's queue and not yet written
-  uint64_t order = 0;  // creation order: breaks ties between streams at the same ts
+  size_t queued = 0;             // events handed to the generator's queue and not yet written
+  uint64_t order = 0;            // creation order: breaks ties between streams at the same ts
   bool is_case = false;
   CaseInfoPtr kase;  // a case stream's case; for a series, the case its visits may cite
   MatterRef matter;  // a series' matter (visits)

@@ -8,9 +8,12 @@ namespace {
 
 std::string_view endName(StepRecord::End e) {
   switch (e) {
-    case StepRecord::End::kOpen: return "open";
-    case StepRecord::End::kSatisfied: return "satisfied";
-    case StepRecord::End::kCleared: return "cleared";
+    case StepRecord::End::kOpen:
+      return "open";
+    case StepRecord::End::kSatisfied:
+      return "satisfied";
+    case StepRecord::End::kCleared:
+      return "cleared";
   }
   return "open";
 }
@@ -26,20 +29,34 @@ void appendStepList(std::string& out, std::string_view key, const std::vector<St
 
 std::optional<ClockInput> clockInput(EventKind k) {
   switch (k) {
-    case EventKind::kRegistered: return ClockInput::kRegistered;
-    case EventKind::kProceduralReply: return ClockInput::kProceduralReply;
-    case EventKind::kAccepted: return ClockInput::kAccepted;
-    case EventKind::kRejected: return ClockInput::kRejected;
-    case EventKind::kTransferred: return ClockInput::kTransferred;
-    case EventKind::kExtended: return ClockInput::kExtended;
-    case EventKind::kReplied: return ClockInput::kReplied;
-    case EventKind::kReviewRequested: return ClockInput::kReviewRequested;
-    case EventKind::kReviewDecided: return ClockInput::kReviewDecided;
-    case EventKind::kRecheckRequested: return ClockInput::kRecheckRequested;
-    case EventKind::kRecheckDecided: return ClockInput::kRecheckDecided;
-    case EventKind::kClosed: return ClockInput::kClosed;
-    case EventKind::kReopened: return ClockInput::kReopened;
-    default: return std::nullopt;
+    case EventKind::kRegistered:
+      return ClockInput::kRegistered;
+    case EventKind::kProceduralReply:
+      return ClockInput::kProceduralReply;
+    case EventKind::kAccepted:
+      return ClockInput::kAccepted;
+    case EventKind::kRejected:
+      return ClockInput::kRejected;
+    case EventKind::kTransferred:
+      return ClockInput::kTransferred;
+    case EventKind::kExtended:
+      return ClockInput::kExtended;
+    case EventKind::kReplied:
+      return ClockInput::kReplied;
+    case EventKind::kReviewRequested:
+      return ClockInput::kReviewRequested;
+    case EventKind::kReviewDecided:
+      return ClockInput::kReviewDecided;
+    case EventKind::kRecheckRequested:
+      return ClockInput::kRecheckRequested;
+    case EventKind::kRecheckDecided:
+      return ClockInput::kRecheckDecided;
+    case EventKind::kClosed:
+      return ClockInput::kClosed;
+    case EventKind::kReopened:
+      return ClockInput::kReopened;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -86,8 +103,7 @@ std::vector<StepRecord> Truth::recordsOf(const CaseRecord& r) const {
   return r.clock ? r.clock->records() : r.records;
 }
 
-void Truth::setPlans(const std::vector<RepeatPlan>& repeats,
-                     const std::vector<BurstPlan>& bursts) {
+void Truth::setPlans(const std::vector<RepeatPlan>& repeats, const std::vector<BurstPlan>& bursts) {
   for (const RepeatPlan& p : repeats) {
     RepeatTally t;
     t.plan = p;

@@ -26,8 +26,8 @@ namespace casewatch::feedgen {
 
 struct TruthSummary {
   uint64_t cases = 0;
-  uint64_t overdue_cases = 0;  // at least one overdue step
-  uint64_t late_cases = 0;     // at least one step satisfied late
+  uint64_t overdue_cases = 0;          // at least one overdue step
+  uint64_t late_cases = 0;             // at least one step satisfied late
   uint64_t replied_on_time_cases = 0;  // replied, and no step overdue
   std::array<uint64_t, kStepCount> overdue_by_step{};
 };

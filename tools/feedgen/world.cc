@@ -7,26 +7,16 @@ namespace {
 
 // County-level divisions of Zunyi (5203) and Guiyang (5201). The first six are the default set.
 constexpr std::array<Region, 20> kRegions = {{
-    {"520302", "honghuagang", "HHG", "zunyi", 1.3},
-    {"520303", "huichuan", "HC", "zunyi", 1.2},
-    {"520304", "bozhou", "BZ", "zunyi", 1.1},
-    {"520322", "tongzi", "TZ", "zunyi", 0.8},
-    {"520382", "renhuai", "RH", "zunyi", 0.9},
-    {"520328", "meitan", "MT", "zunyi", 0.6},
-    {"520323", "suiyang", "SY", "zunyi", 0.6},
-    {"520324", "zhengan", "ZA", "zunyi", 0.6},
-    {"520325", "daozhen", "DZ", "zunyi", 0.4},
-    {"520326", "wuchuan", "WC", "zunyi", 0.4},
-    {"520327", "fenggang", "FG", "zunyi", 0.5},
-    {"520329", "yuqing", "YQ", "zunyi", 0.4},
-    {"520330", "xishui", "XS", "zunyi", 0.7},
-    {"520381", "chishui", "CS", "zunyi", 0.4},
-    {"520102", "nanming", "NM", "guiyang", 1.4},
-    {"520103", "yunyan", "YY", "guiyang", 1.4},
-    {"520111", "huaxi", "HX", "guiyang", 0.9},
-    {"520112", "wudang", "WD", "guiyang", 0.6},
-    {"520113", "baiyun", "BY", "guiyang", 0.7},
-    {"520115", "guanshanhu", "GSH", "guiyang", 0.9},
+    {"520302", "honghuagang", "HHG", "zunyi", 1.3}, {"520303", "huichuan", "HC", "zunyi", 1.2},
+    {"520304", "bozhou", "BZ", "zunyi", 1.1},       {"520322", "tongzi", "TZ", "zunyi", 0.8},
+    {"520382", "renhuai", "RH", "zunyi", 0.9},      {"520328", "meitan", "MT", "zunyi", 0.6},
+    {"520323", "suiyang", "SY", "zunyi", 0.6},      {"520324", "zhengan", "ZA", "zunyi", 0.6},
+    {"520325", "daozhen", "DZ", "zunyi", 0.4},      {"520326", "wuchuan", "WC", "zunyi", 0.4},
+    {"520327", "fenggang", "FG", "zunyi", 0.5},     {"520329", "yuqing", "YQ", "zunyi", 0.4},
+    {"520330", "xishui", "XS", "zunyi", 0.7},       {"520381", "chishui", "CS", "zunyi", 0.4},
+    {"520102", "nanming", "NM", "guiyang", 1.4},    {"520103", "yunyan", "YY", "guiyang", 1.4},
+    {"520111", "huaxi", "HX", "guiyang", 0.9},      {"520112", "wudang", "WD", "guiyang", 0.6},
+    {"520113", "baiyun", "BY", "guiyang", 0.7},     {"520115", "guanshanhu", "GSH", "guiyang", 0.9},
 }};
 
 // Days off on weekdays and weekend working days, after the State Council's 2026 holiday notice.
@@ -48,8 +38,8 @@ constexpr std::array<CivilDate, 9> kMakeupDays = {{
     {2025, 2, 8},
     {2025, 4, 27},
 }};
-constexpr std::array<CivilDate, 4> kSpringFestivals = {{
-    {2025, 1, 29}, {2026, 2, 17}, {2027, 2, 6}, {2028, 1, 26}}};
+constexpr std::array<CivilDate, 4> kSpringFestivals = {
+    {{2025, 1, 29}, {2026, 2, 17}, {2027, 2, 6}, {2028, 1, 26}}};
 
 template <size_t N>
 std::vector<int64_t> sortedDays(const std::array<CivilDate, N>& dates) {
@@ -80,13 +70,18 @@ std::string_view levelName(Level l) {
 
 std::string_view agencyKindSlug(AgencyKind k) {
   static constexpr std::array<std::string_view, kAgencyKindCount> kSlugs = {
-      "petition-bureau", "hrss",           "housing",        "natural-resources",
-      "agriculture",     "court",          "procuratorate",  "public-security",
-      "civil-affairs",   "medical-security", "market-regulation"};
+      "petition-bureau",  "hrss",
+      "housing",          "natural-resources",
+      "agriculture",      "court",
+      "procuratorate",    "public-security",
+      "civil-affairs",    "medical-security",
+      "market-regulation"};
   return kSlugs[static_cast<size_t>(k)];
 }
 
-size_t World::maxRegions() { return kRegions.size(); }
+size_t World::maxRegions() {
+  return kRegions.size();
+}
 
 World::World(size_t region_count)
     : holidays_(sortedDays(kHolidays2026)),
@@ -109,8 +104,7 @@ World::World(size_t region_count)
   }
   for (const std::string& city : cities_) {
     for (size_t k = 0; k < kAgencyKindCount; ++k) {
-      agency_names_.push_back(city + "-" +
-                              std::string(agencyKindSlug(static_cast<AgencyKind>(k))));
+      agency_names_.push_back(city + "-" + std::string(agencyKindSlug(static_cast<AgencyKind>(k))));
       agency_kinds_.push_back(static_cast<AgencyKind>(k));
     }
   }
@@ -138,7 +132,9 @@ int64_t World::localDay(TimeMs t) {
   return local >= 0 ? local / kMsPerDay : (local - kMsPerDay + 1) / kMsPerDay;
 }
 
-TimeMs World::dayStart(int64_t day) { return day * kMsPerDay - kOffsetMs; }
+TimeMs World::dayStart(int64_t day) {
+  return day * kMsPerDay - kOffsetMs;
+}
 
 bool World::isWorkingDay(int64_t day) const {
   if (std::binary_search(makeup_days_.begin(), makeup_days_.end(), day)) return true;

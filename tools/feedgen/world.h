@@ -8,8 +8,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,7 +17,14 @@
 
 namespace casewatch::feedgen {
 
-enum class Category : uint8_t { kWageArrears, kDemolition, kLand, kJudicial, kSocialSecurity, kOther };
+enum class Category : uint8_t {
+  kWageArrears,
+  kDemolition,
+  kLand,
+  kJudicial,
+  kSocialSecurity,
+  kOther
+};
 constexpr size_t kCategoryCount = 6;
 
 enum class Channel : uint8_t { kVisit, kLetter, kOnline, kPhone };
@@ -31,7 +38,7 @@ enum class AgencyKind : uint8_t {
   kNaturalResources,
   kAgriculture,
   kCourt,
-  kProcuratorate,   // 12309 service centre
+  kProcuratorate,  // 12309 service centre
   kPublicSecurity,
   kCivilAffairs,
   kMedicalSecurity,

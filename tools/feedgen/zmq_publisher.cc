@@ -7,7 +7,9 @@ namespace casewatch::feedgen {
 ZmqPublisher::ZmqPublisher(const PublisherOptions& options)
     : options_(options), context_(1), socket_(context_, zmq::socket_type::push) {}
 
-ZmqPublisher::~ZmqPublisher() { close(); }
+ZmqPublisher::~ZmqPublisher() {
+  close();
+}
 
 absl::StatusOr<std::unique_ptr<ZmqPublisher>> ZmqPublisher::create(
     const PublisherOptions& options) {
@@ -32,9 +34,9 @@ absl::Status ZmqPublisher::publish(std::string_view topic, std::string_view json
   if (options_.rate > 0) {
     // Each message has its slot on a fixed schedule, so short stalls are caught up afterwards
     // and the average rate holds.
-    const auto due = started_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                    std::chrono::duration<double>(
-                                        static_cast<double>(sent_) / options_.rate));
+    const auto due =
+        started_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                       std::chrono::duration<double>(static_cast<double>(sent_) / options_.rate));
     if (due > std::chrono::steady_clock::now()) std::this_thread::sleep_until(due);
   }
   try {

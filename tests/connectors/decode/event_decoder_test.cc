@@ -124,8 +124,8 @@ constexpr TimeMs kExampleTs = 1772586900000;  // 2026-03-04T01:15:00Z
 
 TEST(RejectReasonTest, NamesAreSnakeCaseAndDistinct) {
   const std::vector<std::string_view> expected = {
-      "none",          "too_large",    "invalid_json",  "unsupported_version", "missing_field",
-      "wrong_type",    "unknown_type", "bad_timestamp", "out_of_range",        "orphan_expired"};
+      "none",       "too_large",    "invalid_json",  "unsupported_version", "missing_field",
+      "wrong_type", "unknown_type", "bad_timestamp", "out_of_range",        "orphan_expired"};
   ASSERT_EQ(expected.size(), kRejectReasonCount);
   for (size_t i = 0; i < kRejectReasonCount; ++i) {
     EXPECT_EQ(rejectReasonName(static_cast<RejectReason>(i)), expected[i]);
@@ -183,11 +183,10 @@ TEST_F(EventDecoderTest, RegisteredWithOptionalFields) {
 }
 
 TEST_F(EventDecoderTest, EnumValuesAllDecode) {
-  const std::vector<std::pair<std::string, Channel>> channels = {
-      {"visit", Channel::kVisit},
-      {"letter", Channel::kLetter},
-      {"online", Channel::kOnline},
-      {"phone", Channel::kPhone}};
+  const std::vector<std::pair<std::string, Channel>> channels = {{"visit", Channel::kVisit},
+                                                                 {"letter", Channel::kLetter},
+                                                                 {"online", Channel::kOnline},
+                                                                 {"phone", Channel::kPhone}};
   for (const auto& [name, value] : channels) {
     expectOk(registered().str("channel", name).json());
     EXPECT_EQ(event_.channel, value);
@@ -242,7 +241,8 @@ TEST_F(EventDecoderTest, RejectedAndReopened) {
 }
 
 TEST_F(EventDecoderTest, Transferred) {
-  expectOk(common("case.transferred").str("to_agency", "zunyi-hrss").str("to_level", "city").json());
+  expectOk(
+      common("case.transferred").str("to_agency", "zunyi-hrss").str("to_level", "city").json());
   EXPECT_EQ(event_.type, EventType::kTransferred);
   EXPECT_EQ(event_.to_agency, "zunyi-hrss");
   EXPECT_EQ(event_.to_level, Level::kCity);
@@ -312,7 +312,8 @@ TEST_F(EventDecoderTest, Closed) {
   EXPECT_EQ(event_.type, EventType::kClosed);
   EXPECT_TRUE(event_.resolved);
   EXPECT_EQ(event_.satisfaction, Satisfaction::kSatisfied);
-  expectOk(common("case.closed").set("resolved", "false").str("satisfaction", "unsatisfied").json());
+  expectOk(
+      common("case.closed").set("resolved", "false").str("satisfaction", "unsatisfied").json());
   EXPECT_FALSE(event_.resolved);
   EXPECT_EQ(event_.satisfaction, Satisfaction::kUnsatisfied);
   expectOk(common("case.closed").set("resolved", "true").str("satisfaction", "unknown").json());
@@ -360,9 +361,9 @@ TEST_F(EventDecoderTest, UnknownFieldsAreDropped) {
   expectOk(f.json());
   EXPECT_EQ(event_.matter, "m:wage-site-17");
   // No string field picked up an unknown value.
-  for (const std::string* s : {&event_.event_id, &event_.source, &event_.case_id, &event_.matter,
-                               &event_.region, &event_.agency, &event_.category, &event_.to_agency,
-                               &event_.leader, &event_.reason}) {
+  for (const std::string* s :
+       {&event_.event_id, &event_.source, &event_.case_id, &event_.matter, &event_.region,
+        &event_.agency, &event_.category, &event_.to_agency, &event_.leader, &event_.reason}) {
     EXPECT_EQ(s->find("Zhang"), std::string::npos);
     EXPECT_EQ(s->find("13800000000"), std::string::npos);
   }
@@ -498,9 +499,9 @@ TEST_F(EventDecoderTest, PersonsArePseudonymised) {
 TEST_F(EventDecoderTest, RawPersonIdAppearsNowhere) {
   const std::string raw = "RAWPERSON-9f2c";
   expectOk(registered().set("persons", "[\"" + raw + "\"]").json());
-  for (const std::string* s : {&event_.event_id, &event_.source, &event_.case_id, &event_.matter,
-                               &event_.region, &event_.agency, &event_.category, &event_.to_agency,
-                               &event_.leader, &event_.reason}) {
+  for (const std::string* s :
+       {&event_.event_id, &event_.source, &event_.case_id, &event_.matter, &event_.region,
+        &event_.agency, &event_.category, &event_.to_agency, &event_.leader, &event_.reason}) {
     EXPECT_EQ(s->find(raw), std::string::npos);
   }
   EXPECT_EQ(Pseudonymizer::format(event_.persons[0]).find(raw), std::string::npos);
@@ -560,30 +561,30 @@ TEST_F(EventDecoderTest, InvalidJson) {
            std::string("not json"),
            std::string("{"),
            std::string("}"),
-           std::string("[") + good + "]",                 // top level is not an object
+           std::string("[") + good + "]",  // top level is not an object
            std::string("\"a string\""),
            std::string("42"),
            std::string("null"),
-           good + good,                                   // two objects
-           good + " x",                                   // trailing content
+           good + good,  // two objects
+           good + " x",  // trailing content
            good + ",",
-           good.substr(0, good.size() - 1) + ",}",        // trailing comma
+           good.substr(0, good.size() - 1) + ",}",                // trailing comma
            good.substr(0, good.size() - 1) + R"(,"x":tru})",      // bad literal, unknown field
            good.substr(0, good.size() - 1) + R"(,"x":[1,2}})",    // mismatched brackets
            good.substr(0, good.size() - 1) + R"(,"x":{"a" 1}})",  // missing colon
            good.substr(0, good.size() - 1) + R"(,"x":01})",       // leading zero
            good.substr(0, good.size() - 1) + R"(,"x":1.})",
-           good.substr(0, good.size() - 1) + R"(,"x":"\q"})",     // bad escape
-           good.substr(0, good.size() - 1) + R"(,"x":"\ud800"})", // lone surrogate
+           good.substr(0, good.size() - 1) + R"(,"x":"\q"})",      // bad escape
+           good.substr(0, good.size() - 1) + R"(,"x":"\ud800"})",  // lone surrogate
            good.substr(0, good.size() - 1) + R"(,"x":nul})",
            good.substr(0, good.size() - 1) + R"(,"x":-})",
            std::string(R"({"v":1 "type":"visit"})"),
-           good.substr(0, good.size() - 1) + R"(,"x":"abc"x})",    // junk right after a string
+           good.substr(0, good.size() - 1) + R"(,"x":"abc"x})",  // junk right after a string
            good.substr(0, good.size() - 1) + R"(,"x":"abc" x})",
            good.substr(0, good.size() - 1) + R"(,"x":"\udc00"})",  // lone low surrogate
            good.substr(0, good.size() - 1) + R"(,"x":"\ud800\u0041"})",
            good.substr(0, good.size() - 1) + R"(,"x":"\u12"})",
-           good.substr(0, good.size() - 1) + R"(,"x\q":1})",     // bad escape in a key
+           good.substr(0, good.size() - 1) + R"(,"x\q":1})",  // bad escape in a key
            good.substr(0, good.size() - 1) + R"(,"x":1x})",
            good.substr(0, good.size() - 1) + R"(,"x":truex})",
            std::string(R"({"v":1,"matter":"m"x,"type":"visit"})"),
@@ -626,7 +627,8 @@ TEST_F(EventDecoderTest, DeeplyNestedGarbage) {
   expectReject(deep, RejectReason::kInvalidJson, "");
   std::string deep_objects = R"({"x":)";
   for (int i = 0; i < 2000; ++i) deep_objects += R"({"a":)";
-  deep_objects += "1" + std::string(2000, '}') + "}";
+  deep_objects += '1';
+  deep_objects.append(2001, '}');
   expectReject(deep_objects, RejectReason::kInvalidJson, "");
   // Inside persons, too.
   expectReject(registered().set("persons", std::string(100, '[') + std::string(100, ']')),
@@ -711,8 +713,7 @@ TEST_F(EventDecoderTest, WrongTypes) {
   expectReject(common("case.extended").set("days", "\"5\""), RejectReason::kWrongType, "days");
   expectReject(common("case.extended").set("days", "5.0"), RejectReason::kWrongType, "days");
   expectReject(common("case.replied").set("outcome", "1"), RejectReason::kWrongType, "outcome");
-  expectReject(common("case.closed").str("resolved", "true"), RejectReason::kWrongType,
-               "resolved");
+  expectReject(common("case.closed").str("resolved", "true"), RejectReason::kWrongType, "resolved");
   expectReject(common("case.closed").set("resolved", "1"), RejectReason::kWrongType, "resolved");
   expectReject(common("case.aid_granted").str("amount", "100"), RejectReason::kWrongType, "amount");
   expectReject(common("case.transferred").set("to_agency", "5"), RejectReason::kWrongType,
@@ -728,9 +729,9 @@ TEST_F(EventDecoderTest, UnknownType) {
 }
 
 TEST_F(EventDecoderTest, BadTimestamp) {
-  for (const char* ts : {"2026-03-04T09:15:00", "2026-03-04", "yesterday", "",
-                         "2026-02-30T09:15:00+08:00", "2026-03-04T25:15:00Z",
-                         "2026-03-04T09:15:00+0800", "1772586900"}) {
+  for (const char* ts :
+       {"2026-03-04T09:15:00", "2026-03-04", "yesterday", "", "2026-02-30T09:15:00+08:00",
+        "2026-03-04T25:15:00Z", "2026-03-04T09:15:00+0800", "1772586900"}) {
     expectReject(registered().str("ts", ts), RejectReason::kBadTimestamp, "ts");
   }
   expectOk(registered().str("ts", "2026-03-04T01:15:00Z").json());
@@ -782,7 +783,8 @@ TEST_F(EventDecoderTest, OutOfRangePersons) {
                RejectReason::kOutOfRange, "persons[0]");
   expectOk(registered().set("persons", "[\"" + std::string(128, 'p') + "\"]").json());
   EventDecoder capped(pseudonymizer_, DecoderLimits{.max_persons = 3});
-  ASSERT_TRUE(capped.decode(registered().set("persons", R"(["a","b","c"])").json(), event_, error_));
+  ASSERT_TRUE(
+      capped.decode(registered().set("persons", R"(["a","b","c"])").json(), event_, error_));
   ASSERT_FALSE(
       capped.decode(registered().set("persons", R"(["a","b","c","d"])").json(), event_, error_));
   EXPECT_EQ(error_.reason, RejectReason::kOutOfRange);
@@ -831,8 +833,9 @@ TEST_F(EventDecoderTest, OutOfRangeNumbers) {
 // ---- robustness ---------------------------------------------------------------------------------
 
 TEST_F(EventDecoderTest, EveryTruncationIsRejected) {
-  for (const std::string& full : {registered().str("x", "a\\\"b").set("y", "[1,{\"z\":null}]").json(),
-                                  common("case.closed").set("resolved", "true").json()}) {
+  for (const std::string& full :
+       {registered().str("x", "a\\\"b").set("y", "[1,{\"z\":null}]").json(),
+        common("case.closed").set("resolved", "true").json()}) {
     ASSERT_TRUE(decode(full));
     for (size_t n = 0; n < full.size(); ++n) {
       const std::string prefix = full.substr(0, n);
@@ -878,7 +881,7 @@ TEST_F(EventDecoderTest, MutatedEventsNeverCrashAndDecodedOnesAreWellFormed) {
         default:
           s.insert(p, 1, alphabet[pick(rng)]);
       }
-      if (s.empty()) s = "{";
+      if (s.empty()) s.push_back('{');
     }
     if (decode(s)) {
       ++decoded;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -278,6 +279,31 @@ TEST_F(ZmqFeedTest, GarbageIsRejectedWithTruncatedRawBytes) {
   EXPECT_EQ(rejections[1].reason, RejectReason::kTooLarge);
   EXPECT_EQ(rejections[1].raw, huge.substr(0, 16));
   EXPECT_EQ(rejections[1].raw_size, huge.size());
+}
+
+TEST_F(ZmqFeedTest, AThrowingHandlerDoesNotEndTheThread) {
+  ZmqFeedOptions options;
+  options.max_batch_messages = 1;
+  options.error_backoff = std::chrono::milliseconds(1);
+  ZmqFeed feed(feedConfig(FeedKind::kZmqPull), ingest_, context_, pseudonymizer_, options);
+  Collector collector;
+  BatchHandler inner = collector.handler();
+  std::atomic<int> calls{0};
+  ASSERT_TRUE(feed.start([&](DecodedBatchPtr b) {
+                    if (calls++ == 0) throw std::runtime_error("pipeline refused the batch");
+                    inner(std::move(b));
+                  })
+                  .ok());
+  zmq::socket_t push(context_, zmq::socket_type::push);
+  push.set(zmq::sockopt::linger, 0);
+  push.connect(feed.boundEndpoint());
+  sendFrames(push, {accepted("t1")});
+  sendFrames(push, {accepted("t2")});
+  ASSERT_TRUE(eventually([&] { return collector.hasId("t2"); }));
+  feed.stop();
+  EXPECT_FALSE(collector.hasId("t1"));  // lost with the throw, and counted
+  EXPECT_EQ(feed.stats().transport_errors.load(), 1u);
+  EXPECT_EQ(feed.batchesInFlight(), 0);
 }
 
 TEST_F(ZmqFeedTest, BindFailureNamesTheEndpoint) {

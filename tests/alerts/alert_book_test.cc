@@ -1,0 +1,191 @@
+#include "alerts/alert_book.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+#include <string>
+
+namespace casewatch {
+namespace {
+
+using ::testing::ElementsAre;
+
+constexpr TimeMs kT0 = 1772586900000;  // 2026-03-04T09:15:00+08:00
+
+Signal signal(Tier tier, std::string subject = "C-1", TimeMs at = kT0,
+              std::string_view model = "overdue") {
+  Signal s;
+  s.model = model;
+  s.subject_kind = SubjectKind::kCase;
+  s.subject_id = std::move(subject);
+  s.tier = tier;
+  s.score = tier == Tier::kNone ? 0 : 0.1 * static_cast<int>(tier);
+  Reason r;
+  r.code = "procedural_reply_days_overdue";
+  r.number = static_cast<int>(tier);
+  r.text_en = "text";
+  r.text_zh = "文本";
+  s.reasons.push_back(r);
+  if (tier != Tier::kNone) s.actions = {Action::kSendProceduralReply};
+  s.region = "520302";
+  s.agency = "agency-a";
+  s.category = "wage_arrears";
+  s.summary_en = "summary " + std::string(tierName(tier));
+  s.summary_zh = "摘要";
+  s.at = at;
+  return s;
+}
+
+TEST(AlertBookTest, ANewAlertFires) {
+  AlertBook book;
+  auto c = book.apply(signal(Tier::kYellow));
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->kind, ChangeKind::kFired);
+  EXPECT_EQ(c->at, kT0);
+  EXPECT_EQ(c->actor, "casewatch");
+  const Alert& a = c->alert;
+  EXPECT_EQ(a.alert_id, alertFingerprint("overdue", SubjectKind::kCase, "C-1"));
+  EXPECT_EQ(a.status, AlertStatus::kFiring);
+  EXPECT_TRUE(a.active());
+  EXPECT_EQ(a.model, "overdue");
+  EXPECT_EQ(a.tier, Tier::kYellow);
+  EXPECT_EQ(a.subject_kind, SubjectKind::kCase);
+  EXPECT_EQ(a.subject_id, "C-1");
+  EXPECT_DOUBLE_EQ(a.score, 0.2);
+  EXPECT_EQ(a.region, "520302");
+  EXPECT_EQ(a.agency, "agency-a");
+  EXPECT_EQ(a.category, "wage_arrears");
+  EXPECT_EQ(a.starts_at, kT0);
+  EXPECT_EQ(a.updated_at, kT0);
+  ASSERT_EQ(a.reasons.size(), 1u);
+  EXPECT_EQ(a.reasons[0].code, "procedural_reply_days_overdue");
+  EXPECT_THAT(a.actions, ElementsAre(Action::kSendProceduralReply));
+  EXPECT_EQ(a.summary_en, "summary yellow");
+  EXPECT_EQ(a.summary("zh-CN"), "摘要");
+  EXPECT_EQ(book.activeCount(), 1u);
+  const Alert* found = book.find(a.alert_id);
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->tier, Tier::kYellow);
+}
+
+TEST(AlertBookTest, TheSameTierChangesNothingButUpdatesTheNumbersSilently) {
+  AlertBook book;
+  const std::string id = book.apply(signal(Tier::kOrange))->alert.alert_id;
+  Signal again = signal(Tier::kOrange, "C-1", kT0 + 1000);
+  again.score = 0.85;
+  again.reasons[0].number = 3;
+  EXPECT_FALSE(book.apply(std::move(again)).has_value());
+  const Alert* a = book.find(id);
+  ASSERT_NE(a, nullptr);
+  EXPECT_DOUBLE_EQ(a->score, 0.85);
+  EXPECT_EQ(a->reasons[0].number, 3);
+  EXPECT_EQ(a->updated_at, kT0 + 1000);
+  EXPECT_EQ(a->starts_at, kT0);
+  EXPECT_EQ(book.activeCount(), 1u);
+}
+
+TEST(AlertBookTest, ATierChangeIsPublished) {
+  AlertBook book;
+  book.apply(signal(Tier::kYellow));
+  auto up = book.apply(signal(Tier::kOrange, "C-1", kT0 + 1000));
+  ASSERT_TRUE(up.has_value());
+  EXPECT_EQ(up->kind, ChangeKind::kTierChanged);
+  EXPECT_EQ(up->alert.tier, Tier::kOrange);
+  EXPECT_EQ(up->alert.starts_at, kT0);  // the same alert, updated in place
+  EXPECT_EQ(up->alert.updated_at, kT0 + 1000);
+  EXPECT_EQ(up->at, kT0 + 1000);
+  auto down = book.apply(signal(Tier::kBlue, "C-1", kT0 + 2000));
+  ASSERT_TRUE(down.has_value());
+  EXPECT_EQ(down->kind, ChangeKind::kTierChanged);
+  EXPECT_EQ(down->alert.tier, Tier::kBlue);
+  EXPECT_EQ(down->alert.alert_id, up->alert.alert_id);
+  EXPECT_EQ(book.activeCount(), 1u);
+}
+
+TEST(AlertBookTest, TierNoneResolvesAndRemoves) {
+  AlertBook book;
+  const std::string id = book.apply(signal(Tier::kRed))->alert.alert_id;
+  auto c = book.apply(signal(Tier::kNone, "C-1", kT0 + 5000));
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->kind, ChangeKind::kResolved);
+  EXPECT_EQ(c->at, kT0 + 5000);
+  EXPECT_EQ(c->alert.alert_id, id);
+  EXPECT_EQ(c->alert.status, AlertStatus::kResolved);
+  EXPECT_FALSE(c->alert.active());
+  EXPECT_EQ(c->alert.starts_at, kT0);
+  EXPECT_EQ(c->alert.updated_at, kT0 + 5000);
+  EXPECT_TRUE(c->alert.actions.empty());
+  EXPECT_EQ(c->alert.summary_en, "summary none");
+  EXPECT_EQ(book.find(id), nullptr);
+  EXPECT_EQ(book.activeCount(), 0u);
+  // Resolving again is nothing; firing again is a new alert with a new start.
+  EXPECT_FALSE(book.apply(signal(Tier::kNone, "C-1", kT0 + 6000)).has_value());
+  auto again = book.apply(signal(Tier::kYellow, "C-1", kT0 + 7000));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->kind, ChangeKind::kFired);
+  EXPECT_EQ(again->alert.alert_id, id);
+  EXPECT_EQ(again->alert.starts_at, kT0 + 7000);
+}
+
+TEST(AlertBookTest, TierNoneForAnUnknownAlertIsNothing) {
+  AlertBook book;
+  book.apply(signal(Tier::kYellow, "C-1"));
+  EXPECT_FALSE(book.apply(signal(Tier::kNone, "C-2")).has_value());
+  EXPECT_EQ(book.activeCount(), 1u);
+}
+
+TEST(AlertBookTest, AlertsAreKeptPerModelAndSubject) {
+  AlertBook book;
+  book.apply(signal(Tier::kYellow, "C-1", kT0, "overdue"));
+  book.apply(signal(Tier::kYellow, "C-2", kT0, "overdue"));
+  auto other_model = book.apply(signal(Tier::kYellow, "C-1", kT0, "key_case"));
+  ASSERT_TRUE(other_model.has_value());
+  EXPECT_EQ(other_model->kind, ChangeKind::kFired);
+  EXPECT_EQ(book.activeCount(), 3u);
+  std::set<std::string> models;
+  book.forEachActive([&](const Alert& a) { models.insert(a.model + "/" + a.subject_id); });
+  EXPECT_EQ(models, (std::set<std::string>{"key_case/C-1", "overdue/C-1", "overdue/C-2"}));
+  book.clear();
+  EXPECT_EQ(book.activeCount(), 0u);
+}
+
+TEST(AlertFingerprintTest, SixteenHexDigitsOfBlake2bOverModelKindAndSubject) {
+  // Computed independently: hashlib.blake2b(b"overdue\0case\0ZY-2026-0042", digest_size=8).
+  EXPECT_EQ(alertFingerprint("overdue", SubjectKind::kCase, "ZY-2026-0042"), "2baaa7dcf538d073");
+  const std::regex shape("[0-9a-f]{16}");
+  EXPECT_TRUE(std::regex_match(alertFingerprint("m", SubjectKind::kRegion, ""), shape));
+}
+
+TEST(AlertFingerprintTest, StableAndDistinctAcrossModelsKindsAndSubjects) {
+  EXPECT_EQ(alertFingerprint("overdue", SubjectKind::kCase, "C-1"),
+            alertFingerprint("overdue", SubjectKind::kCase, "C-1"));
+  std::set<std::string> ids;
+  for (std::string_view model : {"overdue", "repeat_visit", "group_incident", "key_case"}) {
+    for (auto kind : {SubjectKind::kCase, SubjectKind::kPerson, SubjectKind::kMatter,
+                      SubjectKind::kRegion, SubjectKind::kAgency}) {
+      for (int i = 0; i < 20; ++i) ids.insert(alertFingerprint(model, kind, std::to_string(i)));
+    }
+  }
+  EXPECT_EQ(ids.size(), 4u * 5u * 20u);
+  // The separators keep the parts apart: ("ab", "c") is not ("a", "bc").
+  EXPECT_NE(alertFingerprint("overdue", SubjectKind::kCase, "case1"),
+            alertFingerprint("overduecase", SubjectKind::kCase, "1"));
+}
+
+TEST(AlertNamesTest, StatusAndChangeNames) {
+  EXPECT_EQ(alertStatusName(AlertStatus::kFiring), "firing");
+  EXPECT_EQ(alertStatusName(AlertStatus::kSilenced), "silenced");
+  AlertStatus s;
+  ASSERT_TRUE(alertStatusFromName("escalated", s));
+  EXPECT_EQ(s, AlertStatus::kEscalated);
+  EXPECT_FALSE(alertStatusFromName("open", s));
+  EXPECT_EQ(changeKindName(ChangeKind::kFired), "fired");
+  EXPECT_EQ(changeKindName(ChangeKind::kTierChanged), "tier_changed");
+  EXPECT_EQ(changeKindName(ChangeKind::kResolved), "resolved");
+  EXPECT_EQ(changeKindName(ChangeKind::kUpdated), "updated");
+}
+
+}  // namespace
+}  // namespace casewatch

@@ -1,0 +1,259 @@
+#include "alerts/alert_json.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace casewatch {
+namespace {
+
+using ::testing::HasSubstr;
+using nlohmann::json;
+
+constexpr TimeMs kStart = 1772586900000;  // 2026-03-04T09:15:00+08:00
+constexpr TimeMs kUpdate = kStart + 3 * kMsPerDay + 17 * kMsPerSecond;
+
+Alert fullAlert() {
+  Alert a;
+  a.alert_id = alertFingerprint("overdue", SubjectKind::kCase, "ZY-2026-0042");
+  a.status = AlertStatus::kFiring;
+  a.model = "overdue";
+  a.tier = Tier::kOrange;
+  a.subject_kind = SubjectKind::kCase;
+  a.subject_id = "ZY-2026-0042";
+  a.score = 0.7375;
+  a.region = "520302";
+  a.agency = "huichuan-hrss";
+  a.category = "wage_arrears";
+  a.starts_at = kStart;
+  a.updated_at = kUpdate;
+  Reason days;
+  days.code = "procedural_reply_days_overdue";
+  days.number = 12;
+  days.text_en = "procedural reply was due on 2026-03-11: 12 day(s) overdue";
+  days.text_zh = "程序性回复期限为2026-03-11，已超期12天";
+  Reason done;
+  done.code = "steps_done";
+  done.string_value = "routing decision";
+  done.text_en = "done: routing decision";
+  done.text_zh = "已完成：受理/转送决定";
+  a.reasons = {days, done};
+  a.actions = {Action::kSendProceduralReply, Action::kNotifyLeadership};
+  a.summary_en = "Case ZY-2026-0042 (huichuan-hrss): procedural reply overdue by up to 12 day(s).";
+  a.summary_zh = "案件ZY-2026-0042（huichuan-hrss）：程序性回复已超期，最长12天。";
+  return a;
+}
+
+json toJson(const Alert& a, AlertJsonOptions opts = {}, const ChangeKind* change = nullptr) {
+  const std::string text = alertToJson(a, opts, change);
+  EXPECT_EQ(text.find('\n'), std::string::npos) << "one line per alert";
+  return json::parse(text);
+}
+
+TEST(AlertJsonTest, ContractFieldsWithTheirTypes) {
+  const json j = toJson(fullAlert());
+  ASSERT_TRUE(j.is_object());
+  ASSERT_TRUE(j["v"].is_number_integer());
+  EXPECT_EQ(j["v"].get<int>(), 1);
+  ASSERT_TRUE(j["alert_id"].is_string());
+  EXPECT_EQ(j["alert_id"], fullAlert().alert_id);
+  EXPECT_EQ(j["status"], "firing");
+  EXPECT_EQ(j["model"], "overdue");
+  EXPECT_EQ(j["tier"], "orange");
+  ASSERT_TRUE(j["subject"].is_object());
+  EXPECT_EQ(j["subject"]["kind"], "case");
+  EXPECT_EQ(j["subject"]["id"], "ZY-2026-0042");
+  ASSERT_TRUE(j["score"].is_number());
+  EXPECT_DOUBLE_EQ(j["score"].get<double>(), 0.7375);
+  EXPECT_EQ(j["region"], "520302");
+  EXPECT_EQ(j["agency"], "huichuan-hrss");
+  EXPECT_EQ(j["category"], "wage_arrears");
+
+  ASSERT_TRUE(j["starts_at"].is_string());
+  ASSERT_TRUE(j["updated_at"].is_string());
+  EXPECT_EQ(j["starts_at"], "2026-03-04T09:15:00+08:00");  // the default offset is +08:00
+  EXPECT_EQ(parseRfc3339(j["starts_at"].get<std::string>()), kStart);
+  EXPECT_EQ(parseRfc3339(j["updated_at"].get<std::string>()), kUpdate);
+
+  ASSERT_TRUE(j["reasons"].is_array());
+  ASSERT_EQ(j["reasons"].size(), 2u);
+  for (const json& r : j["reasons"]) {
+    ASSERT_TRUE(r.is_object());
+    EXPECT_TRUE(r["code"].is_string());
+    EXPECT_TRUE(r["value"].is_number() || r["value"].is_string());
+    EXPECT_TRUE(r["text"].is_string());
+  }
+  EXPECT_EQ(j["reasons"][0]["code"], "procedural_reply_days_overdue");
+  ASSERT_TRUE(j["reasons"][0]["value"].is_number());
+  EXPECT_EQ(j["reasons"][0]["value"].get<double>(), 12);
+  EXPECT_THAT(j["reasons"][0]["text"].get<std::string>(), HasSubstr("12 day(s) overdue"));
+  ASSERT_TRUE(j["reasons"][1]["value"].is_string());
+  EXPECT_EQ(j["reasons"][1]["value"], "routing decision");
+
+  ASSERT_TRUE(j["actions"].is_array());
+  EXPECT_EQ(j["actions"], json::array({"send_procedural_reply", "notify_leadership"}));
+
+  ASSERT_TRUE(j["summary"].is_object());
+  EXPECT_EQ(j["summary"]["en"], fullAlert().summary_en);
+  EXPECT_EQ(j["summary"]["zh-CN"], fullAlert().summary_zh);
+
+  EXPECT_FALSE(j.contains("escalation"));  // only once escalated
+  EXPECT_FALSE(j.contains("ack"));         // only once acknowledged
+  EXPECT_FALSE(j.contains("change"));
+}
+
+TEST(AlertJsonTest, ReasonTextFollowsTheLocale) {
+  AlertJsonOptions zh;
+  zh.locale = "zh-CN";
+  const json j = toJson(fullAlert(), zh);
+  EXPECT_EQ(j["reasons"][0]["text"], "程序性回复期限为2026-03-11，已超期12天");
+  EXPECT_EQ(j["reasons"][0]["text_en"], fullAlert().reasons[0].text_en);
+  EXPECT_EQ(j["reasons"][0]["text_zh-CN"], fullAlert().reasons[0].text_zh);
+  EXPECT_EQ(toJson(fullAlert())["reasons"][0]["text"], fullAlert().reasons[0].text_en);
+}
+
+TEST(AlertJsonTest, TimesInTheConfiguredOffset) {
+  AlertJsonOptions utc;
+  utc.utc_offset_minutes = 0;
+  const json j = toJson(fullAlert(), utc);
+  EXPECT_EQ(j["starts_at"], "2026-03-04T01:15:00Z");
+  EXPECT_EQ(parseRfc3339(j["updated_at"].get<std::string>()), kUpdate);
+}
+
+TEST(AlertJsonTest, UnknownPlacesAreLeftOut) {
+  Alert a = fullAlert();
+  a.region.clear();
+  a.agency.clear();
+  a.category.clear();
+  const json j = toJson(a);
+  EXPECT_FALSE(j.contains("region"));
+  EXPECT_FALSE(j.contains("agency"));
+  EXPECT_FALSE(j.contains("category"));
+}
+
+TEST(AlertJsonTest, EscalationAckAndChange) {
+  Alert a = fullAlert();
+  a.status = AlertStatus::kEscalated;
+  a.escalation = AlertEscalation{2, "county-leadership", kUpdate + kMsPerHour};
+  a.ack = AlertAck{"duty-officer-7", kUpdate + 2 * kMsPerHour, "calling the agency"};
+  const ChangeKind change = ChangeKind::kEscalated;
+  const json j = toJson(a, {}, &change);
+  EXPECT_EQ(j["status"], "escalated");
+  ASSERT_TRUE(j["escalation"].is_object());
+  EXPECT_EQ(j["escalation"]["level"], 2);
+  EXPECT_EQ(j["escalation"]["target"], "county-leadership");
+  EXPECT_EQ(parseRfc3339(j["escalation"]["at"].get<std::string>()), kUpdate + kMsPerHour);
+  ASSERT_TRUE(j["ack"].is_object());
+  EXPECT_EQ(j["ack"]["by"], "duty-officer-7");
+  EXPECT_EQ(j["ack"]["note"], "calling the agency");
+  EXPECT_EQ(parseRfc3339(j["ack"]["at"].get<std::string>()), kUpdate + 2 * kMsPerHour);
+  EXPECT_EQ(j["change"], "escalated");
+}
+
+TEST(AlertJsonTest, InvalidUtf8IsReplacedNotThrown) {
+  Alert a = fullAlert();
+  a.summary_en = "bad \xff\xfe bytes";
+  const std::string text = alertToJson(a, {});
+  EXPECT_TRUE(json::accept(text));
+}
+
+void expectSameAlert(const Alert& got, const Alert& want) {
+  EXPECT_EQ(got.alert_id, want.alert_id);
+  EXPECT_EQ(got.status, want.status);
+  EXPECT_EQ(got.model, want.model);
+  EXPECT_EQ(got.tier, want.tier);
+  EXPECT_EQ(got.subject_kind, want.subject_kind);
+  EXPECT_EQ(got.subject_id, want.subject_id);
+  EXPECT_DOUBLE_EQ(got.score, want.score);
+  EXPECT_EQ(got.region, want.region);
+  EXPECT_EQ(got.agency, want.agency);
+  EXPECT_EQ(got.category, want.category);
+  EXPECT_EQ(got.starts_at, want.starts_at);
+  EXPECT_EQ(got.updated_at, want.updated_at);
+  ASSERT_EQ(got.reasons.size(), want.reasons.size());
+  for (size_t i = 0; i < got.reasons.size(); ++i) {
+    EXPECT_EQ(got.reasons[i].code, want.reasons[i].code);
+    EXPECT_EQ(got.reasons[i].number, want.reasons[i].number);
+    EXPECT_EQ(got.reasons[i].string_value, want.reasons[i].string_value);
+    EXPECT_EQ(got.reasons[i].text_en, want.reasons[i].text_en);
+    EXPECT_EQ(got.reasons[i].text_zh, want.reasons[i].text_zh);
+  }
+  EXPECT_EQ(got.actions, want.actions);
+  EXPECT_EQ(got.summary_en, want.summary_en);
+  EXPECT_EQ(got.summary_zh, want.summary_zh);
+  ASSERT_EQ(got.escalation.has_value(), want.escalation.has_value());
+  if (got.escalation) {
+    EXPECT_EQ(got.escalation->level, want.escalation->level);
+    EXPECT_EQ(got.escalation->target, want.escalation->target);
+    EXPECT_EQ(got.escalation->at, want.escalation->at);
+  }
+  ASSERT_EQ(got.ack.has_value(), want.ack.has_value());
+  if (got.ack) {
+    EXPECT_EQ(got.ack->by, want.ack->by);
+    EXPECT_EQ(got.ack->at, want.ack->at);
+    EXPECT_EQ(got.ack->note, want.ack->note);
+  }
+}
+
+TEST(AlertJsonTest, RoundTripsThroughAlertFromJson) {
+  const Alert a = fullAlert();
+  for (const char* locale : {"en", "zh-CN"}) {
+    AlertJsonOptions opts;
+    opts.locale = locale;
+    auto back = alertFromJson(alertToJson(a, opts));
+    ASSERT_TRUE(back.ok()) << back.status();
+    expectSameAlert(*back, a);
+  }
+}
+
+TEST(AlertJsonTest, RoundTripsEscalatedAcknowledgedAndOtherSubjects) {
+  Alert a = fullAlert();
+  a.status = AlertStatus::kAcknowledged;
+  a.tier = Tier::kRed;
+  a.subject_kind = SubjectKind::kPerson;
+  a.subject_id = "p_00000000deadbeef";
+  a.escalation = AlertEscalation{1, "leader-3", kUpdate + kMsPerHour};
+  a.ack = AlertAck{"officer", kUpdate + 2 * kMsPerHour, "note"};
+  a.reasons.clear();
+  a.actions.clear();
+  AlertJsonOptions west;
+  west.utc_offset_minutes = -300;
+  const ChangeKind change = ChangeKind::kAcknowledged;
+  auto back = alertFromJson(alertToJson(a, west, &change));
+  ASSERT_TRUE(back.ok()) << back.status();
+  expectSameAlert(*back, a);
+}
+
+TEST(AlertJsonTest, FromJsonRejectsWhatIsNotAnAlert) {
+  EXPECT_FALSE(alertFromJson("").ok());
+  EXPECT_FALSE(alertFromJson("not json").ok());
+  EXPECT_FALSE(alertFromJson("[1,2]").ok());
+  json j = json::parse(alertToJson(fullAlert(), {}));
+  auto without = [&](const char* key) {
+    json k = j;
+    k.erase(key);
+    return alertFromJson(k.dump());
+  };
+  EXPECT_FALSE(without("alert_id").ok());
+  EXPECT_FALSE(without("status").ok());
+  EXPECT_FALSE(without("tier").ok());
+  EXPECT_FALSE(without("subject").ok());
+  EXPECT_FALSE(without("starts_at").ok());
+  json bad = j;
+  bad["status"] = "open";
+  EXPECT_FALSE(alertFromJson(bad.dump()).ok());
+  bad = j;
+  bad["tier"] = "purple";
+  EXPECT_FALSE(alertFromJson(bad.dump()).ok());
+  bad = j;
+  bad["alert_id"] = 42;
+  EXPECT_FALSE(alertFromJson(bad.dump()).ok());
+  bad = j;
+  bad["region"] = 520302;  // a number where a string belongs
+  EXPECT_FALSE(alertFromJson(bad.dump()).ok());
+}
+
+}  // namespace
+}  // namespace casewatch

@@ -1,0 +1,360 @@
+#include "daemon/pipeline.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "daemon/components.h"
+#include "tests/fakes/event_builder.h"
+#include "tests/fakes/recording_output.h"
+
+namespace casewatch {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::EventBuilder;
+using testing::RecordingOutput;
+using testing::timeOf;
+
+constexpr TimeMs kDay = kMsPerDay;
+constexpr TimeMs kHour = kMsPerHour;
+
+// A wall clock the test sets by hand.
+class ManualClock final : public Clock {
+ public:
+  TimeMs now() const override { return now_; }
+  void set(TimeMs t) { now_ = t; }
+
+ private:
+  TimeMs now_ = 0;
+};
+
+// A file under /tmp removed when the object goes.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& contents) {
+    char tmpl[] = "/tmp/casewatch-pipeline-XXXXXX";
+    const int fd = ::mkstemp(tmpl);
+    if (fd < 0) ADD_FAILURE() << "mkstemp failed";
+    path_ = tmpl;
+    if (fd >= 0) {
+      EXPECT_EQ(::write(fd, contents.data(), contents.size()),
+                static_cast<ssize_t>(contents.size()));
+      ::close(fd);
+    }
+  }
+  ~TempFile() { std::remove(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  PipelineTest() { config_.clock = ClockSource::kEvent; }
+
+  // Builds the pipeline with the models the configuration enables (as the daemon does).
+  void start(const Clock* wall = nullptr) {
+    pipeline_ = std::make_unique<Pipeline>(config_, wall, nullptr, out_);
+    auto models = buildModels(config_);
+    ASSERT_TRUE(models.ok()) << models.status();
+    pipeline_->setModels(std::move(*models));
+  }
+  void ingest(std::vector<CaseEvent> events, std::vector<Rejection> rejections = {}) {
+    DecodedBatch batch;
+    batch.feed = "test-feed";
+    batch.events = std::move(events);
+    batch.rejections = std::move(rejections);
+    pipeline_->ingest(batch);
+  }
+  void ingest(const CaseEvent& ev) { ingest(std::vector<CaseEvent>{ev}); }
+  const Case& caseOf(const std::string& id) {
+    const CaseIndex i = pipeline_->cases().find(id);
+    EXPECT_NE(i, kNoCase) << id;
+    return pipeline_->cases().at(i);
+  }
+  std::string_view agencyOf(const std::string& id) {
+    return pipeline_->cases().strings().name(caseOf(id).agency);
+  }
+
+  const TimeMs t0_ = timeOf("2026-03-04T09:15:00+08:00");
+  const TimeMs proc_due_ = timeOf("2026-03-12T00:00:00+08:00");
+  Config config_;
+  RecordingOutput out_;
+  std::unique_ptr<Pipeline> pipeline_;
+};
+
+TEST_F(PipelineTest, BuildModelsGivesTheOverdueModel) {
+  start();
+  ASSERT_EQ(pipeline_->models().size(), 1u);
+  EXPECT_EQ(pipeline_->models()[0]->name(), "overdue");
+  ASSERT_FALSE(modelComponents().empty());
+  EXPECT_EQ(modelComponents()[0].name, "overdue");
+}
+
+TEST_F(PipelineTest, BuildModelsNamesTheKeyOfAnUnreadableCalendar) {
+  config_.clocks.holiday_calendar = "/nonexistent/casewatch/holidays.txt";
+  auto models = buildModels(config_);
+  ASSERT_FALSE(models.ok());
+  EXPECT_EQ(models.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(models.status().message()), HasSubstr("clocks.holiday_calendar"));
+}
+
+TEST_F(PipelineTest, AcceptedEventsAreHandedOnAndApplied) {
+  start();
+  ingest({EventBuilder::registered("C-1", t0_),
+          EventBuilder::of(EventType::kAccepted, "C-1", t0_ + kHour)});
+  EXPECT_EQ(pipeline_->counters().accepted, 2u);
+  ASSERT_EQ(out_.acceptedEvents().size(), 2u);
+  EXPECT_EQ(out_.acceptedEvents()[1].type, EventType::kAccepted);
+  EXPECT_EQ(caseOf("C-1").stage, Stage::kAccepted);
+  EXPECT_EQ(pipeline_->now(), t0_ + kHour);
+}
+
+TEST_F(PipelineTest, ADuplicateEventIdIsIgnoredAndCounted) {
+  start();
+  const CaseEvent reg = EventBuilder::registered("C-1", t0_).id("zy-000123");
+  ingest(reg);
+  ingest(EventBuilder::of(EventType::kAccepted, "C-1", t0_ + kHour).id("zy-000124"));
+  // The same id again, even with different content, is the same event.
+  ingest({reg, EventBuilder::of(EventType::kRejected, "C-1", t0_ + 2 * kHour).id("zy-000124")});
+  EXPECT_EQ(pipeline_->counters().accepted, 2u);
+  EXPECT_EQ(pipeline_->counters().duplicates, 2u);
+  EXPECT_EQ(pipeline_->counters().conflicts, 0u);  // the re-registration never reached the state
+  EXPECT_EQ(out_.acceptedEvents().size(), 2u);
+  EXPECT_EQ(pipeline_->dedupEntries(), 2u);
+  EXPECT_EQ(caseOf("C-1").stage, Stage::kAccepted);
+  EXPECT_EQ(pipeline_->now(), t0_ + kHour);  // a duplicate does not move the clock either
+}
+
+TEST_F(PipelineTest, AReRegistrationWithANewIdIsAConflict) {
+  start();
+  ingest(EventBuilder::registered("C-1", t0_).id("a"));
+  ingest(EventBuilder::registered("C-1", t0_ + kHour).id("b").agency("agency-b"));
+  EXPECT_EQ(pipeline_->counters().conflicts, 1u);
+  EXPECT_EQ(pipeline_->cases().size(), 1u);
+  EXPECT_EQ(agencyOf("C-1"), "agency-a");
+}
+
+TEST_F(PipelineTest, OrphansAreHeldThenAppliedInTsOrderWhenTheirCaseRegisters) {
+  start();
+  // Arrival order: the transfer first, then the acceptance that happened before it.
+  ingest(EventBuilder::of(EventType::kTransferred, "C-1", t0_ + 2 * kHour).toAgency("agency-b"));
+  ingest(EventBuilder::of(EventType::kAccepted, "C-1", t0_ + kHour));
+  EXPECT_EQ(pipeline_->cases().find("C-1"), kNoCase);
+  EXPECT_EQ(pipeline_->orphansWaiting(), 2u);
+  EXPECT_EQ(pipeline_->counters().orphans_held, 2u);
+  EXPECT_EQ(out_.acceptedEvents().size(), 2u);  // journalled on arrival
+
+  ingest(EventBuilder::registered("C-1", t0_));
+  EXPECT_EQ(pipeline_->orphansWaiting(), 0u);
+  // Applied as accepted-then-transferred (ts order), not in arrival order.
+  EXPECT_EQ(caseOf("C-1").stage, Stage::kTransferred);
+  EXPECT_EQ(agencyOf("C-1"), "agency-b");
+  EXPECT_TRUE(caseOf("C-1").pending(Step::kRouting));
+  EXPECT_EQ(caseOf("C-1").start(Step::kRouting), t0_ + 2 * kHour);
+  EXPECT_FALSE(caseOf("C-1").pending(Step::kHandling));
+  EXPECT_EQ(pipeline_->counters().orphans_expired, 0u);
+  EXPECT_TRUE(out_.deadLetters().empty());
+}
+
+TEST_F(PipelineTest, AnOrphanWhoseCaseNeverComesBecomesADeadLetter) {
+  start();
+  const TimeMs held_at = t0_;
+  ingest(EventBuilder::of(EventType::kAccepted, "C-9", held_at).id("zy-777"));
+  ASSERT_EQ(pipeline_->orphansWaiting(), 1u);
+
+  pipeline_->advanceTo(held_at + 72 * kHour - 1);
+  pipeline_->tick();
+  EXPECT_TRUE(out_.deadLetters().empty());
+  EXPECT_EQ(pipeline_->orphansWaiting(), 1u);
+
+  pipeline_->advanceTo(held_at + 72 * kHour);
+  pipeline_->tick();
+  ASSERT_EQ(out_.deadLetters().size(), 1u);
+  const auto& dl = out_.deadLetters()[0];
+  EXPECT_EQ(dl.feed, "orphans");
+  EXPECT_EQ(dl.rejection.reason, RejectReason::kOrphanExpired);
+  EXPECT_THAT(dl.rejection.detail, HasSubstr("orphan_expired"));
+  EXPECT_THAT(dl.rejection.detail, HasSubstr("C-9"));
+  EXPECT_THAT(dl.rejection.raw, HasSubstr("\"event_id\":\"zy-777\""));
+  EXPECT_THAT(dl.rejection.raw, HasSubstr("\"type\":\"case.accepted\""));
+  EXPECT_EQ(dl.rejection.raw_size, dl.rejection.raw.size());
+  EXPECT_EQ(dl.rejection.received_at, held_at + 72 * kHour);
+  EXPECT_EQ(pipeline_->counters().orphans_expired, 1u);
+  EXPECT_EQ(pipeline_->orphansWaiting(), 0u);
+
+  // The case registering later does not bring the expired orphan back.
+  ingest(EventBuilder::registered("C-9", held_at + 80 * kHour));
+  EXPECT_EQ(caseOf("C-9").stage, Stage::kRegistered);
+  pipeline_->tick();
+  EXPECT_EQ(out_.deadLetters().size(), 1u);
+}
+
+TEST_F(PipelineTest, TheOrphanHorizonCanBeChanged) {
+  start();
+  pipeline_->setOrphanHorizon(kHour);
+  ingest(EventBuilder::of(EventType::kAccepted, "C-9", t0_));
+  pipeline_->advanceTo(t0_ + kHour);
+  pipeline_->tick();
+  EXPECT_EQ(out_.deadLetters().size(), 1u);
+}
+
+TEST_F(PipelineTest, RejectionsAreForwardedAsDeadLetters) {
+  start();
+  Rejection bad_json;
+  bad_json.reason = RejectReason::kInvalidJson;
+  bad_json.detail = "invalid_json";
+  bad_json.raw = "{\"v\":1,";
+  bad_json.raw_size = 7;
+  Rejection bad_ts;
+  bad_ts.reason = RejectReason::kBadTimestamp;
+  bad_ts.detail = "bad_timestamp: ts";
+  bad_ts.raw = "{...}";
+  bad_ts.raw_size = 4000;
+  ingest({EventBuilder::registered("C-1", t0_)}, {bad_json, bad_ts});
+  EXPECT_EQ(pipeline_->counters().rejected, 2u);
+  EXPECT_EQ(pipeline_->counters().accepted, 1u);
+  ASSERT_EQ(out_.deadLetters().size(), 2u);
+  EXPECT_EQ(out_.deadLetters()[0].feed, "test-feed");
+  EXPECT_EQ(out_.deadLetters()[0].rejection.reason, RejectReason::kInvalidJson);
+  EXPECT_EQ(out_.deadLetters()[0].rejection.raw, "{\"v\":1,");
+  EXPECT_EQ(out_.deadLetters()[1].rejection.reason, RejectReason::kBadTimestamp);
+  EXPECT_EQ(out_.deadLetters()[1].rejection.raw_size, 4000u);
+  EXPECT_EQ(pipeline_->cases().size(), 1u);
+}
+
+TEST_F(PipelineTest, TheEventClockNeverGoesBackwards) {
+  start();
+  ingest(EventBuilder::registered("C-1", "2026-03-04T10:00:00+08:00"));
+  EXPECT_EQ(pipeline_->now(), timeOf("2026-03-04T10:00:00+08:00"));
+  // A late event with an earlier ts is applied, but the clock stays.
+  ingest(EventBuilder::of(EventType::kProceduralReply, "C-1", "2026-03-04T09:00:00+08:00"));
+  EXPECT_EQ(pipeline_->now(), timeOf("2026-03-04T10:00:00+08:00"));
+  EXPECT_FALSE(caseOf("C-1").pending(Step::kProceduralReply));
+  pipeline_->advanceTo(timeOf("2026-03-01T00:00:00+08:00"));
+  EXPECT_EQ(pipeline_->now(), timeOf("2026-03-04T10:00:00+08:00"));
+  ingest(EventBuilder::registered("C-2", "2026-03-04T11:00:00+08:00"));
+  EXPECT_EQ(pipeline_->now(), timeOf("2026-03-04T11:00:00+08:00"));
+}
+
+TEST_F(PipelineTest, AnOverdueCaseFiresOrangeWhenALaterEventMovesTheClockPastItsDeadline) {
+  start();
+  ingest(EventBuilder::registered("A", t0_));
+  EXPECT_TRUE(out_.changes().empty());
+  // Another case's event, stamped after A's procedural reply deadline, moves the clock.
+  ingest(EventBuilder::registered("B", proc_due_ + kHour));
+  const auto changes = out_.changesFor("A");
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].kind, ChangeKind::kFired);
+  EXPECT_EQ(changes[0].alert.tier, Tier::kOrange);
+  EXPECT_EQ(changes[0].alert.model, "overdue");
+  EXPECT_EQ(changes[0].alert.starts_at, proc_due_ + kHour);
+  EXPECT_TRUE(out_.changesFor("B").empty());
+  EXPECT_EQ(pipeline_->counters().alert_changes, 1u);
+  const Alert* a = pipeline_->alerts().find(alertFingerprint("overdue", SubjectKind::kCase, "A"));
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->tier, Tier::kOrange);
+
+  // The reply arrives: the alert resolves and leaves the book.
+  ingest(EventBuilder::of(EventType::kProceduralReply, "A", proc_due_ + 2 * kHour));
+  ASSERT_EQ(out_.changesFor("A").size(), 2u);
+  EXPECT_EQ(out_.changesFor("A")[1].kind, ChangeKind::kResolved);
+  EXPECT_EQ(out_.changesFor("A")[1].alert.status, AlertStatus::kResolved);
+  EXPECT_EQ(pipeline_->alerts().activeCount(), 0u);
+}
+
+TEST_F(PipelineTest, AdvanceToAloneMovesTheModelsThroughYellowOrangeAndRed) {
+  start();
+  ingest(EventBuilder::registered("A", t0_));
+  ingest(EventBuilder::of(EventType::kAccepted, "A", t0_ + kHour));
+  pipeline_->advanceTo(proc_due_ - 2 * kDay);
+  pipeline_->advanceTo(proc_due_);
+  pipeline_->advanceTo(proc_due_ + 7 * kDay + 1);
+  const auto changes = out_.changesFor("A");
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].kind, ChangeKind::kFired);
+  EXPECT_EQ(changes[0].alert.tier, Tier::kYellow);
+  EXPECT_EQ(changes[1].kind, ChangeKind::kTierChanged);
+  EXPECT_EQ(changes[1].alert.tier, Tier::kOrange);
+  EXPECT_EQ(changes[2].kind, ChangeKind::kTierChanged);
+  EXPECT_EQ(changes[2].alert.tier, Tier::kRed);
+  EXPECT_EQ(changes[2].alert.starts_at, proc_due_ - 2 * kDay);
+}
+
+TEST_F(PipelineTest, SetModelsAfterAConfigChangeRebuildsFromTheCaseState) {
+  start();
+  ingest(EventBuilder::registered("A", t0_));
+  ingest(EventBuilder::of(EventType::kProceduralReply, "A", t0_ + kHour));
+  ingest(EventBuilder::of(EventType::kAccepted, "A", t0_ + 2 * kHour));
+  pipeline_->advanceTo(t0_ + 20 * kDay);
+  EXPECT_TRUE(out_.changes().empty());
+
+  Config reloaded = config_;
+  reloaded.clocks.handling_days = 15;
+  auto models = buildModels(reloaded);
+  ASSERT_TRUE(models.ok());
+  pipeline_->setModels(std::move(*models));
+  ASSERT_EQ(out_.changesFor("A").size(), 1u);
+  EXPECT_EQ(out_.changesFor("A")[0].alert.tier, Tier::kOrange);
+  EXPECT_EQ(out_.changesFor("A")[0].at, t0_ + 20 * kDay);
+}
+
+TEST_F(PipelineTest, AHolidayCalendarFromTheConfigRollsDeadlinesForward) {
+  // Mar 4 + 7 days = Wed Mar 11, made a day off here: the deadline rolls to the end of Mar 12.
+  TempFile calendar("2026-03-11 off  # a test holiday\n");
+  config_.clocks.holiday_calendar = calendar.path();
+  start();
+  ingest(EventBuilder::registered("A", t0_));
+  ingest(EventBuilder::of(EventType::kAccepted, "A", t0_ + kHour));
+  pipeline_->advanceTo(proc_due_);
+  ASSERT_EQ(out_.changesFor("A").size(), 1u);
+  EXPECT_EQ(out_.changesFor("A")[0].alert.tier, Tier::kYellow);  // not orange: one more day
+  pipeline_->advanceTo(proc_due_ + kDay);
+  ASSERT_EQ(out_.changesFor("A").size(), 2u);
+  EXPECT_EQ(out_.changesFor("A")[1].alert.tier, Tier::kOrange);
+}
+
+TEST_F(PipelineTest, WithAWallClockTheModelsFollowTheWallNotTheEvents) {
+  config_.clock = ClockSource::kWall;
+  ManualClock wall;
+  wall.set(t0_);
+  start(&wall);
+  ingest(EventBuilder::registered("A", t0_));
+  // An event stamped far in the future does not move the clock.
+  ingest(EventBuilder::registered("B", proc_due_ + 30 * kDay));
+  EXPECT_EQ(pipeline_->now(), t0_);
+  EXPECT_TRUE(out_.changes().empty());
+  wall.set(proc_due_);
+  pipeline_->tick();
+  ASSERT_EQ(out_.changesFor("A").size(), 1u);
+  EXPECT_EQ(out_.changesFor("A")[0].alert.tier, Tier::kOrange);
+  // Orphans are held by wall time too.
+  ingest(EventBuilder::of(EventType::kAccepted, "C-9", t0_));
+  wall.set(proc_due_ + 72 * kHour);
+  pipeline_->tick();
+  ASSERT_EQ(out_.deadLetters().size(), 1u);
+  EXPECT_EQ(out_.deadLetters()[0].rejection.received_at, proc_due_ + 72 * kHour);
+}
+
+TEST_F(PipelineTest, DeadLettersForOrphansCarryNoPersonIds) {
+  start();
+  CaseEvent ev = EventBuilder::of(EventType::kAccepted, "C-9", t0_).id("zy-1");
+  ev.persons = {0xDEADBEEFCAFEF00Dull};  // never part of an accepted event, but make sure
+  ingest(ev);
+  pipeline_->advanceTo(t0_ + 72 * kHour);
+  pipeline_->tick();
+  ASSERT_EQ(out_.deadLetters().size(), 1u);
+  EXPECT_THAT(out_.deadLetters()[0].rejection.raw, Not(HasSubstr("deadbeef")));
+  EXPECT_THAT(out_.deadLetters()[0].rejection.raw, Not(HasSubstr("persons")));
+}
+
+}  // namespace
+}  // namespace casewatch
