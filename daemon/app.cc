@@ -1,7 +1,11 @@
 #include "daemon/app.h"
 
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 
@@ -18,6 +22,8 @@ namespace casewatch {
 namespace {
 
 constexpr auto kTickInterval = std::chrono::seconds(1);
+constexpr auto kPublishGrace = std::chrono::milliseconds(1000);
+constexpr std::string_view kRecordedPositionSnapshot = "alerts.recorded_position";
 
 AlertRecord toRecord(const AlertChange& c, const AlertJsonOptions& opts) {
   const Alert& a = c.alert;
@@ -61,10 +67,12 @@ App::App(AppOptions options)
       signals_(io_),
       tick_timer_(io_),
       commit_timer_(io_),
-      zmq_(1) {}
+      zmq_(1),
+      publish_grace_timer_(io_) {}
 
 App::~App() {
   for (auto& c : connectors_) c->stop();
+  if (published_fd_ >= 0) ::close(published_fd_);
   if (journal_) journal_->close();
   if (store_) store_->close();
 }
@@ -89,10 +97,24 @@ absl::Status App::start() {
   auto store = Store::open(config_.data_dir);
   if (!store.ok()) return absl::Status(store.status().code(), strCat("data_dir: store: ", store.status().message()));
   store_ = std::move(*store);
+  if (auto snap = store_->getSnapshot(std::string(kRecordedPositionSnapshot)); snap.ok() && *snap) {
+    recorded_position_ = std::strtoull((*snap)->c_str(), nullptr, 10);
+  }
+  const std::string pos_path = config_.data_dir + "/published.pos";
+  published_fd_ = ::open(pos_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (published_fd_ < 0) {
+    return absl::UnavailableError(strCat("data_dir: cannot open ", pos_path, ": ", std::strerror(errno)));
+  }
+  uint64_t published = 0;
+  if (::pread(published_fd_, &published, sizeof published, 0) == sizeof published) {
+    published_position_ = published;
+  }
 
   JournalOptions jopts;
   jopts.dir = config_.data_dir;
   jopts.fsync = config_.store.fsync;
+  // Under load one fdatasync can outlast several commit intervals; queue rather than block the loop.
+  jopts.max_queued_batches = 64;
   auto journal = EventJournal::open(jopts);
   if (!journal.ok()) return absl::Status(journal.status().code(), strCat("data_dir: journal: ", journal.status().message()));
   journal_ = std::move(*journal);
@@ -130,7 +152,35 @@ absl::Status App::start() {
     sinks_.push_back(std::move(*bus));
   }
 
+  // Changes decided from journaled events before a crash: first those recorded but never
+  // published, then those never recorded (record, then publish), then whatever still differs.
+  if (!publish_only_.empty()) {
+    std::vector<AlertChange> changes;
+    uint64_t last = 0;
+    for (auto& [pos, c] : publish_only_) {
+      changes.push_back(std::move(c));
+      last = pos;
+    }
+    publish_only_.clear();
+    spdlog::info("Publishing {} alert changes recorded before the restart but not published.",
+                 changes.size());
+    deliver(std::move(changes), last);
+  }
+  if (!held_changes_.empty()) {
+    spdlog::info("Recording and publishing {} alert changes decided before the restart.",
+                 held_changes_.size());
+  }
+  releaseAlerts();
+  store_->flush();
   reconcile();
+  // A PUB socket drops what it sends before subscribers (re)connect: after a restart they need a
+  // moment, so publications wait for a short grace period.
+  publish_grace_timer_.expires_after(kPublishGrace);
+  publish_grace_timer_.async_wait([this](const boost::system::error_code& e) {
+    if (e) return;
+    publishing_open_ = true;
+    if (!publish_backlog_.empty()) deliver(std::exchange(publish_backlog_, {}), backlog_position_);
+  });
 
   for (size_t i = 0; i < config_.feeds.size(); ++i) {
     const FeedConfig& f = config_.feeds[i];
@@ -181,8 +231,13 @@ absl::Status App::recover() {
   pipeline_->setFollowEvents(true);
   const auto t0 = std::chrono::steady_clock::now();
   const size_t journal_feed = metrics_->feedIndex("journal");
-  auto s = journal_->replay([&](const CaseEvent& ev) { pipeline_->ingestEvent(ev, journal_feed); });
+  std::array<uint64_t, kEventTypeCount> by_type{};
+  auto s = journal_->replay([&](const CaseEvent& ev) {
+    ++by_type[static_cast<size_t>(ev.type)];
+    pipeline_->ingestEvent(ev, journal_feed);
+  });
   recovering_ = false;
+  metrics_->eventsIn(journal_feed, by_type);
   if (!s.ok()) return absl::Status(s.code(), strCat("data_dir: journal: ", s.message()));
   pipeline_->setFollowEvents(config_.clock == ClockSource::kEvent);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -257,15 +312,39 @@ void App::requestReload() {
 }
 
 void App::accepted(const CaseEvent& ev) {
+  ++events_journaled_;
   if (recovering_) return;
   journal_->append(ev);
 }
 
+uint64_t App::nextChangePosition() {
+  const uint64_t base = events_journaled_ << 20;
+  last_position_ = last_position_ >= base ? last_position_ + 1 : base;
+  return last_position_;
+}
+
+void App::writePublishedPosition(uint64_t pos) {
+  // No fsync: the kernel keeps the write across a SIGKILL; after a power loss the position may be
+  // older, and the changes after it are published again (at least once).
+  if (::pwrite(published_fd_, &pos, sizeof pos, 0) != sizeof pos) {
+    spdlog::warn("Cannot write {}/published.pos: {}", config_.data_dir, std::strerror(errno));
+  }
+}
+
 void App::alertChanged(AlertChange&& change) {
-  if (recovering_) return;  // the book keeps the state; reconcile() publishes the difference
+  const uint64_t pos = nextChangePosition();
+  if (recovering_) {
+    if (pos <= published_position_) return;  // recorded and published before the restart
+    if (pos <= recorded_position_) {
+      publish_only_.emplace_back(pos, std::move(change));
+    } else {
+      held_changes_.push_back(HeldChange{0, pos, std::move(change)});  // its events are durable
+    }
+    return;
+  }
   // The change depends on every event applied so far: hold it until their batch is durable.
   const uint64_t needed = journal_->pendingRecords() > 0 ? committed_batch_ + 1 : committed_batch_;
-  held_changes_.emplace_back(needed, std::move(change));
+  held_changes_.push_back(HeldChange{needed, pos, std::move(change)});
   if (needed <= durable_batch_) releaseAlerts();
 }
 
@@ -301,8 +380,10 @@ void App::onDurable(uint64_t batch) {
 
 void App::releaseAlerts() {
   std::vector<AlertChange> ready;
-  while (!held_changes_.empty() && held_changes_.front().first <= durable_batch_) {
-    ready.push_back(std::move(held_changes_.front().second));
+  uint64_t last = 0;
+  while (!held_changes_.empty() && held_changes_.front().batch <= durable_batch_) {
+    ready.push_back(std::move(held_changes_.front().change));
+    last = held_changes_.front().position;
     held_changes_.pop_front();
   }
   if (ready.empty()) return;
@@ -312,13 +393,19 @@ void App::releaseAlerts() {
   for (const AlertChange& c : ready) records.push_back(toRecord(c, jo));
   auto shared = std::make_shared<std::vector<AlertChange>>(std::move(ready));
   // Recorded first, then published: what the store says was published is what consumers saw.
-  store_->recordAlertChanges(std::move(records), [this, shared](const absl::Status& s) {
+  store_->recordAlertChanges(std::move(records), [this, shared, last](const absl::Status& s) {
     if (!s.ok()) spdlog::error("Recording alert changes failed: {}; publishing anyway.", s.message());
-    boost::asio::post(io_, [this, shared] { deliver(std::move(*shared)); });
+    boost::asio::post(io_, [this, shared, last] { deliver(std::move(*shared), last); });
   });
+  store_->putSnapshot(std::string(kRecordedPositionSnapshot), pipeline_->now(), std::to_string(last));
 }
 
-void App::deliver(std::vector<AlertChange> changes) {
+void App::deliver(std::vector<AlertChange> changes, uint64_t last_position) {
+  if (!publishing_open_) {
+    for (auto& c : changes) publish_backlog_.push_back(std::move(c));
+    backlog_position_ = std::max(backlog_position_, last_position);
+    return;
+  }
   for (const AlertChange& c : changes) {
     for (auto& sink : sinks_) {
       if (sink->deliver(c) != SinkOutcome::kDelivered) {
@@ -328,6 +415,7 @@ void App::deliver(std::vector<AlertChange> changes) {
     }
   }
   for (auto& sink : sinks_) sink->flush();
+  writePublishedPosition(last_position);
 }
 
 void App::scheduleTick() {
@@ -396,6 +484,10 @@ void App::shutdown() {
     releaseAlerts();
     store_->flush();  // alert records committed; their publications are posted behind us
     boost::asio::post(io_, [this] {
+      // Still inside the grace period (a very short run): publish what waited.
+      publishing_open_ = true;
+      publish_grace_timer_.cancel();
+      if (!publish_backlog_.empty()) deliver(std::exchange(publish_backlog_, {}), backlog_position_);
       for (auto& sink : sinks_) sink->flush();
       store_->close();
       spdlog::info("Stopped: {} events accepted, {} rejected, {} duplicates; state committed.",

@@ -67,7 +67,7 @@ class App final : private PipelineOutput {
   void commitJournal();
   void onDurable(uint64_t batch);
   void releaseAlerts();
-  void deliver(std::vector<AlertChange> changes);
+  void deliver(std::vector<AlertChange> changes, uint64_t last_position);
   absl::Status recover();
   void reconcile();
   void scheduleTick();
@@ -92,11 +92,31 @@ class App final : private PipelineOutput {
   std::vector<std::unique_ptr<Connector>> connectors_;
   std::vector<std::unique_ptr<Sink>> sinks_;
 
+  // Positions of alert changes in decision order: (events journaled << 20) | ordinal among the
+  // changes decided after that many events. Replay re-decides the same changes at the same
+  // positions, so after a crash the ones already recorded/published are recognised and skipped.
+  uint64_t nextChangePosition();
+  void writePublishedPosition(uint64_t pos);
+  uint64_t events_journaled_ = 0;
+  uint64_t last_position_ = 0;
+  uint64_t recorded_position_ = 0;   // from the store at start-up
+  uint64_t published_position_ = 0;  // from <data_dir>/published.pos at start-up
+  int published_fd_ = -1;
+  bool publishing_open_ = false;     // the bus's subscribers have had time to (re)connect
+  std::vector<AlertChange> publish_backlog_;
+  uint64_t backlog_position_ = 0;
+  boost::asio::steady_timer publish_grace_timer_;
+  std::deque<std::pair<uint64_t, AlertChange>> publish_only_;  // recorded before a crash, not published
   bool recovering_ = false;
   bool stopping_ = false;
   uint64_t committed_batch_ = 0;
   uint64_t durable_batch_ = 0;
-  std::deque<std::pair<uint64_t, AlertChange>> held_changes_;
+  struct HeldChange {
+    uint64_t batch;     // the journal batch that must be durable first
+    uint64_t position;  // decision order (see nextChangePosition)
+    AlertChange change;
+  };
+  std::deque<HeldChange> held_changes_;
   std::vector<DeadLetter> dead_letters_;
 };
 

@@ -1,6 +1,8 @@
 #include "daemon/components.h"
 
+#include "models/group_incident/group_incident_model.h"
 #include "models/overdue/overdue_model.h"
+#include "models/repeat_visit/repeat_visit_model.h"
 
 namespace casewatch {
 namespace {
@@ -23,6 +25,8 @@ absl::StatusOr<std::unique_ptr<Model>> makeOverdue(const Config& config) {
 const std::vector<ModelComponent>& modelComponents() {
   static const std::vector<ModelComponent> kModels = {
       {"overdue", "statutory stage clocks: warns before and after a deadline", &makeOverdue},
+      {"repeat_visit", "persons and matters that keep coming back (Hawkes intensity, 30/90-day counts)", &RepeatVisitModel::create},
+      {"group_incident", "collective petitions per region and matter (distinct persons, EARS, Poisson CUSUM)", &GroupIncidentModel::create},
   };
   return kModels;
 }

@@ -2,6 +2,7 @@
 // tools/ and registers itself through one line in kCommands below.
 #include <CLI/CLI.hpp>
 
+#include "tools/detect/detect_command.h"
 #include "tools/feedgen/feedgen_command.h"
 
 namespace {
@@ -12,6 +13,7 @@ using CommandRegistrar = void (*)(CLI::App&);
 // tools/<xxx>/ and add a line here (fit, detect, alerts, ack, dead-letters, ...).
 constexpr CommandRegistrar kCommands[] = {
     casewatch::addFeedgenCommand,
+    casewatch::addDetectCommand,
 };
 
 }  // namespace

@@ -199,6 +199,19 @@ inline bool plainStringBody(const char* p, std::string_view& out) {
   return true;
 }
 
+// Keys whose value the contract makes a string, and those it makes a number: the pass tries that
+// reading first and falls back to looking at the JSON type only when it fails.
+constexpr uint32_t keyBit(Key k) {
+  return uint32_t{1} << k;
+}
+constexpr uint32_t kStringKeys =
+    keyBit(kEventId) | keyBit(kSource) | keyBit(kType) | keyBit(kTs) | keyBit(kCaseId) |
+    keyBit(kMatter) | keyBit(kRegion) | keyBit(kAgency) | keyBit(kCategory) | keyBit(kChannel) |
+    keyBit(kLevel) | keyBit(kCompetentLevel) | keyBit(kToAgency) | keyBit(kToLevel) |
+    keyBit(kOutcome) | keyBit(kLeader) | keyBit(kSatisfaction) | keyBit(kReason);
+constexpr uint32_t kIntegerKeys =
+    keyBit(kV) | keyBit(kSeq) | keyBit(kGroupSize) | keyBit(kDays) | keyBit(kAmount);
+
 // The JSON value a known key carried, as seen by the pass (before any contract check).
 enum class Kind : uint8_t {
   kString,
@@ -264,7 +277,12 @@ struct EventDecoder::Impl {
 
   // --- the pass -------------------------------------------------------------------------------
   bool rawKey(od::field& f, std::string_view& key);
-  bool readString(od::value& v, std::string_view& out);
+  enum class Read : uint8_t { kOk, kNotString, kInvalid };
+  Read tryString(od::value& v, std::string_view& out);
+  bool readString(od::value& v, std::string_view& out) {
+    return tryString(v, out) == Read::kOk;  // for callers that have checked the type
+  }
+  bool captureKnown(Key k, od::value& v, Slot& slot);
   bool capture(od::value& v, Slot& slot);
   bool captureNumber(od::value& v, Slot& slot);
   bool capturePersons(od::value& v, CaseEvent& out);
@@ -377,7 +395,7 @@ bool EventDecoder::Impl::decode(std::string_view json, CaseEvent& out, DecodeErr
     seen |= 1u << k;
     if (k == kPersons) {
       if (!capturePersons(value, out)) return invalid();
-    } else if (!capture(value, slots[k])) {
+    } else if (!captureKnown(k, value, slots[k])) {
       return invalid();
     }
   }
@@ -394,19 +412,41 @@ bool EventDecoder::Impl::rawKey(od::field& f, std::string_view& key) {
   return !f.unescaped_key().get(key);
 }
 
-// A string value, consumed. Without escapes it is used in place; with escapes, simdjson's
-// unescaper (which also rejects bad escapes and lone surrogates) writes it to `unescaped`.
-bool EventDecoder::Impl::readString(od::value& v, std::string_view& out) {
+// Reads (and consumes) a string value; leaves anything else untouched (kNotString). Without
+// escapes the string is used in place; with escapes, simdjson's unescaper (which also rejects bad
+// escapes and lone surrogates) writes it to `unescaped`.
+EventDecoder::Impl::Read EventDecoder::Impl::tryString(od::value& v, std::string_view& out) {
   simdjson::ondemand::raw_json_string raw;
-  if (v.get_raw_json_string().get(raw)) return false;
+  if (v.get_raw_json_string().get(raw)) return Read::kNotString;
   const char* body = raw.raw();
-  if (plainStringBody(body, out)) return true;
+  if (plainStringBody(body, out)) return Read::kOk;
   uint8_t* const dst = unescaped_next;
   uint8_t* const end = unescaper->parse_string(reinterpret_cast<const uint8_t*>(body), dst);
-  if (end == nullptr) return false;
+  if (end == nullptr) return Read::kInvalid;
   unescaped_next = end;
   out = std::string_view(reinterpret_cast<const char*>(dst), static_cast<size_t>(end - dst));
-  return true;
+  return Read::kOk;
+}
+
+// The pass's reading of one known field (persons aside): the expected JSON type first, since
+// that is almost always what arrives, then whatever it is.
+bool EventDecoder::Impl::captureKnown(Key k, od::value& v, Slot& slot) {
+  if ((kStringKeys & keyBit(k)) != 0) {
+    switch (tryString(v, slot.str)) {
+      case Read::kOk:
+        slot.kind = Kind::kString;
+        return true;
+      case Read::kInvalid:
+        return false;
+      case Read::kNotString:
+        break;
+    }
+  } else if ((kIntegerKeys & keyBit(k)) != 0 && !v.get_int64().get(slot.i)) {
+    slot.kind = Kind::kInt;
+    slot.d = static_cast<double>(slot.i);
+    return true;
+  }
+  return capture(v, slot);
 }
 
 bool EventDecoder::Impl::capture(od::value& v, Slot& slot) {

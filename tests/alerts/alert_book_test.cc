@@ -187,5 +187,42 @@ TEST(AlertNamesTest, StatusAndChangeNames) {
   EXPECT_EQ(changeKindName(ChangeKind::kUpdated), "updated");
 }
 
+TEST(SignalNamesTest, TiersSubjectsAndActions) {
+  EXPECT_EQ(tierName(Tier::kNone), "none");
+  EXPECT_EQ(tierName(Tier::kBlue), "blue");
+  EXPECT_EQ(tierName(Tier::kYellow), "yellow");
+  EXPECT_EQ(tierName(Tier::kOrange), "orange");
+  EXPECT_EQ(tierName(Tier::kRed), "red");
+  for (Tier t : {Tier::kNone, Tier::kBlue, Tier::kYellow, Tier::kOrange, Tier::kRed}) {
+    Tier back = Tier::kNone;
+    ASSERT_TRUE(tierFromName(tierName(t), back));
+    EXPECT_EQ(back, t);
+  }
+  Tier t;
+  EXPECT_FALSE(tierFromName("purple", t));
+  EXPECT_FALSE(tierFromName("Red", t));
+  EXPECT_LT(Tier::kBlue, Tier::kYellow);  // the tiers are ordered
+  EXPECT_LT(Tier::kYellow, Tier::kOrange);
+  EXPECT_LT(Tier::kOrange, Tier::kRed);
+  EXPECT_EQ(subjectKindName(SubjectKind::kCase), "case");
+  EXPECT_EQ(subjectKindName(SubjectKind::kPerson), "person");
+  EXPECT_EQ(subjectKindName(SubjectKind::kMatter), "matter");
+  EXPECT_EQ(subjectKindName(SubjectKind::kRegion), "region");
+  EXPECT_EQ(subjectKindName(SubjectKind::kAgency), "agency");
+  // The contract's action codes, each with text in both locales.
+  const char* codes[] = {
+      "reply_now",        "send_procedural_reply", "assign_leader", "schedule_hearing",
+      "mediate",          "check_aid_eligibility", "review_case",   "fix_at_source",
+      "notify_leadership"};
+  for (size_t i = 0; i < 9; ++i) {
+    const auto a = static_cast<Action>(i);
+    EXPECT_EQ(actionName(a), codes[i]);
+    EXPECT_FALSE(actionText(a, "en").empty());
+    EXPECT_FALSE(actionText(a, "zh-CN").empty());
+    EXPECT_NE(actionText(a, "en"), actionText(a, "zh-CN"));
+  }
+  EXPECT_EQ(actionText(Action::kReplyNow, "fr"), actionText(Action::kReplyNow, "en"));
+}
+
 }  // namespace
 }  // namespace casewatch

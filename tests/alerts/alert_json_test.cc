@@ -1,16 +1,24 @@
 #include "alerts/alert_json.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
+
+#include "alerts/sinks/jsonl_file/jsonl_file_sink.h"
 
 namespace casewatch {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 constexpr TimeMs kStart = 1772586900000;  // 2026-03-04T09:15:00+08:00
 constexpr TimeMs kUpdate = kStart + 3 * kMsPerDay + 17 * kMsPerSecond;
@@ -253,6 +261,51 @@ TEST(AlertJsonTest, FromJsonRejectsWhatIsNotAnAlert) {
   bad = j;
   bad["region"] = 520302;  // a number where a string belongs
   EXPECT_FALSE(alertFromJson(bad.dump()).ok());
+}
+
+// The JSON Lines sink writes exactly this form, one change per line (alerts/sinks/jsonl_file/).
+TEST(JsonlFileSinkTest, WritesOneContractLinePerChange) {
+  char tmpl[] = "/tmp/casewatch-alerts-XXXXXX";
+  const int fd = ::mkstemp(tmpl);
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  const std::string path = tmpl;
+  {
+    auto sink = JsonlFileSink::open(path, AlertJsonOptions{});
+    ASSERT_TRUE(sink.ok()) << sink.status();
+    EXPECT_EQ((*sink)->name(), "jsonl_file");
+    AlertChange fired;
+    fired.alert = fullAlert();
+    fired.kind = ChangeKind::kFired;
+    AlertChange resolved = fired;
+    resolved.kind = ChangeKind::kResolved;
+    resolved.alert.status = AlertStatus::kResolved;
+    EXPECT_EQ((*sink)->deliver(fired), SinkOutcome::kDelivered);
+    EXPECT_EQ((*sink)->deliver(resolved), SinkOutcome::kDelivered);
+  }  // closing flushes
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::remove(path.c_str());
+  ASSERT_EQ(lines.size(), 2u);
+  const json first = json::parse(lines[0]);
+  EXPECT_EQ(first["change"], "fired");
+  EXPECT_EQ(first["status"], "firing");
+  EXPECT_EQ(first["v"], 1);
+  const json second = json::parse(lines[1]);
+  EXPECT_EQ(second["change"], "resolved");
+  EXPECT_EQ(second["status"], "resolved");
+  auto back = alertFromJson(lines[1]);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->status, AlertStatus::kResolved);
+}
+
+TEST(JsonlFileSinkTest, AnUnwritablePathIsUnavailable) {
+  auto sink = JsonlFileSink::open("/nonexistent/casewatch/alerts.jsonl", AlertJsonOptions{});
+  ASSERT_FALSE(sink.ok());
+  EXPECT_EQ(sink.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(sink.status().message()),
+              HasSubstr("/nonexistent/casewatch/alerts.jsonl"));
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // A fluent builder of decoded feed events (connectors/decode/case_event.h) for tests, so a test
 // states only the fields it cares about:
 //
-//   CaseEvent ev = EventBuilder::registered("C-1", "2026-03-04T09:15:00+08:00").agency("a").build();
-//   CaseEvent ac = EventBuilder::of(EventType::kAccepted, "C-1", "2026-03-05T10:00:00+08:00");
+//   CaseEvent ev = EventBuilder::registered("C-1",
+//   "2026-03-04T09:15:00+08:00").agency("a").build(); CaseEvent ac =
+//   EventBuilder::of(EventType::kAccepted, "C-1", "2026-03-05T10:00:00+08:00");
 //
 // Defaults: a registered case has one person, matter "m:1", region "520302", agency "agency-a",
 // category "other", channel letter, level county. The event id defaults to a deterministic
@@ -158,8 +159,8 @@ class EventBuilder {
   CaseEvent build() const {
     CaseEvent out = ev_;
     if (out.event_id.empty()) {
-      out.event_id = out.case_id + "/" + std::string(eventTypeName(out.type)) + "/" +
-                     std::to_string(out.ts);
+      out.event_id =
+          out.case_id + "/" + std::string(eventTypeName(out.type)) + "/" + std::to_string(out.ts);
     }
     return out;
   }

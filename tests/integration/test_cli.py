@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 
+sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cwtest  # noqa: E402
 import zmq  # noqa: E402

@@ -375,7 +375,7 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
   if (!resolved) chase(tl.lastDay() + r.between(3, 30), 0.12);
 
   // Reopening: rare; a new round of handling follows.
-  if (r.chance(resolved ? 0.012 : 0.04)) {
+  if (r.chance(resolved ? 0.015 : 0.05)) {
     const int64_t day = tl.onOrAfter(tl.lastDay() + r.between(5, 40));
     tl.add(at(EventKind::kReopened, tl.officeTime(day), 0,
               static_cast<uint8_t>(r.between(0, kReopenReasonCount - 1))));

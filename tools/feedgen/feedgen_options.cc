@@ -19,6 +19,9 @@ absl::Status FeedgenOptions::validate() const {
   if (start.year < 2000 || start.year > 2100) {
     return absl::InvalidArgumentError("--start must be a date between 2000 and 2100");
   }
+  if (!(follow_ups >= 0 && follow_ups <= 1)) {
+    return absl::InvalidArgumentError("--follow-ups must be between 0 and 1");
+  }
   return absl::OkStatus();
 }
 

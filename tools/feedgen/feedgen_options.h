@@ -17,6 +17,11 @@ struct FeedgenOptions {
   int regions = 6;              // county-level regions (1..20)
   bool burst = true;            // one collective petition burst on one matter
   bool raw_persons = false;     // person ids as raw "id:<number>" instead of "p:<hex>"
+  // Share of regular cases whose first person comes back once or twice on the same matter (a
+  // visit asking after the case, 1-60 days later; never more than two returns in all, counting a
+  // visit the lifecycle makes to chase the case): ordinary follow-ups, not repeat petitions.
+  // 0 (the default) draws nothing, so the feed of a seed is unchanged.
+  double follow_ups = 0;
 
   // InvalidArgument with the offending option when out of range.
   absl::Status validate() const;

@@ -286,7 +286,34 @@ void Scenario::planDay(int64_t day_index, std::vector<StreamPtr>& out) {
   std::stable_sort(cases.begin(), cases.end(), [](const CaseInfoPtr& a, const CaseInfoPtr& b) {
     return a->registered_ts < b->registered_ts;
   });
-  for (const CaseInfoPtr& c : cases) out.push_back(caseStream(c, r));
+  for (const CaseInfoPtr& c : cases) {
+    StreamPtr s = caseStream(c, r);
+    // Drawn only when asked for, so that the default feed of a seed stays byte for byte the same.
+    if (options_.follow_ups > 0 && r.chance(options_.follow_ups)) addFollowUps(*s, *c, day, r);
+    out.push_back(std::move(s));
+  }
+}
+
+void Scenario::addFollowUps(Stream& s, const CaseInfo& c, int64_t day, Rng& r) const {
+  const int64_t last_day = start_day_ + options_.days - 1;
+  // An ordinary petitioner comes back at most twice in all: the lifecycle may already have sent
+  // them once to chase the case (a third return would make them a repeat petitioner).
+  int64_t already = 0;
+  for (const GenEvent& e : s.events) already += e.kind == EventKind::kVisit ? 1 : 0;
+  const int64_t visits = std::min<int64_t>(r.between(1, 2), 2 - already);
+  for (int64_t i = 0; i < visits; ++i) {
+    const int64_t d = world_.workdayOnOrAfter(day + r.between(1, 60));
+    if (d > last_day) continue;
+    GenEvent e;
+    e.kind = EventKind::kVisit;
+    e.ts = registrationTime(Channel::kVisit, d, r);
+    e.person_base = c.person_base;
+    e.count = 1;
+    e.code = static_cast<uint8_t>(r.chance(0.2) ? Level::kCity : Level::kCounty);
+    e.with_case = true;
+    s.events.push_back(e);
+  }
+  sortByTime(s.events);
 }
 
 StreamPtr Scenario::caseStream(const CaseInfoPtr& c, Rng& r) const {

@@ -5,7 +5,9 @@
 //   same matter over weeks (visits, some above the competent level, and new registrations by
 //   letter or online);
 // - the collective burst (unless disabled): 30-80 distinct persons on one matter in one region
-//   within 1-3 days, by visits and a few registrations with large group sizes.
+//   within 1-3 days, by visits and a few registrations with large group sizes;
+// - optionally (--follow-ups), ordinary follow-up visits: a regular case's person comes back once
+//   or twice on its matter, which a repeat-petition detector must not mistake for a repeat.
 // Each day and each series draws from its own seeded Rng, and builds its cases' lifecycles from it
 // as it plans them (an engine per case would cost more than the rest of the generator).
 //
@@ -60,6 +62,7 @@ class Scenario {
   CaseInfoPtr newCase(Profile profile);
   StreamPtr planRepeat(size_t index);
   StreamPtr planBurst();
+  void addFollowUps(Stream& s, const CaseInfo& c, int64_t day, Rng& r) const;
   uint64_t regularCasesUpTo(int64_t day_index) const;
 
   FeedgenOptions options_;

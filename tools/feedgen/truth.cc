@@ -78,7 +78,10 @@ uint32_t Truth::addCase(const CaseInfo& c) {
   r.category = c.matter.category;
   r.clock = std::make_unique<CaseClock>(World::kUtcOffsetMinutes);
   cases_.push_back(std::move(r));
-  return static_cast<uint32_t>(cases_.size() - 1);
+  const auto serial = static_cast<uint32_t>(cases_.size() - 1);
+  const uint32_t group = c.group_size > 0 ? c.group_size : c.person_count;
+  if (group >= kCollectiveGroupSize) collective_.push_back(CollectiveRecord{serial, c.matter, group});
+  return serial;
 }
 
 void Truth::apply(uint32_t serial, const GenEvent& e) {
@@ -229,6 +232,16 @@ absl::Status Truth::write(const std::string& path, const TruthMeta& meta) const 
     line.push_back('}');
     flush();
   }
+  for (const CollectiveRecord& c : collective_) {
+    line.append("{\"kind\":\"collective_case\",\"case_id\":\"").append(cases_[c.serial].case_id);
+    line.append("\",\"matter\":\"");
+    names_.appendMatter(line, c.matter);
+    line.append("\",\"region\":\"").append(world_.region(c.matter.region).code);
+    line.append("\",\"category\":\"").append(categoryName(c.matter.category));
+    line.append("\",\"group_size\":").append(std::to_string(c.group_size));
+    line.push_back('}');
+    flush();
+  }
   line.append("{\"kind\":\"meta\",\"end\":\"");
   names_.appendTs(line, meta.end);
   line.append("\",\"window_start\":\"");
@@ -240,6 +253,7 @@ absl::Status Truth::write(const std::string& path, const TruthMeta& meta) const 
   line.append(",\"overdue_cases\":").append(std::to_string(summary.overdue_cases));
   line.append(",\"repeat_persons\":").append(std::to_string(repeats_.size()));
   line.append(",\"group_incidents\":").append(std::to_string(bursts_.size()));
+  line.append(",\"collective_cases\":").append(std::to_string(collective_.size()));
   line.append(",\"seed\":").append(std::to_string(meta.seed));
   line.append(",\"timezone\":\"+08:00\",\"generator\":\"casewatch feedgen ")
       .append(meta.version)

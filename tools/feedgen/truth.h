@@ -3,7 +3,10 @@
 // independent of how the generator planned them), the repeat petitioners and the collective burst
 // as they appear in the feed, and a closing meta line. Written as JSON Lines:
 //   {"kind":"case",...} per case in registration order, then {"kind":"repeat_person",...},
-//   {"kind":"group_incident",...}, and last {"kind":"meta",...}.
+//   {"kind":"group_incident",...}, {"kind":"collective_case",...} (every case lodged by a group of
+//   kCollectiveGroupSize or more people: a collective petition by the regulations' definition),
+//   and last {"kind":"meta",...}. Person ids are written as they appear in the feed (a scorer
+//   computes their pseudonyms with the daemon's key).
 //
 // Memory: a live CaseClock per open case; when a case's stream ends its clock is reduced to the
 // few step records that can still be overdue.
@@ -43,6 +46,9 @@ struct TruthMeta {
 
 class Truth {
  public:
+  // The group size from which a case is a collective petition (集体访: five or more people).
+  static constexpr uint32_t kCollectiveGroupSize = 5;
+
   Truth(const World& world, EventWriter& names);
 
   // At a case's registration; returns its serial (0, 1, ... in registration order).
@@ -78,6 +84,11 @@ class Truth {
     TimeMs first = 0;
     TimeMs last = 0;
   };
+  struct CollectiveRecord {
+    uint32_t serial = 0;  // the case
+    MatterRef matter;
+    uint32_t group_size = 0;
+  };
   struct BurstTally {
     BurstPlan plan;
     std::vector<bool> seen;
@@ -94,6 +105,7 @@ class Truth {
   std::vector<CaseRecord> cases_;
   std::vector<RepeatTally> repeats_;
   std::vector<BurstTally> bursts_;
+  std::vector<CollectiveRecord> collective_;
 };
 
 }  // namespace casewatch::feedgen

@@ -65,33 +65,33 @@ TEST(ParseRfc3339Test, LeapSecondFoldsIntoTheSecondBefore) {
 TEST(ParseRfc3339Test, RejectsMalformedInput) {
   const std::vector<std::string> bad = {
       "",
-      "2026-03-04",                        // a date alone
-      "2026-03-04T09:15:00",               // no offset
-      "2026-03-04T09:15+08:00",            // no seconds
-      "2026-03-04T09:15:00+0800",          // offset without a colon
-      "2026-03-04T09:15:00+8:00",          // one-digit offset hour
-      "2026-03-04T09:15:00+24:00",         // offset hour out of range
-      "2026-03-04T09:15:00+08:60",         // offset minute out of range
-      "2026-03-04T09:15:00 +08:00",        // space before the offset
-      "2026-03-04T09:15:00+08:00 ",        // trailing space
-      "2026-03-04T09:15:00Zjunk",          // trailing garbage
-      "2026-03-04T09:15:00.+08:00",        // a point without digits
-      "2026-03-04T09:15:00.1234567890Z",   // more than nine fraction digits
-      "2026-03-04T09:15:00,5Z",            // comma fraction
-      "2026-13-04T09:15:00Z",              // month 13
-      "2026-00-04T09:15:00Z",              // month 0
-      "2026-03-00T09:15:00Z",              // day 0
-      "2026-04-31T09:15:00Z",              // April has 30 days
-      "2026-03-04T24:00:00Z",              // hour 24
-      "2026-03-04T09:60:00Z",              // minute 60
-      "2026-03-04X09:15:00Z",              // bad separator
-      "2026/03/04T09:15:00Z",              // bad date separators
-      "26-03-04T09:15:00Z",                // two-digit year
-      "2026-3-4T09:15:00Z",                // unpadded month and day
-      "2026-03-04T9:15:00Z",               // unpadded hour
-      "2026-03-04T09:15:0aZ",              // non-digit
-      "+2026-03-04T09:15:00Z",             // signed year
-      "1772586900000",                     // epoch milliseconds
+      "2026-03-04",                       // a date alone
+      "2026-03-04T09:15:00",              // no offset
+      "2026-03-04T09:15+08:00",           // no seconds
+      "2026-03-04T09:15:00+0800",         // offset without a colon
+      "2026-03-04T09:15:00+8:00",         // one-digit offset hour
+      "2026-03-04T09:15:00+24:00",        // offset hour out of range
+      "2026-03-04T09:15:00+08:60",        // offset minute out of range
+      "2026-03-04T09:15:00 +08:00",       // space before the offset
+      "2026-03-04T09:15:00+08:00 ",       // trailing space
+      "2026-03-04T09:15:00Zjunk",         // trailing garbage
+      "2026-03-04T09:15:00.+08:00",       // a point without digits
+      "2026-03-04T09:15:00.1234567890Z",  // more than nine fraction digits
+      "2026-03-04T09:15:00,5Z",           // comma fraction
+      "2026-13-04T09:15:00Z",             // month 13
+      "2026-00-04T09:15:00Z",             // month 0
+      "2026-03-00T09:15:00Z",             // day 0
+      "2026-04-31T09:15:00Z",             // April has 30 days
+      "2026-03-04T24:00:00Z",             // hour 24
+      "2026-03-04T09:60:00Z",             // minute 60
+      "2026-03-04X09:15:00Z",             // bad separator
+      "2026/03/04T09:15:00Z",             // bad date separators
+      "26-03-04T09:15:00Z",               // two-digit year
+      "2026-3-4T09:15:00Z",               // unpadded month and day
+      "2026-03-04T9:15:00Z",              // unpadded hour
+      "2026-03-04T09:15:0aZ",             // non-digit
+      "+2026-03-04T09:15:00Z",            // signed year
+      "1772586900000",                    // epoch milliseconds
   };
   for (const std::string& s : bad) EXPECT_FALSE(parseRfc3339(s)) << "accepted: " << s;
 }

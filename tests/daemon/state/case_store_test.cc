@@ -12,7 +12,9 @@ namespace {
 using testing::EventBuilder;
 using testing::timeOf;
 
-constexpr uint8_t bit(Step s) { return static_cast<uint8_t>(1u << static_cast<unsigned>(s)); }
+constexpr uint8_t bit(Step s) {
+  return static_cast<uint8_t>(1u << static_cast<unsigned>(s));
+}
 
 class CaseStoreTest : public ::testing::Test {
  protected:
@@ -160,7 +162,8 @@ TEST_F(CaseStoreTest, AcceptedByAnotherAgencyMovesTheCase) {
 TEST_F(CaseStoreTest, RejectedAnswersThePetitionerAndClosesTheCase) {
   registerCase();
   const TimeMs at = t0_ + 2 * kDay;
-  const CaseUpdate u = apply(EventBuilder::of(EventType::kRejected, "C-1", at).reason("no standing"));
+  const CaseUpdate u =
+      apply(EventBuilder::of(EventType::kRejected, "C-1", at).reason("no standing"));
   EXPECT_EQ(u.satisfied_steps, bit(Step::kRouting) | bit(Step::kProceduralReply));
   EXPECT_EQ(u.cleared_steps, 0);
   EXPECT_EQ(c().stage, Stage::kRejected);
@@ -186,8 +189,8 @@ TEST_F(CaseStoreTest, RejectedClearsOtherRunningClocks) {
 TEST_F(CaseStoreTest, TransferredRestartsRoutingForTheReceivingAgency) {
   registerCase("C-1", "agency-a");
   const TimeMs at = t0_ + 4 * kDay;
-  const CaseUpdate u =
-      apply(EventBuilder::of(EventType::kTransferred, "C-1", at).toAgency("agency-b", Level::kCity));
+  const CaseUpdate u = apply(
+      EventBuilder::of(EventType::kTransferred, "C-1", at).toAgency("agency-b", Level::kCity));
   EXPECT_EQ(u.stage_before, Stage::kRegistered);
   EXPECT_EQ(u.agency_before, agencyId("agency-a"));
   EXPECT_EQ(u.satisfied_steps, bit(Step::kRouting));
@@ -208,8 +211,8 @@ TEST_F(CaseStoreTest, TransferAfterAcceptanceStopsHandlingAndResetsExtensions) {
   registerCase();
   event(EventType::kAccepted, t0_ + kDay);
   apply(EventBuilder::of(EventType::kExtended, "C-1", t0_ + 2 * kDay).days(20));
-  const CaseUpdate u = apply(
-      EventBuilder::of(EventType::kTransferred, "C-1", t0_ + 3 * kDay).toAgency("agency-b"));
+  const CaseUpdate u =
+      apply(EventBuilder::of(EventType::kTransferred, "C-1", t0_ + 3 * kDay).toAgency("agency-b"));
   EXPECT_EQ(u.stage_before, Stage::kAccepted);
   EXPECT_EQ(u.cleared_steps, bit(Step::kHandling));
   EXPECT_EQ(u.satisfied_steps, 0);  // routing had already been decided
@@ -299,8 +302,8 @@ TEST_F(CaseStoreTest, ReviewAndRecheckRequestsAndDecisions) {
 TEST_F(CaseStoreTest, LeaderHearingAidAndSettlementAreRecordedWithoutMovingClocks) {
   registerCase();
   const Case before = c();
-  CaseUpdate u = apply(EventBuilder::of(EventType::kLeaderAssigned, "C-1", t0_ + kDay)
-                           .leader("official-9"));
+  CaseUpdate u =
+      apply(EventBuilder::of(EventType::kLeaderAssigned, "C-1", t0_ + kDay).leader("official-9"));
   EXPECT_EQ(u.started_steps | u.satisfied_steps | u.cleared_steps, 0);
   EXPECT_EQ(store_.strings().name(c().leader), "official-9");
   EXPECT_EQ(c().flags & Case::kHearingHeld, 0);

@@ -13,7 +13,9 @@ namespace {
 
 using testing::timeOf;
 
-constexpr size_t idx(Step s) { return static_cast<size_t>(s); }
+constexpr size_t idx(Step s) {
+  return static_cast<size_t>(s);
+}
 
 // National Day 2026 as the State Council publishes such calendars: Oct 1-7 off, with the
 // Sunday before (Sep 27) and the Saturday after (Oct 10) made working days.
@@ -43,8 +45,7 @@ TEST(ClockRulesTest, TheLocalDayOfTheEventDecides) {
   const TimeMs mar13 = timeOf("2026-03-13T00:00:00+08:00");
   EXPECT_EQ(rules.deadline(timeOf("2026-03-04T00:00:00+08:00"), 7, DayCount::kCalendar), mar12);
   EXPECT_EQ(rules.deadline(timeOf("2026-03-04T23:59:00+08:00"), 7, DayCount::kCalendar), mar12);
-  EXPECT_EQ(rules.deadline(timeOf("2026-03-04T23:59:59.999+08:00"), 7, DayCount::kCalendar),
-            mar12);
+  EXPECT_EQ(rules.deadline(timeOf("2026-03-04T23:59:59.999+08:00"), 7, DayCount::kCalendar), mar12);
   EXPECT_EQ(rules.deadline(timeOf("2026-03-05T00:00:00+08:00"), 7, DayCount::kCalendar), mar13);
   EXPECT_EQ(rules.deadline(timeOf("2026-03-05T00:01:00+08:00"), 7, DayCount::kCalendar), mar13);
 }
@@ -178,12 +179,12 @@ TEST(ClockRulesTest, MostSpecificWinsWhateverTheListingOrder) {
   ClocksConfig c = configWithOverrides();
   std::reverse(c.overrides.begin(), c.overrides.end());
   ClockRules rules(c, std::nullopt);
-  EXPECT_EQ(rules.ruleFor(3, "zunyi-procuratorate", Channel::kVisit)
-                .days[idx(Step::kProceduralReply)],
-            1);
-  EXPECT_EQ(rules.ruleFor(3, "zunyi-procuratorate", Channel::kPhone)
-                .days[idx(Step::kProceduralReply)],
-            5);
+  EXPECT_EQ(
+      rules.ruleFor(3, "zunyi-procuratorate", Channel::kVisit).days[idx(Step::kProceduralReply)],
+      1);
+  EXPECT_EQ(
+      rules.ruleFor(3, "zunyi-procuratorate", Channel::kPhone).days[idx(Step::kProceduralReply)],
+      5);
   EXPECT_EQ(rules.ruleFor(4, "x", Channel::kVisit).days[idx(Step::kProceduralReply)], 3);
 }
 
@@ -263,8 +264,7 @@ TEST_F(DeadlineOfTest, OverridesApplyByTheCasesAgencyAndChannel) {
   EXPECT_EQ(rules.deadlineOf(proc, Step::kProceduralReply, strings_),
             timeOf("2026-03-06T00:00:00+08:00"));
   // Handling: 90 working days from Wed Mar 4 = 18 weeks: Wed Jul 8.
-  EXPECT_EQ(rules.deadlineOf(proc, Step::kHandling, strings_),
-            timeOf("2026-07-09T00:00:00+08:00"));
+  EXPECT_EQ(rules.deadlineOf(proc, Step::kHandling, strings_), timeOf("2026-07-09T00:00:00+08:00"));
   const Case visit = acceptedCase("other", Channel::kVisit, t0_);
   EXPECT_EQ(rules.deadlineOf(visit, Step::kProceduralReply, strings_),
             timeOf("2026-03-08T00:00:00+08:00"));

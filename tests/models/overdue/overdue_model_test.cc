@@ -17,8 +17,8 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using testing::EventBuilder;
+using ::testing::HasSubstr;
 using testing::RecordingModelMetrics;
 using testing::RecordingSignalSink;
 using testing::timeOf;
@@ -412,8 +412,9 @@ TEST_F(OverdueModelTest, AdvanceCostIsProportionalToTheThresholdsThatBecameDue) 
   EXPECT_EQ(sink_.size(), 2u);
   EXPECT_EQ(model_->queuedThresholds(), 2u * kCases);
   // ... and are dropped as they come due, without queueing anything new.
-  const TimeMs may1 = timeOf("2026-05-01T00:00:00+08:00");
-  advance(may1);
+  // (C-50, the last, is due at the end of May 3; its stale entries are gone by May 20.)
+  const TimeMs may20 = timeOf("2026-05-20T00:00:00+08:00");
+  advance(may20);
   EXPECT_EQ(sink_.size(), 4u);  // C-1 and C-2 went red; nobody else changed
   EXPECT_EQ(sink_.signals()[2].tier, Tier::kRed);
   EXPECT_EQ(sink_.signals()[3].tier, Tier::kRed);
@@ -461,7 +462,7 @@ TEST_F(OverdueModelTest, RebuildAfterAShorterHandlingPeriodFiresAtOnce) {
   EXPECT_EQ(s.at, now);
   ASSERT_NE(reason(s, "handling_days_overdue"), nullptr);
   EXPECT_EQ(reason(s, "handling_days_overdue")->number, 5);  // Mar 20 00:00 -> Mar 24 09:15
-  EXPECT_EQ(reloaded.queuedThresholds(), 1u);  // only C-1's handling clock runs
+  EXPECT_EQ(reloaded.queuedThresholds(), 1u);                // only C-1's handling clock runs
   EXPECT_EQ(reloaded.activeAlerts(), 1u);
   reloaded.advanceTo(timeOf("2026-03-27T00:00:00+08:00") + 1, ctx_);
   EXPECT_EQ(sink_.last().tier, Tier::kRed);
@@ -502,6 +503,34 @@ TEST_F(OverdueModelTest, CalendarRollForwardMovesTheDeadline) {
   const Reason* r = reason(sink_.last(), "procedural_reply_days_overdue");
   ASSERT_NE(r, nullptr);
   EXPECT_THAT(r->text_en, HasSubstr("2026-03-16"));
+}
+
+TEST(DeadlineQueueTest, PopsInTimeOrderAndOnlyWhatIsDue) {
+  DeadlineQueue q;
+  EXPECT_EQ(q.nextFireAt(), INT64_MAX);
+  EXPECT_FALSE(q.hasDue(INT64_MAX - 1));
+  q.push(300, 1, Step::kHandling);
+  q.push(100, 2, Step::kRouting);
+  q.push(200, 3, Step::kReview);
+  q.push(100, 4, Step::kRecheck);
+  EXPECT_EQ(q.size(), 4u);
+  EXPECT_EQ(q.nextFireAt(), 100);
+  EXPECT_FALSE(q.hasDue(99));
+  ASSERT_TRUE(q.hasDue(100));
+  const DeadlineEntry a = q.pop();
+  const DeadlineEntry b = q.pop();
+  EXPECT_EQ(a.fire_at, 100);
+  EXPECT_EQ(b.fire_at, 100);
+  EXPECT_EQ(a.case_index + b.case_index, 6u);  // cases 2 and 4, in either order
+  EXPECT_FALSE(q.hasDue(199));
+  const DeadlineEntry c = q.pop();
+  EXPECT_EQ(c.fire_at, 200);
+  EXPECT_EQ(c.case_index, 3u);
+  EXPECT_EQ(c.step, Step::kReview);
+  EXPECT_EQ(q.size(), 1u);
+  q.clear();
+  EXPECT_EQ(q.size(), 0u);
+  EXPECT_EQ(q.nextFireAt(), INT64_MAX);
 }
 
 }  // namespace

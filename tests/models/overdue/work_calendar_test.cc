@@ -8,7 +8,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-int64_t day(int y, int m, int d) { return daysFromCivil({y, m, d}); }
+int64_t day(int y, int m, int d) {
+  return daysFromCivil({y, m, d});
+}
 
 TEST(WorkCalendarTest, EmptyCalendarIsMondayToFriday) {
   auto cal = WorkCalendar::parse("", "empty");
@@ -81,7 +83,8 @@ TEST(WorkCalendarTest, AMissingFileIsNotFound) {
   auto cal = WorkCalendar::load("/nonexistent/casewatch/holidays.txt");
   ASSERT_FALSE(cal.ok());
   EXPECT_EQ(cal.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(std::string(cal.status().message()), HasSubstr("/nonexistent/casewatch/holidays.txt"));
+  EXPECT_THAT(std::string(cal.status().message()),
+              HasSubstr("/nonexistent/casewatch/holidays.txt"));
 }
 
 }  // namespace

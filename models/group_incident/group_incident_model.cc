@@ -1,0 +1,456 @@
+#include "models/group_incident/group_incident_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "daemon/base/str_cat.h"
+
+namespace casewatch {
+namespace {
+
+constexpr int kGenerationDays = 7;
+
+uint64_t mix64(uint64_t x) {  // splitmix64's finaliser
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+uint64_t hashText(std::string_view s) { return mix64(std::hash<std::string_view>{}(s)); }
+
+int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+std::string_view tierZh(Tier t) {
+  switch (t) {
+    case Tier::kBlue:
+      return "蓝色";
+    case Tier::kYellow:
+      return "黄色";
+    case Tier::kOrange:
+      return "橙色";
+    case Tier::kRed:
+      return "红色";
+    case Tier::kNone:
+      break;
+  }
+  return "无";
+}
+
+Tier raise(Tier t) { return t == Tier::kRed ? t : static_cast<Tier>(static_cast<uint8_t>(t) + 1); }
+
+std::string countText(int n, bool capped) { return capped ? strCat("at least ", n) : strCat(n); }
+std::string countTextZh(int n, bool capped) { return capped ? strCat("至少", n) : strCat(n); }
+
+}  // namespace
+
+GroupIncidentModel::GroupIncidentModel(const GroupIncidentConfig& config, int utc_offset_minutes)
+    : config_(config), offset_ms_(TimeMs{utc_offset_minutes} * kMsPerMinute) {
+  EarsMethod method = EarsMethod::kC2;
+  earsMethodFromName(config.ears_method, method);  // validated by the loader and create()
+  series_options_.ears = EarsOptions{method, config.ears_baseline, config.ears_alpha,
+                                     config.ears_min_sigma};
+  series_options_.cusum =
+      PoissonCusumOptions{config.cusum_k, config.cusum_h, config.cusum_min_baseline};
+  series_options_.half_life_weeks = config.baseline_half_life_weeks;
+}
+
+absl::StatusOr<std::unique_ptr<Model>> GroupIncidentModel::create(const Config& config) {
+  EarsMethod method;
+  if (!earsMethodFromName(config.models.group_incident.ears_method, method)) {
+    return absl::InvalidArgumentError("models.group_incident.ears_method: expected c1, c2 or c3, got \"" +
+                                      config.models.group_incident.ears_method + "\"");
+  }
+  return std::unique_ptr<Model>(
+      new GroupIncidentModel(config.models.group_incident, config.clocks.utc_offset_minutes));
+}
+
+int64_t GroupIncidentModel::localDay(TimeMs t) const {
+  return floorDiv(t + offset_ms_, kMsPerDay);
+}
+
+void GroupIncidentModel::clear() {
+  for (auto& m : matters_) m = {};
+  open_ = {};
+  series_ = {};
+  queue_ = {};
+  generation_day_ = -1;
+}
+
+void GroupIncidentModel::rotateIfDue() {
+  const int64_t today = localDay(now_);
+  if (generation_day_ < 0) {
+    generation_day_ = today;
+    return;
+  }
+  if (today - generation_day_ < kGenerationDays) return;
+  matters_[1] = std::move(matters_[0]);
+  matters_[0] = {};
+  generation_day_ = today;
+}
+
+GroupIncidentModel::MatterState* GroupIncidentModel::findMatter(uint64_t key, Open*& open) {
+  open = nullptr;
+  if (auto it = open_.find(key); it != open_.end()) {
+    open = &it->second;
+    return &it->second.state;
+  }
+  if (auto it = matters_[0].find(key); it != matters_[0].end()) return &it->second;
+  if (auto it = matters_[1].find(key); it != matters_[1].end()) {
+    MatterState m = std::move(it->second);
+    matters_[1].erase(it);
+    return &matters_[0].emplace(key, std::move(m)).first->second;
+  }
+  return nullptr;
+}
+
+GroupIncidentModel::Series* GroupIncidentModel::seriesFor(uint64_t region, uint32_t category,
+                                                          std::string_view region_code,
+                                                          const StringInterner& strings) {
+  const uint64_t key = mix64(region ^ mix64(category + 0x9e3779b97f4a7c15ULL));
+  auto [it, fresh] = series_.try_emplace(key);
+  if (fresh) {
+    it->second.counts = std::make_unique<CountSeries>(series_options_);
+    it->second.region = std::string(region_code);
+    it->second.category = std::string(strings.name(category));
+  }
+  return &it->second;
+}
+
+void GroupIncidentModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelContext& ctx) {
+  if (ev.type != EventType::kRegistered && ev.type != EventType::kVisit) return;
+  if (ev.type == EventType::kRegistered && (u.conflict || u.index == kNoCase)) return;
+  if (ev.matter.empty()) return;
+  now_ = std::max(now_, ev.ts);
+  rotateIfDue();
+  Contact c;
+  c.persons = ev.persons;
+  c.group = std::max<uint32_t>(ev.effectiveGroupSize(), static_cast<uint32_t>(ev.persons.size()));
+  c.ts = ev.ts;
+  c.matter = ev.matter;
+  c.region = ev.region;
+  if (u.index != kNoCase) {
+    const Case& k = ctx.cases.at(u.index);
+    c.category = k.category;
+    c.agency = ctx.cases.strings().name(k.agency);
+    if (c.region.empty()) c.region = ctx.cases.strings().name(k.region);
+  }
+  contact(c, ctx);
+}
+
+void GroupIncidentModel::contact(const Contact& c, ModelContext& ctx) {
+  const StringInterner& strings = ctx.cases.strings();
+  const uint64_t region = hashText(c.region);
+  const uint64_t key = mix64(region ^ hashText(c.matter));
+  Open* open = nullptr;
+  MatterState* m = findMatter(key, open);
+  if (m == nullptr) {
+    m = &matters_[0][key];
+    m->region = region;
+  }
+  const int64_t day = localDay(c.ts);
+  const TimeMs week_cut = now_ - 7 * kMsPerDay;
+
+  // Distinct persons of the last 7 days (24 hours is a subset, counted when judged).
+  m->persons.erase(std::remove_if(m->persons.begin(), m->persons.end(),
+                                  [&](const Seen& s) { return s.last <= week_cut; }),
+                   m->persons.end());
+  for (PersonId p : c.persons) {
+    auto it = std::find_if(m->persons.begin(), m->persons.end(),
+                           [&](const Seen& s) { return s.person == p; });
+    if (it != m->persons.end()) {
+      it->last = std::max(it->last, c.ts);
+    } else if (m->persons.size() < kMaxPersons) {
+      m->persons.push_back(Seen{p, c.ts});
+    } else {
+      m->capped = true;
+    }
+  }
+  if (m->persons.size() < kMaxPersons) m->capped = false;
+  // The largest group of the last 7 days: when the recorded one ages out, this contact's group
+  // starts the record again (an approximation that only ever under-states an older, larger group).
+  if (m->largest_group_at <= week_cut) m->largest_group = 0;
+  if (c.group >= m->largest_group) {
+    m->largest_group = c.group;
+    m->largest_group_at = c.ts;
+  }
+  m->last_contact = std::max(m->last_contact, c.ts);
+
+  // The (region, category) series.
+  Series* s = nullptr;
+  bool aberration = false;
+  if (c.category != 0 && m->category == 0) m->category = c.category;
+  if (m->category != 0) {
+    s = seriesFor(region, m->category, c.region, strings);
+    for (PersonId p : c.persons) {
+      s->persons_24h.add(p, c.ts);
+      s->persons_7d.add(p, c.ts);
+    }
+    bool counted = false;
+    double n = 1;
+    if (m->pending > 0 && m->pending_day == day) n += m->pending;  // visits before the category
+    m->pending = 0;
+    m->pending_day = -1;
+    s->counts->add(day, n, counted);
+    aberration = counted && s->counts->day() == day && s->counts->alarmedToday();
+  } else {
+    if (m->pending_day != day) {
+      m->pending_day = day;
+      m->pending = 0;
+    }
+    ++m->pending;
+  }
+  evaluate(key, *m, c, s, aberration, ctx);
+}
+
+void GroupIncidentModel::evaluate(uint64_t key, MatterState& m, const Contact& c, Series* s,
+                                  bool aberration, ModelContext& ctx) {
+  const TimeMs day_cut = now_ - kMsPerDay;
+  const int p7 = static_cast<int>(m.persons.size());
+  int p24 = 0;
+  for (const Seen& seen : m.persons) p24 += seen.last > day_cut ? 1 : 0;
+  const GroupIncidentConfig& g = config_;
+  Tier tier = Tier::kNone;
+  if (p24 >= g.red_persons_24h || p7 >= g.red_persons_7d) {
+    tier = Tier::kRed;
+  } else if (p24 >= g.orange_persons_24h || p7 >= g.orange_persons_7d) {
+    tier = Tier::kOrange;
+  } else if (p24 >= g.yellow_persons_24h || p7 >= g.yellow_persons_7d ||
+             m.largest_group >= static_cast<uint32_t>(g.large_group_size)) {
+    tier = Tier::kYellow;
+  }
+  if (tier != Tier::kNone && aberration) tier = raise(tier);
+
+  auto it = open_.find(key);
+  if (it == open_.end()) {
+    if (tier == Tier::kNone) return;
+    Open o;
+    o.state = std::move(m);  // `m` lives in a generation map: move it out, then drop the slot
+    if (!matters_[0].erase(key)) matters_[1].erase(key);
+    o.matter = std::string(c.matter);
+    o.region = std::string(c.region);
+    o.agency = std::string(c.agency);
+    it = open_.emplace(key, std::move(o)).first;
+    queue_.push(Due{it->second.state.last_contact + TimeMs{g.quiet_days} * kMsPerDay, key});
+  } else {
+    tier = std::max(tier, it->second.tier);
+    if (it->second.agency.empty() && !c.agency.empty()) it->second.agency = std::string(c.agency);
+  }
+  Open& o = it->second;
+  if (s != nullptr && o.category.empty()) o.category = s->category;
+  if (tier == o.tier && p24 == o.persons_24h && p7 == o.persons_7d &&
+      o.state.largest_group == o.largest_group && aberration == o.aberration) {
+    return;  // nothing a reader would see has changed
+  }
+  o.aberration = aberration;
+  emit(o, o.state, tier, p24, p7, s, ctx);
+}
+
+void GroupIncidentModel::emit(Open& o, const MatterState& m, Tier tier, int p24, int p7,
+                              Series* s, ModelContext& ctx) {
+  o.tier = tier;
+  o.persons_24h = p24;
+  o.persons_7d = p7;
+  o.largest_group = m.largest_group;
+  const GroupIncidentConfig& g = config_;
+  Signal sig;
+  sig.model = kName;
+  sig.subject_kind = SubjectKind::kMatter;
+  sig.subject_id = o.matter;
+  sig.tier = tier;
+  sig.at = now_;
+  sig.region = o.region;
+  sig.agency = o.agency;
+  sig.category = o.category;
+  auto reason = [&](std::string code, double number, std::string en, std::string zh) {
+    Reason r;
+    r.code = std::move(code);
+    r.number = number;
+    r.text_en = std::move(en);
+    r.text_zh = std::move(zh);
+    sig.reasons.push_back(std::move(r));
+  };
+  if (tier == Tier::kNone) {
+    const int64_t quiet = (now_ - m.last_contact) / kMsPerDay;
+    reason("days_since_contact", static_cast<double>(quiet),
+           fmt::format("no contact on this matter for {} days (resolves after {})", quiet,
+                       g.quiet_days),
+           fmt::format("该事项已{}天无人信访（{}天无信访即解除）", quiet, g.quiet_days));
+    sig.summary_en = fmt::format(
+        "Matter {} in region {}: no contact for {} days; the collective petition has subsided.",
+        o.matter, o.region, quiet);
+    sig.summary_zh =
+        fmt::format("{}地区事项{}已{}天无人信访，集体信访风险解除。", o.region, o.matter, quiet);
+    ctx.signals.emit(std::move(sig));
+    return;
+  }
+
+  double score = std::max({static_cast<double>(p24) / g.red_persons_24h,
+                           static_cast<double>(p7) / g.red_persons_7d,
+                           static_cast<double>(m.largest_group) / g.red_persons_24h});
+  if (o.aberration) score += 0.25;
+  sig.score = std::min(1.0, score);
+
+  reason("persons_24h", p24,
+         fmt::format("{} distinct person(s) on this matter in the last 24 hours (yellow from {}, "
+                     "orange {}, red {})",
+                     countText(p24, m.capped), g.yellow_persons_24h, g.orange_persons_24h,
+                     g.red_persons_24h),
+         fmt::format("24小时内该事项信访{}人（黄色{}人起，橙色{}人，红色{}人）",
+                     countTextZh(p24, m.capped), g.yellow_persons_24h, g.orange_persons_24h,
+                     g.red_persons_24h));
+  reason("persons_7d", p7,
+         fmt::format("{} distinct person(s) in the last 7 days (yellow from {}, orange {}, red {})",
+                     countText(p7, m.capped), g.yellow_persons_7d, g.orange_persons_7d,
+                     g.red_persons_7d),
+         fmt::format("7天内该事项信访{}人（黄色{}人起，橙色{}人，红色{}人）",
+                     countTextZh(p7, m.capped), g.yellow_persons_7d, g.orange_persons_7d,
+                     g.red_persons_7d));
+  reason("group_size", m.largest_group,
+         fmt::format("largest group: {} people in one visit or case ({} or more is a collective "
+                     "petition)",
+                     m.largest_group, g.large_group_size),
+         fmt::format("单次最大群体{}人（{}人及以上为集体访）", m.largest_group,
+                     g.large_group_size));
+  std::string aberration_en, aberration_zh;
+  if (s != nullptr) {
+    s->persons_24h.expire(now_);
+    s->persons_7d.expire(now_);
+    const SeriesJudgement j = s->counts->judge();
+    reason("category_persons_7d", static_cast<double>(s->persons_7d.size()),
+           fmt::format("{} distinct person(s) on {} matters in region {} in 7 days ({} in 24 hours)",
+                       s->persons_7d.size(), s->category, s->region, s->persons_24h.size()),
+           fmt::format("7天内{}地区{}类信访{}人（24小时内{}人）", s->region, s->category,
+                       s->persons_7d.size(), s->persons_24h.size()));
+    reason("observed_today", j.observed,
+           fmt::format("{} contact(s) on {} matters in region {} today; {:.2f} expected for this "
+                       "weekday",
+                       j.observed, s->category, s->region, j.expected),
+           fmt::format("今日{}地区{}类信访{}件，该星期日常预期{:.2f}件", s->region, s->category,
+                       j.observed, j.expected));
+    const std::string method(earsMethodName(series_options_.ears.method));
+    if (j.ears_defined) {
+      reason("ears_statistic", j.ears_statistic,
+             fmt::format("EARS {} statistic {:.2f}; upper bound {:.2f} contacts (alpha {}): {}",
+                         method, j.ears_statistic, j.ears_upperbound,
+                         series_options_.ears.alpha, j.ears_alarm ? "aberration" : "no aberration"),
+             fmt::format("EARS {}统计量{:.2f}，上限{:.2f}件（alpha {}）：{}", method,
+                         j.ears_statistic, j.ears_upperbound, series_options_.ears.alpha,
+                         j.ears_alarm ? "异常" : "未见异常"));
+    }
+    if (j.cusum_defined) {
+      reason("cusum_statistic", j.cusum_statistic,
+             fmt::format("Poisson CUSUM {:.2f} against threshold h = {} (alarm above {:.2f} "
+                         "contacts today, k = {}): {}",
+                         j.cusum_statistic, g.cusum_h, j.cusum_upperbound, g.cusum_k,
+                         j.cusum_alarm ? "aberration" : "no aberration"),
+             fmt::format("泊松CUSUM统计量{:.2f}，阈值h={}（今日超过{:.2f}件即报警，k={}）：{}",
+                         j.cusum_statistic, g.cusum_h, j.cusum_upperbound, g.cusum_k,
+                         j.cusum_alarm ? "异常" : "未见异常"));
+    }
+    if (o.aberration) {
+      aberration_en = fmt::format(
+          " {} contacts in the region are out of the ordinary today ({} against {:.2f} expected).",
+          s->category, j.observed, j.expected);
+      aberration_zh = fmt::format("今日该地区{}类信访{}件，明显高于预期{:.2f}件。", s->category,
+                                  j.observed, j.expected);
+    }
+  }
+  sig.actions = {Action::kFixAtSource};
+  if (tier == Tier::kRed) sig.actions.push_back(Action::kNotifyLeadership);
+  sig.summary_en = fmt::format(
+      "Collective petition on matter {} in region {}: {} person(s) in 24 hours, {} in 7 days, "
+      "largest group {} ({}).{}",
+      o.matter, o.region, countText(p24, m.capped), countText(p7, m.capped), m.largest_group,
+      tierName(tier), aberration_en);
+  sig.summary_zh = fmt::format(
+      "{}地区事项{}出现集体信访：24小时{}人、7天{}人，单次最大群体{}人（{}预警）。{}", o.region,
+      o.matter, countTextZh(p24, m.capped), countTextZh(p7, m.capped), m.largest_group,
+      tierZh(tier), aberration_zh);
+  ctx.signals.emit(std::move(sig));
+}
+
+void GroupIncidentModel::advanceTo(TimeMs now, ModelContext& ctx) {
+  if (now <= now_) return;
+  now_ = now;
+  rotateIfDue();
+  while (!queue_.empty() && queue_.top().at <= now_) {
+    const Due d = queue_.top();
+    queue_.pop();
+    auto it = open_.find(d.key);
+    if (it == open_.end()) continue;
+    const TimeMs due = it->second.state.last_contact + TimeMs{config_.quiet_days} * kMsPerDay;
+    if (due > now_) {
+      queue_.push(Due{due, d.key});
+      continue;
+    }
+    emit(it->second, it->second.state, Tier::kNone, 0, 0, nullptr, ctx);
+    MatterState state = std::move(it->second.state);
+    open_.erase(it);
+    if (state.last_contact > now_ - 7 * kMsPerDay) matters_[0].emplace(d.key, std::move(state));
+  }
+}
+
+void GroupIncidentModel::rebuild(TimeMs now, ModelContext& ctx) {
+  clear();
+  now_ = 0;
+  const CaseStore& cases = ctx.cases;
+  std::vector<CaseIndex> order;
+  order.reserve(cases.size());
+  for (CaseIndex i = 0; i < cases.size(); ++i) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](CaseIndex a, CaseIndex b) {
+    return cases.at(a).registered_at < cases.at(b).registered_at;
+  });
+  // Replayed on their own time without publishing (the series need their days in order); then the
+  // last signal of every matter is passed on once: open alerts as they stand at `now`, and the
+  // resolution of those that closed during the replay (the book ignores unknown resolutions).
+  struct LastSignals final : SignalSink {
+    absl::flat_hash_map<std::string, Signal> last;
+    void emit(Signal&& s) override { last[s.subject_id] = std::move(s); }
+  } replayed;
+  ModelContext quiet{ctx.cases, replayed, nullptr};
+  const StringInterner& strings = cases.strings();
+  for (CaseIndex i : order) {
+    const Case& k = cases.at(i);
+    if (k.matter == 0) continue;
+    advanceTo(k.registered_at, quiet);
+    now_ = std::max(now_, k.registered_at);
+    rotateIfDue();
+    PersonId first = 0;
+    Contact c;
+    c.persons = cases.persons(i, first);
+    c.group = std::max<uint32_t>(k.group_size, static_cast<uint32_t>(c.persons.size()));
+    c.ts = k.registered_at;
+    c.matter = strings.name(k.matter);
+    c.region = strings.name(k.region);
+    c.agency = strings.name(k.agency);
+    c.category = k.category;
+    contact(c, quiet);
+  }
+  advanceTo(std::max(now, now_ + 1), quiet);
+  for (auto& [subject, s] : replayed.last) ctx.signals.emit(std::move(s));
+}
+
+std::optional<SeriesJudgement> GroupIncidentModel::seriesForTest(std::string_view region,
+                                                                 std::string_view category) const {
+  for (const auto& [key, s] : series_) {
+    if (s.region == region && s.category == category) return s.counts->judge();
+  }
+  return std::nullopt;
+}
+
+size_t GroupIncidentModel::approximateBytes() const {
+  size_t bytes = 0;
+  for (const auto& m : matters_) bytes += m.capacity() * (sizeof(std::pair<uint64_t, MatterState>) + 1);
+  bytes += open_.capacity() * (sizeof(std::pair<uint64_t, Open>) + 1);
+  for (const auto& [k, s] : series_) {
+    bytes += sizeof(s) + sizeof(CountSeries) + (s.persons_7d.size() + s.persons_24h.size()) * 48;
+  }
+  bytes += queue_.size() * sizeof(Due);
+  return bytes;
+}
+
+}  // namespace casewatch

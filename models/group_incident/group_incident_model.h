@@ -1,0 +1,144 @@
+// The group_incident model: collective petitions (集体访) — many people on one matter in one place in
+// a short time, a sign of a problem to fix at its source.
+//
+// Method. Every `visit` and `case.registered` is a contact on its (region, matter), by its persons
+// (and, for the group size, by `group_size` people). Per (region, matter) the model counts the
+// distinct persons of the last 24 hours and 7 days (exact up to kMaxPersons per matter, reported as
+// "at least" beyond) and the largest group of the last 7 days. Per (region, category) it keeps the
+// distinct persons of the last 24 hours and 7 days, and the daily count of contacts, judged as the
+// day fills up by EARS (the configured method, exactly as R's surveillance::earsC) and by a Poisson
+// CUSUM against a per-weekday baseline (models/group_incident/count_series.h).
+// Tier of a (region, matter): red when persons in 24 h ≥ red_persons_24h or in 7 days ≥
+// red_persons_7d; orange likewise; yellow likewise, or when one contact brought a group of
+// large_group_size or more (a collective petition by definition). When the matter's (region,
+// category) series shows an aberration today (EARS or CUSUM alarm), a matter that is at least
+// yellow rises one tier: the burst is out of the ordinary for the place, not only large. Aberrations
+// alone raise nothing, so quiet matters and quiet regions stay quiet.
+// One alert per matter (subject kind "matter", id = the matter key, region filled) that grows: the
+// tier only rises while it is open, and the numbers are updated with each contact; it resolves
+// after quiet_days without a contact on the matter (a time-ordered queue, one entry per open alert).
+// Score: the larger of persons_24h / red_persons_24h, persons_7d / red_persons_7d and
+// largest group / red_persons_24h, plus 0.25 with an aberration, capped at 1.
+// The category of a contact is its case's (a registration, or a visit citing a case), else the
+// category the matter got from an earlier contact in the last 7 to 14 days; visits on a matter whose
+// category is not yet known are added to the category's series on the same day once it is known.
+//
+// Assumptions: a matter key belongs to one region (the alert's id is the matter key; two regions
+// sharing a key would share one alert); late contacts (earlier than contacts already counted)
+// count their persons but are not added to a completed day of the series.
+// Memory: per (region, matter) with a contact in the last 7 to 14 days, about 100 bytes (two
+// generations of 7 days); per (region, category) the persons of the last 7 days; open alerts keep
+// their texts. Reload: rebuild() replays the case registrations from the case store; visits seen
+// before a reload are not in the case state and no longer count.
+// Sources: EARS: Hutwagner et al., J. Urban Health 80 (2003), R package surveillance (earsC);
+// CUSUM: Page (1954), Lucas (1985); collective petitions and "at most five representatives":
+// 《信访工作条例》(2022) art. 18, shared/DOMAIN.md.
+//
+// Threading: as every model, called from the pipeline's thread only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/status/statusor.h"
+#include "config/config.h"
+#include "models/group_incident/count_series.h"
+#include "models/group_incident/sliding_distinct.h"
+#include "models/model.h"
+
+namespace casewatch {
+
+class GroupIncidentModel final : public Model {
+ public:
+  static constexpr std::string_view kName = "group_incident";
+  static constexpr size_t kMaxPersons = 512;
+
+  GroupIncidentModel(const GroupIncidentConfig& config, int utc_offset_minutes);
+  // The component table's factory; fails on a bad ears_method (the loader checks it first).
+  static absl::StatusOr<std::unique_ptr<Model>> create(const Config& config);
+
+  std::string_view name() const override { return kName; }
+  void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) override;
+  void advanceTo(TimeMs now, ModelContext& ctx) override;
+  void rebuild(TimeMs now, ModelContext& ctx) override;
+
+  size_t openAlerts() const { return open_.size(); }
+  size_t trackedMatters() const { return matters_[0].size() + matters_[1].size(); }
+  size_t series() const { return series_.size(); }
+  // The current day's judgement of a (region, category) series (tests).
+  std::optional<SeriesJudgement> seriesForTest(std::string_view region,
+                                               std::string_view category) const;
+  size_t approximateBytes() const;
+
+ private:
+  struct Seen {
+    PersonId person;
+    TimeMs last;
+  };
+  struct MatterState {
+    absl::InlinedVector<Seen, 1> persons;  // distinct persons of the last 7 days
+    uint64_t region = 0;                   // hash of the region code
+    uint32_t category = 0;                 // CaseStore::strings() id; 0 = not known yet
+    uint32_t largest_group = 0;            // in the last 7 days (see largest_group_at)
+    TimeMs largest_group_at = 0;
+    TimeMs last_contact = 0;
+    int64_t pending_day = -1;  // contacts of this day not yet in a series (category unknown)
+    uint32_t pending = 0;
+    bool capped = false;  // kMaxPersons reached: counts are lower bounds
+  };
+  struct Open {
+    MatterState state;
+    std::string matter, region, agency, category;
+    Tier tier = Tier::kNone;
+    int persons_24h = -1, persons_7d = -1;
+    uint32_t largest_group = 0;
+    bool aberration = false;
+  };
+  struct Series {
+    std::unique_ptr<CountSeries> counts;
+    std::string region, category;
+    SlidingDistinct persons_24h{kMsPerDay};
+    SlidingDistinct persons_7d{7 * kMsPerDay};
+  };
+  struct Due {
+    TimeMs at;
+    uint64_t key;
+    bool operator>(const Due& o) const { return at > o.at; }
+  };
+  struct Contact {
+    std::span<const PersonId> persons;
+    uint32_t group = 0;
+    TimeMs ts = 0;
+    std::string_view matter, region, agency;
+    uint32_t category = 0;  // 0 = unknown
+  };
+
+  void contact(const Contact& c, ModelContext& ctx);
+  MatterState* findMatter(uint64_t key, Open*& open);
+  Series* seriesFor(uint64_t region, uint32_t category, std::string_view region_code,
+                    const StringInterner& strings);
+  void evaluate(uint64_t key, MatterState& m, const Contact& c, Series* s, bool series_alarm,
+                ModelContext& ctx);
+  void emit(Open& o, const MatterState& m, Tier tier, int p24, int p7, Series* s,
+            ModelContext& ctx);
+  void rotateIfDue();
+  void clear();
+  int64_t localDay(TimeMs t) const;
+
+  GroupIncidentConfig config_;
+  CountSeriesOptions series_options_;
+  TimeMs offset_ms_;
+  TimeMs now_ = 0;
+  int64_t generation_day_ = -1;
+  absl::flat_hash_map<uint64_t, MatterState> matters_[2];  // current, previous generation
+  absl::flat_hash_map<uint64_t, Open> open_;
+  absl::flat_hash_map<uint64_t, Series> series_;  // key: region hash x category id
+  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> queue_;
+};
+
+}  // namespace casewatch

@@ -1,0 +1,549 @@
+#include "models/repeat_visit/repeat_visit_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+
+#include "daemon/base/pseudonymizer.h"
+#include "daemon/base/str_cat.h"
+
+namespace casewatch {
+namespace {
+
+constexpr int kGenerationDays = 90;
+constexpr uint32_t kAboveBit = 0x80000000u;
+constexpr int kScoreHorizonDays = 30;
+
+uint64_t mix64(uint64_t x) {  // splitmix64's finaliser
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+uint64_t matterHash(std::string_view matter) {
+  return mix64(std::hash<std::string_view>{}(matter) ^ 0x6d61747465720000ULL);
+}
+
+uint64_t pairKey(PersonId person, uint64_t matter) {
+  return mix64(person ^ mix64(matter + 0x9e3779b97f4a7c15ULL));
+}
+
+int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+uint16_t saturatingInc(uint16_t v) { return v == UINT16_MAX ? v : static_cast<uint16_t>(v + 1); }
+
+std::string dateOf(int64_t day) { return formatCivilDate(civilFromDays(day)); }
+
+std::string_view tierZh(Tier t) {
+  switch (t) {
+    case Tier::kBlue:
+      return "蓝色";
+    case Tier::kYellow:
+      return "黄色";
+    case Tier::kOrange:
+      return "橙色";
+    case Tier::kRed:
+      return "红色";
+    case Tier::kNone:
+      break;
+  }
+  return "无";
+}
+
+}  // namespace
+
+RepeatVisitModel::RepeatVisitModel(const RepeatVisitConfig& config, int utc_offset_minutes)
+    : config_(config),
+      hawkes_{config.hawkes_mu, config.hawkes_alpha, config.hawkes_beta},
+      offset_ms_(TimeMs{utc_offset_minutes} * kMsPerMinute) {}
+
+absl::StatusOr<std::unique_ptr<Model>> RepeatVisitModel::create(const Config& config) {
+  return std::unique_ptr<Model>(
+      new RepeatVisitModel(config.models.repeat_visit, config.clocks.utc_offset_minutes));
+}
+
+int64_t RepeatVisitModel::localDay(TimeMs t) const { return floorDiv(t + offset_ms_, kMsPerDay); }
+
+void RepeatVisitModel::clear() {
+  for (auto& m : seen_) m = {};
+  for (auto& m : tracks_) m = {};
+  alerted_ = {};
+  matters_ = {};
+  open_matters_ = 0;
+  queue_ = {};
+  generation_day_ = -1;
+}
+
+void RepeatVisitModel::rotateIfDue() {
+  const int64_t today = localDay(now_);
+  if (generation_day_ < 0) {
+    generation_day_ = today;
+    return;
+  }
+  if (today - generation_day_ < kGenerationDays) return;
+  // Dropping the previous generation frees its array at once (its entries are trivially
+  // destructible): no per-entry work.
+  seen_[1] = std::move(seen_[0]);
+  seen_[0] = {};
+  tracks_[1] = std::move(tracks_[0]);
+  tracks_[0] = {};
+  generation_day_ = today;
+}
+
+RepeatVisitModel::Track* RepeatVisitModel::findTrack(uint64_t key, bool& alerted) {
+  alerted = false;
+  if (auto it = alerted_.find(key); it != alerted_.end()) {
+    alerted = true;
+    return &it->second.track;
+  }
+  if (auto it = tracks_[0].find(key); it != tracks_[0].end()) return &it->second;
+  if (auto it = tracks_[1].find(key); it != tracks_[1].end()) {
+    const Track t = it->second;
+    tracks_[1].erase(it);
+    return &tracks_[0].emplace(key, t).first->second;
+  }
+  return nullptr;
+}
+
+double RepeatVisitModel::lambdaOf(const Track& t) const {
+  const double now_days = static_cast<double>(now_) / kMsPerDay;
+  const double last_days = static_cast<double>(t.t_last_min) / (24 * 60);
+  const double dt = std::max(0.0, now_days - last_days);
+  return hawkes_.mu + hawkes_.alpha * t.excitation * std::exp(-hawkes_.beta * dt);
+}
+
+Tier RepeatVisitModel::tierOf(const Track& t) const {
+  const int64_t today = localDay(now_);
+  const int r30 = t.returns.countWindow(today, 30);
+  const int r90 = t.returns.countWindow(today, 90);
+  const double lambda = lambdaOf(t);
+  if (r30 >= config_.red_returns_30d || r90 >= config_.red_returns_90d) return Tier::kRed;
+  if (r30 >= config_.orange_returns_30d || lambda >= config_.orange_lambda) return Tier::kOrange;
+  if (r30 >= config_.yellow_returns_30d || lambda >= config_.yellow_lambda) return Tier::kYellow;
+  return Tier::kNone;
+}
+
+TimeMs RepeatVisitModel::resolveDue(const Track& t) const {
+  const TimeMs last = TimeMs{t.t_last_min} * kMsPerMinute;
+  TimeMs due = last + TimeMs{config_.quiet_days} * kMsPerDay;
+  const double decay_days = hawkesTimeToDecay(hawkes_, t.excitation,
+                                              static_cast<double>(t.t_last_min) / (24 * 60),
+                                              config_.yellow_lambda);
+  if (std::isfinite(decay_days)) {
+    // Strictly below the threshold: one minute past the crossing.
+    const auto decay_ms = static_cast<TimeMs>(std::ceil(decay_days * kMsPerDay)) + kMsPerMinute;
+    due = std::max(due, decay_ms);
+  }
+  return due;
+}
+
+void RepeatVisitModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelContext& ctx) {
+  if (ev.type != EventType::kRegistered && ev.type != EventType::kVisit) return;
+  if (ev.type == EventType::kRegistered && (u.conflict || u.index == kNoCase)) return;
+  if (ev.persons.empty() || ev.matter.empty()) return;
+  now_ = std::max(now_, ev.ts);
+  rotateIfDue();
+
+  const StringInterner& strings = ctx.cases.strings();
+  const Case* c = u.index != kNoCase ? &ctx.cases.at(u.index) : nullptr;
+  Level competent = Level::kCounty;
+  if (c != nullptr && c->competent_level != Level::kUnknown) competent = c->competent_level;
+  const bool above = ev.level != Level::kUnknown && ev.level > competent;
+  ContactInfo info;
+  info.matter = ev.matter;
+  info.region = ev.region;
+  if (c != nullptr) {
+    info.agency = strings.name(c->agency);
+    info.category = c->category;
+    if (info.region.empty()) info.region = strings.name(c->region);
+  }
+  for (PersonId p : ev.persons) contact(p, info, ev.ts, above, ctx);
+}
+
+void RepeatVisitModel::contact(PersonId person, const ContactInfo& info, TimeMs ts, bool above,
+                               ModelContext& ctx) {
+  const uint64_t matter = matterHash(info.matter);
+  const uint64_t key = pairKey(person, matter);
+  const int64_t day = localDay(ts);
+  const auto minute = static_cast<int32_t>(floorDiv(ts, kMsPerMinute));
+  const double weight = above ? config_.above_level_weight : 1.0;
+
+  bool alerted = false;
+  Track* t = findTrack(key, alerted);
+  if (t == nullptr) {
+    FirstContact first{};
+    bool found = false;
+    if (auto it = seen_[0].find(key); it != seen_[0].end()) {
+      first = it->second;
+      found = true;
+      seen_[0].erase(it);
+    } else if (auto it1 = seen_[1].find(key); it1 != seen_[1].end()) {
+      first = it1->second;
+      found = true;
+      seen_[1].erase(it1);
+    }
+    if (!found) {
+      seen_[0].emplace(key, FirstContact{static_cast<uint32_t>(minute) | (above ? kAboveBit : 0u),
+                                         info.category});
+      return;
+    }
+    if (first.category == 0) first.category = info.category;
+    const auto first_minute = static_cast<int32_t>(first.stamp & ~kAboveBit);
+    const bool first_above = (first.stamp & kAboveBit) != 0;
+    const int64_t first_day = localDay(TimeMs{first_minute} * kMsPerMinute);
+    if (first_day == day) {  // the same trip: still one contact day
+      seen_[0].emplace(key, first);
+      return;
+    }
+    Track fresh;
+    fresh.person = person;
+    fresh.matter = matter;
+    fresh.first_day = static_cast<uint16_t>(first_day);
+    fresh.category = first.category;
+    fresh.excitation = static_cast<float>(first_above ? config_.above_level_weight : 1.0);
+    fresh.t_last_min = first_minute;
+    if (first_above) fresh.above_level = 1;
+    t = &tracks_[0].emplace(key, fresh).first->second;
+  }
+  if (t->category == 0) t->category = info.category;
+  if (day == t->first_day || !t->returns.set(day)) return;  // a contact day already counted
+
+  // The O(1) Hawkes update (models/stats/hawkes.h), on the compact state.
+  const double t_new = static_cast<double>(minute) / (24 * 60);
+  const double t_last = static_cast<double>(t->t_last_min) / (24 * 60);
+  if (t_new >= t_last) {
+    t->excitation = static_cast<float>(t->excitation * std::exp(-hawkes_.beta * (t_new - t_last)) +
+                                       weight);
+    t->t_last_min = minute;
+  } else {
+    t->excitation += static_cast<float>(weight * std::exp(-hawkes_.beta * (t_last - t_new)));
+  }
+  t->returns_total = saturatingInc(t->returns_total);
+  if (above) t->above_level = saturatingInc(t->above_level);
+
+  const Tier computed = tierOf(*t);
+  if (alerted) {
+    Alerted& a = alerted_.find(key)->second;
+    if (a.category.empty()) a.category = std::string(ctx.cases.strings().name(t->category));
+    emitPerson(a, std::max(a.track.tier, computed), ctx);
+  } else if (computed != Tier::kNone) {
+    Alerted a;
+    a.track = *t;
+    a.matter = std::string(info.matter);
+    a.region = std::string(info.region);
+    a.agency = std::string(info.agency);
+    a.category = std::string(ctx.cases.strings().name(t->category));
+    if (!tracks_[0].erase(key)) tracks_[1].erase(key);
+    Alerted& stored = alerted_.emplace(key, std::move(a)).first->second;
+    t = &stored.track;
+    emitPerson(stored, computed, ctx);
+    queue_.push(Due{resolveDue(stored.track), key, false});
+  }
+  if (t->returns.countWindow(localDay(now_), 90) >= config_.matter_min_returns_90d) {
+    updateMatter(*t, &info, ctx);
+  }
+}
+
+void RepeatVisitModel::emitPerson(Alerted& a, Tier tier, ModelContext& ctx) {
+  const Track& t = a.track;
+  a.track.tier = tier;
+  const int64_t today = localDay(now_);
+  const int r30 = t.returns.countWindow(today, 30);
+  const int r90 = t.returns.countWindow(today, 90);
+  const double lambda = lambdaOf(t);
+  const std::string pid = Pseudonymizer::format(t.person);
+
+  Signal s;
+  s.model = kName;
+  s.subject_kind = SubjectKind::kPerson;
+  s.subject_id = pid;
+  s.tier = tier;
+  s.at = now_;
+  s.region = a.region;
+  s.agency = a.agency;
+  s.category = a.category;
+  const double s_now = (lambda - hawkes_.mu) / std::max(hawkes_.alpha, 1e-300);
+  const double expected = kScoreHorizonDays * hawkes_.mu +
+                          hawkes_.alpha * s_now / hawkes_.beta *
+                              (1 - std::exp(-hawkes_.beta * kScoreHorizonDays));
+  s.score = tier == Tier::kNone ? 0 : 1 - std::exp(-expected);
+
+  auto reason = [&](std::string code, double number, std::string en, std::string zh) {
+    Reason r;
+    r.code = std::move(code);
+    r.number = number;
+    r.text_en = std::move(en);
+    r.text_zh = std::move(zh);
+    s.reasons.push_back(std::move(r));
+  };
+  if (tier == Tier::kNone) {
+    const int64_t quiet = (now_ - TimeMs{t.t_last_min} * kMsPerMinute) / kMsPerDay;
+    reason("days_since_return", static_cast<double>(quiet),
+           fmt::format("no return for {} days (resolves after {})", quiet, config_.quiet_days),
+           fmt::format("已{}天未再来访（{}天无来访即解除）", quiet, config_.quiet_days));
+    reason("lambda", lambda,
+           fmt::format("return intensity λ = {:.3f} per day, below {:.3f}", lambda,
+                       config_.yellow_lambda),
+           fmt::format("重复来访强度λ={:.3f}/天，低于{:.3f}", lambda, config_.yellow_lambda));
+    s.summary_en = fmt::format(
+        "Person {} on matter {}: no return for {} days; the repeat-petition risk has subsided.",
+        pid, a.matter, quiet);
+    s.summary_zh =
+        fmt::format("信访人{}（事项{}）已{}天未再来访，重复信访风险解除。", pid, a.matter, quiet);
+    ctx.signals.emit(std::move(s));
+    return;
+  }
+  reason("returns_30d", r30,
+         fmt::format("{} return(s) on this matter in the last 30 days (yellow from {}, orange {}, "
+                     "red {})",
+                     r30, config_.yellow_returns_30d, config_.orange_returns_30d,
+                     config_.red_returns_30d),
+         fmt::format("近30天就该事项重复信访{}次（黄色{}次起，橙色{}次，红色{}次）", r30,
+                     config_.yellow_returns_30d, config_.orange_returns_30d,
+                     config_.red_returns_30d));
+  reason("returns_90d", r90,
+         fmt::format("{} return(s) in the last 90 days (red from {})", r90,
+                     config_.red_returns_90d),
+         fmt::format("近90天重复信访{}次（红色{}次起）", r90, config_.red_returns_90d));
+  reason("lambda", lambda,
+         fmt::format("return intensity λ = {:.3f} per day, about {:.1f} per 30 days (yellow from "
+                     "{:.3f}, orange {:.3f})",
+                     lambda, lambda * 30, config_.yellow_lambda, config_.orange_lambda),
+         fmt::format("重复信访强度λ={:.3f}/天，约每30天{:.1f}次（黄色{:.3f}起，橙色{:.3f}）", lambda,
+                     lambda * 30, config_.yellow_lambda, config_.orange_lambda));
+  if (t.above_level > 0) {
+    reason("above_level_contacts", t.above_level,
+           fmt::format("{} contact day(s) lodged above the competent level (weighted {}x in λ)",
+                       t.above_level, config_.above_level_weight),
+           fmt::format("越级信访{}天（在λ中按{}倍计）", t.above_level, config_.above_level_weight));
+  }
+  reason("returns_total", t.returns_total,
+         fmt::format("{} return(s) since the first contact on {}", t.returns_total,
+                     dateOf(t.first_day)),
+         fmt::format("自{}首次信访以来重复信访{}次", dateOf(t.first_day), t.returns_total));
+  {
+    Reason r;
+    r.code = "matter";
+    r.string_value = a.matter;
+    r.text_en = fmt::format("matter {}", a.matter);
+    r.text_zh = fmt::format("信访事项{}", a.matter);
+    s.reasons.push_back(std::move(r));
+  }
+  s.actions = {Action::kAssignLeader, Action::kScheduleHearing, Action::kCheckAidEligibility};
+  if (tier == Tier::kRed) s.actions.push_back(Action::kNotifyLeadership);
+  s.summary_en = fmt::format(
+      "Person {} keeps coming back on matter {}: {} return(s) in 30 days, {} in 90 days, λ = "
+      "{:.3f}/day ({}).",
+      pid, a.matter, r30, r90, lambda, tierName(tier));
+  s.summary_zh = fmt::format(
+      "信访人{}就事项{}反复信访：近30天{}次、近90天{}次，重复信访强度λ={:.3f}/天（{}预警）。",
+      pid, a.matter, r30, r90, lambda, tierZh(tier));
+  ctx.signals.emit(std::move(s));
+}
+
+void RepeatVisitModel::updateMatter(const Track& t, const ContactInfo* info, ModelContext& ctx) {
+  const int64_t nth = t.returns.nthLatest(config_.matter_min_returns_90d);
+  if (nth < 0) return;
+  auto [it, fresh] = matters_.try_emplace(t.matter);
+  MatterState& m = it->second;
+  if (fresh || (m.matter.empty() && info != nullptr)) {
+    if (info != nullptr) {
+      m.matter = std::string(info->matter);
+      m.region = std::string(info->region);
+      m.category = std::string(ctx.cases.strings().name(t.category));
+    }
+  }
+  const int64_t until = nth + 89;
+  bool found = false;
+  for (MatterPerson& p : m.persons) {
+    if (p.person == t.person) {
+      p.until_day = std::max(p.until_day, until);
+      found = true;
+    }
+  }
+  if (!found) m.persons.push_back(MatterPerson{t.person, until});
+  evaluateMatter(t.matter, m, ctx);
+  if (m.persons.empty() && m.tier == Tier::kNone && m.queued_day < 0) matters_.erase(t.matter);
+}
+
+void RepeatVisitModel::evaluateMatter(uint64_t key, MatterState& m, ModelContext& ctx) {
+  const int64_t today = localDay(now_);
+  std::erase_if(m.persons, [&](const MatterPerson& p) { return p.until_day < today; });
+  const int n = static_cast<int>(m.persons.size());
+  const int need = config_.matter_min_persons;
+  Tier tier = Tier::kNone;
+  if (n >= need) {
+    tier = n >= 4 * need ? Tier::kRed : n >= 2 * need ? Tier::kOrange : Tier::kYellow;
+    tier = std::max(tier, m.tier);  // held while open
+  }
+  if (tier != Tier::kNone || m.tier != Tier::kNone) emitMatter(m, n, tier, ctx);
+  if (!m.persons.empty()) {
+    int64_t next = INT64_MAX;
+    for (const MatterPerson& p : m.persons) next = std::min(next, p.until_day + 1);
+    if (m.queued_day < 0 || next < m.queued_day) {
+      m.queued_day = next;
+      queue_.push(Due{next * kMsPerDay - offset_ms_, key, true});
+    }
+  }
+}
+
+void RepeatVisitModel::emitMatter(MatterState& m, int persons, Tier tier, ModelContext& ctx) {
+  const Tier before = m.tier;
+  if (before == Tier::kNone && tier != Tier::kNone) ++open_matters_;
+  if (before != Tier::kNone && tier == Tier::kNone) --open_matters_;
+  m.tier = tier;
+  Signal s;
+  s.model = kName;
+  s.subject_kind = SubjectKind::kMatter;
+  s.subject_id = m.matter;
+  s.tier = tier;
+  s.at = now_;
+  s.region = m.region;
+  s.category = m.category;
+  const int need = config_.matter_min_persons;
+  s.score = tier == Tier::kNone ? 0 : std::min(1.0, static_cast<double>(persons) / (4.0 * need));
+  Reason r;
+  r.code = "persons_returning";
+  r.number = persons;
+  r.text_en = fmt::format(
+      "{} person(s) each came back at least {} times on this matter in the last 90 days (alert "
+      "from {})",
+      persons, config_.matter_min_returns_90d, need);
+  r.text_zh = fmt::format("{}名信访人近90天就该事项各重复信访至少{}次（{}人起预警）", persons,
+                          config_.matter_min_returns_90d, need);
+  s.reasons.push_back(std::move(r));
+  if (tier == Tier::kNone) {
+    s.summary_en = fmt::format(
+        "Matter {}: fewer than {} persons keep coming back on it now; the risk has subsided.",
+        m.matter, need);
+    s.summary_zh = fmt::format("事项{}：反复信访人数已少于{}人，风险解除。", m.matter, need);
+  } else {
+    s.actions = {Action::kAssignLeader, Action::kScheduleHearing, Action::kFixAtSource};
+    if (tier == Tier::kRed) s.actions.push_back(Action::kNotifyLeadership);
+    s.summary_en = fmt::format("Matter {} keeps coming back from {} persons ({}).", m.matter,
+                               persons, tierName(tier));
+    s.summary_zh = fmt::format("事项{}由{}名信访人反复信访（{}预警）。", m.matter, persons,
+                               tierZh(tier));
+  }
+  ctx.signals.emit(std::move(s));
+}
+
+void RepeatVisitModel::advanceTo(TimeMs now, ModelContext& ctx) {
+  if (now <= now_) return;
+  now_ = now;
+  rotateIfDue();
+  while (!queue_.empty() && queue_.top().at <= now_) {
+    const Due d = queue_.top();
+    queue_.pop();
+    if (d.matter) {
+      auto it = matters_.find(d.key);
+      if (it == matters_.end()) continue;
+      MatterState& m = it->second;
+      if (m.queued_day < 0 || d.at != m.queued_day * kMsPerDay - offset_ms_) continue;  // stale
+      m.queued_day = -1;
+      evaluateMatter(d.key, m, ctx);
+      if (m.persons.empty() && m.tier == Tier::kNone && m.queued_day < 0) matters_.erase(it);
+      continue;
+    }
+    auto it = alerted_.find(d.key);
+    if (it == alerted_.end()) continue;
+    const TimeMs due = resolveDue(it->second.track);
+    if (due > now_) {
+      queue_.push(Due{due, d.key, false});
+      continue;
+    }
+    emitPerson(it->second, Tier::kNone, ctx);
+    Track t = it->second.track;
+    t.tier = Tier::kNone;
+    alerted_.erase(it);
+    tracks_[0].emplace(d.key, t);
+  }
+}
+
+void RepeatVisitModel::rebuild(TimeMs now, ModelContext& ctx) {
+  clear();
+  now_ = std::max(now_, now);
+  const CaseStore& cases = ctx.cases;
+  std::vector<CaseIndex> order;
+  order.reserve(cases.size());
+  for (CaseIndex i = 0; i < cases.size(); ++i) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](CaseIndex a, CaseIndex b) {
+    return cases.at(a).registered_at < cases.at(b).registered_at;
+  });
+  // Replayed without publishing; then the last signal of every subject is passed on once: open
+  // alerts with their state at `now`, and the resolution of those that closed during the replay
+  // (the alert book ignores a resolution of an alert it does not hold).
+  struct LastSignals final : SignalSink {
+    absl::flat_hash_map<std::string, Signal> last;
+    void emit(Signal&& s) override {
+      last[strCat(subjectKindName(s.subject_kind), ":", s.subject_id)] = std::move(s);
+    }
+  } replayed;
+  ModelContext quiet{ctx.cases, replayed, nullptr};
+  const StringInterner& strings = cases.strings();
+  for (CaseIndex i : order) {
+    const Case& c = cases.at(i);
+    if (c.matter == 0) continue;
+    PersonId first = 0;
+    const std::span<const PersonId> persons = cases.persons(i, first);
+    const Level competent =
+        c.competent_level != Level::kUnknown ? c.competent_level : Level::kCounty;
+    const bool above = c.level != Level::kUnknown && c.level > competent;
+    ContactInfo info{strings.name(c.matter), strings.name(c.region), strings.name(c.agency),
+                     c.category};
+    for (PersonId p : persons) contact(p, info, c.registered_at, above, quiet);
+  }
+  advanceTo(now_ + 1, quiet);  // resolves what is already quiet
+  for (auto& [subject, s] : replayed.last) ctx.signals.emit(std::move(s));
+}
+
+RepeatVisitModel::PairView RepeatVisitModel::pairForTest(PersonId person,
+                                                         std::string_view matter) const {
+  PairView v;
+  const uint64_t key = pairKey(person, matterHash(matter));
+  const Track* t = nullptr;
+  if (auto it = alerted_.find(key); it != alerted_.end()) t = &it->second.track;
+  for (int g = 0; g < 2 && t == nullptr; ++g) {
+    if (auto it = tracks_[g].find(key); it != tracks_[g].end()) t = &it->second;
+  }
+  if (t == nullptr) {
+    for (int g = 0; g < 2; ++g) {
+      if (auto it = seen_[g].find(key); it != seen_[g].end()) {
+        v.known = true;
+        v.contact_days = 1;
+        const uint32_t stamp = it->second.stamp;
+        const double w = (stamp & kAboveBit) ? config_.above_level_weight : 1.0;
+        const double last = static_cast<double>(stamp & ~kAboveBit) / (24 * 60);
+        const double dt = std::max(0.0, static_cast<double>(now_) / kMsPerDay - last);
+        v.lambda = hawkes_.mu + hawkes_.alpha * w * std::exp(-hawkes_.beta * dt);
+      }
+    }
+    return v;
+  }
+  const int64_t today = localDay(now_);
+  v.known = true;
+  v.contact_days = 1 + t->returns_total;
+  v.returns_30d = t->returns.countWindow(today, 30);
+  v.returns_90d = t->returns.countWindow(today, 90);
+  v.lambda = lambdaOf(*t);
+  v.tier = t->tier;
+  return v;
+}
+
+size_t RepeatVisitModel::approximateBytes() const {
+  size_t bytes = 0;
+  for (const auto& m : seen_) {
+    bytes += m.capacity() * (sizeof(std::pair<uint64_t, FirstContact>) + 1);
+  }
+  for (const auto& m : tracks_) bytes += m.capacity() * (sizeof(std::pair<uint64_t, Track>) + 1);
+  bytes += alerted_.capacity() * (sizeof(std::pair<uint64_t, Alerted>) + 1);
+  bytes += matters_.capacity() * (sizeof(std::pair<uint64_t, MatterState>) + 1);
+  bytes += queue_.size() * sizeof(Due);
+  return bytes;
+}
+
+}  // namespace casewatch
