@@ -43,6 +43,10 @@ struct Alert {
   std::string summary_en, summary_zh;
   std::optional<AlertEscalation> escalation;
   std::optional<AlertAck> ack;
+  // Workflow extensions (alerts/workflow/): empty when not applicable.
+  std::string group_id;      // JSON `group: {id}`: the group alert this one is grouped under
+  std::string inhibited_by;  // JSON `inhibited_by`: the alert that inhibits this one
+  std::string silenced_by;   // JSON `silenced_by`: the silence that matches this one
 
   bool active() const { return status != AlertStatus::kResolved; }
   const std::string& summary(std::string_view locale) const {
@@ -64,6 +68,12 @@ struct AlertChange {
   std::string actor = "casewatch";  // "casewatch" for the daemon's own decisions
   std::string note;
   TimeMs at = 0;
+  // Routing (not stored): false = recorded and published on the bus, but not sent to the sinks
+  // that notify people (a silenced or inhibited alert, or bookkeeping such as grouping).
+  bool notify = true;
+  // A target told at once (e.g. "leadership" when an alert turns red); also published on the bus
+  // topic `escalation.notice`.
+  std::string notice;
 };
 
 }  // namespace casewatch

@@ -49,6 +49,9 @@ std::string alertToJson(const Alert& a, const AlertJsonOptions& opts, const Chan
                 {"at", formatRfc3339(a.ack->at, opts.utc_offset_minutes)},
                 {"note", a.ack->note}};
   }
+  if (!a.group_id.empty()) j["group"] = {{"id", a.group_id}};
+  if (!a.inhibited_by.empty()) j["inhibited_by"] = a.inhibited_by;
+  if (!a.silenced_by.empty()) j["silenced_by"] = a.silenced_by;
   if (change) j["change"] = changeKindName(*change);
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -111,6 +114,9 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
       a.ack = AlertAck{k.value("by", ""), parseRfc3339(k.value("at", "")).value_or(0),
                        k.value("note", "")};
     }
+    if (j.contains("group") && j["group"].is_object()) a.group_id = j["group"].value("id", "");
+    a.inhibited_by = j.value("inhibited_by", "");
+    a.silenced_by = j.value("silenced_by", "");
   } catch (const json::exception& e) {
     // Only reached when restoring from the store at start-up, never on the event path.
     return absl::InvalidArgumentError(std::string("alert: ") + e.what());

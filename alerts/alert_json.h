@@ -1,7 +1,9 @@
 // The alert contract's JSON form (version 1), and back (for restoring from the store).
 //
 // Extensions (compatible, documented in the README): each reason also carries `text_zh-CN`;
-// the top level carries `change` (what this publication is: fired, tier_changed, resolved, ...).
+// the top level carries `change` (what this publication is: fired, tier_changed, resolved, ...),
+// and, from the duty officers' workflow, `group: {"id"}` (the group alert this one is grouped
+// under), `inhibited_by` (an alert id) and `silenced_by` (a silence id) when they apply.
 #pragma once
 
 #include <string>

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "config/alerting_config.h"
+
 namespace casewatch {
 
 enum class FeedKind { kZmqPull, kZmqSub, kJsonl };
@@ -121,6 +123,29 @@ struct ModelsConfig {
   friend bool operator==(const ModelsConfig&, const ModelsConfig&) = default;
 };
 
+// http: the HTTP API v1 and the duty console (daemon/http/).
+struct HttpConfig {
+  std::string listen = "127.0.0.1:9470";  // host:port; "" = off
+  size_t max_body_bytes = 1024 * 1024;   // largest request body accepted (413 above)
+  int idle_timeout_seconds = 60;         // a keep-alive connection idle this long is closed
+  friend bool operator==(const HttpConfig&, const HttpConfig&) = default;
+};
+
+// auth: bearer tokens of the HTTP API. viewer reads; duty_officer also acknowledges, silences and
+// resolves; leader may do everything.
+enum class ApiRole { kViewer, kDutyOfficer, kLeader };
+struct ApiTokenConfig {
+  std::string name;        // who: recorded with every change made with this token
+  ApiRole role = ApiRole::kViewer;
+  std::string token;       // the secret itself, or ...
+  std::string token_file;  // ... a file holding it (read at start-up; trailing newline dropped)
+  friend bool operator==(const ApiTokenConfig&, const ApiTokenConfig&) = default;
+};
+struct AuthConfig {
+  std::vector<ApiTokenConfig> tokens;  // empty: every authenticated route answers 401 (demo: demo tokens)
+  friend bool operator==(const AuthConfig&, const AuthConfig&) = default;
+};
+
 struct Config {
   std::string data_dir = "./var/casewatch";
   std::string metrics_listen = "127.0.0.1:9464";
@@ -137,6 +162,13 @@ struct Config {
   ClocksConfig clocks;
   StoreConfig store;
   ModelsConfig models;
+  HttpConfig http;
+  AuthConfig auth;
+  WorkflowConfig workflow;
+  EscalationConfig escalation;
+  GroupingConfig grouping;
+  InhibitionConfig inhibition;
+  AlertmanagerConfig alertmanager;
   friend bool operator==(const Config&, const Config&) = default;
 };
 

@@ -513,6 +513,9 @@ const EnumTable<int> kLocales = {{"en", 0}, {"zh-CN", 1}};
 const EnumTable<int> kLogLevels = {
     {"trace", 0}, {"debug", 1}, {"info", 2}, {"warn", 3}, {"error", 4}};
 const EnumTable<int> kChannels = {{"visit", 0}, {"letter", 1}, {"online", 2}, {"phone", 3}};
+const EnumTable<ApiRole> kApiRoles = {{"viewer", ApiRole::kViewer},
+                                      {"duty_officer", ApiRole::kDutyOfficer},
+                                      {"leader", ApiRole::kLeader}};
 
 size_t editDistance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
@@ -777,6 +780,97 @@ void decodeGroupIncident(Decoder& d, const Node& n, const std::string& path,
   r.read("quiet_days", c.quiet_days, 1, kMaxDays);
 }
 
+void decodeHttp(Decoder& d, const Node& n, const std::string& path, HttpConfig& c) {
+  MapReader r(d, n, path);
+  r.read("listen", c.listen);
+  r.read("max_body_bytes", c.max_body_bytes, 1, 1024 * 1024);
+  r.read("idle_timeout_seconds", c.idle_timeout_seconds, 1, 86400);
+}
+
+void decodeApiToken(Decoder& d, const Node& n, const std::string& path, ApiTokenConfig& t) {
+  MapReader r(d, n, path);
+  r.read("name", t.name);
+  r.read("role", t.role, kApiRoles);
+  r.read("token", t.token);
+  r.read("token_file", t.token_file);
+}
+
+void decodeAuth(Decoder& d, const Node& n, const std::string& path, AuthConfig& c) {
+  MapReader r(d, n, path);
+  if (const Node* tokens = r.take("tokens")) {
+    decodeList(d, *tokens, r.pathOf("tokens"), c.tokens,
+               [&](const Node& item, const std::string& p, ApiTokenConfig& t) {
+                 decodeApiToken(d, item, p, t);
+               });
+  }
+}
+
+// --- the duty officers' workflow and the Alertmanager sink (config/alerting_config.h) ---
+
+const EnumTable<int> kAlertTiers = {{"blue", 1}, {"yellow", 2}, {"orange", 3}, {"red", 4}};
+constexpr int kMaxMinutes = 366 * 24 * 60;
+
+void readStringList(Decoder& d, MapReader& r, std::string_view key, std::vector<std::string>& out) {
+  if (const Node* n = r.take(key)) {
+    decodeList(d, *n, r.pathOf(key), out,
+               [&](const Node& t, const std::string& p, std::string& s) { decodeString(d, t, p, s); });
+  }
+}
+
+void decodeTierEscalation(Decoder& d, const Node& n, const std::string& path,
+                          TierEscalationConfig& c) {
+  MapReader r(d, n, path);
+  readStringList(d, r, "chain", c.chain);
+  if (const Node* a = r.take("after_minutes")) {
+    decodeList(d, *a, r.pathOf("after_minutes"), c.after_minutes,
+               [&](const Node& t, const std::string& p, int& out) {
+                 long long v = 0;
+                 if (decodeInteger(d, t, p, 1, kMaxMinutes, v)) out = static_cast<int>(v);
+               });
+  }
+  r.read("renotify_minutes", c.renotify_minutes, 0, kMaxMinutes);
+  readStringList(d, r, "notify_at_once", c.notify_at_once);
+}
+
+void decodeAlerting(Decoder& d, MapReader& r, Config& c) {
+  if (const Node* n = r.take("workflow")) {
+    MapReader m(d, *n, "workflow");
+    m.read("min_hold_minutes", c.workflow.min_hold_minutes, 0, 7 * 24 * 60);
+    m.read("silence_retention_days", c.workflow.silence_retention_days, 1, kMaxDays);
+  }
+  if (const Node* n = r.take("escalation")) {
+    MapReader m(d, *n, "escalation");
+    const std::pair<std::string_view, TierEscalationConfig*> tiers[] = {
+        {"red", &c.escalation.red},
+        {"orange", &c.escalation.orange},
+        {"yellow", &c.escalation.yellow},
+        {"blue", &c.escalation.blue}};
+    for (const auto& [name, tier] : tiers) {
+      if (const Node* t = m.take(name)) decodeTierEscalation(d, *t, m.pathOf(name), *tier);
+    }
+  }
+  if (const Node* n = r.take("grouping")) {
+    MapReader m(d, *n, "grouping");
+    m.read("enabled", c.grouping.enabled);
+    readStringList(d, m, "parent_models", c.grouping.parent_models);
+    readStringList(d, m, "member_models", c.grouping.member_models);
+  }
+  if (const Node* n = r.take("inhibition")) {
+    MapReader m(d, *n, "inhibition");
+    m.read("enabled", c.inhibition.enabled);
+    m.readChoice("min_tier", c.inhibition.min_tier, kAlertTiers);
+  }
+  if (const Node* n = r.take("alertmanager")) {
+    MapReader m(d, *n, "alertmanager");
+    readStringList(d, m, "urls", c.alertmanager.urls);
+    m.read("resend_interval_seconds", c.alertmanager.resend_interval_seconds, 1, 3600);
+    m.read("timeout_ms", c.alertmanager.timeout_ms, 10, 600000);
+    m.read("retry_initial_ms", c.alertmanager.retry_initial_ms, 1, 3600000);
+    m.read("retry_max_ms", c.alertmanager.retry_max_ms, 1, 3600000);
+    m.read("external_url", c.alertmanager.external_url);
+  }
+}
+
 void decodeConfig(Decoder& d, const Node& root, Config& c) {
   MapReader r(d, root, "");
   r.read("data_dir", c.data_dir);
@@ -821,6 +915,9 @@ void decodeConfig(Decoder& d, const Node& root, Config& c) {
     m.read("commit_max_events", c.store.commit_max_events, 1, 1000000);
     m.read("fsync", c.store.fsync);
   }
+  if (const Node* n = r.take("http")) decodeHttp(d, *n, "http", c.http);
+  if (const Node* n = r.take("auth")) decodeAuth(d, *n, "auth", c.auth);
+  decodeAlerting(d, r, c);
   if (const Node* n = r.take("models")) {
     MapReader m(d, *n, "models");
     if (const Node* rv = m.take("repeat_visit")) {
@@ -906,6 +1003,124 @@ void validateModels(Decoder& d, const ModelsConfig& m) {
                   g.red_persons_7d);
 }
 
+void validateHttpAndAuth(Decoder& d, const Config& c) {
+  if (!c.http.listen.empty() && !isHostPort(c.http.listen)) {
+    d.invalid("http.listen", "expected host:port with a port 0..65535 (or \"\" for no HTTP API), got " +
+                                 inQuotes(c.http.listen));
+  }
+  std::map<std::string, size_t> names;
+  std::map<std::string, size_t> secrets;
+  for (size_t i = 0; i < c.auth.tokens.size(); ++i) {
+    const ApiTokenConfig& t = c.auth.tokens[i];
+    const std::string path = indexPath("auth.tokens", i);
+    if (t.name.empty()) {
+      d.invalid(path + ".name", "must not be empty: it is recorded with every change");
+    } else if (const auto [it, fresh] = names.emplace(t.name, i); !fresh) {
+      d.invalid(path + ".name", "duplicate token name " + inQuotes(t.name) + " (also " +
+                                    indexPath("auth.tokens", it->second) + ")");
+    }
+    if (t.token.empty() == t.token_file.empty()) {
+      d.invalid(path, "give exactly one of token and token_file");
+      continue;
+    }
+    if (!t.token.empty()) {
+      if (t.token.find_first_of(" \t\r\n") != std::string::npos) {
+        d.invalid(path + ".token", "must not contain spaces or line breaks");
+      } else if (const auto [it, fresh] = secrets.emplace(t.token, i); !fresh) {
+        d.invalid(path + ".token", "the same token as " + indexPath("auth.tokens", it->second) +
+                                       ": who made a change would be ambiguous");
+      }
+    } else {
+      std::ifstream in(t.token_file);
+      std::error_code ec;
+      if (!in.is_open()) {
+        d.invalid(path + ".token_file",
+                  "cannot read the file " + inQuotes(t.token_file) + ": " + std::strerror(errno));
+      } else if (std::filesystem::is_directory(t.token_file, ec)) {
+        d.invalid(path + ".token_file", inQuotes(t.token_file) + " is a directory, not a file");
+      }
+    }
+  }
+}
+
+// `http://host:port[/path]` (Alertmanager nodes are plain HTTP: loopback or a trusted network).
+bool isHttpUrl(std::string_view s) {
+  constexpr std::string_view kScheme = "http://";
+  if (s.substr(0, kScheme.size()) != kScheme) return false;
+  std::string_view rest = s.substr(kScheme.size());
+  const size_t slash = rest.find('/');
+  return isHostPort(rest.substr(0, slash));
+}
+
+void validateAlerting(Decoder& d, const Config& c) {
+  const std::pair<std::string_view, const TierEscalationConfig*> tiers[] = {
+      {"red", &c.escalation.red},
+      {"orange", &c.escalation.orange},
+      {"yellow", &c.escalation.yellow},
+      {"blue", &c.escalation.blue}};
+  for (const auto& [name, t] : tiers) {
+    const std::string path = "escalation." + std::string(name);
+    if (t->chain.empty()) {
+      d.invalid(path + ".chain", "must name at least one target (the first is told at firing)");
+      continue;
+    }
+    for (size_t i = 0; i < t->chain.size(); ++i) {
+      if (t->chain[i].empty()) d.invalid(indexPath(path + ".chain", i), "must not be empty");
+    }
+    for (size_t i = 0; i < t->notify_at_once.size(); ++i) {
+      if (t->notify_at_once[i].empty()) {
+        d.invalid(indexPath(path + ".notify_at_once", i), "must not be empty");
+      }
+    }
+    if (d.failed(path + ".chain") || d.failed(path + ".after_minutes")) continue;
+    if (t->after_minutes.size() + 1 != t->chain.size()) {
+      d.invalid(path + ".after_minutes",
+                "needs one entry per level after the first: " +
+                    std::to_string(t->chain.size() - 1) + " for a chain of " +
+                    std::to_string(t->chain.size()) + ", got " +
+                    std::to_string(t->after_minutes.size()));
+      continue;
+    }
+    for (size_t i = 1; i < t->after_minutes.size(); ++i) {
+      if (t->after_minutes[i] <= t->after_minutes[i - 1]) {
+        d.invalid(indexPath(path + ".after_minutes", i),
+                  "must be later than the level before (" +
+                      std::to_string(t->after_minutes[i - 1]) + " minutes), got " +
+                      std::to_string(t->after_minutes[i]));
+      }
+    }
+  }
+  for (const auto* list : {&c.grouping.parent_models, &c.grouping.member_models}) {
+    const std::string path = list == &c.grouping.parent_models ? "grouping.parent_models"
+                                                                : "grouping.member_models";
+    for (size_t i = 0; i < list->size(); ++i) {
+      if ((*list)[i].empty()) d.invalid(indexPath(path, i), "must not be empty");
+    }
+  }
+  const AlertmanagerConfig& am = c.alertmanager;
+  std::map<std::string, size_t> urls;
+  for (size_t i = 0; i < am.urls.size(); ++i) {
+    const std::string path = indexPath("alertmanager.urls", i);
+    if (!isHttpUrl(am.urls[i])) {
+      d.invalid(path, "expected http://host:port with an optional path (https is not supported: "
+                      "use a local TLS proxy), got " + inQuotes(am.urls[i]));
+    } else if (const auto [it, fresh] = urls.emplace(am.urls[i], i); !fresh) {
+      d.invalid(path, "the same URL as " + indexPath("alertmanager.urls", it->second));
+    }
+  }
+  if (!d.failed("alertmanager.retry_initial_ms") && !d.failed("alertmanager.retry_max_ms") &&
+      am.retry_initial_ms > am.retry_max_ms) {
+    d.invalid("alertmanager.retry_max_ms", "must be at least retry_initial_ms (" +
+                                               std::to_string(am.retry_initial_ms) + "), got " +
+                                               std::to_string(am.retry_max_ms));
+  }
+  if (!am.external_url.empty() && am.external_url.substr(0, 7) != "http://" &&
+      am.external_url.substr(0, 8) != "https://") {
+    d.invalid("alertmanager.external_url",
+              "expected an http:// or https:// URL (or \"\"), got " + inQuotes(am.external_url));
+  }
+}
+
 void validate(Decoder& d, const Config& c) {
   if (c.data_dir.empty()) d.invalid("data_dir", "must not be empty");
   if (!c.metrics_listen.empty() && !isHostPort(c.metrics_listen)) {
@@ -962,6 +1177,8 @@ void validate(Decoder& d, const Config& c) {
     }
   }
   validateModels(d, c.models);
+  validateAlerting(d, c);
+  validateHttpAndAuth(d, c);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1137,6 +1354,72 @@ std::string formatConfigYaml(const Config& c) {
   auto number = [&](std::string_view key, double v) {
     e << YAML::Key << std::string(key) << YAML::Value << formatNumber(v);
   };
+  e << YAML::Key << "http" << YAML::Value << YAML::BeginMap;
+  emitString(e, "listen", c.http.listen);
+  e << YAML::Key << "max_body_bytes" << YAML::Value << c.http.max_body_bytes;
+  e << YAML::Key << "idle_timeout_seconds" << YAML::Value << c.http.idle_timeout_seconds;
+  e << YAML::EndMap;
+  e << YAML::Key << "auth" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "tokens" << YAML::Value;
+  if (c.auth.tokens.empty()) e << YAML::Flow;
+  e << YAML::BeginSeq;
+  for (const ApiTokenConfig& t : c.auth.tokens) {
+    e << YAML::BeginMap;
+    emitString(e, "name", t.name);
+    e << YAML::Key << "role" << YAML::Value << std::string(enumName(kApiRoles, t.role));
+    if (!t.token.empty()) emitString(e, "token", t.token);
+    if (!t.token_file.empty()) emitString(e, "token_file", t.token_file);
+    e << YAML::EndMap;
+  }
+  e << YAML::EndSeq;
+  e << YAML::EndMap;
+  {
+    // The workflow and the Alertmanager sink (config/alerting_config.h).
+    auto stringList = [&](std::string_view key, const std::vector<std::string>& v) {
+      e << YAML::Key << std::string(key) << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (const std::string& s : v) e << YAML::DoubleQuoted << s;
+      e << YAML::EndSeq;
+    };
+    e << YAML::Key << "workflow" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "min_hold_minutes" << YAML::Value << c.workflow.min_hold_minutes;
+    e << YAML::Key << "silence_retention_days" << YAML::Value << c.workflow.silence_retention_days;
+    e << YAML::EndMap;
+    e << YAML::Key << "escalation" << YAML::Value << YAML::BeginMap;
+    const std::pair<std::string_view, const TierEscalationConfig*> tiers[] = {
+        {"red", &c.escalation.red},
+        {"orange", &c.escalation.orange},
+        {"yellow", &c.escalation.yellow},
+        {"blue", &c.escalation.blue}};
+    for (const auto& [name, t] : tiers) {
+      e << YAML::Key << std::string(name) << YAML::Value << YAML::BeginMap;
+      stringList("chain", t->chain);
+      e << YAML::Key << "after_minutes" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (int m : t->after_minutes) e << m;
+      e << YAML::EndSeq;
+      e << YAML::Key << "renotify_minutes" << YAML::Value << t->renotify_minutes;
+      stringList("notify_at_once", t->notify_at_once);
+      e << YAML::EndMap;
+    }
+    e << YAML::EndMap;
+    e << YAML::Key << "grouping" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "enabled" << YAML::Value << c.grouping.enabled;
+    stringList("parent_models", c.grouping.parent_models);
+    stringList("member_models", c.grouping.member_models);
+    e << YAML::EndMap;
+    e << YAML::Key << "inhibition" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "enabled" << YAML::Value << c.inhibition.enabled;
+    e << YAML::Key << "min_tier" << YAML::Value << c.inhibition.min_tier;
+    e << YAML::EndMap;
+    const AlertmanagerConfig& am = c.alertmanager;
+    e << YAML::Key << "alertmanager" << YAML::Value << YAML::BeginMap;
+    stringList("urls", am.urls);
+    e << YAML::Key << "resend_interval_seconds" << YAML::Value << am.resend_interval_seconds;
+    e << YAML::Key << "timeout_ms" << YAML::Value << am.timeout_ms;
+    e << YAML::Key << "retry_initial_ms" << YAML::Value << am.retry_initial_ms;
+    e << YAML::Key << "retry_max_ms" << YAML::Value << am.retry_max_ms;
+    emitString(e, "external_url", am.external_url);
+    e << YAML::EndMap;
+  }
   const RepeatVisitConfig& rv = c.models.repeat_visit;
   const GroupIncidentConfig& gi = c.models.group_incident;
   e << YAML::Key << "models" << YAML::Value << YAML::BeginMap;

@@ -73,7 +73,7 @@ int64_t GroupIncidentModel::localDay(TimeMs t) const {
 }
 
 void GroupIncidentModel::clear() {
-  for (auto& m : matters_) m = {};
+  for (auto& g : gen_) g = {};
   open_ = {};
   series_ = {};
   queue_ = {};
@@ -87,24 +87,73 @@ void GroupIncidentModel::rotateIfDue() {
     return;
   }
   if (today - generation_day_ < kGenerationDays) return;
-  matters_[1] = std::move(matters_[0]);
-  matters_[0] = {};
+  gen_[1] = std::move(gen_[0]);
+  gen_[0] = {};
   generation_day_ = today;
 }
 
-GroupIncidentModel::MatterState* GroupIncidentModel::findMatter(uint64_t key, Open*& open) {
-  open = nullptr;
-  if (auto it = open_.find(key); it != open_.end()) {
-    open = &it->second;
-    return &it->second.state;
+uint32_t GroupIncidentModel::Generation::allocate(MatterState&& m) {
+  if (!free.empty()) {
+    const uint32_t i = free.back();
+    free.pop_back();
+    states[i] = std::move(m);
+    return i;
   }
-  if (auto it = matters_[0].find(key); it != matters_[0].end()) return &it->second;
-  if (auto it = matters_[1].find(key); it != matters_[1].end()) {
-    MatterState m = std::move(it->second);
-    matters_[1].erase(it);
-    return &matters_[0].emplace(key, std::move(m)).first->second;
+  states.push_back(std::move(m));
+  return static_cast<uint32_t>(states.size() - 1);
+}
+
+GroupIncidentModel::MatterState* GroupIncidentModel::findMatter(uint64_t key, Open*& open,
+                                                                std::optional<Slot>& slot) {
+  open = nullptr;
+  slot.reset();
+  if (!open_.empty()) {
+    if (auto it = open_.find(key); it != open_.end()) {
+      open = &it->second;
+      return &it->second.state;
+    }
+  }
+  Generation& cur = gen_[0];
+  if (auto it = cur.matters.find(key); it != cur.matters.end()) {
+    if (it->second.stamp == kFull) return &cur.states[it->second.info];
+    slot = it->second;
+    return nullptr;
+  }
+  Generation& prev = gen_[1];
+  if (auto it = prev.matters.find(key); it != prev.matters.end()) {
+    Slot moved = it->second;
+    prev.matters.erase(it);
+    if (moved.stamp == kFull) {
+      const uint32_t from = moved.info;
+      moved.info = cur.allocate(std::move(prev.states[from]));
+      prev.free.push_back(from);
+      cur.matters.emplace(key, moved);
+      return &cur.states[moved.info];
+    }
+    cur.matters.emplace(key, moved);
+    slot = moved;
   }
   return nullptr;
+}
+
+GroupIncidentModel::Series* GroupIncidentModel::addToSeries(uint64_t region, uint32_t category,
+                                                            const Contact& c, uint32_t pending,
+                                                            const StringInterner& strings,
+                                                            bool& aberration) {
+  aberration = false;
+  if (category == 0) return nullptr;
+  Series* s = seriesFor(region, category, c.region, strings);
+  for (PersonId p : c.persons) {
+    s->persons_24h.add(p, c.ts);
+    s->persons_7d.add(p, c.ts);
+  }
+  s->persons_24h.expire(now_);  // amortised O(1): each contact leaves once
+  s->persons_7d.expire(now_);
+  const int64_t day = localDay(c.ts);
+  bool counted = false;
+  s->counts->add(day, 1.0 + pending, counted);
+  aberration = counted && s->counts->day() == day && s->counts->alarmedToday();
+  return s;
 }
 
 GroupIncidentModel::Series* GroupIncidentModel::seriesFor(uint64_t region, uint32_t category,
@@ -145,13 +194,54 @@ void GroupIncidentModel::contact(const Contact& c, ModelContext& ctx) {
   const StringInterner& strings = ctx.cases.strings();
   const uint64_t region = hashText(c.region);
   const uint64_t key = mix64(region ^ hashText(c.matter));
-  Open* open = nullptr;
-  MatterState* m = findMatter(key, open);
-  if (m == nullptr) {
-    m = &matters_[0][key];
-    m->region = region;
-  }
   const int64_t day = localDay(c.ts);
+  const auto minute = static_cast<uint32_t>(floorDiv(c.ts, kMsPerMinute));
+  Open* open = nullptr;
+  std::optional<Slot> slot;
+  MatterState* m = findMatter(key, open, slot);
+
+  if (m == nullptr) {
+    // One person without a group, alone on the matter (or the same person again): a slot is
+    // enough, and nothing can alert (every person threshold is at least 2, and so is the group).
+    const bool single = c.persons.size() == 1 && c.group <= 1;
+    const bool same = slot && slot->person == c.persons[0];
+    const bool two_pending_today = same && slot->info == 0 && c.category == 0 &&
+                                   localDay(TimeMs{slot->stamp} * kMsPerMinute) == day;
+    if (single && (!slot || same) && !two_pending_today) {
+      Slot next{c.persons[0], minute, c.category != 0 ? c.category : (slot ? slot->info : 0u)};
+      uint32_t pending = 0;
+      if (slot) {
+        // A contact earlier today whose category was unknown joins the series with this one.
+        if (slot->info == 0 && c.category != 0 &&
+            localDay(TimeMs{slot->stamp} * kMsPerMinute) == day) {
+          pending = 1;
+        }
+        next.stamp = std::max(slot->stamp, minute);
+      }
+      bool aberration = false;
+      addToSeries(region, next.info, c, pending, strings, aberration);
+      gen_[0].matters.insert_or_assign(key, next);
+      return;
+    }
+    // A second person, a group, or two contacts of unknown category today: a full state.
+    MatterState fresh;
+    fresh.region = region;
+    if (slot) {
+      const TimeMs at = TimeMs{slot->stamp} * kMsPerMinute;
+      fresh.persons.push_back(Seen{slot->person, at});
+      fresh.category = slot->info;
+      fresh.largest_group = 1;
+      fresh.largest_group_at = at;
+      fresh.last_contact = at;
+      if (slot->info == 0) {
+        fresh.pending_day = localDay(at);
+        fresh.pending = 1;
+      }
+    }
+    const uint32_t i = gen_[0].allocate(std::move(fresh));
+    gen_[0].matters.insert_or_assign(key, Slot{0, kFull, i});
+    m = &gen_[0].states[i];
+  }
   const TimeMs week_cut = now_ - 7 * kMsPerDay;
 
   // Distinct persons of the last 7 days (24 hours is a subset, counted when judged).
@@ -180,22 +270,14 @@ void GroupIncidentModel::contact(const Contact& c, ModelContext& ctx) {
   m->last_contact = std::max(m->last_contact, c.ts);
 
   // The (region, category) series.
-  Series* s = nullptr;
-  bool aberration = false;
   if (c.category != 0 && m->category == 0) m->category = c.category;
+  bool aberration = false;
+  Series* s = nullptr;
   if (m->category != 0) {
-    s = seriesFor(region, m->category, c.region, strings);
-    for (PersonId p : c.persons) {
-      s->persons_24h.add(p, c.ts);
-      s->persons_7d.add(p, c.ts);
-    }
-    bool counted = false;
-    double n = 1;
-    if (m->pending > 0 && m->pending_day == day) n += m->pending;  // visits before the category
+    const uint32_t pending = m->pending_day == day ? m->pending : 0;  // visits before the category
     m->pending = 0;
     m->pending_day = -1;
-    s->counts->add(day, n, counted);
-    aberration = counted && s->counts->day() == day && s->counts->alarmedToday();
+    s = addToSeries(region, m->category, c, pending, strings, aberration);
   } else {
     if (m->pending_day != day) {
       m->pending_day = day;
@@ -228,8 +310,11 @@ void GroupIncidentModel::evaluate(uint64_t key, MatterState& m, const Contact& c
   if (it == open_.end()) {
     if (tier == Tier::kNone) return;
     Open o;
-    o.state = std::move(m);  // `m` lives in a generation map: move it out, then drop the slot
-    if (!matters_[0].erase(key)) matters_[1].erase(key);
+    o.state = std::move(m);  // `m` lives in the current generation: move it out, free its place
+    if (auto slot = gen_[0].matters.find(key); slot != gen_[0].matters.end()) {
+      gen_[0].free.push_back(slot->second.info);
+      gen_[0].matters.erase(slot);
+    }
     o.matter = std::string(c.matter);
     o.region = std::string(c.region);
     o.agency = std::string(c.agency);
@@ -390,7 +475,10 @@ void GroupIncidentModel::advanceTo(TimeMs now, ModelContext& ctx) {
     emit(it->second, it->second.state, Tier::kNone, 0, 0, nullptr, ctx);
     MatterState state = std::move(it->second.state);
     open_.erase(it);
-    if (state.last_contact > now_ - 7 * kMsPerDay) matters_[0].emplace(d.key, std::move(state));
+    if (state.last_contact > now_ - 7 * kMsPerDay) {
+      const uint32_t i = gen_[0].allocate(std::move(state));
+      gen_[0].matters.insert_or_assign(d.key, Slot{0, kFull, i});
+    }
   }
 }
 
@@ -444,7 +532,10 @@ std::optional<SeriesJudgement> GroupIncidentModel::seriesForTest(std::string_vie
 
 size_t GroupIncidentModel::approximateBytes() const {
   size_t bytes = 0;
-  for (const auto& m : matters_) bytes += m.capacity() * (sizeof(std::pair<uint64_t, MatterState>) + 1);
+  for (const Generation& g : gen_) {
+    bytes += g.matters.capacity() * (sizeof(std::pair<uint64_t, Slot>) + 1);
+    bytes += g.states.capacity() * sizeof(MatterState) + g.free.capacity() * sizeof(uint32_t);
+  }
   bytes += open_.capacity() * (sizeof(std::pair<uint64_t, Open>) + 1);
   for (const auto& [k, s] : series_) {
     bytes += sizeof(s) + sizeof(CountSeries) + (s.persons_7d.size() + s.persons_24h.size()) * 48;

@@ -26,9 +26,10 @@
 // Assumptions: a matter key belongs to one region (the alert's id is the matter key; two regions
 // sharing a key would share one alert); late contacts (earlier than contacts already counted)
 // count their persons but are not added to a completed day of the series.
-// Memory: per (region, matter) with a contact in the last 7 to 14 days, about 100 bytes (two
-// generations of 7 days); per (region, category) the persons of the last 7 days; open alerts keep
-// their texts. Reload: rebuild() replays the case registrations from the case store; visits seen
+// Memory: per (region, matter) with a contact in the last 7 to 14 days, a 24-byte hash slot while
+// one person only has come (most matters), plus a ~80-byte state once a second person or a group
+// has (two generations of 7 days); per (region, category) the persons of the last 7 days; open
+// alerts keep their texts. Reload: rebuild() replays the case registrations from the case store; visits seen
 // before a reload are not in the case state and no longer count.
 // Sources: EARS: Hutwagner et al., J. Urban Health 80 (2003), R package surveillance (earsC);
 // CUSUM: Page (1954), Lucas (1985); collective petitions and "at most five representatives":
@@ -39,6 +40,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <string>
 #include <vector>
@@ -68,7 +70,7 @@ class GroupIncidentModel final : public Model {
   void rebuild(TimeMs now, ModelContext& ctx) override;
 
   size_t openAlerts() const { return open_.size(); }
-  size_t trackedMatters() const { return matters_[0].size() + matters_[1].size(); }
+  size_t trackedMatters() const { return gen_[0].matters.size() + gen_[1].matters.size(); }
   size_t series() const { return series_.size(); }
   // The current day's judgement of a (region, category) series (tests).
   std::optional<SeriesJudgement> seriesForTest(std::string_view region,
@@ -118,8 +120,33 @@ class GroupIncidentModel final : public Model {
     uint32_t category = 0;  // 0 = unknown
   };
 
+  // A (region, matter) seen from one person only, with no group: 16 bytes instead of a
+  // MatterState (most matters never see a second person).
+  struct Slot {
+    PersonId person;  // first-contact slot: the one person
+    uint32_t stamp;   // first-contact slot: minutes since the epoch of the latest contact; kFull:
+                      // the matter has a MatterState at index `info` of its generation
+    uint32_t info;    // first-contact slot: CaseStore::strings() id of the category, 0 = unknown
+                      // (then the latest contact is still to be added to a series, on its day)
+  };
+  static constexpr uint32_t kFull = 0xffffffffu;
+  // Matters are kept in two generations of 7 days (current, previous): a hash probe per
+  // generation, and dropping the previous generation frees its arrays at once.
+  struct Generation {
+    absl::flat_hash_map<uint64_t, Slot> matters;
+    std::vector<MatterState> states;
+    std::vector<uint32_t> free;  // indices of `states` to reuse
+    uint32_t allocate(MatterState&& m);
+  };
+
   void contact(const Contact& c, ModelContext& ctx);
-  MatterState* findMatter(uint64_t key, Open*& open);
+  // The matter's full state, if it has one (in an open alert or the current generation); else
+  // its first-contact slot (`slot` set, moved to the current generation), or nothing.
+  MatterState* findMatter(uint64_t key, Open*& open, std::optional<Slot>& slot);
+  // Adds the contact, with `pending` earlier contacts of the same day that had no category yet,
+  // to the (region, category) series; sets `aberration` when the series is out of the ordinary.
+  Series* addToSeries(uint64_t region, uint32_t category, const Contact& c, uint32_t pending,
+                      const StringInterner& strings, bool& aberration);
   Series* seriesFor(uint64_t region, uint32_t category, std::string_view region_code,
                     const StringInterner& strings);
   void evaluate(uint64_t key, MatterState& m, const Contact& c, Series* s, bool series_alarm,
@@ -135,7 +162,7 @@ class GroupIncidentModel final : public Model {
   TimeMs offset_ms_;
   TimeMs now_ = 0;
   int64_t generation_day_ = -1;
-  absl::flat_hash_map<uint64_t, MatterState> matters_[2];  // current, previous generation
+  Generation gen_[2];
   absl::flat_hash_map<uint64_t, Open> open_;
   absl::flat_hash_map<uint64_t, Series> series_;  // key: region hash x category id
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> queue_;

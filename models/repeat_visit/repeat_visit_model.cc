@@ -69,8 +69,7 @@ absl::StatusOr<std::unique_ptr<Model>> RepeatVisitModel::create(const Config& co
 int64_t RepeatVisitModel::localDay(TimeMs t) const { return floorDiv(t + offset_ms_, kMsPerDay); }
 
 void RepeatVisitModel::clear() {
-  for (auto& m : seen_) m = {};
-  for (auto& m : tracks_) m = {};
+  for (auto& g : gen_) g = {};
   alerted_ = {};
   matters_ = {};
   open_matters_ = 0;
@@ -87,24 +86,52 @@ void RepeatVisitModel::rotateIfDue() {
   if (today - generation_day_ < kGenerationDays) return;
   // Dropping the previous generation frees its array at once (its entries are trivially
   // destructible): no per-entry work.
-  seen_[1] = std::move(seen_[0]);
-  seen_[0] = {};
-  tracks_[1] = std::move(tracks_[0]);
-  tracks_[0] = {};
+  gen_[1] = std::move(gen_[0]);
+  gen_[0] = {};
   generation_day_ = today;
 }
 
-RepeatVisitModel::Track* RepeatVisitModel::findTrack(uint64_t key, bool& alerted) {
-  alerted = false;
-  if (auto it = alerted_.find(key); it != alerted_.end()) {
-    alerted = true;
-    return &it->second.track;
+uint32_t RepeatVisitModel::Generation::allocate(const Track& t) {
+  if (!free.empty()) {
+    const uint32_t i = free.back();
+    free.pop_back();
+    tracks[i] = t;
+    return i;
   }
-  if (auto it = tracks_[0].find(key); it != tracks_[0].end()) return &it->second;
-  if (auto it = tracks_[1].find(key); it != tracks_[1].end()) {
-    const Track t = it->second;
-    tracks_[1].erase(it);
-    return &tracks_[0].emplace(key, t).first->second;
+  tracks.push_back(t);
+  return static_cast<uint32_t>(tracks.size() - 1);
+}
+
+RepeatVisitModel::Track* RepeatVisitModel::findPair(uint64_t key, bool& alerted,
+                                                    std::optional<PairSlot>& first) {
+  alerted = false;
+  first.reset();
+  if (!alerted_.empty()) {
+    if (auto it = alerted_.find(key); it != alerted_.end()) {
+      alerted = true;
+      return &it->second.track;
+    }
+  }
+  Generation& cur = gen_[0];
+  if (auto it = cur.pairs.find(key); it != cur.pairs.end()) {
+    if (it->second.b == kTracked) return &cur.tracks[it->second.a];
+    first = it->second;
+    return nullptr;
+  }
+  Generation& prev = gen_[1];
+  if (auto it = prev.pairs.find(key); it != prev.pairs.end()) {
+    // Touched again: it moves to the current generation (the previous one's copy is dropped with
+    // it at the next rotation).
+    const PairSlot slot = it->second;
+    prev.pairs.erase(it);
+    if (slot.b == kTracked) {
+      const uint32_t i = cur.allocate(prev.tracks[slot.a]);
+      prev.free.push_back(slot.a);
+      cur.pairs.emplace(key, PairSlot{i, kTracked});
+      return &cur.tracks[i];
+    }
+    cur.pairs.emplace(key, slot);
+    first = slot;
   }
   return nullptr;
 }
@@ -173,41 +200,33 @@ void RepeatVisitModel::contact(PersonId person, const ContactInfo& info, TimeMs 
   const double weight = above ? config_.above_level_weight : 1.0;
 
   bool alerted = false;
-  Track* t = findTrack(key, alerted);
+  std::optional<PairSlot> first;
+  Track* t = findPair(key, alerted, first);
   if (t == nullptr) {
-    FirstContact first{};
-    bool found = false;
-    if (auto it = seen_[0].find(key); it != seen_[0].end()) {
-      first = it->second;
-      found = true;
-      seen_[0].erase(it);
-    } else if (auto it1 = seen_[1].find(key); it1 != seen_[1].end()) {
-      first = it1->second;
-      found = true;
-      seen_[1].erase(it1);
-    }
-    if (!found) {
-      seen_[0].emplace(key, FirstContact{static_cast<uint32_t>(minute) | (above ? kAboveBit : 0u),
-                                         info.category});
+    if (!first) {
+      gen_[0].pairs.emplace(
+          key, PairSlot{static_cast<uint32_t>(minute) | (above ? kAboveBit : 0u), info.category});
       return;
     }
-    if (first.category == 0) first.category = info.category;
-    const auto first_minute = static_cast<int32_t>(first.stamp & ~kAboveBit);
-    const bool first_above = (first.stamp & kAboveBit) != 0;
+    const auto first_minute = static_cast<int32_t>(first->a & ~kAboveBit);
+    const bool first_above = (first->a & kAboveBit) != 0;
+    const uint32_t category = first->b != 0 ? first->b : info.category;
     const int64_t first_day = localDay(TimeMs{first_minute} * kMsPerMinute);
     if (first_day == day) {  // the same trip: still one contact day
-      seen_[0].emplace(key, first);
+      if (first->b == 0 && category != 0) gen_[0].pairs[key].b = category;
       return;
     }
     Track fresh;
     fresh.person = person;
     fresh.matter = matter;
     fresh.first_day = static_cast<uint16_t>(first_day);
-    fresh.category = first.category;
+    fresh.category = category;
     fresh.excitation = static_cast<float>(first_above ? config_.above_level_weight : 1.0);
     fresh.t_last_min = first_minute;
     if (first_above) fresh.above_level = 1;
-    t = &tracks_[0].emplace(key, fresh).first->second;
+    const uint32_t i = gen_[0].allocate(fresh);
+    gen_[0].pairs[key] = PairSlot{i, kTracked};
+    t = &gen_[0].tracks[i];
   }
   if (t->category == 0) t->category = info.category;
   if (day == t->first_day || !t->returns.set(day)) return;  // a contact day already counted
@@ -237,7 +256,11 @@ void RepeatVisitModel::contact(PersonId person, const ContactInfo& info, TimeMs 
     a.region = std::string(info.region);
     a.agency = std::string(info.agency);
     a.category = std::string(ctx.cases.strings().name(t->category));
-    if (!tracks_[0].erase(key)) tracks_[1].erase(key);
+    // The pair is in the current generation (findPair moved it there): its track leaves it.
+    if (auto it = gen_[0].pairs.find(key); it != gen_[0].pairs.end()) {
+      gen_[0].free.push_back(it->second.a);
+      gen_[0].pairs.erase(it);
+    }
     Alerted& stored = alerted_.emplace(key, std::move(a)).first->second;
     t = &stored.track;
     emitPerson(stored, computed, ctx);
@@ -460,7 +483,7 @@ void RepeatVisitModel::advanceTo(TimeMs now, ModelContext& ctx) {
     Track t = it->second.track;
     t.tier = Tier::kNone;
     alerted_.erase(it);
-    tracks_[0].emplace(d.key, t);
+    gen_[0].pairs.insert_or_assign(d.key, PairSlot{gen_[0].allocate(t), kTracked});
   }
 }
 
@@ -508,22 +531,22 @@ RepeatVisitModel::PairView RepeatVisitModel::pairForTest(PersonId person,
   const Track* t = nullptr;
   if (auto it = alerted_.find(key); it != alerted_.end()) t = &it->second.track;
   for (int g = 0; g < 2 && t == nullptr; ++g) {
-    if (auto it = tracks_[g].find(key); it != tracks_[g].end()) t = &it->second;
-  }
-  if (t == nullptr) {
-    for (int g = 0; g < 2; ++g) {
-      if (auto it = seen_[g].find(key); it != seen_[g].end()) {
-        v.known = true;
-        v.contact_days = 1;
-        const uint32_t stamp = it->second.stamp;
-        const double w = (stamp & kAboveBit) ? config_.above_level_weight : 1.0;
-        const double last = static_cast<double>(stamp & ~kAboveBit) / (24 * 60);
-        const double dt = std::max(0.0, static_cast<double>(now_) / kMsPerDay - last);
-        v.lambda = hawkes_.mu + hawkes_.alpha * w * std::exp(-hawkes_.beta * dt);
-      }
+    auto it = gen_[g].pairs.find(key);
+    if (it == gen_[g].pairs.end()) continue;
+    if (it->second.b == kTracked) {
+      t = &gen_[g].tracks[it->second.a];
+      break;
     }
+    v.known = true;
+    v.contact_days = 1;
+    const uint32_t stamp = it->second.a;
+    const double w = (stamp & kAboveBit) ? config_.above_level_weight : 1.0;
+    const double last = static_cast<double>(stamp & ~kAboveBit) / (24 * 60);
+    const double dt = std::max(0.0, static_cast<double>(now_) / kMsPerDay - last);
+    v.lambda = hawkes_.mu + hawkes_.alpha * w * std::exp(-hawkes_.beta * dt);
     return v;
   }
+  if (t == nullptr) return v;
   const int64_t today = localDay(now_);
   v.known = true;
   v.contact_days = 1 + t->returns_total;
@@ -536,10 +559,10 @@ RepeatVisitModel::PairView RepeatVisitModel::pairForTest(PersonId person,
 
 size_t RepeatVisitModel::approximateBytes() const {
   size_t bytes = 0;
-  for (const auto& m : seen_) {
-    bytes += m.capacity() * (sizeof(std::pair<uint64_t, FirstContact>) + 1);
+  for (const Generation& g : gen_) {
+    bytes += g.pairs.capacity() * (sizeof(std::pair<uint64_t, PairSlot>) + 1);
+    bytes += g.tracks.capacity() * sizeof(Track) + g.free.capacity() * sizeof(uint32_t);
   }
-  for (const auto& m : tracks_) bytes += m.capacity() * (sizeof(std::pair<uint64_t, Track>) + 1);
   bytes += alerted_.capacity() * (sizeof(std::pair<uint64_t, Alerted>) + 1);
   bytes += matters_.capacity() * (sizeof(std::pair<uint64_t, MatterState>) + 1);
   bytes += queue_.size() * sizeof(Due);

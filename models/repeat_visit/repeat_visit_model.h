@@ -27,8 +27,8 @@
 // raw id); a matter key identifies the grievance across cases and channels (the feed contract says
 // so). Matters are keyed by a 64-bit hash of their text and (person, matter) pairs by a 64-bit mix
 // of the two: at 10 million pairs the chance of any collision is about 3e-6.
-// Memory: a pair seen once costs one 16-byte slot (about 20 bytes with the table's overhead); a
-// pair with returns one 64-byte slot; open alerts keep their texts. Pairs are kept in two
+// Memory: a pair costs one 16-byte hash slot (about 20 bytes with the table's overhead); a pair
+// with returns also a 56-byte track in a plain array; open alerts keep their texts. Pairs are kept in two
 // generations of 90 days: a pair not touched for 90 to 180 days is forgotten, so its next contact
 // counts as a first contact again (it is outside every window anyway). Open alerts are never
 // forgotten.
@@ -42,6 +42,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <string>
 #include <vector>
@@ -79,6 +80,8 @@ class RepeatVisitModel final : public Model {
   PairView pairForTest(PersonId person, std::string_view matter) const;
   size_t openAlerts() const { return alerted_.size() + open_matters_; }
   size_t queued() const { return queue_.size(); }
+  // (person, matter) pairs the model remembers.
+  size_t pairs() const { return gen_[0].pairs.size() + gen_[1].pairs.size() + alerted_.size(); }
   // Bytes held by the model's tables (bench: bytes per pair).
   size_t approximateBytes() const;
 
@@ -96,7 +99,22 @@ class RepeatVisitModel final : public Model {
     uint16_t above_level = 0;    // contact days lodged above the competent level (saturating)
     Tier tier = Tier::kNone;
   };
-  static_assert(sizeof(Track) <= 56, "a tracked pair is one 64-byte slot with its key");
+  static_assert(sizeof(Track) <= 56, "a track is 56 bytes");
+  // One (person, matter) pair in a generation: its first contact, or where its track is.
+  struct PairSlot {
+    uint32_t a;  // first contact: minutes since the epoch, top bit = above the competent level;
+                 // tracked: the index of its Track in the generation's `tracks`
+    uint32_t b;  // first contact: CaseStore::strings() id of the category; kTracked: tracked
+  };
+  static constexpr uint32_t kTracked = 0xffffffffu;
+  // Pairs are kept in two generations (current, previous): one hash probe per generation, and
+  // dropping the previous generation frees its arrays at once (no per-entry work).
+  struct Generation {
+    absl::flat_hash_map<uint64_t, PairSlot> pairs;
+    std::vector<Track> tracks;
+    std::vector<uint32_t> free;  // indices of `tracks` to reuse
+    uint32_t allocate(const Track& t);
+  };
   // An open person alert: its track (moved out of the generations while open) and its texts.
   struct Alerted {
     Track track;
@@ -131,7 +149,9 @@ class RepeatVisitModel final : public Model {
 
   void contact(PersonId person, const ContactInfo& info, TimeMs ts, bool above,
                ModelContext& ctx);
-  Track* findTrack(uint64_t key, bool& alerted);
+  // The pair's track (open alert or generation 0), or null with `first` set to its first contact
+  // (moved to generation 0), or null and `first` empty for a new pair.
+  Track* findPair(uint64_t key, bool& alerted, std::optional<PairSlot>& first);
   void rotateIfDue();
   Tier tierOf(const Track& t) const;
   double lambdaOf(const Track& t) const;
@@ -149,14 +169,7 @@ class RepeatVisitModel final : public Model {
   TimeMs now_ = 0;
   int64_t generation_day_ = -1;  // local day the current generation started
 
-  // A pair seen on one contact day only.
-  struct FirstContact {
-    uint32_t stamp;     // minutes since the epoch; the top bit: lodged above the competent level
-    uint32_t category;  // CaseStore::strings() id, 0 = unknown
-  };
-  // Two generations (current, previous) of first contacts and of tracks.
-  absl::flat_hash_map<uint64_t, FirstContact> seen_[2];
-  absl::flat_hash_map<uint64_t, Track> tracks_[2];
+  Generation gen_[2];
   absl::flat_hash_map<uint64_t, Alerted> alerted_;
   absl::flat_hash_map<uint64_t, MatterState> matters_;
   size_t open_matters_ = 0;

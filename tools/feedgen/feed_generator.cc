@@ -84,7 +84,7 @@ bool FeedGenerator::next(FeedLine& line) {
     const bool wrote = handle(e, s);
     if (--s.queued == 0) {
       if (truth_ && s.is_case && s.kase->serial != kNoSerial) truth_->settle(s.kase->serial);
-      streams_[entry.slot].reset();
+      scenario_.recycle(std::move(streams_[entry.slot]));
       free_slots_.push_back(entry.slot);
     }
     if (wrote) {

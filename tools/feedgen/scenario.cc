@@ -316,17 +316,33 @@ void Scenario::addFollowUps(Stream& s, const CaseInfo& c, int64_t day, Rng& r) c
   sortByTime(s.events);
 }
 
+void Scenario::recycle(StreamPtr s) const {
+  if (spare_.size() >= kMaxSpareStreams) return;
+  s->events.clear();  // keeps its capacity for the next case
+  s->queued = 0;
+  s->order = 0;
+  s->kase.reset();
+  s->matter = MatterRef{};
+  s->repeat_index = -1;
+  s->burst_index = -1;
+  s->spawns.clear();
+  spare_.push_back(std::move(s));
+}
+
 StreamPtr Scenario::caseStream(const CaseInfoPtr& c, Rng& r) const {
-  auto s = std::make_unique<Stream>();
+  StreamPtr s;
+  if (spare_.empty()) {
+    s = std::make_unique<Stream>();
+  } else {
+    s = std::move(spare_.back());
+    spare_.pop_back();
+  }
   s->is_case = true;
   s->kase = c;
   s->matter = c->matter;
   s->repeat_index = c->repeat_index;
   s->burst_index = c->burst_index;
-  // Built in a scratch vector, then copied at its exact size: one small allocation per case.
-  scratch_.clear();
-  lifecycle_.build(*c, r, scratch_);
-  s->events.assign(scratch_.begin(), scratch_.end());
+  lifecycle_.build(*c, r, s->events);
   return s;
 }
 

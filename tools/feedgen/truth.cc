@@ -80,7 +80,8 @@ uint32_t Truth::addCase(const CaseInfo& c) {
   cases_.push_back(std::move(r));
   const auto serial = static_cast<uint32_t>(cases_.size() - 1);
   const uint32_t group = c.group_size > 0 ? c.group_size : c.person_count;
-  if (group >= kCollectiveGroupSize) collective_.push_back(CollectiveRecord{serial, c.matter, group});
+  if (group >= kCollectiveGroupSize)
+    collective_.push_back(CollectiveRecord{serial, c.matter, group});
   return serial;
 }
 

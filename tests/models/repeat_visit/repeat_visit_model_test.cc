@@ -276,6 +276,20 @@ TEST_F(RepeatVisitModelTest, AMatterThatKeepsComingBackFromSeveralPersons) {
   EXPECT_EQ(model_->openAlerts(), 0u);
 }
 
+TEST_F(RepeatVisitModelTest, PairsUntouchedForTwoGenerationsAreForgotten) {
+  feed(registration("C-1", day(0), 1, "m:a"));
+  feed(registration("C-2", day(0), 2, "m:b"));
+  advance(day(95));  // a new generation starts: both pairs are in the previous one
+  feed(visit(day(100), 1, "m:a"));
+  EXPECT_EQ(model_->pairForTest(1, "m:a").contact_days, 2);  // found in the previous generation
+  advance(day(186));  // the next generation: the pair not touched since day 0 is dropped
+  EXPECT_FALSE(model_->pairForTest(2, "m:b").known);
+  feed(visit(day(186), 2, "m:b"));
+  EXPECT_EQ(model_->pairForTest(2, "m:b").contact_days, 1);  // a first contact again
+  feed(visit(day(187), 1, "m:a"));
+  EXPECT_EQ(model_->pairForTest(1, "m:a").contact_days, 3);  // touched on day 100: kept
+}
+
 TEST_F(RepeatVisitModelTest, QuietPairsCostNoQueueEntries) {
   for (PersonId p = 1; p <= 1000; ++p) {
     feed(registration("Q-" + std::to_string(p), day(static_cast<double>(p) / 100), p,

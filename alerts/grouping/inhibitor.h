@@ -1,0 +1,47 @@
+// Inhibition (config `inhibition:`): an alert at min_tier or above inhibits the lower-tier alerts
+// of other models on the same subject (kind and id). An inhibited alert keeps its status and is
+// still recorded and published on the bus, with `inhibited_by` naming the inhibiting alert, but it
+// is not notified or escalated. The tiers used are the models' current ones (the alert book's),
+// so inhibition follows the evidence, not a held display tier.
+//
+// An index subject -> alerts; a subject has at most one alert per model, so every question is
+// answered from a handful of entries. Not thread-safe (the pipeline's thread).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "alerts/alert.h"
+
+namespace casewatch {
+
+class Inhibitor {
+ public:
+  Inhibitor(bool enabled, Tier min_tier) : enabled_(enabled), min_tier_(min_tier) {}
+
+  // Records (or updates) an alert's tier. Returns every alert on its subject (itself included):
+  // their inhibitor may have changed.
+  std::vector<std::string> update(const Alert& a, Tier tier);
+  // Forgets an alert; returns the other alerts on its subject.
+  std::vector<std::string> remove(const std::string& alert_id);
+  // The alert that inhibits `alert_id` ("" when none): among the other models' alerts on the
+  // subject at min_tier or above and above this one's tier, the highest tier, then the smallest id.
+  std::string inhibitorOf(const std::string& alert_id) const;
+
+ private:
+  struct Member {
+    std::string id;
+    std::string model;
+    Tier tier = Tier::kNone;
+  };
+  static std::string subjectKey(const Alert& a);
+  std::vector<std::string> idsOn(const std::vector<Member>& members) const;
+
+  bool enabled_;
+  Tier min_tier_;
+  absl::flat_hash_map<std::string, std::vector<Member>> subjects_;
+  absl::flat_hash_map<std::string, std::string> subject_of_;  // alert id -> subject key
+};
+
+}  // namespace casewatch

@@ -1,0 +1,197 @@
+#include "alerts/silence/silencer.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "alerts/alert_labels.h"
+#include "daemon/base/str_cat.h"
+
+namespace casewatch {
+namespace {
+
+std::string newSilenceId() {
+  unsigned char bytes[8];
+  randombytes_buf(bytes, sizeof bytes);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (unsigned char b : bytes) {
+    id += kHex[b >> 4];
+    id += kHex[b & 15];
+  }
+  return id;
+}
+
+bool matcherMatches(const SilenceMatcher& m, const std::optional<std::regex>& re,
+                    const std::string& value) {
+  if (!re) return value == m.value;
+  try {
+    return std::regex_match(value, *re);
+  } catch (const std::regex_error&) {
+    return false;  // too complex for the engine on this value: treat as no match
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<Silencer::Compiled> Silencer::compile(Silence s) {
+  Compiled c;
+  if (s.matchers.empty()) return absl::InvalidArgumentError("matchers: at least one is needed");
+  bool matches_something = false;
+  for (size_t i = 0; i < s.matchers.size(); ++i) {
+    const SilenceMatcher& m = s.matchers[i];
+    if (!isAlertLabelName(m.name)) {
+      std::string names;
+      for (std::string_view n : kAlertLabelNames) strAppend(names, names.empty() ? "" : ", ", n);
+      return absl::InvalidArgumentError(
+          strCat("matchers[", i, "].name: unknown label \"", m.name, "\" (known: ", names, ")"));
+    }
+    std::optional<std::regex> re;
+    if (m.is_regex) {
+      try {
+        re.emplace(m.value, std::regex::ECMAScript);
+      } catch (const std::regex_error& e) {
+        return absl::InvalidArgumentError(
+            strCat("matchers[", i, "].value: not a valid regular expression: ", e.what()));
+      }
+    }
+    if (!matcherMatches(m, re, "")) matches_something = true;
+    c.regexes.push_back(std::move(re));
+  }
+  if (!matches_something) {
+    return absl::InvalidArgumentError(
+        "matchers: at least one must not match the empty value (a silence must not mute every "
+        "alert)");
+  }
+  c.silence = std::move(s);
+  return c;
+}
+
+bool Silencer::matches(const Compiled& c, const Alert& a) {
+  for (size_t i = 0; i < c.silence.matchers.size(); ++i) {
+    const SilenceMatcher& m = c.silence.matchers[i];
+    if (!matcherMatches(m, c.regexes[i], alertLabel(a, m.name))) return false;
+  }
+  return true;
+}
+
+bool Silencer::matchesForTest(const Silence& s, const Alert& a) {
+  auto c = compile(s);
+  return c.ok() && matches(*c, a);
+}
+
+absl::StatusOr<Silence> Silencer::add(Silence s, const std::string& by, TimeMs now) {
+  if (s.comment.empty()) return absl::InvalidArgumentError("comment: a reason is needed");
+  if (s.starts_at == 0) s.starts_at = now;
+  if (s.ends_at <= s.starts_at) {
+    return absl::InvalidArgumentError("ends_at: must be after starts_at");
+  }
+  if (s.ends_at <= now) return absl::InvalidArgumentError("ends_at: must be in the future");
+  s.id = newSilenceId();
+  s.created_by = by;
+  s.expired_at = 0;
+  s.expired_by.clear();
+  auto c = compile(std::move(s));
+  if (!c.ok()) return c.status();
+  silences_.push_back(std::move(*c));
+  return silences_.back().silence;
+}
+
+absl::StatusOr<Silence> Silencer::expire(const std::string& id, const std::string& by, TimeMs now) {
+  for (Compiled& c : silences_) {
+    if (c.silence.id != id) continue;
+    if (endOf(c.silence) <= now) {
+      return absl::FailedPreconditionError(strCat("silence ", id, " has already ended"));
+    }
+    c.silence.expired_at = std::max(now, c.silence.starts_at);
+    c.silence.expired_by = by;
+    return c.silence;
+  }
+  return absl::NotFoundError(strCat("no silence ", id));
+}
+
+std::string Silencer::match(const Alert& a, TimeMs now) const {
+  for (const Compiled& c : silences_) {
+    if (c.silence.active(now) && matches(c, a)) return c.silence.id;
+  }
+  return {};
+}
+
+const Silence* Silencer::find(const std::string& id) const {
+  for (const Compiled& c : silences_) {
+    if (c.silence.id == id) return &c.silence;
+  }
+  return nullptr;
+}
+
+std::vector<Silence> Silencer::list() const {
+  std::vector<Silence> out;
+  out.reserve(silences_.size());
+  for (auto it = silences_.rbegin(); it != silences_.rend(); ++it) out.push_back(it->silence);
+  return out;
+}
+
+size_t Silencer::collectGarbage(TimeMs now) {
+  const size_t before = silences_.size();
+  std::erase_if(silences_,
+                [&](const Compiled& c) { return endOf(c.silence) + retention_ms_ <= now; });
+  return before - silences_.size();
+}
+
+std::string Silencer::toJson() const {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const Compiled& c : silences_) {
+    const Silence& s = c.silence;
+    nlohmann::json matchers = nlohmann::json::array();
+    for (const SilenceMatcher& m : s.matchers) {
+      matchers.push_back({{"name", m.name}, {"value", m.value}, {"is_regex", m.is_regex}});
+    }
+    arr.push_back({{"id", s.id},
+                   {"matchers", std::move(matchers)},
+                   {"starts_at", s.starts_at},
+                   {"ends_at", s.ends_at},
+                   {"created_by", s.created_by},
+                   {"comment", s.comment},
+                   {"expired_at", s.expired_at},
+                   {"expired_by", s.expired_by}});
+  }
+  return arr.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+absl::Status Silencer::loadJson(std::string_view text) {
+  const nlohmann::json arr = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (arr.is_discarded() || !arr.is_array()) {
+    return absl::DataLossError("silences: not a JSON array");
+  }
+  silences_.clear();
+  std::string skipped;
+  for (const auto& j : arr) {
+    if (!j.is_object()) continue;
+    Silence s;
+    s.id = j.value("id", "");
+    for (const auto& m : j.value("matchers", nlohmann::json::array())) {
+      if (!m.is_object()) continue;
+      s.matchers.push_back(
+          SilenceMatcher{m.value("name", ""), m.value("value", ""), m.value("is_regex", false)});
+    }
+    s.starts_at = j.value("starts_at", TimeMs{0});
+    s.ends_at = j.value("ends_at", TimeMs{0});
+    s.created_by = j.value("created_by", "");
+    s.comment = j.value("comment", "");
+    s.expired_at = j.value("expired_at", TimeMs{0});
+    s.expired_by = j.value("expired_by", "");
+    const std::string id = s.id;
+    auto c = compile(std::move(s));
+    if (!c.ok() || id.empty()) {
+      strAppend(skipped, skipped.empty() ? "" : "; ", id.empty() ? "(no id)" : id, ": ",
+                c.ok() ? "no id" : c.status().message());
+      continue;
+    }
+    silences_.push_back(std::move(*c));
+  }
+  if (!skipped.empty()) return absl::DataLossError(strCat("silences skipped: ", skipped));
+  return absl::OkStatus();
+}
+
+}  // namespace casewatch

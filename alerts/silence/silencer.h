@@ -1,0 +1,68 @@
+// The silences in force: validation, matching against an alert's labels (alerts/alert_labels.h),
+// expiry, and their persistent form. A silence is active from starts_at until ends_at or until it
+// is expired by hand; an ended silence is kept for `retention` for the record, then forgotten.
+//
+// Matching: every matcher must match; a label the alert lacks has the value "" (as in
+// Alertmanager); `is_regex` matchers are ECMAScript regexes matched against the whole value.
+// A silence must have a matcher that does not match "" so that one silence cannot mute
+// everything by accident.
+//
+// Owned by the AlertWorkflow; not thread-safe (the pipeline's thread). The regexes are compiled
+// once, when a silence is added or loaded.
+#pragma once
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "alerts/alert.h"
+#include "alerts/silence/silence.h"
+
+namespace casewatch {
+
+class Silencer {
+ public:
+  explicit Silencer(TimeMs retention_ms) : retention_ms_(retention_ms) {}
+
+  // Validates `s` (InvalidArgument naming the field), assigns its id, author and (when 0) its
+  // start, and keeps it.
+  absl::StatusOr<Silence> add(Silence s, const std::string& by, TimeMs now);
+  // Ends a silence now. NotFound for an unknown id, FailedPrecondition for one already ended.
+  absl::StatusOr<Silence> expire(const std::string& id, const std::string& by, TimeMs now);
+
+  // The id of the earliest-created silence active at `now` that matches `a`; empty when none.
+  std::string match(const Alert& a, TimeMs now) const;
+  const Silence* find(const std::string& id) const;
+  // Every silence kept, newest first.
+  std::vector<Silence> list() const;
+  size_t size() const { return silences_.size(); }
+  // Forgets the silences that ended more than the retention ago; returns how many.
+  size_t collectGarbage(TimeMs now);
+
+  // Persistent form (a JSON array; times in ms since the epoch), and back. loadJson replaces the
+  // content; a silence that no longer validates (say, a bad regex) is skipped and reported.
+  std::string toJson() const;
+  absl::Status loadJson(std::string_view json);
+
+  // Whether one silence's matchers match `a` (ignores its time window).
+  static bool matchesForTest(const Silence& s, const Alert& a);
+
+ private:
+  struct Compiled {
+    Silence silence;
+    std::vector<std::optional<std::regex>> regexes;  // one per matcher; set for is_regex
+  };
+  static absl::StatusOr<Compiled> compile(Silence s);
+  static bool matches(const Compiled& c, const Alert& a);
+  static TimeMs endOf(const Silence& s) {
+    return s.expired_at != 0 && s.expired_at < s.ends_at ? s.expired_at : s.ends_at;
+  }
+
+  TimeMs retention_ms_;
+  std::vector<Compiled> silences_;  // in creation order
+};
+
+}  // namespace casewatch

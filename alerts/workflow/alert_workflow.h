@@ -1,0 +1,184 @@
+// The duty officers' workflow: the lifecycle of an alert between the alert book (what the models
+// say) and the sinks (who is told). It takes the book's changes (fired, tier changed, resolved)
+// and the duty officers' actions (acknowledge, unacknowledge, resolve by hand, silences), and
+// emits the alert changes to record and publish, each with who (`actor`: the API token's name or
+// "casewatch") and when.
+//
+//   status    silenced (an active silence matches) > acknowledged > escalated > firing; resolved.
+//   tiers     a rise shows at once; a fall shows only after the lower tier has held for
+//             workflow.min_hold_minutes, so that a score hovering at a threshold does not flap.
+//   escalate  an unacknowledged alert climbs its tier's chain (alerts/escalation/) on timers;
+//             silenced, inhibited and grouped-member alerts do not; a rise in tier restarts the
+//             clock and clears the acknowledgement.
+//   group     alerts/grouping/grouper.h (`group: {id}`); inhibit: alerts/grouping/inhibitor.h.
+//
+// Time: advanceTo() moves the workflow's clock (the pipeline's: event time in replay and with
+// clock=event, the wall clock live) and fires what is due from one time-ordered queue, in time
+// order; an escalation is stamped with its due time (or with the moment it could first happen,
+// after an acknowledgement is taken back or a restart). No scan over all alerts on the event path.
+//
+// Durability: silences and manual resolutions are the workflow's own state (stateJson(), kept by
+// the App as a store snapshot); acknowledgements, escalations and the shown tier are in the
+// store's alert rows. On restart the App loads the state (loadState) before the journal is
+// replayed, replays with setRecovering(true) (no timers fire), then calls reconcile() with the
+// stored active alerts: their acknowledgements, escalations and tiers are put back and only what
+// differs is published.
+//
+// Not thread-safe: every call on the pipeline's thread (the io_context; AlertOperations' calls
+// come from the HTTP server on the same io_context).
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "alerts/alert_book.h"
+#include "alerts/alert_operations.h"
+#include "alerts/escalation/escalation_policy.h"
+#include "alerts/grouping/grouper.h"
+#include "alerts/grouping/inhibitor.h"
+#include "alerts/silence/silencer.h"
+#include "config/config.h"
+
+namespace casewatch {
+
+struct WorkflowOptions {
+  WorkflowConfig workflow;
+  EscalationConfig escalation;
+  GroupingConfig grouping;
+  InhibitionConfig inhibition;
+  // Fire due timers before each book change as well (replay: exact event-time order). The live
+  // daemon fires them only between batches, after every change of the events so far, so that the
+  // positions of the changes the journal re-decides after a crash stay the same.
+  bool fire_before_changes = false;
+  static WorkflowOptions from(const Config& config);
+};
+
+class AlertWorkflow final : public AlertOperations {
+ public:
+  using EmitFn = std::function<void(AlertChange&&)>;
+  using NowFn = std::function<TimeMs()>;
+  using PersistFn = std::function<void(std::string state_json)>;
+
+  // `book` (may be null in tests) supplies the current evidence (score, reasons, texts) of an
+  // alert when a change is not the book's own; `now` is the pipeline's clock; `emit` takes every
+  // change, in decision order.
+  AlertWorkflow(WorkflowOptions options, const AlertBook* book, NowFn now, EmitFn emit);
+  ~AlertWorkflow() override;
+
+  // Called with the workflow's state whenever silences or manual resolutions change.
+  void setPersist(PersistFn fn) { persist_ = std::move(fn); }
+  void setLedger(std::function<std::vector<LedgerEntry>()> fn) { ledger_ = std::move(fn); }
+  void setReadiness(std::function<bool()> fn) { ready_ = std::move(fn); }
+
+  // A change decided by the alert book (fired, tier_changed, resolved).
+  void onBookChange(AlertChange&& change);
+  // Fires everything due at or before `now`, in time order.
+  void advanceTo(TimeMs now);
+
+  // Restart (see the header comment).
+  absl::Status loadState(std::string_view state_json);
+  std::string stateJson() const;
+  void setRecovering(bool recovering) { recovering_ = recovering; }
+  void reconcile(std::vector<Alert> stored_active, TimeMs now);
+
+  // AlertOperations
+  std::vector<Alert> activeAlerts() const override;  // newest first
+  absl::StatusOr<Alert> acknowledge(const std::string& alert_id, const std::string& by,
+                                    const std::string& note) override;
+  absl::StatusOr<Alert> unacknowledge(const std::string& alert_id, const std::string& by) override;
+  absl::StatusOr<Alert> resolve(const std::string& alert_id, const std::string& by,
+                                const std::string& note) override;
+  std::vector<Silence> silences() const override;
+  absl::StatusOr<Silence> addSilence(Silence silence, const std::string& by) override;
+  absl::Status expireSilence(const std::string& silence_id, const std::string& by) override;
+  std::vector<LedgerEntry> ledger() const override;
+  bool ready() const override;
+
+  // Inspection (tests, metrics, the App).
+  const Alert* find(const std::string& alert_id) const;
+  size_t activeCount() const { return entries_.size(); }
+  size_t timersQueued() const { return timers_.size(); }
+  bool holdPendingForTest(const std::string& alert_id) const;
+
+ private:
+  struct Entry {
+    Alert shown;                  // as last published
+    Tier book_tier = Tier::kNone; // the model's current tier
+    TimeMs book_since = 0;        // when the book reached book_tier
+    TimeMs tier_since = 0;        // when shown.tier was reached (escalation clock)
+    TimeMs last_step_at = 0;      // the latest escalation or reminder
+    TimeMs step_armed_at = 0;     // when the current step timer was armed
+    bool hold = false;            // a fall to book_tier is waiting for min_hold
+    uint32_t hold_gen = 0;
+    uint32_t step_gen = 0;
+  };
+  enum class TimerKind : uint8_t { kStep, kHold, kSilenceStart, kSilenceEnd };
+  struct Timer {
+    TimeMs due;
+    uint64_t seq;  // ties fire in the order they were set
+    TimerKind kind;
+    uint32_t gen;
+    std::string id;  // alert id, or silence id
+    bool operator>(const Timer& o) const { return due != o.due ? due > o.due : seq > o.seq; }
+  };
+  struct ManualResolution {
+    Tier tier = Tier::kNone;
+    TimeMs at = 0;
+  };
+
+  void fired(Alert&& a, TimeMs at, const std::string& note);
+  void tierChanged(Alert&& a, TimeMs at);
+  void resolvedByBook(Alert&& a, TimeMs at);
+  void removeEntry(const std::string& id, std::vector<std::string>& touched);
+  void applyRelations(std::vector<std::string> ids, TimeMs at, const std::string& except = {});
+  void applySilences(TimeMs at, const std::string& actor, const std::string& note);
+  void emit(Entry& e, ChangeKind kind, TimeMs at, const std::string& actor, std::string note,
+            std::optional<bool> notify = std::nullopt, std::string notice = {});
+  void refresh(Entry& e) const;
+  void takeEvidence(Entry& e, const Alert& from) const;
+  void armStep(Entry& e, TimeMs now);
+  void fireStep(const Timer& t);
+  void fireHold(const Timer& t);
+  void pushTimer(TimeMs due, TimerKind kind, uint32_t gen, const std::string& id);
+  void pushSilenceTimers(const Silence& s, TimeMs now);
+  std::string noticeFor(const Entry& e) const;
+  bool isMember(const Entry& e) const;
+  bool suppressed(const Entry& e) const;
+  bool escalates(const Entry& e) const;
+  static AlertStatus statusOf(const Entry& e);
+  void rememberResolved(const std::string& id);
+  absl::StatusOr<Entry*> activeEntry(const std::string& alert_id);
+  void persist();
+  TimeMs opNow();
+
+  WorkflowOptions options_;
+  const AlertBook* book_;
+  NowFn now_;
+  EmitFn emit_;
+  PersistFn persist_;
+  std::function<std::vector<LedgerEntry>()> ledger_;
+  std::function<bool()> ready_;
+  EscalationPolicy policy_;
+  Grouper grouper_;
+  Inhibitor inhibitor_;
+  Silencer silencer_;
+  TimeMs min_hold_ms_;
+
+  absl::flat_hash_map<std::string, Entry> entries_;
+  absl::flat_hash_map<std::string, ManualResolution> resolved_by_hand_;
+  std::deque<std::string> recently_resolved_order_;  // bounded, for "already resolved" answers
+  absl::flat_hash_set<std::string> recently_resolved_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
+  uint64_t timer_seq_ = 0;
+  TimeMs clock_ = 0;         // the latest time advanced to
+  TimeMs next_gc_ = 0;
+  TimeMs resumed_at_ = 0;    // reconcile time: steps due before it are stamped with it
+  bool recovering_ = false;
+};
+
+}  // namespace casewatch
