@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "alerts/alert_json.h"
+#include "alerts/sinks/alertmanager/alertmanager_sink.h"
 #include "alerts/sinks/console/console_sink.h"
 #include "alerts/sinks/zmq_bus/zmq_bus_sink.h"
 #include "config/loader.h"
@@ -24,6 +25,24 @@ namespace {
 constexpr auto kTickInterval = std::chrono::seconds(1);
 constexpr auto kPublishGrace = std::chrono::milliseconds(1000);
 constexpr std::string_view kRecordedPositionSnapshot = "alerts.recorded_position";
+// Silences and manual resolutions (alerts/workflow/alert_workflow.h: stateJson).
+constexpr std::string_view kWorkflowSnapshot = "alerts.workflow";
+
+int64_t steadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Where an alert's generatorURL points: the daemon's own alert API.
+std::string generatorBase(const Config& c) {
+  if (!c.alertmanager.external_url.empty()) {
+    std::string base = c.alertmanager.external_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base;
+  }
+  return "http://" + (c.http.listen.empty() ? std::string("127.0.0.1") : c.http.listen);
+}
 
 AlertRecord toRecord(const AlertChange& c, const AlertJsonOptions& opts) {
   const Alert& a = c.alert;
@@ -128,6 +147,22 @@ absl::Status App::start() {
   if (!models.ok()) return models.status();
   pipeline_->setModels(std::move(*models));
 
+  // The workflow's own state (silences, manual resolutions) first; acknowledgements and
+  // escalations come back from the stored alerts in reconcile(), after the journal's replay.
+  workflow_ = std::make_unique<AlertWorkflow>(
+      WorkflowOptions::from(config_), &pipeline_->alerts(), [this] { return pipeline_->now(); },
+      [this](AlertChange&& c) { submitChange(std::move(c)); });
+  workflow_->setPersist([this](std::string state) {
+    store_->putSnapshot(std::string(kWorkflowSnapshot), pipeline_->now(), std::move(state));
+  });
+  if (auto snap = store_->getSnapshot(std::string(kWorkflowSnapshot)); snap.ok() && *snap) {
+    if (auto s = workflow_->loadState(**snap); !s.ok()) {
+      spdlog::warn("The stored workflow state is partly unreadable ({}); the rest is restored.",
+                   s.message());
+    }
+  }
+  workflow_->setRecovering(true);
+
   if (auto s = recover(); !s.ok()) return s;
 
   journal_->setWriteObserver([this](const JournalWriteSample& s) { metrics_->journalCommit(s.seconds); });
@@ -141,16 +176,32 @@ absl::Status App::start() {
   }
 
   const AlertJsonOptions jo = jsonOptions(config_);
+  dispatcher_ = std::make_unique<AlertDispatcher>(RetryPolicy{}, jo);
   if (config_.print_alerts) {
-    sinks_.push_back(std::make_unique<ConsoleSink>(config_.locale, config_.clocks.utc_offset_minutes,
-                                                   stdout, isatty(1)));
+    dispatcher_->addSink(std::make_unique<ConsoleSink>(config_.locale,
+                                                       config_.clocks.utc_offset_minutes, stdout,
+                                                       isatty(1)),
+                         AlertDispatcher::Route::kNotify);
   }
   if (!config_.publish_zmq.empty()) {
     auto bus = ZmqBusSink::create(zmq_, config_.publish_zmq, jo);
     if (!bus.ok()) return bus.status();
     spdlog::info("Publishing alerts on {}.", (*bus)->boundEndpoint());
-    sinks_.push_back(std::move(*bus));
+    ZmqBusSink* b = bus->get();
+    dispatcher_->addSink(std::move(*bus), AlertDispatcher::Route::kEveryChange);
+    dispatcher_->setEscalationPublisher(
+        [b](std::string_view topic, std::string_view body) { return b->publish(topic, body); });
   }
+  if (!config_.alertmanager.urls.empty()) {
+    auto am = AlertmanagerSink::create(AlertmanagerSinkOptions::from(config_, generatorBase(config_)));
+    if (!am.ok()) return am.status();
+    (*am)->exportMetrics(*metrics_->registry());
+    std::string urls;
+    for (const std::string& u : config_.alertmanager.urls) strAppend(urls, urls.empty() ? "" : ", ", u);
+    spdlog::info("Sending alerts to Alertmanager at {}.", urls);
+    dispatcher_->addSink(std::move(*am), AlertDispatcher::Route::kState);
+  }
+  dispatcher_->exportMetrics(*metrics_->registry());
 
   // Changes decided from journaled events before a crash: first those recorded but never
   // published, then those never recorded (record, then publish), then whatever still differs.
@@ -254,48 +305,30 @@ absl::Status App::recover() {
   return absl::OkStatus();
 }
 
-// After recovery the book holds what the journal implies; the store holds what was published.
-// Publish only the difference, so a restart publishes nothing twice.
+// After recovery the workflow holds what the journal implies; the store holds what was published
+// and what the duty officers did (acknowledgements, escalations). The workflow puts the latter back
+// and publishes only the difference, so a restart publishes nothing twice.
 void App::reconcile() {
   auto stored = store_->loadActiveAlerts();
   if (!stored.ok()) {
     spdlog::error("Cannot read the stored alerts ({}); republishing every active alert.",
                   stored.status().message());
   }
-  absl::flat_hash_map<std::string, const AlertRecord*> by_id;
+  std::vector<Alert> active;
   if (stored.ok()) {
-    for (const AlertRecord& r : *stored) by_id[r.alert_id] = &r;
+    for (const AlertRecord& r : *stored) {
+      auto a = alertFromJson(r.json);
+      if (a.ok()) active.push_back(std::move(*a));
+    }
   }
   const TimeMs now = pipeline_->now();
-  std::vector<AlertChange> changes;
-  pipeline_->alerts().forEachActive([&](const Alert& a) {
-    auto it = by_id.find(a.alert_id);
-    if (it != by_id.end() && it->second->tier == tierName(a.tier)) {
-      by_id.erase(it);
-      return;
-    }
-    AlertChange c;
-    c.kind = it == by_id.end() ? ChangeKind::kFired : ChangeKind::kTierChanged;
-    c.alert = a;
-    c.at = now;
-    c.note = "after restart";
-    if (it != by_id.end()) by_id.erase(it);
-    changes.push_back(std::move(c));
-  });
-  for (const auto& [id, rec] : by_id) {
-    auto a = alertFromJson(rec->json);
-    if (!a.ok()) continue;
-    AlertChange c;
-    c.kind = ChangeKind::kResolved;
-    c.alert = std::move(*a);
-    c.alert.status = AlertStatus::kResolved;
-    c.alert.updated_at = now;
-    c.at = now;
-    c.note = "resolved while the daemon was down";
-    changes.push_back(std::move(c));
+  const size_t before = held_changes_.size();
+  workflow_->reconcile(std::move(active), now);
+  if (held_changes_.size() > before) {
+    spdlog::info("Publishing {} alert changes found at restart.", held_changes_.size() - before);
   }
-  if (!changes.empty()) spdlog::info("Publishing {} alert changes found at restart.", changes.size());
-  for (auto& c : changes) alertChanged(std::move(c));
+  // Sinks that keep state (Alertmanager) start empty: give them every active alert.
+  dispatcher_->seed(workflow_->activeAlerts(), now, steadyMs());
 }
 
 int App::run() {
@@ -331,7 +364,9 @@ void App::writePublishedPosition(uint64_t pos) {
   }
 }
 
-void App::alertChanged(AlertChange&& change) {
+void App::alertChanged(AlertChange&& change) { workflow_->onBookChange(std::move(change)); }
+
+void App::submitChange(AlertChange&& change) {
   const uint64_t pos = nextChangePosition();
   if (recovering_) {
     if (pos <= published_position_) return;  // recorded and published before the restart
@@ -362,6 +397,9 @@ void App::deadLetter(std::string_view feed, const Rejection& r) {
 
 void App::onBatch(DecodedBatchPtr batch) {
   pipeline_->ingest(*batch);
+  // Escalations and held tier changes fall due after the batch's own changes (see
+  // WorkflowOptions::fire_before_changes).
+  workflow_->advanceTo(pipeline_->now());
   if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
   if (batch->end_of_input) spdlog::info("Feed {} reached the end of its input.", batch->feed);
   if (journal_->pendingRecords() >= config_.store.commit_max_events) commitJournal();
@@ -406,15 +444,7 @@ void App::deliver(std::vector<AlertChange> changes, uint64_t last_position) {
     backlog_position_ = std::max(backlog_position_, last_position);
     return;
   }
-  for (const AlertChange& c : changes) {
-    for (auto& sink : sinks_) {
-      if (sink->deliver(c) != SinkOutcome::kDelivered) {
-        spdlog::warn("Sink {} did not deliver alert {} ({}).", sink->name(), c.alert.alert_id,
-                     changeKindName(c.kind));
-      }
-    }
-  }
-  for (auto& sink : sinks_) sink->flush();
+  dispatcher_->deliver(changes, steadyMs());
   writePublishedPosition(last_position);
 }
 
@@ -423,6 +453,9 @@ void App::scheduleTick() {
   tick_timer_.async_wait([this](const boost::system::error_code& e) {
     if (e || stopping_) return;
     pipeline_->tick();
+    workflow_->advanceTo(pipeline_->now());
+    dispatcher_->pump(steadyMs());
+    dispatcher_->updateMetrics();
     if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
     pipeline_->publishGauges();
     scheduleTick();
@@ -488,7 +521,7 @@ void App::shutdown() {
       publishing_open_ = true;
       publish_grace_timer_.cancel();
       if (!publish_backlog_.empty()) deliver(std::exchange(publish_backlog_, {}), backlog_position_);
-      for (auto& sink : sinks_) sink->flush();
+      dispatcher_->flush(steadyMs());
       store_->close();
       spdlog::info("Stopped: {} events accepted, {} rejected, {} duplicates; state committed.",
                    pipeline_->counters().accepted, pipeline_->counters().rejected,

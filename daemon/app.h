@@ -23,6 +23,8 @@
 
 #include "absl/status/status.h"
 #include "alerts/sinks/sink.h"
+#include "alerts/workflow/alert_dispatcher.h"
+#include "alerts/workflow/alert_workflow.h"
 #include "config/config.h"
 #include "connectors/connector.h"
 #include "daemon/base/clock.h"
@@ -56,11 +58,16 @@ class App final : private PipelineOutput {
 
   uint16_t metricsPort() const { return metrics_ ? metrics_->port() : 0; }
   Pipeline& pipelineForTest() { return *pipeline_; }
+  // The duty officers' operations (ack, silences, ...), for the HTTP API; valid after start().
+  // Call on the io_context only.
+  AlertOperations& operations() { return *workflow_; }
 
  private:
   // PipelineOutput
   void accepted(const CaseEvent& ev) override;
   void alertChanged(AlertChange&& change) override;
+  // The workflow's changes: held until durable, recorded, then delivered.
+  void submitChange(AlertChange&& change);
   void deadLetter(std::string_view feed, const Rejection& r) override;
 
   void onBatch(DecodedBatchPtr batch);
@@ -90,7 +97,10 @@ class App final : private PipelineOutput {
   std::unique_ptr<EventJournal> journal_;
   std::unique_ptr<Pipeline> pipeline_;
   std::vector<std::unique_ptr<Connector>> connectors_;
-  std::vector<std::unique_ptr<Sink>> sinks_;
+  // The workflow (acks, escalation, silences) between the book and the sinks; the dispatcher owns
+  // the sinks, each behind a retry stage.
+  std::unique_ptr<AlertWorkflow> workflow_;
+  std::unique_ptr<AlertDispatcher> dispatcher_;
 
   // Positions of alert changes in decision order: (events journaled << 20) | ordinal among the
   // changes decided after that many events. Replay re-decides the same changes at the same

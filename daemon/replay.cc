@@ -8,6 +8,8 @@
 
 #include "alerts/sinks/console/console_sink.h"
 #include "alerts/sinks/jsonl_file/jsonl_file_sink.h"
+#include "alerts/workflow/alert_dispatcher.h"
+#include "alerts/workflow/alert_workflow.h"
 #include "connectors/jsonl_feed/jsonl_feed.h"
 #include "daemon/base/str_cat.h"
 #include "daemon/components.h"
@@ -19,14 +21,18 @@ namespace {
 
 class ReplayOutput final : public PipelineOutput {
  public:
-  std::vector<std::unique_ptr<Sink>> sinks;
+  // The book's changes go through the duty officers' workflow (escalations on event time, holds,
+  // grouping), whose changes go to the sinks.
+  AlertWorkflow* workflow = nullptr;
+  AlertDispatcher* dispatcher = nullptr;
   std::array<uint64_t, kRejectReasonCount> rejected{};
   std::array<uint64_t, 9> changes{};
 
   void accepted(const CaseEvent&) override {}
-  void alertChanged(AlertChange&& c) override {
+  void alertChanged(AlertChange&& c) override { workflow->onBookChange(std::move(c)); }
+  void published(AlertChange&& c) {
     ++changes[static_cast<size_t>(c.kind)];
-    for (auto& s : sinks) s->deliver(c);
+    dispatcher->deliver({std::move(c)}, 0);
   }
   void deadLetter(std::string_view, const Rejection& r) override {
     ++rejected[static_cast<size_t>(r.reason)];
@@ -57,6 +63,8 @@ int runReplay(const Config& config, const ReplayOptions& options) {
   const Pseudonymizer pseudonymizer(key->key);
   ReplayOutput out;
   const AlertJsonOptions jo{config.locale, config.clocks.utc_offset_minutes};
+  AlertDispatcher dispatcher(RetryPolicy{}, jo);
+  out.dispatcher = &dispatcher;
   if (!options.alerts_out.empty()) {
     auto sink = JsonlFileSink::open(options.alerts_out, jo);
     if (!sink.ok()) {
@@ -64,13 +72,20 @@ int runReplay(const Config& config, const ReplayOptions& options) {
                    std::string(sink.status().message()).c_str());
       return 2;
     }
-    out.sinks.push_back(std::move(*sink));
+    dispatcher.addSink(std::move(*sink), AlertDispatcher::Route::kEveryChange);
   }
   if (options.print_alerts) {
-    out.sinks.push_back(std::make_unique<ConsoleSink>(config.locale, config.clocks.utc_offset_minutes,
-                                                      stderr));
+    dispatcher.addSink(std::make_unique<ConsoleSink>(config.locale, config.clocks.utc_offset_minutes,
+                                                     stderr),
+                       AlertDispatcher::Route::kNotify);
   }
   Pipeline pipeline(config, nullptr, nullptr, out);
+  WorkflowOptions wopts = WorkflowOptions::from(config);
+  wopts.fire_before_changes = true;  // escalations in exact event-time order
+  AlertWorkflow workflow(
+      std::move(wopts), &pipeline.alerts(), [&pipeline] { return pipeline.now(); },
+      [&out](AlertChange&& c) { out.published(std::move(c)); });
+  out.workflow = &workflow;
   auto models = buildModels(config);
   if (!models.ok()) {
     std::fprintf(stderr, "casewatchd replay: %s\n", std::string(models.status().message()).c_str());
@@ -99,10 +114,12 @@ int runReplay(const Config& config, const ReplayOptions& options) {
     }
     pipeline.ingest(b);
     pipeline.tick();
+    workflow.advanceTo(pipeline.now());
   });
   if (until != 0) pipeline.advanceTo(until);
   pipeline.tick();
-  for (auto& s : out.sinks) s->flush();
+  workflow.advanceTo(pipeline.now());
+  dispatcher.flush(0);
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!status.ok()) {
@@ -123,8 +140,8 @@ int runReplay(const Config& config, const ReplayOptions& options) {
                  "duplicates %llu, orphans held %llu (expired %llu, waiting %zu)%s\n"
                  "replay: clock ends at %s; cases %zu (open %zu; state %.0f bytes per open case; "
                  "max RSS %ld MiB)\n"
-                 "replay: alert changes %llu (fired %llu, tier changes %llu, resolved %llu), "
-                 "active at the end %zu\n",
+                 "replay: alert changes %llu (fired %llu, tier changes %llu, resolved %llu, "
+                 "escalated %llu), active at the end %zu\n",
                  static_cast<unsigned long long>(lines), secs, secs > 0 ? lines / secs : 0.0,
                  static_cast<unsigned long long>(c.accepted),
                  static_cast<unsigned long long>(c.rejected), rej.empty() ? "" : ":", rej.c_str(),
@@ -141,6 +158,7 @@ int runReplay(const Config& config, const ReplayOptions& options) {
                  static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kFired)]),
                  static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kTierChanged)]),
                  static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kResolved)]),
+                 static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kEscalated)]),
                  pipeline.alerts().activeCount());
   }
   return 0;

@@ -143,12 +143,8 @@ GroupIncidentModel::Series* GroupIncidentModel::addToSeries(uint64_t region, uin
   aberration = false;
   if (category == 0) return nullptr;
   Series* s = seriesFor(region, category, c.region, strings);
-  for (PersonId p : c.persons) {
-    s->persons_24h.add(p, c.ts);
-    s->persons_7d.add(p, c.ts);
-  }
-  s->persons_24h.expire(now_);  // amortised O(1): each contact leaves once
-  s->persons_7d.expire(now_);
+  for (PersonId p : c.persons) s->persons.add(p, c.ts);
+  s->persons.expire(now_);  // amortised O(1): each contact leaves each window once
   const int64_t day = localDay(c.ts);
   bool counted = false;
   s->counts->add(day, 1.0 + pending, counted);
@@ -402,14 +398,13 @@ void GroupIncidentModel::emit(Open& o, const MatterState& m, Tier tier, int p24,
                      g.large_group_size));
   std::string aberration_en, aberration_zh;
   if (s != nullptr) {
-    s->persons_24h.expire(now_);
-    s->persons_7d.expire(now_);
+    s->persons.expire(now_);
     const SeriesJudgement j = s->counts->judge();
-    reason("category_persons_7d", static_cast<double>(s->persons_7d.size()),
+    reason("category_persons_7d", static_cast<double>(s->persons.longCount()),
            fmt::format("{} distinct person(s) on {} matters in region {} in 7 days ({} in 24 hours)",
-                       s->persons_7d.size(), s->category, s->region, s->persons_24h.size()),
+                       s->persons.longCount(), s->category, s->region, s->persons.shortCount()),
            fmt::format("7天内{}地区{}类信访{}人（24小时内{}人）", s->region, s->category,
-                       s->persons_7d.size(), s->persons_24h.size()));
+                       s->persons.longCount(), s->persons.shortCount()));
     reason("observed_today", j.observed,
            fmt::format("{} contact(s) on {} matters in region {} today; {:.2f} expected for this "
                        "weekday",
@@ -538,7 +533,7 @@ size_t GroupIncidentModel::approximateBytes() const {
   }
   bytes += open_.capacity() * (sizeof(std::pair<uint64_t, Open>) + 1);
   for (const auto& [k, s] : series_) {
-    bytes += sizeof(s) + sizeof(CountSeries) + (s.persons_7d.size() + s.persons_24h.size()) * 48;
+    bytes += sizeof(s) + sizeof(CountSeries) + s.persons.longCount() * 64;
   }
   bytes += queue_.size() * sizeof(Due);
   return bytes;

@@ -104,8 +104,7 @@ class GroupIncidentModel final : public Model {
   struct Series {
     std::unique_ptr<CountSeries> counts;
     std::string region, category;
-    SlidingDistinct persons_24h{kMsPerDay};
-    SlidingDistinct persons_7d{7 * kMsPerDay};
+    SlidingDistinct persons{kMsPerDay, 7 * kMsPerDay};  // 24 hours and 7 days
   };
   struct Due {
     TimeMs at;

@@ -1,10 +1,13 @@
-// Distinct persons seen in a sliding time window (e.g. the last 24 hours), for a stream of
-// (time, person) contacts of any size: a map person -> latest time, and a queue of contacts in
-// arrival order whose front is expired as the clock moves. O(1) amortised per contact.
+// Distinct persons seen in two sliding time windows at once (e.g. the last 24 hours and the last 7
+// days), for a stream of (time, person) contacts of any size: one map person -> latest contact,
+// and one queue of contacts per window whose front is expired as the clock moves. O(1) amortised
+// per contact (one hash update), whatever the number of persons.
 //
+// The short window's count is kept as a counter: a person enters it with a contact when their
+// previous latest contact was outside it, and leaves it when the queue pops their latest contact.
 // A contact that arrives late (earlier than contacts already queued) still counts its person, and
-// leaves the queue only when it reaches the front, so such a person may be counted a little past
-// the window's end; in-order contacts are exact.
+// leaves a queue only when it reaches the front, so such a person may be counted a little past a
+// window's end; in-order contacts are exact.
 //
 // Not thread-safe: owned by its model.
 #pragma once
@@ -20,30 +23,51 @@ namespace casewatch {
 
 class SlidingDistinct {
  public:
-  explicit SlidingDistinct(TimeMs window) : window_(window) {}
+  // `short_window` <= `long_window`.
+  SlidingDistinct(TimeMs short_window, TimeMs long_window)
+      : short_(short_window), long_(long_window) {}
 
   void add(uint64_t person, TimeMs t) {
     auto [it, fresh] = latest_.try_emplace(person, t);
-    if (!fresh && t > it->second) it->second = t;
-    queue_.emplace_back(t, person);
+    if (fresh) {
+      ++in_short_;
+    } else if (t > it->second) {
+      if (it->second <= short_cut_) ++in_short_;  // back within the short window
+      it->second = t;
+    } else if (t == it->second) {
+      return;  // the same instant again: nothing new to queue
+    }
+    short_queue_.emplace_back(t, person);
+    long_queue_.emplace_back(t, person);
   }
-  // Forgets contacts at or before now − window.
+  // Forgets contacts at or before now − window, for each window.
   void expire(TimeMs now) {
-    const TimeMs cutoff = now - window_;
-    while (!queue_.empty() && queue_.front().first <= cutoff) {
-      const auto [t, person] = queue_.front();
-      queue_.pop_front();
+    short_cut_ = now - short_;
+    while (!short_queue_.empty() && short_queue_.front().first <= short_cut_) {
+      const auto [t, person] = short_queue_.front();
+      short_queue_.pop_front();
       auto it = latest_.find(person);
-      if (it != latest_.end() && it->second <= cutoff) latest_.erase(it);
+      if (it != latest_.end() && it->second == t && in_short_ > 0) --in_short_;
+    }
+    const TimeMs long_cut = now - long_;
+    while (!long_queue_.empty() && long_queue_.front().first <= long_cut) {
+      const auto [t, person] = long_queue_.front();
+      long_queue_.pop_front();
+      auto it = latest_.find(person);
+      if (it != latest_.end() && it->second <= long_cut) latest_.erase(it);
     }
   }
-  size_t size() const { return latest_.size(); }
-  size_t queued() const { return queue_.size(); }
+  size_t shortCount() const { return in_short_; }
+  size_t longCount() const { return latest_.size(); }
 
  private:
-  TimeMs window_;
+  TimeMs short_;
+  TimeMs long_;
+  TimeMs short_cut_ = INT64_MIN;
+  size_t in_short_ = 0;
   absl::flat_hash_map<uint64_t, TimeMs> latest_;
-  std::deque<std::pair<TimeMs, uint64_t>> queue_;
+  std::deque<std::pair<TimeMs, uint64_t>> short_queue_;
+  std::deque<std::pair<TimeMs, uint64_t>> long_queue_;
 };
 
 }  // namespace casewatch

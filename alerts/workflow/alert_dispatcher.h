@@ -1,0 +1,63 @@
+// Hands each recorded alert change to the sinks, each through its own retry stage
+// (alerts/sinks/retry_stage.h), by route:
+//   kEveryChange  every change (the ZeroMQ bus, the replay's JSON Lines file);
+//   kNotify       only changes meant for people (AlertChange::notify): the console;
+//   kState        every change, plus the active alerts at start-up (seed): sinks that keep the
+//                 state of each alert themselves and work out what to show (Alertmanager).
+// With a bus publisher set, escalations are also published on `escalation.<level>` and immediate
+// notices (AlertChange::notice) on `escalation.notice`, through a retry stage of their own.
+//
+// Owns the sinks. Not thread-safe: called from the io_context (the App) or replay's one thread.
+// deliver() never blocks for long: each sink either finishes quickly or queues (Alertmanager).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "alerts/alert_json.h"
+#include "alerts/sinks/retry_stage.h"
+#include "alerts/sinks/sink.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace casewatch {
+
+class AlertDispatcher {
+ public:
+  enum class Route : uint8_t { kEveryChange, kNotify, kState };
+  using PublishFn = std::function<SinkOutcome(std::string_view topic, std::string_view body)>;
+
+  AlertDispatcher(RetryPolicy policy, AlertJsonOptions json);
+  ~AlertDispatcher();
+
+  Sink& addSink(std::unique_ptr<Sink> sink, Route route);
+  // Publishes escalations and notices on their own bus topics with `publish`.
+  void setEscalationPublisher(PublishFn publish);
+  // Counters per sink: casewatch_sink_changes_total{sink, outcome}, casewatch_sink_queued.
+  void exportMetrics(prometheus::Registry& registry);
+
+  void deliver(const std::vector<AlertChange>& changes, int64_t now_ms);
+  // The active alerts, for the kState sinks at start-up (they begin with no state).
+  void seed(const std::vector<Alert>& active, TimeMs at, int64_t now_ms);
+  // Retries what is waiting; returns when it next needs a call (nullopt: nothing waits).
+  std::optional<int64_t> pump(int64_t now_ms);
+  // Shutdown: one more attempt at everything waiting (no backoff), then each sink's flush().
+  void flush(int64_t now_ms);
+  void updateMetrics();
+
+  size_t queued() const;
+
+ private:
+  struct Routed;
+  std::vector<std::unique_ptr<Routed>> sinks_;
+  std::unique_ptr<Routed> escalations_;
+  RetryPolicy policy_;
+  AlertJsonOptions json_;
+};
+
+}  // namespace casewatch

@@ -1,0 +1,108 @@
+// The grouper and the inhibitor (alerts/grouping/).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "alerts/grouping/grouper.h"
+#include "alerts/grouping/inhibitor.h"
+
+namespace casewatch {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+Alert alert(std::string model, SubjectKind kind, std::string subject, std::string matter = {},
+            Tier tier = Tier::kYellow) {
+  Alert a;
+  a.model = std::move(model);
+  a.subject_kind = kind;
+  a.subject_id = std::move(subject);
+  a.alert_id = alertFingerprint(a.model, kind, a.subject_id);
+  a.tier = tier;
+  if (!matter.empty()) {
+    Reason r;
+    r.code = "matter";
+    r.string_value = matter;
+    a.reasons.push_back(r);
+  }
+  return a;
+}
+
+TEST(GrouperTest, MembersJoinTheGroupOfTheirMatter) {
+  Grouper g{GroupingConfig{}};
+  const Alert p1 = alert("repeat_visit", SubjectKind::kPerson, "P-1", "M-1");
+  const Alert p2 = alert("repeat_visit", SubjectKind::kPerson, "P-2", "M-2");
+  const Alert matter_alert = alert("repeat_visit", SubjectKind::kMatter, "M-1");
+  const Alert group = alert("group_incident", SubjectKind::kMatter, "M-1");
+  const Alert overdue = alert("overdue", SubjectKind::kCase, "C-1", "M-1");
+  EXPECT_EQ(g.roleOf(p1), Grouper::Role::kMember);
+  EXPECT_EQ(g.roleOf(group), Grouper::Role::kParent);
+  EXPECT_EQ(g.roleOf(overdue), Grouper::Role::kNone);
+  EXPECT_EQ(Grouper::matterOf(p1), "M-1");
+  EXPECT_EQ(Grouper::matterOf(matter_alert), "M-1");
+
+  EXPECT_THAT(g.add(p1), IsEmpty());
+  EXPECT_THAT(g.add(p2), IsEmpty());
+  EXPECT_THAT(g.add(matter_alert), IsEmpty());
+  EXPECT_THAT(g.add(overdue), IsEmpty());
+  EXPECT_EQ(g.groupOf(p1.alert_id), "");
+  EXPECT_THAT(g.add(group), UnorderedElementsAre(p1.alert_id, matter_alert.alert_id));
+  EXPECT_EQ(g.groupOf(p1.alert_id), group.alert_id);
+  EXPECT_EQ(g.groupOf(matter_alert.alert_id), group.alert_id);
+  EXPECT_EQ(g.groupOf(group.alert_id), group.alert_id);
+  EXPECT_EQ(g.groupOf(p2.alert_id), "");
+  EXPECT_EQ(g.groupOf(overdue.alert_id), "");
+  EXPECT_THAT(g.add(group), IsEmpty());  // idempotent
+
+  EXPECT_THAT(g.remove(p1.alert_id), IsEmpty());
+  EXPECT_THAT(g.remove(group.alert_id), ElementsAre(matter_alert.alert_id));
+  EXPECT_EQ(g.groupOf(matter_alert.alert_id), "");
+}
+
+TEST(GrouperTest, Disabled) {
+  GroupingConfig c;
+  c.enabled = false;
+  Grouper g(c);
+  g.add(alert("repeat_visit", SubjectKind::kPerson, "P-1", "M-1"));
+  const Alert group = alert("group_incident", SubjectKind::kMatter, "M-1");
+  EXPECT_THAT(g.add(group), IsEmpty());
+  EXPECT_EQ(g.groupOf(group.alert_id), "");
+  EXPECT_EQ(g.tracked(), 0u);
+}
+
+TEST(InhibitorTest, TheHighestOtherModelAtOrAboveTheMinimumTierInhibits) {
+  Inhibitor inh(true, Tier::kRed);
+  const Alert key = alert("key_case", SubjectKind::kCase, "C-1");
+  const Alert overdue = alert("overdue", SubjectKind::kCase, "C-1");
+  const Alert elsewhere = alert("key_case", SubjectKind::kCase, "C-2");
+  EXPECT_THAT(inh.update(key, Tier::kOrange), ElementsAre(key.alert_id));
+  inh.update(elsewhere, Tier::kYellow);
+  EXPECT_THAT(inh.update(overdue, Tier::kOrange),
+              UnorderedElementsAre(key.alert_id, overdue.alert_id));
+  EXPECT_EQ(inh.inhibitorOf(key.alert_id), "");  // orange does not inhibit
+  inh.update(overdue, Tier::kRed);
+  EXPECT_EQ(inh.inhibitorOf(key.alert_id), overdue.alert_id);
+  EXPECT_EQ(inh.inhibitorOf(overdue.alert_id), "");
+  EXPECT_EQ(inh.inhibitorOf(elsewhere.alert_id), "");
+  inh.update(key, Tier::kRed);  // as high: not inhibited
+  EXPECT_EQ(inh.inhibitorOf(key.alert_id), "");
+  inh.update(key, Tier::kYellow);
+  EXPECT_THAT(inh.remove(overdue.alert_id), ElementsAre(key.alert_id));
+  EXPECT_EQ(inh.inhibitorOf(key.alert_id), "");
+  EXPECT_THAT(inh.remove(overdue.alert_id), IsEmpty());
+}
+
+TEST(InhibitorTest, TheSameModelNeverInhibitsItself) {
+  Inhibitor inh(true, Tier::kOrange);
+  const Alert a = alert("repeat_visit", SubjectKind::kPerson, "P-1");
+  const Alert b = alert("repeat_visit", SubjectKind::kMatter, "P-1");  // another subject kind
+  inh.update(a, Tier::kRed);
+  inh.update(b, Tier::kYellow);
+  EXPECT_EQ(inh.inhibitorOf(b.alert_id), "");
+  Inhibitor off(false, Tier::kRed);
+  EXPECT_THAT(off.update(a, Tier::kRed), IsEmpty());
+}
+
+}  // namespace
+}  // namespace casewatch

@@ -1,0 +1,59 @@
+#include "models/group_incident/sliding_distinct.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <set>
+#include <vector>
+
+namespace casewatch {
+namespace {
+
+constexpr TimeMs kHour = kMsPerHour;
+
+TEST(SlidingDistinctTest, CountsPersonsInBothWindows) {
+  SlidingDistinct w(24 * kHour, 7 * 24 * kHour);
+  w.add(1, 0);
+  w.add(2, 1 * kHour);
+  w.add(1, 2 * kHour);  // again: still one person
+  w.add(1, 2 * kHour);  // the same instant twice
+  w.expire(2 * kHour);
+  EXPECT_EQ(w.shortCount(), 2u);
+  EXPECT_EQ(w.longCount(), 2u);
+  w.expire(25 * kHour + 1);  // person 2's contact (1 h) is over 24 h old; person 1's (2 h) is not
+  EXPECT_EQ(w.shortCount(), 1u);
+  EXPECT_EQ(w.longCount(), 2u);
+  w.add(2, 30 * kHour);  // person 2 is back in the short window
+  w.expire(30 * kHour);
+  EXPECT_EQ(w.shortCount(), 1u);  // person 1 left at 26 h
+  EXPECT_EQ(w.longCount(), 2u);
+  w.expire(200 * kHour);
+  EXPECT_EQ(w.shortCount(), 0u);
+  EXPECT_EQ(w.longCount(), 0u);
+}
+
+TEST(SlidingDistinctTest, AgreesWithABruteForceCountOnInOrderContacts) {
+  std::mt19937_64 rng(9);
+  SlidingDistinct w(24 * kHour, 7 * 24 * kHour);
+  std::vector<std::pair<TimeMs, uint64_t>> all;
+  TimeMs t = 0;
+  for (int i = 0; i < 5000; ++i) {
+    t += static_cast<TimeMs>(rng() % (3 * kHour));
+    const uint64_t p = rng() % 300;
+    w.add(p, t);
+    all.emplace_back(t, p);
+    w.expire(t);
+    if (i % 97 != 0) continue;
+    std::set<uint64_t> day, week;
+    for (const auto& [at, who] : all) {
+      if (at > t - 24 * kHour) day.insert(who);
+      if (at > t - 7 * 24 * kHour) week.insert(who);
+    }
+    ASSERT_EQ(w.shortCount(), day.size()) << "contact " << i;
+    ASSERT_EQ(w.longCount(), week.size()) << "contact " << i;
+  }
+}
+
+}  // namespace
+}  // namespace casewatch
