@@ -177,7 +177,9 @@ void contactLoop(benchmark::State& state, ModelT* model) {
 }
 
 // Making the contact events alone (strings formatted, hashes drawn): subtract from the two below.
-void BM_MakeContact(benchmark::State& state) { contactLoop<Model>(state, nullptr); }
+void BM_MakeContact(benchmark::State& state) {
+  contactLoop<Model>(state, nullptr);
+}
 BENCHMARK(BM_MakeContact)->Name("Baseline/MakeContact");
 
 void BM_RepeatVisitContact(benchmark::State& state) {
@@ -233,10 +235,14 @@ void mixedLoop(benchmark::State& state, bool models) {
   state.counters["signals"] = static_cast<double>(w.sink.signals);
 }
 
-void BM_AllModelsEvent(benchmark::State& state) { mixedLoop(state, true); }
+void BM_AllModelsEvent(benchmark::State& state) {
+  mixedLoop(state, true);
+}
 BENCHMARK(BM_AllModelsEvent)->Name("AllModels/Event");
 
-void BM_StateOnlyEvent(benchmark::State& state) { mixedLoop(state, false); }
+void BM_StateOnlyEvent(benchmark::State& state) {
+  mixedLoop(state, false);
+}
 BENCHMARK(BM_StateOnlyEvent)->Name("StateOnly/Event");
 
 }  // namespace

@@ -90,6 +90,7 @@ App::App(AppOptions options)
       publish_grace_timer_(io_) {}
 
 App::~App() {
+  http_.reset();  // first: it may still read the store
   for (auto& c : connectors_) c->stop();
   if (published_fd_ >= 0) ::close(published_fd_);
   if (journal_) journal_->close();
@@ -201,6 +202,13 @@ absl::Status App::start() {
     spdlog::info("Sending alerts to Alertmanager at {}.", urls);
     dispatcher_->addSink(std::move(*am), AlertDispatcher::Route::kState);
   }
+  // The HTTP API and duty console: on this io_context, so its calls into the workflow need no
+  // locks; its event stream (GET /api/v1/events) is a sink that sees every recorded change.
+  auto http = startHttpServer(io_, config_, *workflow_, *store_, metrics_->registry(),
+                              [this] { return pipeline_->now(); });
+  if (!http.ok()) return http.status();
+  http_ = std::move(*http);
+  if (http_) dispatcher_->addSink(http_->eventSink(), AlertDispatcher::Route::kEveryChange);
   dispatcher_->exportMetrics(*metrics_->registry());
 
   // Changes decided from journaled events before a crash: first those recorded but never
@@ -346,8 +354,11 @@ void App::requestReload() {
 
 void App::accepted(const CaseEvent& ev) {
   ++events_journaled_;
-  if (recovering_) return;
-  journal_->append(ev);
+  if (!recovering_) journal_->append(ev);
+  // Escalations due by this event's time come before its own changes (and wait for its batch:
+  // they depend on its time), in recovery as live, so that a replay of the journal decides them
+  // at the same positions.
+  workflow_->advanceTo(pipeline_->now());
 }
 
 uint64_t App::nextChangePosition() {
@@ -397,8 +408,7 @@ void App::deadLetter(std::string_view feed, const Rejection& r) {
 
 void App::onBatch(DecodedBatchPtr batch) {
   pipeline_->ingest(*batch);
-  // Escalations and held tier changes fall due after the batch's own changes (see
-  // WorkflowOptions::fire_before_changes).
+  // On the wall clock, escalations fall due between events too.
   workflow_->advanceTo(pipeline_->now());
   if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
   if (batch->end_of_input) spdlog::info("Feed {} reached the end of its input.", batch->feed);
@@ -507,6 +517,7 @@ void App::shutdown() {
   tick_timer_.cancel();
   commit_timer_.cancel();
   // Stop taking input; the connectors hand over what they already received (posted behind us).
+  if (http_) http_->stop();  // no new requests; waits for its store reads before the store closes
   for (auto& c : connectors_) c->stop();
   boost::asio::post(io_, [this] {
     // Every received batch has been applied by now (they were queued before this handler).

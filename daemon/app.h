@@ -28,6 +28,7 @@
 #include "config/config.h"
 #include "connectors/connector.h"
 #include "daemon/base/clock.h"
+#include "daemon/http/http_server.h"
 #include "daemon/journal/event_journal.h"
 #include "daemon/journal/store.h"
 #include "daemon/pipeline.h"
@@ -128,6 +129,10 @@ class App final : private PipelineOutput {
   };
   std::deque<HeldChange> held_changes_;
   std::vector<DeadLetter> dead_letters_;
+
+  // The HTTP API and duty console (daemon/http/): last, so it goes before the store and the
+  // workflow it reads.
+  std::unique_ptr<HttpServer> http_;
 };
 
 }  // namespace casewatch

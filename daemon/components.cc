@@ -25,8 +25,8 @@ absl::StatusOr<std::unique_ptr<Model>> makeOverdue(const Config& config) {
 const std::vector<ModelComponent>& modelComponents() {
   static const std::vector<ModelComponent> kModels = {
       {"overdue", "statutory stage clocks: warns before and after a deadline", &makeOverdue},
-      {"repeat_visit", "persons and matters that keep coming back (Hawkes intensity, 30/90-day counts)", &RepeatVisitModel::create},
-      {"group_incident", "collective petitions per region and matter (distinct persons, EARS, Poisson CUSUM)", &GroupIncidentModel::create},
+      {"repeat_visit", "persons and matters that keep coming back", &RepeatVisitModel::create},
+      {"group_incident", "collective petitions (EARS, CUSUM)", &GroupIncidentModel::create},
   };
   return kModels;
 }

@@ -25,10 +25,12 @@ class ReplayOutput final : public PipelineOutput {
   // grouping), whose changes go to the sinks.
   AlertWorkflow* workflow = nullptr;
   AlertDispatcher* dispatcher = nullptr;
+  const Pipeline* pipeline = nullptr;
   std::array<uint64_t, kRejectReasonCount> rejected{};
   std::array<uint64_t, 9> changes{};
 
-  void accepted(const CaseEvent&) override {}
+  // Escalations due by an event's time come before its changes, as in the live daemon.
+  void accepted(const CaseEvent&) override { workflow->advanceTo(pipeline->now()); }
   void alertChanged(AlertChange&& c) override { workflow->onBookChange(std::move(c)); }
   void published(AlertChange&& c) {
     ++changes[static_cast<size_t>(c.kind)];
@@ -80,12 +82,11 @@ int runReplay(const Config& config, const ReplayOptions& options) {
                        AlertDispatcher::Route::kNotify);
   }
   Pipeline pipeline(config, nullptr, nullptr, out);
-  WorkflowOptions wopts = WorkflowOptions::from(config);
-  wopts.fire_before_changes = true;  // escalations in exact event-time order
   AlertWorkflow workflow(
-      std::move(wopts), &pipeline.alerts(), [&pipeline] { return pipeline.now(); },
+      WorkflowOptions::from(config), &pipeline.alerts(), [&pipeline] { return pipeline.now(); },
       [&out](AlertChange&& c) { out.published(std::move(c)); });
   out.workflow = &workflow;
+  out.pipeline = &pipeline;
   auto models = buildModels(config);
   if (!models.ok()) {
     std::fprintf(stderr, "casewatchd replay: %s\n", std::string(models.status().message()).c_str());

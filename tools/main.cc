@@ -2,6 +2,7 @@
 // tools/ and registers itself through one line in kCommands below.
 #include <CLI/CLI.hpp>
 
+#include "tools/client/client_commands.h"
 #include "tools/detect/detect_command.h"
 #include "tools/feedgen/feedgen_command.h"
 
@@ -14,6 +15,14 @@ using CommandRegistrar = void (*)(CLI::App&);
 constexpr CommandRegistrar kCommands[] = {
     casewatch::addFeedgenCommand,
     casewatch::addDetectCommand,
+    casewatch::addAlertsCommand,
+    casewatch::addAckCommand,
+    casewatch::addUnackCommand,
+    casewatch::addResolveCommand,
+    casewatch::addSilenceCommand,
+    casewatch::addSilencesCommand,
+    casewatch::addDeadLettersCommand,
+    casewatch::addLedgerCommand,
 };
 
 }  // namespace

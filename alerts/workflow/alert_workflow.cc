@@ -139,7 +139,6 @@ void AlertWorkflow::pushSilenceTimers(const Silence& s, TimeMs now) {
 
 void AlertWorkflow::advanceTo(TimeMs now) {
   clock_ = std::max(clock_, now);
-  if (recovering_) return;  // the journal is being replayed: decisions wait for reconcile()
   while (!timers_.empty() && timers_.top().due <= now) {
     const Timer t = timers_.top();
     timers_.pop();
@@ -217,7 +216,10 @@ void AlertWorkflow::fireHold(const Timer& t) {
 // --- the book's changes ---
 
 void AlertWorkflow::onBookChange(AlertChange&& change) {
-  if (options_.fire_before_changes) advanceTo(change.at);
+  // What fell due up to this change comes first, and what it makes due at once (say, an alert
+  // that leaves its group overdue) right after it: the order depends on the events only.
+  const TimeMs at = change.at;
+  advanceTo(at);
   switch (change.kind) {
     case ChangeKind::kFired:
       fired(std::move(change.alert), change.at, change.note);
@@ -232,11 +234,14 @@ void AlertWorkflow::onBookChange(AlertChange&& change) {
       emit_(std::move(change));  // not the book's; passed on unchanged
       break;
   }
+  advanceTo(at);
 }
 
 void AlertWorkflow::fired(Alert&& a, TimeMs at, const std::string& note) {
   const std::string id = a.alert_id;
-  if (resolved_by_hand_.erase(id) > 0) persist();
+  // Replaying the journal, the history comes before the manual resolutions: reconcile() applies
+  // them.
+  if (!recovering_ && resolved_by_hand_.erase(id) > 0) persist();
   if (entries_.contains(id)) {
     tierChanged(std::move(a), at);
     return;
@@ -261,7 +266,7 @@ void AlertWorkflow::fired(Alert&& a, TimeMs at, const std::string& note) {
 
 void AlertWorkflow::tierChanged(Alert&& a, TimeMs at) {
   const std::string id = a.alert_id;
-  if (auto hr = resolved_by_hand_.find(id); hr != resolved_by_hand_.end()) {
+  if (auto hr = resolved_by_hand_.find(id); !recovering_ && hr != resolved_by_hand_.end()) {
     // Resolved by hand: quiet until the model rates the risk above what the officer saw.
     if (a.tier <= hr->second.tier) return;
     resolved_by_hand_.erase(hr);
@@ -327,7 +332,7 @@ void AlertWorkflow::tierChanged(Alert&& a, TimeMs at) {
 
 void AlertWorkflow::resolvedByBook(Alert&& a, TimeMs at) {
   const std::string id = a.alert_id;
-  if (resolved_by_hand_.erase(id) > 0) {
+  if (!recovering_ && resolved_by_hand_.erase(id) > 0) {
     persist();
     return;  // already resolved (by hand): nothing new to say
   }
@@ -593,8 +598,16 @@ void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now) {
   std::vector<std::string> manual;
   for (const auto& [id, r] : resolved_by_hand_) manual.push_back(id);
   std::sort(manual.begin(), manual.end());
+  bool forgot = false;
   for (const std::string& id : manual) {
-    if (!entries_.contains(id)) continue;
+    auto it = entries_.find(id);
+    if (it == entries_.end()) continue;
+    if (it->second.shown.starts_at > resolved_by_hand_[id].at) {
+      // The model resolved it and raised it again after the officer's resolution.
+      resolved_by_hand_.erase(id);
+      forgot = true;
+      continue;
+    }
     if (auto s = stored.find(id); s != stored.end()) {
       // Decided before the restart but not recorded: record it now.
       Entry tmp;
@@ -604,6 +617,7 @@ void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now) {
     }
     removeEntry(id, touched);
   }
+  if (forgot) persist();
 
   std::vector<std::string> ids;
   for (const auto& [id, e] : entries_) ids.push_back(id);

@@ -16,13 +16,17 @@
 // clock=event, the wall clock live) and fires what is due from one time-ordered queue, in time
 // order; an escalation is stamped with its due time (or with the moment it could first happen,
 // after an acknowledgement is taken back or a restart). No scan over all alerts on the event path.
+// The App advances it for every event (before the event's own changes) and the workflow itself
+// before and after every book change, so on event time the changes it decides, and their order,
+// depend on the events only, not on how they were batched: replaying the journal after a crash
+// decides the same changes in the same order (the App's change positions stay exact).
 //
 // Durability: silences and manual resolutions are the workflow's own state (stateJson(), kept by
 // the App as a store snapshot); acknowledgements, escalations and the shown tier are in the
 // store's alert rows. On restart the App loads the state (loadState) before the journal is
-// replayed, replays with setRecovering(true) (no timers fire), then calls reconcile() with the
-// stored active alerts: their acknowledgements, escalations and tiers are put back and only what
-// differs is published.
+// replayed, replays with setRecovering(true) (timers fire on event time as they did live; manual
+// resolutions wait), then calls reconcile() with the stored active alerts: their
+// acknowledgements, escalations and tiers are put back and only what differs is published.
 //
 // Not thread-safe: every call on the pipeline's thread (the io_context; AlertOperations' calls
 // come from the HTTP server on the same io_context).
@@ -51,10 +55,6 @@ struct WorkflowOptions {
   EscalationConfig escalation;
   GroupingConfig grouping;
   InhibitionConfig inhibition;
-  // Fire due timers before each book change as well (replay: exact event-time order). The live
-  // daemon fires them only between batches, after every change of the events so far, so that the
-  // positions of the changes the journal re-decides after a crash stay the same.
-  bool fire_before_changes = false;
   static WorkflowOptions from(const Config& config);
 };
 

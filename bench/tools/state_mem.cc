@@ -94,17 +94,23 @@ int run(uint64_t cases, unsigned accepted_percent) {
     std::snprintf(buf, sizeof buf, "ZY-2026-%07llu", static_cast<unsigned long long>(i));
     ev.case_id = buf;
     const uint64_t r = mix.next();
-    // Most cases have one petitioner; some are small groups (the overflow person list).
-    const unsigned persons = (r % 100) < 85 ? 1 : (r % 100) < 95 ? 2 : 3 + (r >> 8) % 3;
+    // The mix of `casewatch feedgen`: 89% of cases have one petitioner, 10% two or three, 1% four
+    // or five (the overflow person list); person ids are distinct; matters are drawn from 5x as
+    // many as there are cases, which leaves about 91% of cases with a matter of their own.
+    const unsigned pct = r % 100;
+    const unsigned persons = pct < 89 ? 1 : pct < 94 ? 2 : pct < 99 ? 3 : 4 + (r >> 8) % 2;
     for (unsigned p = 0; p < persons; ++p) ev.persons.push_back(mix.next());
-    std::snprintf(buf, sizeof buf, "m:matter-%llu",
-                  static_cast<unsigned long long>((r >> 12) % 50000));
+    const uint64_t matter = (r >> 12) % (5 * cases);
+    const unsigned region = static_cast<unsigned>(matter % 20);  // a matter keeps its region
+    const char* category = kCategories[(matter / 20) % 6];
+    std::snprintf(buf, sizeof buf, "m:5203%02u-%s-%07llu", region, category,
+                  static_cast<unsigned long long>(matter));
     ev.matter = buf;
-    std::snprintf(buf, sizeof buf, "5203%02llu", static_cast<unsigned long long>((r >> 20) % 20));
+    std::snprintf(buf, sizeof buf, "5203%02u", region);
     ev.region = buf;
     std::snprintf(buf, sizeof buf, "agency-%llu", static_cast<unsigned long long>((r >> 28) % 120));
     ev.agency = buf;
-    ev.category = kCategories[(r >> 36) % 6];
+    ev.category = category;
     ev.channel = kChannels[(r >> 40) % 4];
     ev.level = kLevels[(r >> 44) % 3];
     pipeline.ingestEvent(ev, 0);

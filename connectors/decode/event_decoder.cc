@@ -66,7 +66,8 @@ constexpr int64_t kMaxGroupSize = 1'000'000;
 constexpr int64_t kMinExtensionDays = 1;
 constexpr int64_t kMaxExtensionDays = 30;
 
-// Matches a raw key to a known one: by length first, so most keys cost one or two compares.
+// Matches an unescaped key to a known one, by length first. Only keys spelt with escapes come here
+// (see matchRawKey for the usual path).
 Key classifyKey(std::string_view k) {
   auto is = [&](Key c) { return k == kKeyNames[c]; };
   switch (k.size()) {

@@ -102,7 +102,7 @@ const ApiPrincipal* ApiAuth::authenticate(std::string_view header) const {
   return found;
 }
 
-const std::vector<ApiPrincipal> ApiAuth::principals() const {
+std::vector<ApiPrincipal> ApiAuth::principals() const {
   std::vector<ApiPrincipal> out;
   for (const Entry& e : entries_) out.push_back(e.principal);
   return out;

@@ -6,7 +6,8 @@ namespace casewatch {
 
 CountSeries::CountSeries(const CountSeriesOptions& options)
     : o_(options),
-      history_cap_(static_cast<size_t>(earsHistoryNeeded(options.ears.method, options.ears.baseline))),
+      history_cap_(
+          static_cast<size_t>(earsHistoryNeeded(options.ears.method, options.ears.baseline))),
       cusum_(options.cusum),
       baseline_(options.half_life_weeks) {}
 

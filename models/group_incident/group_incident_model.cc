@@ -20,9 +20,13 @@ uint64_t mix64(uint64_t x) {  // splitmix64's finaliser
   return x;
 }
 
-uint64_t hashText(std::string_view s) { return mix64(std::hash<std::string_view>{}(s)); }
+uint64_t hashText(std::string_view s) {
+  return mix64(std::hash<std::string_view>{}(s));
+}
 
-int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 std::string_view tierZh(Tier t) {
   switch (t) {
@@ -40,10 +44,16 @@ std::string_view tierZh(Tier t) {
   return "无";
 }
 
-Tier raise(Tier t) { return t == Tier::kRed ? t : static_cast<Tier>(static_cast<uint8_t>(t) + 1); }
+Tier raise(Tier t) {
+  return t == Tier::kRed ? t : static_cast<Tier>(static_cast<uint8_t>(t) + 1);
+}
 
-std::string countText(int n, bool capped) { return capped ? strCat("at least ", n) : strCat(n); }
-std::string countTextZh(int n, bool capped) { return capped ? strCat("至少", n) : strCat(n); }
+std::string countText(int n, bool capped) {
+  return capped ? strCat("at least ", n) : strCat(n);
+}
+std::string countTextZh(int n, bool capped) {
+  return capped ? strCat("至少", n) : strCat(n);
+}
 
 }  // namespace
 
@@ -51,8 +61,8 @@ GroupIncidentModel::GroupIncidentModel(const GroupIncidentConfig& config, int ut
     : config_(config), offset_ms_(TimeMs{utc_offset_minutes} * kMsPerMinute) {
   EarsMethod method = EarsMethod::kC2;
   earsMethodFromName(config.ears_method, method);  // validated by the loader and create()
-  series_options_.ears = EarsOptions{method, config.ears_baseline, config.ears_alpha,
-                                     config.ears_min_sigma};
+  series_options_.ears =
+      EarsOptions{method, config.ears_baseline, config.ears_alpha, config.ears_min_sigma};
   series_options_.cusum =
       PoissonCusumOptions{config.cusum_k, config.cusum_h, config.cusum_min_baseline};
   series_options_.half_life_weeks = config.baseline_half_life_weeks;
@@ -61,8 +71,9 @@ GroupIncidentModel::GroupIncidentModel(const GroupIncidentConfig& config, int ut
 absl::StatusOr<std::unique_ptr<Model>> GroupIncidentModel::create(const Config& config) {
   EarsMethod method;
   if (!earsMethodFromName(config.models.group_incident.ears_method, method)) {
-    return absl::InvalidArgumentError("models.group_incident.ears_method: expected c1, c2 or c3, got \"" +
-                                      config.models.group_incident.ears_method + "\"");
+    return absl::InvalidArgumentError(
+        "models.group_incident.ears_method: expected c1, c2 or c3, got \"" +
+        config.models.group_incident.ears_method + "\"");
   }
   return std::unique_ptr<Model>(
       new GroupIncidentModel(config.models.group_incident, config.clocks.utc_offset_minutes));
@@ -330,8 +341,8 @@ void GroupIncidentModel::evaluate(uint64_t key, MatterState& m, const Contact& c
   emit(o, o.state, tier, p24, p7, s, ctx);
 }
 
-void GroupIncidentModel::emit(Open& o, const MatterState& m, Tier tier, int p24, int p7,
-                              Series* s, ModelContext& ctx) {
+void GroupIncidentModel::emit(Open& o, const MatterState& m, Tier tier, int p24, int p7, Series* s,
+                              ModelContext& ctx) {
   o.tier = tier;
   o.persons_24h = p24;
   o.persons_7d = p7;
@@ -390,21 +401,22 @@ void GroupIncidentModel::emit(Open& o, const MatterState& m, Tier tier, int p24,
          fmt::format("7天内该事项信访{}人（黄色{}人起，橙色{}人，红色{}人）",
                      countTextZh(p7, m.capped), g.yellow_persons_7d, g.orange_persons_7d,
                      g.red_persons_7d));
-  reason("group_size", m.largest_group,
-         fmt::format("largest group: {} people in one visit or case ({} or more is a collective "
-                     "petition)",
-                     m.largest_group, g.large_group_size),
-         fmt::format("单次最大群体{}人（{}人及以上为集体访）", m.largest_group,
-                     g.large_group_size));
+  reason(
+      "group_size", m.largest_group,
+      fmt::format("largest group: {} people in one visit or case ({} or more is a collective "
+                  "petition)",
+                  m.largest_group, g.large_group_size),
+      fmt::format("单次最大群体{}人（{}人及以上为集体访）", m.largest_group, g.large_group_size));
   std::string aberration_en, aberration_zh;
   if (s != nullptr) {
     s->persons.expire(now_);
     const SeriesJudgement j = s->counts->judge();
-    reason("category_persons_7d", static_cast<double>(s->persons.longCount()),
-           fmt::format("{} distinct person(s) on {} matters in region {} in 7 days ({} in 24 hours)",
-                       s->persons.longCount(), s->category, s->region, s->persons.shortCount()),
-           fmt::format("7天内{}地区{}类信访{}人（24小时内{}人）", s->region, s->category,
-                       s->persons.longCount(), s->persons.shortCount()));
+    reason(
+        "category_persons_7d", static_cast<double>(s->persons.longCount()),
+        fmt::format("{} distinct person(s) on {} matters in region {} in 7 days ({} in 24 hours)",
+                    s->persons.longCount(), s->category, s->region, s->persons.shortCount()),
+        fmt::format("7天内{}地区{}类信访{}人（24小时内{}人）", s->region, s->category,
+                    s->persons.longCount(), s->persons.shortCount()));
     reason("observed_today", j.observed,
            fmt::format("{} contact(s) on {} matters in region {} today; {:.2f} expected for this "
                        "weekday",
@@ -415,8 +427,8 @@ void GroupIncidentModel::emit(Open& o, const MatterState& m, Tier tier, int p24,
     if (j.ears_defined) {
       reason("ears_statistic", j.ears_statistic,
              fmt::format("EARS {} statistic {:.2f}; upper bound {:.2f} contacts (alpha {}): {}",
-                         method, j.ears_statistic, j.ears_upperbound,
-                         series_options_.ears.alpha, j.ears_alarm ? "aberration" : "no aberration"),
+                         method, j.ears_statistic, j.ears_upperbound, series_options_.ears.alpha,
+                         j.ears_alarm ? "aberration" : "no aberration"),
              fmt::format("EARS {}统计量{:.2f}，上限{:.2f}件（alpha {}）：{}", method,
                          j.ears_statistic, j.ears_upperbound, series_options_.ears.alpha,
                          j.ears_alarm ? "异常" : "未见异常"));
@@ -446,10 +458,10 @@ void GroupIncidentModel::emit(Open& o, const MatterState& m, Tier tier, int p24,
       "largest group {} ({}).{}",
       o.matter, o.region, countText(p24, m.capped), countText(p7, m.capped), m.largest_group,
       tierName(tier), aberration_en);
-  sig.summary_zh = fmt::format(
-      "{}地区事项{}出现集体信访：24小时{}人、7天{}人，单次最大群体{}人（{}预警）。{}", o.region,
-      o.matter, countTextZh(p24, m.capped), countTextZh(p7, m.capped), m.largest_group,
-      tierZh(tier), aberration_zh);
+  sig.summary_zh =
+      fmt::format("{}地区事项{}出现集体信访：24小时{}人、7天{}人，单次最大群体{}人（{}预警）。{}",
+                  o.region, o.matter, countTextZh(p24, m.capped), countTextZh(p7, m.capped),
+                  m.largest_group, tierZh(tier), aberration_zh);
   ctx.signals.emit(std::move(sig));
 }
 

@@ -1,5 +1,5 @@
-// The group_incident model: collective petitions (集体访) — many people on one matter in one place in
-// a short time, a sign of a problem to fix at its source.
+// The group_incident model: collective petitions (集体访) — many people on one matter in one place
+// in a short time, a sign of a problem to fix at its source.
 //
 // Method. Every `visit` and `case.registered` is a contact on its (region, matter), by its persons
 // (and, for the group size, by `group_size` people). Per (region, matter) the model counts the
@@ -12,16 +12,17 @@
 // red_persons_7d; orange likewise; yellow likewise, or when one contact brought a group of
 // large_group_size or more (a collective petition by definition). When the matter's (region,
 // category) series shows an aberration today (EARS or CUSUM alarm), a matter that is at least
-// yellow rises one tier: the burst is out of the ordinary for the place, not only large. Aberrations
-// alone raise nothing, so quiet matters and quiet regions stay quiet.
-// One alert per matter (subject kind "matter", id = the matter key, region filled) that grows: the
-// tier only rises while it is open, and the numbers are updated with each contact; it resolves
-// after quiet_days without a contact on the matter (a time-ordered queue, one entry per open alert).
+// yellow rises one tier: the burst is out of the ordinary for the place, not only large.
+// Aberrations alone raise nothing, so quiet matters and quiet regions stay quiet. One alert per
+// matter (subject kind "matter", id = the matter key, region filled) that grows: the tier only
+// rises while it is open, and the numbers are updated with each contact; it resolves after
+// quiet_days without a contact on the matter (a time-ordered queue, one entry per open alert).
 // Score: the larger of persons_24h / red_persons_24h, persons_7d / red_persons_7d and
 // largest group / red_persons_24h, plus 0.25 with an aberration, capped at 1.
 // The category of a contact is its case's (a registration, or a visit citing a case), else the
-// category the matter got from an earlier contact in the last 7 to 14 days; visits on a matter whose
-// category is not yet known are added to the category's series on the same day once it is known.
+// category the matter got from an earlier contact in the last 7 to 14 days; visits on a matter
+// whose category is not yet known are added to the category's series on the same day once it is
+// known.
 //
 // Assumptions: a matter key belongs to one region (the alert's id is the matter key; two regions
 // sharing a key would share one alert); late contacts (earlier than contacts already counted)
@@ -29,11 +30,11 @@
 // Memory: per (region, matter) with a contact in the last 7 to 14 days, a 24-byte hash slot while
 // one person only has come (most matters), plus a ~80-byte state once a second person or a group
 // has (two generations of 7 days); per (region, category) the persons of the last 7 days; open
-// alerts keep their texts. Reload: rebuild() replays the case registrations from the case store; visits seen
-// before a reload are not in the case state and no longer count.
-// Sources: EARS: Hutwagner et al., J. Urban Health 80 (2003), R package surveillance (earsC);
-// CUSUM: Page (1954), Lucas (1985); collective petitions and "at most five representatives":
-// 《信访工作条例》(2022) art. 18, shared/DOMAIN.md.
+// alerts keep their texts. Reload: rebuild() replays the case registrations from the case store;
+// visits seen before a reload are not in the case state and no longer count. Sources: EARS:
+// Hutwagner et al., J. Urban Health 80 (2003), R package surveillance (earsC); CUSUM: Page (1954),
+// Lucas (1985); collective petitions and "at most five representatives": 《信访工作条例》(2022)
+// art. 18, shared/DOMAIN.md.
 //
 // Threading: as every model, called from the pipeline's thread only.
 #pragma once

@@ -32,11 +32,17 @@ uint64_t pairKey(PersonId person, uint64_t matter) {
   return mix64(person ^ mix64(matter + 0x9e3779b97f4a7c15ULL));
 }
 
-int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
-uint16_t saturatingInc(uint16_t v) { return v == UINT16_MAX ? v : static_cast<uint16_t>(v + 1); }
+uint16_t saturatingInc(uint16_t v) {
+  return v == UINT16_MAX ? v : static_cast<uint16_t>(v + 1);
+}
 
-std::string dateOf(int64_t day) { return formatCivilDate(civilFromDays(day)); }
+std::string dateOf(int64_t day) {
+  return formatCivilDate(civilFromDays(day));
+}
 
 std::string_view tierZh(Tier t) {
   switch (t) {
@@ -66,7 +72,9 @@ absl::StatusOr<std::unique_ptr<Model>> RepeatVisitModel::create(const Config& co
       new RepeatVisitModel(config.models.repeat_visit, config.clocks.utc_offset_minutes));
 }
 
-int64_t RepeatVisitModel::localDay(TimeMs t) const { return floorDiv(t + offset_ms_, kMsPerDay); }
+int64_t RepeatVisitModel::localDay(TimeMs t) const {
+  return floorDiv(t + offset_ms_, kMsPerDay);
+}
 
 void RepeatVisitModel::clear() {
   for (auto& g : gen_) g = {};
@@ -157,9 +165,8 @@ Tier RepeatVisitModel::tierOf(const Track& t) const {
 TimeMs RepeatVisitModel::resolveDue(const Track& t) const {
   const TimeMs last = TimeMs{t.t_last_min} * kMsPerMinute;
   TimeMs due = last + TimeMs{config_.quiet_days} * kMsPerDay;
-  const double decay_days = hawkesTimeToDecay(hawkes_, t.excitation,
-                                              static_cast<double>(t.t_last_min) / (24 * 60),
-                                              config_.yellow_lambda);
+  const double decay_days = hawkesTimeToDecay(
+      hawkes_, t.excitation, static_cast<double>(t.t_last_min) / (24 * 60), config_.yellow_lambda);
   if (std::isfinite(decay_days)) {
     // Strictly below the threshold: one minute past the crossing.
     const auto decay_ms = static_cast<TimeMs>(std::ceil(decay_days * kMsPerDay)) + kMsPerMinute;
@@ -235,8 +242,8 @@ void RepeatVisitModel::contact(PersonId person, const ContactInfo& info, TimeMs 
   const double t_new = static_cast<double>(minute) / (24 * 60);
   const double t_last = static_cast<double>(t->t_last_min) / (24 * 60);
   if (t_new >= t_last) {
-    t->excitation = static_cast<float>(t->excitation * std::exp(-hawkes_.beta * (t_new - t_last)) +
-                                       weight);
+    t->excitation =
+        static_cast<float>(t->excitation * std::exp(-hawkes_.beta * (t_new - t_last)) + weight);
     t->t_last_min = minute;
   } else {
     t->excitation += static_cast<float>(weight * std::exp(-hawkes_.beta * (t_last - t_new)));
@@ -290,9 +297,9 @@ void RepeatVisitModel::emitPerson(Alerted& a, Tier tier, ModelContext& ctx) {
   s.agency = a.agency;
   s.category = a.category;
   const double s_now = (lambda - hawkes_.mu) / std::max(hawkes_.alpha, 1e-300);
-  const double expected = kScoreHorizonDays * hawkes_.mu +
-                          hawkes_.alpha * s_now / hawkes_.beta *
-                              (1 - std::exp(-hawkes_.beta * kScoreHorizonDays));
+  const double expected =
+      kScoreHorizonDays * hawkes_.mu +
+      hawkes_.alpha * s_now / hawkes_.beta * (1 - std::exp(-hawkes_.beta * kScoreHorizonDays));
   s.score = tier == Tier::kNone ? 0 : 1 - std::exp(-expected);
 
   auto reason = [&](std::string code, double number, std::string en, std::string zh) {
@@ -320,24 +327,24 @@ void RepeatVisitModel::emitPerson(Alerted& a, Tier tier, ModelContext& ctx) {
     ctx.signals.emit(std::move(s));
     return;
   }
-  reason("returns_30d", r30,
-         fmt::format("{} return(s) on this matter in the last 30 days (yellow from {}, orange {}, "
-                     "red {})",
-                     r30, config_.yellow_returns_30d, config_.orange_returns_30d,
-                     config_.red_returns_30d),
-         fmt::format("近30天就该事项重复信访{}次（黄色{}次起，橙色{}次，红色{}次）", r30,
-                     config_.yellow_returns_30d, config_.orange_returns_30d,
-                     config_.red_returns_30d));
-  reason("returns_90d", r90,
-         fmt::format("{} return(s) in the last 90 days (red from {})", r90,
-                     config_.red_returns_90d),
-         fmt::format("近90天重复信访{}次（红色{}次起）", r90, config_.red_returns_90d));
+  reason(
+      "returns_30d", r30,
+      fmt::format("{} return(s) on this matter in the last 30 days (yellow from {}, orange {}, "
+                  "red {})",
+                  r30, config_.yellow_returns_30d, config_.orange_returns_30d,
+                  config_.red_returns_30d),
+      fmt::format("近30天就该事项重复信访{}次（黄色{}次起，橙色{}次，红色{}次）", r30,
+                  config_.yellow_returns_30d, config_.orange_returns_30d, config_.red_returns_30d));
+  reason(
+      "returns_90d", r90,
+      fmt::format("{} return(s) in the last 90 days (red from {})", r90, config_.red_returns_90d),
+      fmt::format("近90天重复信访{}次（红色{}次起）", r90, config_.red_returns_90d));
   reason("lambda", lambda,
          fmt::format("return intensity λ = {:.3f} per day, about {:.1f} per 30 days (yellow from "
                      "{:.3f}, orange {:.3f})",
                      lambda, lambda * 30, config_.yellow_lambda, config_.orange_lambda),
-         fmt::format("重复信访强度λ={:.3f}/天，约每30天{:.1f}次（黄色{:.3f}起，橙色{:.3f}）", lambda,
-                     lambda * 30, config_.yellow_lambda, config_.orange_lambda));
+         fmt::format("重复信访强度λ={:.3f}/天，约每30天{:.1f}次（黄色{:.3f}起，橙色{:.3f}）",
+                     lambda, lambda * 30, config_.yellow_lambda, config_.orange_lambda));
   if (t.above_level > 0) {
     reason("above_level_contacts", t.above_level,
            fmt::format("{} contact day(s) lodged above the competent level (weighted {}x in λ)",
@@ -363,8 +370,8 @@ void RepeatVisitModel::emitPerson(Alerted& a, Tier tier, ModelContext& ctx) {
       "{:.3f}/day ({}).",
       pid, a.matter, r30, r90, lambda, tierName(tier));
   s.summary_zh = fmt::format(
-      "信访人{}就事项{}反复信访：近30天{}次、近90天{}次，重复信访强度λ={:.3f}/天（{}预警）。",
-      pid, a.matter, r30, r90, lambda, tierZh(tier));
+      "信访人{}就事项{}反复信访：近30天{}次、近90天{}次，重复信访强度λ={:.3f}/天（{}预警）。", pid,
+      a.matter, r30, r90, lambda, tierZh(tier));
   ctx.signals.emit(std::move(s));
 }
 
@@ -449,8 +456,8 @@ void RepeatVisitModel::emitMatter(MatterState& m, int persons, Tier tier, ModelC
     if (tier == Tier::kRed) s.actions.push_back(Action::kNotifyLeadership);
     s.summary_en = fmt::format("Matter {} keeps coming back from {} persons ({}).", m.matter,
                                persons, tierName(tier));
-    s.summary_zh = fmt::format("事项{}由{}名信访人反复信访（{}预警）。", m.matter, persons,
-                               tierZh(tier));
+    s.summary_zh =
+        fmt::format("事项{}由{}名信访人反复信访（{}预警）。", m.matter, persons, tierZh(tier));
   }
   ctx.signals.emit(std::move(s));
 }

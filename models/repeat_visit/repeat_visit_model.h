@@ -1,5 +1,5 @@
-// The repeat_visit model: a person who keeps coming back on the same matter (重复信访), and a matter
-// that keeps coming back from several persons.
+// The repeat_visit model: a person who keeps coming back on the same matter (重复信访), and a
+// matter that keeps coming back from several persons.
 //
 // Method. A "contact" is a `visit` or a `case.registered` naming the person and the matter (any
 // channel: a letter or an online form about the same matter is a return as much as a visit).
@@ -28,13 +28,12 @@
 // so). Matters are keyed by a 64-bit hash of their text and (person, matter) pairs by a 64-bit mix
 // of the two: at 10 million pairs the chance of any collision is about 3e-6.
 // Memory: a pair costs one 16-byte hash slot (about 20 bytes with the table's overhead); a pair
-// with returns also a 56-byte track in a plain array; open alerts keep their texts. Pairs are kept in two
-// generations of 90 days: a pair not touched for 90 to 180 days is forgotten, so its next contact
-// counts as a first contact again (it is outside every window anyway). Open alerts are never
-// forgotten.
-// Reload: rebuild() recomputes the state from the case registrations in the case store; visits
-// are not in the case state, so the visits seen before a reload no longer count after it.
-// Sources: A. G. Hawkes, Biometrika 58 (1971) (self-exciting processes); repeat petitions and
+// with returns also a 56-byte track in a plain array; open alerts keep their texts. Pairs are kept
+// in two generations of 90 days: a pair not touched for 90 to 180 days is forgotten, so its next
+// contact counts as a first contact again (it is outside every window anyway). Open alerts are
+// never forgotten. Reload: rebuild() recomputes the state from the case registrations in the case
+// store; visits are not in the case state, so the visits seen before a reload no longer count after
+// it. Sources: A. G. Hawkes, Biometrika 58 (1971) (self-exciting processes); repeat petitions and
 // leadership ownership (领导包案): 《信访工作条例》(2022) and shared/DOMAIN.md.
 //
 // Threading: as every model, called from the pipeline's thread only.
@@ -147,8 +146,7 @@ class RepeatVisitModel final : public Model {
     uint32_t category = 0;  // CaseStore::strings() id, 0 = unknown
   };
 
-  void contact(PersonId person, const ContactInfo& info, TimeMs ts, bool above,
-               ModelContext& ctx);
+  void contact(PersonId person, const ContactInfo& info, TimeMs ts, bool above, ModelContext& ctx);
   // The pair's track (open alert or generation 0), or null with `first` set to its first contact
   // (moved to generation 0), or null and `first` empty for a new pair.
   Track* findPair(uint64_t key, bool& alerted, std::optional<PairSlot>& first);

@@ -10,7 +10,9 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // R's pmax(0, x): NaN stays NaN (std::max(0.0, NaN) would give 0).
-double rPmax0(double x) { return std::isnan(x) ? x : (x > 0 ? x : 0); }
+double rPmax0(double x) {
+  return std::isnan(x) ? x : (x > 0 ? x : 0);
+}
 
 struct MeanSd {
   double mean;
@@ -66,7 +68,9 @@ bool earsMethodFromName(std::string_view s, EarsMethod& out) {
   return true;
 }
 
-double earsDefaultAlpha(EarsMethod m) { return m == EarsMethod::kC3 ? 0.025 : 0.001; }
+double earsDefaultAlpha(EarsMethod m) {
+  return m == EarsMethod::kC3 ? 0.025 : 0.001;
+}
 
 int earsHistoryNeeded(EarsMethod m, int baseline) {
   switch (m) {

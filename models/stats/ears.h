@@ -36,7 +36,7 @@
 namespace casewatch {
 
 enum class EarsMethod : uint8_t { kC1, kC2, kC3 };
-std::string_view earsMethodName(EarsMethod m);                   // "c1", "c2", "c3"
+std::string_view earsMethodName(EarsMethod m);                 // "c1", "c2", "c3"
 bool earsMethodFromName(std::string_view s, EarsMethod& out);  // "c1"/"C1", "ears-c1", ...
 
 struct EarsOptions {
@@ -58,8 +58,8 @@ double earsZ(double alpha);
 struct EarsThreshold {
   bool defined = false;  // false while the history is too short
   EarsMethod method = EarsMethod::kC1;
-  double mean = 0;       // of the reference values (C1, C2; for C3 those of C2 at t)
-  double sigma = 0;      // max(sd, minSigma) of those values
+  double mean = 0;   // of the reference values (C1, C2; for C3 those of C2 at t)
+  double sigma = 0;  // max(sd, minSigma) of those values
   double z = 0;
   double lag_excess = 0;  // C3: max(0, C2_{t−2} − 1) + max(0, C2_{t−1} − 1); NaN when undefined
 

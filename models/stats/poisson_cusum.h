@@ -13,8 +13,8 @@
 //
 // Baseline. WeekdayBaseline keeps one mean per weekday: a running mean for the first 1/w
 // observations of that weekday, then an exponentially weighted mean with weight w = 1 − 2^(−1/H)
-// per observation (H = half-life in weeks). Days that alarmed are left out of the baseline so that a
-// burst does not teach the detector that bursts are normal.
+// per observation (H = half-life in weeks). Days that alarmed are left out of the baseline so that
+// a burst does not teach the detector that bursts are normal.
 //
 // Sources: E. S. Page, "Continuous inspection schemes", Biometrika 41 (1954); M. Höhle and
 // M. Paul, "Count data regression charts for the monitoring of surveillance time series", CSDA 52

@@ -110,6 +110,21 @@ TEST(AlertJsonTest, ContractFieldsWithTheirTypes) {
   EXPECT_FALSE(j.contains("escalation"));  // only once escalated
   EXPECT_FALSE(j.contains("ack"));         // only once acknowledged
   EXPECT_FALSE(j.contains("change"));
+  EXPECT_FALSE(j.contains("group"));  // workflow extensions only when they apply
+  EXPECT_FALSE(j.contains("inhibited_by"));
+  EXPECT_FALSE(j.contains("silenced_by"));
+}
+
+TEST(AlertJsonTest, WorkflowExtensionsWhenTheyApply) {
+  Alert a = fullAlert();
+  a.group_id = "fedcba9876543210";
+  a.inhibited_by = "0123456789abcdef";
+  a.silenced_by = "silence-7";
+  const json j = toJson(a);
+  ASSERT_TRUE(j["group"].is_object());
+  EXPECT_EQ(j["group"]["id"], "fedcba9876543210");
+  EXPECT_EQ(j["inhibited_by"], "0123456789abcdef");
+  EXPECT_EQ(j["silenced_by"], "silence-7");
 }
 
 TEST(AlertJsonTest, ReasonTextFollowsTheLocale) {
@@ -197,6 +212,9 @@ void expectSameAlert(const Alert& got, const Alert& want) {
     EXPECT_EQ(got.escalation->target, want.escalation->target);
     EXPECT_EQ(got.escalation->at, want.escalation->at);
   }
+  EXPECT_EQ(got.group_id, want.group_id);
+  EXPECT_EQ(got.inhibited_by, want.inhibited_by);
+  EXPECT_EQ(got.silenced_by, want.silenced_by);
   ASSERT_EQ(got.ack.has_value(), want.ack.has_value());
   if (got.ack) {
     EXPECT_EQ(got.ack->by, want.ack->by);
@@ -226,6 +244,9 @@ TEST(AlertJsonTest, RoundTripsEscalatedAcknowledgedAndOtherSubjects) {
   a.ack = AlertAck{"officer", kUpdate + 2 * kMsPerHour, "note"};
   a.reasons.clear();
   a.actions.clear();
+  a.group_id = "fedcba9876543210";
+  a.inhibited_by = "0123456789abcdef";
+  a.silenced_by = "silence-7";
   AlertJsonOptions west;
   west.utc_offset_minutes = -300;
   const ChangeKind change = ChangeKind::kAcknowledged;

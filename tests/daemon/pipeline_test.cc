@@ -96,6 +96,14 @@ class PipelineTest : public ::testing::Test {
     EXPECT_NE(i, kNoCase) << id;
     return pipeline_->cases().at(i);
   }
+  std::vector<AlertChange> overdueChanges(std::string_view case_id) const {
+    return out_.changesFor(case_id, "overdue");
+  }
+  size_t activeOverdueAlerts() const {
+    size_t n = 0;
+    pipeline_->alerts().forEachActive([&](const Alert& a) { n += a.model == "overdue"; });
+    return n;
+  }
   std::string_view agencyOf(const std::string& id) {
     return pipeline_->cases().strings().name(caseOf(id).agency);
   }
@@ -107,10 +115,13 @@ class PipelineTest : public ::testing::Test {
   std::unique_ptr<Pipeline> pipeline_;
 };
 
-TEST_F(PipelineTest, BuildModelsGivesTheOverdueModel) {
+TEST_F(PipelineTest, BuildModelsGivesTheModelsOfTheComponentTable) {
   start();
-  ASSERT_EQ(pipeline_->models().size(), 1u);
-  EXPECT_EQ(pipeline_->models()[0]->name(), "overdue");
+  // Every model in the component table, in table order; the overdue model first.
+  ASSERT_EQ(pipeline_->models().size(), modelComponents().size());
+  for (size_t i = 0; i < modelComponents().size(); ++i) {
+    EXPECT_EQ(pipeline_->models()[i]->name(), modelComponents()[i].name);
+  }
   ASSERT_FALSE(modelComponents().empty());
   EXPECT_EQ(modelComponents()[0].name, "overdue");
 }
@@ -264,27 +275,27 @@ TEST_F(PipelineTest, TheEventClockNeverGoesBackwards) {
 TEST_F(PipelineTest, AnOverdueCaseFiresOrangeWhenALaterEventMovesTheClockPastItsDeadline) {
   start();
   ingest(EventBuilder::registered("A", t0_));
-  EXPECT_TRUE(out_.changes().empty());
+  EXPECT_TRUE(out_.changesOf("overdue").empty());
   // Another case's event, stamped after A's procedural reply deadline, moves the clock.
   ingest(EventBuilder::registered("B", proc_due_ + kHour));
-  const auto changes = out_.changesFor("A");
+  const auto changes = overdueChanges("A");
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].kind, ChangeKind::kFired);
   EXPECT_EQ(changes[0].alert.tier, Tier::kOrange);
   EXPECT_EQ(changes[0].alert.model, "overdue");
   EXPECT_EQ(changes[0].alert.starts_at, proc_due_ + kHour);
-  EXPECT_TRUE(out_.changesFor("B").empty());
-  EXPECT_EQ(pipeline_->counters().alert_changes, 1u);
+  EXPECT_TRUE(overdueChanges("B").empty());
+  EXPECT_EQ(pipeline_->counters().alert_changes, out_.changes().size());
   const Alert* a = pipeline_->alerts().find(alertFingerprint("overdue", SubjectKind::kCase, "A"));
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(a->tier, Tier::kOrange);
 
   // The reply arrives: the alert resolves and leaves the book.
   ingest(EventBuilder::of(EventType::kProceduralReply, "A", proc_due_ + 2 * kHour));
-  ASSERT_EQ(out_.changesFor("A").size(), 2u);
-  EXPECT_EQ(out_.changesFor("A")[1].kind, ChangeKind::kResolved);
-  EXPECT_EQ(out_.changesFor("A")[1].alert.status, AlertStatus::kResolved);
-  EXPECT_EQ(pipeline_->alerts().activeCount(), 0u);
+  ASSERT_EQ(overdueChanges("A").size(), 2u);
+  EXPECT_EQ(overdueChanges("A")[1].kind, ChangeKind::kResolved);
+  EXPECT_EQ(overdueChanges("A")[1].alert.status, AlertStatus::kResolved);
+  EXPECT_EQ(activeOverdueAlerts(), 0u);
 }
 
 TEST_F(PipelineTest, AdvanceToAloneMovesTheModelsThroughYellowOrangeAndRed) {
@@ -294,7 +305,7 @@ TEST_F(PipelineTest, AdvanceToAloneMovesTheModelsThroughYellowOrangeAndRed) {
   pipeline_->advanceTo(proc_due_ - 2 * kDay);
   pipeline_->advanceTo(proc_due_);
   pipeline_->advanceTo(proc_due_ + 7 * kDay + 1);
-  const auto changes = out_.changesFor("A");
+  const auto changes = overdueChanges("A");
   ASSERT_EQ(changes.size(), 3u);
   EXPECT_EQ(changes[0].kind, ChangeKind::kFired);
   EXPECT_EQ(changes[0].alert.tier, Tier::kYellow);
@@ -311,16 +322,16 @@ TEST_F(PipelineTest, SetModelsAfterAConfigChangeRebuildsFromTheCaseState) {
   ingest(EventBuilder::of(EventType::kProceduralReply, "A", t0_ + kHour));
   ingest(EventBuilder::of(EventType::kAccepted, "A", t0_ + 2 * kHour));
   pipeline_->advanceTo(t0_ + 20 * kDay);
-  EXPECT_TRUE(out_.changes().empty());
+  EXPECT_TRUE(out_.changesOf("overdue").empty());
 
   Config reloaded = config_;
   reloaded.clocks.handling_days = 15;
   auto models = buildModels(reloaded);
   ASSERT_TRUE(models.ok());
   pipeline_->setModels(std::move(*models));
-  ASSERT_EQ(out_.changesFor("A").size(), 1u);
-  EXPECT_EQ(out_.changesFor("A")[0].alert.tier, Tier::kOrange);
-  EXPECT_EQ(out_.changesFor("A")[0].at, t0_ + 20 * kDay);
+  ASSERT_EQ(overdueChanges("A").size(), 1u);
+  EXPECT_EQ(overdueChanges("A")[0].alert.tier, Tier::kOrange);
+  EXPECT_EQ(overdueChanges("A")[0].at, t0_ + 20 * kDay);
 }
 
 TEST_F(PipelineTest, SetModelsWithALongerPeriodResolvesAlertsNoLongerAtRisk) {
@@ -335,8 +346,8 @@ TEST_F(PipelineTest, SetModelsWithALongerPeriodResolvesAlertsNoLongerAtRisk) {
   ingest(EventBuilder::of(EventType::kAccepted, "A", t0_ + 2 * kHour));
   // Handling (60 days) is due at the end of May 3; a day later the alert is orange.
   pipeline_->advanceTo(timeOf("2026-05-05T00:00:00+08:00"));
-  ASSERT_FALSE(out_.changesFor("A").empty());
-  ASSERT_EQ(out_.changesFor("A").back().alert.tier, Tier::kOrange);
+  ASSERT_FALSE(overdueChanges("A").empty());
+  ASSERT_EQ(overdueChanges("A").back().alert.tier, Tier::kOrange);
 
   // Reload with 90 days: the case is no longer at risk, so its alert must resolve.
   Config reloaded = config_;
@@ -344,12 +355,12 @@ TEST_F(PipelineTest, SetModelsWithALongerPeriodResolvesAlertsNoLongerAtRisk) {
   auto models = buildModels(reloaded);
   ASSERT_TRUE(models.ok());
   pipeline_->setModels(std::move(*models));
-  EXPECT_EQ(out_.changesFor("A").back().kind, ChangeKind::kResolved);
-  EXPECT_EQ(pipeline_->alerts().activeCount(), 0u);
+  EXPECT_EQ(overdueChanges("A").back().kind, ChangeKind::kResolved);
+  EXPECT_EQ(activeOverdueAlerts(), 0u);
 
   // At the latest, the reply must clear it.
   ingest(EventBuilder::of(EventType::kReplied, "A", timeOf("2026-05-06T00:00:00+08:00")));
-  EXPECT_EQ(pipeline_->alerts().activeCount(), 0u);
+  EXPECT_EQ(activeOverdueAlerts(), 0u);
 }
 
 TEST_F(PipelineTest, SequenceGapsAreCountedPerFeed) {
@@ -387,11 +398,11 @@ TEST_F(PipelineTest, AHolidayCalendarFromTheConfigRollsDeadlinesForward) {
   ingest(EventBuilder::registered("A", t0_));
   ingest(EventBuilder::of(EventType::kAccepted, "A", t0_ + kHour));
   pipeline_->advanceTo(proc_due_);
-  ASSERT_EQ(out_.changesFor("A").size(), 1u);
-  EXPECT_EQ(out_.changesFor("A")[0].alert.tier, Tier::kYellow);  // not orange: one more day
+  ASSERT_EQ(overdueChanges("A").size(), 1u);
+  EXPECT_EQ(overdueChanges("A")[0].alert.tier, Tier::kYellow);  // not orange: one more day
   pipeline_->advanceTo(proc_due_ + kDay);
-  ASSERT_EQ(out_.changesFor("A").size(), 2u);
-  EXPECT_EQ(out_.changesFor("A")[1].alert.tier, Tier::kOrange);
+  ASSERT_EQ(overdueChanges("A").size(), 2u);
+  EXPECT_EQ(overdueChanges("A")[1].alert.tier, Tier::kOrange);
 }
 
 TEST_F(PipelineTest, WithAWallClockTheModelsFollowTheWallNotTheEvents) {
@@ -403,11 +414,11 @@ TEST_F(PipelineTest, WithAWallClockTheModelsFollowTheWallNotTheEvents) {
   // An event stamped far in the future does not move the clock.
   ingest(EventBuilder::registered("B", proc_due_ + 30 * kDay));
   EXPECT_EQ(pipeline_->now(), t0_);
-  EXPECT_TRUE(out_.changes().empty());
+  EXPECT_TRUE(out_.changesOf("overdue").empty());
   wall.set(proc_due_);
   pipeline_->tick();
-  ASSERT_EQ(out_.changesFor("A").size(), 1u);
-  EXPECT_EQ(out_.changesFor("A")[0].alert.tier, Tier::kOrange);
+  ASSERT_EQ(overdueChanges("A").size(), 1u);
+  EXPECT_EQ(overdueChanges("A")[0].alert.tier, Tier::kOrange);
   // Orphans are held by wall time too.
   ingest(EventBuilder::of(EventType::kAccepted, "C-9", t0_));
   wall.set(proc_due_ + 72 * kHour);

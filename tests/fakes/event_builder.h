@@ -5,8 +5,10 @@
 //   "2026-03-04T09:15:00+08:00").agency("a").build(); CaseEvent ac =
 //   EventBuilder::of(EventType::kAccepted, "C-1", "2026-03-05T10:00:00+08:00");
 //
-// Defaults: a registered case has one person, matter "m:1", region "520302", agency "agency-a",
-// category "other", channel letter, level county. The event id defaults to a deterministic
+// Defaults: a registered case has one person and a matter of its own (both derived from the case
+// id, so distinct cases do not look like repeat or collective petitions to the other models),
+// region "520302", agency "agency-a", category "other", channel letter, level county. The event id
+// defaults to a deterministic
 // "<case>/<type>/<ts ms>", so two builders for the same event make duplicates on purpose only.
 // `timeOf()` parses an RFC 3339 literal and fails the current test when it does not parse.
 //
@@ -44,8 +46,8 @@ class EventBuilder {
     b.ev_.ts = ts;
     b.ev_.source = "test-feed";
     if (type == EventType::kRegistered || type == EventType::kVisit) {
-      b.ev_.persons = {0x1111};
-      b.ev_.matter = "m:1";
+      b.ev_.persons = {personOf(b.ev_.case_id)};
+      b.ev_.matter = "m:" + b.ev_.case_id;
       b.ev_.region = "520302";
       b.ev_.level = Level::kCounty;
     }
@@ -62,6 +64,15 @@ class EventBuilder {
   }
   static EventBuilder of(EventType type, std::string case_id, std::string_view ts) {
     return of(type, std::move(case_id), timeOf(ts));
+  }
+  // A stable stand-in pseudonym for the person behind a case (FNV-1a of the case id).
+  static PersonId personOf(std::string_view case_id) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char c : case_id) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 0x100000001b3ull;
+    }
+    return h;
   }
   static EventBuilder registered(std::string case_id, std::string_view ts) {
     return of(EventType::kRegistered, std::move(case_id), ts);

@@ -30,11 +30,22 @@ class RecordingOutput final : public PipelineOutput {
   const std::vector<AlertChange>& changes() const { return changes_; }
   const std::vector<DeadLetter>& deadLetters() const { return dead_letters_; }
 
-  // The alert changes about one subject, in order.
-  std::vector<AlertChange> changesFor(std::string_view subject_id) const {
+  // The alert changes about one subject (of one model, when given), in order.
+  std::vector<AlertChange> changesFor(std::string_view subject_id,
+                                      std::string_view model = {}) const {
     std::vector<AlertChange> out;
     for (const AlertChange& c : changes_) {
-      if (c.alert.subject_id == subject_id) out.push_back(c);
+      if (c.alert.subject_id == subject_id && (model.empty() || c.alert.model == model)) {
+        out.push_back(c);
+      }
+    }
+    return out;
+  }
+  // The alert changes of one model, in order.
+  std::vector<AlertChange> changesOf(std::string_view model) const {
+    std::vector<AlertChange> out;
+    for (const AlertChange& c : changes_) {
+      if (c.alert.model == model) out.push_back(c);
     }
     return out;
   }

@@ -73,7 +73,7 @@ def run_a(args, ctx, tmp, lines):
     push = cwtest.Pusher(ctx)
     d = cwtest.Daemon(args, os.path.join(tmp, "data-a"), os.path.join(tmp, "daemon-a.log"),
                       feed_connect=push.endpoint).start()
-    sub = cwtest.Subscriber(ctx, d.publish_endpoint)
+    sub = cwtest.Subscriber(ctx, d.publish_endpoint, prefix=b"alert.")
     sub.wait_joined()
     for line in lines:
         push.send(line)
@@ -103,7 +103,7 @@ def run_b(args, ctx, tmp, lines):
     push = cwtest.Pusher(ctx)
     d1 = cwtest.Daemon(args, data, os.path.join(tmp, "daemon-b1.log"),
                        feed_connect=push.endpoint).start()
-    sub1 = cwtest.Subscriber(ctx, d1.publish_endpoint)
+    sub1 = cwtest.Subscriber(ctx, d1.publish_endpoint, prefix=b"alert.")
     sub1.wait_joined()
     half = len(lines) // 2
     # The first half goes out paced (at most 5k events/s) until the daemon has published some
@@ -155,7 +155,7 @@ def run_b(args, ctx, tmp, lines):
     # B2: restart on the same data dir, SUB connected before the daemon binds its PUB.
     pub_port = cwtest.free_port()
     pub_endpoint = "tcp://127.0.0.1:%d" % pub_port
-    sub2 = cwtest.Subscriber(ctx, pub_endpoint)
+    sub2 = cwtest.Subscriber(ctx, pub_endpoint, prefix=b"alert.")
     push = cwtest.Pusher(ctx)
     d2 = cwtest.Daemon(args, data, os.path.join(tmp, "daemon-b2.log"), feed_connect=push.endpoint,
                        publish=pub_endpoint).start()
@@ -258,8 +258,12 @@ def test(args, tmp):
     #    published it as often (an alert may legitimately fire again after resolving).
     count_a = collections.Counter(pubs_a)
     count_b = collections.Counter(pubs_b1 + pubs_b2)
+    # Escalation reminders (change "updated" on an escalated alert) are timer-driven: across a
+    # SIGKILL one reminder may be sent once more (known, documented in the README); they are not
+    # alert state changes and are left out of this check.
     repeated = sorted((k, count_b[k], count_a.get(k, 0)) for k in count_b
-                      if count_b[k] > 1 and count_b[k] > count_a.get(k, 0))
+                      if count_b[k] > 1 and count_b[k] > count_a.get(k, 0)
+                      and not (k[2] == "escalated" and k[3] == "updated"))
     if repeated:
         problems.append("%d publications repeated across the restart (key, count in B, count in "
                         "A): %s" % (len(repeated), repeated[:8]))

@@ -8,7 +8,8 @@ namespace {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
   return s;
 }
@@ -17,14 +18,17 @@ std::vector<std::string_view> split(std::string_view line) {
   std::vector<std::string_view> out;
   for (size_t start = 0;;) {
     const size_t comma = line.find(',', start);
-    out.push_back(trim(line.substr(start, comma == std::string_view::npos ? comma : comma - start)));
+    out.push_back(
+        trim(line.substr(start, comma == std::string_view::npos ? comma : comma - start)));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
   return out;
 }
 
-bool blank(std::string_view line) { return trim(line).empty() && line.find(',') == line.npos; }
+bool blank(std::string_view line) {
+  return trim(line).empty() && line.find(',') == line.npos;
+}
 
 std::string quoted(std::string_view s) {
   std::string out = "\"";
@@ -61,10 +65,9 @@ absl::StatusOr<std::vector<CountRow>> parseCountsCsv(std::string_view text) {
       if (t_col < 0) missing = "\"t\"";
       if (count_col < 0) missing += missing.empty() ? "\"count\"" : " and \"count\"";
       if (!missing.empty()) {
-        return absl::InvalidArgumentError("line " + std::to_string(line_no) +
-                                          ": the header has no column " + missing +
-                                          " (expected a header row \"t,count\", got " +
-                                          quoted(trim(line)) + ")");
+        return absl::InvalidArgumentError(
+            "line " + std::to_string(line_no) + ": the header has no column " + missing +
+            " (expected a header row \"t,count\", got " + quoted(trim(line)) + ")");
       }
       continue;
     }
@@ -87,13 +90,13 @@ absl::StatusOr<std::vector<CountRow>> parseCountsCsv(std::string_view text) {
                                         ", column \"count\": " + quoted(c) + " is not a number");
     }
     if (row.count < 0) {
-      return absl::InvalidArgumentError("line " + std::to_string(line_no) +
-                                        ", column \"count\": " + quoted(c) +
-                                        " is negative; counts are >= 0");
+      return absl::InvalidArgumentError("line " + std::to_string(line_no) + ", column \"count\": " +
+                                        quoted(c) + " is negative; counts are >= 0");
     }
     rows.push_back(std::move(row));
   }
-  if (!header) return absl::InvalidArgumentError("line 1: the file is empty (no header \"t,count\")");
+  if (!header)
+    return absl::InvalidArgumentError("line 1: the file is empty (no header \"t,count\")");
   return rows;
 }
 

@@ -29,7 +29,9 @@ bool isInteger(std::string_view s) {
   return true;
 }
 
-std::string number(double v) { return fmt::format("{}", v); }
+std::string number(double v) {
+  return fmt::format("{}", v);
+}
 
 // The weekday (0 = Monday) of `t` if it is a date or an RFC 3339 time.
 std::optional<int> weekdayOf(const std::string& t) {
@@ -50,13 +52,14 @@ std::optional<int> weekdayOf(const std::string& t) {
 absl::StatusOr<std::string> detectJsonLines(const DetectRun& run, std::string_view csv) {
   const bool cusum = run.method == "cusum";
   EarsMethod ears_method = EarsMethod::kC1;
-  if (!cusum && (run.method.rfind("ears-", 0) != 0 ||
-                 !earsMethodFromName(run.method, ears_method))) {
-    return absl::InvalidArgumentError("--method must be ears-c1, ears-c2, ears-c3 or cusum, got \"" +
-                                      run.method + "\"");
+  if (!cusum &&
+      (run.method.rfind("ears-", 0) != 0 || !earsMethodFromName(run.method, ears_method))) {
+    return absl::InvalidArgumentError(
+        "--method must be ears-c1, ears-c2, ears-c3 or cusum, got \"" + run.method + "\"");
   }
   if (run.alpha && cusum) {
-    return absl::InvalidArgumentError("--alpha applies to the EARS methods; cusum takes --k and --h");
+    return absl::InvalidArgumentError(
+        "--alpha applies to the EARS methods; cusum takes --k and --h");
   }
   if (run.alpha && !(*run.alpha > 0 && *run.alpha < 1)) {
     return absl::InvalidArgumentError("--alpha must be between 0 and 1 (exclusive), got " +
@@ -73,7 +76,8 @@ absl::StatusOr<std::string> detectJsonLines(const DetectRun& run, std::string_vi
   if (run.min_sigma < 0) return absl::InvalidArgumentError("--min-sigma must be >= 0");
   if (!(run.k > 1)) return absl::InvalidArgumentError("--k must be above 1, got " + number(run.k));
   if (!(run.h > 0)) return absl::InvalidArgumentError("--h must be above 0, got " + number(run.h));
-  if (!(run.half_life_weeks > 0)) return absl::InvalidArgumentError("--half-life-weeks must be above 0");
+  if (!(run.half_life_weeks > 0))
+    return absl::InvalidArgumentError("--half-life-weeks must be above 0");
   if (!(run.min_baseline > 0)) return absl::InvalidArgumentError("--min-baseline must be above 0");
 
   auto rows = parseCountsCsv(csv);
@@ -98,9 +102,9 @@ absl::StatusOr<std::string> detectJsonLines(const DetectRun& run, std::string_vi
     if (!dates) {
       for (size_t i = 0; i < weekdays.size(); ++i) weekdays[i] = static_cast<int>(i % 7);
     }
-    const auto points = poissonCusumSeries(
-        counts, weekdays, PoissonCusumOptions{run.k, run.h, run.min_baseline},
-        run.baseline.value_or(28), run.half_life_weeks);
+    const auto points =
+        poissonCusumSeries(counts, weekdays, PoissonCusumOptions{run.k, run.h, run.min_baseline},
+                           run.baseline.value_or(28), run.half_life_weeks);
     for (size_t i = 0; i < points.size(); ++i) {
       upper[i] = points[i].upperbound;
       alarm[i] = points[i].alarm;
@@ -149,7 +153,8 @@ int runDetect(const DetectRun& run) {
   auto out = detectJsonLines(run, text);
   if (!out.ok()) {
     const std::string where = run.counts == "-" ? "<stdin>" : run.counts;
-    std::fprintf(stderr, "detect: %s: %s\n", where.c_str(), std::string(out.status().message()).c_str());
+    std::fprintf(stderr, "detect: %s: %s\n", where.c_str(),
+                 std::string(out.status().message()).c_str());
     return 2;
   }
   if (std::fwrite(out->data(), 1, out->size(), stdout) != out->size() || std::fflush(stdout) != 0) {

@@ -148,11 +148,7 @@ void FeedGenerator::render(const GenEvent& e, const Stream& s, const CaseInfo* k
   last_ts_ = e.ts;
 }
 
-TruthSummary FeedGenerator::truthSummary() const {
-  return truth_ ? truth_->summarize(last_ts_) : TruthSummary{};
-}
-
-absl::Status FeedGenerator::writeTruth(const std::string& path) const {
+absl::Status FeedGenerator::writeTruth(const std::string& path, TruthSummary* summary) const {
   if (!truth_) return absl::FailedPreconditionError("the generator was built without truth");
   TruthMeta meta;
   meta.window_start = scenario_.windowStart();
@@ -161,7 +157,7 @@ absl::Status FeedGenerator::writeTruth(const std::string& path) const {
   meta.events = events_;
   meta.seed = options_.seed;
   meta.version = CASEWATCH_VERSION;
-  return truth_->write(path, meta);
+  return truth_->write(path, meta, summary);
 }
 
 }  // namespace casewatch::feedgen

@@ -50,9 +50,8 @@ class FeedGenerator {
   TimeMs windowStart() const { return scenario_.windowStart(); }
   TimeMs windowEnd() const { return scenario_.windowEnd(); }
 
-  // Only with `with_truth`, after next() returned false.
-  TruthSummary truthSummary() const;
-  absl::Status writeTruth(const std::string& path) const;
+  // Only with `with_truth`, after next() returned false. `summary` (optional) gets the counts.
+  absl::Status writeTruth(const std::string& path, TruthSummary* summary = nullptr) const;
 
  private:
   struct QueueEntry {

@@ -77,20 +77,22 @@ int runFeedgen(FeedgenRun run) {
   }
   if (out != nullptr) {
     std::fwrite(batch.data(), 1, batch.size(), out);
-    const bool failed = std::fflush(out) != 0 || std::ferror(out) != 0;
-    if (out != stdout && std::fclose(out) != 0) rc = 1;
-    if (failed) rc = 1;
-    if (rc != 0) fail("writing " + run.out + " failed");
+    bool failed = std::fflush(out) != 0 || std::ferror(out) != 0;
+    if (out != stdout && std::fclose(out) != 0) failed = true;
+    if (failed) {
+      fail("writing " + run.out + " failed");
+      rc = 1;
+    }
   }
   if (publisher) publisher->close();
 
   std::string truth_note;
   if (!run.truth.empty()) {
-    if (absl::Status s = generator.writeTruth(run.truth); !s.ok()) {
+    TruthSummary t;
+    if (absl::Status s = generator.writeTruth(run.truth, &t); !s.ok()) {
       fail(std::string(s.message()));
       rc = 1;
     }
-    const TruthSummary t = generator.truthSummary();
     char buf[128];
     std::snprintf(buf, sizeof buf, ", %llu cases overdue (%.1f%%)",
                   static_cast<unsigned long long>(t.overdue_cases),

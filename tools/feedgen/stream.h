@@ -41,7 +41,6 @@ enum class EventKind : uint8_t {
   kSpawnCase,
   kPlanDay,
 };
-constexpr size_t kWrittenKindCount = 18;
 // The contract's `type` ("case.registered", ..., "visit").
 std::string_view eventKindName(EventKind k);
 

@@ -138,20 +138,8 @@ void Truth::countBurst(int32_t index, uint64_t person_base, uint32_t count, bool
   }
 }
 
-TruthSummary Truth::summarize(TimeMs end) const {
-  TruthSummary s;
-  for (const CaseRecord& r : cases_) {
-    const CaseVerdict v = CaseClock::verdict(recordsOf(r), end);
-    ++s.cases;
-    if (!v.onTime()) ++s.overdue_cases;
-    if (!v.lateSteps().empty()) ++s.late_cases;
-    if (v.onTime() && r.replied) ++s.replied_on_time_cases;
-    for (Step step : v.overdueSteps()) ++s.overdue_by_step[static_cast<size_t>(step)];
-  }
-  return s;
-}
-
-absl::Status Truth::write(const std::string& path, const TruthMeta& meta) const {
+absl::Status Truth::write(const std::string& path, const TruthMeta& meta,
+                          TruthSummary* summary_out) const {
   std::FILE* f = path == "-" ? stdout : std::fopen(path.c_str(), "w");
   if (f == nullptr) return absl::UnavailableError("cannot open truth file " + path);
   std::string line;
@@ -165,6 +153,9 @@ absl::Status Truth::write(const std::string& path, const TruthMeta& meta) const 
     const CaseVerdict v = CaseClock::verdict(recordsOf(r), meta.end);
     ++summary.cases;
     if (!v.onTime()) ++summary.overdue_cases;
+    if (!v.lateSteps().empty()) ++summary.late_cases;
+    if (v.onTime() && r.replied) ++summary.replied_on_time_cases;
+    for (Step step : v.overdueSteps()) ++summary.overdue_by_step[static_cast<size_t>(step)];
     line.append("{\"kind\":\"case\",\"case_id\":\"").append(r.case_id);
     line.append("\",\"region\":\"").append(world_.region(r.region).code);
     line.append("\",\"agency\":\"").append(world_.agencyName(r.agency));
@@ -252,6 +243,15 @@ absl::Status Truth::write(const std::string& path, const TruthMeta& meta) const 
   line.append("\",\"cases\":").append(std::to_string(summary.cases));
   line.append(",\"events\":").append(std::to_string(meta.events));
   line.append(",\"overdue_cases\":").append(std::to_string(summary.overdue_cases));
+  line.append(",\"late_cases\":").append(std::to_string(summary.late_cases));
+  line.append(",\"replied_on_time_cases\":").append(std::to_string(summary.replied_on_time_cases));
+  line.append(",\"overdue_by_step\":{");
+  for (size_t i = 0; i < kStepCount; ++i) {
+    if (i > 0) line.push_back(',');
+    line.append("\"").append(stepName(static_cast<Step>(i))).append("\":");
+    line.append(std::to_string(summary.overdue_by_step[i]));
+  }
+  line.push_back('}');
   line.append(",\"repeat_persons\":").append(std::to_string(repeats_.size()));
   line.append(",\"group_incidents\":").append(std::to_string(bursts_.size()));
   line.append(",\"collective_cases\":").append(std::to_string(collective_.size()));
@@ -260,6 +260,7 @@ absl::Status Truth::write(const std::string& path, const TruthMeta& meta) const 
       .append(meta.version)
       .append("\"}");
   flush();
+  if (summary_out != nullptr) *summary_out = summary;
   const bool failed = std::ferror(f) != 0;
   if (f != stdout) {
     if (std::fclose(f) != 0 || failed) return absl::DataLossError("writing " + path + " failed");

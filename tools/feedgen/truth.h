@@ -13,6 +13,7 @@
 // Thread-safety: single-threaded.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -63,8 +64,9 @@ class Truth {
   void countBurst(int32_t index, uint64_t person_base, uint32_t count, bool registration,
                   TimeMs ts);
 
-  TruthSummary summarize(TimeMs end) const;
-  absl::Status write(const std::string& path, const TruthMeta& meta) const;
+  // Writes the truth ("-" = stdout); `summary` (optional) gets the counts it wrote.
+  absl::Status write(const std::string& path, const TruthMeta& meta,
+                     TruthSummary* summary = nullptr) const;
 
  private:
   struct CaseRecord {

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "alerts/sinks/alertmanager/http_client.h"
 #include "daemon/base/str_cat.h"
@@ -260,10 +261,10 @@ void AlertmanagerSink::resend(TimeMs now) {
 
 void AlertmanagerSink::run() {
   int64_t next_resend = steadyMs() + options_.resend_interval_ms;
-  std::optional<int64_t> next_attempt;
+  int64_t next_attempt = std::numeric_limits<int64_t>::max();  // a node's backoff ends
   std::unique_lock lock(mu_);
   while (true) {
-    const int64_t deadline = next_attempt ? std::min(next_resend, *next_attempt) : next_resend;
+    const int64_t deadline = std::min(next_resend, next_attempt);
     cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(0, deadline - steadyMs())),
                  [&] { return stopping_ || !inbox_.empty(); });
     std::vector<AlertChange> batch = std::exchange(inbox_, {});
@@ -277,13 +278,13 @@ void AlertmanagerSink::run() {
       resend(wall_now);
       next_resend = now + options_.resend_interval_ms;
     }
-    next_attempt.reset();
+    next_attempt = std::numeric_limits<int64_t>::max();
     uint64_t waiting = 0;
     for (auto& n : nodes_) {
       if (stop) {
         n->stage.drain(now, 1);  // one last try, without waiting out a backoff
       } else if (auto next = n->stage.pump(steadyMs())) {
-        next_attempt = next_attempt ? std::min(*next_attempt, *next) : *next;
+        next_attempt = std::min(next_attempt, *next);
       }
       waiting = std::max<uint64_t>(waiting, n->stage.queued());
       if (n->sink.queued) n->sink.queued->Set(static_cast<double>(n->stage.queued()));

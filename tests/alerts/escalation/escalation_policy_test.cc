@@ -27,7 +27,7 @@ TEST(EscalationPolicyTest, TheDocumentedDefaults) {
   EXPECT_EQ(s->target, "leadership");
   s = p.next(Tier::kRed, kT0, 2, kT0 + 120 * kMin);
   EXPECT_EQ(s->kind, EscalationPolicy::StepKind::kRenotify);
-  EXPECT_EQ(s->due, kT0 + 180 * kMin);
+  EXPECT_EQ(s->due, kT0 + 360 * kMin);
   EXPECT_EQ(s->level, 2);
   EXPECT_EQ(p.next(Tier::kOrange, kT0, 0, 0)->due, kT0 + 4 * 60 * kMin);
   EXPECT_EQ(p.next(Tier::kOrange, kT0, 1, 0)->due, kT0 + 24 * 60 * kMin);
@@ -46,7 +46,7 @@ TEST(EscalationPolicyTest, ALevelReachedInAHigherTierIsKept) {
   auto s = p.next(Tier::kOrange, kT0, 2, kT0);
   ASSERT_TRUE(s.has_value());
   EXPECT_EQ(s->kind, EscalationPolicy::StepKind::kRenotify);
-  EXPECT_EQ(s->due, kT0 + (24 * 60 + 240) * kMin);
+  EXPECT_EQ(s->due, kT0 + (24 * 60 + 24 * 60) * kMin);
   // Yellow: no reminders at all.
   EXPECT_FALSE(p.next(Tier::kYellow, kT0, 2, kT0).has_value());
 }
@@ -86,7 +86,7 @@ alertmanager:
   EXPECT_EQ(r.config.workflow.min_hold_minutes, 0);
   EXPECT_THAT(r.config.escalation.red.chain, ElementsAre("a", "b"));
   EXPECT_THAT(r.config.escalation.red.after_minutes, ElementsAre(5));
-  EXPECT_EQ(r.config.escalation.red.renotify_minutes, 60);  // merged key by key
+  EXPECT_EQ(r.config.escalation.red.renotify_minutes, 240);  // merged key by key
   EXPECT_FALSE(r.config.grouping.enabled);
   EXPECT_EQ(r.config.inhibition.min_tier, "orange");
   EXPECT_THAT(r.config.alertmanager.urls, ElementsAre("http://127.0.0.1:9093", "http://[::1]:9094/am"));

@@ -224,8 +224,10 @@ TEST(AlertWorkflowTest, AnUnacknowledgedRedAlertClimbsTheChain) {
   EXPECT_EQ(c[0].alert.escalation->level, 2);
   EXPECT_EQ(c[0].alert.escalation->target, "leadership");
 
-  // At the end of the chain: a reminder every 60 minutes.
-  h.advance(kT0 + 180 * kMin);
+  // At the end of the chain: a reminder every 4 hours.
+  h.advance(kT0 + 359 * kMin);
+  EXPECT_THAT(h.take(), IsEmpty());
+  h.advance(kT0 + 360 * kMin);
   c = h.take();
   ASSERT_THAT(kinds(c), ElementsAre(ChangeKind::kUpdated));
   EXPECT_THAT(c[0].note, HasSubstr("reminder to leadership"));
@@ -307,20 +309,35 @@ TEST(AlertWorkflowTest, AResolvedAlertNeverEscalates) {
   EXPECT_EQ(h.workflow().timersQueued(), 0u);
 }
 
-TEST(AlertWorkflowTest, ReplayModeFiresDueTimersBeforeTheNextChange) {
-  auto o = testing::defaultOptions();
-  o.fire_before_changes = true;
-  WorkflowHarness h(o);
+TEST(AlertWorkflowTest, DueTimersFireBeforeTheNextBookChange) {
+  WorkflowHarness h;
   h.signal(Tier::kRed, "C-1", kT0);
-  // The next book change comes 3 hours later with no advance in between (one replay batch).
+  // The next book change comes 6 hours later with no advance in between.
   AlertBook& book = h.book();
-  h.now() = kT0 + 180 * kMin;
-  auto c = book.apply(testing::makeSignal(Tier::kNone, "C-1", kT0 + 180 * kMin));
+  h.now() = kT0 + 360 * kMin;
+  auto c = book.apply(testing::makeSignal(Tier::kNone, "C-1", kT0 + 360 * kMin));
   ASSERT_TRUE(c.has_value());
   h.workflow().onBookChange(std::move(*c));
   EXPECT_THAT(kinds(h.take()),
               ElementsAre(ChangeKind::kFired, ChangeKind::kEscalated, ChangeKind::kEscalated,
                           ChangeKind::kUpdated, ChangeKind::kResolved));
+}
+
+TEST(AlertWorkflowTest, WhatABookChangeMakesDueFiresAtOnce) {
+  WorkflowHarness h;
+  h.signal(Tier::kRed, "P-1", kT0, "repeat_visit", SubjectKind::kPerson, "M-1");
+  h.signal(Tier::kYellow, "M-1", kT0 + kMin, "group_incident", SubjectKind::kMatter);
+  h.take();
+  // Grouped, P-1 does not escalate; when the group goes it is overdue, and escalates with no
+  // further advance of the clock (the order does not depend on batching).
+  AlertBook& book = h.book();
+  h.now() = kT0 + 40 * kMin;
+  auto c = book.apply(testing::makeSignal(Tier::kNone, "M-1", kT0 + 40 * kMin, "group_incident",
+                                          SubjectKind::kMatter));
+  ASSERT_TRUE(c.has_value());
+  h.workflow().onBookChange(std::move(*c));
+  EXPECT_THAT(kinds(h.take()),
+              ElementsAre(ChangeKind::kResolved, ChangeKind::kUpdated, ChangeKind::kEscalated));
 }
 
 // --- silences ---
@@ -651,12 +668,22 @@ TEST(AlertWorkflowTest, ARestartPublishesOnlyWhatDiffers) {
   EXPECT_EQ(by_subject["C-3"], ChangeKind::kFired);
 }
 
-TEST(AlertWorkflowTest, NoTimerFiresWhileRecovering) {
-  WorkflowHarness h;
-  h.workflow().setRecovering(true);
-  h.signal(Tier::kRed, "C-1", kT0);
-  h.advance(kT0 + 300 * kMin);
-  EXPECT_THAT(kinds(h.take()), ElementsAre(ChangeKind::kFired));
+TEST(AlertWorkflowTest, TimersFireWhileRecoveringAsTheyDidLive) {
+  WorkflowHarness live;
+  live.signal(Tier::kRed, "C-1", kT0);
+  live.signal(Tier::kOrange, "C-2", kT0 + 10 * kMin);
+  live.advance(kT0 + 300 * kMin);
+  WorkflowHarness replay;
+  replay.workflow().setRecovering(true);
+  replay.signal(Tier::kRed, "C-1", kT0);
+  replay.signal(Tier::kOrange, "C-2", kT0 + 10 * kMin);
+  replay.advance(kT0 + 300 * kMin);
+  const auto a = live.take(), b = replay.take();
+  ASSERT_EQ(kinds(a), kinds(b));
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].alert.alert_id, b[i].alert.alert_id);
+    EXPECT_EQ(a[i].at, b[i].at);
+  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <utility>
@@ -40,11 +41,22 @@ class Fields {
     return *this;
   }
   void shuffle(std::mt19937& rng) { std::shuffle(fields_.begin(), fields_.end(), rng); }
-  std::string json() const {
+  // With `escape_keys`, every character of every key is written as a \u escape.
+  std::string json(bool escape_keys = false) const {
     std::string s = "{";
     for (size_t i = 0; i < fields_.size(); ++i) {
       if (i > 0) s += ",";
-      s += "\"" + fields_[i].first + "\":" + fields_[i].second;
+      s += '"';
+      for (char c : fields_[i].first) {
+        if (escape_keys) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+          s += buf;
+        } else {
+          s += c;
+        }
+      }
+      s += "\":" + fields_[i].second;
     }
     return s + "}";
   }
@@ -437,6 +449,46 @@ TEST_F(EventDecoderTest, EscapedKeysAndValues) {
   EXPECT_EQ(event_.matter, "m:\xE5\xB7\xA5\xE8\xB5\x84 \"q\"");
   expectOk(registered().str("region", "\xE9\x81\xB5\xE4\xB9\x89").json());  // raw UTF-8 (遵义)
   EXPECT_EQ(event_.region, "\xE9\x81\xB5\xE4\xB9\x89");
+}
+
+TEST_F(EventDecoderTest, KeysSpeltWithEscapesAreTheSameKeys) {
+  const std::vector<Fields> events = {
+      registered(),
+      visit(),
+      common("case.transferred").str("to_agency", "zunyi-hrss").str("to_level", "city"),
+      common("case.extended").set("days", "9"),
+      common("case.replied").str("outcome", "upheld"),
+      common("case.leader_assigned").str("leader", "official-17"),
+      common("case.aid_granted").set("amount", "12.5"),
+      common("case.closed").set("resolved", "true").str("satisfaction", "unsatisfied"),
+      common("case.reopened").str("reason", "why"),
+  };
+  for (const Fields& f : events) {
+    ASSERT_TRUE(decode(f.json())) << error_.message();
+    const CaseEvent plain = event_;
+    SCOPED_TRACE(f.json(true));
+    ASSERT_TRUE(decode(f.json(true))) << error_.message();
+    EXPECT_EQ(event_.type, plain.type);
+    EXPECT_EQ(event_.ts, plain.ts);
+    EXPECT_EQ(event_.seq, plain.seq);
+    EXPECT_EQ(event_.event_id, plain.event_id);
+    EXPECT_EQ(event_.case_id, plain.case_id);
+    EXPECT_EQ(event_.persons, plain.persons);
+    EXPECT_EQ(event_.competent_level, plain.competent_level);
+    EXPECT_EQ(event_.group_size, plain.group_size);
+    EXPECT_EQ(event_.to_agency, plain.to_agency);
+    EXPECT_EQ(event_.to_level, plain.to_level);
+    EXPECT_EQ(event_.days, plain.days);
+    EXPECT_EQ(event_.outcome, plain.outcome);
+    EXPECT_EQ(event_.leader, plain.leader);
+    EXPECT_EQ(event_.amount, plain.amount);
+    EXPECT_EQ(event_.resolved, plain.resolved);
+    EXPECT_EQ(event_.satisfaction, plain.satisfaction);
+    EXPECT_EQ(event_.reason, plain.reason);
+  }
+  // A duplicate is a duplicate however it is spelt.
+  expectReject(registered().json().insert(1, R"("\u0063ase_id":"x",)"), RejectReason::kInvalidJson,
+               "case_id");
 }
 
 TEST_F(EventDecoderTest, EscapesInKnownAndUnknownFields) {

@@ -11,14 +11,6 @@
 //
 // The generator's sources are in the `casewatch` binary, not in casewatch_core, so this test
 // compiles them in (as the only test that does).
-#include "tools/feedgen/case_clock.cc"      // NOLINT(bugprone-suspicious-include)
-#include "tools/feedgen/case_lifecycle.cc"  // NOLINT(bugprone-suspicious-include)
-#include "tools/feedgen/event_writer.cc"    // NOLINT(bugprone-suspicious-include)
-#include "tools/feedgen/feed_generator.cc"  // NOLINT(bugprone-suspicious-include)
-#include "tools/feedgen/scenario.cc"        // NOLINT(bugprone-suspicious-include)
-#include "tools/feedgen/stream.cc"          // NOLINT(bugprone-suspicious-include)
-#include "tools/feedgen/truth.cc"           // NOLINT(bugprone-suspicious-include)
-#include "tools/feedgen/world.cc"           // NOLINT(bugprone-suspicious-include)
 
 #include <gtest/gtest.h>
 
@@ -35,6 +27,8 @@
 #include "daemon/base/pseudonymizer.h"
 #include "daemon/components.h"
 #include "daemon/pipeline.h"
+#include "tools/feedgen/feed_generator.h"
+#include "tools/feedgen/feedgen_options.h"
 
 namespace casewatch {
 namespace {

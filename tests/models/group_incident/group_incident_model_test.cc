@@ -15,9 +15,9 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::ElementsAre;
+using testing::EventBuilder;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::EventBuilder;
 using testing::RecordingSignalSink;
 using testing::timeOf;
 
@@ -163,7 +163,8 @@ TEST_F(GroupIncidentModelTest, AnAberrationInTheRegionRaisesTheTierByOne) {
   ASSERT_TRUE(sink_.empty());
   // Day 35: a registration on the burst matter, then six more persons visit.
   feed(registration("B-1", at(35, 60), {501}, "m:burst"));
-  for (PersonId p = 502; p <= 507; ++p) feed(visit(at(35, 60 + static_cast<int>(p - 500)), {p}, "m:burst"));
+  for (PersonId p = 502; p <= 507; ++p)
+    feed(visit(at(35, 60 + static_cast<int>(p - 500)), {p}, "m:burst"));
   const auto sigs = sink_.forSubject("m:burst");
   ASSERT_FALSE(sigs.empty());
   const Signal& s = sigs.back();
@@ -199,7 +200,8 @@ TEST_F(GroupIncidentModelTest, AnAberrationInTheRegionRaisesTheTierByOne) {
     control.onEvent(ev, fresh_store.apply(ev), fresh);
   };
   play(registration("B-1", at(35, 60), {501}, "m:burst"));
-  for (PersonId p = 502; p <= 507; ++p) play(visit(at(35, 60 + static_cast<int>(p - 500)), {p}, "m:burst"));
+  for (PersonId p = 502; p <= 507; ++p)
+    play(visit(at(35, 60 + static_cast<int>(p - 500)), {p}, "m:burst"));
   ASSERT_FALSE(fresh_sink.empty());
   EXPECT_EQ(fresh_sink.last().tier, Tier::kYellow);
   EXPECT_EQ(reason(fresh_sink.last(), "ears_statistic"), nullptr);

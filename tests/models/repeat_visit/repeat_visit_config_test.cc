@@ -53,20 +53,21 @@ TEST(ModelsConfigTest, BadValuesAreNamedByTheirKey) {
   const ConfigResult r = loadConfig(
       "models:\n"
       "  repeat_visit:\n"
-      "    hawkes_alpha: 0.3\n"         // >= beta (0.1): explosive
-      "    yellow_lambda: \"high\"\n"   // not a number
-      "    orange_returns_30d: 2\n"     // below yellow (3)
-      "    quiet_dayz: 3\n"             // a typo
+      "    hawkes_alpha: 0.3\n"        // >= beta (0.1): explosive
+      "    yellow_lambda: \"high\"\n"  // not a number
+      "    orange_returns_30d: 2\n"    // below yellow (3)
+      "    quiet_dayz: 3\n"            // a typo
       "  group_incident:\n"
       "    ears_method: c4\n"
       "    ears_alpha: 0.9\n"
-      "    red_persons_24h: 4\n");     // below orange (15)
+      "    red_persons_24h: 4\n");  // below orange (15)
   EXPECT_FALSE(r.ok());
   EXPECT_THAT(errorsAt(r, "models.repeat_visit.hawkes_alpha"), HasSubstr("below hawkes_beta"));
   EXPECT_THAT(errorsAt(r, "models.repeat_visit.yellow_lambda"), HasSubstr("expected a number"));
   EXPECT_THAT(errorsAt(r, "models.repeat_visit.orange_returns_30d"),
               HasSubstr("at least models.repeat_visit.yellow_returns_30d"));
-  EXPECT_THAT(errorsAt(r, "models.repeat_visit.quiet_dayz"), HasSubstr("did you mean \"quiet_days\""));
+  EXPECT_THAT(errorsAt(r, "models.repeat_visit.quiet_dayz"),
+              HasSubstr("did you mean \"quiet_days\""));
   EXPECT_THAT(errorsAt(r, "models.group_incident.ears_method"), HasSubstr("c1, c2, c3"));
   EXPECT_THAT(errorsAt(r, "models.group_incident.ears_alpha"), HasSubstr("between"));
   EXPECT_THAT(errorsAt(r, "models.group_incident.red_persons_24h"),

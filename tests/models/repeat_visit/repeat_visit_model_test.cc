@@ -18,8 +18,8 @@ namespace casewatch {
 namespace {
 
 using ::testing::Contains;
-using ::testing::HasSubstr;
 using testing::EventBuilder;
+using ::testing::HasSubstr;
 using testing::RecordingSignalSink;
 using testing::timeOf;
 
@@ -49,8 +49,10 @@ class RepeatVisitModelTest : public ::testing::Test {
   }
   CaseEvent registration(const std::string& case_id, TimeMs ts, PersonId p = kPerson,
                          const std::string& matter = "m:wages-17") {
-    return EventBuilder::registered(case_id, ts).persons({p}).matter(matter).category(
-        "wage_arrears");
+    return EventBuilder::registered(case_id, ts)
+        .persons({p})
+        .matter(matter)
+        .category("wage_arrears");
   }
   CaseEvent visit(TimeMs ts, PersonId p = kPerson, const std::string& matter = "m:wages-17",
                   Level level = Level::kCounty) {

@@ -12,7 +12,8 @@ namespace casewatch {
 namespace {
 
 // The three series given to R.
-const std::vector<double> kS1 = {3, 5, 4, 6, 2, 4, 5, 3, 7, 4, 5, 3, 4, 20, 5, 4, 3, 6, 4, 5, 9, 14, 6};
+const std::vector<double> kS1 = {3, 5,  4, 6, 2, 4, 5, 3, 7, 4,  5, 3,
+                                 4, 20, 5, 4, 3, 6, 4, 5, 9, 14, 6};
 const std::vector<double> kS2 = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 2, 0};
 const std::vector<double> kS3 = {1, 0, 2, 1, 0, 0, 3, 1, 0, 2, 8, 9, 1, 0, 1, 2};
 
@@ -319,5 +320,6 @@ TEST(EarsTest, MethodNamesAndDefaults) {
 //   }
 //   for (m in c("C1", "C2", "C3")) {
 //     run("s1", s1, m); run("s2", s2, m)
-//     run("s3_b5_ms05", s3, m, baseline = 5, minSigma = 0.5); run("s1_alpha05", s1, m, alpha = 0.05)
+//     run("s3_b5_ms05", s3, m, baseline = 5, minSigma = 0.5); run("s1_alpha05", s1, m, alpha =
+//     0.05)
 //   }

@@ -61,8 +61,8 @@ TEST(HawkesTest, LateEventsAreExactToo) {
   for (double x : sorted) ordered.add(x, 1, kParams.beta);
   EXPECT_DOUBLE_EQ(shuffled.lastTime(), ordered.lastTime());
   EXPECT_NEAR(shuffled.intensity(100, kParams), ordered.intensity(100, kParams), 1e-12);
-  EXPECT_NEAR(shuffled.intensity(100, kParams),
-              hawkesIntensityDirect(kParams, times, {}, 100), 1e-12);
+  EXPECT_NEAR(shuffled.intensity(100, kParams), hawkesIntensityDirect(kParams, times, {}, 100),
+              1e-12);
 }
 
 TEST(HawkesTest, TimeToDecayIsWhereTheIntensityMeetsTheThreshold) {
@@ -73,7 +73,7 @@ TEST(HawkesTest, TimeToDecayIsWhereTheIntensityMeetsTheThreshold) {
   const double when = hawkesTimeToDecay(kParams, h.sumAtLast(), h.lastTime(), threshold);
   EXPECT_GT(when, 5);
   EXPECT_NEAR(h.intensity(when, kParams), threshold, 1e-12);
-  EXPECT_DOUBLE_EQ(hawkesTimeToDecay(kParams, 1, 3, 0.5), 3);  // already below: now
+  EXPECT_DOUBLE_EQ(hawkesTimeToDecay(kParams, 1, 3, 0.5), 3);        // already below: now
   EXPECT_TRUE(std::isinf(hawkesTimeToDecay(kParams, 1, 3, 0.001)));  // below μ: never
 }
 

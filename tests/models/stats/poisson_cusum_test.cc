@@ -19,12 +19,8 @@ TEST(PoissonCusumTest, HandWorkedSeries) {
   const std::vector<double> x = {1, 0, 3, 4, 2, 0};
   const std::vector<double> s = {0, 0, 3 * ln2 - 1, 3 * ln2 - 1 + 4 * ln2 - 1, 2 * ln2 - 1, 0};
   const std::vector<bool> alarm = {false, false, false, true, false, false};
-  const std::vector<double> ub = {3 / ln2,
-                                  3 / ln2,
-                                  3 / ln2,
-                                  (3 - (3 * ln2 - 1)) / ln2,
-                                  3 / ln2,
-                                  (3 - (2 * ln2 - 1)) / ln2};
+  const std::vector<double> ub = {
+      3 / ln2, 3 / ln2, 3 / ln2, (3 - (3 * ln2 - 1)) / ln2, 3 / ln2, (3 - (2 * ln2 - 1)) / ln2};
   for (size_t i = 0; i < x.size(); ++i) {
     const CusumStep st = c.update(x[i], 1.0);
     EXPECT_NEAR(st.statistic, s[i], 1e-12) << "day " << i;

@@ -3,8 +3,8 @@
 //
 // The command's sources are in the `casewatch` binary, not in casewatch_core, so this test
 // compiles them in (no other test includes them).
-#include "tools/detect/count_csv.cc"      // NOLINT(bugprone-suspicious-include)
 #include "tools/detect/detect_command.cc"  // NOLINT(bugprone-suspicious-include)
+#include "tools/detect/count_csv.cc"       // NOLINT(bugprone-suspicious-include)
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -25,7 +25,9 @@ std::vector<std::string> lines(const std::string& text) {
   return out;
 }
 
-nlohmann::json row(const std::string& line) { return nlohmann::json::parse(line); }
+nlohmann::json row(const std::string& line) {
+  return nlohmann::json::parse(line);
+}
 
 DetectRun method(std::string m) {
   DetectRun r;
@@ -71,9 +73,9 @@ TEST(DetectCommandTest, EarsC3UsesRsDefaultAlphaAndNullWhereRHasNaN) {
   const auto ls = lines(*out);
   ASSERT_EQ(ls.size(), 13u);
   for (int i = 0; i < 11; ++i) EXPECT_TRUE(row(ls[i])["upperbound"].is_null()) << i;  // B + 4
-  EXPECT_TRUE(row(ls[11])["upperbound"].is_null());  // R: NaN
-  EXPECT_EQ(row(ls[11])["alarm"], false);            // R: NA
-  EXPECT_NEAR(row(ls[12])["upperbound"].get<double>(), 0.74079675453374649, 1e-12);  // alpha 0.025
+  EXPECT_TRUE(row(ls[11])["upperbound"].is_null());                                   // R: NaN
+  EXPECT_EQ(row(ls[11])["alarm"], false);                                             // R: NA
+  EXPECT_NEAR(row(ls[12])["upperbound"].get<double>(), 0.74079675453374649, 1e-12);   // alpha 0.025
   // With alpha given, the bound changes.
   DetectRun r = method("ears-c3");
   r.alpha = 0.001;
@@ -136,7 +138,8 @@ TEST(DetectCommandTest, BadInputIsNamedByLineAndColumn) {
     EXPECT_FALSE(out.ok());
     return out.ok() ? std::string() : std::string(out.status().message());
   };
-  EXPECT_THAT(err("ears-c1", "t,value\n1,2\n"), HasSubstr("line 1: the header has no column \"count\""));
+  EXPECT_THAT(err("ears-c1", "t,value\n1,2\n"),
+              HasSubstr("line 1: the header has no column \"count\""));
   EXPECT_THAT(err("ears-c1", "time,count\n1,2\n"), HasSubstr("no column \"t\""));
   EXPECT_THAT(err("ears-c1", "t,count\n1,2\n2,3,4\n"), HasSubstr("line 3: expected 2 fields"));
   EXPECT_THAT(err("ears-c1", "t,count\n1,2\n2,n/a\n"),

@@ -1,0 +1,47 @@
+// The `casewatch` subcommands that talk to a running daemon's HTTP API v1 (a thin client: every
+// decision is the daemon's; this formats requests and answers):
+//
+//   casewatch alerts [ID] [--status S] [--tier T] [--model M] [--region R] [--agency A] [--limit N]
+//   casewatch ack ID [--note TEXT]        casewatch unack ID        casewatch resolve ID [--note TEXT]
+//   casewatch silence --match NAME=VALUE [--match NAME=~REGEX ...] --comment TEXT
+//                     (--for 2h | --until RFC3339)
+//   casewatch silence --expire ID         casewatch silences
+//   casewatch dead-letters [--limit N]    casewatch ledger
+//
+// Every command takes --url (default http://127.0.0.1:9470), --token (default: the environment
+// variable CASEWATCH_TOKEN) and --json (print the API's JSON as is). --locale en|zh-CN picks the
+// language of summaries. Exit codes: 0 done; 1 the API refused (the status and its error message
+// on stderr); 2 bad arguments or the daemon cannot be reached.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+namespace casewatch {
+
+void addAlertsCommand(CLI::App& app);
+void addAckCommand(CLI::App& app);
+void addUnackCommand(CLI::App& app);
+void addResolveCommand(CLI::App& app);
+void addSilenceCommand(CLI::App& app);
+void addSilencesCommand(CLI::App& app);
+void addDeadLettersCommand(CLI::App& app);
+void addLedgerCommand(CLI::App& app);
+
+namespace client {
+
+// Plain-text renderings of API answers (exposed for tests).
+std::string formatAlerts(const nlohmann::json& answer, const std::string& locale);
+std::string formatAlertDetail(const nlohmann::json& answer, const std::string& locale);
+std::string formatSilences(const nlohmann::json& answer);
+std::string formatDeadLetters(const nlohmann::json& answer);
+std::string formatLedger(const nlohmann::json& answer);
+// "90m", "2h", "1d12h", "45s" -> milliseconds; -1 when malformed or zero.
+long long parseDuration(const std::string& text);
+// "name=value" or "name=~regex" -> {"name", "value", "is_regex"}; null json when malformed.
+nlohmann::json parseMatcher(const std::string& text);
+
+}  // namespace client
+}  // namespace casewatch
