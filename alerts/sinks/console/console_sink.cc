@@ -72,6 +72,9 @@ std::string ConsoleSink::render(const AlertChange& change) const {
 }
 
 SinkOutcome ConsoleSink::deliver(const AlertChange& change) {
+  // Reminders and bookkeeping updates go to the bus and the store; a person reading the console
+  // needs only what changed (fired, tier, ack, escalation, resolution).
+  if (change.kind == ChangeKind::kUpdated) return SinkOutcome::kDelivered;
   const std::string text = render(change);
   std::fwrite(text.data(), 1, text.size(), out_);
   return SinkOutcome::kDelivered;
