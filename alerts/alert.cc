@@ -10,11 +10,13 @@ namespace {
 constexpr std::array<std::string_view, 5> kStatusNames = {"firing", "acknowledged", "escalated",
                                                           "resolved", "silenced"};
 constexpr std::array<std::string_view, 9> kChangeNames = {
-    "fired", "tier_changed", "resolved", "acknowledged", "unacknowledged",
-    "escalated", "silenced", "unsilenced", "updated"};
+    "fired",     "tier_changed", "resolved",   "acknowledged", "unacknowledged",
+    "escalated", "silenced",     "unsilenced", "updated"};
 }  // namespace
 
-std::string_view alertStatusName(AlertStatus s) { return kStatusNames[static_cast<size_t>(s)]; }
+std::string_view alertStatusName(AlertStatus s) {
+  return kStatusNames[static_cast<size_t>(s)];
+}
 bool alertStatusFromName(std::string_view s, AlertStatus& out) {
   for (size_t i = 0; i < kStatusNames.size(); ++i) {
     if (kStatusNames[i] == s) {
@@ -24,14 +26,17 @@ bool alertStatusFromName(std::string_view s, AlertStatus& out) {
   }
   return false;
 }
-std::string_view changeKindName(ChangeKind k) { return kChangeNames[static_cast<size_t>(k)]; }
+std::string_view changeKindName(ChangeKind k) {
+  return kChangeNames[static_cast<size_t>(k)];
+}
 
 std::string alertFingerprint(std::string_view model, SubjectKind kind, std::string_view subject) {
   crypto_generichash_state st;
   crypto_generichash_init(&st, nullptr, 0, 8);
   const std::string_view k = subjectKindName(kind);
   const unsigned char zero = 0;
-  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(model.data()), model.size());
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(model.data()),
+                            model.size());
   crypto_generichash_update(&st, &zero, 1);
   crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(k.data()), k.size());
   crypto_generichash_update(&st, &zero, 1);

@@ -58,8 +58,17 @@ struct Alert {
 std::string alertFingerprint(std::string_view model, SubjectKind kind, std::string_view subject);
 
 // What happened to an alert; each change is published, stored and recorded with who and when.
-enum class ChangeKind : uint8_t { kFired, kTierChanged, kResolved, kAcknowledged, kUnacknowledged,
-                                  kEscalated, kSilenced, kUnsilenced, kUpdated };
+enum class ChangeKind : uint8_t {
+  kFired,
+  kTierChanged,
+  kResolved,
+  kAcknowledged,
+  kUnacknowledged,
+  kEscalated,
+  kSilenced,
+  kUnsilenced,
+  kUpdated
+};
 std::string_view changeKindName(ChangeKind k);
 
 struct AlertChange {

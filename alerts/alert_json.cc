@@ -59,7 +59,8 @@ std::string alertToJson(const Alert& a, const AlertJsonOptions& opts, const Chan
 absl::StatusOr<Alert> alertFromJson(std::string_view text) {
   using nlohmann::json;
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return absl::InvalidArgumentError("alert: not a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return absl::InvalidArgumentError("alert: not a JSON object");
   Alert a;
   try {
     a.alert_id = j.at("alert_id").get<std::string>();
@@ -72,7 +73,8 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
     }
     const std::string kind = j.at("subject").at("kind").get<std::string>();
     for (uint8_t k = 0; k < 5; ++k) {
-      if (subjectKindName(static_cast<SubjectKind>(k)) == kind) a.subject_kind = static_cast<SubjectKind>(k);
+      if (subjectKindName(static_cast<SubjectKind>(k)) == kind)
+        a.subject_kind = static_cast<SubjectKind>(k);
     }
     a.subject_id = j.at("subject").at("id").get<std::string>();
     a.score = j.value("score", 0.0);

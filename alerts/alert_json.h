@@ -14,11 +14,12 @@
 namespace casewatch {
 
 struct AlertJsonOptions {
-  std::string locale = "en";   // the language of each reason's `text`
+  std::string locale = "en";     // the language of each reason's `text`
   int utc_offset_minutes = 480;  // RFC 3339 times are printed in this offset
 };
 
-std::string alertToJson(const Alert& a, const AlertJsonOptions& opts, const ChangeKind* change = nullptr);
+std::string alertToJson(const Alert& a, const AlertJsonOptions& opts,
+                        const ChangeKind* change = nullptr);
 absl::StatusOr<Alert> alertFromJson(std::string_view json);
 
 }  // namespace casewatch

@@ -42,7 +42,9 @@ std::string alertNameOf(std::string_view model) {
   return out;
 }
 
-std::string_view severityOf(Tier tier) { return kSeverities[static_cast<size_t>(tier)]; }
+std::string_view severityOf(Tier tier) {
+  return kSeverities[static_cast<size_t>(tier)];
+}
 
 std::string alertLabel(const Alert& a, std::string_view name) {
   if (name == "alertname") return alertNameOf(a.model);

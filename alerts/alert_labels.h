@@ -14,7 +14,7 @@
 namespace casewatch {
 
 inline constexpr std::array<std::string_view, 9> kAlertLabelNames = {
-    "alertname", "model",  "tier",   "severity", "subject_kind",
+    "alertname",  "model",  "tier",   "severity", "subject_kind",
     "subject_id", "region", "agency", "category"};
 
 bool isAlertLabelName(std::string_view name);

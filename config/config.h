@@ -21,21 +21,21 @@ enum class DayCount { kCalendar, kWorking };
 struct FeedConfig {
   std::string name;
   FeedKind kind = FeedKind::kZmqPull;
-  std::string endpoint;              // zmq endpoint, or a file path / "-" for jsonl
-  bool bind = true;                  // zmq: bind (true) or connect (false)
-  std::vector<std::string> topics;   // zmq_sub: prefix filters; empty = everything
-  int rcvhwm = 100000;               // zmq receive high-water mark (messages)
+  std::string endpoint;             // zmq endpoint, or a file path / "-" for jsonl
+  bool bind = true;                 // zmq: bind (true) or connect (false)
+  std::vector<std::string> topics;  // zmq_sub: prefix filters; empty = everything
+  int rcvhwm = 100000;              // zmq receive high-water mark (messages)
   friend bool operator==(const FeedConfig&, const FeedConfig&) = default;
 };
 
 struct PseudonymConfig {
-  std::string key_file;              // secret material; read once at start-up
+  std::string key_file;                             // secret material; read once at start-up
   std::string key_env = "CASEWATCH_PSEUDONYM_KEY";  // environment variable, used if set
   friend bool operator==(const PseudonymConfig&, const PseudonymConfig&) = default;
 };
 
 struct IngestConfig {
-  int orphan_horizon_hours = 72;     // how long an event may wait for its case.registered
+  int orphan_horizon_hours = 72;  // how long an event may wait for its case.registered
   size_t max_message_bytes = 64 * 1024;
   size_t dead_letter_max_bytes = 2048;  // raw bytes kept per dead letter
   size_t max_persons = 1000;
@@ -43,8 +43,8 @@ struct IngestConfig {
 };
 
 struct ClockOverride {
-  std::string agency;                // empty = any agency
-  std::string channel;               // empty = any channel
+  std::string agency;   // empty = any agency
+  std::string channel;  // empty = any channel
   std::optional<int> procedural_reply_days;
   std::optional<int> routing_days;
   std::optional<int> handling_days;
@@ -61,18 +61,18 @@ struct ClocksConfig {
   int review_days = 30;
   int recheck_days = 30;
   DayCount day_count = DayCount::kCalendar;
-  std::string holiday_calendar;      // file of days off / adjusted working days; empty = none
-  int utc_offset_minutes = 8 * 60;   // `timezone: "+08:00"`
-  int warning_days = 2;              // yellow when due within this many days
-  int red_after_days = 7;            // red when missed by more than this many days
+  std::string holiday_calendar;     // file of days off / adjusted working days; empty = none
+  int utc_offset_minutes = 8 * 60;  // `timezone: "+08:00"`
+  int warning_days = 2;             // yellow when due within this many days
+  int red_after_days = 7;           // red when missed by more than this many days
   std::vector<ClockOverride> overrides;
   friend bool operator==(const ClocksConfig&, const ClocksConfig&) = default;
 };
 
 struct StoreConfig {
-  int commit_interval_ms = 5;        // group commit: a batch at least this often
-  size_t commit_max_events = 4096;   // ... or when this many events are waiting
-  bool fsync = true;                 // fdatasync each batch (off only for benchmarks)
+  int commit_interval_ms = 5;       // group commit: a batch at least this often
+  size_t commit_max_events = 4096;  // ... or when this many events are waiting
+  bool fsync = true;                // fdatasync each batch (off only for benchmarks)
   friend bool operator==(const StoreConfig&, const StoreConfig&) = default;
 };
 
@@ -90,30 +90,30 @@ struct RepeatVisitConfig {
   double orange_lambda = 0.4;
   int red_returns_30d = 8;
   int red_returns_90d = 12;
-  int quiet_days = 30;              // resolve after this long without a return (and λ < yellow)
-  int matter_min_persons = 3;       // matter alert: this many persons ...
-  int matter_min_returns_90d = 2;   // ... each with this many returns in 90 days
+  int quiet_days = 30;             // resolve after this long without a return (and λ < yellow)
+  int matter_min_persons = 3;      // matter alert: this many persons ...
+  int matter_min_returns_90d = 2;  // ... each with this many returns in 90 days
   friend bool operator==(const RepeatVisitConfig&, const RepeatVisitConfig&) = default;
 };
 
 // models.group_incident: collective petitions per (region, matter) (models/group_incident/).
 struct GroupIncidentConfig {
-  int large_group_size = 5;         // one visit or case with group_size >= this is a signal
-  int yellow_persons_24h = 5;       // distinct persons on the matter in the region, per tier
+  int large_group_size = 5;    // one visit or case with group_size >= this is a signal
+  int yellow_persons_24h = 5;  // distinct persons on the matter in the region, per tier
   int yellow_persons_7d = 10;
   int orange_persons_24h = 15;
   int orange_persons_7d = 30;
   int red_persons_24h = 30;
   int red_persons_7d = 60;
-  std::string ears_method = "c2";   // c1, c2 or c3 (R surveillance::earsC)
+  std::string ears_method = "c2";  // c1, c2 or c3 (R surveillance::earsC)
   double ears_alpha = 0.001;
   int ears_baseline = 7;
   double ears_min_sigma = 1.0;
-  double cusum_k = 2.0;             // λ1 = k·λ0
+  double cusum_k = 2.0;  // λ1 = k·λ0
   double cusum_h = 5.0;
   double cusum_min_baseline = 0.1;  // floor of λ0 per day
   double baseline_half_life_weeks = 8;
-  int quiet_days = 7;               // resolve after this long without a contact on the matter
+  int quiet_days = 7;  // resolve after this long without a contact on the matter
   friend bool operator==(const GroupIncidentConfig&, const GroupIncidentConfig&) = default;
 };
 
@@ -126,8 +126,8 @@ struct ModelsConfig {
 // http: the HTTP API v1 and the duty console (daemon/http/).
 struct HttpConfig {
   std::string listen = "127.0.0.1:9470";  // host:port; "" = off
-  size_t max_body_bytes = 1024 * 1024;   // largest request body accepted (413 above)
-  int idle_timeout_seconds = 60;         // a keep-alive connection idle this long is closed
+  size_t max_body_bytes = 1024 * 1024;    // largest request body accepted (413 above)
+  int idle_timeout_seconds = 60;          // a keep-alive connection idle this long is closed
   friend bool operator==(const HttpConfig&, const HttpConfig&) = default;
 };
 
@@ -135,14 +135,15 @@ struct HttpConfig {
 // resolves; leader may do everything.
 enum class ApiRole { kViewer, kDutyOfficer, kLeader };
 struct ApiTokenConfig {
-  std::string name;        // who: recorded with every change made with this token
+  std::string name;  // who: recorded with every change made with this token
   ApiRole role = ApiRole::kViewer;
   std::string token;       // the secret itself, or ...
   std::string token_file;  // ... a file holding it (read at start-up; trailing newline dropped)
   friend bool operator==(const ApiTokenConfig&, const ApiTokenConfig&) = default;
 };
 struct AuthConfig {
-  std::vector<ApiTokenConfig> tokens;  // empty: every authenticated route answers 401 (demo: demo tokens)
+  std::vector<ApiTokenConfig>
+      tokens;  // empty: every authenticated route answers 401 (demo: demo tokens)
   friend bool operator==(const AuthConfig&, const AuthConfig&) = default;
 };
 
@@ -151,12 +152,12 @@ struct Config {
   std::string metrics_listen = "127.0.0.1:9464";
   std::vector<FeedConfig> feeds;
   std::string publish_zmq = "tcp://127.0.0.1:5571";  // alert PUB endpoint; empty = off
-  std::string locale = "en";         // "en" or "zh-CN": the language of printed alerts
+  std::string locale = "en";  // "en" or "zh-CN": the language of printed alerts
   LogFormat log_format = LogFormat::kText;
   std::string log_level = "info";
-  bool print_alerts = true;          // print each alert change readably on stdout
+  bool print_alerts = true;  // print each alert change readably on stdout
   ClockSource clock = ClockSource::kWall;
-  bool demo = false;                 // demo mode: the built-in pseudonym key is allowed
+  bool demo = false;  // demo mode: the built-in pseudonym key is allowed
   PseudonymConfig pseudonym;
   IngestConfig ingest;
   ClocksConfig clocks;

@@ -98,7 +98,9 @@ std::string inQuotes(std::string_view s) {
 }
 
 // The shortest text that reads back as the same double ("0.1", not "0.10000000000000001").
-std::string formatNumber(double v) { return fmt::format("{}", v); }
+std::string formatNumber(double v) {
+  return fmt::format("{}", v);
+}
 
 std::string describeNode(const Node& n);
 
@@ -456,9 +458,10 @@ bool decodeNumber(Decoder& d, const Node& n, const std::string& path, double lo,
     return false;
   }
   if (*v < lo || *v > hi) {
-    d.error(path, "must be between " + formatNumber(lo) + " and " + formatNumber(hi) + ", got " +
-                      n.scalar,
-            n.loc);
+    d.error(
+        path,
+        "must be between " + formatNumber(lo) + " and " + formatNumber(hi) + ", got " + n.scalar,
+        n.loc);
     return false;
   }
   out = *v;
@@ -812,8 +815,9 @@ constexpr int kMaxMinutes = 366 * 24 * 60;
 
 void readStringList(Decoder& d, MapReader& r, std::string_view key, std::vector<std::string>& out) {
   if (const Node* n = r.take(key)) {
-    decodeList(d, *n, r.pathOf(key), out,
-               [&](const Node& t, const std::string& p, std::string& s) { decodeString(d, t, p, s); });
+    decodeList(d, *n, r.pathOf(key), out, [&](const Node& t, const std::string& p, std::string& s) {
+      decodeString(d, t, p, s);
+    });
   }
 }
 
@@ -982,14 +986,16 @@ void validateModels(Decoder& d, const ModelsConfig& m) {
     d.invalid(rv + "hawkes_alpha",
               "must be below hawkes_beta (" + formatNumber(r.hawkes_beta) +
                   "): with alpha/beta >= 1 each return brings on average one more, and the "
-                  "intensity grows without bound; got " + formatNumber(r.hawkes_alpha));
+                  "intensity grows without bound; got " +
+                  formatNumber(r.hawkes_alpha));
   }
   if (!d.failed(rv + "hawkes_mu") && !d.failed(rv + "yellow_lambda") &&
       r.yellow_lambda <= r.hawkes_mu) {
     d.invalid(rv + "yellow_lambda",
               "must be above hawkes_mu (" + formatNumber(r.hawkes_mu) +
                   "): the intensity never decays below the background rate, so no alert would "
-                  "ever resolve; got " + formatNumber(r.yellow_lambda));
+                  "ever resolve; got " +
+                  formatNumber(r.yellow_lambda));
   }
   const std::string gi = "models.group_incident.";
   const GroupIncidentConfig& g = m.group_incident;
@@ -1005,8 +1011,9 @@ void validateModels(Decoder& d, const ModelsConfig& m) {
 
 void validateHttpAndAuth(Decoder& d, const Config& c) {
   if (!c.http.listen.empty() && !isHostPort(c.http.listen)) {
-    d.invalid("http.listen", "expected host:port with a port 0..65535 (or \"\" for no HTTP API), got " +
-                                 inQuotes(c.http.listen));
+    d.invalid("http.listen",
+              "expected host:port with a port 0..65535 (or \"\" for no HTTP API), got " +
+                  inQuotes(c.http.listen));
   }
   std::map<std::string, size_t> names;
   std::map<std::string, size_t> secrets;
@@ -1074,11 +1081,10 @@ void validateAlerting(Decoder& d, const Config& c) {
     }
     if (d.failed(path + ".chain") || d.failed(path + ".after_minutes")) continue;
     if (t->after_minutes.size() + 1 != t->chain.size()) {
-      d.invalid(path + ".after_minutes",
-                "needs one entry per level after the first: " +
-                    std::to_string(t->chain.size() - 1) + " for a chain of " +
-                    std::to_string(t->chain.size()) + ", got " +
-                    std::to_string(t->after_minutes.size()));
+      d.invalid(path + ".after_minutes", "needs one entry per level after the first: " +
+                                             std::to_string(t->chain.size() - 1) +
+                                             " for a chain of " + std::to_string(t->chain.size()) +
+                                             ", got " + std::to_string(t->after_minutes.size()));
       continue;
     }
     for (size_t i = 1; i < t->after_minutes.size(); ++i) {
@@ -1091,8 +1097,8 @@ void validateAlerting(Decoder& d, const Config& c) {
     }
   }
   for (const auto* list : {&c.grouping.parent_models, &c.grouping.member_models}) {
-    const std::string path = list == &c.grouping.parent_models ? "grouping.parent_models"
-                                                                : "grouping.member_models";
+    const std::string path =
+        list == &c.grouping.parent_models ? "grouping.parent_models" : "grouping.member_models";
     for (size_t i = 0; i < list->size(); ++i) {
       if ((*list)[i].empty()) d.invalid(indexPath(path, i), "must not be empty");
     }
@@ -1102,8 +1108,10 @@ void validateAlerting(Decoder& d, const Config& c) {
   for (size_t i = 0; i < am.urls.size(); ++i) {
     const std::string path = indexPath("alertmanager.urls", i);
     if (!isHttpUrl(am.urls[i])) {
-      d.invalid(path, "expected http://host:port with an optional path (https is not supported: "
-                      "use a local TLS proxy), got " + inQuotes(am.urls[i]));
+      d.invalid(path,
+                "expected http://host:port with an optional path (https is not supported: "
+                "use a local TLS proxy), got " +
+                    inQuotes(am.urls[i]));
     } else if (const auto [it, fresh] = urls.emplace(am.urls[i], i); !fresh) {
       d.invalid(path, "the same URL as " + indexPath("alertmanager.urls", it->second));
     }

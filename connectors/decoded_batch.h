@@ -23,11 +23,11 @@ struct Rejection {
 };
 
 struct DecodedBatch {
-  std::string feed;                   // the connector's configured name (a metric label)
+  std::string feed;  // the connector's configured name (a metric label)
   std::vector<CaseEvent> events;
   std::vector<Rejection> rejections;
-  int64_t received_steady_ns = 0;     // when the first message arrived (latency histogram)
-  bool end_of_input = false;          // a finite feed (file, stdin) reached its end
+  int64_t received_steady_ns = 0;  // when the first message arrived (latency histogram)
+  bool end_of_input = false;       // a finite feed (file, stdin) reached its end
   // Holds the batch's place in its connector's in-flight bound: the connector stops taking input
   // while too many batches are alive, so drop (or reset) the batch once it has been applied.
   std::shared_ptr<void> in_flight_token;

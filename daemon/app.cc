@@ -97,14 +97,14 @@ App::~App() {
   if (store_) store_->close();
 }
 
-
 absl::Status App::start() {
   auto key = loadPseudonymKey(config_);
   if (!key.ok()) return key.status();
   if (key->demo) {
-    spdlog::warn("DEMO MODE: person ids are pseudonymised with the built-in demo key, which is "
-                 "public. Never run real data like this: set pseudonym.key_file or ${}.",
-                 config_.pseudonym.key_env);
+    spdlog::warn(
+        "DEMO MODE: person ids are pseudonymised with the built-in demo key, which is "
+        "public. Never run real data like this: set pseudonym.key_file or ${}.",
+        config_.pseudonym.key_env);
   } else {
     spdlog::info("Pseudonymisation key from {}.", key->origin);
   }
@@ -112,10 +112,14 @@ absl::Status App::start() {
 
   std::error_code ec;
   std::filesystem::create_directories(config_.data_dir, ec);
-  if (ec) return absl::UnavailableError(strCat("data_dir: cannot create ", config_.data_dir, ": ", ec.message()));
+  if (ec)
+    return absl::UnavailableError(
+        strCat("data_dir: cannot create ", config_.data_dir, ": ", ec.message()));
 
   auto store = Store::open(config_.data_dir);
-  if (!store.ok()) return absl::Status(store.status().code(), strCat("data_dir: store: ", store.status().message()));
+  if (!store.ok())
+    return absl::Status(store.status().code(),
+                        strCat("data_dir: store: ", store.status().message()));
   store_ = std::move(*store);
   if (auto snap = store_->getSnapshot(std::string(kRecordedPositionSnapshot)); snap.ok() && *snap) {
     recorded_position_ = std::strtoull((*snap)->c_str(), nullptr, 10);
@@ -123,7 +127,8 @@ absl::Status App::start() {
   const std::string pos_path = config_.data_dir + "/published.pos";
   published_fd_ = ::open(pos_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (published_fd_ < 0) {
-    return absl::UnavailableError(strCat("data_dir: cannot open ", pos_path, ": ", std::strerror(errno)));
+    return absl::UnavailableError(
+        strCat("data_dir: cannot open ", pos_path, ": ", std::strerror(errno)));
   }
   uint64_t published = 0;
   if (::pread(published_fd_, &published, sizeof published, 0) == sizeof published) {
@@ -133,10 +138,13 @@ absl::Status App::start() {
   JournalOptions jopts;
   jopts.dir = config_.data_dir;
   jopts.fsync = config_.store.fsync;
-  // Under load one fdatasync can outlast several commit intervals; queue rather than block the loop.
+  // Under load one fdatasync can outlast several commit intervals; queue rather than block the
+  // loop.
   jopts.max_queued_batches = 64;
   auto journal = EventJournal::open(jopts);
-  if (!journal.ok()) return absl::Status(journal.status().code(), strCat("data_dir: journal: ", journal.status().message()));
+  if (!journal.ok())
+    return absl::Status(journal.status().code(),
+                        strCat("data_dir: journal: ", journal.status().message()));
   journal_ = std::move(*journal);
 
   // The metrics label agencies by name, read from the case state's interned strings.
@@ -166,22 +174,22 @@ absl::Status App::start() {
 
   if (auto s = recover(); !s.ok()) return s;
 
-  journal_->setWriteObserver([this](const JournalWriteSample& s) { metrics_->journalCommit(s.seconds); });
-  journal_->setOnDurable([this](uint64_t batch) {
-    boost::asio::post(io_, [this, batch] { onDurable(batch); });
-  });
+  journal_->setWriteObserver(
+      [this](const JournalWriteSample& s) { metrics_->journalCommit(s.seconds); });
+  journal_->setOnDurable(
+      [this](uint64_t batch) { boost::asio::post(io_, [this, batch] { onDurable(batch); }); });
 
   if (auto s = metrics_->serve(config_.metrics_listen); !s.ok()) return s;
   if (!config_.metrics_listen.empty()) {
-    spdlog::info("Metrics on http://{}/metrics (port {}).", config_.metrics_listen, metrics_->port());
+    spdlog::info("Metrics on http://{}/metrics (port {}).", config_.metrics_listen,
+                 metrics_->port());
   }
 
   const AlertJsonOptions jo = jsonOptions(config_);
   dispatcher_ = std::make_unique<AlertDispatcher>(RetryPolicy{}, jo);
   if (config_.print_alerts) {
-    dispatcher_->addSink(std::make_unique<ConsoleSink>(config_.locale,
-                                                       config_.clocks.utc_offset_minutes, stdout,
-                                                       isatty(1)),
+    dispatcher_->addSink(std::make_unique<ConsoleSink>(
+                             config_.locale, config_.clocks.utc_offset_minutes, stdout, isatty(1)),
                          AlertDispatcher::Route::kNotify);
   }
   if (!config_.publish_zmq.empty()) {
@@ -194,11 +202,13 @@ absl::Status App::start() {
         [b](std::string_view topic, std::string_view body) { return b->publish(topic, body); });
   }
   if (!config_.alertmanager.urls.empty()) {
-    auto am = AlertmanagerSink::create(AlertmanagerSinkOptions::from(config_, generatorBase(config_)));
+    auto am =
+        AlertmanagerSink::create(AlertmanagerSinkOptions::from(config_, generatorBase(config_)));
     if (!am.ok()) return am.status();
     (*am)->exportMetrics(*metrics_->registry());
     std::string urls;
-    for (const std::string& u : config_.alertmanager.urls) strAppend(urls, urls.empty() ? "" : ", ", u);
+    for (const std::string& u : config_.alertmanager.urls)
+      strAppend(urls, urls.empty() ? "" : ", ", u);
     spdlog::info("Sending alerts to Alertmanager at {}.", urls);
     dispatcher_->addSink(std::move(*am), AlertDispatcher::Route::kState);
   }
@@ -255,9 +265,12 @@ absl::Status App::start() {
         onBatch(DecodedBatchPtr(new DecodedBatch(std::move(*shared))));
       });
     });
-    if (!s.ok()) return absl::Status(s.code(), strCat("feeds[", i, "] (", f.name, "): ", s.message()));
+    if (!s.ok())
+      return absl::Status(s.code(), strCat("feeds[", i, "] (", f.name, "): ", s.message()));
     spdlog::info("Feed {} ({}) on {}.", f.name,
-                 f.kind == FeedKind::kJsonl ? "jsonl" : (f.kind == FeedKind::kZmqPull ? "zmq_pull" : "zmq_sub"),
+                 f.kind == FeedKind::kJsonl
+                     ? "jsonl"
+                     : (f.kind == FeedKind::kZmqPull ? "zmq_pull" : "zmq_sub"),
                  f.endpoint);
     connectors_.push_back(std::move(c));
   }
@@ -306,9 +319,10 @@ absl::Status App::recover() {
                  pipeline_->alerts().activeCount());
   }
   if (journal_->truncatedBytesAtOpen() > 0) {
-    spdlog::warn("The journal's last segment had a torn tail of {} bytes (an unfinished write at a "
-                 "crash); dropped. Those events were never acknowledged as accepted.",
-                 journal_->truncatedBytesAtOpen());
+    spdlog::warn(
+        "The journal's last segment had a torn tail of {} bytes (an unfinished write at a "
+        "crash); dropped. Those events were never acknowledged as accepted.",
+        journal_->truncatedBytesAtOpen());
   }
   return absl::OkStatus();
 }
@@ -375,7 +389,9 @@ void App::writePublishedPosition(uint64_t pos) {
   }
 }
 
-void App::alertChanged(AlertChange&& change) { workflow_->onBookChange(std::move(change)); }
+void App::alertChanged(AlertChange&& change) {
+  workflow_->onBookChange(std::move(change));
+}
 
 void App::submitChange(AlertChange&& change) {
   const uint64_t pos = nextChangePosition();
@@ -442,10 +458,12 @@ void App::releaseAlerts() {
   auto shared = std::make_shared<std::vector<AlertChange>>(std::move(ready));
   // Recorded first, then published: what the store says was published is what consumers saw.
   store_->recordAlertChanges(std::move(records), [this, shared, last](const absl::Status& s) {
-    if (!s.ok()) spdlog::error("Recording alert changes failed: {}; publishing anyway.", s.message());
+    if (!s.ok())
+      spdlog::error("Recording alert changes failed: {}; publishing anyway.", s.message());
     boost::asio::post(io_, [this, shared, last] { deliver(std::move(*shared), last); });
   });
-  store_->putSnapshot(std::string(kRecordedPositionSnapshot), pipeline_->now(), std::to_string(last));
+  store_->putSnapshot(std::string(kRecordedPositionSnapshot), pipeline_->now(),
+                      std::to_string(last));
 }
 
 void App::deliver(std::vector<AlertChange> changes, uint64_t last_position) {
@@ -482,8 +500,9 @@ void App::scheduleCommit() {
 }
 
 void App::reload() {
-  ConfigResult r = options_.config_path.empty() ? loadDefaultConfig(options_.sets)
-                                                 : loadConfigFile(options_.config_path, options_.sets);
+  ConfigResult r = options_.config_path.empty()
+                       ? loadDefaultConfig(options_.sets)
+                       : loadConfigFile(options_.config_path, options_.sets);
   if (!r.ok()) {
     metrics_->configReload(false);
     spdlog::error("Reload failed; the running configuration stays in force:\n{}", r.describe());
@@ -492,12 +511,15 @@ void App::reload() {
   auto models = buildModels(r.config);
   if (!models.ok()) {
     metrics_->configReload(false);
-    spdlog::error("Reload failed; the running configuration stays in force: {}", models.status().message());
+    spdlog::error("Reload failed; the running configuration stays in force: {}",
+                  models.status().message());
     return;
   }
   if (r.config.feeds.size() != config_.feeds.size() || r.config.data_dir != config_.data_dir ||
-      r.config.metrics_listen != config_.metrics_listen || r.config.publish_zmq != config_.publish_zmq) {
-    spdlog::warn("Reload: feeds, data_dir, metrics.listen and publish.zmq take effect at the next restart.");
+      r.config.metrics_listen != config_.metrics_listen ||
+      r.config.publish_zmq != config_.publish_zmq) {
+    spdlog::warn(
+        "Reload: feeds, data_dir, metrics.listen and publish.zmq take effect at the next restart.");
   }
   // Thresholds and clocks change now; state, feeds and sinks stay.
   config_.clocks = r.config.clocks;
@@ -531,7 +553,8 @@ void App::shutdown() {
       // Still inside the grace period (a very short run): publish what waited.
       publishing_open_ = true;
       publish_grace_timer_.cancel();
-      if (!publish_backlog_.empty()) deliver(std::exchange(publish_backlog_, {}), backlog_position_);
+      if (!publish_backlog_.empty())
+        deliver(std::exchange(publish_backlog_, {}), backlog_position_);
       dispatcher_->flush(steadyMs());
       store_->close();
       spdlog::info("Stopped: {} events accepted, {} rejected, {} duplicates; state committed.",

@@ -39,8 +39,8 @@ namespace casewatch {
 
 struct AppOptions {
   Config config;
-  std::string config_path;         // for reloads; empty = embedded defaults
-  std::vector<std::string> sets;   // --set overrides, re-applied on reload
+  std::string config_path;        // for reloads; empty = embedded defaults
+  std::vector<std::string> sets;  // --set overrides, re-applied on reload
   bool handle_signals = true;
 };
 
@@ -113,11 +113,12 @@ class App final : private PipelineOutput {
   uint64_t recorded_position_ = 0;   // from the store at start-up
   uint64_t published_position_ = 0;  // from <data_dir>/published.pos at start-up
   int published_fd_ = -1;
-  bool publishing_open_ = false;     // the bus's subscribers have had time to (re)connect
+  bool publishing_open_ = false;  // the bus's subscribers have had time to (re)connect
   std::vector<AlertChange> publish_backlog_;
   uint64_t backlog_position_ = 0;
   boost::asio::steady_timer publish_grace_timer_;
-  std::deque<std::pair<uint64_t, AlertChange>> publish_only_;  // recorded before a crash, not published
+  std::deque<std::pair<uint64_t, AlertChange>>
+      publish_only_;  // recorded before a crash, not published
   bool recovering_ = false;
   bool stopping_ = false;
   uint64_t committed_batch_ = 0;

@@ -16,8 +16,7 @@ namespace {
 void setUpLogging(const casewatch::Config& config) {
   auto logger = spdlog::stderr_color_mt("casewatchd");
   if (config.log_format == casewatch::LogFormat::kJson) {
-    logger->set_pattern(
-        R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","msg":"%v"})");
+    logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","msg":"%v"})");
   } else {
     logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
   }
@@ -107,7 +106,8 @@ int main(int argc, char** argv) {
   options.config = cfg.config;
   options.config_path = config_path;
   options.sets = sets;
-  if (demo) options.sets.insert(options.sets.begin(), {"demo=true", "clock=event", "data_dir=./var/demo"});
+  if (demo)
+    options.sets.insert(options.sets.begin(), {"demo=true", "clock=event", "data_dir=./var/demo"});
   casewatch::App daemon(std::move(options));
   if (auto s = daemon.start(); !s.ok()) {
     spdlog::critical("Cannot start: {}", std::string(s.message()));

@@ -22,7 +22,7 @@ constexpr size_t kMaxTrackedSources = 10000;
 std::string orphanSummary(const CaseEvent& ev) {
   // Orphans never carry person ids (only case.* events other than registered can be orphans).
   return strCat("{\"event_id\":\"", ev.event_id, "\",\"type\":\"", eventTypeName(ev.type),
-                      "\",\"case_id\":\"", ev.case_id, "\",\"ts\":\"", formatRfc3339(ev.ts), "\"}");
+                "\",\"case_id\":\"", ev.case_id, "\",\"ts\":\"", formatRfc3339(ev.ts), "\"}");
 }
 
 }  // namespace
@@ -46,7 +46,9 @@ void Pipeline::setModels(std::vector<std::unique_ptr<Model>> models) {
   }
 }
 
-TimeMs Pipeline::now() const { return follow_events_ ? event_clock_.now() : wall_->now(); }
+TimeMs Pipeline::now() const {
+  return follow_events_ ? event_clock_.now() : wall_->now();
+}
 
 Pipeline::EventKey Pipeline::keyOf(std::string_view id) const {
   EventKey k;
@@ -79,7 +81,7 @@ void Pipeline::tick() {
       Rejection r;
       r.reason = RejectReason::kOrphanExpired;
       r.detail = strCat("orphan_expired: no case.registered for ", ev.case_id, " within ",
-                              config_.ingest.orphan_horizon_hours, " h");
+                        config_.ingest.orphan_horizon_hours, " h");
       r.raw = orphanSummary(ev);
       r.raw_size = r.raw.size();
       r.received_at = t;

@@ -20,9 +20,9 @@ absl::StatusOr<PseudonymKey> loadPseudonymKey(const Config& config) {
     std::string secret = ss.str();
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
     if (secret.size() < 16) {
-      return absl::InvalidArgumentError(
-          strCat("pseudonym.key_file: ", config.pseudonym.key_file,
-                 " holds fewer than 16 bytes of secret; use e.g. `head -c 32 /dev/urandom | base64`"));
+      return absl::InvalidArgumentError(strCat(
+          "pseudonym.key_file: ", config.pseudonym.key_file,
+          " holds fewer than 16 bytes of secret; use e.g. `head -c 32 /dev/urandom | base64`"));
     }
     return PseudonymKey{Pseudonymizer::deriveKey(secret),
                         strCat("key file ", config.pseudonym.key_file), false};
@@ -40,7 +40,8 @@ absl::StatusOr<PseudonymKey> loadPseudonymKey(const Config& config) {
   if (config.demo) return PseudonymKey{Pseudonymizer::demoKey(), "built-in demo key", true};
   return absl::FailedPreconditionError(
       strCat("pseudonym: no key. Set pseudonym.key_file, or the environment variable $",
-             config.pseudonym.key_env, " (at least 16 bytes of secret), or run with demo: true "
+             config.pseudonym.key_env,
+             " (at least 16 bytes of secret), or run with demo: true "
              "(the built-in demo key: never for real data)"));
 }
 

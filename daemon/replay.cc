@@ -77,9 +77,9 @@ int runReplay(const Config& config, const ReplayOptions& options) {
     dispatcher.addSink(std::move(*sink), AlertDispatcher::Route::kEveryChange);
   }
   if (options.print_alerts) {
-    dispatcher.addSink(std::make_unique<ConsoleSink>(config.locale, config.clocks.utc_offset_minutes,
-                                                     stderr),
-                       AlertDispatcher::Route::kNotify);
+    dispatcher.addSink(
+        std::make_unique<ConsoleSink>(config.locale, config.clocks.utc_offset_minutes, stderr),
+        AlertDispatcher::Route::kNotify);
   }
   Pipeline pipeline(config, nullptr, nullptr, out);
   AlertWorkflow workflow(
@@ -94,9 +94,9 @@ int runReplay(const Config& config, const ReplayOptions& options) {
   }
   pipeline.setModels(std::move(*models));
 
-  BatchDecoder decoder(pseudonymizer,
-                       DecoderLimits{config.ingest.max_message_bytes, config.ingest.max_persons, 256},
-                       config.ingest.dead_letter_max_bytes);
+  BatchDecoder decoder(
+      pseudonymizer, DecoderLimits{config.ingest.max_message_bytes, config.ingest.max_persons, 256},
+      config.ingest.dead_letter_max_bytes);
   FeedConfig feed;
   feed.name = "replay";
   feed.kind = FeedKind::kJsonl;
@@ -121,8 +121,7 @@ int runReplay(const Config& config, const ReplayOptions& options) {
   pipeline.tick();
   workflow.advanceTo(pipeline.now());
   dispatcher.flush(0);
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!status.ok()) {
     std::fprintf(stderr, "casewatchd replay: %s\n", std::string(status.message()).c_str());
     return 1;
@@ -133,34 +132,35 @@ int runReplay(const Config& config, const ReplayOptions& options) {
     getrusage(RUSAGE_SELF, &ru);
     std::string rej;
     for (size_t i = 1; i < kRejectReasonCount; ++i) {
-      if (out.rejected[i]) strAppend(rej, " ", rejectReasonName(static_cast<RejectReason>(i)), "=", out.rejected[i]);
+      if (out.rejected[i])
+        strAppend(rej, " ", rejectReasonName(static_cast<RejectReason>(i)), "=", out.rejected[i]);
     }
     const size_t open = pipeline.cases().openCases();
-    std::fprintf(stderr,
-                 "replay: %llu lines in %.3f s (%.0f events/s); accepted %llu, rejected %llu%s%s, "
-                 "duplicates %llu, orphans held %llu (expired %llu, waiting %zu)%s\n"
-                 "replay: clock ends at %s; cases %zu (open %zu; state %.0f bytes per open case; "
-                 "max RSS %ld MiB)\n"
-                 "replay: alert changes %llu (fired %llu, tier changes %llu, resolved %llu, "
-                 "escalated %llu), active at the end %zu\n",
-                 static_cast<unsigned long long>(lines), secs, secs > 0 ? lines / secs : 0.0,
-                 static_cast<unsigned long long>(c.accepted),
-                 static_cast<unsigned long long>(c.rejected), rej.empty() ? "" : ":", rej.c_str(),
-                 static_cast<unsigned long long>(c.duplicates),
-                 static_cast<unsigned long long>(c.orphans_held),
-                 static_cast<unsigned long long>(c.orphans_expired), pipeline.orphansWaiting(),
-                 skipped_after_until
-                     ? strCat("; ", skipped_after_until, " events after --until left out").c_str()
-                     : "",
-                 formatRfc3339(pipeline.now(), config.clocks.utc_offset_minutes).c_str(),
-                 pipeline.cases().size(), open,
-                 open ? static_cast<double>(pipeline.cases().approximateBytes()) / open : 0.0,
-                 ru.ru_maxrss / 1024, static_cast<unsigned long long>(c.alert_changes),
-                 static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kFired)]),
-                 static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kTierChanged)]),
-                 static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kResolved)]),
-                 static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kEscalated)]),
-                 pipeline.alerts().activeCount());
+    std::fprintf(
+        stderr,
+        "replay: %llu lines in %.3f s (%.0f events/s); accepted %llu, rejected %llu%s%s, "
+        "duplicates %llu, orphans held %llu (expired %llu, waiting %zu)%s\n"
+        "replay: clock ends at %s; cases %zu (open %zu; state %.0f bytes per open case; "
+        "max RSS %ld MiB)\n"
+        "replay: alert changes %llu (fired %llu, tier changes %llu, resolved %llu, "
+        "escalated %llu), active at the end %zu\n",
+        static_cast<unsigned long long>(lines), secs, secs > 0 ? lines / secs : 0.0,
+        static_cast<unsigned long long>(c.accepted), static_cast<unsigned long long>(c.rejected),
+        rej.empty() ? "" : ":", rej.c_str(), static_cast<unsigned long long>(c.duplicates),
+        static_cast<unsigned long long>(c.orphans_held),
+        static_cast<unsigned long long>(c.orphans_expired), pipeline.orphansWaiting(),
+        skipped_after_until
+            ? strCat("; ", skipped_after_until, " events after --until left out").c_str()
+            : "",
+        formatRfc3339(pipeline.now(), config.clocks.utc_offset_minutes).c_str(),
+        pipeline.cases().size(), open,
+        open ? static_cast<double>(pipeline.cases().approximateBytes()) / open : 0.0,
+        ru.ru_maxrss / 1024, static_cast<unsigned long long>(c.alert_changes),
+        static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kFired)]),
+        static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kTierChanged)]),
+        static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kResolved)]),
+        static_cast<unsigned long long>(out.changes[static_cast<size_t>(ChangeKind::kEscalated)]),
+        pipeline.alerts().activeCount());
   }
   return 0;
 }

@@ -11,11 +11,11 @@
 namespace casewatch {
 
 struct ReplayOptions {
-  std::string input;        // file path or "-"
-  std::string alerts_out;   // file path or "-"; empty = no alert output
-  std::string until;        // RFC 3339; empty = the last event
+  std::string input;       // file path or "-"
+  std::string alerts_out;  // file path or "-"; empty = no alert output
+  std::string until;       // RFC 3339; empty = the last event
   bool print_alerts = false;
-  bool quiet = false;       // no summary on stderr
+  bool quiet = false;  // no summary on stderr
 };
 
 // Returns the process exit code (0 ok, 1 input error, 2 bad arguments).

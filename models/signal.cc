@@ -23,7 +23,9 @@ constexpr std::array<ActionNames, 9> kActions = {{
 }};
 }  // namespace
 
-std::string_view tierName(Tier t) { return kTierNames[static_cast<size_t>(t)]; }
+std::string_view tierName(Tier t) {
+  return kTierNames[static_cast<size_t>(t)];
+}
 bool tierFromName(std::string_view s, Tier& out) {
   for (size_t i = 0; i < kTierNames.size(); ++i) {
     if (kTierNames[i] == s) {
@@ -33,8 +35,12 @@ bool tierFromName(std::string_view s, Tier& out) {
   }
   return false;
 }
-std::string_view subjectKindName(SubjectKind k) { return kSubjectNames[static_cast<size_t>(k)]; }
-std::string_view actionName(Action a) { return kActions[static_cast<size_t>(a)].code; }
+std::string_view subjectKindName(SubjectKind k) {
+  return kSubjectNames[static_cast<size_t>(k)];
+}
+std::string_view actionName(Action a) {
+  return kActions[static_cast<size_t>(a)].code;
+}
 std::string_view actionText(Action a, std::string_view locale) {
   const auto& n = kActions[static_cast<size_t>(a)];
   return locale == "zh-CN" ? n.zh : n.en;

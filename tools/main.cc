@@ -13,15 +13,9 @@ using CommandRegistrar = void (*)(CLI::App&);
 // The subcommands, in help order. To add one: write `void addXxxCommand(CLI::App&)` in
 // tools/<xxx>/ and add a line here (fit, detect, alerts, ack, dead-letters, ...).
 constexpr CommandRegistrar kCommands[] = {
-    casewatch::addFeedgenCommand,
-    casewatch::addDetectCommand,
-    casewatch::addAlertsCommand,
-    casewatch::addAckCommand,
-    casewatch::addUnackCommand,
-    casewatch::addResolveCommand,
-    casewatch::addSilenceCommand,
-    casewatch::addSilencesCommand,
-    casewatch::addDeadLettersCommand,
+    casewatch::addFeedgenCommand, casewatch::addDetectCommand,   casewatch::addAlertsCommand,
+    casewatch::addAckCommand,     casewatch::addUnackCommand,    casewatch::addResolveCommand,
+    casewatch::addSilenceCommand, casewatch::addSilencesCommand, casewatch::addDeadLettersCommand,
     casewatch::addLedgerCommand,
 };
 

@@ -19,8 +19,7 @@ EscalationPolicy::EscalationPolicy(const EscalationConfig& config) {
 }
 
 std::optional<EscalationPolicy::Step> EscalationPolicy::next(Tier tier, TimeMs tier_since,
-                                                             int level,
-                                                             TimeMs last_step_at) const {
+                                                             int level, TimeMs last_step_at) const {
   const TierPolicy& p = of(tier);
   if (p.chain.empty()) return std::nullopt;
   // Levels reached in a higher tier are kept after a fall: the chain continues from there.

@@ -38,9 +38,9 @@ int64_t RetryStage::nextDelay() {
   const RetryPolicy& p = options_.policy;
   backoff_ms_ = backoff_ms_ == 0
                     ? p.initial_backoff_ms
-                    : std::min<int64_t>(p.max_backoff_ms,
-                                        static_cast<int64_t>(static_cast<double>(backoff_ms_) *
-                                                             p.multiplier));
+                    : std::min<int64_t>(
+                          p.max_backoff_ms,
+                          static_cast<int64_t>(static_cast<double>(backoff_ms_) * p.multiplier));
   // xorshift64: cheap, seeded, good enough to spread retries.
   rng_ ^= rng_ << 13;
   rng_ ^= rng_ >> 7;

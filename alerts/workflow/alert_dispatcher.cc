@@ -85,17 +85,18 @@ Sink& AlertDispatcher::addSink(std::unique_ptr<Sink> sink, Route route) {
 void AlertDispatcher::setEscalationPublisher(PublishFn publish) {
   RetryStage::Options o;
   o.policy = policy_;
-  escalations_ = std::make_unique<Routed>(
-      std::make_unique<EscalationTopicSink>(std::move(publish), json_), Route::kEveryChange,
-      std::move(o));
+  escalations_ =
+      std::make_unique<Routed>(std::make_unique<EscalationTopicSink>(std::move(publish), json_),
+                               Route::kEveryChange, std::move(o));
 }
 
 void AlertDispatcher::exportMetrics(prometheus::Registry& registry) {
   auto& changes = prometheus::BuildCounter()
                       .Name("casewatch_sink_changes_total")
-                      .Help("Alert changes per sink by outcome: delivered, retried (a failed "
-                            "attempt that will be retried), given_up, overflowed (dropped: queue "
-                            "full)")
+                      .Help(
+                          "Alert changes per sink by outcome: delivered, retried (a failed "
+                          "attempt that will be retried), given_up, overflowed (dropped: queue "
+                          "full)")
                       .Register(registry);
   auto& queued = prometheus::BuildGauge()
                      .Name("casewatch_sink_queued")

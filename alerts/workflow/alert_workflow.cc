@@ -39,8 +39,7 @@ WorkflowOptions WorkflowOptions::from(const Config& config) {
   return o;
 }
 
-AlertWorkflow::AlertWorkflow(WorkflowOptions options, const AlertBook* book, NowFn now,
-                             EmitFn emit)
+AlertWorkflow::AlertWorkflow(WorkflowOptions options, const AlertBook* book, NowFn now, EmitFn emit)
     : options_(std::move(options)),
       book_(book),
       now_(std::move(now)),
@@ -302,8 +301,7 @@ void AlertWorkflow::tierChanged(Alert&& a, TimeMs at) {
     e.shown.group_id = grouper_.groupOf(id);
     e.shown.inhibited_by = inhibitor_.inhibitorOf(id);
     e.shown.silenced_by = silencer_.match(e.shown, at);
-    emit(e, ChangeKind::kTierChanged, at, "casewatch", std::move(note), std::nullopt,
-         noticeFor(e));
+    emit(e, ChangeKind::kTierChanged, at, "casewatch", std::move(note), std::nullopt, noticeFor(e));
     armStep(e, at);
     emitted = true;
   } else if (e.book_tier < e.shown.tier) {
@@ -381,7 +379,8 @@ void AlertWorkflow::applyRelations(std::vector<std::string> ids, TimeMs at,
     e.shown.group_id = std::move(group);
     e.shown.inhibited_by = std::move(inhibitor);
     // Bookkeeping for the bus and Alertmanager; people hear only of an alert coming back.
-    emit(e, ChangeKind::kUpdated, at, "casewatch", std::move(note), was_suppressed && !suppressed(e));
+    emit(e, ChangeKind::kUpdated, at, "casewatch", std::move(note),
+         was_suppressed && !suppressed(e));
     armStep(e, at);
   }
 }
@@ -435,8 +434,8 @@ absl::StatusOr<AlertWorkflow::Entry*> AlertWorkflow::activeEntry(const std::stri
   return absl::NotFoundError(strCat("no active alert ", alert_id));
 }
 
-absl::StatusOr<Alert> AlertWorkflow::acknowledge(const std::string& alert_id,
-                                                 const std::string& by, const std::string& note) {
+absl::StatusOr<Alert> AlertWorkflow::acknowledge(const std::string& alert_id, const std::string& by,
+                                                 const std::string& note) {
   const TimeMs now = opNow();
   auto e = activeEntry(alert_id);
   if (!e.ok()) return e.status();
@@ -462,7 +461,8 @@ absl::StatusOr<Alert> AlertWorkflow::unacknowledge(const std::string& alert_id,
   }
   const std::string was = entry.shown.ack->by;
   entry.shown.ack.reset();
-  emit(entry, ChangeKind::kUnacknowledged, now, by, strCat("acknowledgement by ", was, " taken back"));
+  emit(entry, ChangeKind::kUnacknowledged, now, by,
+       strCat("acknowledgement by ", was, " taken back"));
   armStep(entry, now);  // the escalation resumes (at once if overdue)
   Alert out = entry.shown;
   advanceTo(now);
@@ -487,7 +487,9 @@ absl::StatusOr<Alert> AlertWorkflow::resolve(const std::string& alert_id, const 
   return out;
 }
 
-std::vector<Silence> AlertWorkflow::silences() const { return silencer_.list(); }
+std::vector<Silence> AlertWorkflow::silences() const {
+  return silencer_.list();
+}
 
 absl::StatusOr<Silence> AlertWorkflow::addSilence(Silence silence, const std::string& by) {
   const TimeMs now = opNow();
@@ -514,7 +516,9 @@ std::vector<LedgerEntry> AlertWorkflow::ledger() const {
   return ledger_ ? ledger_() : std::vector<LedgerEntry>{};
 }
 
-bool AlertWorkflow::ready() const { return ready_ ? ready_() : true; }
+bool AlertWorkflow::ready() const {
+  return ready_ ? ready_() : true;
+}
 
 std::vector<Alert> AlertWorkflow::activeAlerts() const {
   std::vector<Alert> out;
@@ -651,8 +655,8 @@ void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now) {
       const Tier from = e.shown.tier;
       e.shown.tier = e.book_tier;
       e.tier_since = e.book_since;
-      std::string note = strCat("tier rose from ", tierName(from), " to ",
-                                tierName(e.book_tier), " (after restart)");
+      std::string note = strCat("tier rose from ", tierName(from), " to ", tierName(e.book_tier),
+                                " (after restart)");
       if (e.shown.ack) {
         strAppend(note, "; the acknowledgement by ", e.shown.ack->by, " no longer holds");
         e.shown.ack.reset();

@@ -107,13 +107,13 @@ class AlertWorkflow final : public AlertOperations {
 
  private:
   struct Entry {
-    Alert shown;                  // as last published
-    Tier book_tier = Tier::kNone; // the model's current tier
-    TimeMs book_since = 0;        // when the book reached book_tier
-    TimeMs tier_since = 0;        // when shown.tier was reached (escalation clock)
-    TimeMs last_step_at = 0;      // the latest escalation or reminder
-    TimeMs step_armed_at = 0;     // when the current step timer was armed
-    bool hold = false;            // a fall to book_tier is waiting for min_hold
+    Alert shown;                   // as last published
+    Tier book_tier = Tier::kNone;  // the model's current tier
+    TimeMs book_since = 0;         // when the book reached book_tier
+    TimeMs tier_since = 0;         // when shown.tier was reached (escalation clock)
+    TimeMs last_step_at = 0;       // the latest escalation or reminder
+    TimeMs step_armed_at = 0;      // when the current step timer was armed
+    bool hold = false;             // a fall to book_tier is waiting for min_hold
     uint32_t hold_gen = 0;
     uint32_t step_gen = 0;
   };
@@ -175,9 +175,9 @@ class AlertWorkflow final : public AlertOperations {
   absl::flat_hash_set<std::string> recently_resolved_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   uint64_t timer_seq_ = 0;
-  TimeMs clock_ = 0;         // the latest time advanced to
+  TimeMs clock_ = 0;  // the latest time advanced to
   TimeMs next_gc_ = 0;
-  TimeMs resumed_at_ = 0;    // reconcile time: steps due before it are stamped with it
+  TimeMs resumed_at_ = 0;  // reconcile time: steps due before it are stamped with it
   bool recovering_ = false;
 };
 

@@ -4,12 +4,15 @@ namespace casewatch {
 namespace {
 
 constexpr std::array<std::string_view, kEventTypeCount> kTypeNames = {
-    "case.registered",       "case.accepted",       "case.rejected",
-    "case.transferred",      "case.procedural_reply", "case.extended",
-    "case.replied",          "case.review_requested", "case.review_decided",
-    "case.recheck_requested", "case.recheck_decided", "case.leader_assigned",
-    "case.hearing_held",     "case.aid_granted",    "case.settled",
-    "case.closed",           "case.reopened",       "visit",
+    "case.registered",       "case.accepted",
+    "case.rejected",         "case.transferred",
+    "case.procedural_reply", "case.extended",
+    "case.replied",          "case.review_requested",
+    "case.review_decided",   "case.recheck_requested",
+    "case.recheck_decided",  "case.leader_assigned",
+    "case.hearing_held",     "case.aid_granted",
+    "case.settled",          "case.closed",
+    "case.reopened",         "visit",
 };
 constexpr std::array<std::string_view, 5> kChannelNames = {"", "visit", "letter", "online",
                                                            "phone"};
@@ -34,19 +37,33 @@ bool lookup(const std::array<std::string_view, N>& names, std::string_view s, E&
 
 }  // namespace
 
-std::string_view eventTypeName(EventType t) { return kTypeNames[static_cast<size_t>(t)]; }
+std::string_view eventTypeName(EventType t) {
+  return kTypeNames[static_cast<size_t>(t)];
+}
 bool eventTypeFromName(std::string_view name, EventType& out) {
   return lookup(kTypeNames, name, out, 0);
 }
-std::string_view channelName(Channel c) { return kChannelNames[static_cast<size_t>(c)]; }
-std::string_view levelName(Level l) { return kLevelNames[static_cast<size_t>(l)]; }
-std::string_view outcomeName(Outcome o) { return kOutcomeNames[static_cast<size_t>(o)]; }
+std::string_view channelName(Channel c) {
+  return kChannelNames[static_cast<size_t>(c)];
+}
+std::string_view levelName(Level l) {
+  return kLevelNames[static_cast<size_t>(l)];
+}
+std::string_view outcomeName(Outcome o) {
+  return kOutcomeNames[static_cast<size_t>(o)];
+}
 std::string_view satisfactionName(Satisfaction s) {
   return kSatisfactionNames[static_cast<size_t>(s)];
 }
-bool channelFromName(std::string_view s, Channel& out) { return lookup(kChannelNames, s, out); }
-bool levelFromName(std::string_view s, Level& out) { return lookup(kLevelNames, s, out); }
-bool outcomeFromName(std::string_view s, Outcome& out) { return lookup(kOutcomeNames, s, out); }
+bool channelFromName(std::string_view s, Channel& out) {
+  return lookup(kChannelNames, s, out);
+}
+bool levelFromName(std::string_view s, Level& out) {
+  return lookup(kLevelNames, s, out);
+}
+bool outcomeFromName(std::string_view s, Outcome& out) {
+  return lookup(kOutcomeNames, s, out);
+}
 bool satisfactionFromName(std::string_view s, Satisfaction& out) {
   return lookup(kSatisfactionNames, s, out, 0);
 }

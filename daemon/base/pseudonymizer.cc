@@ -10,7 +10,8 @@ namespace casewatch {
 Pseudonymizer::Pseudonymizer(const Key& key) : key_(key) {
   static_assert(crypto_shorthash_KEYBYTES == kKeyBytes);
   static_assert(crypto_shorthash_BYTES == 8);
-  // sodium_init is idempotent and thread-safe; shorthash needs no init, but the key derivation does.
+  // sodium_init is idempotent and thread-safe; shorthash needs no init, but the key derivation
+  // does.
   if (sodium_init() < 0) {
     // Cannot happen on Linux with /dev/urandom; the hash itself does not depend on it.
   }
@@ -25,7 +26,9 @@ Pseudonymizer::Key Pseudonymizer::deriveKey(std::string_view secret) {
   return key;
 }
 
-Pseudonymizer::Key Pseudonymizer::demoKey() { return deriveKey("casewatch demo key: NOT SECRET"); }
+Pseudonymizer::Key Pseudonymizer::demoKey() {
+  return deriveKey("casewatch demo key: NOT SECRET");
+}
 
 uint64_t Pseudonymizer::pseudonymise(std::string_view raw) const {
   unsigned char out[crypto_shorthash_BYTES];

@@ -57,7 +57,8 @@ absl::StatusOr<ApiAuth> ApiAuth::fromConfig(const AuthConfig& auth, bool demo) {
             strCat("auth.tokens[", i, "].token_file: cannot read ", t.token_file));
       }
       token.secret = text.str();
-      while (!token.secret.empty() && std::isspace(static_cast<unsigned char>(token.secret.back()))) {
+      while (!token.secret.empty() &&
+             std::isspace(static_cast<unsigned char>(token.secret.back()))) {
         token.secret.pop_back();
       }
       if (token.secret.empty() || token.secret.find_first_of(" \t\r\n") != std::string::npos) {

@@ -19,8 +19,8 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kApiPrefix = "/api/v1/";
-constexpr size_t kMaxNesting = 32;        // bodies are flat; deeper JSON is refused before parsing
-constexpr size_t kMaxNoteBytes = 10000;   // an acknowledgement or resolution note
+constexpr size_t kMaxNesting = 32;       // bodies are flat; deeper JSON is refused before parsing
+constexpr size_t kMaxNoteBytes = 10000;  // an acknowledgement or resolution note
 constexpr size_t kMaxMatchers = 32;
 constexpr size_t kMaxMatcherValueBytes = 1000;  // keeps a regex small
 constexpr size_t kDefaultResolvedLimit = 1000;
@@ -28,14 +28,16 @@ constexpr size_t kMaxLimit = 10000;
 constexpr size_t kDefaultDeadLetterLimit = 100;
 
 // The labels a silence can match (alerts/silence/silence.h).
-constexpr std::string_view kLabelNames[] = {"alertname",    "model",      "tier",
-                                            "severity",     "subject_kind", "subject_id",
-                                            "region",       "agency",     "category"};
+constexpr std::string_view kLabelNames[] = {"alertname", "model",        "tier",
+                                            "severity",  "subject_kind", "subject_id",
+                                            "region",    "agency",       "category"};
 constexpr std::string_view kStatusNames[] = {"firing", "acknowledged", "escalated", "resolved",
                                              "silenced"};
 constexpr std::string_view kTierNames[] = {"blue", "yellow", "orange", "red"};
 
-std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string dump(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
 
 std::string jsonQuoted(std::string_view s) {
   Json j = std::string(s);
@@ -116,7 +118,9 @@ std::string unknownKey(const Json& obj, std::initializer_list<std::string_view> 
   return "";
 }
 
-std::string timeOrEmpty(TimeMs t, int offset) { return t == 0 ? "" : formatRfc3339(t, offset); }
+std::string timeOrEmpty(TimeMs t, int offset) {
+  return t == 0 ? "" : formatRfc3339(t, offset);
+}
 
 Json silenceJson(const Silence& s, TimeMs now, int offset) {
   Json j;
@@ -240,7 +244,7 @@ bool percentDecode(std::string_view in, bool plus_is_space, std::string& out) {
 struct ApiRouter::Context {
   std::string method;
   std::string path;
-  std::vector<std::string_view> segments;  // of `path`, raw
+  std::vector<std::string_view> segments;                  // of `path`, raw
   std::vector<std::pair<std::string, std::string>> query;  // decoded
   std::string query_error;
   std::string body;
@@ -257,7 +261,9 @@ struct ApiRouter::Context {
     if (r.content_type == "application/json") r.headers.emplace_back("Cache-Control", "no-store");
     respond(std::move(r));
   }
-  void error(int status, std::string_view message) { reply(jsonResponse(status, jsonError(message))); }
+  void error(int status, std::string_view message) {
+    reply(jsonResponse(status, jsonError(message)));
+  }
   void ok(std::string body, int status = 200) { reply(jsonResponse(status, std::move(body))); }
 
   // A responder for later (after a store read), independent of this Context's lifetime.
@@ -323,7 +329,8 @@ void ApiRouter::handle(const ApiRequest& request, ApiResponder respond) {
       break;
     }
     for (const auto& [k, v] : ctx.query) {
-      if (k == key) ctx.query_error = strCat("parameter ", jsonQuoted(key), " given more than once");
+      if (k == key)
+        ctx.query_error = strCat("parameter ", jsonQuoted(key), " given more than once");
     }
     ctx.query.emplace_back(std::move(key), std::move(value));
   }
@@ -358,8 +365,7 @@ void ApiRouter::route(Context& ctx) {
   std::optional<Match> match;
   std::string id;
   const bool api = ctx.path.size() > kApiPrefix.size() - 1 &&
-                   ctx.path.compare(0, kApiPrefix.size(), kApiPrefix) == 0 &&
-                   seg.size() >= 3;
+                   ctx.path.compare(0, kApiPrefix.size(), kApiPrefix) == 0 && seg.size() >= 3;
   auto decodedId = [&](std::string_view raw) {
     if (!percentDecode(raw, false, id)) id.clear();
     return !id.empty();
@@ -419,10 +425,10 @@ void ApiRouter::route(Context& ctx) {
       return ctx.reply(std::move(r));
     }
     if (!apiRoleAllows(ctx.principal->role, *match->right)) {
-      return ctx.error(403, strCat("the role ", apiRoleName(ctx.principal->role), " of ",
-                                   jsonQuoted(ctx.principal->name), " may not ",
-                                   *match->right == ApiRight::kAct ? "change alerts or silences"
-                                                                   : "read"));
+      return ctx.error(
+          403, strCat("the role ", apiRoleName(ctx.principal->role), " of ",
+                      jsonQuoted(ctx.principal->name), " may not ",
+                      *match->right == ApiRight::kAct ? "change alerts or silences" : "read"));
     }
   }
   if (!ctx.query_error.empty()) return ctx.error(400, ctx.query_error);
@@ -495,8 +501,8 @@ void ApiRouter::listAlerts(Context& ctx) {
                                  jsonQuoted(f.status)));
   }
   if (!f.tier.empty() && !isOneOf(f.tier, kTierNames)) {
-    return ctx.error(400, strCat("tier: expected one of ", oneOf(kTierNames), "; got ",
-                                 jsonQuoted(f.tier)));
+    return ctx.error(
+        400, strCat("tier: expected one of ", oneOf(kTierNames), "; got ", jsonQuoted(f.tier)));
   }
   size_t limit = 0;
   if (const std::string* l = ctx.param("limit")) {
@@ -599,14 +605,17 @@ void ApiRouter::alertAction(Context& ctx, const std::string& id, std::string_vie
   std::optional<Json> body = parseBodyObject(ctx.body, /*empty_ok=*/true, error);
   if (!body) return ctx.error(400, error);
   const bool takes_note = action != "unack";
-  if (std::string k = takes_note ? unknownKey(*body, {"note"}) : unknownKey(*body, {}); !k.empty()) {
-    return ctx.error(400, strCat("body: unknown field ", jsonQuoted(k),
-                                 takes_note ? " (expected {\"note\": \"...\"})" : " (expected no body)"));
+  if (std::string k = takes_note ? unknownKey(*body, {"note"}) : unknownKey(*body, {});
+      !k.empty()) {
+    return ctx.error(
+        400, strCat("body: unknown field ", jsonQuoted(k),
+                    takes_note ? " (expected {\"note\": \"...\"})" : " (expected no body)"));
   }
   std::string note;
   if (body->contains("note")) {
     const Json& n = (*body)["note"];
-    if (!n.is_string()) return ctx.error(400, strCat("note: expected a string, got ", n.type_name()));
+    if (!n.is_string())
+      return ctx.error(400, strCat("note: expected a string, got ", n.type_name()));
     note = n.get<std::string>();
     if (note.size() > kMaxNoteBytes) {
       return ctx.error(400, strCat("note: longer than ", kMaxNoteBytes, " bytes"));
@@ -622,9 +631,10 @@ void ApiRouter::alertAction(Context& ctx, const std::string& id, std::string_vie
     if (status == 404 && message.empty()) message = strCat("no alert with id ", jsonQuoted(id));
     return ctx.error(status, message);
   }
-  spdlog::info("HTTP API: {} {} alert {}{}{}.", by,
-               action == "ack" ? "acknowledged" : (action == "unack" ? "unacknowledged" : "resolved"),
-               id, note.empty() ? "" : ": ", note);
+  spdlog::info(
+      "HTTP API: {} {} alert {}{}{}.", by,
+      action == "ack" ? "acknowledged" : (action == "unack" ? "unacknowledged" : "resolved"), id,
+      note.empty() ? "" : ": ", note);
   ctx.ok(strCat("{\"alert\":", alertToJson(*result, options_.json), "}"));
 }
 
@@ -649,23 +659,27 @@ void ApiRouter::addSilence(Context& ctx) {
   if (!body) return ctx.error(400, error);
   if (std::string k = unknownKey(*body, {"matchers", "starts_at", "ends_at", "comment"});
       !k.empty()) {
-    return ctx.error(400, strCat("body: unknown field ", jsonQuoted(k),
-                                 " (expected matchers, ends_at, comment and optionally starts_at)"));
+    return ctx.error(400,
+                     strCat("body: unknown field ", jsonQuoted(k),
+                            " (expected matchers, ends_at, comment and optionally starts_at)"));
   }
   Silence s;
   // matchers
   if (!body->contains("matchers")) return ctx.error(400, "matchers: required");
   const Json& ms = (*body)["matchers"];
-  if (!ms.is_array()) return ctx.error(400, strCat("matchers: expected an array, got ", ms.type_name()));
+  if (!ms.is_array())
+    return ctx.error(400, strCat("matchers: expected an array, got ", ms.type_name()));
   if (ms.empty()) return ctx.error(400, "matchers: at least one matcher is required");
   if (ms.size() > kMaxMatchers) return ctx.error(400, strCat("matchers: more than ", kMaxMatchers));
   bool narrows = false;
   for (size_t i = 0; i < ms.size(); ++i) {
     const std::string at = strCat("matchers[", i, "]");
     const Json& mj = ms[i];
-    if (!mj.is_object()) return ctx.error(400, strCat(at, ": expected an object, got ", mj.type_name()));
+    if (!mj.is_object())
+      return ctx.error(400, strCat(at, ": expected an object, got ", mj.type_name()));
     if (std::string k = unknownKey(mj, {"name", "value", "is_regex"}); !k.empty()) {
-      return ctx.error(400, strCat(at, ": unknown field ", jsonQuoted(k), " (expected name, value, is_regex)"));
+      return ctx.error(
+          400, strCat(at, ": unknown field ", jsonQuoted(k), " (expected name, value, is_regex)"));
     }
     SilenceMatcher m;
     if (!mj.contains("name") || !mj["name"].is_string()) {
@@ -685,8 +699,8 @@ void ApiRouter::addSilence(Context& ctx) {
     }
     if (mj.contains("is_regex")) {
       if (!mj["is_regex"].is_boolean()) {
-        return ctx.error(400, strCat(at, ".is_regex: expected true or false, got ",
-                                     mj["is_regex"].type_name()));
+        return ctx.error(
+            400, strCat(at, ".is_regex: expected true or false, got ", mj["is_regex"].type_name()));
       }
       m.is_regex = mj["is_regex"].get<bool>();
     }
@@ -703,8 +717,9 @@ void ApiRouter::addSilence(Context& ctx) {
     s.matchers.push_back(std::move(m));
   }
   if (!narrows) {
-    return ctx.error(400, "matchers: at least one matcher must not match the empty value (a "
-                          "silence must not match every alert)");
+    return ctx.error(400,
+                     "matchers: at least one matcher must not match the empty value (a "
+                     "silence must not match every alert)");
   }
   const TimeMs now = options_.now ? options_.now() : 0;
   auto readTime = [&](std::string_view key, TimeMs& out) -> bool {
@@ -712,8 +727,10 @@ void ApiRouter::addSilence(Context& ctx) {
     std::optional<TimeMs> parsed;
     if (t.is_string()) parsed = parseRfc3339(t.get<std::string>());
     if (!parsed) {
-      ctx.error(400, strCat(key, ": expected an RFC 3339 time such as \"2026-03-04T18:00:00+08:00\", got ",
-                            t.is_string() ? jsonQuoted(t.get<std::string>()) : std::string(t.type_name())));
+      ctx.error(
+          400,
+          strCat(key, ": expected an RFC 3339 time such as \"2026-03-04T18:00:00+08:00\", got ",
+                 t.is_string() ? jsonQuoted(t.get<std::string>()) : std::string(t.type_name())));
       return false;
     }
     out = *parsed;
@@ -724,8 +741,9 @@ void ApiRouter::addSilence(Context& ctx) {
   if (!body->contains("ends_at")) return ctx.error(400, "ends_at: required");
   if (!readTime("ends_at", s.ends_at)) return;
   if (s.ends_at <= s.starts_at) {
-    return ctx.error(400, strCat("ends_at: must be after starts_at (",
-                                 formatRfc3339(s.starts_at, options_.json.utc_offset_minutes), ")"));
+    return ctx.error(400,
+                     strCat("ends_at: must be after starts_at (",
+                            formatRfc3339(s.starts_at, options_.json.utc_offset_minutes), ")"));
   }
   if (s.ends_at <= now) {
     return ctx.error(400, strCat("ends_at: already past (now is ",
@@ -741,7 +759,8 @@ void ApiRouter::addSilence(Context& ctx) {
   }
   s.created_by = ctx.principal->name;
   absl::StatusOr<Silence> added = options_.ops->addSilence(std::move(s), ctx.principal->name);
-  if (!added.ok()) return ctx.error(httpStatusOf(added.status()), std::string(added.status().message()));
+  if (!added.ok())
+    return ctx.error(httpStatusOf(added.status()), std::string(added.status().message()));
   spdlog::info("HTTP API: {} added silence {}.", ctx.principal->name, added->id);
   Json j;
   j["silence"] = silenceJson(*added, now, options_.json.utc_offset_minutes);

@@ -4,8 +4,8 @@
 // every answer live here; the alerts themselves are reached through AlertOperations and the store.
 //
 // Refusals change nothing: a missing or unknown token (401), a role without the right (403), a
-// malformed parameter or body (400, `{"error": "..."}` naming what is wrong) and an unknown id (404)
-// are all decided before any AlertOperations call that changes state. Bad input never throws.
+// malformed parameter or body (400, `{"error": "..."}` naming what is wrong) and an unknown id
+// (404) are all decided before any AlertOperations call that changes state. Bad input never throws.
 //
 // Threads: handle() and AlertOperations run on the io_context thread (no locks needed). Store
 // reads block, so they run through `offload` (a small thread pool) and their answers come back
@@ -38,7 +38,7 @@ struct ApiResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
-  std::string_view route = "unknown";  // a fixed name, for metrics and logs
+  std::string_view route = "unknown";                        // a fixed name, for metrics and logs
   bool event_stream = false;  // GET /api/v1/events accepted: the server streams events from now on
 };
 

@@ -113,10 +113,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(max_body_);
     parser_->header_limit(kHeaderLimit);
     stream_.expires_after(idle_);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              self->onHeader(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->onHeader(ec); });
   }
 
   void onHeader(beast::error_code ec) {
@@ -126,20 +125,22 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = req.keep_alive();
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       // curl and others wait for this before sending a larger body.
-      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
-                                                                     version_);
-      http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code e, size_t) {
-        if (e) return self->close();
-        self->readBody();
-      });
+      auto cont =
+          std::make_shared<http::response<http::empty_body>>(http::status::continue_, version_);
+      http::async_write(stream_, *cont,
+                        [self = shared_from_this(), cont](beast::error_code e, size_t) {
+                          if (e) return self->close();
+                          self->readBody();
+                        });
       return;
     }
     readBody();
   }
 
   void readBody() {
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
   }
 
   void readFailed(beast::error_code ec) {
@@ -153,7 +154,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return respond(plain(413, jsonError(strCat("body: larger than ", max_body_, " bytes"))));
     }
     if (ec == http::error::header_limit) {
-      return respond(plain(431, jsonError(strCat("headers: larger than ", kHeaderLimit, " bytes"))));
+      return respond(
+          plain(431, jsonError(strCat("headers: larger than ", kHeaderLimit, " bytes"))));
     }
     respond(plain(400, jsonError(strCat("malformed HTTP request: ", ec.message()))));
   }
@@ -179,9 +181,8 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = req.keep_alive();
     method_ = request.method;
     target_ = request.target;
-    server->router->handle(request, [self = shared_from_this()](ApiResponse r) {
-      self->respond(std::move(r));
-    });
+    server->router->handle(
+        request, [self = shared_from_this()](ApiResponse r) { self->respond(std::move(r)); });
   }
 
   void respond(ApiResponse r) {
@@ -198,11 +199,12 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = std::move(r.body);
     res->prepare_payload();
     stream_.expires_after(idle_);
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
-      if (ec) return self->close();
-      if (res->need_eof()) return self->finish();
-      self->readHeader();
-    });
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code ec, size_t) {
+                        if (ec) return self->close();
+                        if (res->need_eof()) return self->finish();
+                        self->readHeader();
+                      });
   }
 
   // Ends the connection after a response without losing it: closing with unread request bytes
@@ -218,19 +220,20 @@ class Session : public std::enable_shared_from_this<Session> {
   void drain() {
     stream_.expires_after(kLingerTimeout);
     auto chunk = std::make_shared<std::array<char, 8192>>();
-    stream_.async_read_some(asio::buffer(*chunk), [self = shared_from_this(), chunk](
-                                                      beast::error_code ec, size_t n) {
-      self->drained_ += n;
-      if (ec || self->drained_ > kMaxLingerBytes) return self->close();
-      self->drain();
-    });
+    stream_.async_read_some(asio::buffer(*chunk),
+                            [self = shared_from_this(), chunk](beast::error_code ec, size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kMaxLingerBytes) return self->close();
+                              self->drain();
+                            });
   }
 
   void startStream(ApiResponse r) {
     auto server = server_.lock();
     if (!server) return close();
     streaming_ = true;
-    std::string head = "HTTP/1.1 200 OK\r\nServer: casewatch\r\nContent-Type: text/event-stream\r\n";
+    std::string head =
+        "HTTP/1.1 200 OK\r\nServer: casewatch\r\nContent-Type: text/event-stream\r\n";
     for (const auto& [name, value] : r.headers) strAppend(head, name, ": ", value, "\r\n");
     // No length and no chunking: the stream ends when the connection does.
     strAppend(head, "Connection: close\r\n\r\n", r.body);
@@ -258,7 +261,8 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   ~Session() {
     if (!counted_stream_) return;
-    if (auto server = server_.lock(); server && server->streams_open) server->streams_open->Decrement();
+    if (auto server = server_.lock(); server && server->streams_open)
+      server->streams_open->Decrement();
   }
 
  private:
@@ -314,8 +318,8 @@ void HttpServer::Impl::accept() {
       beast::error_code ignored;
       socket.close(ignored);
     } else {
-      auto session = std::make_shared<Session>(std::move(socket), self, self->options.max_body_bytes,
-                                               self->options.idle_timeout);
+      auto session = std::make_shared<Session>(
+          std::move(socket), self, self->options.max_body_bytes, self->options.idle_timeout);
       self->sessions.push_back(session);
       session->run();
     }
@@ -373,12 +377,14 @@ SinkOutcome EventSink::deliver(const AlertChange& change) {
 
 HttpServer::HttpServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-HttpServer::~HttpServer() { impl_->stop(); }
+HttpServer::~HttpServer() {
+  impl_->stop();
+}
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(asio::io_context& io,
-                                                               HttpServerOptions options,
-                                                               AlertOperations& ops, Store& store,
-                                                               ApiAuth auth) {
+                                                              HttpServerOptions options,
+                                                              AlertOperations& ops, Store& store,
+                                                              ApiAuth auth) {
   const std::string listen = options.listen;
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos) {
@@ -386,7 +392,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(asio::io_context& 
   }
   std::string host = listen.substr(0, colon);
   const std::string port = listen.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
 
   auto impl = std::make_shared<Impl>(io, std::move(options), std::move(auth));
   Impl* raw = impl.get();
@@ -413,7 +420,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(asio::io_context& 
   if (!ec) raw->acceptor.bind(endpoint, ec);
   if (!ec) raw->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return absl::UnavailableError(strCat("http.listen: cannot listen on ", listen, ": ", ec.message()));
+    return absl::UnavailableError(
+        strCat("http.listen: cannot listen on ", listen, ": ", ec.message()));
   }
   raw->port = raw->acceptor.local_endpoint(ec).port();
 
@@ -439,22 +447,31 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(asio::io_context& 
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
-uint16_t HttpServer::port() const { return impl_->port; }
+uint16_t HttpServer::port() const {
+  return impl_->port;
+}
 
-void HttpServer::stop() { impl_->stop(); }
+void HttpServer::stop() {
+  impl_->stop();
+}
 
-void HttpServer::publish(const AlertChange& change) { impl_->publish(change); }
+void HttpServer::publish(const AlertChange& change) {
+  impl_->publish(change);
+}
 
 void HttpServer::Impl::publish(const AlertChange& change) {
   prune(streams);
   if (streams.empty() || stopped) return;
-  auto message = std::make_shared<const std::string>(router->eventMessage(change, ++event_sequence));
+  auto message =
+      std::make_shared<const std::string>(router->eventMessage(change, ++event_sequence));
   for (auto& w : streams) {
     if (auto session = w.lock()) session->sendEvent(message);
   }
 }
 
-std::unique_ptr<Sink> HttpServer::eventSink() { return std::make_unique<EventSink>(impl_); }
+std::unique_ptr<Sink> HttpServer::eventSink() {
+  return std::make_unique<EventSink>(impl_);
+}
 
 size_t HttpServer::eventStreamsForTest() const {
   size_t n = 0;
@@ -478,12 +495,14 @@ absl::StatusOr<std::unique_ptr<HttpServer>> startHttpServer(
     for (const ApiToken& t : ApiAuth::demoTokens()) {
       strAppend(tokens, tokens.empty() ? "" : ", ", t.secret, " (", apiRoleName(t.role), ")");
     }
-    spdlog::warn("DEMO MODE: the HTTP API accepts the public demo tokens {}. Anyone who can reach "
-                 "http.listen can acknowledge and silence alerts. Configure auth.tokens for real use.",
-                 tokens);
+    spdlog::warn(
+        "DEMO MODE: the HTTP API accepts the public demo tokens {}. Anyone who can reach "
+        "http.listen can acknowledge and silence alerts. Configure auth.tokens for real use.",
+        tokens);
   } else if (auth->size() == 0) {
-    spdlog::warn("auth.tokens is empty: every authenticated route of the HTTP API answers 401 "
-                 "(the console page loads but can show nothing). Configure auth.tokens.");
+    spdlog::warn(
+        "auth.tokens is empty: every authenticated route of the HTTP API answers 401 "
+        "(the console page loads but can show nothing). Configure auth.tokens.");
   } else {
     spdlog::info("HTTP API: {} token(s) configured.", auth->size());
   }

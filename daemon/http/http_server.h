@@ -41,7 +41,7 @@ struct HttpServerOptions {
   size_t max_body_bytes = 1024 * 1024;
   std::chrono::seconds idle_timeout{60};
   AlertJsonOptions json;
-  std::function<TimeMs()> now;  // the daemon's clock
+  std::function<TimeMs()> now;                     // the daemon's clock
   std::shared_ptr<prometheus::Registry> registry;  // null: no metrics
   size_t store_threads = 2;
 };

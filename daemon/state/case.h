@@ -1,8 +1,8 @@
 // One petition case as the daemon keeps it: compact (interned strings, integer keys, fixed-size
 // clock slots) so that a million open cases fit in a few hundred MB.
 //
-// The statutory clocks are kept as *start times* per step, not as deadlines: the deadline depends on
-// the configured rules (days, overrides, working-day calendar), which SIGHUP may change, so the
+// The statutory clocks are kept as *start times* per step, not as deadlines: the deadline depends
+// on the configured rules (days, overrides, working-day calendar), which SIGHUP may change, so the
 // overdue model derives deadlines from these starts (models/overdue/).
 #pragma once
 
@@ -31,7 +31,8 @@ std::string_view stageName(Stage s);
 // The steps with a statutory clock.
 enum class Step : uint8_t { kProceduralReply, kRouting, kHandling, kReview, kRecheck };
 constexpr size_t kStepCount = 5;
-std::string_view stepName(Step s);  // "procedural_reply", "routing", "handling", "review", "recheck"
+std::string_view stepName(
+    Step s);  // "procedural_reply", "routing", "handling", "review", "recheck"
 
 using CaseIndex = uint32_t;
 constexpr CaseIndex kNoCase = ~CaseIndex{0};
@@ -42,7 +43,7 @@ struct Case {
   uint32_t agency = 0;   // the agency currently responsible (changes on transfer)
   uint32_t category = 0;
   uint32_t matter = 0;
-  uint32_t leader = 0;   // 0 = no leader assigned
+  uint32_t leader = 0;  // 0 = no leader assigned
   TimeMs registered_at = 0;
   TimeMs last_event_at = 0;
   TimeMs closed_at = 0;

@@ -8,15 +8,21 @@ namespace {
 
 constexpr std::array<std::string_view, kStageCount> kStageNames = {
     "registered", "accepted", "transferred", "replied", "review", "recheck", "closed", "rejected"};
-constexpr std::array<std::string_view, kStepCount> kStepNames = {
-    "procedural_reply", "routing", "handling", "review", "recheck"};
+constexpr std::array<std::string_view, kStepCount> kStepNames = {"procedural_reply", "routing",
+                                                                 "handling", "review", "recheck"};
 
-constexpr uint8_t bit(Step s) { return static_cast<uint8_t>(1u << static_cast<unsigned>(s)); }
+constexpr uint8_t bit(Step s) {
+  return static_cast<uint8_t>(1u << static_cast<unsigned>(s));
+}
 
 }  // namespace
 
-std::string_view stageName(Stage s) { return kStageNames[static_cast<size_t>(s)]; }
-std::string_view stepName(Step s) { return kStepNames[static_cast<size_t>(s)]; }
+std::string_view stageName(Stage s) {
+  return kStageNames[static_cast<size_t>(s)];
+}
+std::string_view stepName(Step s) {
+  return kStepNames[static_cast<size_t>(s)];
+}
 
 CaseIndex CaseStore::find(std::string_view case_id) const {
   const uint32_t id = case_ids_.find(case_id);
@@ -145,8 +151,7 @@ CaseUpdate CaseStore::apply(const CaseEvent& ev) {
       satisfy(Step::kProceduralReply);
       break;
     case EventType::kExtended:
-      c.extension_days =
-          static_cast<int16_t>(std::min<int>(c.extension_days + ev.days, INT16_MAX));
+      c.extension_days = static_cast<int16_t>(std::min<int>(c.extension_days + ev.days, INT16_MAX));
       u.deadline_changed = c.pending(Step::kHandling);
       break;
     case EventType::kReplied:

@@ -21,12 +21,12 @@ namespace casewatch {
 struct CaseUpdate {
   CaseIndex index = kNoCase;
   bool created = false;
-  bool conflict = false;        // a case.registered for a case that already exists: nothing changed
+  bool conflict = false;  // a case.registered for a case that already exists: nothing changed
   Stage stage_before = Stage::kRegistered;
   uint32_t agency_before = 0;
-  uint8_t started_steps = 0;    // clocks started (or restarted) by this event
-  uint8_t satisfied_steps = 0;  // clocks stopped because their step happened
-  uint8_t cleared_steps = 0;    // clocks stopped because the case closed or moved
+  uint8_t started_steps = 0;      // clocks started (or restarted) by this event
+  uint8_t satisfied_steps = 0;    // clocks stopped because their step happened
+  uint8_t cleared_steps = 0;      // clocks stopped because the case closed or moved
   bool deadline_changed = false;  // an extension moved the handling deadline
 };
 

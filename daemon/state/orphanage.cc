@@ -31,9 +31,8 @@ std::vector<CaseEvent> Orphanage::expire(TimeMs now) {
     auto it = by_case_.find(case_id);
     if (it == by_case_.end()) continue;
     auto& held = it->second;
-    auto keep = std::stable_partition(held.begin(), held.end(), [&](const Held& h) {
-      return h.held_at + horizon_ms_ > now;
-    });
+    auto keep = std::stable_partition(held.begin(), held.end(),
+                                      [&](const Held& h) { return h.held_at + horizon_ms_ > now; });
     for (auto i = keep; i != held.end(); ++i) out.push_back(std::move(i->ev));
     count_ -= static_cast<size_t>(held.end() - keep);
     held.erase(keep, held.end());

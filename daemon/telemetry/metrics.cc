@@ -9,7 +9,9 @@ using prometheus::BuildCounter;
 using prometheus::BuildGauge;
 using prometheus::BuildHistogram;
 
-std::string_view satisfactionLabel(Satisfaction s) { return satisfactionName(s); }
+std::string_view satisfactionLabel(Satisfaction s) {
+  return satisfactionName(s);
+}
 
 prometheus::Histogram::BucketBoundaries latencyBuckets() {
   return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
@@ -57,24 +59,27 @@ Metrics::Metrics(std::vector<std::string> feeds)
     }
     auto& rj = rejected_.emplace_back();
     for (size_t k = 0; k < kRejectReasonCount; ++k) {
-      rj[k] = &rejected.Add(
-          {{"feed", feed}, {"reason", std::string(rejectReasonName(static_cast<RejectReason>(k)))}});
+      rj[k] =
+          &rejected.Add({{"feed", feed},
+                         {"reason", std::string(rejectReasonName(static_cast<RejectReason>(k)))}});
     }
     duplicates_.push_back(&dups.Add({{"feed", feed}}));
     conflicts_.push_back(&conflicts.Add({{"feed", feed}}));
     gaps_.push_back(&gaps.Add({{"feed", feed}}));
     gap_missing_.push_back(&missing.Add({{"feed", feed}}));
   }
-  orphans_family_ = &BuildCounter()
-                         .Name("casewatch_ingest_orphans_total")
-                         .Help("Events for a not-yet-registered case: held, applied later, or expired.")
-                         .Register(r);
+  orphans_family_ =
+      &BuildCounter()
+           .Name("casewatch_ingest_orphans_total")
+           .Help("Events for a not-yet-registered case: held, applied later, or expired.")
+           .Register(r);
   for (const char* o : {"held", "applied", "expired"}) orphans_family_->Add({{"outcome", o}});
-  latency_ = &BuildHistogram()
-                  .Name("casewatch_ingest_decision_latency_seconds")
-                  .Help("From a batch's first message arriving to its events' decisions being made.")
-                  .Register(r)
-                  .Add({}, latencyBuckets());
+  latency_ =
+      &BuildHistogram()
+           .Name("casewatch_ingest_decision_latency_seconds")
+           .Help("From a batch's first message arriving to its events' decisions being made.")
+           .Register(r)
+           .Add({}, latencyBuckets());
   journal_commit_ = &BuildHistogram()
                          .Name("casewatch_journal_commit_seconds")
                          .Help("Event journal group commit: write and fdatasync of one batch.")
@@ -95,17 +100,19 @@ Metrics::Metrics(std::vector<std::string> feeds)
                           .Register(r);
   replies_family_ = &BuildCounter()
                          .Name("casewatch_agency_steps_completed_total")
-                         .Help("Clocked steps done (replies, decisions), by agency, step and "
-                               "timeliness (on_time or late).")
+                         .Help(
+                             "Clocked steps done (replies, decisions), by agency, step and "
+                             "timeliness (on_time or late).")
                          .Register(r);
   closed_family_ = &BuildCounter()
                         .Name("casewatch_agency_cases_closed_total")
                         .Help("Cases closed, by agency and whether they were resolved.")
                         .Register(r);
-  satisfaction_family_ = &BuildCounter()
-                              .Name("casewatch_agency_satisfaction_total")
-                              .Help("Closed cases by the petitioner's stated satisfaction, by agency.")
-                              .Register(r);
+  satisfaction_family_ =
+      &BuildCounter()
+           .Name("casewatch_agency_satisfaction_total")
+           .Help("Closed cases by the petitioner's stated satisfaction, by agency.")
+           .Register(r);
   open_family_ = &BuildGauge()
                       .Name("casewatch_cases_open")
                       .Help("Open cases by stage and responsible agency.")
@@ -114,7 +121,8 @@ Metrics::Metrics(std::vector<std::string> feeds)
                         .Name("casewatch_alerts_active")
                         .Help("Active (not resolved) alerts by tier and model.")
                         .Register(r);
-  auto& state = BuildGauge().Name("casewatch_state_cases").Help("Cases held, by status.").Register(r);
+  auto& state =
+      BuildGauge().Name("casewatch_state_cases").Help("Cases held, by status.").Register(r);
   open_total_ = &state.Add({{"status", "open"}});
   cases_total_ = &state.Add({{"status", "all"}});
   state_bytes_ = &BuildGauge()
@@ -161,7 +169,8 @@ absl::Status Metrics::serve(const std::string& listen) {
     const auto ports = exposer_->GetListeningPorts();
     port_ = ports.empty() ? 0 : static_cast<uint16_t>(ports.front());
   } catch (const std::exception& e) {
-    return absl::UnavailableError(strCat("metrics.listen: cannot listen on ", listen, ": ", e.what()));
+    return absl::UnavailableError(
+        strCat("metrics.listen: cannot listen on ", listen, ": ", e.what()));
   }
   return absl::OkStatus();
 }
@@ -181,8 +190,12 @@ void Metrics::eventsIn(size_t feed, const std::array<uint64_t, kEventTypeCount>&
 void Metrics::rejected(size_t feed, RejectReason reason, uint64_t n) {
   rejected_[feed][static_cast<size_t>(reason)]->Increment(static_cast<double>(n));
 }
-void Metrics::duplicates(size_t feed, uint64_t n) { duplicates_[feed]->Increment(static_cast<double>(n)); }
-void Metrics::conflicts(size_t feed, uint64_t n) { conflicts_[feed]->Increment(static_cast<double>(n)); }
+void Metrics::duplicates(size_t feed, uint64_t n) {
+  duplicates_[feed]->Increment(static_cast<double>(n));
+}
+void Metrics::conflicts(size_t feed, uint64_t n) {
+  conflicts_[feed]->Increment(static_cast<double>(n));
+}
 void Metrics::sequenceGap(size_t feed, uint64_t missing) {
   gaps_[feed]->Increment();
   gap_missing_[feed]->Increment(static_cast<double>(missing));
@@ -203,10 +216,10 @@ void Metrics::alertChange(std::string_view model, std::string_view change) {
   it->second->Increment();
 }
 
-prometheus::Counter& Metrics::agencyCounter(prometheus::Family<prometheus::Counter>& family,
-                                            absl::flat_hash_map<uint64_t, prometheus::Counter*>& cache,
-                                            uint64_t key, uint32_t agency,
-                                            std::map<std::string, std::string> labels) {
+prometheus::Counter& Metrics::agencyCounter(
+    prometheus::Family<prometheus::Counter>& family,
+    absl::flat_hash_map<uint64_t, prometheus::Counter*>& cache, uint64_t key, uint32_t agency,
+    std::map<std::string, std::string> labels) {
   auto it = cache.find(key);
   if (it != cache.end()) return *it->second;
   labels["agency"] = agencyName(agency);
@@ -223,8 +236,9 @@ void Metrics::deadlineBreached(uint32_t agency, Step step) {
 
 void Metrics::stepCompleted(uint32_t agency, Step step, bool on_time) {
   const uint64_t key = (uint64_t{agency} << 16) | (static_cast<uint64_t>(step) << 8) | on_time;
-  agencyCounter(*replies_family_, replies_, key, agency,
-                {{"step", std::string(stepName(step))}, {"timeliness", on_time ? "on_time" : "late"}})
+  agencyCounter(
+      *replies_family_, replies_, key, agency,
+      {{"step", std::string(stepName(step))}, {"timeliness", on_time ? "on_time" : "late"}})
       .Increment();
 }
 
@@ -246,8 +260,9 @@ void Metrics::setOpenCases(const CaseStore& cases) {
     auto it = open_.find(key);
     if (it == open_.end()) {
       if (count == 0) return;
-      it = open_.emplace(key, &open_family_->Add({{"stage", std::string(stageName(stage))},
-                                                  {"agency", agencyName(agency)}}))
+      it = open_
+               .emplace(key, &open_family_->Add({{"stage", std::string(stageName(stage))},
+                                                 {"agency", agencyName(agency)}}))
                .first;
     }
     it->second->Set(static_cast<double>(count));
@@ -262,8 +277,8 @@ void Metrics::setActiveAlerts(
     auto it = alerts_active_.find(k);
     if (it == alerts_active_.end()) {
       it = alerts_active_
-               .emplace(k, &alerts_family_->Add({{"model", key.first},
-                                                 {"tier", std::string(tierName(key.second))}}))
+               .emplace(k, &alerts_family_->Add(
+                               {{"model", key.first}, {"tier", std::string(tierName(key.second))}}))
                .first;
     }
     it->second->Set(static_cast<double>(n));

@@ -3,9 +3,9 @@
 //
 // How a period is counted (as Chinese procedure counts it): the day of the triggering event is not
 // counted, and the deadline is the end of the last day, i.e. local midnight after it. With working
-// days, the period counts only working days. When a holiday calendar is configured, a deadline whose
-// last day is a day off rolls forward to the next working day (for calendar-day rules too). With no
-// calendar file, nothing rolls forward, and working days are Monday to Friday.
+// days, the period counts only working days. When a holiday calendar is configured, a deadline
+// whose last day is a day off rolls forward to the next working day (for calendar-day rules too).
+// With no calendar file, nothing rolls forward, and working days are Monday to Friday.
 //
 // Immutable after construction apart from an internal cache; owned by one thread (the model's).
 #pragma once

@@ -14,7 +14,9 @@ constexpr std::array<std::string_view, kStepCount> kStepEn = {
 constexpr std::array<std::string_view, kStepCount> kStepZh = {"程序性回复", "受理/转送决定",
                                                               "办理答复", "复查决定", "复核决定"};
 
-constexpr uint8_t bit(Step s) { return static_cast<uint8_t>(1u << static_cast<unsigned>(s)); }
+constexpr uint8_t bit(Step s) {
+  return static_cast<uint8_t>(1u << static_cast<unsigned>(s));
+}
 
 Action actionFor(Step s) {
   switch (s) {
@@ -31,7 +33,9 @@ Action actionFor(Step s) {
 }
 
 // Whole days, counting a started day as a day: 1 ms late is "1 day overdue".
-int64_t daysCeil(TimeMs ms) { return ms <= 0 ? 0 : (ms + kMsPerDay - 1) / kMsPerDay; }
+int64_t daysCeil(TimeMs ms) {
+  return ms <= 0 ? 0 : (ms + kMsPerDay - 1) / kMsPerDay;
+}
 
 }  // namespace
 
@@ -124,8 +128,8 @@ void OverdueModel::evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps) 
     const TimeMs due = rules_.deadlineOf(c, step, strings);
     if (now_ < due - warning_ms_) continue;
     // The last day of the period, in the configured zone (the deadline is its end).
-    const std::string due_date = formatCivilDate(
-        civilFromDays((due - 1 + TimeMs{offset} * kMsPerMinute) / kMsPerDay));
+    const std::string due_date =
+        formatCivilDate(civilFromDays((due - 1 + TimeMs{offset} * kMsPerMinute) / kMsPerDay));
     Reason r;
     if (now_ < due) {
       tier = std::max(tier, Tier::kYellow);
@@ -163,7 +167,8 @@ void OverdueModel::evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps) 
     const uint8_t fresh = static_cast<uint8_t>(missed_steps & ~a.breached_steps);
     if (fresh && ctx.metrics) {
       for (size_t s = 0; s < kStepCount; ++s) {
-        if (fresh & bit(static_cast<Step>(s))) ctx.metrics->deadlineBreached(c.agency, static_cast<Step>(s));
+        if (fresh & bit(static_cast<Step>(s)))
+          ctx.metrics->deadlineBreached(c.agency, static_cast<Step>(s));
       }
     }
     a.breached_steps |= missed_steps;
@@ -201,9 +206,9 @@ void OverdueModel::evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps) 
     r.text_zh = strCat("已完成：", done_zh);
     sig.reasons.push_back(std::move(r));
     sig.summary_en = fmt::format("Case {} ({}): no deadline is at risk any more ({}).", case_id,
-                                     sig.agency, done_en);
-    sig.summary_zh = fmt::format("案件{}（{}）：期限风险已解除（{}）。", case_id, sig.agency,
-                                     done_zh);
+                                 sig.agency, done_en);
+    sig.summary_zh =
+        fmt::format("案件{}（{}）：期限风险已解除（{}）。", case_id, sig.agency, done_zh);
     ctx.signals.emit(std::move(sig));
     return;
   }
@@ -211,18 +216,17 @@ void OverdueModel::evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps) 
   active_[i].tier = tier;
   if (tier == Tier::kYellow) {
     sig.score = 0.4;
-    sig.summary_en =
-        fmt::format("Case {} ({}): {} due soon.", case_id, sig.agency, steps_en);
+    sig.summary_en = fmt::format("Case {} ({}): {} due soon.", case_id, sig.agency, steps_en);
     sig.summary_zh = fmt::format("案件{}（{}）：{}即将到期。", case_id, sig.agency, steps_zh);
   } else {
     const double frac = red_ms_ > 0 ? std::min(1.0, static_cast<double>(worst_days_over) *
-                                                       kMsPerDay / static_cast<double>(red_ms_))
+                                                        kMsPerDay / static_cast<double>(red_ms_))
                                     : 1.0;
     sig.score = tier == Tier::kRed ? 1.0 : 0.7 + 0.3 * frac;
     sig.summary_en = fmt::format("Case {} ({}): {} overdue by up to {} day(s).", case_id,
-                                     sig.agency, steps_en, worst_days_over);
+                                 sig.agency, steps_en, worst_days_over);
     sig.summary_zh = fmt::format("案件{}（{}）：{}已超期，最长{}天。", case_id, sig.agency,
-                                     steps_zh, worst_days_over);
+                                 steps_zh, worst_days_over);
     if (tier == Tier::kRed) sig.actions.push_back(Action::kNotifyLeadership);
   }
   ctx.signals.emit(std::move(sig));

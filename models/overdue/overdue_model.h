@@ -5,10 +5,10 @@
 // (DOMAIN.md's stage clocks, overridable per agency and channel, calendar or working days). The
 // case's alert tier is the worst over its steps: yellow when a deadline is within
 // `clocks.warning_days`, orange once it is missed, red when missed by more than
-// `clocks.red_after_days`. The alert resolves when every late step has happened, also when the event
-// that does it arrives late with an earlier `ts` (it is applied when it arrives).
-// Score: yellow 0.4; orange 0.7 rising linearly to 1.0 at the red threshold; red 1.0.
-// Assumptions: a fixed UTC offset (China has no daylight saving); one alert per case (alert id =
+// `clocks.red_after_days`. The alert resolves when every late step has happened, also when the
+// event that does it arrives late with an earlier `ts` (it is applied when it arrives). Score:
+// yellow 0.4; orange 0.7 rising linearly to 1.0 at the red threshold; red 1.0. Assumptions: a fixed
+// UTC offset (China has no daylight saving); one alert per case (alert id =
 //   fingerprint of ("overdue", case id)) that lists every late step among its reasons.
 // Source: 《信访工作条例》(2022) arts. 22-35 (15-day routing, 60-day handling extendable by 30,
 //   30-day review and re-review); procuratorates' "every letter gets a reply within 7 days".

@@ -16,9 +16,8 @@ namespace casewatch::client {
 absl::StatusOr<ApiEndpoint> parseApiUrl(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
   if (url.substr(0, kScheme.size()) != kScheme) {
-    return absl::InvalidArgumentError(
-        strCat("--url: expected http://host:port (https is not supported; use a local proxy), got ",
-               url));
+    return absl::InvalidArgumentError(strCat(
+        "--url: expected http://host:port (https is not supported; use a local proxy), got ", url));
   }
   std::string_view rest = url.substr(kScheme.size());
   ApiEndpoint e;
@@ -30,11 +29,13 @@ absl::StatusOr<ApiEndpoint> parseApiUrl(std::string_view url) {
   }
   if (!authority.empty() && authority.front() == '[') {
     const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return absl::InvalidArgumentError("--url: unclosed [ in the host");
+    if (close == std::string_view::npos)
+      return absl::InvalidArgumentError("--url: unclosed [ in the host");
     e.host = std::string(authority.substr(1, close - 1));
     authority.remove_prefix(close + 1);
     if (!authority.empty()) {
-      if (authority.front() != ':') return absl::InvalidArgumentError("--url: expected :port after ]");
+      if (authority.front() != ':')
+        return absl::InvalidArgumentError("--url: expected :port after ]");
       e.port = std::string(authority.substr(1));
     }
   } else {
@@ -85,8 +86,10 @@ absl::StatusOr<ApiReply> ApiClient::request(std::string_view method, std::string
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
-  if (int rc = ::getaddrinfo(endpoint_.host.c_str(), endpoint_.port.c_str(), &hints, &found); rc != 0) {
-    return absl::UnavailableError(strCat("cannot resolve ", endpoint_.host, ": ", gai_strerror(rc)));
+  if (int rc = ::getaddrinfo(endpoint_.host.c_str(), endpoint_.port.c_str(), &hints, &found);
+      rc != 0) {
+    return absl::UnavailableError(
+        strCat("cannot resolve ", endpoint_.host, ": ", gai_strerror(rc)));
   }
   int fd = -1;
   std::string last_error = "no address";
@@ -103,8 +106,8 @@ absl::StatusOr<ApiReply> ApiClient::request(std::string_view method, std::string
   }
   ::freeaddrinfo(found);
   if (fd < 0) {
-    return absl::UnavailableError(strCat("cannot connect to casewatchd at ", where, ": ", last_error,
-                                         " (is it running? is http.listen set?)"));
+    return absl::UnavailableError(strCat("cannot connect to casewatchd at ", where, ": ",
+                                         last_error, " (is it running? is http.listen set?)"));
   }
   Fd socket(fd);
   std::string req = strCat(method, " ", endpoint_.base_path, path, " HTTP/1.1\r\nHost: ", where,
@@ -117,7 +120,8 @@ absl::StatusOr<ApiReply> ApiClient::request(std::string_view method, std::string
   strAppend(req, "\r\n", body);
   for (size_t sent = 0; sent < req.size();) {
     const ssize_t n = ::send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return absl::UnavailableError(strCat("sending to ", where, ": ", std::strerror(errno)));
+    if (n <= 0)
+      return absl::UnavailableError(strCat("sending to ", where, ": ", std::strerror(errno)));
     sent += static_cast<size_t>(n);
   }
   std::string in;
@@ -142,7 +146,8 @@ absl::StatusOr<ApiReply> ApiClient::request(std::string_view method, std::string
   reply.body = in.substr(head_end + 4);
   if (const size_t cl = head.find("\r\ncontent-length:"); cl != std::string::npos) {
     const size_t length = std::strtoul(head.c_str() + cl + 17, nullptr, 10);
-    if (reply.body.size() < length) return absl::UnavailableError(strCat("answer from ", where, " cut short"));
+    if (reply.body.size() < length)
+      return absl::UnavailableError(strCat("answer from ", where, " cut short"));
     reply.body.resize(length);
   }
   return reply;

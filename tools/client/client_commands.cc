@@ -42,7 +42,9 @@ std::string str(const Json& j, const char* key) {
   return v.dump();
 }
 
-std::string dumpJson(const Json& j) { return j.dump(2, ' ', false, Json::error_handler_t::replace); }
+std::string dumpJson(const Json& j) {
+  return j.dump(2, ' ', false, Json::error_handler_t::replace);
+}
 
 // Sends the request and prints the outcome; returns the exit code. `render` formats a 2xx answer.
 int call(const CommonOptions& o, const std::string& method, const std::string& path,
@@ -111,8 +113,8 @@ std::string formatAlerts(const Json& answer, const std::string& locale) {
                              "MODEL", "SUBJECT", "UPDATED", "ID", "SUMMARY"));
   for (const Json& a : alerts) {
     strAppend(out, fmt::format("{:<7} {:<13} {:<16} {:<26} {:<25} {:<16} {}\n", str(a, "tier"),
-                               str(a, "status"), str(a, "model"), subjectOf(a), str(a, "updated_at"),
-                               str(a, "alert_id"), summaryOf(a, locale)));
+                               str(a, "status"), str(a, "model"), subjectOf(a),
+                               str(a, "updated_at"), str(a, "alert_id"), summaryOf(a, locale)));
   }
   strAppend(out, alerts.size(), alerts.size() == 1 ? " alert\n" : " alerts\n");
   return out;
@@ -138,7 +140,8 @@ std::string formatAlertDetail(const Json& answer, const std::string& locale) {
   }
   if (a.contains("actions") && !a["actions"].empty()) {
     strAppend(out, "  actions:");
-    for (const Json& x : a["actions"]) strAppend(out, " ", x.is_string() ? x.get<std::string>() : "");
+    for (const Json& x : a["actions"])
+      strAppend(out, " ", x.is_string() ? x.get<std::string>() : "");
     strAppend(out, "\n");
   }
   if (a.contains("ack")) {
@@ -199,7 +202,8 @@ std::string formatLedger(const Json& answer) {
   for (const Json& e : list) {
     std::string reasons;
     for (const Json& r : e.value("reasons", Json::array())) {
-      strAppend(reasons, reasons.empty() ? "" : ", ", r.is_string() ? r.get<std::string>() : r.dump());
+      strAppend(reasons, reasons.empty() ? "" : ", ",
+                r.is_string() ? r.get<std::string>() : r.dump());
     }
     const std::string owner = str(e, "owner");
     strAppend(out, str(e, "case_id"), "  ", str(e, "region"), "  ", str(e, "agency"), "  owner ",
@@ -218,11 +222,20 @@ long long parseDuration(const std::string& text) {
     if (j == i || j == text.size() || j - i > 9) return -1;
     const long long n = std::atoll(text.substr(i, j - i).c_str());
     switch (text[j]) {
-      case 's': total += n * kMsPerSecond; break;
-      case 'm': total += n * kMsPerMinute; break;
-      case 'h': total += n * kMsPerHour; break;
-      case 'd': total += n * kMsPerDay; break;
-      default: return -1;
+      case 's':
+        total += n * kMsPerSecond;
+        break;
+      case 'm':
+        total += n * kMsPerMinute;
+        break;
+      case 'h':
+        total += n * kMsPerHour;
+        break;
+      case 'd':
+        total += n * kMsPerDay;
+        break;
+      default:
+        return -1;
     }
     i = j + 1;
   }
@@ -262,14 +275,14 @@ void addAlertsCommand(CLI::App& app) {
   client::addCommon(cmd, *o);
   cmd->callback([o] {
     if (!o->id.empty()) {
-      return client::exitWith(client::call(*o, "GET", "/api/v1/alerts/" + client::urlEncode(o->id), "",
-                                           [&](const nlohmann::json& j) {
-                                             return client::formatAlertDetail(j, o->locale);
-                                           }));
+      return client::exitWith(client::call(
+          *o, "GET", "/api/v1/alerts/" + client::urlEncode(o->id), "",
+          [&](const nlohmann::json& j) { return client::formatAlertDetail(j, o->locale); }));
     }
     std::string query;
     auto add = [&](const char* key, const std::string& value) {
-      if (!value.empty()) strAppend(query, query.empty() ? "?" : "&", key, "=", client::urlEncode(value));
+      if (!value.empty())
+        strAppend(query, query.empty() ? "?" : "&", key, "=", client::urlEncode(value));
     };
     add("status", o->status);
     add("tier", o->tier);
@@ -277,8 +290,9 @@ void addAlertsCommand(CLI::App& app) {
     add("region", o->region);
     add("agency", o->agency);
     if (o->limit != 0) add("limit", std::to_string(o->limit));
-    client::exitWith(client::call(*o, "GET", "/api/v1/alerts" + query, "",
-                                  [&](const nlohmann::json& j) { return client::formatAlerts(j, o->locale); }));
+    client::exitWith(
+        client::call(*o, "GET", "/api/v1/alerts" + query, "",
+                     [&](const nlohmann::json& j) { return client::formatAlerts(j, o->locale); }));
   });
 }
 
@@ -301,8 +315,9 @@ void addAlertAction(CLI::App& app, const std::string& name, const std::string& h
       j["note"] = o->note;
       body = j.dump();
     }
-    client::exitWith(client::call(*o, "POST", "/api/v1/alerts/" + client::urlEncode(o->id) + "/" + action,
-                                  body, [&](const nlohmann::json& j) {
+    client::exitWith(client::call(*o, "POST",
+                                  "/api/v1/alerts/" + client::urlEncode(o->id) + "/" + action, body,
+                                  [&](const nlohmann::json& j) {
                                     const nlohmann::json& a = j.contains("alert") ? j["alert"] : j;
                                     return strCat(done, " ", client::str(a, "alert_id"), " (now ",
                                                   client::str(a, "status"), ")\n");
@@ -343,24 +358,25 @@ void addSilenceCommand(CLI::App& app) {
   client::addCommon(cmd, *o);
   cmd->callback([o] {
     if (!o->expire.empty()) {
-      return client::exitWith(client::call(*o, "DELETE", "/api/v1/silences/" + client::urlEncode(o->expire), "",
-                                           [&](const nlohmann::json&) {
-                                             return strCat("Expired silence ", o->expire, "\n");
-                                           }));
+      return client::exitWith(client::call(
+          *o, "DELETE", "/api/v1/silences/" + client::urlEncode(o->expire), "",
+          [&](const nlohmann::json&) { return strCat("Expired silence ", o->expire, "\n"); }));
     }
     nlohmann::json body;
     body["matchers"] = nlohmann::json::array();
     for (const std::string& m : o->matchers) {
       nlohmann::json matcher = client::parseMatcher(m);
       if (matcher.is_null()) {
-        std::fprintf(stderr, "casewatch: --match %s: expected NAME=VALUE or NAME=~REGEX\n", m.c_str());
+        std::fprintf(stderr, "casewatch: --match %s: expected NAME=VALUE or NAME=~REGEX\n",
+                     m.c_str());
         return client::exitWith(client::kExitUsage);
       }
       body["matchers"].push_back(matcher);
     }
     if (o->matchers.empty() || o->comment.empty() || o->duration.empty() == o->until.empty()) {
-      std::fprintf(stderr, "casewatch: silence needs --match (one or more), --comment, and one of "
-                           "--for or --until\n");
+      std::fprintf(stderr,
+                   "casewatch: silence needs --match (one or more), --comment, and one of "
+                   "--for or --until\n");
       return client::exitWith(client::kExitUsage);
     }
     body["comment"] = o->comment;
@@ -369,7 +385,8 @@ void addSilenceCommand(CLI::App& app) {
     } else {
       const long long ms = client::parseDuration(o->duration);
       if (ms < 0) {
-        std::fprintf(stderr, "casewatch: --for %s: expected e.g. 2h, 90m, 1d12h\n", o->duration.c_str());
+        std::fprintf(stderr, "casewatch: --for %s: expected e.g. 2h, 90m, 1d12h\n",
+                     o->duration.c_str());
         return client::exitWith(client::kExitUsage);
       }
       // The daemon's clock may be event time (replay, demo): count from its now, not ours.
@@ -377,7 +394,8 @@ void addSilenceCommand(CLI::App& app) {
       CommonOptions quiet = *o;
       quiet.json = false;
       int rc = client::call(quiet, "GET", "/api/v1/silences", "", [&](const nlohmann::json& j) {
-        if (j.contains("now") && j["now"].is_string()) now = parseRfc3339(j["now"].get<std::string>()).value_or(0);
+        if (j.contains("now") && j["now"].is_string())
+          now = parseRfc3339(j["now"].get<std::string>()).value_or(0);
         return std::string();
       });
       if (rc != 0) return client::exitWith(rc);
@@ -387,10 +405,12 @@ void addSilenceCommand(CLI::App& app) {
       }
       body["ends_at"] = formatRfc3339(now + ms, 0);
     }
-    client::exitWith(client::call(*o, "POST", "/api/v1/silences", body.dump(), [](const nlohmann::json& j) {
-      const nlohmann::json& s = j.contains("silence") ? j["silence"] : j;
-      return strCat("Silence ", client::str(s, "id"), " until ", client::str(s, "ends_at"), "\n");
-    }));
+    client::exitWith(
+        client::call(*o, "POST", "/api/v1/silences", body.dump(), [](const nlohmann::json& j) {
+          const nlohmann::json& s = j.contains("silence") ? j["silence"] : j;
+          return strCat("Silence ", client::str(s, "id"), " until ", client::str(s, "ends_at"),
+                        "\n");
+        }));
   });
 }
 
@@ -408,20 +428,25 @@ void addDeadLettersCommand(CLI::App& app) {
     int limit = 20;
   };
   auto o = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("dead-letters", "List rejected events with their reasons (newest first)");
+  CLI::App* cmd =
+      app.add_subcommand("dead-letters", "List rejected events with their reasons (newest first)");
   cmd->add_option("--limit", o->limit, "At most this many")->capture_default_str();
   client::addCommon(cmd, *o);
   cmd->callback([o] {
-    client::exitWith(client::call(*o, "GET", "/api/v1/dead-letters?limit=" + std::to_string(o->limit), "",
+    client::exitWith(client::call(*o, "GET",
+                                  "/api/v1/dead-letters?limit=" + std::to_string(o->limit), "",
                                   client::formatDeadLetters));
   });
 }
 
 void addLedgerCommand(CLI::App& app) {
   auto o = std::make_shared<CommonOptions>();
-  CLI::App* cmd = app.add_subcommand("ledger", "Show the key-case ledger (台账) with reasons and owners");
+  CLI::App* cmd =
+      app.add_subcommand("ledger", "Show the key-case ledger (台账) with reasons and owners");
   client::addCommon(cmd, *o);
-  cmd->callback([o] { client::exitWith(client::call(*o, "GET", "/api/v1/ledger", "", client::formatLedger)); });
+  cmd->callback([o] {
+    client::exitWith(client::call(*o, "GET", "/api/v1/ledger", "", client::formatLedger));
+  });
 }
 
 }  // namespace casewatch

@@ -2,8 +2,8 @@
 // decision is the daemon's; this formats requests and answers):
 //
 //   casewatch alerts [ID] [--status S] [--tier T] [--model M] [--region R] [--agency A] [--limit N]
-//   casewatch ack ID [--note TEXT]        casewatch unack ID        casewatch resolve ID [--note TEXT]
-//   casewatch silence --match NAME=VALUE [--match NAME=~REGEX ...] --comment TEXT
+//   casewatch ack ID [--note TEXT]        casewatch unack ID        casewatch resolve ID [--note
+//   TEXT] casewatch silence --match NAME=VALUE [--match NAME=~REGEX ...] --comment TEXT
 //                     (--for 2h | --until RFC3339)
 //   casewatch silence --expire ID         casewatch silences
 //   casewatch dead-letters [--limit N]    casewatch ledger

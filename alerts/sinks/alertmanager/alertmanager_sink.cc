@@ -77,8 +77,8 @@ class AlertmanagerSink::NodeSink final : public BatchSink {
  private:
   SinkOutcome post(std::span<const AlertChange* const> changes) {
     const TimeMs now = owner_.wall_->now();
-    auto r = client_.post("/api/v2/alerts",
-                          alertmanagerBody(changes, owner_.options_.payload, now));
+    auto r =
+        client_.post("/api/v2/alerts", alertmanagerBody(changes, owner_.options_.payload, now));
     if (!r.ok()) {
       last_error_ = std::string(r.status().message());
       return failure();
@@ -124,8 +124,7 @@ class AlertmanagerSink::NodeSink final : public BatchSink {
 struct AlertmanagerSink::Node {
   NodeSink sink;
   RetryStage stage;
-  Node(AlertmanagerSink& owner, HttpUrl url, size_t index, std::string shown,
-       RetryStage::Options o)
+  Node(AlertmanagerSink& owner, HttpUrl url, size_t index, std::string shown, RetryStage::Options o)
       : sink(owner, std::move(url), index, std::move(shown)), stage(sink, std::move(o)) {}
 };
 
@@ -135,7 +134,8 @@ absl::StatusOr<std::unique_ptr<AlertmanagerSink>> AlertmanagerSink::create(
   for (size_t i = 0; i < options.urls.size(); ++i) {
     auto u = HttpUrl::parse(options.urls[i]);
     if (!u.ok()) {
-      return absl::InvalidArgumentError(strCat("alertmanager.urls[", i, "]: ", u.status().message()));
+      return absl::InvalidArgumentError(
+          strCat("alertmanager.urls[", i, "]: ", u.status().message()));
     }
     urls.push_back(std::move(*u));
   }
@@ -147,8 +147,8 @@ absl::StatusOr<std::unique_ptr<AlertmanagerSink>> AlertmanagerSink::create(
     o.max_queue = 1000000;  // coalesced: bounded by the number of alerts
     o.coalesce_key = coalesceKey;
     o.jitter_seed = i + 1;
-    sink->nodes_.push_back(std::make_unique<Node>(*sink, std::move(urls[i]), i,
-                                                  sink->options_.urls[i], std::move(o)));
+    sink->nodes_.push_back(
+        std::make_unique<Node>(*sink, std::move(urls[i]), i, sink->options_.urls[i], std::move(o)));
   }
   sink->thread_ = std::thread([s = sink.get()] { s->run(); });
   return sink;
@@ -157,7 +157,9 @@ absl::StatusOr<std::unique_ptr<AlertmanagerSink>> AlertmanagerSink::create(
 AlertmanagerSink::AlertmanagerSink(AlertmanagerSinkOptions options)
     : options_(std::move(options)), wall_(options_.wall ? options_.wall : &systemClock()) {}
 
-AlertmanagerSink::~AlertmanagerSink() { stop(); }
+AlertmanagerSink::~AlertmanagerSink() {
+  stop();
+}
 
 void AlertmanagerSink::stop() {
   {
@@ -172,8 +174,9 @@ void AlertmanagerSink::stop() {
 void AlertmanagerSink::exportMetrics(prometheus::Registry& registry) {
   auto& requests = prometheus::BuildCounter()
                        .Name("casewatch_alertmanager_requests_total")
-                       .Help("Requests to each Alertmanager node (by its index in "
-                             "alertmanager.urls): ok, failed (retried), rejected (alerts refused)")
+                       .Help(
+                           "Requests to each Alertmanager node (by its index in "
+                           "alertmanager.urls): ok, failed (retried), rejected (alerts refused)")
                        .Register(registry);
   auto& queued = prometheus::BuildGauge()
                      .Name("casewatch_alertmanager_queued")
@@ -297,8 +300,10 @@ void AlertmanagerSink::run() {
   uint64_t lost = 0;
   for (auto& n : nodes_) lost = std::max<uint64_t>(lost, n->stage.queued());
   if (lost > 0) {
-    spdlog::warn("Stopping with {} alert state(s) not delivered to every Alertmanager node; they "
-                 "are sent again at the next start (active alerts) or lapse there.", lost);
+    spdlog::warn(
+        "Stopping with {} alert state(s) not delivered to every Alertmanager node; they "
+        "are sent again at the next start (active alerts) or lapse there.",
+        lost);
   }
 }
 

@@ -42,10 +42,10 @@ struct AlertmanagerSinkOptions {
   TimeMs resend_interval_ms = 60000;
   std::chrono::milliseconds timeout{5000};
   RetryPolicy retry;
-  size_t max_batch = 500;                          // alerts per request
-  TimeMs ended_resend_ms = 15 * kMsPerMinute;      // keep re-sending an ended alert this long
-  AlertmanagerPayloadOptions payload;              // generatorURL base, locale
-  const Clock* wall = nullptr;                     // null: the system clock
+  size_t max_batch = 500;                      // alerts per request
+  TimeMs ended_resend_ms = 15 * kMsPerMinute;  // keep re-sending an ended alert this long
+  AlertmanagerPayloadOptions payload;          // generatorURL base, locale
+  const Clock* wall = nullptr;                 // null: the system clock
   // From `alertmanager:`; `generator_base` is the daemon's HTTP API base URL.
   static AlertmanagerSinkOptions from(const Config& config, std::string generator_base);
 };
@@ -65,11 +65,11 @@ class AlertmanagerSink final : public Sink {
 
   struct Stats {
     std::atomic<uint64_t> requests_ok{0};
-    std::atomic<uint64_t> requests_failed{0};    // transport errors and 5xx: retried
-    std::atomic<uint64_t> alerts_rejected{0};    // refused by Alertmanager (4xx): dropped
+    std::atomic<uint64_t> requests_failed{0};  // transport errors and 5xx: retried
+    std::atomic<uint64_t> alerts_rejected{0};  // refused by Alertmanager (4xx): dropped
     std::atomic<uint64_t> alerts_posted{0};
-    std::atomic<uint64_t> tracked{0};            // alerts whose state the sink keeps
-    std::atomic<uint64_t> waiting{0};            // alert states waiting for some node
+    std::atomic<uint64_t> tracked{0};  // alerts whose state the sink keeps
+    std::atomic<uint64_t> waiting{0};  // alert states waiting for some node
   };
   const Stats& stats() const { return stats_; }
 
@@ -77,10 +77,10 @@ class AlertmanagerSink final : public Sink {
   struct Node;
   class NodeSink;
   struct Tracked {
-    AlertChange last;        // the latest state under labels_key
+    AlertChange last;  // the latest state under labels_key
     std::string labels_key;
-    bool shown = false;      // sent as active under labels_key
-    TimeMs ended_at = 0;     // wall time it stopped being active there; 0 = active (or never)
+    bool shown = false;   // sent as active under labels_key
+    TimeMs ended_at = 0;  // wall time it stopped being active there; 0 = active (or never)
   };
 
   explicit AlertmanagerSink(AlertmanagerSinkOptions options);

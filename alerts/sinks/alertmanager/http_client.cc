@@ -35,17 +35,20 @@ absl::StatusOr<HttpUrl> HttpUrl::parse(std::string_view url) {
   std::string_view host = authority;
   if (!authority.empty() && authority.front() == '[') {
     const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return absl::InvalidArgumentError(strCat("bad host in ", url));
+    if (close == std::string_view::npos)
+      return absl::InvalidArgumentError(strCat("bad host in ", url));
     host = authority.substr(1, close - 1);
     if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return absl::InvalidArgumentError(strCat("bad port in ", url));
+      if (authority[close + 1] != ':')
+        return absl::InvalidArgumentError(strCat("bad port in ", url));
       u.port = std::string(authority.substr(close + 2));
     }
   } else if (const size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
     host = authority.substr(0, colon);
     u.port = std::string(authority.substr(colon + 1));
   }
-  if (host.empty() || u.port.empty()) return absl::InvalidArgumentError(strCat("bad host or port in ", url));
+  if (host.empty() || u.port.empty())
+    return absl::InvalidArgumentError(strCat("bad host or port in ", url));
   u.host = std::string(host);
   return u;
 }
@@ -107,7 +110,8 @@ absl::StatusOr<HttpClient::Response> HttpClient::post(std::string_view path,
       ec = s.run([&](auto handler) { s.stream.async_connect(endpoints, std::move(handler)); });
       if (ec) {
         s.close();
-        return absl::UnavailableError(strCat("connect ", url_.host, ":", url_.port, ": ", ec.message()));
+        return absl::UnavailableError(
+            strCat("connect ", url_.host, ":", url_.port, ": ", ec.message()));
       }
       s.connected = true;
     }
@@ -116,14 +120,15 @@ absl::StatusOr<HttpClient::Response> HttpClient::post(std::string_view path,
         s.run([&](auto handler) { http::async_write(s.stream, req, std::move(handler)); });
     http::response<http::string_body> res;
     if (!ec) {
-      ec = s.run([&](auto handler) { http::async_read(s.stream, s.buffer, res, std::move(handler)); });
+      ec = s.run(
+          [&](auto handler) { http::async_read(s.stream, s.buffer, res, std::move(handler)); });
     }
     if (ec) {
       s.close();
       if (reused && ec != beast::error::timeout) continue;
-      return absl::UnavailableError(strCat("POST ", url_.host, ":", url_.port,
-                                           std::string_view(req.target().data(), req.target().size()), ": ",
-                                           ec.message()));
+      return absl::UnavailableError(
+          strCat("POST ", url_.host, ":", url_.port,
+                 std::string_view(req.target().data(), req.target().size()), ": ", ec.message()));
     }
     if (!res.keep_alive()) s.close();
     return Response{static_cast<int>(res.result_int()), std::move(res.body())};

@@ -7,33 +7,48 @@ namespace {
 
 std::string_view tierZh(Tier t) {
   switch (t) {
-    case Tier::kBlue: return "蓝色";
-    case Tier::kYellow: return "黄色";
-    case Tier::kOrange: return "橙色";
-    case Tier::kRed: return "红色";
-    case Tier::kNone: break;
+    case Tier::kBlue:
+      return "蓝色";
+    case Tier::kYellow:
+      return "黄色";
+    case Tier::kOrange:
+      return "橙色";
+    case Tier::kRed:
+      return "红色";
+    case Tier::kNone:
+      break;
   }
   return "";
 }
 
 std::string_view statusZh(AlertStatus s) {
   switch (s) {
-    case AlertStatus::kFiring: return "预警";
-    case AlertStatus::kAcknowledged: return "已确认";
-    case AlertStatus::kEscalated: return "已升级";
-    case AlertStatus::kResolved: return "已解除";
-    case AlertStatus::kSilenced: return "已静默";
+    case AlertStatus::kFiring:
+      return "预警";
+    case AlertStatus::kAcknowledged:
+      return "已确认";
+    case AlertStatus::kEscalated:
+      return "已升级";
+    case AlertStatus::kResolved:
+      return "已解除";
+    case AlertStatus::kSilenced:
+      return "已静默";
   }
   return "";
 }
 
 std::string_view colorOf(Tier t) {
   switch (t) {
-    case Tier::kBlue: return "\x1b[34m";
-    case Tier::kYellow: return "\x1b[33m";
-    case Tier::kOrange: return "\x1b[38;5;208m";
-    case Tier::kRed: return "\x1b[31m";
-    case Tier::kNone: break;
+    case Tier::kBlue:
+      return "\x1b[34m";
+    case Tier::kYellow:
+      return "\x1b[33m";
+    case Tier::kOrange:
+      return "\x1b[38;5;208m";
+    case Tier::kRed:
+      return "\x1b[31m";
+    case Tier::kNone:
+      break;
   }
   return "";
 }
@@ -54,7 +69,7 @@ std::string ConsoleSink::render(const AlertChange& change) const {
   std::string out;
   if (color_ && a.status != AlertStatus::kResolved) strAppend(out, colorOf(a.tier));
   strAppend(out, when, "  ", tier, " ", status, "  [", a.model, " ",
-                  subjectKindName(a.subject_kind), " ", a.subject_id, "]  ", a.summary(locale_));
+            subjectKindName(a.subject_kind), " ", a.subject_id, "]  ", a.summary(locale_));
   if (color_) strAppend(out, "\x1b[0m");
   out += '\n';
   for (const Reason& r : a.reasons) {

@@ -11,7 +11,8 @@ namespace casewatch {
 
 class ConsoleSink final : public Sink {
  public:
-  ConsoleSink(std::string locale, int utc_offset_minutes, std::FILE* out = stdout, bool color = false)
+  ConsoleSink(std::string locale, int utc_offset_minutes, std::FILE* out = stdout,
+              bool color = false)
       : locale_(std::move(locale)), offset_(utc_offset_minutes), out_(out), color_(color) {}
   std::string_view name() const override { return "console"; }
   SinkOutcome deliver(const AlertChange& change) override;

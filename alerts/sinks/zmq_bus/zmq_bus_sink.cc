@@ -5,8 +5,8 @@
 namespace casewatch {
 
 absl::StatusOr<std::unique_ptr<ZmqBusSink>> ZmqBusSink::create(zmq::context_t& ctx,
-                                                                const std::string& endpoint,
-                                                                AlertJsonOptions opts) {
+                                                               const std::string& endpoint,
+                                                               AlertJsonOptions opts) {
   try {
     zmq::socket_t s(ctx, zmq::socket_type::pub);
     s.set(zmq::sockopt::linger, 1000);

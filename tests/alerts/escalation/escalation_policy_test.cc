@@ -64,7 +64,9 @@ TEST(EscalationPolicyTest, ReminderOnlyChain) {
 
 // --- the config keys (config/alerting_config.h) ---
 
-std::string errorsOf(const std::string& yaml) { return loadConfig(yaml).describe(); }
+std::string errorsOf(const std::string& yaml) {
+  return loadConfig(yaml).describe();
+}
 
 TEST(WorkflowConfigTest, DefaultsAndOverrides) {
   const ConfigResult d = loadDefaultConfig();
@@ -89,13 +91,15 @@ alertmanager:
   EXPECT_EQ(r.config.escalation.red.renotify_minutes, 240);  // merged key by key
   EXPECT_FALSE(r.config.grouping.enabled);
   EXPECT_EQ(r.config.inhibition.min_tier, "orange");
-  EXPECT_THAT(r.config.alertmanager.urls, ElementsAre("http://127.0.0.1:9093", "http://[::1]:9094/am"));
+  EXPECT_THAT(r.config.alertmanager.urls,
+              ElementsAre("http://127.0.0.1:9093", "http://[::1]:9094/am"));
   EXPECT_EQ(r.config.alertmanager.resend_interval_seconds, 5);
 }
 
 TEST(WorkflowConfigTest, BadValuesNameTheirKey) {
-  EXPECT_THAT(errorsOf("escalation: {red: {after_minutes: [30]}}"),
-              HasSubstr("escalation.red.after_minutes: needs one entry per level after the first: 2"));
+  EXPECT_THAT(
+      errorsOf("escalation: {red: {after_minutes: [30]}}"),
+      HasSubstr("escalation.red.after_minutes: needs one entry per level after the first: 2"));
   EXPECT_THAT(errorsOf("escalation: {orange: {after_minutes: [60, 30]}}"),
               HasSubstr("escalation.orange.after_minutes[1]: must be later"));
   EXPECT_THAT(errorsOf("escalation: {blue: {chain: [], after_minutes: []}}"),
@@ -113,7 +117,8 @@ TEST(WorkflowConfigTest, BadValuesNameTheirKey) {
   EXPECT_THAT(errorsOf("alertmanager: {resend_interval_seconds: 0}"),
               HasSubstr("alertmanager.resend_interval_seconds"));
   EXPECT_THAT(errorsOf("workflow: {min_hold_minutes: -1}"), HasSubstr("workflow.min_hold_minutes"));
-  EXPECT_THAT(errorsOf("grouping: {member_models: [\"\"]}"), HasSubstr("grouping.member_models[0]"));
+  EXPECT_THAT(errorsOf("grouping: {member_models: [\"\"]}"),
+              HasSubstr("grouping.member_models[0]"));
 }
 
 }  // namespace

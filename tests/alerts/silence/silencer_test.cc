@@ -67,8 +67,8 @@ TEST(SilencerTest, EqualityAndAnchoredRegexMatchers) {
   EXPECT_FALSE(Silencer::matchesForTest(
       silence({{"tier", "red", false}, {"severity", "warning", false}}), a));
   // A label the alert lacks is "".
-  EXPECT_TRUE(Silencer::matchesForTest(
-      silence({{"model", "overdue", false}, {"category", "", false}}), a));
+  EXPECT_TRUE(
+      Silencer::matchesForTest(silence({{"model", "overdue", false}, {"category", "", false}}), a));
 }
 
 TEST(SilencerTest, ActiveWindowAndTheEarliestSilenceWins) {
@@ -106,7 +106,9 @@ TEST(SilencerTest, ExpireListAndForget) {
 
 TEST(SilencerTest, ValidationNamesTheField) {
   Silencer s(kMsPerDay);
-  auto msg = [&](Silence x) { return std::string(s.add(std::move(x), "li", kT0).status().message()); };
+  auto msg = [&](Silence x) {
+    return std::string(s.add(std::move(x), "li", kT0).status().message());
+  };
   EXPECT_THAT(msg(silence({{"tier", "[", true}})), HasSubstr("matchers[0].value"));
   EXPECT_THAT(msg(silence({{"tier", "red", false}, {"who", "x", false}})),
               HasSubstr("matchers[1].name"));
@@ -120,8 +122,8 @@ TEST(SilencerTest, ValidationNamesTheField) {
 
 TEST(SilencerTest, PersistentFormRoundTrips) {
   Silencer s(kMsPerDay);
-  ASSERT_TRUE(s.add(silence({{"agency", "huichuan-.*", true}, {"tier", "red", false}}), "li", kT0)
-                  .ok());
+  ASSERT_TRUE(
+      s.add(silence({{"agency", "huichuan-.*", true}, {"tier", "red", false}}), "li", kT0).ok());
   auto b = s.add(silence({{"model", "key_case", false}}), "wang", kT0);
   ASSERT_TRUE(b.ok());
   ASSERT_TRUE(s.expire(b->id, "zhao", kT0 + 1).ok());
@@ -139,10 +141,11 @@ TEST(SilencerTest, PersistentFormRoundTrips) {
   }
   EXPECT_NE(back.match(alert(), kT0 + 2), "");  // the regex was compiled again
   // A damaged entry is skipped and reported; the others load.
-  EXPECT_FALSE(back.loadJson(R"([{"id":"x","matchers":[{"name":"model","value":"(","is_regex":true}]},
+  EXPECT_FALSE(
+      back.loadJson(R"([{"id":"x","matchers":[{"name":"model","value":"(","is_regex":true}]},
                                  {"id":"y","matchers":[{"name":"model","value":"overdue"}],
                                   "starts_at":0,"ends_at":9999999999999}])")
-                   .ok());
+          .ok());
   EXPECT_THAT(back.list(), SizeIs(1));
   EXPECT_FALSE(back.loadJson("not json").ok());
 }

@@ -85,7 +85,7 @@ TEST(AlertWorkflowTest, AManualResolutionHoldsUntilTheModelRatesTheRiskHigher) {
   h.signal(Tier::kOrange, "C-1", kT0);
   ASSERT_TRUE(h.workflow().resolve(kC1, "officer-li", "handled").ok());
   h.take();
-  h.signal(Tier::kYellow, "C-1", kT0 + kMin);  // lower: stays resolved
+  h.signal(Tier::kYellow, "C-1", kT0 + kMin);      // lower: stays resolved
   h.signal(Tier::kOrange, "C-1", kT0 + 2 * kMin);  // the same tier the officer saw
   EXPECT_THAT(h.take(), IsEmpty());
   EXPECT_THAT(h.persisted(), HasSubstr(kC1));  // kept across a restart
@@ -392,10 +392,10 @@ TEST(AlertWorkflowTest, ASilenceMutesMatchingAlertsUntilItEnds) {
 
 TEST(AlertWorkflowTest, ANewAlertUnderASilenceIsRecordedButNotNotified) {
   WorkflowHarness h;
-  ASSERT_TRUE(h.workflow()
-                  .addSilence(silenceOf({{"subject_id", "C-[0-9]+", true}}, kT0 + 60 * kMin),
-                              "officer-li")
-                  .ok());
+  ASSERT_TRUE(
+      h.workflow()
+          .addSilence(silenceOf({{"subject_id", "C-[0-9]+", true}}, kT0 + 60 * kMin), "officer-li")
+          .ok());
   h.signal(Tier::kYellow, "C-7", kT0 + kMin);
   h.signal(Tier::kYellow, "XC-7", kT0 + kMin);  // anchored: no match
   auto c = h.take();

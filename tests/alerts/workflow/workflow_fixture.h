@@ -20,8 +20,8 @@ constexpr TimeMs kT0 = 1772586900000;  // 2026-03-04T09:15:00+08:00
 constexpr TimeMs kMin = kMsPerMinute;
 
 inline Signal makeSignal(Tier tier, std::string subject, TimeMs at,
-                         std::string_view model = "overdue",
-                         SubjectKind kind = SubjectKind::kCase, std::string matter = {}) {
+                         std::string_view model = "overdue", SubjectKind kind = SubjectKind::kCase,
+                         std::string matter = {}) {
   Signal s;
   s.model = model;
   s.subject_kind = kind;
@@ -60,8 +60,9 @@ inline WorkflowOptions defaultOptions() {
 class WorkflowHarness {
  public:
   explicit WorkflowHarness(WorkflowOptions options = defaultOptions())
-      : workflow_(std::move(options), &book_, [this] { return now_; },
-                  [this](AlertChange&& c) { changes_.push_back(std::move(c)); }) {
+      : workflow_(
+            std::move(options), &book_, [this] { return now_; },
+            [this](AlertChange&& c) { changes_.push_back(std::move(c)); }) {
     workflow_.setPersist([this](std::string s) { persisted_ = std::move(s); });
   }
 

@@ -30,9 +30,9 @@ TEST(ApiAuthTest, HeaderNamesThePrincipal) {
 
 TEST(ApiAuthTest, MissingMalformedOrUnknownIsNobody) {
   const ApiAuth auth = threeTokens();
-  for (const char* header : {"", "Bearer", "Bearer ", "Bearer  ", "Basic v-secret", "v-secret",
-                             "Bearer v-secret2", "Bearer v-secre", "Bearerv-secret",
-                             "Bearer V-SECRET", "Token v-secret"}) {
+  for (const char* header :
+       {"", "Bearer", "Bearer ", "Bearer  ", "Basic v-secret", "v-secret", "Bearer v-secret2",
+        "Bearer v-secre", "Bearerv-secret", "Bearer V-SECRET", "Token v-secret"}) {
     EXPECT_EQ(auth.authenticate(header), nullptr) << header;
   }
   EXPECT_EQ(ApiAuth().authenticate("Bearer v-secret"), nullptr);

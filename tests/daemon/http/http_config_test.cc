@@ -36,7 +36,8 @@ TEST(HttpConfigTest, EveryKey) {
   const ConfigResult r = loadConfig(
       "http:\n  listen: \"[::1]:0\"\n  max_body_bytes: 4096\n  idle_timeout_seconds: 5\n"
       "auth:\n  tokens:\n    - {name: li, role: duty_officer, token: abc}\n"
-      "    - {name: bot, role: viewer, token_file: " + file + "}\n");
+      "    - {name: bot, role: viewer, token_file: " +
+      file + "}\n");
   ASSERT_TRUE(r.ok()) << r.describe();
   EXPECT_EQ(r.config.http.listen, "[::1]:0");
   EXPECT_EQ(r.config.http.max_body_bytes, 4096u);
@@ -53,9 +54,8 @@ TEST(HttpConfigTest, EveryKey) {
 }
 
 TEST(HttpConfigTest, TokensFromSet) {
-  const ConfigResult r = loadDefaultConfig(
-      {"auth.tokens=[{name: a, role: leader, token: t1}]", "auth.tokens.1={name: b, token: t2}",
-       "http.listen="});
+  const ConfigResult r = loadDefaultConfig({"auth.tokens=[{name: a, role: leader, token: t1}]",
+                                            "auth.tokens.1={name: b, token: t2}", "http.listen="});
   ASSERT_TRUE(r.ok()) << r.describe();
   ASSERT_THAT(r.config.auth.tokens, SizeIs(2));
   EXPECT_EQ(r.config.auth.tokens[1].role, ApiRole::kViewer);  // the default role

@@ -22,12 +22,12 @@ namespace casewatch {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
 using testing::FakeAlertOperations;
+using ::testing::HasSubstr;
 using testing::HttpReply;
-using testing::HttpTestConnection;
 using testing::httpRequest;
+using testing::HttpTestConnection;
+using ::testing::IsEmpty;
 using testing::TempDir;
 using Json = nlohmann::json;
 
@@ -196,8 +196,8 @@ struct RouteCase {
   std::string method;
   std::string target;
   std::string body;
-  bool acts;        // needs duty_officer or leader (else any role)
-  int ok_status;    // what an allowed caller gets
+  bool acts;      // needs duty_officer or leader (else any role)
+  int ok_status;  // what an allowed caller gets
 };
 
 std::vector<RouteCase> apiRoutes() {
@@ -241,7 +241,8 @@ TEST_F(HttpServerTest, EveryRouteWithEveryCaller) {
       SCOPED_TRACE(rc.method + " " + rc.target + " as " + caller.label);
       seed();
       const Snapshot before = snapshot();
-      const HttpReply r = httpRequest(port_, rc.method, rc.target, "", rc.body, caller.authorization);
+      const HttpReply r =
+          httpRequest(port_, rc.method, rc.target, "", rc.body, caller.authorization);
       int want = rc.ok_status;
       if (caller.role < 0) want = 401;
       if (caller.role == 0 && rc.acts) want = 403;
@@ -338,7 +339,7 @@ TEST_F(HttpServerTest, DISABLED_ActiveAlertsNewestFirstWithFilters) {
   EXPECT_THAT(idsOf("?agency=huichuan-hrss&model=overdue&limit=1"), ElementsAre(kRed));
   EXPECT_THAT(idsOf("?model=repeat_visit"), IsEmpty());
   EXPECT_THAT(idsOf("?tier=&status="), ElementsAre(kRed, kAcked, kYellow));  // empty = any
-  EXPECT_THAT(idsOf("?region=5203%30%32"), ElementsAre(kRed, kYellow));    // percent-decoded
+  EXPECT_THAT(idsOf("?region=5203%30%32"), ElementsAre(kRed, kYellow));      // percent-decoded
 }
 
 TEST_F(HttpServerTest, ResolvedAlertsComeFromTheStore) {
@@ -384,12 +385,14 @@ TEST_F(HttpServerTest, ActiveAlertIsCurrentEvenBeforeTheStoreHasIt) {
 // --- acting on alerts ---
 
 TEST_F(HttpServerTest, AcknowledgeRecordsWhoAndNote) {
-  HttpReply r = post(std::string("/api/v1/alerts/") + kRed + "/ack", R"({"note":"calling 遵义 now"})");
+  HttpReply r =
+      post(std::string("/api/v1/alerts/") + kRed + "/ack", R"({"note":"calling 遵义 now"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["alert"]["status"], "acknowledged");
   EXPECT_EQ(r.json()["alert"]["ack"]["by"], "duty:li");
   EXPECT_EQ(r.json()["alert"]["ack"]["note"], "calling 遵义 now");
-  EXPECT_THAT(ops_.changes(), ElementsAre(std::string("ack ") + kRed + " by=duty:li note=calling 遵义 now"));
+  EXPECT_THAT(ops_.changes(),
+              ElementsAre(std::string("ack ") + kRed + " by=duty:li note=calling 遵义 now"));
   // The list shows it acknowledged.
   r = get("/api/v1/alerts?status=acknowledged");
   EXPECT_EQ(r.json()["alerts"].size(), 2u);
@@ -515,7 +518,8 @@ TEST_F(HttpServerTest, BadBodiesAre400NamingTheProblem) {
 
 TEST_F(HttpServerTest, BadParametersAre400NamingTheProblem) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"/api/v1/alerts?tier=purple", "tier: expected one of blue, yellow, orange, red; got \"purple\""},
+      {"/api/v1/alerts?tier=purple",
+       "tier: expected one of blue, yellow, orange, red; got \"purple\""},
       {"/api/v1/alerts?status=open", "status: expected one of firing"},
       {"/api/v1/alerts?teir=red", "unknown parameter \"teir\""},
       {"/api/v1/alerts?tier=red&tier=blue", "parameter \"tier\" given more than once"},
@@ -560,9 +564,10 @@ TEST_F(HttpServerTest, UnknownRoutesAndMethods) {
 // --- silences, ledger, dead letters ---
 
 TEST_F(HttpServerTest, SilenceLifecycle) {
-  HttpReply r = post("/api/v1/silences",
-                     R"({"matchers":[{"name":"subject_kind","value":"case"},{"name":"subject_id","value":"C-0+","is_regex":true}],)"
-                     R"("ends_at":"2026-03-04T12:00:00+08:00","comment":"handled by phone"})");
+  HttpReply r = post(
+      "/api/v1/silences",
+      R"({"matchers":[{"name":"subject_kind","value":"case"},{"name":"subject_id","value":"C-0+","is_regex":true}],)"
+      R"("ends_at":"2026-03-04T12:00:00+08:00","comment":"handled by phone"})");
   ASSERT_EQ(r.status, 201) << r.body;
   const Json s = r.json()["silence"];
   const std::string id = s["id"];
@@ -660,7 +665,8 @@ TEST_F(HttpServerTest, DISABLED_OversizedAndMalformedRequests) {
   }
   {
     HttpTestConnection c(port_);
-    ASSERT_TRUE(c.sendRaw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n"));
+    ASSERT_TRUE(
+        c.sendRaw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n"));
     EXPECT_EQ(c.readReply().status, 431);
   }
   {
@@ -676,7 +682,8 @@ TEST_F(HttpServerTest, DISABLED_OversizedAndMalformedRequests) {
     const HttpReply reply = c.readReply();
     EXPECT_EQ(reply.status, 200) << reply.body;
   }
-  EXPECT_THAT(ops_.changes(), ElementsAre(std::string("ack ") + kYellow + " by=duty:li note=after continue"));
+  EXPECT_THAT(ops_.changes(),
+              ElementsAre(std::string("ack ") + kYellow + " by=duty:li note=after continue"));
   (void)before;
   // The server is still serving.
   EXPECT_EQ(get("/healthz", "").status, 200);
@@ -711,7 +718,8 @@ TEST_F(HttpServerTest, EventStreamCarriesPublishedChanges) {
   ASSERT_NE(data, std::string::npos) << text;
   EXPECT_THAT(text, HasSubstr("id: 1\n"));
   const size_t start = data + std::string("event: change\ndata: ").size();
-  const Json event = Json::parse(text.substr(start, text.find("\n\n", start) - start), nullptr, false);
+  const Json event =
+      Json::parse(text.substr(start, text.find("\n\n", start) - start), nullptr, false);
   ASSERT_FALSE(event.is_discarded()) << text;
   EXPECT_EQ(event["change"], "acknowledged");
   EXPECT_EQ(event["by"], "duty:li");

@@ -23,7 +23,7 @@
 namespace casewatch::testing {
 
 struct HttpReply {
-  int status = 0;  // 0: no (complete) answer
+  int status = 0;                              // 0: no (complete) answer
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
@@ -80,8 +80,8 @@ class HttpTestConnection {
     while (line_end != std::string::npos) {
       const size_t start = line_end + 2;
       line_end = head.find("\r\n", start);
-      const std::string line = head.substr(start, line_end == std::string::npos ? std::string::npos
-                                                                                : line_end - start);
+      const std::string line =
+          head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
       const size_t colon = line.find(':');
       if (colon == std::string::npos) continue;
       std::string name = line.substr(0, colon);
@@ -146,7 +146,8 @@ inline std::string buildRequest(const std::string& method, const std::string& ta
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
   if (!body.empty() || method == "POST" || method == "PUT") {
-    req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    req +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   }
   if (!keep_alive) req += "Connection: close\r\n";
   req += extra_headers;

@@ -30,8 +30,8 @@ TEST(ApiClientTest, ParsesUrls) {
   e = parseApiUrl("http://duty-host");
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(e->port, "80");
-  for (const char* bad : {"https://x:1", "127.0.0.1:9470", "http://:9470", "http://x:0", "http://x:99999",
-                          "http://x:ab", "http://[::1"}) {
+  for (const char* bad : {"https://x:1", "127.0.0.1:9470", "http://:9470", "http://x:0",
+                          "http://x:99999", "http://x:ab", "http://[::1"}) {
     EXPECT_FALSE(parseApiUrl(bad).ok()) << bad;
   }
 }
@@ -61,10 +61,12 @@ TEST(ClientCommandsTest, Durations) {
 }
 
 TEST(ClientCommandsTest, Matchers) {
-  EXPECT_EQ(parseMatcher("tier=red"), (Json{{"name", "tier"}, {"value", "red"}, {"is_regex", false}}));
+  EXPECT_EQ(parseMatcher("tier=red"),
+            (Json{{"name", "tier"}, {"value", "red"}, {"is_regex", false}}));
   EXPECT_EQ(parseMatcher("subject_id=~C-0.*"),
             (Json{{"name", "subject_id"}, {"value", "C-0.*"}, {"is_regex", true}}));
-  EXPECT_EQ(parseMatcher("region="), (Json{{"name", "region"}, {"value", ""}, {"is_regex", false}}));
+  EXPECT_EQ(parseMatcher("region="),
+            (Json{{"name", "region"}, {"value", ""}, {"is_regex", false}}));
   EXPECT_TRUE(parseMatcher("tier").is_null());
   EXPECT_TRUE(parseMatcher("=red").is_null());
 }
@@ -90,7 +92,8 @@ TEST(ClientCommandsTest, FormatsAlerts) {
 TEST(ClientCommandsTest, FormatsOneAlertWithHistory) {
   Json answer;
   answer["alert"] = Json::parse(kAlerts)["alerts"][0];
-  answer["history"] = Json::parse(R"([{"at":"2026-03-11T09:00:00+08:00","by":"casewatch","change":"fired",
+  answer["history"] =
+      Json::parse(R"([{"at":"2026-03-11T09:00:00+08:00","by":"casewatch","change":"fired",
     "note":"","status":"firing","tier":"red"},{"at":"2026-03-11T10:00:00+08:00","by":"duty:li",
     "change":"acknowledged","note":"on it","status":"acknowledged","tier":"red"}])");
   const std::string text = formatAlertDetail(answer, "zh-CN");
@@ -115,7 +118,8 @@ TEST(ClientCommandsTest, FormatsSilencesLedgerAndDeadLetters) {
   EXPECT_THAT(l, HasSubstr("owner -"));
   EXPECT_THAT(l, HasSubstr("[group_incident, red_alert]"));
 
-  const std::string d = formatDeadLetters(Json::parse(R"({"dead_letters":[{"received_at":"t","feed":"f1",
+  const std::string d =
+      formatDeadLetters(Json::parse(R"({"dead_letters":[{"received_at":"t","feed":"f1",
     "reason":"invalid_json","detail":"x","raw":"line1\nline2"}]})"));
   EXPECT_THAT(d, HasSubstr("invalid_json"));
   EXPECT_THAT(d, HasSubstr("line1 line2"));
