@@ -42,7 +42,37 @@ void Pipeline::setModels(std::vector<std::unique_ptr<Model>> models) {
   const bool rebuild = !models_.empty() || cases_.size() > 0;
   models_ = std::move(models);
   if (rebuild) {
+    // A rebuilt model re-raises what is at risk under the new configuration; its alerts that it
+    // does not re-raise are no longer at risk and resolve.
+    rebuild_raised_.clear();
+    rebuilding_ = true;
     for (auto& m : models_) m->rebuild(models_now_, ctx_);
+    rebuilding_ = false;
+    std::vector<Signal> stale;
+    book_.forEachActive([&](const Alert& a) {
+      if (rebuild_raised_.contains(a.alert_id)) return;
+      bool rebuilt = false;
+      for (const auto& m : models_) rebuilt = rebuilt || m->name() == a.model;
+      if (!rebuilt) return;
+      Signal s;
+      s.subject_kind = a.subject_kind;
+      s.subject_id = a.subject_id;
+      s.tier = Tier::kNone;
+      s.at = models_now_;
+      s.summary_en = "No longer at risk under the reloaded configuration.";
+      s.summary_zh = "按重新加载的配置，已不再存在风险。";
+      Reason r;
+      r.code = "config_reloaded";
+      r.string_value = "reloaded";
+      r.text_en = "the configuration was reloaded";
+      r.text_zh = "配置已重新加载";
+      s.reasons.push_back(std::move(r));
+      for (const auto& m : models_) {
+        if (m->name() == a.model) s.model = m->name();
+      }
+      stale.push_back(std::move(s));
+    });
+    for (Signal& s : stale) emit(std::move(s));
   }
 }
 
@@ -171,6 +201,7 @@ void Pipeline::apply(const CaseEvent& ev) {
 }
 
 void Pipeline::emit(Signal&& s) {
+  if (rebuilding_) rebuild_raised_.insert(alertFingerprint(s.model, s.subject_kind, s.subject_id));
   auto change = book_.apply(std::move(s));
   if (!change) return;
   ++counters_.alert_changes;

@@ -108,6 +108,8 @@ class Pipeline final : public SignalSink {
   absl::flat_hash_map<std::string, uint64_t> last_seq_;
   PipelineCounters counters_;
   std::vector<std::string> feed_names_;
+  bool rebuilding_ = false;
+  absl::flat_hash_set<std::string> rebuild_raised_;  // alert ids re-raised during a rebuild
   size_t current_feed_ = 0;
   std::array<uint64_t, kEventTypeCount> batch_types_{};
 };

@@ -88,6 +88,12 @@ void OverdueModel::advanceTo(TimeMs now, ModelContext& ctx) {
     const DeadlineEntry e = queue_.pop();
     const Case& c = ctx.cases.at(e.case_index);
     if (!c.pending(e.step)) continue;  // the step happened since: a stale entry
+    // A clock that restarted (transfer, extension, reopen) left its old entry behind; only an entry
+    // at one of the current deadline's thresholds may schedule the next one.
+    const TimeMs due = rules_.deadlineOf(c, e.step, ctx.cases.strings());
+    if (e.fire_at != due - warning_ms_ && e.fire_at != due && e.fire_at != due + red_ms_ + 1) {
+      continue;
+    }
     scheduleNext(ctx.cases, e.case_index, e.step);
     evaluate(e.case_index, ctx, 0);
   }

@@ -424,10 +424,6 @@ TEST_F(OverdueModelTest, AdvanceCostIsProportionalToTheThresholdsThatBecameDue) 
 }
 
 TEST_F(OverdueModelTest, QueueKeepsOneEntryPerRunningClockAfterTheClockRestarts) {
-  GTEST_SKIP() << "BUG: a restarted clock (transfer, extension, reopen) leaves its old queue "
-                  "entry; when it pops, advanceTo() sees the step pending and re-queues the next "
-                  "threshold of the new deadline, which onEvent() already queued, so the "
-                  "duplicate lives as long as the clock runs (one more per restart)";
   feed(EventBuilder::registered("C-1", t0_));
   feed(EventBuilder::of(EventType::kProceduralReply, "C-1", t0_ + kMsPerHour));
   feed(EventBuilder::of(EventType::kTransferred, "C-1", t0_ + kDay).toAgency("agency-b"));
