@@ -97,7 +97,7 @@ int run(uint64_t cases, unsigned accepted_percent) {
     // The mix of `casewatch feedgen`: 89% of cases have one petitioner, 10% two or three, 1% four
     // or five (the overflow person list); person ids are distinct; matters are drawn from 5x as
     // many as there are cases, which leaves about 91% of cases with a matter of their own.
-    const unsigned pct = r % 100;
+    const auto pct = static_cast<unsigned>(r % 100);
     const unsigned persons = pct < 89 ? 1 : pct < 94 ? 2 : pct < 99 ? 3 : 4 + (r >> 8) % 2;
     for (unsigned p = 0; p < persons; ++p) ev.persons.push_back(mix.next());
     const uint64_t matter = (r >> 12) % (5 * cases);
