@@ -27,9 +27,8 @@ struct TierEscalationConfig {
 
 struct EscalationConfig {
   TierEscalationConfig red{
-      {"duty_officer", "section_chief", "leadership"}, {30, 120}, 240, {"leadership"}};
-  TierEscalationConfig orange{
-      {"duty_officer", "section_chief", "leadership"}, {240, 1440}, 1440, {}};
+      {"duty_officer", "section_chief", "leadership"}, {30, 120}, 1440, {"leadership"}};
+  TierEscalationConfig orange{{"duty_officer", "section_chief", "leadership"}, {240, 1440}, 0, {}};
   TierEscalationConfig yellow{{"duty_officer"}, {}, 0, {}};
   TierEscalationConfig blue{{"duty_officer"}, {}, 0, {}};
   friend bool operator==(const EscalationConfig&, const EscalationConfig&) = default;

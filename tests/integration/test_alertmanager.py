@@ -166,7 +166,7 @@ def run(args, tmp, am, hook):
     def ids_on_bus():
         return {a["subject"]["id"]: a["alert_id"] for t, a in sub.received if t.startswith("alert.")}
     sub.wait_for(lambda t, a: a.get("subject", {}).get("id") == "AM-B" and a["tier"] == "orange",
-                 daemon=d, message="AM-B orange on the bus")
+                 daemon=d, what="AM-B orange on the bus")
     alert_ids = ids_on_bus()
 
     got = cwtest.wait_until(
@@ -209,6 +209,8 @@ def run(args, tmp, am, hook):
         message="a resolved notification for AM-A")
     assert parse(resolved["endsAt"]) == parse(ts(10, 13)), \
         "endsAt %s, want the resolution at %s" % (resolved["endsAt"], ts(10, 13))
+    # Accepted too, so that A's routing decision does not fall overdue later.
+    push.send(cwtest.ev("am-4b", "case.accepted", ts(10, 14), "AM-A"))
 
     # Re-sent: B outlives the endsAt it was first given.
     cwtest.wait_until(lambda: datetime.now(timezone.utc) > first_ends_b + timedelta(seconds=1),
@@ -221,11 +223,11 @@ def run(args, tmp, am, hook):
     am.stop()
     push.send(cwtest.registered("am-5", ts(18, 12), "AM-D", [PERSONS[3]]))
     sub.wait_for(lambda t, a: a.get("subject", {}).get("id") == "AM-B" and a["tier"] == "red",
-                 daemon=d, message="AM-B red on the bus")
+                 daemon=d, what="AM-B red on the bus")
     sub.wait_for(lambda t, a: a.get("subject", {}).get("id") == "AM-C" and a["tier"] == "orange",
-                 daemon=d, message="AM-C orange on the bus")
+                 daemon=d, what="AM-C orange on the bus")
     d.wait_log(r"Alertmanager %s is not taking alerts" % am.url(),
-               message="the daemon noticing that Alertmanager is down")
+               what="the daemon noticing that Alertmanager is down")
     samples = d.metrics()
     failed = cwtest.metric_sum(samples, "casewatch_alertmanager_requests_total", outcome="failed")
     assert failed >= 1, "no failed request counted while Alertmanager was down"

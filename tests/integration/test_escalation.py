@@ -107,8 +107,8 @@ def test(args, tmp):
     sub = cwtest.Subscriber(ctx, d.publish_endpoint)
     sub.wait_joined()
     push = cwtest.Pusher(ctx, connect=d.feed_endpoint)
-    # Four hours after leadership was told, still unacknowledged: a reminder (6 h after red).
-    push.send(cwtest.registered("esc-6", fmt(red_at + timedelta(minutes=361)), "ESC-F",
+    # A day after leadership was told, still unacknowledged: a reminder (26 h after red).
+    push.send(cwtest.registered("esc-6", fmt(red_at + timedelta(minutes=120 + 1441)), "ESC-F",
                                 [PERSONS[5]]))
     _, reminder = sub.wait_for(
         lambda t, a: about_a(t, a) and a.get("change") == "updated", daemon=d,

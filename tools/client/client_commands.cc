@@ -42,10 +42,6 @@ std::string str(const Json& j, const char* key) {
   return v.dump();
 }
 
-std::string dumpJson(const Json& j) {
-  return j.dump(2, ' ', false, Json::error_handler_t::replace);
-}
-
 // Sends the request and prints the outcome; returns the exit code. `render` formats a 2xx answer.
 int call(const CommonOptions& o, const std::string& method, const std::string& path,
          const std::string& body, const std::function<std::string(const Json&)>& render) {

@@ -27,7 +27,7 @@ TEST(EscalationPolicyTest, TheDocumentedDefaults) {
   EXPECT_EQ(s->target, "leadership");
   s = p.next(Tier::kRed, kT0, 2, kT0 + 120 * kMin);
   EXPECT_EQ(s->kind, EscalationPolicy::StepKind::kRenotify);
-  EXPECT_EQ(s->due, kT0 + 360 * kMin);
+  EXPECT_EQ(s->due, kT0 + (120 + 1440) * kMin);
   EXPECT_EQ(s->level, 2);
   EXPECT_EQ(p.next(Tier::kOrange, kT0, 0, 0)->due, kT0 + 4 * 60 * kMin);
   EXPECT_EQ(p.next(Tier::kOrange, kT0, 1, 0)->due, kT0 + 24 * 60 * kMin);
@@ -42,13 +42,19 @@ TEST(EscalationPolicyTest, TheDocumentedDefaults) {
 
 TEST(EscalationPolicyTest, ALevelReachedInAHigherTierIsKept) {
   const EscalationPolicy p{EscalationConfig{}};
-  // Orange at level 2 (reached while red): nothing more to climb, only reminders.
-  auto s = p.next(Tier::kOrange, kT0, 2, kT0);
+  // Red at level 1 falling to orange: orange's chain goes on from level 1.
+  auto s = p.next(Tier::kOrange, kT0, 1, kT0);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->level, 2);
+  EXPECT_EQ(s->due, kT0 + 24 * 60 * kMin);
+  // Orange at level 2 (reached while red): nothing more to climb, and orange has no reminders.
+  EXPECT_FALSE(p.next(Tier::kOrange, kT0, 2, kT0).has_value());
+  EscalationConfig c;
+  c.orange.renotify_minutes = 60;
+  s = EscalationPolicy(c).next(Tier::kOrange, kT0, 2, kT0 + 30 * 60 * kMin);
   ASSERT_TRUE(s.has_value());
   EXPECT_EQ(s->kind, EscalationPolicy::StepKind::kRenotify);
-  EXPECT_EQ(s->due, kT0 + (24 * 60 + 24 * 60) * kMin);
-  // Yellow: no reminders at all.
-  EXPECT_FALSE(p.next(Tier::kYellow, kT0, 2, kT0).has_value());
+  EXPECT_EQ(s->due, kT0 + (30 * 60 + 60) * kMin);  // after the latest step
 }
 
 TEST(EscalationPolicyTest, ReminderOnlyChain) {
@@ -88,7 +94,7 @@ alertmanager:
   EXPECT_EQ(r.config.workflow.min_hold_minutes, 0);
   EXPECT_THAT(r.config.escalation.red.chain, ElementsAre("a", "b"));
   EXPECT_THAT(r.config.escalation.red.after_minutes, ElementsAre(5));
-  EXPECT_EQ(r.config.escalation.red.renotify_minutes, 240);  // merged key by key
+  EXPECT_EQ(r.config.escalation.red.renotify_minutes, 1440);  // merged key by key
   EXPECT_FALSE(r.config.grouping.enabled);
   EXPECT_EQ(r.config.inhibition.min_tier, "orange");
   EXPECT_THAT(r.config.alertmanager.urls,

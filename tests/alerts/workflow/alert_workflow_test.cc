@@ -224,10 +224,10 @@ TEST(AlertWorkflowTest, AnUnacknowledgedRedAlertClimbsTheChain) {
   EXPECT_EQ(c[0].alert.escalation->level, 2);
   EXPECT_EQ(c[0].alert.escalation->target, "leadership");
 
-  // At the end of the chain: a reminder every 4 hours.
-  h.advance(kT0 + 359 * kMin);
+  // At the end of the chain: a reminder once a day.
+  h.advance(kT0 + (120 + 1439) * kMin);
   EXPECT_THAT(h.take(), IsEmpty());
-  h.advance(kT0 + 360 * kMin);
+  h.advance(kT0 + (120 + 1440) * kMin);
   c = h.take();
   ASSERT_THAT(kinds(c), ElementsAre(ChangeKind::kUpdated));
   EXPECT_THAT(c[0].note, HasSubstr("reminder to leadership"));
@@ -264,7 +264,7 @@ TEST(AlertWorkflowTest, OrangeEscalatesAfterFourAndTwentyFourHoursYellowNever) {
   ASSERT_THAT(kinds(c), ElementsAre(ChangeKind::kEscalated));
   EXPECT_EQ(c[0].alert.escalation->target, "leadership");
   h.advance(kT0 + 30 * 24 * 60 * kMin);
-  for (const AlertChange& ch : h.take()) EXPECT_EQ(ch.alert.subject_id, "C-1");
+  EXPECT_THAT(h.take(), IsEmpty());  // orange: no reminders
 }
 
 TEST(AlertWorkflowTest, AcknowledgementStopsTheEscalationAndTakingItBackResumesIt) {
@@ -312,10 +312,10 @@ TEST(AlertWorkflowTest, AResolvedAlertNeverEscalates) {
 TEST(AlertWorkflowTest, DueTimersFireBeforeTheNextBookChange) {
   WorkflowHarness h;
   h.signal(Tier::kRed, "C-1", kT0);
-  // The next book change comes 6 hours later with no advance in between.
+  // The next book change comes 26 hours later with no advance in between.
   AlertBook& book = h.book();
-  h.now() = kT0 + 360 * kMin;
-  auto c = book.apply(testing::makeSignal(Tier::kNone, "C-1", kT0 + 360 * kMin));
+  h.now() = kT0 + 26 * 60 * kMin;
+  auto c = book.apply(testing::makeSignal(Tier::kNone, "C-1", kT0 + 26 * 60 * kMin));
   ASSERT_TRUE(c.has_value());
   h.workflow().onBookChange(std::move(*c));
   EXPECT_THAT(kinds(h.take()),

@@ -435,6 +435,57 @@ TEST_F(OverdueModelTest, QueueKeepsOneEntryPerRunningClockAfterTheClockRestarts)
   EXPECT_EQ(sink_.last().tier, Tier::kYellow);
 }
 
+// The restarts below leave an old queue entry whose time is also a threshold of the clock's new
+// deadline, so checking an entry's time against the current deadline cannot tell it apart. (A
+// stale entry may wait in the queue until it comes due: lazy deletion. After that, one entry.)
+
+TEST_F(OverdueModelTest, QueueKeepsOneEntryPerRunningClockAfterAReopenRestoresIt) {
+  GTEST_SKIP() << "BUG: reopen restores the handling clock with its original start, so its "
+                  "deadline is unchanged; the entry queued before the close is still at a valid "
+                  "threshold, onEvent() queues the same threshold again, and both re-queue "
+                  "forever (OverdueModel::advanceTo's fire_at check cannot tell them apart)";
+  feed(EventBuilder::registered("C-1", t0_));
+  feed(EventBuilder::of(EventType::kProceduralReply, "C-1", t0_ + kMsPerHour));
+  feed(EventBuilder::of(EventType::kAccepted, "C-1", t0_ + 2 * kMsPerHour));
+  feed(EventBuilder::of(EventType::kClosed, "C-1", t0_ + 10 * kDay).resolved(false));
+  feed(EventBuilder::of(EventType::kReopened, "C-1", t0_ + 11 * kDay));
+  // Once the entry queued before the close has come due, the running clock has one entry.
+  advance(handling_due_ - 2 * kDay);
+  EXPECT_EQ(model_->queuedThresholds(), 1u);
+  EXPECT_EQ(sink_.last().tier, Tier::kYellow);
+}
+
+TEST_F(OverdueModelTest, QueueKeepsOneEntryPerRunningClockAfterASameDayTransfer) {
+  GTEST_SKIP() << "BUG: a transfer on the day of registration restarts routing on the same local "
+                  "day, so the deadline and its thresholds do not move; the old entry and the "
+                  "one onEvent() queues are both 'valid' and both re-queue for as long as the "
+                  "clock runs";
+  feed(EventBuilder::registered("C-1", t0_));
+  feed(EventBuilder::of(EventType::kProceduralReply, "C-1", t0_ + kMsPerHour));
+  feed(EventBuilder::of(EventType::kTransferred, "C-1", t0_ + 2 * kMsPerHour).toAgency("b"));
+  // Once the old routing entry has come due, the running clock has one entry.
+  advance(routing_due_ - 2 * kDay);
+  EXPECT_EQ(model_->queuedThresholds(), 1u);
+  EXPECT_EQ(sink_.last().tier, Tier::kYellow);
+}
+
+TEST_F(OverdueModelTest, QueueKeepsOneEntryPerRunningClockAfterAnExtensionOfWarningDays) {
+  GTEST_SKIP() << "BUG: an extension by exactly clocks.warning_days moves the warning threshold "
+                  "onto the old deadline, where the old entry already waits; both pass the "
+                  "fire_at check in advanceTo() and the clock keeps two entries";
+  feed(EventBuilder::registered("C-1", t0_));
+  feed(EventBuilder::of(EventType::kProceduralReply, "C-1", t0_ + kMsPerHour));
+  feed(EventBuilder::of(EventType::kAccepted, "C-1", t0_ + 2 * kMsPerHour));
+  advance(handling_due_ - 2 * kDay);
+  ASSERT_EQ(sink_.last().tier, Tier::kYellow);
+  feed(EventBuilder::of(EventType::kExtended, "C-1", handling_due_ - 2 * kDay + kMsPerHour)
+           .days(config_.warning_days));
+  EXPECT_EQ(sink_.last().tier, Tier::kNone);
+  advance(handling_due_);  // the new warning threshold (= the old deadline)
+  EXPECT_EQ(model_->queuedThresholds(), 1u);
+  EXPECT_EQ(sink_.last().tier, Tier::kYellow);
+}
+
 TEST_F(OverdueModelTest, RebuildAfterAShorterHandlingPeriodFiresAtOnce) {
   feed(EventBuilder::registered("C-1", t0_));
   feed(EventBuilder::of(EventType::kProceduralReply, "C-1", t0_ + kMsPerHour));

@@ -1,10 +1,9 @@
 // The `casewatch` API client's pure parts: URLs, durations, matchers and the text it prints.
 // (Requests against a real daemon are in tests/integration/test_http_api.py.)
-//
-// The client's sources are in the `casewatch` binary, not in casewatch_core, so this test compiles
-// them in (no other test includes them).
-#include "tools/client/api_client.cc"       // NOLINT(bugprone-suspicious-include)
-#include "tools/client/client_commands.cc"  // NOLINT(bugprone-suspicious-include)
+#include "tools/client/client_commands.h"
+
+#include "daemon/base/time.h"
+#include "tools/client/api_client.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,17 +1,19 @@
 // `casewatch detect`: output rows against R's earsC numbers, the CUSUM on a hand-worked series,
 // and every kind of bad input named by its line or column, with exit code 2.
-//
-// The command's sources are in the `casewatch` binary, not in casewatch_core, so this test
-// compiles them in (no other test includes them).
-#include "tools/detect/detect_command.cc"  // NOLINT(bugprone-suspicious-include)
-#include "tools/detect/count_csv.cc"       // NOLINT(bugprone-suspicious-include)
+#include "tools/detect/detect_command.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
+#include <string>
+#include <vector>
+
+#include "tools/detect/count_csv.h"
 
 namespace casewatch::detect {
 namespace {
