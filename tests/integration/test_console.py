@@ -106,6 +106,27 @@ class WebDriver:
     def text(self, element):
         return self.cmd("GET", "/element/%s/text" % element)
 
+    # The page re-renders its cards on every change (live updates), so an element found a moment
+    # ago may be gone: these find by CSS and try again when the element went stale.
+    def fresh(self, fn):
+        for _ in range(100):
+            try:
+                return fn()
+            except WebDriverError as e:
+                if "stale element" not in str(e):
+                    raise
+                time.sleep(0.05)
+        cwtest.fail("the page kept replacing the element")
+
+    def text_of(self, css):
+        return self.fresh(lambda: self.text(self.find(css)))
+
+    def click_css(self, css):
+        self.fresh(lambda: self.click(self.find(css)))
+
+    def type_css(self, css, text):
+        self.fresh(lambda: self.type(self.find(css), text))
+
     def displayed(self, element):
         return self.cmd("GET", "/element/%s/displayed" % element)
 
@@ -170,11 +191,12 @@ def test(args, tmp):
         wd.click(wd.find("#login-button"))
 
         card_css = 'article[data-alert-id="%s"]' % red_alert["alert_id"]
-        card = wd.wait_find(card_css, "the fired alert on the page")
-        text = wd.text(card)
+        wd.wait_find(card_css, "the fired alert on the page")
+        text = wd.text_of(card_css)
         assert "WEB-A" in text, "the alert card does not name its case: %r" % text
         assert "Send procedural reply" in text, "the recommended action is missing: %r" % text
-        reasons = wd.js("return arguments[0].querySelectorAll('.reasons li').length;", {ELEMENT: card})
+        reasons = wd.js("return document.querySelector(arguments[0]).querySelectorAll('.reasons li').length;",
+                        card_css)
         assert reasons >= 1, "the alert's reasons are not shown: %r" % text
         order = wd.js("return [...document.querySelectorAll('article[data-alert-id]')]"
                       ".map(e => [e.dataset.tier, e.dataset.alertId]);")
@@ -184,34 +206,34 @@ def test(args, tmp):
         ids = [i for _, i in order]
         assert ids.index(second["alert_id"]) < ids.index(red_alert["alert_id"]) or \
             rank[second["tier"]] != rank[red_alert["tier"]], "newest first within a tier: %s" % order
-        cwtest.wait_until(lambda: wd.text(wd.find("#live")) == "LIVE", message="the live event stream")
-        assert wd.text(wd.find("#whoami")) == h.DUTY[0]
+        cwtest.wait_until(lambda: wd.text_of("#live") == "LIVE", message="the live event stream")
+        assert wd.text_of("#whoami") == h.DUTY[0]
 
         # Acknowledge from the page: type a note, click.
         note = "Calling the agency now — 已联系承办单位"
-        wd.type(wd.find("input.note", within=card), note)
-        wd.click(wd.find(".ack-btn", within=card))
+        wd.type_css(card_css + " input.note", note)
+        wd.click_css(card_css + " .ack-btn")
         path = "/api/v1/alerts/" + red_alert["alert_id"]
         ack = cwtest.wait_until(lambda: h.api_ack(api, path), message="the page's acknowledgement in the API")
         assert ack["by"] == h.DUTY[0], "acknowledged by %r, want the token's name %r" % (ack["by"], h.DUTY[0])
         assert ack["note"] == note, "note %r, want %r" % (ack["note"], note)
-        cwtest.wait_until(lambda: note in wd.text(wd.find(card_css)),
+        cwtest.wait_until(lambda: note in wd.text_of(card_css),
                           message="the acknowledgement shown on the page")
 
         # A change made elsewhere (the API) shows up without reloading.
         h.expect(api.post("/api/v1/alerts/%s/ack" % second["alert_id"], {"note": "from elsewhere"}), 200,
                  "ack through the API")
-        cwtest.wait_until(lambda: "from elsewhere" in wd.text(
-            wd.find('article[data-alert-id="%s"]' % second["alert_id"])),
+        cwtest.wait_until(lambda: "from elsewhere" in wd.text_of(
+            'article[data-alert-id="%s"]' % second["alert_id"]),
             message="a change made through the API appearing live")
 
         # History.
-        wd.click(wd.find(".history-btn", within=wd.find(card_css)))
-        cwtest.wait_until(lambda: "acknowledged" in wd.text(wd.find(card_css + " .history")),
+        wd.click_css(card_css + " .history-btn")
+        cwtest.wait_until(lambda: "acknowledged" in wd.text_of(card_css + " .history"),
                           message="the history with the acknowledgement")
 
         # Silence dialog, prefilled with the alert's subject.
-        wd.click(wd.find(".silence-btn", within=wd.find(card_css)))
+        wd.click_css(card_css + " .silence-btn")
         values = wd.js("return [...document.querySelectorAll('#matchers .matcher')].map("
                        "m => m.querySelector('select').value + '=' + m.querySelector('input.value').value);")
         assert values == ["subject_kind=case", "subject_id=WEB-A"], values
@@ -231,9 +253,9 @@ def test(args, tmp):
 
         # Language switch.
         wd.click(wd.find('#lang option[value="zh-CN"]'))
-        cwtest.wait_until(lambda: "预警" in wd.text(wd.find('.tabs button[data-tab="alerts"]')),
+        cwtest.wait_until(lambda: "预警" in wd.text_of('.tabs button[data-tab="alerts"]'),
                           message="the Chinese tab names")
-        cwtest.wait_until(lambda: "发送受理告知" in wd.text(wd.find(card_css)), message="Chinese actions")
+        cwtest.wait_until(lambda: "发送受理告知" in wd.text_of(card_css), message="Chinese actions")
         shot_zh = os.path.join(out_dir, "console-zh.png")
         wd.screenshot(shot_zh)
         print("screenshot: %s" % shot_zh)
@@ -241,12 +263,12 @@ def test(args, tmp):
 
         # The other tabs.
         wd.click(wd.find('.tabs button[data-tab="silences"]'))
-        cwtest.wait_until(lambda: "handled by phone" in wd.text(wd.find("#silences")), message="the silences tab")
+        cwtest.wait_until(lambda: "handled by phone" in wd.text_of("#silences"), message="the silences tab")
         wd.click(wd.find('.tabs button[data-tab="ledger"]'))
-        cwtest.wait_until(lambda: wd.displayed(wd.find("#ledger")) and wd.text(wd.find("#ledger")),
+        cwtest.wait_until(lambda: wd.displayed(wd.find("#ledger")) and wd.text_of("#ledger"),
                           message="the ledger tab")
         wd.click(wd.find('.tabs button[data-tab="dead"]'))
-        cwtest.wait_until(lambda: "invalid_json" in wd.text(wd.find("#dead")), message="the dead letter tab")
+        cwtest.wait_until(lambda: "invalid_json" in wd.text_of("#dead"), message="the dead letter tab")
         shot_dead = os.path.join(out_dir, "console-dead-letters.png")
         wd.screenshot(shot_dead)
         print("screenshot: %s" % shot_dead)
@@ -255,7 +277,7 @@ def test(args, tmp):
         wd.click(wd.find("#signout"))
         wd.type(wd.wait_find("#token-input"), h.VIEWER[1])
         wd.click(wd.find("#login-button"))
-        cwtest.wait_until(lambda: h.VIEWER[0] in wd.text(wd.find("#whoami")), message="signed in as the viewer")
+        cwtest.wait_until(lambda: h.VIEWER[0] in wd.text_of("#whoami"), message="signed in as the viewer")
         wd.click(wd.find('.tabs button[data-tab="alerts"]'))
         wd.wait_find(card_css)
         assert wd.js("return document.querySelectorAll('.ack-btn, .resolve-btn, .silence-btn').length;") == 0, \
