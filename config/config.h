@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "config/alerting_config.h"
+#include "config/message_catalog.h"
 
 namespace casewatch {
 
@@ -147,12 +149,24 @@ struct AuthConfig {
   friend bool operator==(const AuthConfig&, const AuthConfig&) = default;
 };
 
+// messages_file: the operator's re-wording of alert texts over the built-in templates.
+struct MessagesConfig {
+  std::string file;  // "" = the built-in templates alone
+  std::shared_ptr<const MessageCatalog>
+      catalog;  // loaded and checked by the loader; null = built-in
+  const MessageCatalog& get() const { return catalog ? *catalog : MessageCatalog::builtin(); }
+  friend bool operator==(const MessagesConfig& a, const MessagesConfig& b) {
+    return a.file == b.file && a.get() == b.get();
+  }
+};
+
 struct Config {
   std::string data_dir = "./var/casewatch";
   std::string metrics_listen = "127.0.0.1:9464";
   std::vector<FeedConfig> feeds;
   std::string publish_zmq = "tcp://127.0.0.1:5571";  // alert PUB endpoint; empty = off
   std::string locale = "en";  // "en" or "zh-CN": the language of printed alerts
+  MessagesConfig messages;
   LogFormat log_format = LogFormat::kText;
   std::string log_level = "info";
   bool print_alerts = true;  // print each alert change readably on stdout

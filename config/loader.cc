@@ -892,6 +892,7 @@ void decodeConfig(Decoder& d, const Node& root, Config& c) {
     m.read("zmq", c.publish_zmq);
   }
   r.readChoice("locale", c.locale, kLocales);
+  r.read("messages_file", c.messages.file);
   if (const Node* n = r.take("log")) {
     MapReader m(d, *n, "log");
     m.read("format", c.log_format, kLogFormats);
@@ -1189,6 +1190,17 @@ void validate(Decoder& d, const Config& c) {
   validateHttpAndAuth(d, c);
 }
 
+// Loads and checks the operator's message templates (once, here at the edge).
+void loadMessages(Decoder& d, Config& c) {
+  if (c.messages.file.empty() || d.failed("messages_file")) return;
+  auto catalog = MessageCatalog::loadOverride(c.messages.file);
+  if (!catalog.ok()) {
+    d.invalid("messages_file", std::string(catalog.status().message()));
+    return;
+  }
+  c.messages.catalog = std::make_shared<const MessageCatalog>(std::move(*catalog));
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const std::string kDefaultsOrigin = "<embedded casewatch.yaml>";
@@ -1236,6 +1248,7 @@ ConfigResult loadConfig(std::string_view yaml_text, const std::vector<std::strin
   Decoder decoder(result.errors, /*require_every_key=*/false);
   decodeConfig(decoder, *tree, result.config);
   validate(decoder, result.config);
+  loadMessages(decoder, result.config);
   return result;
 }
 
@@ -1270,6 +1283,7 @@ ConfigResult decodeConfigForTest(std::string_view yaml_text, bool require_every_
   Decoder decoder(result.errors, require_every_key);
   decodeConfig(decoder, *tree, result.config);
   validate(decoder, result.config);
+  loadMessages(decoder, result.config);
   return result;
 }
 
@@ -1300,6 +1314,7 @@ std::string formatConfigYaml(const Config& c) {
   emitString(e, "zmq", c.publish_zmq);
   e << YAML::EndMap;
   emitString(e, "locale", c.locale);
+  emitString(e, "messages_file", c.messages.file);
   e << YAML::Key << "log" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "format" << YAML::Value << std::string(enumName(kLogFormats, c.log_format));
   emitString(e, "level", c.log_level);

@@ -1,7 +1,7 @@
 #include "daemon/app.h"
 
-#include <spdlog/spdlog.h>
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -525,6 +525,7 @@ void App::reload() {
   config_.clocks = r.config.clocks;
   config_.ingest.orphan_horizon_hours = r.config.ingest.orphan_horizon_hours;
   config_.log_level = r.config.log_level;
+  config_.messages = r.config.messages;
   spdlog::set_level(spdlog::level::from_str(config_.log_level));
   pipeline_->setOrphanHorizon(TimeMs{config_.ingest.orphan_horizon_hours} * kMsPerHour);
   pipeline_->setModels(std::move(*models));

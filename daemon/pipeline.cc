@@ -34,13 +34,14 @@ Pipeline::Pipeline(const Config& config, const Clock* wall, Metrics* metrics, Pi
       out_(out),
       follow_events_(wall == nullptr || config.clock == ClockSource::kEvent),
       orphans_(TimeMs{config.ingest.orphan_horizon_hours} * kMsPerHour),
-      ctx_{cases_, *this, metrics} {}
+      ctx_{cases_, *this, metrics, &config.messages.get()} {}
 
 Pipeline::~Pipeline() = default;
 
 void Pipeline::setModels(std::vector<std::unique_ptr<Model>> models) {
   const bool rebuild = !models_.empty() || cases_.size() > 0;
   models_ = std::move(models);
+  ctx_.messages = &config_.messages.get();  // a reload may have brought new templates
   if (rebuild) {
     // A rebuilt model re-raises what is at risk under the new configuration; its alerts that it
     // does not re-raise are no longer at risk and resolve.

@@ -9,6 +9,7 @@
 
 #include <string_view>
 
+#include "config/message_catalog.h"
 #include "connectors/decode/case_event.h"
 #include "daemon/base/time.h"
 #include "daemon/state/case_store.h"
@@ -29,6 +30,13 @@ struct ModelContext {
   const CaseStore& cases;
   SignalSink& signals;
   ModelMetrics* metrics = nullptr;  // may be null (tests, tools)
+  // The alert text templates (config/messages.yaml); null = the built-in ones.
+  const MessageCatalog* messages = nullptr;
+
+  // Both languages of a message, as the templates word it.
+  LocalText text(std::string_view key, std::initializer_list<MessageArg> args = {}) const {
+    return (messages ? *messages : MessageCatalog::builtin()).render(key, args);
+  }
 };
 
 class Model {

@@ -28,31 +28,8 @@ int64_t floorDiv(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
-std::string_view tierZh(Tier t) {
-  switch (t) {
-    case Tier::kBlue:
-      return "蓝色";
-    case Tier::kYellow:
-      return "黄色";
-    case Tier::kOrange:
-      return "橙色";
-    case Tier::kRed:
-      return "红色";
-    case Tier::kNone:
-      break;
-  }
-  return "无";
-}
-
 Tier raise(Tier t) {
   return t == Tier::kRed ? t : static_cast<Tier>(static_cast<uint8_t>(t) + 1);
-}
-
-std::string countText(int n, bool capped) {
-  return capped ? strCat("at least ", n) : strCat(n);
-}
-std::string countTextZh(int n, bool capped) {
-  return capped ? strCat("至少", n) : strCat(n);
 }
 
 }  // namespace
@@ -357,25 +334,23 @@ void GroupIncidentModel::emit(Open& o, const MatterState& m, Tier tier, int p24,
   sig.region = o.region;
   sig.agency = o.agency;
   sig.category = o.category;
-  auto reason = [&](std::string code, double number, std::string en, std::string zh) {
+  auto reason = [&](std::string code, double number, LocalText text) {
     Reason r;
     r.code = std::move(code);
     r.number = number;
-    r.text_en = std::move(en);
-    r.text_zh = std::move(zh);
+    r.text_en = std::move(text.en);
+    r.text_zh = std::move(text.zh);
     sig.reasons.push_back(std::move(r));
   };
   if (tier == Tier::kNone) {
     const int64_t quiet = (now_ - m.last_contact) / kMsPerDay;
     reason("days_since_contact", static_cast<double>(quiet),
-           fmt::format("no contact on this matter for {} days (resolves after {})", quiet,
-                       g.quiet_days),
-           fmt::format("该事项已{}天无人信访（{}天无信访即解除）", quiet, g.quiet_days));
-    sig.summary_en = fmt::format(
-        "Matter {} in region {}: no contact for {} days; the collective petition has subsided.",
-        o.matter, o.region, quiet);
-    sig.summary_zh =
-        fmt::format("{}地区事项{}已{}天无人信访，集体信访风险解除。", o.region, o.matter, quiet);
+           ctx.text("group_incident.reason.days_since_contact",
+                    {{"days", quiet}, {"quiet_days", g.quiet_days}}));
+    LocalText summary = ctx.text("group_incident.summary.resolved",
+                                 {{"matter", o.matter}, {"region", o.region}, {"days", quiet}});
+    sig.summary_en = std::move(summary.en);
+    sig.summary_zh = std::move(summary.zh);
     ctx.signals.emit(std::move(sig));
     return;
   }
@@ -386,82 +361,79 @@ void GroupIncidentModel::emit(Open& o, const MatterState& m, Tier tier, int p24,
   if (o.aberration) score += 0.25;
   sig.score = std::min(1.0, score);
 
+  // A count of persons, "at least n" when the distinct-person set hit its cap.
+  auto count = [&](int n) {
+    return m.capped ? ctx.text("count.at_least", {{"n", n}}) : LocalText{strCat(n), strCat(n)};
+  };
+  const LocalText c24 = count(p24), c7 = count(p7);
   reason("persons_24h", p24,
-         fmt::format("{} distinct person(s) on this matter in the last 24 hours (yellow from {}, "
-                     "orange {}, red {})",
-                     countText(p24, m.capped), g.yellow_persons_24h, g.orange_persons_24h,
-                     g.red_persons_24h),
-         fmt::format("24小时内该事项信访{}人（黄色{}人起，橙色{}人，红色{}人）",
-                     countTextZh(p24, m.capped), g.yellow_persons_24h, g.orange_persons_24h,
-                     g.red_persons_24h));
+         ctx.text("group_incident.reason.persons_24h", {{"persons", c24},
+                                                        {"yellow", g.yellow_persons_24h},
+                                                        {"orange", g.orange_persons_24h},
+                                                        {"red", g.red_persons_24h}}));
   reason("persons_7d", p7,
-         fmt::format("{} distinct person(s) in the last 7 days (yellow from {}, orange {}, red {})",
-                     countText(p7, m.capped), g.yellow_persons_7d, g.orange_persons_7d,
-                     g.red_persons_7d),
-         fmt::format("7天内该事项信访{}人（黄色{}人起，橙色{}人，红色{}人）",
-                     countTextZh(p7, m.capped), g.yellow_persons_7d, g.orange_persons_7d,
-                     g.red_persons_7d));
-  reason(
-      "group_size", m.largest_group,
-      fmt::format("largest group: {} people in one visit or case ({} or more is a collective "
-                  "petition)",
-                  m.largest_group, g.large_group_size),
-      fmt::format("单次最大群体{}人（{}人及以上为集体访）", m.largest_group, g.large_group_size));
-  std::string aberration_en, aberration_zh;
+         ctx.text("group_incident.reason.persons_7d", {{"persons", c7},
+                                                       {"yellow", g.yellow_persons_7d},
+                                                       {"orange", g.orange_persons_7d},
+                                                       {"red", g.red_persons_7d}}));
+  reason("group_size", m.largest_group,
+         ctx.text("group_incident.reason.group_size",
+                  {{"persons", m.largest_group}, {"collective_from", g.large_group_size}}));
+  LocalText aberration;
   if (s != nullptr) {
     s->persons.expire(now_);
     const SeriesJudgement j = s->counts->judge();
-    reason(
-        "category_persons_7d", static_cast<double>(s->persons.longCount()),
-        fmt::format("{} distinct person(s) on {} matters in region {} in 7 days ({} in 24 hours)",
-                    s->persons.longCount(), s->category, s->region, s->persons.shortCount()),
-        fmt::format("7天内{}地区{}类信访{}人（24小时内{}人）", s->region, s->category,
-                    s->persons.longCount(), s->persons.shortCount()));
+    reason("category_persons_7d", static_cast<double>(s->persons.longCount()),
+           ctx.text("group_incident.reason.category_persons_7d",
+                    {{"persons_7d", s->persons.longCount()},
+                     {"persons_24h", s->persons.shortCount()},
+                     {"category", s->category},
+                     {"region", s->region}}));
     reason("observed_today", j.observed,
-           fmt::format("{} contact(s) on {} matters in region {} today; {:.2f} expected for this "
-                       "weekday",
-                       j.observed, s->category, s->region, j.expected),
-           fmt::format("今日{}地区{}类信访{}件，该星期日常预期{:.2f}件", s->region, s->category,
-                       j.observed, j.expected));
+           ctx.text("group_incident.reason.observed_today", {{"observed", j.observed},
+                                                             {"expected", j.expected},
+                                                             {"category", s->category},
+                                                             {"region", s->region}}));
     const std::string method(earsMethodName(series_options_.ears.method));
+    const LocalText verdict_yes = ctx.text("verdict.aberration");
+    const LocalText verdict_no = ctx.text("verdict.no_aberration");
     if (j.ears_defined) {
       reason("ears_statistic", j.ears_statistic,
-             fmt::format("EARS {} statistic {:.2f}; upper bound {:.2f} contacts (alpha {}): {}",
-                         method, j.ears_statistic, j.ears_upperbound, series_options_.ears.alpha,
-                         j.ears_alarm ? "aberration" : "no aberration"),
-             fmt::format("EARS {}统计量{:.2f}，上限{:.2f}件（alpha {}）：{}", method,
-                         j.ears_statistic, j.ears_upperbound, series_options_.ears.alpha,
-                         j.ears_alarm ? "异常" : "未见异常"));
+             ctx.text("group_incident.reason.ears_statistic",
+                      {{"method", method},
+                       {"statistic", j.ears_statistic},
+                       {"upperbound", j.ears_upperbound},
+                       {"alpha", series_options_.ears.alpha},
+                       {"verdict", j.ears_alarm ? verdict_yes : verdict_no}}));
     }
     if (j.cusum_defined) {
       reason("cusum_statistic", j.cusum_statistic,
-             fmt::format("Poisson CUSUM {:.2f} against threshold h = {} (alarm above {:.2f} "
-                         "contacts today, k = {}): {}",
-                         j.cusum_statistic, g.cusum_h, j.cusum_upperbound, g.cusum_k,
-                         j.cusum_alarm ? "aberration" : "no aberration"),
-             fmt::format("泊松CUSUM统计量{:.2f}，阈值h={}（今日超过{:.2f}件即报警，k={}）：{}",
-                         j.cusum_statistic, g.cusum_h, j.cusum_upperbound, g.cusum_k,
-                         j.cusum_alarm ? "异常" : "未见异常"));
+             ctx.text("group_incident.reason.cusum_statistic",
+                      {{"statistic", j.cusum_statistic},
+                       {"h", g.cusum_h},
+                       {"upperbound", j.cusum_upperbound},
+                       {"k", g.cusum_k},
+                       {"verdict", j.cusum_alarm ? verdict_yes : verdict_no}}));
     }
     if (o.aberration) {
-      aberration_en = fmt::format(
-          " {} contacts in the region are out of the ordinary today ({} against {:.2f} expected).",
-          s->category, j.observed, j.expected);
-      aberration_zh = fmt::format("今日该地区{}类信访{}件，明显高于预期{:.2f}件。", s->category,
-                                  j.observed, j.expected);
+      aberration =
+          ctx.text("group_incident.summary.aberration",
+                   {{"category", s->category}, {"observed", j.observed}, {"expected", j.expected}});
     }
   }
   sig.actions = {Action::kFixAtSource};
   if (tier == Tier::kRed) sig.actions.push_back(Action::kNotifyLeadership);
-  sig.summary_en = fmt::format(
-      "Collective petition on matter {} in region {}: {} person(s) in 24 hours, {} in 7 days, "
-      "largest group {} ({}).{}",
-      o.matter, o.region, countText(p24, m.capped), countText(p7, m.capped), m.largest_group,
-      tierName(tier), aberration_en);
-  sig.summary_zh =
-      fmt::format("{}地区事项{}出现集体信访：24小时{}人、7天{}人，单次最大群体{}人（{}预警）。{}",
-                  o.region, o.matter, countTextZh(p24, m.capped), countTextZh(p7, m.capped),
-                  m.largest_group, tierZh(tier), aberration_zh);
+  const LocalText tier_name = ctx.text(strCat("tier.", tierName(tier)));
+  LocalText summary =
+      ctx.text("group_incident.summary.incident", {{"matter", o.matter},
+                                                   {"region", o.region},
+                                                   {"persons_24h", c24},
+                                                   {"persons_7d", c7},
+                                                   {"largest_group", m.largest_group},
+                                                   {"tier", tier_name},
+                                                   {"aberration", aberration}});
+  sig.summary_en = std::move(summary.en);
+  sig.summary_zh = std::move(summary.zh);
   ctx.signals.emit(std::move(sig));
 }
 

@@ -8,11 +8,19 @@
 namespace casewatch {
 namespace {
 
-constexpr std::array<std::string_view, kStepCount> kStepEn = {
-    "procedural reply", "routing decision", "handling and written reply", "review decision",
-    "re-review decision"};
-constexpr std::array<std::string_view, kStepCount> kStepZh = {"程序性回复", "受理/转送决定",
-                                                              "办理答复", "复查决定", "复核决定"};
+constexpr std::array<std::string_view, kStepCount> kStepMessages = {
+    "overdue.step.procedural_reply", "overdue.step.routing", "overdue.step.handling",
+    "overdue.step.review", "overdue.step.recheck"};
+
+// "a, b" in both languages.
+void appendToList(LocalText& list, const LocalText& item, const LocalText& separator) {
+  if (!list.en.empty()) {
+    list.en += separator.en;
+    list.zh += separator.zh;
+  }
+  list.en += item.en;
+  list.zh += item.zh;
+}
 
 constexpr uint8_t bit(Step s) {
   return static_cast<uint8_t>(1u << static_cast<unsigned>(s));
@@ -126,44 +134,23 @@ void OverdueModel::evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps) 
   Tier tier = Tier::kNone;
   int64_t worst_days_over = 0;
   uint8_t missed_steps = 0;
-  std::string steps_en, steps_zh;
-  const int offset = rules_.offsetMinutes();
+  // Which steps are at risk and their deadlines; the texts are worded only once the tier has
+  // changed (most evaluations change nothing, and wording is the costly part).
+  std::array<TimeMs, kStepCount> due_of{};
+  uint8_t shown_steps = 0;
   for (size_t s = 0; s < kStepCount; ++s) {
     const auto step = static_cast<Step>(s);
     if (!c.pending(step)) continue;
     const TimeMs due = rules_.deadlineOf(c, step, strings);
     if (now_ < due - warning_ms_) continue;
-    // The last day of the period, in the configured zone (the deadline is its end).
-    const std::string due_date =
-        formatCivilDate(civilFromDays((due - 1 + TimeMs{offset} * kMsPerMinute) / kMsPerDay));
-    Reason r;
+    due_of[s] = due;
+    shown_steps |= bit(step);
     if (now_ < due) {
       tier = std::max(tier, Tier::kYellow);
-      const int64_t left = daysCeil(due - now_);
-      r.code = strCat(stepName(step), "_days_left");
-      r.number = static_cast<double>(left);
-      r.text_en = fmt::format("{} due on {}: {} day(s) left", kStepEn[s], due_date, left);
-      r.text_zh = fmt::format("{}期限为{}，剩余{}天", kStepZh[s], due_date, left);
     } else {
-      const int64_t over = daysCeil(now_ - due);
       tier = std::max(tier, now_ > due + red_ms_ ? Tier::kRed : Tier::kOrange);
-      worst_days_over = std::max(worst_days_over, over);
+      worst_days_over = std::max(worst_days_over, daysCeil(now_ - due));
       missed_steps |= bit(step);
-      r.code = strCat(stepName(step), "_days_overdue");
-      r.number = static_cast<double>(over);
-      r.text_en = fmt::format("{} was due on {}: {} day(s) overdue", kStepEn[s], due_date, over);
-      r.text_zh = fmt::format("{}期限为{}，已超期{}天", kStepZh[s], due_date, over);
-    }
-    if (!steps_en.empty()) {
-      steps_en += ", ";
-      steps_zh += "、";
-    }
-    steps_en += kStepEn[s];
-    steps_zh += kStepZh[s];
-    sig.reasons.push_back(std::move(r));
-    const Action a = actionFor(step);
-    if (std::find(sig.actions.begin(), sig.actions.end(), a) == sig.actions.end()) {
-      sig.actions.push_back(a);
     }
   }
 
@@ -182,6 +169,42 @@ void OverdueModel::evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps) 
   }
   if (tier == before) return;
 
+  LocalText steps;
+  const LocalText separator = ctx.text("list_separator");
+  const int offset = rules_.offsetMinutes();
+  for (size_t s = 0; s < kStepCount; ++s) {
+    const auto step = static_cast<Step>(s);
+    if (!(shown_steps & bit(step))) continue;
+    const TimeMs due = due_of[s];
+    // The last day of the period, in the configured zone (the deadline is its end).
+    const std::string due_date =
+        formatCivilDate(civilFromDays((due - 1 + TimeMs{offset} * kMsPerMinute) / kMsPerDay));
+    const LocalText step_name = ctx.text(kStepMessages[s]);
+    Reason r;
+    LocalText text;
+    if (now_ < due) {
+      const int64_t left = daysCeil(due - now_);
+      r.code = strCat(stepName(step), "_days_left");
+      r.number = static_cast<double>(left);
+      text = ctx.text("overdue.reason.days_left",
+                      {{"step", step_name}, {"due_date", due_date}, {"days", left}});
+    } else {
+      const int64_t over = daysCeil(now_ - due);
+      r.code = strCat(stepName(step), "_days_overdue");
+      r.number = static_cast<double>(over);
+      text = ctx.text("overdue.reason.days_overdue",
+                      {{"step", step_name}, {"due_date", due_date}, {"days", over}});
+    }
+    r.text_en = std::move(text.en);
+    r.text_zh = std::move(text.zh);
+    appendToList(steps, step_name, separator);
+    sig.reasons.push_back(std::move(r));
+    const Action a = actionFor(step);
+    if (std::find(sig.actions.begin(), sig.actions.end(), a) == sig.actions.end()) {
+      sig.actions.push_back(a);
+    }
+  }
+
   const std::string_view case_id = cases.caseId(i);
   sig.subject_id = std::string(case_id);
   sig.tier = tier;
@@ -191,30 +214,23 @@ void OverdueModel::evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps) 
   if (tier == Tier::kNone) {
     active_.erase(i);
     sig.score = 0;
-    std::string done_en, done_zh;
+    LocalText done;
     for (size_t s = 0; s < kStepCount; ++s) {
       if (!(done_steps & bit(static_cast<Step>(s)))) continue;
-      if (!done_en.empty()) {
-        done_en += ", ";
-        done_zh += "、";
-      }
-      done_en += kStepEn[s];
-      done_zh += kStepZh[s];
+      appendToList(done, ctx.text(kStepMessages[s]), separator);
     }
-    if (done_en.empty()) {
-      done_en = "the deadline moved";
-      done_zh = "期限已调整";
-    }
+    if (done.en.empty()) done = ctx.text("overdue.deadline_moved");
     Reason r;
     r.code = "steps_done";
-    r.string_value = done_en;
-    r.text_en = strCat("done: ", done_en);
-    r.text_zh = strCat("已完成：", done_zh);
+    r.string_value = done.en;
+    LocalText text = ctx.text("overdue.reason.steps_done", {{"steps", done}});
+    r.text_en = std::move(text.en);
+    r.text_zh = std::move(text.zh);
     sig.reasons.push_back(std::move(r));
-    sig.summary_en = fmt::format("Case {} ({}): no deadline is at risk any more ({}).", case_id,
-                                 sig.agency, done_en);
-    sig.summary_zh =
-        fmt::format("案件{}（{}）：期限风险已解除（{}）。", case_id, sig.agency, done_zh);
+    LocalText summary = ctx.text("overdue.summary.resolved",
+                                 {{"case", case_id}, {"agency", sig.agency}, {"steps", done}});
+    sig.summary_en = std::move(summary.en);
+    sig.summary_zh = std::move(summary.zh);
     ctx.signals.emit(std::move(sig));
     return;
   }
@@ -222,17 +238,20 @@ void OverdueModel::evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps) 
   active_[i].tier = tier;
   if (tier == Tier::kYellow) {
     sig.score = 0.4;
-    sig.summary_en = fmt::format("Case {} ({}): {} due soon.", case_id, sig.agency, steps_en);
-    sig.summary_zh = fmt::format("案件{}（{}）：{}即将到期。", case_id, sig.agency, steps_zh);
+    LocalText summary = ctx.text("overdue.summary.due_soon",
+                                 {{"case", case_id}, {"agency", sig.agency}, {"steps", steps}});
+    sig.summary_en = std::move(summary.en);
+    sig.summary_zh = std::move(summary.zh);
   } else {
     const double frac = red_ms_ > 0 ? std::min(1.0, static_cast<double>(worst_days_over) *
                                                         kMsPerDay / static_cast<double>(red_ms_))
                                     : 1.0;
     sig.score = tier == Tier::kRed ? 1.0 : 0.7 + 0.3 * frac;
-    sig.summary_en = fmt::format("Case {} ({}): {} overdue by up to {} day(s).", case_id,
-                                 sig.agency, steps_en, worst_days_over);
-    sig.summary_zh = fmt::format("案件{}（{}）：{}已超期，最长{}天。", case_id, sig.agency,
-                                 steps_zh, worst_days_over);
+    LocalText summary = ctx.text(
+        "overdue.summary.overdue",
+        {{"case", case_id}, {"agency", sig.agency}, {"steps", steps}, {"days", worst_days_over}});
+    sig.summary_en = std::move(summary.en);
+    sig.summary_zh = std::move(summary.zh);
     if (tier == Tier::kRed) sig.actions.push_back(Action::kNotifyLeadership);
   }
   ctx.signals.emit(std::move(sig));

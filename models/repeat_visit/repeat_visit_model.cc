@@ -44,22 +44,6 @@ std::string dateOf(int64_t day) {
   return formatCivilDate(civilFromDays(day));
 }
 
-std::string_view tierZh(Tier t) {
-  switch (t) {
-    case Tier::kBlue:
-      return "蓝色";
-    case Tier::kYellow:
-      return "黄色";
-    case Tier::kOrange:
-      return "橙色";
-    case Tier::kRed:
-      return "红色";
-    case Tier::kNone:
-      break;
-  }
-  return "无";
-}
-
 }  // namespace
 
 RepeatVisitModel::RepeatVisitModel(const RepeatVisitConfig& config, int utc_offset_minutes)
@@ -302,76 +286,70 @@ void RepeatVisitModel::emitPerson(Alerted& a, Tier tier, ModelContext& ctx) {
       hawkes_.alpha * s_now / hawkes_.beta * (1 - std::exp(-hawkes_.beta * kScoreHorizonDays));
   s.score = tier == Tier::kNone ? 0 : 1 - std::exp(-expected);
 
-  auto reason = [&](std::string code, double number, std::string en, std::string zh) {
+  auto reason = [&](std::string code, double number, LocalText text) {
     Reason r;
     r.code = std::move(code);
     r.number = number;
-    r.text_en = std::move(en);
-    r.text_zh = std::move(zh);
+    r.text_en = std::move(text.en);
+    r.text_zh = std::move(text.zh);
     s.reasons.push_back(std::move(r));
+  };
+  auto summary = [&](LocalText text) {
+    s.summary_en = std::move(text.en);
+    s.summary_zh = std::move(text.zh);
   };
   if (tier == Tier::kNone) {
     const int64_t quiet = (now_ - TimeMs{t.t_last_min} * kMsPerMinute) / kMsPerDay;
     reason("days_since_return", static_cast<double>(quiet),
-           fmt::format("no return for {} days (resolves after {})", quiet, config_.quiet_days),
-           fmt::format("已{}天未再来访（{}天无来访即解除）", quiet, config_.quiet_days));
+           ctx.text("repeat_visit.reason.days_since_return",
+                    {{"days", quiet}, {"quiet_days", config_.quiet_days}}));
     reason("lambda", lambda,
-           fmt::format("return intensity λ = {:.3f} per day, below {:.3f}", lambda,
-                       config_.yellow_lambda),
-           fmt::format("重复来访强度λ={:.3f}/天，低于{:.3f}", lambda, config_.yellow_lambda));
-    s.summary_en = fmt::format(
-        "Person {} on matter {}: no return for {} days; the repeat-petition risk has subsided.",
-        pid, a.matter, quiet);
-    s.summary_zh =
-        fmt::format("信访人{}（事项{}）已{}天未再来访，重复信访风险解除。", pid, a.matter, quiet);
+           ctx.text("repeat_visit.reason.lambda_below",
+                    {{"lambda", lambda}, {"yellow_lambda", config_.yellow_lambda}}));
+    summary(ctx.text("repeat_visit.summary.person_resolved",
+                     {{"person", pid}, {"matter", a.matter}, {"days", quiet}}));
     ctx.signals.emit(std::move(s));
     return;
   }
-  reason(
-      "returns_30d", r30,
-      fmt::format("{} return(s) on this matter in the last 30 days (yellow from {}, orange {}, "
-                  "red {})",
-                  r30, config_.yellow_returns_30d, config_.orange_returns_30d,
-                  config_.red_returns_30d),
-      fmt::format("近30天就该事项重复信访{}次（黄色{}次起，橙色{}次，红色{}次）", r30,
-                  config_.yellow_returns_30d, config_.orange_returns_30d, config_.red_returns_30d));
-  reason(
-      "returns_90d", r90,
-      fmt::format("{} return(s) in the last 90 days (red from {})", r90, config_.red_returns_90d),
-      fmt::format("近90天重复信访{}次（红色{}次起）", r90, config_.red_returns_90d));
+  reason("returns_30d", r30,
+         ctx.text("repeat_visit.reason.returns_30d", {{"returns", r30},
+                                                      {"yellow", config_.yellow_returns_30d},
+                                                      {"orange", config_.orange_returns_30d},
+                                                      {"red", config_.red_returns_30d}}));
+  reason("returns_90d", r90,
+         ctx.text("repeat_visit.reason.returns_90d",
+                  {{"returns", r90}, {"red", config_.red_returns_90d}}));
   reason("lambda", lambda,
-         fmt::format("return intensity λ = {:.3f} per day, about {:.1f} per 30 days (yellow from "
-                     "{:.3f}, orange {:.3f})",
-                     lambda, lambda * 30, config_.yellow_lambda, config_.orange_lambda),
-         fmt::format("重复信访强度λ={:.3f}/天，约每30天{:.1f}次（黄色{:.3f}起，橙色{:.3f}）",
-                     lambda, lambda * 30, config_.yellow_lambda, config_.orange_lambda));
+         ctx.text("repeat_visit.reason.lambda", {{"lambda", lambda},
+                                                 {"per_30d", lambda * 30},
+                                                 {"yellow_lambda", config_.yellow_lambda},
+                                                 {"orange_lambda", config_.orange_lambda}}));
   if (t.above_level > 0) {
     reason("above_level_contacts", t.above_level,
-           fmt::format("{} contact day(s) lodged above the competent level (weighted {}x in λ)",
-                       t.above_level, config_.above_level_weight),
-           fmt::format("越级信访{}天（在λ中按{}倍计）", t.above_level, config_.above_level_weight));
+           ctx.text("repeat_visit.reason.above_level_contacts",
+                    {{"days", t.above_level}, {"weight", config_.above_level_weight}}));
   }
   reason("returns_total", t.returns_total,
-         fmt::format("{} return(s) since the first contact on {}", t.returns_total,
-                     dateOf(t.first_day)),
-         fmt::format("自{}首次信访以来重复信访{}次", dateOf(t.first_day), t.returns_total));
+         ctx.text("repeat_visit.reason.returns_total",
+                  {{"returns", t.returns_total}, {"first_date", dateOf(t.first_day)}}));
   {
     Reason r;
     r.code = "matter";
     r.string_value = a.matter;
-    r.text_en = fmt::format("matter {}", a.matter);
-    r.text_zh = fmt::format("信访事项{}", a.matter);
+    LocalText text = ctx.text("repeat_visit.reason.matter", {{"matter", a.matter}});
+    r.text_en = std::move(text.en);
+    r.text_zh = std::move(text.zh);
     s.reasons.push_back(std::move(r));
   }
   s.actions = {Action::kAssignLeader, Action::kScheduleHearing, Action::kCheckAidEligibility};
   if (tier == Tier::kRed) s.actions.push_back(Action::kNotifyLeadership);
-  s.summary_en = fmt::format(
-      "Person {} keeps coming back on matter {}: {} return(s) in 30 days, {} in 90 days, λ = "
-      "{:.3f}/day ({}).",
-      pid, a.matter, r30, r90, lambda, tierName(tier));
-  s.summary_zh = fmt::format(
-      "信访人{}就事项{}反复信访：近30天{}次、近90天{}次，重复信访强度λ={:.3f}/天（{}预警）。", pid,
-      a.matter, r30, r90, lambda, tierZh(tier));
+  const LocalText tier_name = ctx.text(strCat("tier.", tierName(tier)));
+  summary(ctx.text("repeat_visit.summary.person", {{"person", pid},
+                                                   {"matter", a.matter},
+                                                   {"returns_30d", r30},
+                                                   {"returns_90d", r90},
+                                                   {"lambda", lambda},
+                                                   {"tier", tier_name}}));
   ctx.signals.emit(std::move(s));
 }
 
@@ -439,26 +417,26 @@ void RepeatVisitModel::emitMatter(MatterState& m, int persons, Tier tier, ModelC
   Reason r;
   r.code = "persons_returning";
   r.number = persons;
-  r.text_en = fmt::format(
-      "{} person(s) each came back at least {} times on this matter in the last 90 days (alert "
-      "from {})",
-      persons, config_.matter_min_returns_90d, need);
-  r.text_zh = fmt::format("{}名信访人近90天就该事项各重复信访至少{}次（{}人起预警）", persons,
-                          config_.matter_min_returns_90d, need);
+  LocalText text = ctx.text("repeat_visit.reason.persons_returning",
+                            {{"persons", persons},
+                             {"min_returns", config_.matter_min_returns_90d},
+                             {"min_persons", need}});
+  r.text_en = std::move(text.en);
+  r.text_zh = std::move(text.zh);
   s.reasons.push_back(std::move(r));
+  LocalText summary;
   if (tier == Tier::kNone) {
-    s.summary_en = fmt::format(
-        "Matter {}: fewer than {} persons keep coming back on it now; the risk has subsided.",
-        m.matter, need);
-    s.summary_zh = fmt::format("事项{}：反复信访人数已少于{}人，风险解除。", m.matter, need);
+    summary = ctx.text("repeat_visit.summary.matter_resolved",
+                       {{"matter", m.matter}, {"min_persons", need}});
   } else {
     s.actions = {Action::kAssignLeader, Action::kScheduleHearing, Action::kFixAtSource};
     if (tier == Tier::kRed) s.actions.push_back(Action::kNotifyLeadership);
-    s.summary_en = fmt::format("Matter {} keeps coming back from {} persons ({}).", m.matter,
-                               persons, tierName(tier));
-    s.summary_zh =
-        fmt::format("事项{}由{}名信访人反复信访（{}预警）。", m.matter, persons, tierZh(tier));
+    const LocalText tier_name = ctx.text(strCat("tier.", tierName(tier)));
+    summary = ctx.text("repeat_visit.summary.matter",
+                       {{"matter", m.matter}, {"persons", persons}, {"tier", tier_name}});
   }
+  s.summary_en = std::move(summary.en);
+  s.summary_zh = std::move(summary.zh);
   ctx.signals.emit(std::move(s));
 }
 
