@@ -336,9 +336,44 @@ def test(args, tmp):
     r = cwtest.run([args.casewatch, "alerts", "--url", "http://127.0.0.1:1"], check=2)
     assert "cannot connect" in r.stderr_text, r.stderr_text
 
+    # A silence that is still active when the daemon stops.
+    kept = expect(api.post("/api/v1/silences", {
+        "matchers": [{"name": "region", "value": "520399", "is_regex": False}],
+        "ends_at": ts(60), "comment": "kept across a restart"}), 201, "a lasting silence")["silence"]
+
+    # The two alerts as they stand (HTTP-A, resolved by hand, has since fired again at red).
+    def state(alert_id):
+        body = api.get("/api/v1/alerts/" + alert_id)[1]
+        a = body["alert"]
+        return (a["status"], a["tier"], a.get("ack"), [(h["change"], h["by"]) for h in body["history"]])
+    def settled(i):
+        # The history is recorded off the loop: take the state once two reads 0.3 s apart agree.
+        first = state(i)
+        time.sleep(0.3)
+        return first if state(i) == first else None
+    stood = {i: cwtest.wait_until(lambda i=i: settled(i), message="alert %s settled" % i)
+             for i in (alert_id, other["alert_id"])}
+    assert [c for c, _ in stood[alert_id][3]][:4] == ["fired", "acknowledged", "unacknowledged", "resolved"], stood
+
     stream.close()
     rc = d.terminate()
     assert rc == 0, "SIGTERM: exit code %d; log:\n%s" % (rc, d.log()[-3000:])
+
+    # --- everything above is durable: a restart on the same data brings it back ---
+    d, api = start_daemon(args, tmp, "main", push.endpoint, tokens)
+    cwtest.wait_until(lambda: api.call("GET", "/readyz")[0] == 200, message="GET /readyz 200 after a restart")
+    back = expect(api.get("/api/v1/alerts/" + other["alert_id"]), 200, "the acknowledged alert after a restart")
+    assert back["alert"]["status"] == "acknowledged" and back["alert"]["ack"]["by"] == DUTY[0] \
+        and back["alert"]["ack"]["note"] == "from the CLI", "the acknowledgement was lost: %s" % back["alert"]
+    for i, before_restart in stood.items():
+        assert state(i) == before_restart, "alert %s changed across a restart:\nbefore %s\nafter  %s" % (
+            i, before_restart, state(i))
+    silences = {x["id"]: x for x in api.get("/api/v1/silences")[1]["silences"]}
+    assert kept["id"] in silences and silences[kept["id"]]["status"] == "active" \
+        and silences[kept["id"]]["created_by"] == DUTY[0], "the silence was lost: %s" % silences
+    assert silences.get(created["id"], {}).get("status", "expired") == "expired", silences
+    rc = d.terminate()
+    assert rc == 0, "SIGTERM after the restart: exit code %d; log:\n%s" % (rc, d.log()[-3000:])
 
     # --- demo mode without tokens: the public demo tokens, announced loudly ---
     demo, demo_api = start_daemon(args, tmp, "demo", push.endpoint, None, extra=["demo=true"])
