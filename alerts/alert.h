@@ -20,6 +20,9 @@ struct AlertEscalation {
   int level = 0;
   std::string target;
   TimeMs at = 0;
+  // The last reminder at the end of the chain (0 = none yet). An extension of the contract's
+  // `escalation` object ("reminded_at"): with it a restart resumes the reminders where they were.
+  TimeMs reminded_at = 0;
 };
 struct AlertAck {
   std::string by;
@@ -83,6 +86,9 @@ struct AlertChange {
   // A target told at once (e.g. "leadership" when an alert turns red); also published on the bus
   // topic `escalation.notice`.
   std::string notice;
+  // The change's place in the daemon's history (0 = none): it only grows, and a change sent again
+  // after a crash carries the same seq, so a bus consumer drops a seq it has already seen.
+  uint64_t seq = 0;
 };
 
 }  // namespace casewatch

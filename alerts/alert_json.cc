@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/base/str_cat.h"
+
 namespace casewatch {
 
 std::string alertToJson(const Alert& a, const AlertJsonOptions& opts, const ChangeKind* change) {
@@ -43,6 +45,10 @@ std::string alertToJson(const Alert& a, const AlertJsonOptions& opts, const Chan
     j["escalation"] = {{"level", a.escalation->level},
                        {"target", a.escalation->target},
                        {"at", formatRfc3339(a.escalation->at, opts.utc_offset_minutes)}};
+    if (a.escalation->reminded_at != 0) {
+      j["escalation"]["reminded_at"] =
+          formatRfc3339(a.escalation->reminded_at, opts.utc_offset_minutes);
+    }
   }
   if (a.ack) {
     j["ack"] = {{"by", a.ack->by},
@@ -109,7 +115,8 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
     if (j.contains("escalation")) {
       const auto& e = j["escalation"];
       a.escalation = AlertEscalation{e.value("level", 0), e.value("target", ""),
-                                     parseRfc3339(e.value("at", "")).value_or(0)};
+                                     parseRfc3339(e.value("at", "")).value_or(0),
+                                     parseRfc3339(e.value("reminded_at", "")).value_or(0)};
     }
     if (j.contains("ack")) {
       const auto& k = j["ack"];
@@ -124,6 +131,12 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
     return absl::InvalidArgumentError(std::string("alert: ") + e.what());
   }
   return a;
+}
+
+std::string alertChangeToJson(const AlertChange& c, const AlertJsonOptions& opts) {
+  std::string body = alertToJson(c.alert, opts, &c.kind);
+  if (c.seq != 0 && body.size() > 1) body.insert(1, strCat("\"seq\":", c.seq, ","));
+  return body;
 }
 
 }  // namespace casewatch

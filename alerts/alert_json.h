@@ -20,6 +20,9 @@ struct AlertJsonOptions {
 
 std::string alertToJson(const Alert& a, const AlertJsonOptions& opts,
                         const ChangeKind* change = nullptr);
+// A bus message: the alert as alertToJson() with `change`, and `seq` (an extension of the
+// contract) when the change has one.
+std::string alertChangeToJson(const AlertChange& c, const AlertJsonOptions& opts);
 absl::StatusOr<Alert> alertFromJson(std::string_view json);
 
 }  // namespace casewatch

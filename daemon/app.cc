@@ -23,6 +23,9 @@ namespace casewatch {
 namespace {
 
 constexpr auto kTickInterval = std::chrono::seconds(1);
+// How long ZeroMQ may take to put a sent message on the wire (it takes microseconds; this is
+// generous so that a loaded machine does not lose a publication to a SIGKILL).
+constexpr auto kOnTheWire = std::chrono::milliseconds(500);
 constexpr auto kPublishGrace = std::chrono::milliseconds(1000);
 constexpr std::string_view kRecordedPositionSnapshot = "alerts.recorded_position";
 // Silences and manual resolutions (alerts/workflow/alert_workflow.h: stateJson).
@@ -395,6 +398,7 @@ void App::alertChanged(AlertChange&& change) {
 
 void App::submitChange(AlertChange&& change) {
   const uint64_t pos = nextChangePosition();
+  change.seq = pos;
   if (recovering_) {
     if (pos <= published_position_) return;  // recorded and published before the restart
     if (pos <= recorded_position_) {
@@ -444,10 +448,12 @@ void App::onDurable(uint64_t batch) {
 
 void App::releaseAlerts() {
   std::vector<AlertChange> ready;
+  std::vector<uint64_t> positions;
   uint64_t last = 0;
   while (!held_changes_.empty() && held_changes_.front().batch <= durable_batch_) {
     ready.push_back(std::move(held_changes_.front().change));
     last = held_changes_.front().position;
+    positions.push_back(last);
     held_changes_.pop_front();
   }
   if (ready.empty()) return;
@@ -457,11 +463,15 @@ void App::releaseAlerts() {
   for (const AlertChange& c : ready) records.push_back(toRecord(c, jo));
   auto shared = std::make_shared<std::vector<AlertChange>>(std::move(ready));
   // Recorded first, then published: what the store says was published is what consumers saw.
-  store_->recordAlertChanges(std::move(records), [this, shared, last](const absl::Status& s) {
-    if (!s.ok())
-      spdlog::error("Recording alert changes failed: {}; publishing anyway.", s.message());
-    boost::asio::post(io_, [this, shared, last] { deliver(std::move(*shared), last); });
-  });
+  auto shared_positions = std::make_shared<std::vector<uint64_t>>(std::move(positions));
+  store_->recordAlertChanges(
+      std::move(records), [this, shared, shared_positions](const absl::Status& s) {
+        if (!s.ok())
+          spdlog::error("Recording alert changes failed: {}; publishing anyway.", s.message());
+        boost::asio::post(io_, [this, shared, shared_positions] {
+          deliverEach(std::move(*shared), std::move(*shared_positions));
+        });
+      });
   store_->putSnapshot(std::string(kRecordedPositionSnapshot), pipeline_->now(),
                       std::to_string(last));
 }
@@ -473,7 +483,33 @@ void App::deliver(std::vector<AlertChange> changes, uint64_t last_position) {
     return;
   }
   dispatcher_->deliver(changes, steadyMs());
-  writePublishedPosition(last_position);
+  markSent(last_position);
+}
+
+void App::markSent(uint64_t pos) {
+  sent_positions_.emplace_back(steadyMs(), pos);
+}
+
+void App::advancePublishedPosition(bool all) {
+  const int64_t cutoff = steadyMs() - kOnTheWire.count();
+  uint64_t pos = 0;
+  while (!sent_positions_.empty() && (all || sent_positions_.front().first <= cutoff)) {
+    pos = sent_positions_.front().second;
+    sent_positions_.pop_front();
+  }
+  if (pos != 0) writePublishedPosition(pos);
+}
+
+void App::deliverEach(std::vector<AlertChange> changes, std::vector<uint64_t> positions) {
+  if (!publishing_open_) {
+    const uint64_t last = positions.empty() ? 0 : positions.back();
+    return deliver(std::move(changes), last);
+  }
+  const int64_t now = steadyMs();
+  for (size_t i = 0; i < changes.size(); ++i) {
+    dispatcher_->deliverOne(changes[i], now);
+    markSent(positions[i]);
+  }
 }
 
 void App::scheduleTick() {
@@ -483,6 +519,7 @@ void App::scheduleTick() {
     pipeline_->tick();
     workflow_->advanceTo(pipeline_->now());
     dispatcher_->pump(steadyMs());
+    advancePublishedPosition(false);
     dispatcher_->updateMetrics();
     if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
     pipeline_->publishGauges();
@@ -557,6 +594,7 @@ void App::shutdown() {
       if (!publish_backlog_.empty())
         deliver(std::exchange(publish_backlog_, {}), backlog_position_);
       dispatcher_->flush(steadyMs());
+      advancePublishedPosition(true);  // a clean stop: ZeroMQ sends what is queued before exit
       store_->close();
       spdlog::info("Stopped: {} events accepted, {} rejected, {} duplicates; state committed.",
                    pipeline_->counters().accepted, pipeline_->counters().rejected,

@@ -76,6 +76,9 @@ class App final : private PipelineOutput {
   void onDurable(uint64_t batch);
   void releaseAlerts();
   void deliver(std::vector<AlertChange> changes, uint64_t last_position);
+  // As deliver(), recording each change's position as soon as it is sent: a kill in the middle of
+  // a batch then re-sends at most the one change being sent, not the whole batch.
+  void deliverEach(std::vector<AlertChange> changes, std::vector<uint64_t> positions);
   absl::Status recover();
   void reconcile();
   void scheduleTick();
@@ -108,6 +111,13 @@ class App final : private PipelineOutput {
   // positions, so after a crash the ones already recorded/published are recognised and skipped.
   uint64_t nextChangePosition();
   void writePublishedPosition(uint64_t pos);
+  // A change handed to ZeroMQ leaves from its I/O thread a moment later: a SIGKILL in between
+  // loses it. So published.pos only moves to positions sent at least kOnTheWire ago (on the tick)
+  // or, at a clean stop, to the last: a crash re-sends its last moment's changes (same `seq`,
+  // which consumers drop) instead of losing them.
+  void markSent(uint64_t pos);
+  void advancePublishedPosition(bool all);
+  std::deque<std::pair<int64_t, uint64_t>> sent_positions_;  // (steady ms, position)
   uint64_t events_journaled_ = 0;
   uint64_t last_position_ = 0;
   uint64_t recorded_position_ = 0;   // from the store at start-up

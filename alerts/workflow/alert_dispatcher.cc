@@ -22,7 +22,7 @@ class EscalationTopicSink final : public Sink {
   SinkOutcome deliver(const AlertChange& c) override {
     const bool escalated = c.kind == ChangeKind::kEscalated && c.alert.escalation;
     if (!escalated && c.notice.empty()) return SinkOutcome::kDelivered;
-    std::string body = alertToJson(c.alert, json_, &c.kind);
+    std::string body = alertChangeToJson(c, json_);
     if (escalated) {
       const SinkOutcome o = publish_(strCat("escalation.", c.alert.escalation->level), body);
       if (o != SinkOutcome::kDelivered) return o;
@@ -130,15 +130,22 @@ void AlertDispatcher::updateMetrics() {
 }
 
 void AlertDispatcher::deliver(const std::vector<AlertChange>& changes, int64_t now_ms) {
-  for (const AlertChange& c : changes) {
-    for (auto& r : sinks_) {
-      if (r->wants(c)) r->stage.submit(c);
-    }
-    if (escalations_ && (c.kind == ChangeKind::kEscalated || !c.notice.empty())) {
-      escalations_->stage.submit(c);
-    }
-  }
+  for (const AlertChange& c : changes) submit(c);
   pump(now_ms);
+}
+
+void AlertDispatcher::deliverOne(const AlertChange& change, int64_t now_ms) {
+  submit(change);
+  pump(now_ms);
+}
+
+void AlertDispatcher::submit(const AlertChange& c) {
+  for (auto& r : sinks_) {
+    if (r->wants(c)) r->stage.submit(c);
+  }
+  if (escalations_ && (c.kind == ChangeKind::kEscalated || !c.notice.empty())) {
+    escalations_->stage.submit(c);
+  }
 }
 
 void AlertDispatcher::seed(const std::vector<Alert>& active, TimeMs at, int64_t now_ms) {

@@ -42,6 +42,8 @@ class AlertDispatcher {
   void exportMetrics(prometheus::Registry& registry);
 
   void deliver(const std::vector<AlertChange>& changes, int64_t now_ms);
+  // One change, sent (or queued) before it returns.
+  void deliverOne(const AlertChange& change, int64_t now_ms);
   // The active alerts, for the kState sinks at start-up (they begin with no state).
   void seed(const std::vector<Alert>& active, TimeMs at, int64_t now_ms);
   // Retries what is waiting; returns when it next needs a call (nullopt: nothing waits).
@@ -53,6 +55,7 @@ class AlertDispatcher {
   size_t queued() const;
 
  private:
+  void submit(const AlertChange& change);
   struct Routed;
   std::vector<std::unique_ptr<Routed>> sinks_;
   std::unique_ptr<Routed> escalations_;

@@ -187,6 +187,7 @@ void AlertWorkflow::fireStep(const Timer& t) {
          strCat("unacknowledged for ", minutes, " min at ", tierName(e.shown.tier),
                 ": escalated to ", step->target, " (level ", step->level, ")"));
   } else {
+    if (e.shown.escalation) e.shown.escalation->reminded_at = at;
     emit(e, ChangeKind::kUpdated, at, "casewatch",
          strCat("reminder to ", step->target, ": unacknowledged for ", minutes, " min at ",
                 tierName(e.shown.tier)));
@@ -641,7 +642,8 @@ void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now) {
     e.shown.starts_at = st.starts_at;
     e.shown.ack = st.ack;
     e.shown.escalation = st.escalation;
-    e.last_step_at = st.escalation ? st.escalation->at : 0;
+    // The latest step shown: an escalation or, after it, a reminder.
+    e.last_step_at = st.escalation ? std::max(st.escalation->at, st.escalation->reminded_at) : 0;
     if (st.tier != Tier::kNone && st.tier != e.shown.tier) {
       e.shown.tier = st.tier;
       e.tier_since = st.updated_at;

@@ -211,6 +211,7 @@ void expectSameAlert(const Alert& got, const Alert& want) {
     EXPECT_EQ(got.escalation->level, want.escalation->level);
     EXPECT_EQ(got.escalation->target, want.escalation->target);
     EXPECT_EQ(got.escalation->at, want.escalation->at);
+    EXPECT_EQ(got.escalation->reminded_at, want.escalation->reminded_at);
   }
   EXPECT_EQ(got.group_id, want.group_id);
   EXPECT_EQ(got.inhibited_by, want.inhibited_by);
@@ -240,7 +241,7 @@ TEST(AlertJsonTest, RoundTripsEscalatedAcknowledgedAndOtherSubjects) {
   a.tier = Tier::kRed;
   a.subject_kind = SubjectKind::kPerson;
   a.subject_id = "p_00000000deadbeef";
-  a.escalation = AlertEscalation{1, "leader-3", kUpdate + kMsPerHour};
+  a.escalation = AlertEscalation{1, "leader-3", kUpdate + kMsPerHour, kUpdate + 3 * kMsPerHour};
   a.ack = AlertAck{"officer", kUpdate + 2 * kMsPerHour, "note"};
   a.reasons.clear();
   a.actions.clear();

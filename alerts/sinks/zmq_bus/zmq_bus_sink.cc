@@ -34,7 +34,7 @@ SinkOutcome ZmqBusSink::publish(std::string_view topic, std::string_view body) {
 SinkOutcome ZmqBusSink::deliver(const AlertChange& change) {
   const Alert& a = change.alert;
   const std::string topic = strCat("alert.", tierName(a.tier), ".", a.model);
-  return publish(topic, alertToJson(a, opts_, &change.kind));
+  return publish(topic, alertChangeToJson(change, opts_));
 }
 
 }  // namespace casewatch

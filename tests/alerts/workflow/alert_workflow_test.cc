@@ -625,6 +625,32 @@ TEST(AlertWorkflowTest, AcknowledgementsAndEscalationsSurviveARestart) {
   EXPECT_EQ(c[0].at, kT0 + 120 * kMin);
 }
 
+TEST(AlertWorkflowTest, RemindersResumeWhereTheyWereAfterARestart) {
+  // Red, unacknowledged: leadership at 2 h, reminders a day later each; the restart comes between
+  // the second reminder and the third.
+  constexpr TimeMs kFirst = kT0 + (120 + 1440) * kMin;
+  constexpr TimeMs kSecond = kFirst + 1440 * kMin;
+  auto history = [](WorkflowHarness& h) { h.signal(Tier::kRed, "C-1", kT0); };
+  Restart r = restart(
+      [&](WorkflowHarness& h) {
+        history(h);
+        h.advance(kSecond + kMin);
+        const std::vector<AlertChange> c = h.changes();
+        ASSERT_FALSE(c.empty());
+        EXPECT_EQ(c.back().kind, ChangeKind::kUpdated);
+        EXPECT_EQ(c.back().alert.escalation->reminded_at, kSecond);
+      },
+      history, kSecond + 2 * kMin);
+  EXPECT_THAT(r.after, IsEmpty());  // no reminder sent again
+  r.second->advance(kSecond + 1439 * kMin);
+  EXPECT_THAT(r.second->take(), IsEmpty());
+  r.second->advance(kSecond + 1440 * kMin);
+  auto c = r.second->take();
+  ASSERT_THAT(kinds(c), ElementsAre(ChangeKind::kUpdated));
+  EXPECT_EQ(c[0].at, kSecond + 1440 * kMin);
+  EXPECT_EQ(c[0].alert.escalation->at, kT0 + 120 * kMin);  // still when leadership was told
+}
+
 TEST(AlertWorkflowTest, SilencesAndManualResolutionsSurviveARestart) {
   Silence s = silenceOf({{"subject_id", "C-2", false}}, kT0 + 600 * kMin);
   auto history = [](WorkflowHarness& h) {
