@@ -25,6 +25,8 @@ constexpr std::array<std::string_view, kEscalationFeatureCount> kNames = {
     "category_land",
     "category_judicial",
     "category_social_security",
+    "decided",
+    "handling_days",
 };
 
 struct FeatureText {
@@ -48,6 +50,8 @@ constexpr std::array<FeatureText, kEscalationFeatureCount> kTexts = {{
     {"category land", "类别：土地"},
     {"category judicial", "类别：涉法涉诉"},
     {"category social security", "类别：社会保障"},
+    {"a written decision was given", "已作出书面答复"},
+    {"days in handling", "办理已用天数"},
 }};
 
 constexpr size_t kCategoryFirst = 12;
@@ -175,6 +179,10 @@ void EscalationFeatureBuilder::compute(const CaseStore& cases, CaseIndex i, Time
   f[9] = c.channel == Channel::kVisit ? 1 : 0;
   f[10] = c.channel == Channel::kOnline ? 1 : 0;
   f[11] = c.channel == Channel::kPhone ? 1 : 0;
+  f[17] = c.last_outcome != Outcome::kUnknown ? 1 : 0;
+  if (c.pending(Step::kHandling)) {
+    f[18] = std::clamp(t - toDays(c.start(Step::kHandling)), 0.0, kMaxOverdueDays);
+  }
   const std::string_view category = strings.name(c.category);
   for (size_t k = 0; k < kCategories.size(); ++k) {
     if (category == kCategories[k]) f[kCategoryFirst + k] = 1;

@@ -24,6 +24,9 @@
 //                     category outside the contract's list are the reference (all zero). Not
 //                     hashed: a hashed bucket would mix categories and make coefficients
 //                     unreadable.
+//   decided           1 when the case has a written decision (reply, review or re-review decision)
+//   handling_days     days since the handling clock started while it runs (how far handling has
+//                     got: the reply, and so a review, comes nearer), 0 otherwise; capped at 365
 // Dropping one level of each one-hot group keeps the design free of collinearity with the
 // intercept.
 //
@@ -44,7 +47,7 @@
 
 namespace casewatch {
 
-constexpr size_t kEscalationFeatureCount = 17;
+constexpr size_t kEscalationFeatureCount = 19;
 using EscalationFeatures = std::array<double, kEscalationFeatureCount>;
 
 // The stable feature names, in the order of EscalationFeatures.

@@ -22,7 +22,7 @@ namespace casewatch::feedgen {
 // apply to the case at the reply (the feature names are the escalation_risk model's):
 struct EscalationTruth {
   double intercept = -3.0;
-  double not_upheld = 3.0;        // the reply's outcome
+  double not_upheld = 4.5;        // the reply's outcome
   double leader_assigned = -1.0;  // leadership ownership (包案)
   double hearing_held = -1.0;
   double aid_granted = -1.5;

@@ -108,13 +108,13 @@ TEST(FitEscalationCsvTest, RunExitsWithTwoOnBadInputAndWritesTheModelOtherwise) 
   EXPECT_EQ(runFitEscalation(run), 2);  // neither --features nor --history
 }
 
-std::string feedgenFeed(uint64_t seed, uint64_t cases, bool escalation_model = true) {
+std::string feedgenFeed(uint64_t seed, uint64_t cases, double follow_ups) {
   feedgen::FeedgenRun run;
-  run.generator.escalation_model = escalation_model;
+  run.generator.escalation_model = true;
   run.generator.seed = seed;
   run.generator.cases = cases;
   run.generator.days = 180;
-  run.generator.follow_ups = 0.3;
+  run.generator.follow_ups = follow_ups;
   run.out = testing::TempDir() + "/fit_feed_" + std::to_string(seed) + ".jsonl";
   EXPECT_EQ(feedgen::runFeedgen(run), 0);
   return run.out;
@@ -125,7 +125,7 @@ std::string feedgenFeed(uint64_t seed, uint64_t cases, bool escalation_model = t
 // with std_errors under the same keys as the coefficients.
 TEST(FitEscalationHistoryTest, FeedgenHistoryReachesAucPointEightOnHeldOutCases) {
   for (uint64_t seed : {1, 2, 3}) {
-    std::ifstream in(feedgenFeed(seed, 4000));
+    std::ifstream in(feedgenFeed(seed, 4000, 0));
     EscalationFitRun run;
     run.history = "feed";
     run.horizon_days = 30;
@@ -165,7 +165,7 @@ TEST(FitEscalationHistoryTest, HistoryErrorsNameTheLine) {
 
 TEST(FitHawkesTest, FitsTheRepeatVisitProcessOfAFeed) {
   HawkesFitRun run;
-  run.history = feedgenFeed(7, 2000);
+  run.history = feedgenFeed(7, 2000, 0.3);
   run.out = testing::TempDir() + "/fit_hawkes.json";
   ASSERT_EQ(runFitHawkes(run), 0);
   const auto j = nlohmann::json::parse(readFile(run.out));
