@@ -216,8 +216,11 @@ BENCHMARK(BM_GroupIncidentContact)->Name("GroupIncident/Contact");
 
 void BM_EscalationRiskContact(benchmark::State& state) {
   World& w = world();
+  const uint64_t before = w.sink.signals;
   contactLoop(state, w.escalation.get());
   state.counters["open_alerts"] = static_cast<double>(w.escalation->openAlerts());
+  state.counters["signals_per_event"] =
+      static_cast<double>(w.sink.signals - before) / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_EscalationRiskContact)->Name("EscalationRisk/Contact");
 
