@@ -5,6 +5,7 @@
 // those it does not.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <map>
 #include <set>
 #include <string>
@@ -97,6 +98,11 @@ TEST(EscalationPipelineTest, AlertsExplainThemselvesAndPickOutTheCasesThatEscala
   const double rate_alerted = static_cast<double>(alerted_reviewed) / out.alerted.size();
   const double rate_other =
       static_cast<double>(other_reviewed) / (out.cases.size() - out.alerted.size());
+  std::printf(
+      "cases %zu; alerted yellow or above %zu, of which %d asked for a review (%.3f); "
+      "others %d (%.3f)\n",
+      out.cases.size(), out.alerted.size(), alerted_reviewed, rate_alerted, other_reviewed,
+      rate_other);
   EXPECT_GT(rate_alerted, 3 * rate_other)
       << "alerted " << out.alerted.size() << " reviewed " << alerted_reviewed << "; others "
       << out.cases.size() - out.alerted.size() << " reviewed " << other_reviewed;
