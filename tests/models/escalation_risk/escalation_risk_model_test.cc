@@ -205,6 +205,28 @@ TEST_F(EscalationRiskModelTest, OverdueCaseIsRedAndAsksForAReply) {
   EXPECT_THAT(sink_.last().actions, ::testing::Contains(Action::kNotifyLeadership));
 }
 
+TEST_F(EscalationRiskModelTest, RebuildAfterAReloadRaisesTheSameAlertsFromTheCaseState) {
+  apply(EventBuilder::registered("C-3", t0_).matter("m:3"));
+  apply(EventBuilder::registered("C-4", t0_ + kDay).matter("m:3"));
+  apply(EventBuilder::of(EventType::kReplied, "C-3", t0_ + 5 * kDay).outcome(Outcome::kNotUpheld));
+  ASSERT_EQ(sink_.size(), 1u);
+  const Signal before = sink_.last();
+  // A reload builds a new model and rebuilds it from the case state.
+  RecordingSignalSink rebuilt;
+  ModelContext ctx{cases_, rebuilt, nullptr};
+  EscalationRiskModel fresh(config_, clocks_, testModel());
+  fresh.rebuild(t0_ + 5 * kDay, ctx);
+  ASSERT_EQ(rebuilt.size(), 1u);
+  EXPECT_EQ(rebuilt.last().subject_id, "C-3");
+  EXPECT_EQ(rebuilt.last().tier, before.tier);
+  EXPECT_NEAR(rebuilt.last().score, before.score, 1e-12);
+  EXPECT_EQ(fresh.openAlerts(), 1u);
+  // The matter's contacts came back from the registrations: a visit on it rescores both cases.
+  const CaseEvent visit = EventBuilder::of(EventType::kVisit, "", t0_ + 6 * kDay).matter("m:3");
+  fresh.onEvent(visit, CaseUpdate{}, ctx);
+  EXPECT_EQ(fresh.openAlerts(), 1u);
+}
+
 TEST(EscalationRiskModelOffTest, NoModelFileMeansNoSignalsAndNoState) {
   CaseStore cases;
   RecordingSignalSink sink;
