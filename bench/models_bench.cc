@@ -2,15 +2,16 @@
 // together with the case state, with one million open cases already in the state and in the
 // models (their tables warm and large, as in production).
 //
-//   - RepeatVisit/Contact, GroupIncident/Contact: one model's onEvent (+ advanceTo) per contact
+//   - RepeatVisit/Contact, GroupIncident/Contact, EscalationRisk/Contact: one model's onEvent (+
+//   advanceTo) per contact
 //     (70% first registrations of new persons on new matters, 20% returns of a known person on
 //     its matter, 10% visits of new persons, 2% of them groups of 8), nothing else timed.
 //   - Baseline/MakeContact: building those contact events without any model: the difference to
 //     the two above is the models' own cost.
 //   - AllModels/Event: the pipeline's per-event work after decoding: the case state's apply, then
-//     overdue + repeat_visit + group_incident, on a mix of new registrations (20%), returns (10%)
-//     and the next step of new cases (70%). StateOnly/Event is the same mix through the case state
-//     alone, so the models' share is the difference.
+//     overdue + repeat_visit + group_incident + escalation_risk, on a mix of new registrations
+//     (20%), returns (10%) and the next step of new cases (70%). StateOnly/Event is the same mix
+//     through the case state alone, so the models' share is the difference.
 // Counters: bytes of repeat_visit state per (person, matter) pair (table capacity included), bytes
 // of group_incident state, open cases.
 #include <benchmark/benchmark.h>
@@ -24,6 +25,7 @@
 
 #include "config/config.h"
 #include "daemon/state/case_store.h"
+#include "models/escalation_risk/escalation_risk_model.h"
 #include "models/group_incident/group_incident_model.h"
 #include "models/overdue/overdue_model.h"
 #include "models/repeat_visit/repeat_visit_model.h"
@@ -60,6 +62,7 @@ struct World {
   std::unique_ptr<OverdueModel> overdue;
   std::unique_ptr<RepeatVisitModel> repeat;
   std::unique_ptr<GroupIncidentModel> group;
+  std::unique_ptr<EscalationRiskModel> escalation;
   std::vector<std::string> regions;
   TimeMs now = kStart;
   uint64_t counter = 0;
@@ -71,6 +74,15 @@ struct World {
                                                 config.clocks.utc_offset_minutes);
     group = std::make_unique<GroupIncidentModel>(config.models.group_incident,
                                                  config.clocks.utc_offset_minutes);
+    // escalation_risk with a model file's worth of coefficients (every feature non-zero, so no
+    // term is skipped): the cost does not depend on their values.
+    EscalationModelFile file;
+    file.intercept = -3;
+    file.horizon_days = 30;
+    for (size_t k = 0; k < file.coefficients.size(); ++k)
+      file.coefficients[k] = 0.1 * (k % 3) + 0.05;
+    escalation =
+        std::make_unique<EscalationRiskModel>(config.models.escalation_risk, config.clocks, file);
     for (int r = 0; r < 40; ++r) regions.push_back(fmt::format("5203{:02d}", r));
     // Each preloaded case is registered, told it is in hand and accepted: open, with a handling
     // deadline 60 days on, as most of a live system's open cases are.
@@ -131,9 +143,11 @@ struct World {
       overdue->advanceTo(ev.ts, ctx);
       repeat->advanceTo(ev.ts, ctx);
       group->advanceTo(ev.ts, ctx);
+      escalation->advanceTo(ev.ts, ctx);
       overdue->onEvent(ev, u, ctx);
       repeat->onEvent(ev, u, ctx);
       group->onEvent(ev, u, ctx);
+      escalation->onEvent(ev, u, ctx);
     }
     return u;
   }
@@ -200,6 +214,16 @@ void BM_GroupIncidentContact(benchmark::State& state) {
 }
 BENCHMARK(BM_GroupIncidentContact)->Name("GroupIncident/Contact");
 
+void BM_EscalationRiskContact(benchmark::State& state) {
+  World& w = world();
+  const uint64_t before = w.sink.signals;
+  contactLoop(state, w.escalation.get());
+  state.counters["open_alerts"] = static_cast<double>(w.escalation->openAlerts());
+  state.counters["signals_per_event"] =
+      static_cast<double>(w.sink.signals - before) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_EscalationRiskContact)->Name("EscalationRisk/Contact");
+
 // The mixed event stream of the pipeline benchmarks: new registrations (20%), returns (10%), and
 // the next step of the oldest new case still waiting for it (70%: procedural reply, acceptance,
 // reply, closing), so that new cases are handled about as fast as they come in.
@@ -212,6 +236,7 @@ void mixedLoop(benchmark::State& state, bool models) {
     w.overdue->advanceTo(w.now, w.ctx);
     w.repeat->advanceTo(w.now, w.ctx);
     w.group->advanceTo(w.now, w.ctx);
+    w.escalation->advanceTo(w.now, w.ctx);
   }
   static constexpr EventType kSteps[] = {EventType::kProceduralReply, EventType::kAccepted,
                                          EventType::kReplied, EventType::kClosed};

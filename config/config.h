@@ -119,9 +119,24 @@ struct GroupIncidentConfig {
   friend bool operator==(const GroupIncidentConfig&, const GroupIncidentConfig&) = default;
 };
 
+// models.escalation_risk: P(a case is taken to a higher level within the model file's horizon),
+// a logistic regression whose coefficients come from `casewatch fit escalation`
+// (models/escalation_risk/).
+struct EscalationRiskConfig {
+  std::string model_file;         // MODEL.json; "" = the model is off (and costs nothing)
+  double blue_probability = 0.2;  // tier thresholds on the probability, non-decreasing
+  double yellow_probability = 0.35;
+  double orange_probability = 0.5;
+  double red_probability = 0.7;
+  int top_features = 3;              // contributions named in each alert
+  double visit_half_life_days = 30;  // decay of the visit_intensity feature
+  friend bool operator==(const EscalationRiskConfig&, const EscalationRiskConfig&) = default;
+};
+
 struct ModelsConfig {
   RepeatVisitConfig repeat_visit;
   GroupIncidentConfig group_incident;
+  EscalationRiskConfig escalation_risk;
   friend bool operator==(const ModelsConfig&, const ModelsConfig&) = default;
 };
 

@@ -762,6 +762,18 @@ void decodeRepeatVisit(Decoder& d, const Node& n, const std::string& path, Repea
   r.read("matter_min_returns_90d", c.matter_min_returns_90d, 1, 10000);
 }
 
+void decodeEscalationRisk(Decoder& d, const Node& n, const std::string& path,
+                          EscalationRiskConfig& c) {
+  MapReader r(d, n, path);
+  r.read("model_file", c.model_file);
+  r.read("blue_probability", c.blue_probability, 0, 1);
+  r.read("yellow_probability", c.yellow_probability, 0, 1);
+  r.read("orange_probability", c.orange_probability, 0, 1);
+  r.read("red_probability", c.red_probability, 0, 1);
+  r.read("top_features", c.top_features, 1, 20);
+  r.read("visit_half_life_days", c.visit_half_life_days, 0.1, 3650);
+}
+
 void decodeGroupIncident(Decoder& d, const Node& n, const std::string& path,
                          GroupIncidentConfig& c) {
   MapReader r(d, n, path);
@@ -931,6 +943,9 @@ void decodeConfig(Decoder& d, const Node& root, Config& c) {
     if (const Node* gi = m.take("group_incident")) {
       decodeGroupIncident(d, *gi, "models.group_incident", c.models.group_incident);
     }
+    if (const Node* er = m.take("escalation_risk")) {
+      decodeEscalationRisk(d, *er, "models.escalation_risk", c.models.escalation_risk);
+    }
   }
 }
 
@@ -1008,6 +1023,24 @@ void validateModels(Decoder& d, const ModelsConfig& m) {
                   g.orange_persons_7d);
   checkOrder<int>(d, gi + "orange_persons_7d", g.orange_persons_7d, gi + "red_persons_7d",
                   g.red_persons_7d);
+  const std::string er = "models.escalation_risk.";
+  const EscalationRiskConfig& e = m.escalation_risk;
+  checkOrder<double>(d, er + "blue_probability", e.blue_probability, er + "yellow_probability",
+                     e.yellow_probability);
+  checkOrder<double>(d, er + "yellow_probability", e.yellow_probability, er + "orange_probability",
+                     e.orange_probability);
+  checkOrder<double>(d, er + "orange_probability", e.orange_probability, er + "red_probability",
+                     e.red_probability);
+  if (!e.model_file.empty()) {
+    std::error_code ec;
+    std::ifstream in(e.model_file);
+    if (!in.is_open()) {
+      d.invalid(er + "model_file",
+                "cannot read the file " + inQuotes(e.model_file) + ": " + std::strerror(errno));
+    } else if (std::filesystem::is_directory(e.model_file, ec)) {
+      d.invalid(er + "model_file", inQuotes(e.model_file) + " is a directory, not a file");
+    }
+  }
 }
 
 void validateHttpAndAuth(Decoder& d, const Config& c) {
@@ -1478,6 +1511,16 @@ std::string formatConfigYaml(const Config& c) {
   number("cusum_min_baseline", gi.cusum_min_baseline);
   number("baseline_half_life_weeks", gi.baseline_half_life_weeks);
   e << YAML::Key << "quiet_days" << YAML::Value << gi.quiet_days;
+  e << YAML::EndMap;
+  const EscalationRiskConfig& er = c.models.escalation_risk;
+  e << YAML::Key << "escalation_risk" << YAML::Value << YAML::BeginMap;
+  emitString(e, "model_file", er.model_file);
+  number("blue_probability", er.blue_probability);
+  number("yellow_probability", er.yellow_probability);
+  number("orange_probability", er.orange_probability);
+  number("red_probability", er.red_probability);
+  e << YAML::Key << "top_features" << YAML::Value << er.top_features;
+  number("visit_half_life_days", er.visit_half_life_days);
   e << YAML::EndMap;
   e << YAML::EndMap;
   e << YAML::EndMap;

@@ -1,5 +1,6 @@
 #include "daemon/components.h"
 
+#include "models/escalation_risk/escalation_risk_model.h"
 #include "models/group_incident/group_incident_model.h"
 #include "models/overdue/overdue_model.h"
 #include "models/repeat_visit/repeat_visit_model.h"
@@ -27,6 +28,8 @@ const std::vector<ModelComponent>& modelComponents() {
       {"overdue", "statutory stage clocks: warns before and after a deadline", &makeOverdue},
       {"repeat_visit", "persons and matters that keep coming back", &RepeatVisitModel::create},
       {"group_incident", "collective petitions (EARS, CUSUM)", &GroupIncidentModel::create},
+      {"escalation_risk", "P(a case is taken to a higher level), logistic regression",
+       &EscalationRiskModel::create},
   };
   return kModels;
 }

@@ -5,6 +5,7 @@
 #include "tools/client/client_commands.h"
 #include "tools/detect/detect_command.h"
 #include "tools/feedgen/feedgen_command.h"
+#include "tools/fit/fit_command.h"
 
 namespace {
 
@@ -16,7 +17,7 @@ constexpr CommandRegistrar kCommands[] = {
     casewatch::addFeedgenCommand, casewatch::addDetectCommand,   casewatch::addAlertsCommand,
     casewatch::addAckCommand,     casewatch::addUnackCommand,    casewatch::addResolveCommand,
     casewatch::addSilenceCommand, casewatch::addSilencesCommand, casewatch::addDeadLettersCommand,
-    casewatch::addLedgerCommand,
+    casewatch::addLedgerCommand,  casewatch::addFitCommand,
 };
 
 }  // namespace

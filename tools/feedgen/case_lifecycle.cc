@@ -309,6 +309,12 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
     mid[mid_count++] = at(EventKind::kAidGranted, tl.officeTime(d),
                           static_cast<uint32_t>(r.between(20, 800) * 100));
   }
+  bool has_leader = false, has_hearing = false, has_aid = false;
+  for (size_t i = 0; i < mid_count; ++i) {
+    has_leader = has_leader || mid[i].kind == EventKind::kLeaderAssigned;
+    has_hearing = has_hearing || mid[i].kind == EventKind::kHearingHeld;
+    has_aid = has_aid || mid[i].kind == EventKind::kAidGranted;
+  }
   std::sort(mid.begin(), mid.begin() + static_cast<ptrdiff_t>(mid_count),
             [](const GenEvent& a, const GenEvent& b) { return a.ts < b.ts; });
   for (size_t i = 0; i < mid_count; ++i) tl.add(mid[i]);
@@ -321,8 +327,23 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
   tl.add(at(EventKind::kReplied, tl.officeTime(*reply_day), 0, static_cast<uint8_t>(outcome)));
 
   // Review (复查) and re-review (复核) of a reply the petitioner disputes.
-  const double p_review = repeat ? 0.3 : burst ? 0.1 : 0.08;
-  if (outcome == Outcome::kNotUpheld && r.chance(p_review)) {
+  bool review = false;
+  if (escalation_model_) {
+    const EscalationTruth& k = kEscalationTruth;
+    const uint32_t group_size =
+        c.group_size > 0 ? c.group_size : std::max<uint32_t>(c.person_count, 1);
+    const double eta = k.intercept + (outcome == Outcome::kNotUpheld ? k.not_upheld : 0) +
+                       (has_leader ? k.leader_assigned : 0) + (has_hearing ? k.hearing_held : 0) +
+                       (has_aid ? k.aid_granted : 0) +
+                       k.log_group_size * std::log(static_cast<double>(group_size)) +
+                       (c.channel == Channel::kVisit ? k.channel_visit : 0) +
+                       (c.matter.category == Category::kJudicial ? k.category_judicial : 0);
+    review = r.chance(1 / (1 + std::exp(-eta)));
+  } else {
+    const double p_review = repeat ? 0.3 : burst ? 0.1 : 0.08;
+    review = outcome == Outcome::kNotUpheld && r.chance(p_review);
+  }
+  if (review) {
     const Level review_level = nextLevel(c.competent_level);
     const int64_t rq_day = tl.onOrAfter(tl.lastDay() + r.between(3, 28));
     tl.add(at(EventKind::kReviewRequested, tl.officeTime(rq_day), 0,

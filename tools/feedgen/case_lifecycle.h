@@ -17,9 +17,25 @@
 
 namespace casewatch::feedgen {
 
+// With --escalation-model, whether the petitioner asks for a review (复查) after the written reply
+// follows this logistic model, P(review) = 1 / (1 + exp(−η)), with η the sum of the terms that
+// apply to the case at the reply (the feature names are the escalation_risk model's):
+struct EscalationTruth {
+  double intercept = -3.0;
+  double not_upheld = 4.5;        // the reply's outcome
+  double leader_assigned = -1.0;  // leadership ownership (包案)
+  double hearing_held = -1.0;
+  double aid_granted = -1.5;
+  double log_group_size = 0.5;  // ln(group size)
+  double channel_visit = 0.7;   // lodged in person
+  double category_judicial = 0.5;
+};
+inline constexpr EscalationTruth kEscalationTruth{};
+
 class CaseLifecycle {
  public:
-  explicit CaseLifecycle(const World& world) : world_(world) {}
+  explicit CaseLifecycle(const World& world, bool escalation_model = false)
+      : world_(world), escalation_model_(escalation_model) {}
 
   // Appends the case's events in time order (strictly increasing ts), registration first.
   void build(const CaseInfo& c, Rng& rng, std::vector<GenEvent>& out) const;
@@ -32,6 +48,7 @@ class CaseLifecycle {
 
  private:
   const World& world_;
+  bool escalation_model_;
 };
 
 }  // namespace casewatch::feedgen

@@ -155,6 +155,9 @@ void addFeedgenCommand(CLI::App& app) {
   cmd->add_option("--follow-ups", run->generator.follow_ups,
                   "Share of regular cases whose person comes back once or twice (0..1)")
       ->capture_default_str();
+  cmd->add_flag("--escalation-model", run->generator.escalation_model,
+                "Draw review requests from a known logistic model of the case (ground truth for "
+                "`casewatch fit escalation`)");
   cmd->add_flag("--raw-persons", run->generator.raw_persons,
                 "Write raw person ids (\"id:<number>\") for the daemon to pseudonymise, instead "
                 "of already pseudonymous ones (\"p:<hex>\")");

@@ -22,6 +22,10 @@ struct FeedgenOptions {
   // visit the lifecycle makes to chase the case): ordinary follow-ups, not repeat petitions.
   // 0 (the default) draws nothing, so the feed of a seed is unchanged.
   double follow_ups = 0;
+  // Reviews (复查) follow a known logistic model of the case (tools/feedgen/case_lifecycle.h,
+  // kEscalationTruth) instead of the fixed rates: ground truth for `casewatch fit escalation`.
+  // Off by default, so the feed of a seed is unchanged.
+  bool escalation_model = false;
 
   // InvalidArgument with the offending option when out of range.
   absl::Status validate() const;

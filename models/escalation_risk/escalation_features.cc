@@ -1,0 +1,203 @@
+#include "models/escalation_risk/escalation_features.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+namespace casewatch {
+namespace {
+
+constexpr std::array<std::string_view, kEscalationFeatureCount> kNames = {
+    "visit_intensity",
+    "days_overdue",
+    "not_upheld",
+    "review_requested",
+    "log_group_size",
+    "level_gap",
+    "leader_assigned",
+    "hearing_held",
+    "aid_granted",
+    "channel_visit",
+    "channel_online",
+    "channel_phone",
+    "category_wage_arrears",
+    "category_demolition",
+    "category_land",
+    "category_judicial",
+    "category_social_security",
+    "decided",
+    "handling_days",
+};
+
+struct FeatureText {
+  std::string_view en, zh;
+};
+constexpr std::array<FeatureText, kEscalationFeatureCount> kTexts = {{
+    {"contacts on the matter (decayed count)", "该事项来访强度（衰减计数）"},
+    {"days overdue", "超期天数"},
+    {"latest decision not upheld", "最近一次答复不予支持"},
+    {"review requested", "已申请复查/复核"},
+    {"group size (log)", "人数规模（对数）"},
+    {"levels lodged above the competent level", "越级层数"},
+    {"leader assigned", "已领导包案"},
+    {"hearing held", "已举行听证"},
+    {"aid granted", "已给予救助"},
+    {"lodged in person", "走访渠道"},
+    {"lodged online", "网上信访渠道"},
+    {"lodged by phone", "电话信访渠道"},
+    {"category wage arrears", "类别：欠薪"},
+    {"category demolition", "类别：征地拆迁"},
+    {"category land", "类别：土地"},
+    {"category judicial", "类别：涉法涉诉"},
+    {"category social security", "类别：社会保障"},
+    {"a written decision was given", "已作出书面答复"},
+    {"days in handling", "办理已用天数"},
+}};
+
+constexpr size_t kCategoryFirst = 12;
+constexpr std::array<std::string_view, 5> kCategories = {"wage_arrears", "demolition", "land",
+                                                         "judicial", "social_security"};
+constexpr double kMaxOverdueDays = 365;
+
+double toDays(TimeMs t) {
+  return static_cast<double>(t) / static_cast<double>(kMsPerDay);
+}
+
+}  // namespace
+
+const std::array<std::string_view, kEscalationFeatureCount>& escalationFeatureNames() {
+  return kNames;
+}
+
+int escalationFeatureIndex(std::string_view name) {
+  for (size_t i = 0; i < kNames.size(); ++i) {
+    if (kNames[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string_view escalationFeatureText(size_t index, bool zh) {
+  if (index >= kTexts.size()) return {};
+  return zh ? kTexts[index].zh : kTexts[index].en;
+}
+
+uint64_t escalationMatterKey(std::string_view matter) {
+  uint64_t x = std::hash<std::string_view>{}(matter) ^ 0x6573636d61747472ULL;
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+EscalationFeatureBuilder::EscalationFeatureBuilder(const ClocksConfig& clocks,
+                                                   double visit_half_life_days)
+    : clocks_(clocks), decay_per_day_(std::log(2.0) / std::max(visit_half_life_days, 1e-9)) {}
+
+void EscalationFeatureBuilder::contact(uint64_t key, double t) {
+  MatterState& m = matters_[key];
+  if (m.excitation == 0) {
+    m.excitation = 1;
+    m.t_last = t;
+  } else if (t >= m.t_last) {
+    m.excitation = m.excitation * std::exp(-decay_per_day_ * (t - m.t_last)) + 1;
+    m.t_last = t;
+  } else {  // a late arrival: exact all the same
+    m.excitation += std::exp(-decay_per_day_ * (m.t_last - t));
+  }
+}
+
+void EscalationFeatureBuilder::observe(const CaseEvent& ev, const CaseUpdate& u,
+                                       const CaseStore& cases) {
+  if (ev.type == EventType::kVisit) {
+    if (!ev.matter.empty()) contact(escalationMatterKey(ev.matter), toDays(ev.ts));
+    return;
+  }
+  if (u.index == kNoCase) return;
+  if (ev.type == EventType::kRegistered) {
+    if (u.conflict || ev.matter.empty()) return;
+    const uint64_t key = escalationMatterKey(ev.matter);
+    contact(key, toDays(ev.ts));
+    matters_[key].cases.push_back(u.index);
+    return;
+  }
+  const Case& c = cases.at(u.index);
+  const bool was_open = u.stage_before != Stage::kClosed && u.stage_before != Stage::kRejected;
+  if (was_open == c.open()) return;
+  auto it = matters_.find(escalationMatterKey(cases.strings().name(c.matter)));
+  if (it == matters_.end()) return;
+  std::vector<CaseIndex>& v = it->second.cases;
+  if (c.open()) {  // reopened
+    if (std::find(v.begin(), v.end(), u.index) == v.end()) v.push_back(u.index);
+  } else {
+    std::erase(v, u.index);
+  }
+}
+
+std::span<const CaseIndex> EscalationFeatureBuilder::casesOfMatter(std::string_view matter) const {
+  auto it = matters_.find(escalationMatterKey(matter));
+  if (it == matters_.end()) return {};
+  return it->second.cases;
+}
+
+void EscalationFeatureBuilder::compute(const CaseStore& cases, CaseIndex i, TimeMs now,
+                                       EscalationFeatures& f) const {
+  f.fill(0);
+  const Case& c = cases.at(i);
+  const StringInterner& strings = cases.strings();
+  const double t = toDays(now);
+
+  if (auto it = matters_.find(escalationMatterKey(strings.name(c.matter))); it != matters_.end()) {
+    const MatterState& m = it->second;
+    f[0] = t <= m.t_last ? m.excitation : m.excitation * std::exp(-decay_per_day_ * (t - m.t_last));
+  }
+  double overdue = 0;
+  auto consider = [&](Step s, int days) {
+    if (!c.pending(s)) return;
+    overdue = std::max(overdue, t - toDays(c.start(s)) - days);
+  };
+  consider(Step::kProceduralReply, clocks_.procedural_reply_days);
+  consider(Step::kRouting, clocks_.routing_days);
+  consider(Step::kHandling, clocks_.handling_days + c.extension_days);
+  consider(Step::kReview, clocks_.review_days);
+  consider(Step::kRecheck, clocks_.recheck_days);
+  f[1] = std::min(overdue, kMaxOverdueDays);
+  f[2] = c.last_outcome == Outcome::kNotUpheld ? 1 : 0;
+  f[3] = c.start(Step::kReview) != 0 || c.start(Step::kRecheck) != 0 || c.stage == Stage::kReview ||
+                 c.stage == Stage::kRecheck
+             ? 1
+             : 0;
+  f[4] = std::log(static_cast<double>(std::max<uint32_t>(c.group_size, 1)));
+  const Level competent = c.competent_level != Level::kUnknown ? c.competent_level : Level::kCounty;
+  if (c.level != Level::kUnknown && c.level > competent) {
+    f[5] = static_cast<double>(static_cast<int>(c.level) - static_cast<int>(competent));
+  }
+  f[6] = c.leader != 0 ? 1 : 0;
+  f[7] = (c.flags & Case::kHearingHeld) ? 1 : 0;
+  f[8] = (c.flags & Case::kAidGranted) ? 1 : 0;
+  f[9] = c.channel == Channel::kVisit ? 1 : 0;
+  f[10] = c.channel == Channel::kOnline ? 1 : 0;
+  f[11] = c.channel == Channel::kPhone ? 1 : 0;
+  f[17] = c.last_outcome != Outcome::kUnknown ? 1 : 0;
+  if (c.pending(Step::kHandling)) {
+    f[18] = std::clamp(t - toDays(c.start(Step::kHandling)), 0.0, kMaxOverdueDays);
+  }
+  const std::string_view category = strings.name(c.category);
+  for (size_t k = 0; k < kCategories.size(); ++k) {
+    if (category == kCategories[k]) f[kCategoryFirst + k] = 1;
+  }
+}
+
+void EscalationFeatureBuilder::rebuild(const CaseStore& cases) {
+  matters_.clear();
+  for (CaseIndex i = 0; i < cases.size(); ++i) {
+    const Case& c = cases.at(i);
+    if (c.matter == 0) continue;
+    const uint64_t key = escalationMatterKey(cases.strings().name(c.matter));
+    contact(key, toDays(c.registered_at));
+    if (c.open()) matters_[key].cases.push_back(i);
+  }
+}
+
+}  // namespace casewatch

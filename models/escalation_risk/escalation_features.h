@@ -1,0 +1,91 @@
+// The features of the escalation_risk model: ONE code path, used by the daemon's model (live) and
+// by `casewatch fit escalation --history` (training rows and labels), so that a fitted model sees
+// in the daemon exactly what it was fitted on.
+//
+// A feature has a stable name (the key in MODEL.json) and is computed from the case state
+// (daemon/state/case.h) plus one piece of history the case state does not keep: the contacts
+// (visits and registrations) on each matter. Features of case c at time t:
+//   visit_intensity   Σ exp(−ln2 · (t − tᵢ) / half_life) over the contacts tᵢ ≤ t on c's matter
+//                     (every `visit` and `case.registered` naming the matter, its own included;
+//                     half_life = models.escalation_risk.visit_half_life_days, default 30)
+//   days_overdue      the largest overrun in days of a running statutory clock (procedural
+//                     reply, routing, handling + extensions, review, re-review), calendar days
+//                     with the clocks' default days (overrides and working days are the overdue
+//                     model's business); 0 when none is overdue; capped at 365
+//   not_upheld        1 when the latest decision (reply, review, re-review) was not_upheld
+//   review_requested  1 when a review (复查) or re-review (复核) was ever requested on the case
+//   log_group_size    ln(group size) (0 for one petitioner)
+//   level_gap         levels the case was lodged above its competent level (county when the case
+//                     names none), 0 when at or below it
+//   leader_assigned, hearing_held, aid_granted   0/1
+//   channel_visit, channel_online, channel_phone  one-hot; letter (and unknown) is the reference
+//   category_wage_arrears, category_demolition, category_land, category_judicial,
+//   category_social_security   one-hot over the contract's named categories; `other` and any
+//                     category outside the contract's list are the reference (all zero). Not
+//                     hashed: a hashed bucket would mix categories and make coefficients
+//                     unreadable.
+//   decided           1 when the case has a written decision (reply, review or re-review decision)
+//   handling_days     days since the handling clock started while it runs (how far handling has
+//                     got: the reply, and so a review, comes nearer), 0 otherwise; capped at 365
+// Dropping one level of each one-hot group keeps the design free of collinearity with the
+// intercept.
+//
+// Memory: one entry per matter ever contacted (16 bytes of decay state plus a small vector of the
+// matter's open cases). Not thread-safe: called from the pipeline's thread (or the fit tool's).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "config/config.h"
+#include "connectors/decode/case_event.h"
+#include "daemon/state/case_store.h"
+
+namespace casewatch {
+
+constexpr size_t kEscalationFeatureCount = 19;
+using EscalationFeatures = std::array<double, kEscalationFeatureCount>;
+
+// The stable feature names, in the order of EscalationFeatures.
+const std::array<std::string_view, kEscalationFeatureCount>& escalationFeatureNames();
+// The index of a feature name, or -1.
+int escalationFeatureIndex(std::string_view name);
+// Text of a feature for alerts: what it is, in English and Chinese.
+std::string_view escalationFeatureText(size_t index, bool zh);
+
+class EscalationFeatureBuilder {
+ public:
+  EscalationFeatureBuilder(const ClocksConfig& clocks, double visit_half_life_days);
+
+  // After `ev` has been applied to the case state (`u` says what it did). Never throws.
+  void observe(const CaseEvent& ev, const CaseUpdate& u, const CaseStore& cases);
+  // The features of case `i` at `now`.
+  void compute(const CaseStore& cases, CaseIndex i, TimeMs now, EscalationFeatures& out) const;
+  // The open cases on a matter (the ones whose visit_intensity a contact on it changes).
+  std::span<const CaseIndex> casesOfMatter(std::string_view matter) const;
+  // Forgets everything and relearns what the case state holds (registrations only: visits are
+  // not in the case state).
+  void rebuild(const CaseStore& cases);
+  size_t matters() const { return matters_.size(); }
+
+ private:
+  struct MatterState {
+    double excitation = 0;  // Σ exp(−decay (t_last − tᵢ))
+    double t_last = 0;      // days since the epoch
+    std::vector<CaseIndex> cases;
+  };
+  void contact(uint64_t key, double t_days);
+
+  ClocksConfig clocks_;
+  double decay_per_day_;
+  absl::flat_hash_map<uint64_t, MatterState> matters_;
+};
+
+// The hash that keys matters here (stable within a process).
+uint64_t escalationMatterKey(std::string_view matter);
+
+}  // namespace casewatch

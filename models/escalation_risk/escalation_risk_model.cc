@@ -1,0 +1,263 @@
+#include "models/escalation_risk/escalation_risk_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "daemon/base/str_cat.h"
+#include "models/stats/logistic_regression.h"
+
+namespace casewatch {
+namespace {
+
+constexpr double kUpdateStep = 0.05;
+
+}  // namespace
+
+absl::StatusOr<EscalationModelFile> parseEscalationModelFile(std::string_view text) {
+  const nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return absl::InvalidArgumentError("not a JSON object");
+  }
+  EscalationModelFile m;
+  auto h = j.find("horizon_days");
+  if (h == j.end() || !h->is_number_integer() || h->get<int64_t>() < 1 ||
+      h->get<int64_t>() > 3650) {
+    return absl::InvalidArgumentError("horizon_days: expected an integer 1..3650");
+  }
+  m.horizon_days = static_cast<int>(h->get<int64_t>());
+  auto c = j.find("coefficients");
+  if (c == j.end() || !c->is_object()) {
+    return absl::InvalidArgumentError("coefficients: expected an object {\"intercept\": ..., ...}");
+  }
+  bool intercept = false;
+  for (auto it = c->begin(); it != c->end(); ++it) {
+    if (!it->is_number() || !std::isfinite(it->get<double>())) {
+      return absl::InvalidArgumentError(strCat("coefficients.", it.key(), ": expected a number"));
+    }
+    const double v = it->get<double>();
+    if (it.key() == "intercept") {
+      m.intercept = v;
+      intercept = true;
+      continue;
+    }
+    const int k = escalationFeatureIndex(it.key());
+    if (k < 0) {
+      return absl::InvalidArgumentError(strCat("coefficients.", it.key(),
+                                               ": not a feature of the escalation_risk model (see "
+                                               "models/escalation_risk/escalation_features.h)"));
+    }
+    m.coefficients[static_cast<size_t>(k)] = v;
+  }
+  if (!intercept) return absl::InvalidArgumentError("coefficients.intercept: missing");
+  return m;
+}
+
+absl::StatusOr<EscalationModelFile> loadEscalationModelFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(strCat("cannot read ", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto m = parseEscalationModelFile(text.str());
+  if (!m.ok()) return absl::InvalidArgumentError(strCat(path, ": ", m.status().message()));
+  return m;
+}
+
+EscalationRiskModel::EscalationRiskModel(const EscalationRiskConfig& config,
+                                         const ClocksConfig& clocks,
+                                         std::optional<EscalationModelFile> model)
+    : config_(config), model_(std::move(model)), features_(clocks, config.visit_half_life_days) {}
+
+absl::StatusOr<std::unique_ptr<Model>> EscalationRiskModel::create(const Config& config) {
+  const EscalationRiskConfig& c = config.models.escalation_risk;
+  std::optional<EscalationModelFile> model;
+  if (!c.model_file.empty()) {
+    auto loaded = loadEscalationModelFile(c.model_file);
+    if (!loaded.ok()) {
+      return absl::InvalidArgumentError(
+          strCat("models.escalation_risk.model_file: ", loaded.status().message()));
+    }
+    model = *loaded;
+  }
+  return std::unique_ptr<Model>(new EscalationRiskModel(c, config.clocks, std::move(model)));
+}
+
+Tier EscalationRiskModel::tierOf(double p) const {
+  if (p >= config_.red_probability) return Tier::kRed;
+  if (p >= config_.orange_probability) return Tier::kOrange;
+  if (p >= config_.yellow_probability) return Tier::kYellow;
+  if (p >= config_.blue_probability) return Tier::kBlue;
+  return Tier::kNone;
+}
+
+double EscalationRiskModel::probabilityForTest(const CaseStore& cases, CaseIndex i) const {
+  if (!model_) return 0;
+  EscalationFeatures f;
+  features_.compute(cases, i, now_, f);
+  double eta = model_->intercept;
+  for (size_t k = 0; k < f.size(); ++k) eta += model_->coefficients[k] * f[k];
+  return logistic(eta);
+}
+
+void EscalationRiskModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelContext& ctx) {
+  if (!model_) return;
+  now_ = std::max(now_, ev.ts);
+  features_.observe(ev, u, ctx.cases);
+  if (ev.type == EventType::kVisit || (ev.type == EventType::kRegistered && !u.conflict)) {
+    if (ev.matter.empty()) return;
+    // A contact changes visit_intensity of every open case on the matter (the new one included).
+    const std::span<const CaseIndex> on_matter = features_.casesOfMatter(ev.matter);
+    size_t n = 0;
+    for (auto it = on_matter.rbegin(); it != on_matter.rend() && n < kMaxRescoredPerContact;
+         ++it, ++n) {
+      score(*it, now_, ctx);
+    }
+    return;
+  }
+  if (u.index == kNoCase || u.conflict) return;
+  score(u.index, now_, ctx);
+}
+
+void EscalationRiskModel::advanceTo(TimeMs now, ModelContext& ctx) {
+  (void)ctx;
+  now_ = std::max(now_, now);
+}
+
+void EscalationRiskModel::score(CaseIndex i, TimeMs now, ModelContext& ctx) {
+  const Case& c = ctx.cases.at(i);
+  auto it = alerted_.find(i);
+  EscalationFeatures f;
+  if (!c.open()) {
+    if (it != alerted_.end()) {
+      features_.compute(ctx.cases, i, now, f);
+      emit(i, Tier::kNone, 0, f, ctx);
+      alerted_.erase(it);
+    }
+    return;
+  }
+  features_.compute(ctx.cases, i, now, f);
+  double eta = model_->intercept;
+  for (size_t k = 0; k < f.size(); ++k) eta += model_->coefficients[k] * f[k];
+  const double p = logistic(eta);
+  const Tier tier = tierOf(p);
+  if (it == alerted_.end()) {
+    if (tier == Tier::kNone) return;
+    alerted_.emplace(i, Alerted{tier, p});
+    emit(i, tier, p, f, ctx);
+    return;
+  }
+  if (tier == Tier::kNone) {
+    alerted_.erase(it);
+    emit(i, Tier::kNone, p, f, ctx);
+    return;
+  }
+  if (tier != it->second.tier || std::abs(p - it->second.probability) >= kUpdateStep) {
+    it->second = Alerted{tier, p};
+    emit(i, tier, p, f, ctx);
+  }
+}
+
+void EscalationRiskModel::emit(CaseIndex i, Tier tier, double p, const EscalationFeatures& f,
+                               ModelContext& ctx) {
+  const Case& c = ctx.cases.at(i);
+  const StringInterner& strings = ctx.cases.strings();
+  const std::string_view case_id = ctx.cases.caseId(i);
+  const int h = model_->horizon_days;
+  Signal s;
+  s.model = kName;
+  s.subject_kind = SubjectKind::kCase;
+  s.subject_id = std::string(case_id);
+  s.tier = tier;
+  s.score = tier == Tier::kNone ? 0 : p;
+  s.at = now_;
+  s.region = std::string(strings.name(c.region));
+  s.agency = std::string(strings.name(c.agency));
+  s.category = std::string(strings.name(c.category));
+  {
+    Reason r;
+    r.code = "p_escalation";
+    r.number = p;
+    LocalText text =
+        ctx.text("escalation_risk.reason.p_escalation", {{"p", p},
+                                                         {"days", h},
+                                                         {"yellow", config_.yellow_probability},
+                                                         {"orange", config_.orange_probability},
+                                                         {"red", config_.red_probability}});
+    r.text_en = std::move(text.en);
+    r.text_zh = std::move(text.zh);
+    s.reasons.push_back(std::move(r));
+  }
+  if (tier == Tier::kNone) {
+    LocalText summary =
+        c.open() ? ctx.text("escalation_risk.summary.subsided", {{"case", case_id}, {"p", p}})
+                 : ctx.text("escalation_risk.summary.closed", {{"case", case_id}});
+    s.summary_en = std::move(summary.en);
+    s.summary_zh = std::move(summary.zh);
+    ctx.signals.emit(std::move(s));
+    return;
+  }
+  // The largest positive contributions to the log-odds.
+  std::array<std::pair<double, size_t>, kEscalationFeatureCount> contributions;
+  size_t n = 0;
+  for (size_t k = 0; k < f.size(); ++k) {
+    const double contribution = model_->coefficients[k] * f[k];
+    if (contribution > 0) contributions[n++] = {contribution, k};
+  }
+  std::sort(contributions.begin(), contributions.begin() + static_cast<std::ptrdiff_t>(n),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  n = std::min(n, static_cast<size_t>(config_.top_features));
+  const auto& names = escalationFeatureNames();
+  std::string top_en, top_zh;
+  for (size_t r = 0; r < n; ++r) {
+    const auto [contribution, k] = contributions[r];
+    Reason reason;
+    reason.code = std::string(names[k]);
+    reason.number = f[k];
+    const LocalText feature{std::string(escalationFeatureText(k, false)),
+                            std::string(escalationFeatureText(k, true))};
+    LocalText text =
+        ctx.text("escalation_risk.reason.feature", {{"feature", feature},
+                                                    {"value", f[k]},
+                                                    {"coefficient", model_->coefficients[k]},
+                                                    {"contribution", contribution}});
+    reason.text_en = std::move(text.en);
+    reason.text_zh = std::move(text.zh);
+    strAppend(top_en, r == 0 ? "" : ", ", names[k], " +", fmt::format("{:.2f}", contribution));
+    strAppend(top_zh, r == 0 ? "" : "、", escalationFeatureText(k, true), "+",
+              fmt::format("{:.2f}", contribution));
+    s.reasons.push_back(std::move(reason));
+  }
+  s.actions.push_back(Action::kReviewCase);
+  if (c.leader == 0) s.actions.push_back(Action::kAssignLeader);
+  if (!(c.flags & Case::kHearingHeld) && (f[2] > 0 || f[3] > 0)) {
+    s.actions.push_back(Action::kScheduleHearing);
+  }
+  if (f[1] > 0) s.actions.push_back(Action::kReplyNow);
+  if (!(c.flags & Case::kAidGranted) && (f[12] > 0 || f[16] > 0)) {
+    s.actions.push_back(Action::kCheckAidEligibility);
+  }
+  if (tier == Tier::kRed) s.actions.push_back(Action::kNotifyLeadership);
+  LocalText factors{std::move(top_en), std::move(top_zh)};
+  if (factors.en.empty()) factors = ctx.text("escalation_risk.no_factor");
+  const LocalText tier_name = ctx.text(strCat("tier.", tierName(tier)));
+  LocalText summary = ctx.text(
+      "escalation_risk.summary.risk",
+      {{"case", case_id}, {"p", p}, {"days", h}, {"tier", tier_name}, {"factors", factors}});
+  s.summary_en = std::move(summary.en);
+  s.summary_zh = std::move(summary.zh);
+  ctx.signals.emit(std::move(s));
+}
+
+void EscalationRiskModel::rebuild(TimeMs now, ModelContext& ctx) {
+  if (!model_) return;
+  now_ = std::max(now_, now);
+  features_.rebuild(ctx.cases);
+  alerted_.clear();
+  for (CaseIndex i = 0; i < ctx.cases.size(); ++i) {
+    if (ctx.cases.at(i).open()) score(i, now_, ctx);
+  }
+}
+
+}  // namespace casewatch

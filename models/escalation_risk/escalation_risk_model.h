@@ -1,0 +1,96 @@
+// The escalation_risk model: P(a case is taken to a higher level within H days) (越级上访风险),
+// a logistic regression whose coefficients are fitted by `casewatch fit escalation` and read from
+// a model file (MODEL.json).
+//
+// Method. p = 1 / (1 + exp(−(b₀ + Σ b_j x_j))) over the features of
+// models/escalation_risk/escalation_features.h (the same code the fit tool uses). A case is scored
+// after each of its own events while it is open, and after a contact (visit or registration) on
+// its matter (at most kMaxRescoredPerContact open cases of the matter per contact). Tier: red
+// when p ≥ red_probability, orange ≥ orange_probability, yellow ≥ yellow_probability, blue ≥
+// blue_probability. A signal is emitted when the tier changes, or when p moved by 0.05 or more
+// while an alert is open; a case that closes resolves its alert. Every alert names the largest
+// positive contributions b_j·x_j (top_features of them) with the value, the coefficient and the
+// contribution to the log-odds, in English and Chinese, and recommends actions from the
+// features: review_case always, assign_leader without a leader, schedule_hearing after a decision
+// not upheld or a review request without a hearing, reply_now when overdue,
+// check_aid_eligibility for wage arrears and social security without aid, notify_leadership at
+// red.
+//
+// Model file (written by tools/fit/): a JSON object with "coefficients": {"intercept": b₀,
+// "<feature>": b_j, ...} (a feature left out has coefficient 0; an unknown name is an error, as is
+// a missing intercept or a non-finite number) and "horizon_days" (a positive integer; the H of
+// the alert texts). Other keys (std_errors, auc, calibration, ...) are for analysts.
+//
+// Assumptions: days_overdue is evaluated when the case is scored (on its events), not as time
+// passes: a case that goes overdue in silence is the overdue model's alert, and is rescored here
+// at its next event. Coefficients are fitted on history by `casewatch fit escalation`, whose
+// label (what "taken to a higher level" means) is documented in tools/fit/escalation_history.h.
+// Reload: create() reads the model file again (the normal config reload on SIGHUP); rebuild()
+// recomputes the matter contacts from the case registrations (visits before the reload no longer
+// count) and rescores every open case.
+// Source: D. W. Hosmer, S. Lemeshow, Applied Logistic Regression (3rd ed., 2013); escalation
+// (越级上访) and local resolution: 《信访工作条例》(2022) and shared/DOMAIN.md.
+//
+// Threading: as every model, called from the pipeline's thread only.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "config/config.h"
+#include "models/escalation_risk/escalation_features.h"
+#include "models/model.h"
+
+namespace casewatch {
+
+struct EscalationModelFile {
+  double intercept = 0;
+  EscalationFeatures coefficients{};
+  int horizon_days = 0;
+};
+// Parses a MODEL.json text; errors name the key.
+absl::StatusOr<EscalationModelFile> parseEscalationModelFile(std::string_view json);
+absl::StatusOr<EscalationModelFile> loadEscalationModelFile(const std::string& path);
+
+class EscalationRiskModel final : public Model {
+ public:
+  static constexpr std::string_view kName = "escalation_risk";
+  static constexpr size_t kMaxRescoredPerContact = 64;
+
+  // `model` empty: the model is off (every call returns at once).
+  EscalationRiskModel(const EscalationRiskConfig& config, const ClocksConfig& clocks,
+                      std::optional<EscalationModelFile> model);
+  // The component table's factory (daemon/components.cc): reads models.escalation_risk.model_file.
+  static absl::StatusOr<std::unique_ptr<Model>> create(const Config& config);
+
+  std::string_view name() const override { return kName; }
+  void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) override;
+  void advanceTo(TimeMs now, ModelContext& ctx) override;
+  void rebuild(TimeMs now, ModelContext& ctx) override;
+
+  bool enabled() const { return model_.has_value(); }
+  // P(escalation) of case `i` now (tests).
+  double probabilityForTest(const CaseStore& cases, CaseIndex i) const;
+  size_t openAlerts() const { return alerted_.size(); }
+
+ private:
+  struct Alerted {
+    Tier tier = Tier::kNone;
+    double probability = 0;
+  };
+  void score(CaseIndex i, TimeMs now, ModelContext& ctx);
+  Tier tierOf(double p) const;
+  void emit(CaseIndex i, Tier tier, double p, const EscalationFeatures& f, ModelContext& ctx);
+
+  EscalationRiskConfig config_;
+  std::optional<EscalationModelFile> model_;
+  EscalationFeatureBuilder features_;
+  absl::flat_hash_map<CaseIndex, Alerted> alerted_;
+  TimeMs now_ = 0;
+};
+
+}  // namespace casewatch

@@ -1,0 +1,57 @@
+// Training rows for the escalation_risk model from an event history (JSON Lines, the feed
+// contract), built with the daemon's own case state (daemon/state/case_store.h) and feature code
+// (models/escalation_risk/escalation_features.h).
+//
+// Replay: every line is decoded as the daemon decodes it (a line that the daemon would reject is an
+// error here, naming the line: an analyst's history should be clean); a repeated event_id is
+// skipped; an event for a case not yet registered is skipped and counted (orphan).
+//
+// Rows (the moments the daemon scores a case): after each event of a case (its registration
+// included) that leaves the case open, one row: the features of the case at the event's time.
+//
+// Label: y = 1 when the case is "taken to a higher level" within H days after the row's time
+// (strictly after it, up to and including t + H days), that is when, in that window,
+//   - a case.review_requested or case.recheck_requested arrives for the case (the petitioner
+//     takes the decision to the next level up: 复查, 复核), or
+//   - a `visit` or `case.registered` on the same matter is lodged at a level above the level the
+//     case was lodged at (county when the case gives none): 越级 in the plain sense.
+// Rows whose window reaches past the last event of the history and that have no escalation yet
+// are left out (their label is not known: right-censored).
+//
+// Rows of one case are correlated; `groups` holds the case of each row so that the held-out split
+// keeps a case's rows together.
+#pragma once
+
+#include <cstdint>
+#include <istream>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "absl/status/statusor.h"
+#include "config/config.h"
+
+namespace casewatch::fit {
+
+struct EscalationHistoryOptions {
+  int horizon_days = 30;
+  ClocksConfig clocks;               // statutory days for days_overdue
+  double visit_half_life_days = 30;  // as models.escalation_risk.visit_half_life_days
+};
+
+struct EscalationRows {
+  Eigen::MatrixXd x;  // rows × kEscalationFeatureCount, in escalationFeatureNames()
+  Eigen::VectorXd y;
+  std::vector<uint64_t> groups;  // the case of each row
+  size_t events = 0;
+  size_t duplicates = 0;
+  size_t orphans = 0;
+  size_t cases = 0;
+  size_t censored = 0;  // rows left out: label unknown at the end of the history
+};
+
+// InvalidArgument naming the line for an event that does not decode; horizon_days < 1.
+absl::StatusOr<EscalationRows> escalationRowsFromHistory(std::istream& in,
+                                                         const EscalationHistoryOptions& options);
+
+}  // namespace casewatch::fit

@@ -1,0 +1,373 @@
+#include "tools/fit/fit_command.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "connectors/decode/event_decoder.h"
+#include "daemon/base/pseudonymizer.h"
+#include "daemon/base/str_cat.h"
+#include "models/escalation_risk/escalation_features.h"
+#include "models/stats/logistic_regression.h"
+#include "tools/fit/escalation_history.h"
+#include "tools/fit/feature_csv.h"
+
+namespace casewatch::fit {
+namespace {
+
+uint64_t mix64(uint64_t x) {  // splitmix64's finaliser
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+nlohmann::json numberOrNull(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+
+Eigen::MatrixXd takeRows(const Eigen::MatrixXd& x, const std::vector<Eigen::Index>& rows,
+                         const std::vector<Eigen::Index>& cols) {
+  Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()),
+                      static_cast<Eigen::Index>(cols.size()));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    for (size_t j = 0; j < cols.size(); ++j) {
+      out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = x(rows[i], cols[j]);
+    }
+  }
+  return out;
+}
+
+// Splits, fits and describes. `groups` (one per row) keeps rows together in the split;
+// `drop_degenerate` leaves out constant or separating columns instead of failing.
+absl::StatusOr<nlohmann::json> fitAndDescribe(const std::vector<std::string>& names,
+                                              const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                                              const std::vector<uint64_t>& groups,
+                                              const EscalationFitRun& run, bool drop_degenerate) {
+  if (!(run.holdout >= 0 && run.holdout < 1)) {
+    return absl::InvalidArgumentError(strCat("--holdout must be in [0, 1), got ", run.holdout));
+  }
+  if (!(run.l2 >= 0) || !std::isfinite(run.l2)) {
+    return absl::InvalidArgumentError(strCat("--l2 must be >= 0, got ", run.l2));
+  }
+  std::vector<Eigen::Index> train, held;
+  const uint64_t salt = mix64(run.seed + 0x9e3779b97f4a7c15ULL);
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    const uint64_t h = mix64(groups[static_cast<size_t>(i)] ^ salt);
+    const double u = static_cast<double>(h >> 11) * 0x1.0p-53;
+    (u < run.holdout ? held : train).push_back(i);
+  }
+  Eigen::VectorXd y_train(static_cast<Eigen::Index>(train.size()));
+  for (size_t i = 0; i < train.size(); ++i) y_train[static_cast<Eigen::Index>(i)] = y[train[i]];
+
+  std::vector<Eigen::Index> cols;
+  std::vector<std::string> kept;
+  nlohmann::json dropped = nlohmann::json::object();
+  const bool both = y_train.size() > 0 && y_train.minCoeff() == 0 && y_train.maxCoeff() == 1;
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    const std::string& name = names[static_cast<size_t>(j)];
+    if (drop_degenerate && both) {
+      Eigen::VectorXd col(static_cast<Eigen::Index>(train.size()));
+      for (size_t i = 0; i < train.size(); ++i) col[static_cast<Eigen::Index>(i)] = x(train[i], j);
+      if (absl::Status s = checkLogisticColumn(col, y_train, run.l2, name); !s.ok()) {
+        dropped[name] = std::string(s.message());
+        continue;
+      }
+    }
+    cols.push_back(j);
+    kept.push_back(name);
+  }
+  if (cols.empty()) {
+    return absl::InvalidArgumentError("no usable feature column: every one was dropped");
+  }
+  LogisticOptions options;
+  options.l2 = run.l2;
+  auto fitted = fitLogistic(takeRows(x, train, cols), y_train, options, kept);
+  if (!fitted.ok()) return fitted.status();
+
+  nlohmann::json model = nlohmann::json::object();
+  model["model"] = "escalation_risk";
+  model["features"] = kept;
+  nlohmann::json coef = nlohmann::json::object(), se = nlohmann::json::object();
+  coef["intercept"] = fitted->coefficients[0];
+  se["intercept"] = fitted->std_errors[0];
+  for (size_t j = 0; j < kept.size(); ++j) {
+    coef[kept[j]] = fitted->coefficients[static_cast<Eigen::Index>(j + 1)];
+    se[kept[j]] = fitted->std_errors[static_cast<Eigen::Index>(j + 1)];
+  }
+  model["coefficients"] = coef;
+  model["std_errors"] = se;
+  model["horizon_days"] =
+      run.horizon_days ? nlohmann::json(*run.horizon_days) : nlohmann::json(nullptr);
+  model["l2"] = run.l2;
+  model["dropped_features"] = dropped;
+  model["training"] = {{"rows", train.size()},
+                       {"positives", static_cast<int64_t>(y_train.sum())},
+                       {"log_likelihood", fitted->log_likelihood},
+                       {"iterations", fitted->iterations}};
+
+  const Eigen::MatrixXd x_held = takeRows(x, held, cols);
+  std::vector<double> p_held(held.size()), y_held(held.size());
+  if (!held.empty()) {
+    const Eigen::VectorXd p = predictLogistic(x_held, fitted->coefficients);
+    for (size_t i = 0; i < held.size(); ++i) {
+      p_held[i] = p[static_cast<Eigen::Index>(i)];
+      y_held[i] = y[held[i]];
+    }
+  }
+  double held_positives = 0;
+  for (double v : y_held) held_positives += v;
+  model["holdout"] = {{"fraction", run.holdout},
+                      {"seed", run.seed},
+                      {"rows", held.size()},
+                      {"positives", static_cast<int64_t>(held_positives)}};
+  const std::optional<double> auc = rocAuc(p_held, y_held);
+  model["auc"] = auc ? nlohmann::json(*auc) : nlohmann::json(nullptr);
+  nlohmann::json calibration = nlohmann::json::array();
+  for (const CalibrationBin& b : calibrationTable(p_held, y_held)) {
+    calibration.push_back({{"count", b.count},
+                           {"min_predicted", b.min_predicted},
+                           {"max_predicted", b.max_predicted},
+                           {"mean_predicted", b.mean_predicted},
+                           {"observed_rate", b.observed_rate}});
+  }
+  model["calibration"] = calibration;
+  return model;
+}
+
+absl::StatusOr<std::string> readAll(const std::string& path) {
+  if (path == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) return absl::NotFoundError(strCat("cannot read ", path));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int writeOut(const std::string& path, const std::string& text, const char* command) {
+  if (path == "-") {
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout)) {
+      std::fprintf(stderr, "%s: writing the output failed\n", command);
+      return 1;
+    }
+    return 0;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.flush();
+  if (!out) {
+    std::fprintf(stderr, "%s: cannot write %s\n", command, path.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> fitEscalationFromCsv(const EscalationFitRun& run,
+                                                 std::string_view csv) {
+  auto table = parseFeatureCsv(csv);
+  if (!table.ok()) return table.status();
+  std::vector<uint64_t> groups(static_cast<size_t>(table->x.rows()));
+  for (size_t i = 0; i < groups.size(); ++i) groups[i] = i;
+  auto model = fitAndDescribe(table->names, table->x, table->y, groups, run, false);
+  if (!model.ok()) return model.status();
+  return model->dump(2) + "\n";
+}
+
+absl::StatusOr<std::string> fitEscalationFromHistory(const EscalationFitRun& run,
+                                                     std::istream& history) {
+  if (!run.horizon_days) {
+    return absl::InvalidArgumentError("--history needs --horizon-days H");
+  }
+  EscalationHistoryOptions options;
+  options.horizon_days = *run.horizon_days;
+  auto rows = escalationRowsFromHistory(history, options);
+  if (!rows.ok()) return rows.status();
+  if (rows->x.rows() == 0) {
+    return absl::InvalidArgumentError(
+        "the history gives no rows (no open case, or every row is "
+        "censored by the horizon)");
+  }
+  std::vector<std::string> names;
+  for (std::string_view n : escalationFeatureNames()) names.emplace_back(n);
+  auto model = fitAndDescribe(names, rows->x, rows->y, rows->groups, run, true);
+  if (!model.ok()) return model.status();
+  (*model)["history"] = {{"events", rows->events},
+                         {"duplicates", rows->duplicates},
+                         {"orphans", rows->orphans},
+                         {"cases", rows->cases},
+                         {"rows", rows->x.rows()},
+                         {"censored_rows", rows->censored},
+                         {"positives", static_cast<int64_t>(rows->y.sum())}};
+  (*model)["visit_half_life_days"] = options.visit_half_life_days;
+  return model->dump(2) + "\n";
+}
+
+int runFitEscalation(const EscalationFitRun& run) {
+  if (run.features.empty() == run.history.empty()) {
+    std::fprintf(stderr, "fit escalation: give exactly one of --features and --history\n");
+    return 2;
+  }
+  const std::string& path = run.features.empty() ? run.history : run.features;
+  auto text = readAll(path);
+  if (!text.ok()) {
+    std::fprintf(stderr, "fit escalation: %s\n", std::string(text.status().message()).c_str());
+    return 1;
+  }
+  absl::StatusOr<std::string> out;
+  if (!run.features.empty()) {
+    out = fitEscalationFromCsv(run, *text);
+  } else {
+    std::istringstream in(std::move(*text));
+    out = fitEscalationFromHistory(run, in);
+  }
+  if (!out.ok()) {
+    std::fprintf(stderr, "fit escalation: %s: %s\n", path == "-" ? "<stdin>" : path.c_str(),
+                 std::string(out.status().message()).c_str());
+    return 2;
+  }
+  return writeOut(run.out, *out, "fit escalation");
+}
+
+absl::StatusOr<std::vector<HawkesStream>> hawkesStreamsFromHistory(std::istream& history,
+                                                                   int utc_offset_minutes) {
+  const Pseudonymizer pseudonymizer(Pseudonymizer::demoKey());
+  DecoderLimits limits;
+  limits.max_message_bytes = 1 << 20;
+  EventDecoder decoder(pseudonymizer, limits);
+  absl::flat_hash_set<std::string> seen;
+  absl::flat_hash_set<std::string> registered;
+  absl::flat_hash_map<uint64_t, std::vector<TimeMs>> pairs;
+  TimeMs last_ts = 0;
+  CaseEvent ev;
+  DecodeError error;
+  std::string line;
+  for (int line_no = 1; std::getline(history, line); ++line_no) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (!decoder.decode(line, ev, error)) {
+      return absl::InvalidArgumentError(strCat("line ", line_no, ": ", error.message()));
+    }
+    if (!seen.insert(ev.event_id).second) continue;
+    last_ts = std::max(last_ts, ev.ts);
+    if (ev.type == EventType::kRegistered && !registered.insert(ev.case_id).second) continue;
+    if (ev.type != EventType::kVisit && ev.type != EventType::kRegistered) continue;
+    const uint64_t matter = escalationMatterKey(ev.matter);
+    for (PersonId p : ev.persons) pairs[mix64(p ^ mix64(matter))].push_back(ev.ts);
+  }
+  const TimeMs offset = TimeMs{utc_offset_minutes} * kMsPerMinute;
+  const double end = static_cast<double>(last_ts) / static_cast<double>(kMsPerDay);
+  std::vector<HawkesStream> streams;
+  streams.reserve(pairs.size());
+  for (auto& [key, times] : pairs) {
+    std::sort(times.begin(), times.end());
+    HawkesStream s;
+    s.end = end;
+    int64_t last_day = INT64_MIN;
+    for (TimeMs t : times) {
+      const TimeMs local = t + offset;
+      const int64_t day = local / kMsPerDay - (local % kMsPerDay < 0 ? 1 : 0);
+      if (day == last_day) continue;  // one contact per local day: the first
+      last_day = day;
+      s.times.push_back(static_cast<double>(t) / static_cast<double>(kMsPerDay));
+    }
+    streams.push_back(std::move(s));
+  }
+  // A fixed order (the hash map's is not): the sum of the log-likelihood is then reproducible.
+  std::sort(streams.begin(), streams.end(), [](const HawkesStream& a, const HawkesStream& b) {
+    return a.times.front() != b.times.front() ? a.times.front() < b.times.front()
+                                              : a.times.size() < b.times.size();
+  });
+  return streams;
+}
+
+absl::StatusOr<std::string> fitHawkesFromHistory(const HawkesFitRun& run, std::istream& history) {
+  auto streams = hawkesStreamsFromHistory(history, run.utc_offset_minutes);
+  if (!streams.ok()) return streams.status();
+  auto fitted = fitHawkes(*streams);
+  if (!fitted.ok()) return fitted.status();
+  nlohmann::json j = nlohmann::json::object();
+  j["mu"] = fitted->params.mu;
+  j["alpha"] = fitted->params.alpha;
+  j["beta"] = fitted->params.beta;
+  j["std_errors"] = {{"mu", numberOrNull(fitted->se_mu)},
+                     {"alpha", numberOrNull(fitted->se_alpha)},
+                     {"beta", numberOrNull(fitted->se_beta)}};
+  j["branching_ratio"] = fitted->params.alpha / fitted->params.beta;
+  j["log_likelihood"] = fitted->log_likelihood;
+  j["streams"] = fitted->streams;
+  j["returns"] = fitted->events;
+  j["time_unit"] = "day";
+  return j.dump(2) + "\n";
+}
+
+int runFitHawkes(const HawkesFitRun& run) {
+  auto text = readAll(run.history);
+  if (!text.ok()) {
+    std::fprintf(stderr, "fit hawkes: %s\n", std::string(text.status().message()).c_str());
+    return 1;
+  }
+  std::istringstream in(std::move(*text));
+  auto out = fitHawkesFromHistory(run, in);
+  if (!out.ok()) {
+    std::fprintf(stderr, "fit hawkes: %s: %s\n", run.history.c_str(),
+                 std::string(out.status().message()).c_str());
+    return 2;
+  }
+  return writeOut(run.out, *out, "fit hawkes");
+}
+
+}  // namespace casewatch::fit
+
+namespace casewatch {
+
+void addFitCommand(CLI::App& app) {
+  CLI::App* fit = app.add_subcommand("fit", "Fit a model's parameters from history");
+  fit->require_subcommand(1);
+
+  auto esc = std::make_shared<fit::EscalationFitRun>();
+  CLI::App* e = fit->add_subcommand(
+      "escalation", "Fit the escalation_risk logistic regression (IRLS) and write MODEL.json");
+  e->add_option("--features", esc->features, "CSV: header row, 0/1 column y, numeric features");
+  e->add_option("--history", esc->history, "event history, JSON Lines (the feed contract)");
+  e->add_option("--horizon-days", esc->horizon_days,
+                "with --history: escalation within this many days is the label");
+  e->add_option("--out", esc->out, "MODEL.json to write ('-' = stdout)")->required();
+  e->add_option("--l2", esc->l2, "L2 penalty on the slopes (0 = maximum likelihood)")
+      ->capture_default_str();
+  e->add_option("--holdout", esc->holdout, "share of rows (cases) held out for AUC, calibration")
+      ->capture_default_str();
+  e->add_option("--seed", esc->seed, "seed of the held-out split")->capture_default_str();
+  e->callback([esc] {
+    const int rc = fit::runFitEscalation(*esc);
+    if (rc != 0) throw CLI::RuntimeError(rc);
+  });
+
+  auto hk = std::make_shared<fit::HawkesFitRun>();
+  CLI::App* h = fit->add_subcommand(
+      "hawkes", "Fit mu, alpha, beta of the repeat-visit Hawkes process by maximum likelihood");
+  h->add_option("--history", hk->history, "event history, JSON Lines ('-' = stdin)")->required();
+  h->add_option("--out", hk->out, "JSON file to write ('-' = stdout)")->required();
+  h->add_option("--utc-offset-minutes", hk->utc_offset_minutes,
+                "local time of the day boundaries (contacts count once per local day)")
+      ->capture_default_str();
+  h->callback([hk] {
+    const int rc = fit::runFitHawkes(*hk);
+    if (rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace casewatch
