@@ -1,8 +1,10 @@
 #include "daemon/components.h"
 
 #include "models/group_incident/group_incident_model.h"
+#include "models/key_case/key_case_model.h"
 #include "models/overdue/overdue_model.h"
 #include "models/repeat_visit/repeat_visit_model.h"
+#include "models/stability/stability_model.h"
 
 namespace casewatch {
 namespace {
@@ -27,6 +29,10 @@ const std::vector<ModelComponent>& modelComponents() {
       {"overdue", "statutory stage clocks: warns before and after a deadline", &makeOverdue},
       {"repeat_visit", "persons and matters that keep coming back", &RepeatVisitModel::create},
       {"group_incident", "collective petitions (EARS, CUSUM)", &GroupIncidentModel::create},
+      // key_case and stability build on the signals of the models above (Model::onSignal):
+      // they come after them, so that a reload rebuilds those first.
+      {"key_case", "the key-case ledger (台账) and its owners", &KeyCaseModel::create},
+      {"stability", "per-region stability index from all alerts", &StabilityModel::create},
   };
   return kModels;
 }
