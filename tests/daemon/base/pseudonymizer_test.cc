@@ -82,7 +82,8 @@ TEST(PseudonymizerTest, FormatIsPUnderscoreAndSixteenLowercaseHexDigits) {
 
 TEST(PseudonymizerTest, ParseIsTheInverseOfFormatAndRejectsAnythingElse) {
   uint64_t v = 0;
-  for (uint64_t x : {uint64_t{0}, uint64_t{0x1f}, 0xDEADBEEFCAFEF00Dull, UINT64_MAX}) {
+  for (uint64_t x :
+       {uint64_t{0}, uint64_t{0x1f}, uint64_t{0xDEADBEEFCAFEF00Dull}, uint64_t{UINT64_MAX}}) {
     ASSERT_TRUE(Pseudonymizer::parse(Pseudonymizer::format(x), v));
     EXPECT_EQ(v, x);
   }

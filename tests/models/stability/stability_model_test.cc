@@ -136,7 +136,7 @@ TEST_F(StabilityModelTest, RegionAlertCrossesTiersWithHysteresis) {
   to(7);
   EXPECT_EQ(regionSignals().back().tier, Tier::kOrange);
   to(13);
-  const Signal& red = regionSignals().back();
+  const Signal red = regionSignals().back();
   EXPECT_EQ(red.tier, Tier::kRed);
   EXPECT_EQ(red.subject_kind, SubjectKind::kRegion);
   EXPECT_THAT(red.actions, Contains(Action::kNotifyLeadership));
