@@ -138,6 +138,7 @@ struct StabilityConfig {
   double weight_red = 8;
   double collective_factor = 3;  // group_incident alerts weigh this many times more
   double overdue_weight = 20;    // pressure points for an overdue share of 100% of open cases
+  double ledger_weight = 1;      // pressure points per case on the key-case ledger
   int overdue_min_cases = 10;    // the share's denominator is at least this (small regions)
   double scale = 40;             // index = 100·exp(−pressure/scale)
   double blue_below = 85;        // tier when the index falls to or below these

@@ -34,7 +34,7 @@ Pipeline::Pipeline(const Config& config, const Clock* wall, Metrics* metrics, Pi
       out_(out),
       follow_events_(wall == nullptr || config.clock == ClockSource::kEvent),
       orphans_(TimeMs{config.ingest.orphan_horizon_hours} * kMsPerHour),
-      ctx_{cases_, *this, metrics} {}
+      ctx_{cases_, *this, metrics, &regions_} {}
 
 Pipeline::~Pipeline() = default;
 

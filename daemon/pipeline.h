@@ -111,6 +111,7 @@ class Pipeline final : public SignalSink {
   CaseStore cases_;
   Orphanage orphans_;
   AlertBook book_;
+  RegionBoard regions_;
   std::vector<std::unique_ptr<Model>> models_;
   ModelContext ctx_;
   absl::flat_hash_set<EventKey> seen_;

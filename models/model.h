@@ -12,6 +12,7 @@
 #include "connectors/decode/case_event.h"
 #include "daemon/base/time.h"
 #include "daemon/state/case_store.h"
+#include "models/region_board.h"
 #include "models/signal.h"
 
 namespace casewatch {
@@ -32,6 +33,7 @@ struct ModelContext {
   const CaseStore& cases;
   SignalSink& signals;
   ModelMetrics* metrics = nullptr;  // may be null (tests, tools)
+  RegionBoard* regions = nullptr;   // per-region figures shared between models; may be null
 };
 
 class Model {

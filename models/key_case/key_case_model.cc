@@ -74,6 +74,7 @@ void KeyCaseModel::countRegion(uint32_t region, int delta, ModelContext& ctx) {
   int64_t& n = by_region_[region];
   n += delta;
   if (ctx.metrics != nullptr) ctx.metrics->keyCases(ctx.cases.strings().name(region), n);
+  if (ctx.regions != nullptr) ctx.regions->setKeyCases(ctx.cases.strings().name(region), n);
 }
 
 KeyCaseModel::Entry& KeyCaseModel::enter(CaseIndex i, Rule rule, TimeMs since, ModelContext& ctx) {
@@ -472,11 +473,11 @@ void KeyCaseModel::rebuild(TimeMs now, ModelContext& ctx) {
     }
     evaluate(i, e, ctx);
   }
-  if (ctx.metrics != nullptr) {
-    for (uint32_t region : regions) {
-      auto it = by_region_.find(region);
-      ctx.metrics->keyCases(cases.strings().name(region), it == by_region_.end() ? 0 : it->second);
-    }
+  for (uint32_t region : regions) {
+    auto it = by_region_.find(region);
+    const int64_t n = it == by_region_.end() ? 0 : it->second;
+    if (ctx.metrics != nullptr) ctx.metrics->keyCases(cases.strings().name(region), n);
+    if (ctx.regions != nullptr) ctx.regions->setKeyCases(cases.strings().name(region), n);
   }
 }
 

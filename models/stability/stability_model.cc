@@ -66,7 +66,8 @@ double StabilityModel::pressureOf(const Region& r) const {
   const double denominator =
       static_cast<double>(std::max<int64_t>(r.open_cases, config_.overdue_min_cases));
   return std::max(0.0, r.alert_pressure) +
-         config_.overdue_weight * static_cast<double>(r.overdue) / denominator;
+         config_.overdue_weight * static_cast<double>(r.overdue) / denominator +
+         config_.ledger_weight * static_cast<double>(r.key_cases);
 }
 
 Tier StabilityModel::tierOf(double index, Tier current) const {
@@ -90,8 +91,27 @@ void StabilityModel::add(Region& r, const Held& h, int sign) {
   if (h.collective) r.collective += sign;
 }
 
+StabilityModel::Region& StabilityModel::regionOf(std::string_view name, std::string_view* stored) {
+  auto it = regions_.find(key(name));
+  if (it == regions_.end()) it = regions_.try_emplace(std::string(name)).first;
+  *stored = it->first;
+  return it->second;
+}
+
+void StabilityModel::readBoard(ModelContext& ctx) {
+  if (ctx.regions == nullptr) return;
+  ctx.regions->drainChanged([&](std::string_view name, int64_t key_cases) {
+    std::string_view stored;
+    Region& r = regionOf(name, &stored);
+    if (r.key_cases == key_cases) return;
+    r.key_cases = key_cases;
+    update(stored, r, ctx);
+  });
+}
+
 void StabilityModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelContext& ctx) {
   now_ = std::max(now_, ev.ts);
+  readBoard(ctx);
   if (ev.type == EventType::kVisit || u.index == kNoCase || u.conflict) return;
   const Case& c = ctx.cases.at(u.index);
   const bool was_open = !u.created && openStage(u.stage_before);
@@ -105,6 +125,7 @@ void StabilityModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelCont
 
 void StabilityModel::onSignal(const Signal& s, ModelContext& ctx) {
   if (s.model == kName) return;
+  readBoard(ctx);
   const std::string id =
       strCat(s.model, "\x1f", subjectKindName(s.subject_kind), "\x1f", s.subject_id);
   auto it = held_.find(id);
@@ -191,6 +212,9 @@ void StabilityModel::emit(std::string_view name, Region& r, Tier tier, ModelCont
   reason("collective_incidents", static_cast<double>(r.collective),
          fmt::format("{} collective petition alert(s) open", r.collective),
          fmt::format("集体访预警{}条", r.collective));
+  reason("key_cases", static_cast<double>(r.key_cases),
+         fmt::format("{} case(s) on the key-case ledger", r.key_cases),
+         fmt::format("重点信访案件台账{}件", r.key_cases));
   if (tier == Tier::kNone) {
     s.summary_en = fmt::format("Region {}: stability index back to {:.1f}.", name, r.index);
     s.summary_zh = fmt::format("辖区{}稳定指数回升至{:.1f}，预警解除。", name, r.index);
@@ -210,14 +234,20 @@ void StabilityModel::emit(std::string_view name, Region& r, Tier tier, ModelCont
 }
 
 void StabilityModel::advanceTo(TimeMs now, ModelContext& ctx) {
-  (void)ctx;
   now_ = std::max(now_, now);
+  readBoard(ctx);
 }
 
 void StabilityModel::rebuild(TimeMs now, ModelContext& ctx) {
   // held_ (and the alert part of each region) is kept: the other models re-raise into it.
   now_ = std::max(now_, now);
   for (auto& [name, r] : regions_) r.open_cases = 0;
+  if (ctx.regions != nullptr) {  // every region with a ledger is known; all are read below
+    ctx.regions->drainChanged([&](std::string_view name, int64_t) {
+      std::string_view stored;
+      regionOf(name, &stored);
+    });
+  }
   const CaseStore& cases = ctx.cases;
   for (CaseIndex i = 0; i < cases.size(); ++i) {
     const Case& c = cases.at(i);
@@ -228,6 +258,7 @@ void StabilityModel::rebuild(TimeMs now, ModelContext& ctx) {
     ++it->second.open_cases;
   }
   for (auto& [name, r] : regions_) {
+    if (ctx.regions != nullptr) r.key_cases = ctx.regions->keyCases(name);
     r.index = -1;          // forces the gauge
     r.tier = Tier::kNone;  // re-raised from the index alone (a reload forgets the hysteresis)
     update(name, r, ctx);
@@ -245,6 +276,7 @@ StabilityModel::RegionView StabilityModel::region(std::string_view name) const {
   v.open_cases = r.open_cases;
   v.overdue = r.overdue;
   v.collective = r.collective;
+  v.key_cases = r.key_cases;
   v.alerts = r.alerts;
   v.tier = r.tier;
   return v;

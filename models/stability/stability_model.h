@@ -5,14 +5,17 @@
 // Method. For a region r, from the other models' open alerts (learned from their signals through
 // Model::onSignal; the alert's region is the case's or the matter's region) and r's open cases:
 //   pressure(r) = Σ_alerts w(tier) · f(model)  +  overdue_weight · overdue(r) / max(open(r), m)
+//                 + ledger_weight · ledgered(r)
 //   index(r)    = 100 · exp(−pressure(r) / scale)
 // where w(tier) is weight_blue..weight_red (1, 2, 4, 8: each tier doubles, as the four-level
 // warning scale IV..I escalates), f = collective_factor (3) for group_incident alerts (a
 // collective petition is a region-level event, not one case's) and 1 otherwise; overdue(r) is the
 // number of cases with an overdue alert at orange or above (past the statutory deadline) and
 // open(r) the region's open cases, floored at m = overdue_min_cases so that a small region with
-// one overdue case does not read as 100% overdue. Key cases enter through key_case's alerts (a
-// ledgered case whose owner is idle or missing). The exponential maps an unbounded pressure onto
+// one overdue case does not read as 100% overdue. ledgered(r) is the size of r's key-case ledger
+// (published by the key_case model on the RegionBoard, models/region_board.h): each ledgered case
+// is a standing risk worth ledger_weight (1, as much as a blue alert), and one whose owner is idle
+// or missing also counts through key_case's alert. The exponential maps an unbounded pressure onto
 // 0..100 smoothly and monotonically: scale is the pressure at which the index is 100/e ≈ 37;
 // with the defaults, one red alert gives 82, ten orange alerts 37, a red collective petition plus
 // a fifth of the open cases overdue 50.
@@ -26,8 +29,9 @@
 // region alert is emitted when its tier changes (its numbers are those of that moment); the gauge
 // follows every change.
 // Costs: per-region counters are updated incrementally: onEvent is O(1) (only a case opening or
-// closing changes the open count), onSignal one hash probe of the alert and one of its region;
-// nothing scans cases or alerts. advanceTo does nothing (the index moves only with its inputs).
+// closing changes the open count), onSignal one hash probe of the alert and one of its region,
+// plus the regions whose ledger size changed; nothing scans cases or alerts. advanceTo only reads
+// the ledger sizes that changed (key cases leave the ledger as time passes).
 //
 // Assumptions: the region of a case is the jurisdiction of the grievance (DOMAIN.md); alerts
 // without a region (e.g. a person alert from a visit that names none) do not count. The model
@@ -75,6 +79,7 @@ class StabilityModel final : public Model {
     int64_t open_cases = 0;
     int64_t overdue = 0;
     int64_t collective = 0;
+    int64_t key_cases = 0;
     std::array<int64_t, 5> alerts{};  // open alerts by tier (index: Tier)
     Tier tier = Tier::kNone;
   };
@@ -87,6 +92,7 @@ class StabilityModel final : public Model {
     int64_t open_cases = 0;
     int64_t overdue = 0;
     int64_t collective = 0;
+    int64_t key_cases = 0;
     std::array<int64_t, 5> alerts{};
     double alert_pressure = 0;
     double index = 100;
@@ -107,6 +113,9 @@ class StabilityModel final : public Model {
   // Recomputes the region's index; publishes the gauge, and the alert when the tier changes.
   void update(std::string_view name, Region& r, ModelContext& ctx);
   void emit(std::string_view name, Region& r, Tier tier, ModelContext& ctx);
+  Region& regionOf(std::string_view name, std::string_view* stored);
+  // Takes the ledger sizes that changed on the RegionBoard.
+  void readBoard(ModelContext& ctx);
 
   StabilityConfig config_;
   TimeMs now_ = 0;

@@ -85,7 +85,8 @@ class KeyCaseModelTest : public ::testing::Test {
   CaseStore store_;
   RecordingSignalSink sink_;
   RecordingModelMetrics metrics_;
-  ModelContext ctx_{store_, sink_, &metrics_};
+  RegionBoard board_;
+  ModelContext ctx_{store_, sink_, &metrics_, &board_};
   std::unique_ptr<KeyCaseModel> model_;
 };
 
@@ -96,6 +97,7 @@ TEST_F(KeyCaseModelTest, CollectiveCaseEntersWithItsGroupSize) {
   EXPECT_FALSE(ledgered("C-2"));
   EXPECT_THAT(reasonsOf("C-1"), ElementsAre("group_size=8"));
   EXPECT_EQ(metrics_.key_cases["520302"], 1);
+  EXPECT_EQ(board_.keyCases("520302"), 1);  // for the stability model
 }
 
 TEST_F(KeyCaseModelTest, CaseLodgedAboveItsCompetentLevelEnters) {
@@ -175,6 +177,7 @@ TEST_F(KeyCaseModelTest, LeavesOnlyAfterClosedAndQuietForExitDays) {
   advance(day(10 + 90) + 1);
   EXPECT_FALSE(ledgered("C-1"));
   EXPECT_EQ(metrics_.key_cases["520302"], 0);
+  EXPECT_EQ(board_.keyCases("520302"), 0);
   EXPECT_LE(model_->queued(), 1u);
 }
 

@@ -158,6 +158,27 @@ TEST_F(StabilityModelTest, RegionAlertCrossesTiersWithHysteresis) {
   EXPECT_DOUBLE_EQ(metrics_.stability[kRegion], 100);
 }
 
+TEST_F(StabilityModelTest, LedgerSizeFromTheRegionBoardAddsPressure) {
+  RegionBoard board;
+  ctx_.regions = &board;
+  openCases(5);
+  board.setKeyCases(kRegion, 6);  // as the key_case model publishes it
+  model_->advanceTo(t0_ + kMsPerHour, ctx_);
+  auto v = model_->region(kRegion);
+  EXPECT_EQ(v.key_cases, 6);
+  EXPECT_NEAR(v.pressure, 6 * config_.ledger_weight, 1e-9);
+  EXPECT_NEAR(v.index, indexOf(6), 1e-9);
+  // Read on the next event too, and the region alert names the ledger.
+  board.setKeyCases(kRegion, 20);
+  openCases(1);
+  v = model_->region(kRegion);
+  EXPECT_EQ(v.key_cases, 20);
+  ASSERT_FALSE(regionSignals().empty());
+  EXPECT_EQ(regionSignals().back().tier, Tier::kYellow);  // 100·exp(−20/40) = 60.7
+  ASSERT_NE(sink_.lastReason("key_cases"), nullptr);
+  EXPECT_EQ(sink_.lastReason("key_cases")->number, 20);
+}
+
 TEST_F(StabilityModelTest, RegionsAreIndependent) {
   alert("repeat_visit", "p_1", Tier::kRed, "520302");
   alert("repeat_visit", "p_2", Tier::kRed, "520303");
