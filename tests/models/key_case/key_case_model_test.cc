@@ -12,6 +12,7 @@
 #include "daemon/base/str_cat.h"
 #include "daemon/components.h"
 #include "daemon/pipeline.h"
+#include "models/stability/stability_model.h"
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/recording_model_metrics.h"
 #include "tests/fakes/recording_output.h"
@@ -340,6 +341,52 @@ TEST(KeyCasePipelineTest, RepeatPetitionerReachesTheLedgerThroughRepeatVisitSign
   const KeyCaseModel* kc = pipeline.model<KeyCaseModel>();
   ASSERT_EQ(kc->size(), 1u);
   EXPECT_THAT(kc->ledger()[0].reasons.front(), HasSubstr("repeat_visit_tier="));
+}
+
+// A reload (new models from the component table) keeps the ledger: repeat_visit is rebuilt first
+// and re-raises its alerts, which key_case reads before its own rebuild; stability reads both.
+TEST(KeyCasePipelineTest, ReloadKeepsTheLedgerAndTheStabilityIndex) {
+  Config config;
+  config.clock = ClockSource::kEvent;
+  config.models.key_case.person_open_cases = 100;
+  testing::RecordingOutput out;
+  Pipeline pipeline(config, nullptr, nullptr, out);
+  auto models = buildModels(config);
+  ASSERT_TRUE(models.ok());
+  pipeline.setModels(std::move(*models));
+  const TimeMs t0 = timeOf("2026-03-04T10:00:00+08:00");
+  // Six cases of one person on one matter, three days apart: five returns in 30 days (orange).
+  for (int d = 0; d <= 5; ++d) {
+    CaseEvent reg = EventBuilder::registered(strCat("R-", d), t0 + d * 3 * kDay)
+                        .persons({kPerson})
+                        .matter("m:land-3");
+    reg.event_id = strCat("e-", d);
+    DecodedBatch batch;
+    batch.feed = "test-feed";
+    batch.events = {reg};
+    pipeline.ingest(batch);
+  }
+  auto rows = [&] {
+    std::vector<std::string> out_rows;
+    for (const auto& row : pipeline.model<KeyCaseModel>()->ledger()) {
+      std::string reasons;
+      for (const std::string& r : row.reasons) reasons += r + ";";
+      out_rows.push_back(strCat(pipeline.cases().caseId(row.index), ":", reasons));
+    }
+    std::sort(out_rows.begin(), out_rows.end());
+    return out_rows;
+  };
+  const std::vector<std::string> before = rows();
+  ASSERT_EQ(before.size(), 6u);
+  EXPECT_THAT(before[0], HasSubstr("repeat_visit_tier="));
+  const double index_before = pipeline.model<StabilityModel>()->region("520302").index;
+  EXPECT_LT(index_before, 100);
+
+  auto reloaded = buildModels(config);
+  ASSERT_TRUE(reloaded.ok());
+  pipeline.setModels(std::move(*reloaded));
+  EXPECT_EQ(rows(), before);
+  EXPECT_NEAR(pipeline.model<StabilityModel>()->region("520302").index, index_before, 1e-9);
 }
 
 }  // namespace
