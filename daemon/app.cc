@@ -1,7 +1,7 @@
 #include "daemon/app.h"
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
