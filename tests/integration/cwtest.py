@@ -194,8 +194,9 @@ class Daemon:
         self.metrics_port = None
         self.publish_endpoint = None
         self.feed_endpoint = None
-        sets = ["data_dir=%s" % data_dir, "metrics.listen=127.0.0.1:0", "clock=event",
-                "print_alerts=false", "log.level=debug"]
+        # The HTTP API on a free port too: tests running in parallel must not race for 9470.
+        sets = ["data_dir=%s" % data_dir, "metrics.listen=127.0.0.1:0", "http.listen=127.0.0.1:0",
+                "clock=event", "print_alerts=false", "log.level=debug"]
         # publish: True = a port of the daemon's choosing, False = off, or an endpoint to bind.
         if isinstance(publish, str):
             sets.append("publish.zmq=" + publish)
