@@ -132,14 +132,14 @@ struct KeyCaseConfig {
 
 // models.stability: a per-region stability index from the other models' alerts (models/stability/).
 struct StabilityConfig {
-  double weight_blue = 1;  // pressure points per open alert in the region, by tier
+  double weight_blue = 1;  // pressure points per open alert per 100 open cases, by tier
   double weight_yellow = 2;
   double weight_orange = 4;
   double weight_red = 8;
   double collective_factor = 3;  // group_incident alerts weigh this many times more
   double overdue_weight = 20;    // pressure points for an overdue share of 100% of open cases
-  double ledger_weight = 1;      // pressure points per case on the key-case ledger
-  int overdue_min_cases = 10;    // the share's denominator is at least this (small regions)
+  double ledger_weight = 1;      // pressure points per ledgered case per 100 open cases
+  int min_open_cases = 100;      // the per-case densities divide by at least this many cases
   double scale = 40;             // index = 100·exp(−pressure/scale)
   double blue_below = 85;        // tier when the index falls to or below these
   double yellow_below = 70;

@@ -804,7 +804,7 @@ void decodeStability(Decoder& d, const Node& n, const std::string& path, Stabili
   r.read("weight_red", c.weight_red, 0, 1000);
   r.read("collective_factor", c.collective_factor, 0, 1000);
   r.read("overdue_weight", c.overdue_weight, 0, 100000);
-  r.read("overdue_min_cases", c.overdue_min_cases, 1, 1000000);
+  r.read("min_open_cases", c.min_open_cases, 1, 1000000);
   r.read("ledger_weight", c.ledger_weight, 0, 1000);
   r.read("scale", c.scale, 0.001, 1e9);
   r.read("blue_below", c.blue_below, 0, 100);
@@ -1529,7 +1529,7 @@ std::string formatConfigYaml(const Config& c) {
   number("weight_red", st.weight_red);
   number("collective_factor", st.collective_factor);
   number("overdue_weight", st.overdue_weight);
-  e << YAML::Key << "overdue_min_cases" << YAML::Value << st.overdue_min_cases;
+  e << YAML::Key << "min_open_cases" << YAML::Value << st.min_open_cases;
   number("ledger_weight", st.ledger_weight);
   number("scale", st.scale);
   number("blue_below", st.blue_below);

@@ -63,11 +63,10 @@ double StabilityModel::weight(Tier t) const {
 }
 
 double StabilityModel::pressureOf(const Region& r) const {
-  const double denominator =
-      static_cast<double>(std::max<int64_t>(r.open_cases, config_.overdue_min_cases));
-  return std::max(0.0, r.alert_pressure) +
-         config_.overdue_weight * static_cast<double>(r.overdue) / denominator +
-         config_.ledger_weight * static_cast<double>(r.key_cases);
+  const double n = static_cast<double>(std::max<int64_t>(r.open_cases, config_.min_open_cases));
+  return 100.0 * std::max(0.0, r.alert_points) / n + std::max(0.0, r.collective_points) +
+         config_.overdue_weight * static_cast<double>(r.overdue) / n +
+         config_.ledger_weight * 100.0 * static_cast<double>(r.key_cases) / n;
 }
 
 Tier StabilityModel::tierOf(double index, Tier current) const {
@@ -86,7 +85,11 @@ Tier StabilityModel::tierOf(double index, Tier current) const {
 
 void StabilityModel::add(Region& r, const Held& h, int sign) {
   r.alerts[static_cast<size_t>(h.tier)] += sign;
-  r.alert_pressure += sign * weight(h.tier) * (h.collective ? config_.collective_factor : 1.0);
+  if (h.collective) {
+    r.collective_points += sign * weight(h.tier) * config_.collective_factor;
+  } else {
+    r.alert_points += sign * weight(h.tier);
+  }
   if (h.overdue) r.overdue += sign;
   if (h.collective) r.collective += sign;
 }

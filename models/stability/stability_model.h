@@ -4,21 +4,25 @@
 //
 // Method. For a region r, from the other models' open alerts (learned from their signals through
 // Model::onSignal; the alert's region is the case's or the matter's region) and r's open cases:
-//   pressure(r) = Σ_alerts w(tier) · f(model)  +  overdue_weight · overdue(r) / max(open(r), m)
-//                 + ledger_weight · ledgered(r)
+//   n(r)        = max(open(r), min_open_cases)
+//   pressure(r) = 100 · Σ_alerts w(tier) / n(r)            (alert points per 100 open cases)
+//               + collective_factor · Σ_collective w(tier)   (group_incident alerts, absolute)
+//               + overdue_weight · overdue(r) / n(r)         (the share of open cases overdue)
+//               + ledger_weight · 100 · ledgered(r) / n(r)   (key cases per 100 open cases)
 //   index(r)    = 100 · exp(−pressure(r) / scale)
 // where w(tier) is weight_blue..weight_red (1, 2, 4, 8: each tier doubles, as the four-level
-// warning scale IV..I escalates), f = collective_factor (3) for group_incident alerts (a
-// collective petition is a region-level event, not one case's) and 1 otherwise; overdue(r) is the
-// number of cases with an overdue alert at orange or above (past the statutory deadline) and
-// open(r) the region's open cases, floored at m = overdue_min_cases so that a small region with
-// one overdue case does not read as 100% overdue. ledgered(r) is the size of r's key-case ledger
-// (published by the key_case model on the RegionBoard, models/region_board.h): each ledgered case
-// is a standing risk worth ledger_weight (1, as much as a blue alert), and one whose owner is idle
-// or missing also counts through key_case's alert. The exponential maps an unbounded pressure onto
-// 0..100 smoothly and monotonically: scale is the pressure at which the index is 100/e ≈ 37;
-// with the defaults, one red alert gives 82, ten orange alerts 37, a red collective petition plus
-// a fifth of the open cases overdue 50.
+// warning scale IV..I escalates); the first sum is over the other models' alerts except
+// group_incident's; overdue(r) is the number of cases with an overdue alert at orange or above
+// (past the statutory deadline); ledgered(r) the size of r's key-case ledger (published by the
+// key_case model on the RegionBoard, models/region_board.h). Case-level figures are densities (per
+// open case) so that a region with 20,000 open cases is not red for the same 40 alerts that would
+// make a region of 200 so; n is floored at min_open_cases (100) so that a small region is judged
+// on its absolute counts (one overdue case of three is not "33% overdue"). A collective petition
+// is a region-level event whatever the region's size: it counts in full. The exponential maps an
+// unbounded pressure onto 0..100 smoothly and monotonically: scale (40) is the pressure at which
+// the index is 100/e ≈ 37. With the defaults: one red alert in a region of up to 100 open cases
+// gives 82; one orange alert per ten open cases 37 (orange); a red collective petition (24) plus a
+// fifth of the open cases overdue (4) 50 (orange).
 // Rationale: the index is meant to rank regions and show trends, not to be a probability; it is
 // built only from figures that each have their own explained alert, so a duty officer can trace a
 // low index to the alerts behind it (the region alert lists the counts per tier, the overdue
@@ -94,7 +98,8 @@ class StabilityModel final : public Model {
     int64_t collective = 0;
     int64_t key_cases = 0;
     std::array<int64_t, 5> alerts{};
-    double alert_pressure = 0;
+    double alert_points = 0;       // Σ w(tier) of the case-level alerts
+    double collective_points = 0;  // Σ w(tier) · collective_factor of group_incident alerts
     double index = 100;
     Tier tier = Tier::kNone;
   };

@@ -81,7 +81,8 @@ TEST_F(StabilityModelTest, IndexFollowsTheDocumentedFormula) {
   alert("overdue", "C-2", Tier::kYellow);             // 2, not yet overdue
   alert("group_incident", "m:site-17", Tier::kBlue);  // 1 × collective_factor 3
   const auto v = model_->region(kRegion);
-  const double pressure = 8 + 4 + 2 + 3 + 20.0 * 1 / 10;
+  // 10 open cases: the densities divide by min_open_cases = 100.
+  const double pressure = 100.0 * (8 + 4 + 2) / 100 + 3 * 1 + 20.0 * 1 / 100;
   EXPECT_NEAR(v.pressure, pressure, 1e-9);
   EXPECT_NEAR(v.index, indexOf(pressure), 1e-9);
   EXPECT_EQ(v.overdue, 1);
@@ -93,15 +94,15 @@ TEST_F(StabilityModelTest, IndexFollowsTheDocumentedFormula) {
 TEST_F(StabilityModelTest, OverdueShareHasAFlooredDenominator) {
   openCases(2);
   alert("overdue", "C-1", Tier::kRed);
-  // 1 overdue of 2 open cases, divided by overdue_min_cases = 10: 20 × 0.1 = 2, plus red 8.
-  EXPECT_NEAR(model_->region(kRegion).pressure, 10, 1e-9);
+  // 1 overdue of 2 open cases, divided by min_open_cases = 100: 20 × 0.01, plus red 8 per 100.
+  EXPECT_NEAR(model_->region(kRegion).pressure, 8.2, 1e-9);
 }
 
 TEST_F(StabilityModelTest, AlertChangesAndResolutionsMoveTheCounters) {
   alert("overdue", "C-1", Tier::kYellow);
   alert("overdue", "C-1", Tier::kRed);  // same alert, new tier: counted once
   EXPECT_EQ(model_->heldAlerts(), 1u);
-  EXPECT_NEAR(model_->region(kRegion).index, indexOf(8 + 20.0 / 10), 1e-9);
+  EXPECT_NEAR(model_->region(kRegion).index, indexOf(8 + 20.0 / 100), 1e-9);
   alert("overdue", "C-1", Tier::kNone);
   EXPECT_EQ(model_->heldAlerts(), 0u);
   EXPECT_DOUBLE_EQ(model_->region(kRegion).index, 100);
@@ -179,6 +180,24 @@ TEST_F(StabilityModelTest, LedgerSizeFromTheRegionBoardAddsPressure) {
   EXPECT_EQ(sink_.lastReason("key_cases")->number, 20);
 }
 
+TEST_F(StabilityModelTest, CaseLevelAlertsAreDensitiesInALargeRegion) {
+  // 40 orange alerts: alarming among 100 open cases, not among 10,000.
+  openCases(10000, "520399");
+  for (int i = 0; i < 40; ++i) {
+    alert("overdue", "L-" + std::to_string(i), Tier::kOrange, "520399");
+    alert("overdue", "S-" + std::to_string(i), Tier::kOrange, "520398");
+  }
+  const auto large = model_->region("520399");
+  EXPECT_NEAR(large.pressure, 100.0 * 160 / 10000 + 20.0 * 40 / 10000, 1e-9);
+  EXPECT_GT(large.index, 95);
+  EXPECT_TRUE(regionSignals("520399").empty());
+  EXPECT_NEAR(model_->region("520398").pressure, 160 + 20.0 * 40 / 100, 1e-9);
+  EXPECT_EQ(regionSignals("520398").back().tier, Tier::kRed);
+  // A collective petition counts in full whatever the region's size.
+  alert("group_incident", "m:site-9", Tier::kRed, "520399");
+  EXPECT_NEAR(model_->region("520399").pressure, 1.6 + 0.08 + 24, 1e-9);
+}
+
 TEST_F(StabilityModelTest, RegionsAreIndependent) {
   alert("repeat_visit", "p_1", Tier::kRed, "520302");
   alert("repeat_visit", "p_2", Tier::kRed, "520303");
@@ -204,7 +223,7 @@ TEST_F(StabilityModelTest, RebuildRecountsOpenCasesAndKeepsReRaisedAlerts) {
   const auto v = rebuilt.region(kRegion);
   EXPECT_EQ(v.open_cases, 29);
   EXPECT_EQ(v.overdue, 1);
-  EXPECT_NEAR(v.pressure, 8 + 20.0 / 29, 1e-9);
+  EXPECT_NEAR(v.pressure, 8 + 20.0 / 100, 1e-9);
   EXPECT_EQ(model_->region(kRegion).open_cases, 29);
 }
 
