@@ -29,9 +29,13 @@
 //     leader assigned, hearing, aid, settlement, close, reject); the clock starts when the case
 //     enters the ledger (what the owner did before is not known to the model).
 // The alert's tier is the higher of the two; it resolves when neither holds or the case closes.
+// Figures: the ledger size per region goes to the metrics (casewatch_key_cases{region}) and to the
+// RegionBoard (models/region_board.h), where the stability model reads it.
 // Costs: onEvent is O(persons of the case) hash probes (O(open cases of the person) when a case
 // opens or closes); advanceTo pops a time-ordered queue holding at most two entries per ledgered
-// case (its exit and its idle check), so it costs what became due, never a scan.
+// case (its exit and its idle check), so it costs what became due, never a scan. Memory: an index
+// of open cases per person (about 40 bytes per person with open cases) and an entry per ledgered
+// case (about 64 bytes).
 //
 // Assumptions: person ids are keyed hashes; no person id is kept in the ledger's reasons, in a
 // label or a log line (the ledger names cases; person alerts stay repeat_visit's). The region of
