@@ -133,10 +133,44 @@ struct EscalationRiskConfig {
   friend bool operator==(const EscalationRiskConfig&, const EscalationRiskConfig&) = default;
 };
 
+// models.key_case: the key-case ledger (台账) and its alerts (models/key_case/).
+struct KeyCaseConfig {
+  std::string repeat_tier = "orange";  // enter when the person's repeat_visit tier on the matter
+                                       // reaches this (yellow, orange, red)
+  int person_open_cases = 3;           // enter when one person has at least this many open cases
+  int collective_group_size = 5;       // enter when the case's group_size is at least this
+  int exit_quiet_days = 90;            // leave after closed and quiet (no event) for this many days
+  int unowned_orange_events = 3;  // no leader: yellow from the first new event, orange from this
+  int owner_idle_days = 30;       // orange when the owner has not acted for this many days ...
+  int owner_idle_red_days = 60;   // ... red from this many
+  friend bool operator==(const KeyCaseConfig&, const KeyCaseConfig&) = default;
+};
+
+// models.stability: a per-region stability index from the other models' alerts (models/stability/).
+struct StabilityConfig {
+  double weight_blue = 1;  // pressure points per open alert per 100 open cases, by tier
+  double weight_yellow = 2;
+  double weight_orange = 4;
+  double weight_red = 8;
+  double collective_factor = 3;  // group_incident alerts weigh this many times more
+  double overdue_weight = 20;    // pressure points for an overdue share of 100% of open cases
+  double ledger_weight = 1;      // pressure points per ledgered case per 100 open cases
+  int min_open_cases = 100;      // the per-case densities divide by at least this many cases
+  double scale = 40;             // index = 100·exp(−pressure/scale)
+  double blue_below = 85;        // tier when the index falls to or below these
+  double yellow_below = 70;
+  double orange_below = 50;
+  double red_below = 30;
+  double hysteresis = 5;  // a tier is left only when the index rises this far above its bound
+  friend bool operator==(const StabilityConfig&, const StabilityConfig&) = default;
+};
+
 struct ModelsConfig {
   RepeatVisitConfig repeat_visit;
   GroupIncidentConfig group_incident;
   EscalationRiskConfig escalation_risk;
+  KeyCaseConfig key_case;
+  StabilityConfig stability;
   friend bool operator==(const ModelsConfig&, const ModelsConfig&) = default;
 };
 

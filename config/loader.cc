@@ -795,6 +795,37 @@ void decodeGroupIncident(Decoder& d, const Node& n, const std::string& path,
   r.read("quiet_days", c.quiet_days, 1, kMaxDays);
 }
 
+const EnumTable<int> kRepeatTiers = {{"yellow", 2}, {"orange", 3}, {"red", 4}};
+
+void decodeKeyCase(Decoder& d, const Node& n, const std::string& path, KeyCaseConfig& c) {
+  MapReader r(d, n, path);
+  r.readChoice("repeat_tier", c.repeat_tier, kRepeatTiers);
+  r.read("person_open_cases", c.person_open_cases, 2, 10000);
+  r.read("collective_group_size", c.collective_group_size, 2, 1000000);
+  r.read("exit_quiet_days", c.exit_quiet_days, 1, kMaxDays);
+  r.read("unowned_orange_events", c.unowned_orange_events, 1, 10000);
+  r.read("owner_idle_days", c.owner_idle_days, 1, kMaxDays);
+  r.read("owner_idle_red_days", c.owner_idle_red_days, 1, kMaxDays);
+}
+
+void decodeStability(Decoder& d, const Node& n, const std::string& path, StabilityConfig& c) {
+  MapReader r(d, n, path);
+  r.read("weight_blue", c.weight_blue, 0, 1000);
+  r.read("weight_yellow", c.weight_yellow, 0, 1000);
+  r.read("weight_orange", c.weight_orange, 0, 1000);
+  r.read("weight_red", c.weight_red, 0, 1000);
+  r.read("collective_factor", c.collective_factor, 0, 1000);
+  r.read("overdue_weight", c.overdue_weight, 0, 100000);
+  r.read("min_open_cases", c.min_open_cases, 1, 1000000);
+  r.read("ledger_weight", c.ledger_weight, 0, 1000);
+  r.read("scale", c.scale, 0.001, 1e9);
+  r.read("blue_below", c.blue_below, 0, 100);
+  r.read("yellow_below", c.yellow_below, 0, 100);
+  r.read("orange_below", c.orange_below, 0, 100);
+  r.read("red_below", c.red_below, 0, 100);
+  r.read("hysteresis", c.hysteresis, 0, 50);
+}
+
 void decodeHttp(Decoder& d, const Node& n, const std::string& path, HttpConfig& c) {
   MapReader r(d, n, path);
   r.read("listen", c.listen);
@@ -946,6 +977,12 @@ void decodeConfig(Decoder& d, const Node& root, Config& c) {
     if (const Node* er = m.take("escalation_risk")) {
       decodeEscalationRisk(d, *er, "models.escalation_risk", c.models.escalation_risk);
     }
+    if (const Node* kc = m.take("key_case")) {
+      decodeKeyCase(d, *kc, "models.key_case", c.models.key_case);
+    }
+    if (const Node* st = m.take("stability")) {
+      decodeStability(d, *st, "models.stability", c.models.stability);
+    }
   }
 }
 
@@ -1041,6 +1078,16 @@ void validateModels(Decoder& d, const ModelsConfig& m) {
       d.invalid(er + "model_file", inQuotes(e.model_file) + " is a directory, not a file");
     }
   }
+  const std::string kc = "models.key_case.";
+  const KeyCaseConfig& k = m.key_case;
+  checkOrder<int>(d, kc + "owner_idle_days", k.owner_idle_days, kc + "owner_idle_red_days",
+                  k.owner_idle_red_days);
+  // The stability tiers are bounds on a falling index: red's bound is the lowest.
+  const std::string st = "models.stability.";
+  const StabilityConfig& s = m.stability;
+  checkOrder<double>(d, st + "red_below", s.red_below, st + "orange_below", s.orange_below);
+  checkOrder<double>(d, st + "orange_below", s.orange_below, st + "yellow_below", s.yellow_below);
+  checkOrder<double>(d, st + "yellow_below", s.yellow_below, st + "blue_below", s.blue_below);
 }
 
 void validateHttpAndAuth(Decoder& d, const Config& c) {
@@ -1521,6 +1568,33 @@ std::string formatConfigYaml(const Config& c) {
   number("red_probability", er.red_probability);
   e << YAML::Key << "top_features" << YAML::Value << er.top_features;
   number("visit_half_life_days", er.visit_half_life_days);
+  e << YAML::EndMap;
+  const KeyCaseConfig& kc = c.models.key_case;
+  e << YAML::Key << "key_case" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "repeat_tier" << YAML::Value << kc.repeat_tier;
+  e << YAML::Key << "person_open_cases" << YAML::Value << kc.person_open_cases;
+  e << YAML::Key << "collective_group_size" << YAML::Value << kc.collective_group_size;
+  e << YAML::Key << "exit_quiet_days" << YAML::Value << kc.exit_quiet_days;
+  e << YAML::Key << "unowned_orange_events" << YAML::Value << kc.unowned_orange_events;
+  e << YAML::Key << "owner_idle_days" << YAML::Value << kc.owner_idle_days;
+  e << YAML::Key << "owner_idle_red_days" << YAML::Value << kc.owner_idle_red_days;
+  e << YAML::EndMap;
+  const StabilityConfig& st = c.models.stability;
+  e << YAML::Key << "stability" << YAML::Value << YAML::BeginMap;
+  number("weight_blue", st.weight_blue);
+  number("weight_yellow", st.weight_yellow);
+  number("weight_orange", st.weight_orange);
+  number("weight_red", st.weight_red);
+  number("collective_factor", st.collective_factor);
+  number("overdue_weight", st.overdue_weight);
+  e << YAML::Key << "min_open_cases" << YAML::Value << st.min_open_cases;
+  number("ledger_weight", st.ledger_weight);
+  number("scale", st.scale);
+  number("blue_below", st.blue_below);
+  number("yellow_below", st.yellow_below);
+  number("orange_below", st.orange_below);
+  number("red_below", st.red_below);
+  number("hysteresis", st.hysteresis);
   e << YAML::EndMap;
   e << YAML::EndMap;
   e << YAML::EndMap;

@@ -18,6 +18,7 @@
 #include "connectors/zmq_feed/zmq_feed.h"
 #include "daemon/base/str_cat.h"
 #include "daemon/components.h"
+#include "models/key_case/key_case_model.h"
 
 namespace casewatch {
 namespace {
@@ -164,6 +165,8 @@ absl::Status App::start() {
   workflow_ = std::make_unique<AlertWorkflow>(
       WorkflowOptions::from(config_), &pipeline_->alerts(), [this] { return pipeline_->now(); },
       [this](AlertChange&& c) { submitChange(std::move(c)); });
+  // The ledger is the key_case model's (when configured); the App names its cases.
+  workflow_->setLedger([this] { return ledgerView(); });
   workflow_->setPersist([this](std::string state) {
     store_->putSnapshot(std::string(kWorkflowSnapshot), pipeline_->now(), std::move(state));
   });
@@ -568,6 +571,28 @@ void App::reload() {
   pipeline_->setModels(std::move(*models));
   metrics_->configReload(true);
   spdlog::info("Configuration reloaded: models rebuilt from {} cases.", pipeline_->cases().size());
+}
+
+std::vector<LedgerEntry> App::ledgerView() const {
+  std::vector<LedgerEntry> out;
+  const KeyCaseModel* model = pipeline_->model<KeyCaseModel>();
+  if (model == nullptr) return out;
+  const CaseStore& cases = pipeline_->cases();
+  const StringInterner& strings = cases.strings();
+  for (KeyCaseModel::Row& row : model->ledger()) {
+    const Case& c = cases.at(row.index);
+    LedgerEntry e;
+    e.case_id = std::string(cases.caseId(row.index));
+    e.region = std::string(strings.name(c.region));
+    e.agency = std::string(strings.name(c.agency));
+    e.category = std::string(strings.name(c.category));
+    e.reasons = std::move(row.reasons);
+    e.owner = std::string(strings.name(c.leader));
+    e.since = row.since;
+    e.last_activity = row.last_activity;
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 void App::shutdown() {

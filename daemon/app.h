@@ -71,6 +71,8 @@ class App final : private PipelineOutput {
   void submitChange(AlertChange&& change);
   void deadLetter(std::string_view feed, const Rejection& r) override;
 
+  // The key-case ledger for the API (empty when the key_case model is not configured).
+  std::vector<LedgerEntry> ledgerView() const;
   void onBatch(DecodedBatchPtr batch);
   void commitJournal();
   void onDurable(uint64_t batch);

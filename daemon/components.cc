@@ -2,8 +2,10 @@
 
 #include "models/escalation_risk/escalation_risk_model.h"
 #include "models/group_incident/group_incident_model.h"
+#include "models/key_case/key_case_model.h"
 #include "models/overdue/overdue_model.h"
 #include "models/repeat_visit/repeat_visit_model.h"
+#include "models/stability/stability_model.h"
 
 namespace casewatch {
 namespace {
@@ -30,6 +32,10 @@ const std::vector<ModelComponent>& modelComponents() {
       {"group_incident", "collective petitions (EARS, CUSUM)", &GroupIncidentModel::create},
       {"escalation_risk", "P(a case is taken to a higher level), logistic regression",
        &EscalationRiskModel::create},
+      // key_case and stability build on the signals of the models above (Model::onSignal):
+      // they come after them, so that a reload rebuilds those first.
+      {"key_case", "the key-case ledger (台账) and its owners", &KeyCaseModel::create},
+      {"stability", "per-region stability index from all alerts", &StabilityModel::create},
   };
   return kModels;
 }

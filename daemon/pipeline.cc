@@ -34,7 +34,7 @@ Pipeline::Pipeline(const Config& config, const Clock* wall, Metrics* metrics, Pi
       out_(out),
       follow_events_(wall == nullptr || config.clock == ClockSource::kEvent),
       orphans_(TimeMs{config.ingest.orphan_horizon_hours} * kMsPerHour),
-      ctx_{cases_, *this, metrics, &config.messages.get()} {}
+      ctx_{cases_, *this, metrics, &config.messages.get(), &regions_} {}
 
 Pipeline::~Pipeline() = default;
 
@@ -202,6 +202,11 @@ void Pipeline::apply(const CaseEvent& ev) {
 }
 
 void Pipeline::emit(Signal&& s) {
+  // The other models see the signal first (they may emit in turn: a nested emit is applied to the
+  // book before this one, which only reorders changes of different alerts).
+  for (auto& m : models_) {
+    if (m->name() != s.model) m->onSignal(s, ctx_);
+  }
   if (rebuilding_) rebuild_raised_.insert(alertFingerprint(s.model, s.subject_kind, s.subject_id));
   auto change = book_.apply(std::move(s));
   if (!change) return;

@@ -73,6 +73,15 @@ class Pipeline final : public SignalSink {
   size_t orphansWaiting() const { return orphans_.size(); }
   size_t dedupEntries() const { return seen_.size(); }
   const std::vector<std::unique_ptr<Model>>& models() const { return models_; }
+  // The running model of type T (found by T::kName), or null when it is not configured. For read
+  // access from the pipeline's thread (e.g. the API's view of the key-case ledger).
+  template <typename T>
+  const T* model() const {
+    for (const auto& m : models_) {
+      if (m->name() == T::kName) return static_cast<const T*>(m.get());
+    }
+    return nullptr;
+  }
 
   // SignalSink
   void emit(Signal&& s) override;
@@ -102,6 +111,7 @@ class Pipeline final : public SignalSink {
   CaseStore cases_;
   Orphanage orphans_;
   AlertBook book_;
+  RegionBoard regions_;
   std::vector<std::unique_ptr<Model>> models_;
   ModelContext ctx_;
   absl::flat_hash_set<EventKey> seen_;

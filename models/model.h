@@ -13,6 +13,7 @@
 #include "connectors/decode/case_event.h"
 #include "daemon/base/time.h"
 #include "daemon/state/case_store.h"
+#include "models/region_board.h"
 #include "models/signal.h"
 
 namespace casewatch {
@@ -24,6 +25,9 @@ class ModelMetrics {
   virtual ~ModelMetrics() = default;
   virtual void deadlineBreached(uint32_t agency, Step step) = 0;
   virtual void stepCompleted(uint32_t agency, Step step, bool on_time) = 0;
+  // Per-region figures (region codes, never a person or case id); set when they change.
+  virtual void keyCases(std::string_view region, int64_t count) { (void)region, (void)count; }
+  virtual void stabilityIndex(std::string_view region, double index) { (void)region, (void)index; }
 };
 
 struct ModelContext {
@@ -37,6 +41,7 @@ struct ModelContext {
   LocalText text(std::string_view key, std::initializer_list<MessageArg> args = {}) const {
     return (messages ? *messages : MessageCatalog::builtin()).render(key, args);
   }
+  RegionBoard* regions = nullptr;  // per-region figures shared between models; may be null
 };
 
 class Model {
@@ -50,6 +55,13 @@ class Model {
   virtual void advanceTo(TimeMs now, ModelContext& ctx) = 0;
   // After a reload swapped this model in: rebuild derived structures from the case state.
   virtual void rebuild(TimeMs now, ModelContext& ctx) { (void)now, (void)ctx; }
+  // A signal another model emitted (never the model's own), just before the alert book takes it.
+  // This is how a model builds on the others' findings (key_case on repeat_visit's tiers,
+  // stability on every model's alerts) without reaching into their state. It may emit signals of
+  // its own; it must not rely on the order in which models see a signal. During a reload the
+  // models listed before this one in the component table have been rebuilt and re-raised their
+  // open alerts before this model's rebuild() runs.
+  virtual void onSignal(const Signal& s, ModelContext& ctx) { (void)s, (void)ctx; }
 };
 
 }  // namespace casewatch

@@ -45,4 +45,22 @@ std::string Pseudonymizer::format(uint64_t pseudonym) {
   return buf;
 }
 
+bool Pseudonymizer::parse(std::string_view text, uint64_t& pseudonym) {
+  if (text.size() != 18 || text[0] != 'p' || text[1] != '_') return false;
+  uint64_t v = 0;
+  for (const char c : text.substr(2)) {
+    uint64_t digit = 0;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<uint64_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      digit = static_cast<uint64_t>(c - 'a' + 10);
+    } else {
+      return false;
+    }
+    v = (v << 4) | digit;
+  }
+  pseudonym = v;
+  return true;
+}
+
 }  // namespace casewatch

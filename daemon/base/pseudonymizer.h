@@ -34,6 +34,8 @@ class Pseudonymizer {
 
   // The printed form used in alerts and the API: "p_" + 16 hex digits.
   static std::string format(uint64_t pseudonym);
+  // The inverse of format(): false unless `text` is "p_" and 16 lowercase hex digits.
+  static bool parse(std::string_view text, uint64_t& pseudonym);
 
  private:
   Key key_;

@@ -121,6 +121,15 @@ Metrics::Metrics(std::vector<std::string> feeds)
                         .Name("casewatch_alerts_active")
                         .Help("Active (not resolved) alerts by tier and model.")
                         .Register(r);
+  key_cases_family_ = &BuildGauge()
+                           .Name("casewatch_key_cases")
+                           .Help("Cases on the key-case ledger (台账), by region.")
+                           .Register(r);
+  stability_family_ =
+      &BuildGauge()
+           .Name("casewatch_stability_index")
+           .Help("Stability index by region, 0..100 (100 = calm; models/stability).")
+           .Register(r);
   auto& state =
       BuildGauge().Name("casewatch_state_cases").Help("Cases held, by status.").Register(r);
   open_total_ = &state.Add({{"status", "open"}});
@@ -293,6 +302,34 @@ void Metrics::setStateFigures(size_t open_cases, size_t total_cases, size_t stat
   bytes_per_open_case_->Set(open_cases ? static_cast<double>(state_bytes) / open_cases : 0);
   orphans_waiting_->Set(static_cast<double>(orphans_waiting));
   thresholds_queued_->Set(static_cast<double>(queued_thresholds));
+}
+
+namespace {
+
+// Region label values come from the feed: past this many a feed inventing regions would grow the
+// registry without bound, so further regions get no series (the models still count them).
+constexpr size_t kMaxRegionSeries = 10000;
+
+prometheus::Gauge* regionGauge(prometheus::Family<prometheus::Gauge>& family,
+                               absl::flat_hash_map<std::string, prometheus::Gauge*>& cache,
+                               std::string_view region) {
+  auto it = cache.find(absl::string_view(region.data(), region.size()));
+  if (it != cache.end()) return it->second;
+  if (cache.size() >= kMaxRegionSeries) return nullptr;
+  return cache.emplace(std::string(region), &family.Add({{"region", std::string(region)}}))
+      .first->second;
+}
+
+}  // namespace
+
+void Metrics::keyCases(std::string_view region, int64_t count) {
+  if (auto* g = regionGauge(*key_cases_family_, key_cases_, region)) {
+    g->Set(static_cast<double>(count));
+  }
+}
+
+void Metrics::stabilityIndex(std::string_view region, double index) {
+  if (auto* g = regionGauge(*stability_family_, stability_, region)) g->Set(index);
 }
 
 }  // namespace casewatch

@@ -3,7 +3,7 @@
 // path adds up counts per batch and records them once.
 //
 // Label values come from small fixed sets (feeds, event types, reasons, stages, steps, tiers,
-// models) or from agencies; never a person or case id.
+// models) or from agencies and region codes; never a person or case id.
 //
 // Thread-safety: counters are atomic; the handle caches are touched only from the pipeline's
 // thread. The exposer serves scrapes on its own threads.
@@ -61,6 +61,8 @@ class Metrics final : public ModelMetrics {
   // ModelMetrics
   void deadlineBreached(uint32_t agency, Step step) override;
   void stepCompleted(uint32_t agency, Step step, bool on_time) override;
+  void keyCases(std::string_view region, int64_t count) override;
+  void stabilityIndex(std::string_view region, double index) override;
 
   // Periodic gauges (once a second, from the pipeline's thread).
   void setOpenCases(const CaseStore& cases);
@@ -106,6 +108,9 @@ class Metrics final : public ModelMetrics {
   prometheus::Gauge* bytes_per_open_case_;
   prometheus::Gauge* orphans_waiting_;
   prometheus::Gauge* thresholds_queued_;
+  prometheus::Family<prometheus::Gauge>* key_cases_family_;
+  prometheus::Family<prometheus::Gauge>* stability_family_;
+  absl::flat_hash_map<std::string, prometheus::Gauge*> key_cases_, stability_;
   prometheus::Counter* reload_ok_;
   prometheus::Counter* reload_failed_;
 };

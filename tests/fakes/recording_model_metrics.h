@@ -1,10 +1,13 @@
 // A ModelMetrics (models/model.h) that records the accountability calls a model makes: deadline
-// breaches and completed steps with their on-time verdict.
+// breaches and completed steps with their on-time verdict, and the last per-region gauges.
 //
 // Header-only; not thread-safe (models call from one thread).
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/model.h"
@@ -30,6 +33,13 @@ class RecordingModelMetrics final : public ModelMetrics {
     completions.push_back(Completion{agency, step, on_time});
   }
 
+  void keyCases(std::string_view region, int64_t count) override {
+    key_cases[std::string(region)] = count;
+  }
+  void stabilityIndex(std::string_view region, double index) override {
+    stability[std::string(region)] = index;
+  }
+
   // The completions recorded for `step`, in order.
   std::vector<Completion> completionsOf(Step step) const {
     std::vector<Completion> out;
@@ -46,6 +56,8 @@ class RecordingModelMetrics final : public ModelMetrics {
 
   std::vector<Breach> breaches;
   std::vector<Completion> completions;
+  std::map<std::string, int64_t> key_cases;  // the last value per region
+  std::map<std::string, double> stability;   // the last value per region
 };
 
 }  // namespace casewatch::testing

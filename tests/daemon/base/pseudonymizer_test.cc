@@ -80,5 +80,19 @@ TEST(PseudonymizerTest, FormatIsPUnderscoreAndSixteenLowercaseHexDigits) {
   }
 }
 
+TEST(PseudonymizerTest, ParseIsTheInverseOfFormatAndRejectsAnythingElse) {
+  uint64_t v = 0;
+  for (uint64_t x :
+       {uint64_t{0}, uint64_t{0x1f}, uint64_t{0xDEADBEEFCAFEF00Dull}, uint64_t{UINT64_MAX}}) {
+    ASSERT_TRUE(Pseudonymizer::parse(Pseudonymizer::format(x), v));
+    EXPECT_EQ(v, x);
+  }
+  for (const char* bad :
+       {"", "p_", "p_deadbeefcafef00", "p_deadbeefcafef00d0", "q_deadbeefcafef00d",
+        "p_DEADBEEFCAFEF00D", "p_deadbeefcafef00g", "m:wages"}) {
+    EXPECT_FALSE(Pseudonymizer::parse(bad, v)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace casewatch

@@ -1,0 +1,288 @@
+#include "models/stability/stability_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "daemon/base/str_cat.h"
+
+namespace casewatch {
+namespace {
+
+constexpr std::string_view kOverdueModel = "overdue";
+constexpr std::string_view kCollectiveModel = "group_incident";
+// The index moves the gauge only by at least this much (a scrape shows no finer detail).
+constexpr double kGaugeStep = 0.01;
+
+// Debian's abseil has its own string_view: heterogeneous lookups take that one.
+absl::string_view key(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+bool openStage(Stage s) {
+  return s != Stage::kClosed && s != Stage::kRejected;
+}
+
+std::string_view tierZh(Tier t) {
+  switch (t) {
+    case Tier::kBlue:
+      return "蓝色";
+    case Tier::kYellow:
+      return "黄色";
+    case Tier::kOrange:
+      return "橙色";
+    case Tier::kRed:
+      return "红色";
+    case Tier::kNone:
+      break;
+  }
+  return "无";
+}
+
+}  // namespace
+
+StabilityModel::StabilityModel(const StabilityConfig& config) : config_(config) {}
+
+absl::StatusOr<std::unique_ptr<Model>> StabilityModel::create(const Config& config) {
+  return std::unique_ptr<Model>(new StabilityModel(config.models.stability));
+}
+
+double StabilityModel::weight(Tier t) const {
+  switch (t) {
+    case Tier::kBlue:
+      return config_.weight_blue;
+    case Tier::kYellow:
+      return config_.weight_yellow;
+    case Tier::kOrange:
+      return config_.weight_orange;
+    case Tier::kRed:
+      return config_.weight_red;
+    case Tier::kNone:
+      break;
+  }
+  return 0;
+}
+
+double StabilityModel::pressureOf(const Region& r) const {
+  const double n = static_cast<double>(std::max<int64_t>(r.open_cases, config_.min_open_cases));
+  return 100.0 * std::max(0.0, r.alert_points) / n + std::max(0.0, r.collective_points) +
+         config_.overdue_weight * static_cast<double>(r.overdue) / n +
+         config_.ledger_weight * 100.0 * static_cast<double>(r.key_cases) / n;
+}
+
+Tier StabilityModel::tierOf(double index, Tier current) const {
+  auto raw = [&](double x) {
+    if (x <= config_.red_below) return Tier::kRed;
+    if (x <= config_.orange_below) return Tier::kOrange;
+    if (x <= config_.yellow_below) return Tier::kYellow;
+    if (x <= config_.blue_below) return Tier::kBlue;
+    return Tier::kNone;
+  };
+  const Tier entered = raw(index);
+  // Falling back needs the index `hysteresis` above the bound: as if it were that much lower.
+  const Tier held = std::min(current, raw(index - config_.hysteresis));
+  return std::max(entered, held);
+}
+
+void StabilityModel::add(Region& r, const Held& h, int sign) {
+  r.alerts[static_cast<size_t>(h.tier)] += sign;
+  if (h.collective) {
+    r.collective_points += sign * weight(h.tier) * config_.collective_factor;
+  } else {
+    r.alert_points += sign * weight(h.tier);
+  }
+  if (h.overdue) r.overdue += sign;
+  if (h.collective) r.collective += sign;
+}
+
+StabilityModel::Region& StabilityModel::regionOf(std::string_view name, std::string_view* stored) {
+  auto it = regions_.find(key(name));
+  if (it == regions_.end()) it = regions_.try_emplace(std::string(name)).first;
+  *stored = it->first;
+  return it->second;
+}
+
+void StabilityModel::readBoard(ModelContext& ctx) {
+  if (ctx.regions == nullptr) return;
+  ctx.regions->drainChanged([&](std::string_view name, int64_t key_cases) {
+    std::string_view stored;
+    Region& r = regionOf(name, &stored);
+    if (r.key_cases == key_cases) return;
+    r.key_cases = key_cases;
+    update(stored, r, ctx);
+  });
+}
+
+void StabilityModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelContext& ctx) {
+  now_ = std::max(now_, ev.ts);
+  readBoard(ctx);
+  if (ev.type == EventType::kVisit || u.index == kNoCase || u.conflict) return;
+  const Case& c = ctx.cases.at(u.index);
+  const bool was_open = !u.created && openStage(u.stage_before);
+  if (was_open == c.open()) return;
+  const std::string_view name = ctx.cases.strings().name(c.region);
+  auto it = regions_.find(key(name));
+  if (it == regions_.end()) it = regions_.try_emplace(std::string(name)).first;
+  it->second.open_cases += c.open() ? 1 : -1;
+  update(it->first, it->second, ctx);
+}
+
+void StabilityModel::onSignal(const Signal& s, ModelContext& ctx) {
+  if (s.model == kName) return;
+  readBoard(ctx);
+  const std::string id =
+      strCat(s.model, "\x1f", subjectKindName(s.subject_kind), "\x1f", s.subject_id);
+  auto it = held_.find(id);
+  if (it == held_.end() && (s.tier == Tier::kNone || s.region.empty())) return;
+  std::string region_name = it != held_.end() ? it->second.region : s.region;
+  auto rit = regions_.find(region_name);
+  if (rit == regions_.end()) rit = regions_.try_emplace(region_name).first;
+  Region& r = rit->second;
+  if (it != held_.end()) {
+    add(r, it->second, -1);
+    if (s.tier == Tier::kNone) {
+      held_.erase(it);
+    } else {
+      it->second.tier = s.tier;
+      it->second.overdue = s.model == kOverdueModel && s.tier >= Tier::kOrange;
+      add(r, it->second, +1);
+    }
+  } else {
+    Held h;
+    h.region = region_name;
+    h.tier = s.tier;
+    h.collective = s.model == kCollectiveModel;
+    h.overdue = s.model == kOverdueModel && s.tier >= Tier::kOrange;
+    add(r, h, +1);
+    held_.emplace(id, std::move(h));
+  }
+  now_ = std::max(now_, s.at);
+  update(rit->first, r, ctx);
+}
+
+void StabilityModel::update(std::string_view name, Region& r, ModelContext& ctx) {
+  const double index = 100.0 * std::exp(-pressureOf(r) / config_.scale);
+  if (ctx.metrics != nullptr && std::abs(index - r.index) >= kGaugeStep) {
+    ctx.metrics->stabilityIndex(name, index);
+  }
+  r.index = index;
+  const Tier tier = tierOf(index, r.tier);
+  if (tier != r.tier) emit(name, r, tier, ctx);
+}
+
+void StabilityModel::emit(std::string_view name, Region& r, Tier tier, ModelContext& ctx) {
+  r.tier = tier;
+  Signal s;
+  s.model = kName;
+  s.subject_kind = SubjectKind::kRegion;
+  s.subject_id = std::string(name);
+  s.region = std::string(name);
+  s.tier = tier;
+  s.at = now_;
+  s.score = std::clamp(1.0 - r.index / 100.0, 0.0, 1.0);
+  const double pressure = pressureOf(r);
+  auto reason = [&](std::string code, double number, std::string en, std::string zh) {
+    Reason x;
+    x.code = std::move(code);
+    x.number = number;
+    x.text_en = std::move(en);
+    x.text_zh = std::move(zh);
+    s.reasons.push_back(std::move(x));
+  };
+  reason("stability_index", r.index,
+         fmt::format("stability index {:.1f} of 100 (blue at or below {}, yellow {}, orange {}, "
+                     "red {})",
+                     r.index, config_.blue_below, config_.yellow_below, config_.orange_below,
+                     config_.red_below),
+         fmt::format("稳定指数{:.1f}（满分100；{}及以下蓝色，{}黄色，{}橙色，{}红色）", r.index,
+                     config_.blue_below, config_.yellow_below, config_.orange_below,
+                     config_.red_below));
+  reason("pressure", pressure,
+         fmt::format("pressure {:.1f} (index = 100·exp(−pressure/{}))", pressure, config_.scale),
+         fmt::format("风险压力值{:.1f}（指数 = 100·exp(−压力/{})）", pressure, config_.scale));
+  const auto& a = r.alerts;
+  const int64_t open_alerts = a[1] + a[2] + a[3] + a[4];
+  reason("open_alerts", static_cast<double>(open_alerts),
+         fmt::format("{} open alert(s) in the region: {} red, {} orange, {} yellow, {} blue",
+                     open_alerts, a[4], a[3], a[2], a[1]),
+         fmt::format("辖区内在办预警{}条：红色{}、橙色{}、黄色{}、蓝色{}", open_alerts, a[4], a[3],
+                     a[2], a[1]));
+  const double share =
+      r.open_cases > 0 ? static_cast<double>(r.overdue) / static_cast<double>(r.open_cases) : 0.0;
+  reason(
+      "overdue_share", share,
+      fmt::format("{} of {} open case(s) overdue ({:.0f}%)", r.overdue, r.open_cases, 100 * share),
+      fmt::format("在办案件{}件中{}件超期（{:.0f}%）", r.open_cases, r.overdue, 100 * share));
+  reason("collective_incidents", static_cast<double>(r.collective),
+         fmt::format("{} collective petition alert(s) open", r.collective),
+         fmt::format("集体访预警{}条", r.collective));
+  reason("key_cases", static_cast<double>(r.key_cases),
+         fmt::format("{} case(s) on the key-case ledger", r.key_cases),
+         fmt::format("重点信访案件台账{}件", r.key_cases));
+  if (tier == Tier::kNone) {
+    s.summary_en = fmt::format("Region {}: stability index back to {:.1f}.", name, r.index);
+    s.summary_zh = fmt::format("辖区{}稳定指数回升至{:.1f}，预警解除。", name, r.index);
+  } else {
+    s.actions = {Action::kReviewCase};
+    if (r.collective > 0) s.actions.push_back(Action::kFixAtSource);
+    if (tier >= Tier::kOrange) s.actions.push_back(Action::kNotifyLeadership);
+    s.summary_en = fmt::format(
+        "Region {}: stability index {:.1f} ({}): {} open alert(s), {} overdue case(s), {} "
+        "collective petition(s).",
+        name, r.index, tierName(tier), open_alerts, r.overdue, r.collective);
+    s.summary_zh =
+        fmt::format("辖区{}稳定指数{:.1f}（{}预警）：在办预警{}条，超期案件{}件，集体访{}起。",
+                    name, r.index, tierZh(tier), open_alerts, r.overdue, r.collective);
+  }
+  ctx.signals.emit(std::move(s));
+}
+
+void StabilityModel::advanceTo(TimeMs now, ModelContext& ctx) {
+  now_ = std::max(now_, now);
+  readBoard(ctx);
+}
+
+void StabilityModel::rebuild(TimeMs now, ModelContext& ctx) {
+  // held_ (and the alert part of each region) is kept: the other models re-raise into it.
+  now_ = std::max(now_, now);
+  for (auto& [name, r] : regions_) r.open_cases = 0;
+  if (ctx.regions != nullptr) {  // every region with a ledger is known; all are read below
+    ctx.regions->drainChanged([&](std::string_view name, int64_t) {
+      std::string_view stored;
+      regionOf(name, &stored);
+    });
+  }
+  const CaseStore& cases = ctx.cases;
+  for (CaseIndex i = 0; i < cases.size(); ++i) {
+    const Case& c = cases.at(i);
+    if (!(c.flags & Case::kExists) || !c.open()) continue;
+    const std::string_view name = cases.strings().name(c.region);
+    auto it = regions_.find(key(name));
+    if (it == regions_.end()) it = regions_.try_emplace(std::string(name)).first;
+    ++it->second.open_cases;
+  }
+  for (auto& [name, r] : regions_) {
+    if (ctx.regions != nullptr) r.key_cases = ctx.regions->keyCases(name);
+    r.index = -1;          // forces the gauge
+    r.tier = Tier::kNone;  // re-raised from the index alone (a reload forgets the hysteresis)
+    update(name, r, ctx);
+  }
+}
+
+StabilityModel::RegionView StabilityModel::region(std::string_view name) const {
+  RegionView v;
+  auto it = regions_.find(key(name));
+  if (it == regions_.end()) return v;
+  const Region& r = it->second;
+  v.known = true;
+  v.index = r.index;
+  v.pressure = pressureOf(r);
+  v.open_cases = r.open_cases;
+  v.overdue = r.overdue;
+  v.collective = r.collective;
+  v.key_cases = r.key_cases;
+  v.alerts = r.alerts;
+  v.tier = r.tier;
+  return v;
+}
+
+}  // namespace casewatch
