@@ -42,22 +42,6 @@ uint64_t matterHash(std::string_view matter) {
   return std::hash<std::string_view>{}(matter);
 }
 
-std::string_view tierZh(Tier t) {
-  switch (t) {
-    case Tier::kBlue:
-      return "蓝色";
-    case Tier::kYellow:
-      return "黄色";
-    case Tier::kOrange:
-      return "橙色";
-    case Tier::kRed:
-      return "红色";
-    case Tier::kNone:
-      break;
-  }
-  return "无";
-}
-
 }  // namespace
 
 KeyCaseModel::KeyCaseModel(const KeyCaseConfig& config) : config_(config) {
@@ -290,78 +274,81 @@ void KeyCaseModel::emit(CaseIndex i, Entry& e, Tier tier, ModelContext& ctx) {
     Reason r;
     r.code = "ledger_reasons";
     r.string_value = rules;
-    r.text_en = fmt::format("on the key-case ledger since {}: {}", since, rules);
-    r.text_zh = fmt::format("自{}列入重点信访案件台账：{}", since, rules);
+    LocalText text = ctx.text("key_case.reason.ledger", {{"since", since}, {"rules", rules}});
+    r.text_en = std::move(text.en);
+    r.text_zh = std::move(text.zh);
     s.reasons.push_back(std::move(r));
   }
-  auto reason = [&](std::string code, double number, std::string en, std::string zh) {
+  auto reason = [&](std::string code, double number, LocalText text) {
     Reason r;
     r.code = std::move(code);
     r.number = number;
-    r.text_en = std::move(en);
-    r.text_zh = std::move(zh);
+    r.text_en = std::move(text.en);
+    r.text_zh = std::move(text.zh);
     s.reasons.push_back(std::move(r));
   };
   const bool unowned = c.open() && c.leader == 0 && e.unowned_events > 0;
   const int64_t idle_days = (now_ - e.last_owner_action) / kMsPerDay;
   const bool idle = c.open() && idle_days >= config_.owner_idle_days;
-  const std::string owner =
-      c.leader != 0 ? strCat("leader ", strings.name(c.leader)) : strCat("agency ", s.agency);
-  const std::string owner_zh =
-      c.leader != 0 ? strCat("包案领导", strings.name(c.leader)) : strCat("责任单位", s.agency);
+  const LocalText owner =
+      c.leader != 0 ? ctx.text("key_case.owner.leader", {{"name", strings.name(c.leader)}})
+                    : ctx.text("key_case.owner.agency", {{"name", s.agency}});
 
+  LocalText summary;
   if (tier == Tier::kNone) {
     s.score = 0;
-    const std::string why_en = !c.open()       ? "the case is closed"
-                               : c.leader == 0 ? "the owner is acting on it"
-                                               : "a leader is assigned and acting";
-    const std::string why_zh = !c.open()       ? "案件已办结"
-                               : c.leader == 0 ? "责任单位正在办理"
-                                               : "已明确包案领导并在办理";
+    const LocalText why = ctx.text(!c.open()       ? "key_case.why.closed"
+                                   : c.leader == 0 ? "key_case.why.owner_acting"
+                                                   : "key_case.why.leader_acting");
     Reason r;
     r.code = "attention";
     r.string_value = "not_needed";
-    r.text_en = why_en;
-    r.text_zh = why_zh;
+    r.text_en = why.en;
+    r.text_zh = why.zh;
     s.reasons.push_back(std::move(r));
-    s.summary_en = fmt::format("Key case {}: {}; no attention needed now.", case_id, why_en);
-    s.summary_zh = fmt::format("重点案件{}：{}，暂无需督办。", case_id, why_zh);
+    summary = ctx.text("key_case.summary.calm", {{"case", case_id}, {"why", why}});
+    s.summary_en = std::move(summary.en);
+    s.summary_zh = std::move(summary.zh);
     ctx.signals.emit(std::move(s));
     return;
   }
   double score = 0;
-  std::string what_en, what_zh;
+  LocalText what;
+  const LocalText separator = ctx.text("key_case.what_separator");
+  auto addWhat = [&](const LocalText& part) {
+    if (!what.en.empty()) {
+      what.en += separator.en;
+      what.zh += separator.zh;
+    }
+    what.en += part.en;
+    what.zh += part.zh;
+  };
   if (unowned) {
     reason("unowned_events", e.unowned_events,
-           fmt::format("{} new event(s) since it entered the ledger and no leader assigned "
-                       "(yellow from 1, orange from {})",
-                       e.unowned_events, config_.unowned_orange_events),
-           fmt::format("列入台账后新增{}次动态，尚未明确包案领导（1次起黄色，{}次起橙色）",
-                       e.unowned_events, config_.unowned_orange_events));
+           ctx.text("key_case.reason.unowned_events",
+                    {{"events", e.unowned_events}, {"orange", config_.unowned_orange_events}}));
     s.actions.push_back(Action::kAssignLeader);
     score = std::min(1.0, e.unowned_events / (2.0 * config_.unowned_orange_events));
-    what_en = fmt::format("{} new event(s) and no leader assigned", e.unowned_events);
-    what_zh = fmt::format("新增{}次动态但尚未明确包案领导", e.unowned_events);
+    addWhat(ctx.text("key_case.what.unowned", {{"events", e.unowned_events}}));
   }
   reason("days_since_owner_action", static_cast<double>(idle_days),
-         fmt::format("the owner ({}) last acted {} day(s) ago (orange from {}, red from {})", owner,
-                     idle_days, config_.owner_idle_days, config_.owner_idle_red_days),
-         fmt::format("{}已{}天未办理（{}天起橙色，{}天起红色）", owner_zh, idle_days,
-                     config_.owner_idle_days, config_.owner_idle_red_days));
+         ctx.text("key_case.reason.owner_idle", {{"owner", owner},
+                                                 {"days", idle_days},
+                                                 {"orange", config_.owner_idle_days},
+                                                 {"red", config_.owner_idle_red_days}}));
   if (idle) {
     s.actions.push_back(Action::kNotifyLeadership);
     s.actions.push_back(Action::kScheduleHearing);
     score = std::max(score, std::min(1.0, static_cast<double>(idle_days) /
                                               static_cast<double>(config_.owner_idle_red_days)));
-    strAppend(what_en, what_en.empty() ? "" : "; ",
-              fmt::format("the owner ({}) has not acted for {} day(s)", owner, idle_days));
-    strAppend(what_zh, what_zh.empty() ? "" : "；",
-              fmt::format("{}已{}天未办理", owner_zh, idle_days));
+    addWhat(ctx.text("key_case.what.idle", {{"owner", owner}, {"days", idle_days}}));
   }
   s.score = score;
-  s.summary_en =
-      fmt::format("Key case {} needs its owner: {} ({}).", case_id, what_en, tierName(tier));
-  s.summary_zh = fmt::format("重点案件{}需督办：{}（{}预警）。", case_id, what_zh, tierZh(tier));
+  const LocalText tier_name = ctx.text(strCat("tier.", tierName(tier)));
+  summary = ctx.text("key_case.summary.attention",
+                     {{"case", case_id}, {"what", what}, {"tier", tier_name}});
+  s.summary_en = std::move(summary.en);
+  s.summary_zh = std::move(summary.zh);
   ctx.signals.emit(std::move(s));
 }
 

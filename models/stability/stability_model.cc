@@ -22,22 +22,6 @@ bool openStage(Stage s) {
   return s != Stage::kClosed && s != Stage::kRejected;
 }
 
-std::string_view tierZh(Tier t) {
-  switch (t) {
-    case Tier::kBlue:
-      return "蓝色";
-    case Tier::kYellow:
-      return "黄色";
-    case Tier::kOrange:
-      return "橙色";
-    case Tier::kRed:
-      return "红色";
-    case Tier::kNone:
-      break;
-  }
-  return "无";
-}
-
 }  // namespace
 
 StabilityModel::StabilityModel(const StabilityConfig& config) : config_(config) {}
@@ -180,59 +164,57 @@ void StabilityModel::emit(std::string_view name, Region& r, Tier tier, ModelCont
   s.at = now_;
   s.score = std::clamp(1.0 - r.index / 100.0, 0.0, 1.0);
   const double pressure = pressureOf(r);
-  auto reason = [&](std::string code, double number, std::string en, std::string zh) {
+  auto reason = [&](std::string code, double number, LocalText text) {
     Reason x;
     x.code = std::move(code);
     x.number = number;
-    x.text_en = std::move(en);
-    x.text_zh = std::move(zh);
+    x.text_en = std::move(text.en);
+    x.text_zh = std::move(text.zh);
     s.reasons.push_back(std::move(x));
   };
   reason("stability_index", r.index,
-         fmt::format("stability index {:.1f} of 100 (blue at or below {}, yellow {}, orange {}, "
-                     "red {})",
-                     r.index, config_.blue_below, config_.yellow_below, config_.orange_below,
-                     config_.red_below),
-         fmt::format("稳定指数{:.1f}（满分100；{}及以下蓝色，{}黄色，{}橙色，{}红色）", r.index,
-                     config_.blue_below, config_.yellow_below, config_.orange_below,
-                     config_.red_below));
+         ctx.text("stability.reason.index", {{"index", r.index},
+                                             {"blue", config_.blue_below},
+                                             {"yellow", config_.yellow_below},
+                                             {"orange", config_.orange_below},
+                                             {"red", config_.red_below}}));
   reason("pressure", pressure,
-         fmt::format("pressure {:.1f} (index = 100·exp(−pressure/{}))", pressure, config_.scale),
-         fmt::format("风险压力值{:.1f}（指数 = 100·exp(−压力/{})）", pressure, config_.scale));
+         ctx.text("stability.reason.pressure", {{"pressure", pressure}, {"scale", config_.scale}}));
   const auto& a = r.alerts;
   const int64_t open_alerts = a[1] + a[2] + a[3] + a[4];
   reason("open_alerts", static_cast<double>(open_alerts),
-         fmt::format("{} open alert(s) in the region: {} red, {} orange, {} yellow, {} blue",
-                     open_alerts, a[4], a[3], a[2], a[1]),
-         fmt::format("辖区内在办预警{}条：红色{}、橙色{}、黄色{}、蓝色{}", open_alerts, a[4], a[3],
-                     a[2], a[1]));
+         ctx.text("stability.reason.open_alerts", {{"alerts", open_alerts},
+                                                   {"red", a[4]},
+                                                   {"orange", a[3]},
+                                                   {"yellow", a[2]},
+                                                   {"blue", a[1]}}));
   const double share =
       r.open_cases > 0 ? static_cast<double>(r.overdue) / static_cast<double>(r.open_cases) : 0.0;
   reason(
       "overdue_share", share,
-      fmt::format("{} of {} open case(s) overdue ({:.0f}%)", r.overdue, r.open_cases, 100 * share),
-      fmt::format("在办案件{}件中{}件超期（{:.0f}%）", r.open_cases, r.overdue, 100 * share));
+      ctx.text("stability.reason.overdue_share",
+               {{"overdue", r.overdue}, {"open_cases", r.open_cases}, {"percent", 100 * share}}));
   reason("collective_incidents", static_cast<double>(r.collective),
-         fmt::format("{} collective petition alert(s) open", r.collective),
-         fmt::format("集体访预警{}条", r.collective));
+         ctx.text("stability.reason.collective", {{"alerts", r.collective}}));
   reason("key_cases", static_cast<double>(r.key_cases),
-         fmt::format("{} case(s) on the key-case ledger", r.key_cases),
-         fmt::format("重点信访案件台账{}件", r.key_cases));
+         ctx.text("stability.reason.key_cases", {{"cases", r.key_cases}}));
+  LocalText summary;
   if (tier == Tier::kNone) {
-    s.summary_en = fmt::format("Region {}: stability index back to {:.1f}.", name, r.index);
-    s.summary_zh = fmt::format("辖区{}稳定指数回升至{:.1f}，预警解除。", name, r.index);
+    summary = ctx.text("stability.summary.calm", {{"region", name}, {"index", r.index}});
   } else {
     s.actions = {Action::kReviewCase};
     if (r.collective > 0) s.actions.push_back(Action::kFixAtSource);
     if (tier >= Tier::kOrange) s.actions.push_back(Action::kNotifyLeadership);
-    s.summary_en = fmt::format(
-        "Region {}: stability index {:.1f} ({}): {} open alert(s), {} overdue case(s), {} "
-        "collective petition(s).",
-        name, r.index, tierName(tier), open_alerts, r.overdue, r.collective);
-    s.summary_zh =
-        fmt::format("辖区{}稳定指数{:.1f}（{}预警）：在办预警{}条，超期案件{}件，集体访{}起。",
-                    name, r.index, tierZh(tier), open_alerts, r.overdue, r.collective);
+    const LocalText tier_name = ctx.text(strCat("tier.", tierName(tier)));
+    summary = ctx.text("stability.summary.index", {{"region", name},
+                                                   {"index", r.index},
+                                                   {"tier", tier_name},
+                                                   {"alerts", open_alerts},
+                                                   {"overdue", r.overdue},
+                                                   {"collective", r.collective}});
   }
+  s.summary_en = std::move(summary.en);
+  s.summary_zh = std::move(summary.zh);
   ctx.signals.emit(std::move(s));
 }
 
