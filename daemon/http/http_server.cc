@@ -6,10 +6,10 @@
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <array>
 #include <deque>
 #include <map>
 #include <optional>
