@@ -11,7 +11,8 @@
 //   - AllModels/Event: the pipeline's per-event work after decoding: the case state's apply, then
 //     overdue + repeat_visit + group_incident + escalation_risk, on a mix of new registrations
 //     (20%), returns (10%) and the next step of new cases (70%). StateOnly/Event is the same mix
-//     through the case state alone, so the models' share is the difference.
+//     through the case state alone, so the models' share is the difference. DefaultModels/Event
+//     leaves escalation_risk out (it is off unless a model file is configured).
 // Counters: bytes of repeat_visit state per (person, matter) pair (table capacity included), bytes
 // of group_incident state, open cases.
 #include <benchmark/benchmark.h>
@@ -137,17 +138,19 @@ struct World {
     ev.level = Level::kCounty;
     ev.group_size = 0;
   }
-  CaseUpdate apply(const CaseEvent& ev, bool models) {
+  // models: 0 = the case state alone, 1 = + overdue, repeat_visit, group_incident (the default
+  // configuration's per-case models), 2 = + escalation_risk (on only with a model file).
+  CaseUpdate apply(const CaseEvent& ev, int models) {
     const CaseUpdate u = store.apply(ev);
-    if (models) {
+    if (models >= 1) {
       overdue->advanceTo(ev.ts, ctx);
       repeat->advanceTo(ev.ts, ctx);
       group->advanceTo(ev.ts, ctx);
-      escalation->advanceTo(ev.ts, ctx);
+      if (models >= 2) escalation->advanceTo(ev.ts, ctx);
       overdue->onEvent(ev, u, ctx);
       repeat->onEvent(ev, u, ctx);
       group->onEvent(ev, u, ctx);
-      escalation->onEvent(ev, u, ctx);
+      if (models >= 2) escalation->onEvent(ev, u, ctx);
     }
     return u;
   }
@@ -227,7 +230,7 @@ BENCHMARK(BM_EscalationRiskContact)->Name("EscalationRisk/Contact");
 // The mixed event stream of the pipeline benchmarks: new registrations (20%), returns (10%), and
 // the next step of the oldest new case still waiting for it (70%: procedural reply, acceptance,
 // reply, closing), so that new cases are handled about as fast as they come in.
-void mixedLoop(benchmark::State& state, bool models) {
+void mixedLoop(benchmark::State& state, int models) {
   World& w = world();
   CaseEvent ev;
   // The single-model benchmarks moved the clock on without the other models: let every model
@@ -261,12 +264,17 @@ void mixedLoop(benchmark::State& state, bool models) {
 }
 
 void BM_AllModelsEvent(benchmark::State& state) {
-  mixedLoop(state, true);
+  mixedLoop(state, 2);
 }
+
+void BM_DefaultModelsEvent(benchmark::State& state) {
+  mixedLoop(state, 1);
+}
+BENCHMARK(BM_DefaultModelsEvent)->Name("DefaultModels/Event");
 BENCHMARK(BM_AllModelsEvent)->Name("AllModels/Event");
 
 void BM_StateOnlyEvent(benchmark::State& state) {
-  mixedLoop(state, false);
+  mixedLoop(state, 0);
 }
 BENCHMARK(BM_StateOnlyEvent)->Name("StateOnly/Event");
 
