@@ -5,38 +5,15 @@
 #include <set>
 
 #include "daemon/base/str_cat.h"
+#include "tools/csv/csv_line.h"
 
 namespace casewatch::fit {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
-  return s;
-}
-
-std::vector<std::string_view> split(std::string_view line) {
-  std::vector<std::string_view> out;
-  for (size_t start = 0;;) {
-    const size_t comma = line.find(',', start);
-    out.push_back(
-        trim(line.substr(start, comma == std::string_view::npos ? comma : comma - start)));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  out.append(s.substr(0, 60));
-  if (s.size() > 60) out += "...";
-  out += '"';
-  return out;
-}
+using csv::blank;
+using csv::quoted;
+using csv::split;
+using csv::trim;
 
 bool parseNumber(std::string_view s, double& out) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
@@ -60,7 +37,7 @@ absl::StatusOr<FeatureTable> parseFeatureCsv(std::string_view text) {
         text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
     ++line_no;
-    if (trim(line).empty() && line.find(',') == std::string_view::npos) continue;
+    if (blank(line)) continue;
     const std::vector<std::string_view> fields = split(line);
     if (header.empty()) {
       std::set<std::string_view> seen;
