@@ -119,7 +119,16 @@ class WebDriver:
         cwtest.fail("the page kept replacing the element")
 
     def text_of(self, css):
-        return self.fresh(lambda: self.text(self.find(css)))
+        """The element's text, or "" while no element matches: the page draws some parts only after
+        a fetch (the history panel, a tab's table), so a wait polls until they are there."""
+        def read():
+            try:
+                return self.text(self.find(css))
+            except WebDriverError as e:
+                if "no such element" in str(e):
+                    return ""
+                raise
+        return self.fresh(read)
 
     def click_css(self, css):
         self.fresh(lambda: self.click(self.find(css)))
