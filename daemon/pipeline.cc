@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <utility>
 
 #include "daemon/base/str_cat.h"
 #include "daemon/telemetry/metrics.h"
@@ -34,20 +35,25 @@ Pipeline::Pipeline(const Config& config, const Clock* wall, Metrics* metrics, Pi
       out_(out),
       follow_events_(wall == nullptr || config.clock == ClockSource::kEvent),
       orphans_(TimeMs{config.ingest.orphan_horizon_hours} * kMsPerHour),
-      ctx_{cases_, *this, metrics, &config.messages.get(), &regions_} {}
+      ctx_{cases_, *this, metrics, &config.messages.get(), &regions_, &visits_} {}
 
 Pipeline::~Pipeline() = default;
 
 void Pipeline::setModels(std::vector<std::unique_ptr<Model>> models) {
   const bool rebuild = !models_.empty() || cases_.size() > 0;
-  models_ = std::move(models);
+  std::vector<std::unique_ptr<Model>> previous = std::exchange(models_, std::move(models));
   ctx_.messages = &config_.messages.get();  // a reload may have brought new templates
   if (rebuild) {
     // A rebuilt model re-raises what is at risk under the new configuration; its alerts that it
     // does not re-raise are no longer at risk and resolve.
     rebuild_raised_.clear();
     rebuilding_ = true;
-    for (auto& m : models_) m->rebuild(models_now_, ctx_);
+    for (auto& m : models_) {
+      for (const auto& old : previous) {
+        if (old->name() == m->name()) m->inherit(*old);
+      }
+      m->rebuild(models_now_, ctx_);
+    }
     rebuilding_ = false;
     std::vector<Signal> stale;
     book_.forEachActive([&](const Alert& a) {
@@ -195,6 +201,7 @@ void Pipeline::ingestEvent(const CaseEvent& ev, size_t feed_index) {
 void Pipeline::apply(const CaseEvent& ev) {
   const CaseUpdate u = cases_.apply(ev);
   if (u.conflict) ++counters_.conflicts;
+  if (ev.type == EventType::kVisit) visits_.record(ev, u.index, cases_.strings());
   if (ev.type == EventType::kClosed && u.index != kNoCase && metrics_) {
     metrics_->caseClosed(cases_.at(u.index).agency, ev.resolved, ev.satisfaction);
   }

@@ -2,8 +2,9 @@
 // alert book -> output. Transport-independent and synchronous, so that the live daemon (on the
 // io_context), replay (on one thread, as fast as it can) and tests drive the same code.
 //
-// Long-lived state (cases, the dedup set, orphans, the alert book) lives here and survives reloads;
-// reload swaps the models (setModels) and rebuilds their derived structures from the case state.
+// Long-lived state (cases, recent visits, the dedup set, orphans, the alert book) lives here and
+// survives reloads; reload swaps the models (setModels) and rebuilds their derived structures from
+// the case state and the visit log.
 //
 // Not thread-safe: every call comes from one thread.
 #pragma once
@@ -21,6 +22,7 @@
 #include "daemon/base/clock.h"
 #include "daemon/state/case_store.h"
 #include "daemon/state/orphanage.h"
+#include "daemon/state/visit_log.h"
 #include "models/model.h"
 
 namespace casewatch {
@@ -68,6 +70,7 @@ class Pipeline final : public SignalSink {
   TimeMs now() const;
   CaseStore& cases() { return cases_; }
   const CaseStore& cases() const { return cases_; }
+  const VisitLog& visits() const { return visits_; }
   AlertBook& alerts() { return book_; }
   const PipelineCounters& counters() const { return counters_; }
   size_t orphansWaiting() const { return orphans_.size(); }
@@ -109,6 +112,7 @@ class Pipeline final : public SignalSink {
   TimeMs models_now_ = 0;
 
   CaseStore cases_;
+  VisitLog visits_;
   Orphanage orphans_;
   AlertBook book_;
   RegionBoard regions_;

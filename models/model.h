@@ -13,6 +13,7 @@
 #include "connectors/decode/case_event.h"
 #include "daemon/base/time.h"
 #include "daemon/state/case_store.h"
+#include "daemon/state/visit_log.h"
 #include "models/region_board.h"
 #include "models/signal.h"
 
@@ -42,6 +43,8 @@ struct ModelContext {
     return (messages ? *messages : MessageCatalog::builtin()).render(key, args);
   }
   RegionBoard* regions = nullptr;  // per-region figures shared between models; may be null
+  // The recent visits, for rebuild() after a reload (models/past_contacts.h); may be null.
+  const VisitLog* visits = nullptr;
 };
 
 class Model {
@@ -55,6 +58,11 @@ class Model {
   virtual void advanceTo(TimeMs now, ModelContext& ctx) = 0;
   // After a reload swapped this model in: rebuild derived structures from the case state.
   virtual void rebuild(TimeMs now, ModelContext& ctx) { (void)now, (void)ctx; }
+  // During a reload, just before rebuild(): the instance this one replaces (the same model, under
+  // the previous configuration), from which it may carry over what neither the case state nor the
+  // visit log holds (e.g. when a case entered the key-case ledger). `previous` is gone after
+  // rebuild() returns.
+  virtual void inherit(const Model& previous) { (void)previous; }
   // A signal another model emitted (never the model's own), just before the alert book takes it.
   // This is how a model builds on the others' findings (key_case on repeat_visit's tiers,
   // stability on every model's alerts) without reaching into their state. It may emit signals of

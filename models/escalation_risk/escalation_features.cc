@@ -189,7 +189,7 @@ void EscalationFeatureBuilder::compute(const CaseStore& cases, CaseIndex i, Time
   }
 }
 
-void EscalationFeatureBuilder::rebuild(const CaseStore& cases) {
+void EscalationFeatureBuilder::rebuild(const CaseStore& cases, const VisitLog* visits) {
   matters_.clear();
   for (CaseIndex i = 0; i < cases.size(); ++i) {
     const Case& c = cases.at(i);
@@ -197,6 +197,11 @@ void EscalationFeatureBuilder::rebuild(const CaseStore& cases) {
     const uint64_t key = escalationMatterKey(cases.strings().name(c.matter));
     contact(key, toDays(c.registered_at));
     if (c.open()) matters_[key].cases.push_back(i);
+  }
+  // The visits too, as observe() took them (contact() is exact in any order).
+  if (visits == nullptr) return;
+  for (const VisitRecord& v : visits->visits()) {
+    contact(escalationMatterKey(cases.strings().name(v.matter)), toDays(v.ts));
   }
 }
 

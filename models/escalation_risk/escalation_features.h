@@ -44,6 +44,7 @@
 #include "config/config.h"
 #include "connectors/decode/case_event.h"
 #include "daemon/state/case_store.h"
+#include "daemon/state/visit_log.h"
 
 namespace casewatch {
 
@@ -67,9 +68,9 @@ class EscalationFeatureBuilder {
   void compute(const CaseStore& cases, CaseIndex i, TimeMs now, EscalationFeatures& out) const;
   // The open cases on a matter (the ones whose visit_intensity a contact on it changes).
   std::span<const CaseIndex> casesOfMatter(std::string_view matter) const;
-  // Forgets everything and relearns what the case state holds (registrations only: visits are
-  // not in the case state).
-  void rebuild(const CaseStore& cases);
+  // Forgets everything and relearns what the case state holds: its registrations and the visits
+  // of the visit log (null: registrations only).
+  void rebuild(const CaseStore& cases, const VisitLog* visits = nullptr);
   size_t matters() const { return matters_.size(); }
 
  private:

@@ -253,7 +253,7 @@ void EscalationRiskModel::emit(CaseIndex i, Tier tier, double p, const Escalatio
 void EscalationRiskModel::rebuild(TimeMs now, ModelContext& ctx) {
   if (!model_) return;
   now_ = std::max(now_, now);
-  features_.rebuild(ctx.cases);
+  features_.rebuild(ctx.cases, ctx.visits);
   alerted_.clear();
   for (CaseIndex i = 0; i < ctx.cases.size(); ++i) {
     if (ctx.cases.at(i).open()) score(i, now_, ctx);

@@ -26,8 +26,8 @@
 // at its next event. Coefficients are fitted on history by `casewatch fit escalation`, whose
 // label (what "taken to a higher level" means) is documented in tools/fit/escalation_history.h.
 // Reload: create() reads the model file again (the normal config reload on SIGHUP); rebuild()
-// recomputes the matter contacts from the case registrations (visits before the reload no longer
-// count) and rescores every open case.
+// recomputes the matter contacts from the case registrations and the visit log (the visits of the
+// last 180 days; models/past_contacts.h) and rescores every open case.
 // Source: D. W. Hosmer, S. Lemeshow, Applied Logistic Regression (3rd ed., 2013); escalation
 // (越级上访) and local resolution: 《信访工作条例》(2022) and shared/DOMAIN.md.
 //

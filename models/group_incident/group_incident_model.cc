@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "daemon/base/str_cat.h"
+#include "models/past_contacts.h"
 
 namespace casewatch {
 namespace {
@@ -465,12 +466,6 @@ void GroupIncidentModel::rebuild(TimeMs now, ModelContext& ctx) {
   clear();
   now_ = 0;
   const CaseStore& cases = ctx.cases;
-  std::vector<CaseIndex> order;
-  order.reserve(cases.size());
-  for (CaseIndex i = 0; i < cases.size(); ++i) order.push_back(i);
-  std::stable_sort(order.begin(), order.end(), [&](CaseIndex a, CaseIndex b) {
-    return cases.at(a).registered_at < cases.at(b).registered_at;
-  });
   // Replayed on their own time without publishing (the series need their days in order); then the
   // last signal of every matter is passed on once: open alerts as they stand at `now`, and the
   // resolution of those that closed during the replay (the book ignores unknown resolutions).
@@ -478,25 +473,27 @@ void GroupIncidentModel::rebuild(TimeMs now, ModelContext& ctx) {
     absl::flat_hash_map<std::string, Signal> last;
     void emit(Signal&& s) override { last[s.subject_id] = std::move(s); }
   } replayed;
-  ModelContext quiet{ctx.cases, replayed, nullptr};
+  ModelContext quiet{ctx.cases, replayed, nullptr, ctx.messages};
   const StringInterner& strings = cases.strings();
-  for (CaseIndex i : order) {
-    const Case& k = cases.at(i);
-    if (k.matter == 0) continue;
-    advanceTo(k.registered_at, quiet);
-    now_ = std::max(now_, k.registered_at);
+  // Registrations and visits, as onEvent() took them.
+  forEachPastContact(cases, ctx.visits, [&](const PastContact& pc) {
+    if (pc.persons.empty()) return;
+    advanceTo(pc.ts, quiet);
+    now_ = std::max(now_, pc.ts);
     rotateIfDue();
-    PersonId first = 0;
     Contact c;
-    c.persons = cases.persons(i, first);
-    c.group = std::max<uint32_t>(k.group_size, static_cast<uint32_t>(c.persons.size()));
-    c.ts = k.registered_at;
-    c.matter = strings.name(k.matter);
-    c.region = strings.name(k.region);
-    c.agency = strings.name(k.agency);
-    c.category = k.category;
+    c.persons = pc.persons;
+    c.group = std::max<uint32_t>(pc.group_size, static_cast<uint32_t>(pc.persons.size()));
+    c.ts = pc.ts;
+    c.matter = pc.matter;
+    c.region = pc.region;
+    if (pc.index != kNoCase) {
+      const Case& k = cases.at(pc.index);
+      c.agency = strings.name(k.agency);
+      c.category = k.category;
+    }
     contact(c, quiet);
-  }
+  });
   advanceTo(std::max(now, now_ + 1), quiet);
   for (auto& [subject, s] : replayed.last) ctx.signals.emit(std::move(s));
 }

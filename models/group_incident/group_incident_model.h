@@ -30,8 +30,8 @@
 // Memory: per (region, matter) with a contact in the last 7 to 14 days, a 24-byte hash slot while
 // one person only has come (most matters), plus a ~80-byte state once a second person or a group
 // has (two generations of 7 days); per (region, category) the persons of the last 7 days; open
-// alerts keep their texts. Reload: rebuild() replays the case registrations from the case store;
-// visits seen before a reload are not in the case state and no longer count. Sources: EARS:
+// alerts keep their texts. Reload: rebuild() replays the case registrations from the case store
+// and the visits of the visit log (the last 180 days; models/past_contacts.h), in time order. Sources: EARS:
 // Hutwagner et al., J. Urban Health 80 (2003), R package surveillance (earsC); CUSUM: Page (1954),
 // Lucas (1985); collective petitions and "at most five representatives": 《信访工作条例》(2022)
 // art. 18, shared/DOMAIN.md.

@@ -444,12 +444,40 @@ void KeyCaseModel::rebuild(TimeMs now, ModelContext& ctx) {
     if (static_cast<int>(list.size()) >= config_.person_open_cases) crowded.push_back(p);
   }
   for (PersonId p : crowded) checkPersonCases(p, now_, quiet);
+  // A case ledgered before the reload leaves only by the exit rule (hysteresis), whatever the new
+  // configuration's rules say of it.
+  for (const auto& [i, old] : inherited_) {
+    if (i >= cases.size() || entries_.contains(i)) continue;
+    const Case& c = cases.at(i);
+    if (!c.open() && std::max(old.last_activity, c.last_event_at) + quiet_ms <= now_) continue;
+    entries_.emplace(i, old);
+    countRegion(old.region, +1, quiet);
+  }
   queue_ = {};  // queued afresh below, from the case state's times
   for (auto& [i, e] : entries_) {
     const Case& c = cases.at(i);
-    e.last_activity = std::max(e.since, c.last_event_at);
-    e.last_owner_action = e.last_activity;
-    e.unowned_events = c.open() && c.leader == 0 && c.last_event_at > e.since ? 1 : 0;
+    if (auto it = inherited_.find(i); it != inherited_.end()) {
+      // What the previous instance knew: when the case entered and why, and its owner's clock.
+      const Entry& old = it->second;
+      e.rules |= old.rules;
+      e.repeat_tier = std::max(e.repeat_tier, old.repeat_tier);
+      e.person_open = std::max(e.person_open, old.person_open);
+      e.group_size = std::max(e.group_size, old.group_size);
+      if (old.rules & kReviewStage && !(e.rules & kReviewStage)) e.stage = old.stage;
+      if (old.rules & kLodgedAbove && e.level == Level::kUnknown) {
+        e.level = old.level;
+        e.competent = old.competent;
+      }
+      e.since = std::min(e.since, old.since);
+      e.last_activity = std::max(old.last_activity, c.last_event_at);
+      e.last_owner_action = old.last_owner_action;
+      e.unowned_events = old.unowned_events;
+    } else {
+      e.last_activity = std::max(e.since, c.last_event_at);
+      e.last_owner_action = e.last_activity;
+      e.unowned_events = c.open() && c.leader == 0 && c.last_event_at > e.since ? 1 : 0;
+    }
+    e.alert = Tier::kNone;  // re-raised below (evaluate)
     e.idle_queued = false;
     e.exit_queued = false;
     if (c.open()) {
@@ -466,6 +494,12 @@ void KeyCaseModel::rebuild(TimeMs now, ModelContext& ctx) {
     if (ctx.metrics != nullptr) ctx.metrics->keyCases(cases.strings().name(region), n);
     if (ctx.regions != nullptr) ctx.regions->setKeyCases(cases.strings().name(region), n);
   }
+  inherited_.clear();
+}
+
+void KeyCaseModel::inherit(const Model& previous) {
+  if (previous.name() != kName) return;
+  inherited_ = static_cast<const KeyCaseModel&>(previous).entries_;
 }
 
 std::vector<KeyCaseModel::Row> KeyCaseModel::ledger() const {

@@ -41,10 +41,11 @@
 // label or a log line (the ledger names cases; person alerts stay repeat_visit's). The region of
 // a case is the jurisdiction of the grievance. Reload: rebuild() recomputes the ledger from the
 // case state and from repeat_visit's re-raised alerts (it is listed after repeat_visit in the
-// component table); the entry time of a rule that is not dated in the case state (repeat_visit,
-// person_open_cases) becomes the reload time, and the count of unowned events restarts (at 1 when
-// the case had an event after entry and has no leader). A restart replays the journal and loses
-// nothing.
+// component table), so that membership follows the new configuration; a case that was ledgered
+// before the reload and still is keeps, from the previous instance (inherit()), its entry time,
+// the reasons it entered for, its owner's idle clock and its count of unowned events. A case that
+// enters at the reload enters at the reload time (for an undated rule: repeat_visit,
+// person_open_cases). A restart replays the journal and loses nothing.
 // Sources: 《信访工作条例》(2022), art. 31–35 (handling, review and re-review) and the duty of
 // leadership ownership (领导包案) of key and repeat cases; the seeds in shared/seeds/ (key persons
 // and cases kept on a ledger with graded risk, dynamic review and a named owner, "resolve the real
@@ -78,6 +79,7 @@ class KeyCaseModel final : public Model {
   void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) override;
   void advanceTo(TimeMs now, ModelContext& ctx) override;
   void rebuild(TimeMs now, ModelContext& ctx) override;
+  void inherit(const Model& previous) override;
   void onSignal(const Signal& s, ModelContext& ctx) override;
 
   // Rules for entry, as bits of Row::rules.
@@ -151,6 +153,8 @@ class KeyCaseModel final : public Model {
   Tier repeat_tier_ = Tier::kOrange;
   TimeMs now_ = 0;
   absl::flat_hash_map<CaseIndex, Entry> entries_;
+  // The previous instance's ledger during a reload (inherit() to the end of rebuild()).
+  absl::flat_hash_map<CaseIndex, Entry> inherited_;
   absl::flat_hash_map<PersonId, absl::InlinedVector<CaseIndex, 2>> open_by_person_;
   absl::flat_hash_map<PersonId, HotPerson> hot_;  // repeat_visit person alerts at repeat_tier+
   absl::flat_hash_map<uint32_t, int64_t> by_region_;

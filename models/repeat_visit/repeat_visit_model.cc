@@ -7,6 +7,7 @@
 
 #include "daemon/base/pseudonymizer.h"
 #include "daemon/base/str_cat.h"
+#include "models/past_contacts.h"
 
 namespace casewatch {
 namespace {
@@ -476,12 +477,6 @@ void RepeatVisitModel::rebuild(TimeMs now, ModelContext& ctx) {
   clear();
   now_ = std::max(now_, now);
   const CaseStore& cases = ctx.cases;
-  std::vector<CaseIndex> order;
-  order.reserve(cases.size());
-  for (CaseIndex i = 0; i < cases.size(); ++i) order.push_back(i);
-  std::stable_sort(order.begin(), order.end(), [&](CaseIndex a, CaseIndex b) {
-    return cases.at(a).registered_at < cases.at(b).registered_at;
-  });
   // Replayed without publishing; then the last signal of every subject is passed on once: open
   // alerts with their state at `now`, and the resolution of those that closed during the replay
   // (the alert book ignores a resolution of an alert it does not hold).
@@ -491,20 +486,24 @@ void RepeatVisitModel::rebuild(TimeMs now, ModelContext& ctx) {
       last[strCat(subjectKindName(s.subject_kind), ":", s.subject_id)] = std::move(s);
     }
   } replayed;
-  ModelContext quiet{ctx.cases, replayed, nullptr};
+  ModelContext quiet{ctx.cases, replayed, nullptr, ctx.messages};
   const StringInterner& strings = cases.strings();
-  for (CaseIndex i : order) {
-    const Case& c = cases.at(i);
-    if (c.matter == 0) continue;
-    PersonId first = 0;
-    const std::span<const PersonId> persons = cases.persons(i, first);
+  // Registrations and visits, as onEvent() took them.
+  forEachPastContact(cases, ctx.visits, [&](const PastContact& pc) {
+    if (pc.persons.empty()) return;
+    const Case* c = pc.index != kNoCase ? &cases.at(pc.index) : nullptr;
     const Level competent =
-        c.competent_level != Level::kUnknown ? c.competent_level : Level::kCounty;
-    const bool above = c.level != Level::kUnknown && c.level > competent;
-    ContactInfo info{strings.name(c.matter), strings.name(c.region), strings.name(c.agency),
-                     c.category};
-    for (PersonId p : persons) contact(p, info, c.registered_at, above, quiet);
-  }
+        c != nullptr && c->competent_level != Level::kUnknown ? c->competent_level : Level::kCounty;
+    const bool above = pc.level != Level::kUnknown && pc.level > competent;
+    ContactInfo info;
+    info.matter = pc.matter;
+    info.region = pc.region;
+    if (c != nullptr) {
+      info.agency = strings.name(c->agency);
+      info.category = c->category;
+    }
+    for (PersonId p : pc.persons) contact(p, info, pc.ts, above, quiet);
+  });
   advanceTo(now_ + 1, quiet);  // resolves what is already quiet
   for (auto& [subject, s] : replayed.last) ctx.signals.emit(std::move(s));
 }

@@ -32,8 +32,8 @@
 // in two generations of 90 days: a pair not touched for 90 to 180 days is forgotten, so its next
 // contact counts as a first contact again (it is outside every window anyway). Open alerts are
 // never forgotten. Reload: rebuild() recomputes the state from the case registrations in the case
-// store; visits are not in the case state, so the visits seen before a reload no longer count after
-// it. Sources: A. G. Hawkes, Biometrika 58 (1971) (self-exciting processes); repeat petitions and
+// store and the visits of the visit log (the last 180 days: a pair quiet for longer would have been
+// forgotten anyway), in time order (models/past_contacts.h). Sources: A. G. Hawkes, Biometrika 58 (1971) (self-exciting processes); repeat petitions and
 // leadership ownership (领导包案): 《信访工作条例》(2022) and shared/DOMAIN.md.
 //
 // Threading: as every model, called from the pipeline's thread only.

@@ -358,6 +358,52 @@ TEST_F(PipelineTest, SetModelsWithALongerPeriodResolvesAlertsNoLongerAtRisk) {
   EXPECT_EQ(activeOverdueAlerts(), 0u);
 }
 
+// A reload rebuilds the models that count contacts from the case registrations and the visit log:
+// returns made in person before a SIGHUP still count after it.
+TEST_F(PipelineTest, SetModelsKeepsTheReturnsAndCollectivesMadeByVisits) {
+  start();
+  constexpr PersonId kReturner = 4242;
+  ingest(EventBuilder::registered("R", t0_).persons({kReturner}).matter("m:wages"));
+  for (int d = 1; d <= 3; ++d) {
+    ingest(EventBuilder::of(EventType::kVisit, "R", t0_ + d * 2 * kDay)
+               .persons({kReturner})
+               .matter("m:wages"));
+  }
+  // Six persons come on one matter within hours, by visits naming no case.
+  for (PersonId p = 1; p <= 6; ++p) {
+    ingest(EventBuilder::of(EventType::kVisit, "", t0_ + 7 * kDay + static_cast<TimeMs>(p) * kHour)
+               .persons({1000 + p})
+               .matter("m:land")
+               .region("520303"));
+  }
+  auto active = [&](std::string_view model) {
+    std::vector<Alert> out;
+    pipeline_->alerts().forEachActive([&](const Alert& a) {
+      if (a.model == model) out.push_back(a);
+    });
+    return out;
+  };
+  const auto repeat = active("repeat_visit");
+  const auto collective = active("group_incident");
+  ASSERT_EQ(repeat.size(), 1u);
+  ASSERT_EQ(collective.size(), 1u);
+  EXPECT_EQ(pipeline_->visits().size(), 9u);
+
+  out_.clear();
+  auto models = buildModels(config_);
+  ASSERT_TRUE(models.ok());
+  pipeline_->setModels(std::move(*models));
+  // Nothing resolved, nothing changed tier: the rebuilt models saw the visits.
+  for (const AlertChange& c : out_.changes()) {
+    EXPECT_NE(c.kind, ChangeKind::kResolved) << c.alert.model << " " << c.alert.subject_id;
+  }
+  ASSERT_EQ(active("repeat_visit").size(), 1u);
+  EXPECT_EQ(active("repeat_visit")[0].tier, repeat[0].tier);
+  ASSERT_EQ(active("group_incident").size(), 1u);
+  EXPECT_EQ(active("group_incident")[0].tier, collective[0].tier);
+  EXPECT_EQ(active("group_incident")[0].subject_id, collective[0].subject_id);
+}
+
 TEST_F(PipelineTest, SequenceGapsAreCountedPerFeed) {
   Metrics metrics({"test-feed", "journal"});
   start(nullptr, &metrics);

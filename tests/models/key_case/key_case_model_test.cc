@@ -169,6 +169,52 @@ TEST_F(KeyCaseModelTest, RepeatVisitTierAtOrangeEnters) {
   EXPECT_TRUE(ledgered("C-1"));  // hysteresis: entered cases stay while open
 }
 
+TEST_F(KeyCaseModelTest, AReloadKeepsEntryTimesOwnerClocksAndEntriesWhoseRuleNoLongerHolds) {
+  config_.person_open_cases = 10;
+  model_ = std::make_unique<KeyCaseModel>(config_);
+  feed(registration("C-1", 0).persons({kPerson}).matter("m:wages").build());
+  advance(day(5));
+  model_->onSignal(repeatSignal(kPerson, "m:wages", Tier::kOrange), ctx_);  // enters on day 5
+  feed(event(EventType::kAccepted, "C-1", 6));  // an owner action; no leader: unowned
+  feed(EventBuilder::of(EventType::kVisit, "C-1", day(7)).persons({kPerson}).matter("m:wages"));
+  advance(day(8));
+  ASSERT_EQ(keyCaseSignals("C-1").back().tier, Tier::kYellow);
+  // The repeat alert has resolved since: no rule holds now, but the case stays (hysteresis).
+  Signal gone = repeatSignal(kPerson, "m:wages", Tier::kNone);
+  gone.reasons.clear();
+  model_->onSignal(gone, ctx_);
+  ASSERT_TRUE(ledgered("C-1"));
+
+  // The reload: a new instance (under the same configuration) takes over.
+  KeyCaseModel reloaded(config_);
+  sink_.clear();
+  reloaded.inherit(*model_);
+  reloaded.rebuild(day(9), ctx_);
+  model_.reset();  // the previous instance is gone after the reload
+  const auto rows = reloaded.ledger();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(store_.caseId(rows[0].index), "C-1");
+  EXPECT_EQ(rows[0].since, day(5));  // not the reload time
+  EXPECT_THAT(rows[0].reasons, ElementsAre("repeat_visit_tier=orange"));
+  // Its alert is re-raised as it stood; the unowned events go on counting from two.
+  ASSERT_FALSE(keyCaseSignals("C-1").empty());
+  EXPECT_EQ(keyCaseSignals("C-1").back().tier, Tier::kYellow);
+  reloaded.advanceTo(day(10), ctx_);
+  const CaseEvent third = EventBuilder::of(EventType::kVisit, "C-1", day(10)).persons({kPerson});
+  reloaded.onEvent(third, store_.apply(third), ctx_);
+  EXPECT_EQ(keyCaseSignals("C-1").back().tier, Tier::kOrange);  // unowned_orange_events = 3
+  // The owner's idle clock runs from the acceptance on day 6, not from the reload.
+  reloaded.advanceTo(day(6 + 30) + 1, ctx_);
+  const std::vector<Signal> after = keyCaseSignals("C-1");
+  double idle_days = -1;
+  for (const Reason& r : after.back().reasons) {
+    if (r.code == "days_since_owner_action") idle_days = r.number;
+  }
+  EXPECT_EQ(idle_days, 30);
+  EXPECT_THAT(keyCaseSignals("C-1").back().actions, Contains(Action::kNotifyLeadership));
+  EXPECT_EQ(metrics_.key_cases["520302"], 1);
+}
+
 TEST_F(KeyCaseModelTest, LeavesOnlyAfterClosedAndQuietForExitDays) {
   collective("C-1", 0);
   close("C-1", 10);
