@@ -46,6 +46,9 @@
       m_overdue: 'Deadline', m_repeat_visit: 'Repeat visits', m_group_incident: 'Collective petition',
       m_key_case: 'Key case', m_escalation_risk: 'Escalation risk', m_stability: 'Stability',
       k_case: 'Case', k_person: 'Person', k_matter: 'Matter', k_region: 'Region', k_agency: 'Agency',
+      // The categories the feed contract names (events.md); others are shown as they come.
+      cat_wage_arrears: 'Wage arrears', cat_demolition: 'Demolition', cat_land: 'Land',
+      cat_judicial: 'Judicial', cat_social_security: 'Social security', cat_other: 'Other',
       a_reply_now: 'Reply now', a_send_procedural_reply: 'Send procedural reply',
       a_assign_leader: 'Assign a leader', a_schedule_hearing: 'Schedule a hearing', a_mediate: 'Mediate',
       a_check_aid_eligibility: 'Check aid eligibility', a_review_case: 'Review the case',
@@ -80,6 +83,8 @@
       m_overdue: '办理时限', m_repeat_visit: '重复信访', m_group_incident: '集体访',
       m_key_case: '重点案件', m_escalation_risk: '越级风险', m_stability: '稳定风险',
       k_case: '案件', k_person: '人员', k_matter: '事项', k_region: '地区', k_agency: '单位',
+      cat_wage_arrears: '欠薪', cat_demolition: '征收拆迁', cat_land: '土地',
+      cat_judicial: '涉法涉诉', cat_social_security: '社会保障', cat_other: '其他',
       a_reply_now: '立即答复', a_send_procedural_reply: '发送受理告知', a_assign_leader: '领导包案',
       a_schedule_hearing: '组织听证', a_mediate: '调解', a_check_aid_eligibility: '核查救助条件',
       a_review_case: '复查案件', a_fix_at_source: '源头治理', a_notify_leadership: '报告领导',
@@ -331,7 +336,8 @@
     const subject = a.subject || {};
     const summaryText = (a.summary && (a.summary[state.lang] || a.summary.en)) || '';
     const mayAct = state.me && state.me.may_act;
-    const where = [tOr('m_', a.model), a.region, a.agency, a.category].filter(Boolean).join(' · ');
+    const where = [tOr('m_', a.model), a.region, a.agency, a.category && tOr('cat_', a.category)]
+      .filter(Boolean).join(' · ');
     const card = el('article', {
       class: 'alert ' + tier + ' ' + a.status,
       'data-alert-id': a.alert_id,
@@ -555,7 +561,8 @@
       el('thead', {}, el('tr', {}, ...keys.map((k) => el('th', { text: t(k) })))),
       el('tbody', {}, ...list.map((e) => el('tr', {}, ...keys.map((k) => el('td', {
         text: k === 'reasons' ? (e.reasons || []).join(', ')
-          : (k === 'since' || k === 'last_activity') ? fmtTime(e[k]) : (e[k] || '—'),
+          : (k === 'since' || k === 'last_activity') ? fmtTime(e[k])
+            : (k === 'category' && e[k]) ? tOr('cat_', e[k]) : (e[k] || '—'),
       })))))));
   }
 
