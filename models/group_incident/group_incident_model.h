@@ -31,10 +31,10 @@
 // one person only has come (most matters), plus a ~80-byte state once a second person or a group
 // has (two generations of 7 days); per (region, category) the persons of the last 7 days; open
 // alerts keep their texts. Reload: rebuild() replays the case registrations from the case store
-// and the visits of the visit log (the last 180 days; models/past_contacts.h), in time order. Sources: EARS:
-// Hutwagner et al., J. Urban Health 80 (2003), R package surveillance (earsC); CUSUM: Page (1954),
-// Lucas (1985); collective petitions and "at most five representatives": 《信访工作条例》(2022)
-// art. 18, shared/DOMAIN.md.
+// and the visits of the visit log (the last 180 days; models/past_contacts.h), in time order.
+// Sources: EARS: Hutwagner et al., J. Urban Health 80 (2003), R package surveillance (earsC);
+// CUSUM: Page (1954), Lucas (1985); collective petitions and "at most five representatives":
+// 《信访工作条例》(2022) art. 18, shared/DOMAIN.md.
 //
 // Threading: as every model, called from the pipeline's thread only.
 #pragma once

@@ -33,8 +33,9 @@
 // contact counts as a first contact again (it is outside every window anyway). Open alerts are
 // never forgotten. Reload: rebuild() recomputes the state from the case registrations in the case
 // store and the visits of the visit log (the last 180 days: a pair quiet for longer would have been
-// forgotten anyway), in time order (models/past_contacts.h). Sources: A. G. Hawkes, Biometrika 58 (1971) (self-exciting processes); repeat petitions and
-// leadership ownership (领导包案): 《信访工作条例》(2022) and shared/DOMAIN.md.
+// forgotten anyway), in time order (models/past_contacts.h). Sources: A. G. Hawkes, Biometrika 58
+// (1971) (self-exciting processes); repeat petitions and leadership ownership (领导包案):
+// 《信访工作条例》(2022) and shared/DOMAIN.md.
 //
 // Threading: as every model, called from the pipeline's thread only.
 #pragma once
