@@ -114,6 +114,7 @@ CaseUpdate CaseStore::apply(const CaseEvent& ev) {
     }
   };
   auto start = [&](Step s) {
+    if (u.satisfied_steps & bit(s)) u.restarted_from = c.start(s);
     c.startStep(s, ev.ts);
     u.started_steps |= bit(s);
   };

@@ -28,6 +28,10 @@ struct CaseUpdate {
   uint8_t satisfied_steps = 0;    // clocks stopped because their step happened
   uint8_t cleared_steps = 0;      // clocks stopped because the case closed or moved
   bool deadline_changed = false;  // an extension moved the handling deadline
+  // The previous start of a step this event both satisfied and restarted (routing on a transfer:
+  // the sending agency's clock stops, the receiving agency's starts), so that the satisfied step
+  // is judged on its own deadline; with agency_before, whose step it was.
+  TimeMs restarted_from = 0;
 };
 
 class CaseStore {

@@ -70,10 +70,15 @@ TimeMs ClockRules::deadline(TimeMs start, int days, DayCount day_count) const {
 }
 
 TimeMs ClockRules::deadlineOf(const Case& c, Step step, const StringInterner& strings) {
-  const StepRule& rule = ruleFor(c.agency, strings.name(c.agency), c.channel);
+  return deadlineOf(c, step, strings, c.agency, c.start(step));
+}
+
+TimeMs ClockRules::deadlineOf(const Case& c, Step step, const StringInterner& strings,
+                              uint32_t agency, TimeMs start) {
+  const StepRule& rule = ruleFor(agency, strings.name(agency), c.channel);
   int days = rule.days[static_cast<size_t>(step)];
   if (step == Step::kHandling) days += c.extension_days;
-  return deadline(c.start(step), days, rule.day_count);
+  return deadline(start, days, rule.day_count);
 }
 
 }  // namespace casewatch

@@ -41,6 +41,9 @@ class ClockRules {
   TimeMs deadline(TimeMs start, int days, DayCount day_count) const;
   // The deadline of a case's step (handling includes granted extensions).
   TimeMs deadlineOf(const Case& c, Step step, const StringInterner& strings);
+  // The same for a clock the case no longer shows: started at `start` under `agency`'s rules.
+  TimeMs deadlineOf(const Case& c, Step step, const StringInterner& strings, uint32_t agency,
+                    TimeMs start);
 
   const ClocksConfig& config() const { return config_; }
   int offsetMinutes() const { return config_.utc_offset_minutes; }

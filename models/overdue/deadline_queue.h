@@ -3,8 +3,11 @@
 // clock, and advancing the clock costs O(k log n) for the k thresholds that became due: no scan
 // over all cases, ever.
 //
-// Entries are not removed when a clock stops; the consumer re-checks each popped entry against the
-// case state (lazy deletion), which keeps every update O(log n).
+// Entries are not removed when a clock stops or restarts; the consumer re-checks each popped entry
+// (lazy deletion), which keeps every update O(log n). Each entry carries the epoch of its clock
+// (the consumer bumps it whenever the clock restarts, is restored or its deadline moves), so an
+// entry left behind by an earlier run of the clock is told apart even when its time is also a
+// threshold of the current deadline.
 #pragma once
 
 #include <cstdint>
@@ -20,11 +23,15 @@ struct DeadlineEntry {
   TimeMs fire_at;
   CaseIndex case_index;
   Step step;
+  uint8_t epoch;
 };
+static_assert(sizeof(DeadlineEntry) == 16, "an entry is 16 bytes");
 
 class DeadlineQueue {
  public:
-  void push(TimeMs fire_at, CaseIndex c, Step s) { heap_.push(DeadlineEntry{fire_at, c, s}); }
+  void push(TimeMs fire_at, CaseIndex c, Step s, uint8_t epoch) {
+    heap_.push(DeadlineEntry{fire_at, c, s, epoch});
+  }
   bool hasDue(TimeMs now) const { return !heap_.empty() && heap_.top().fire_at <= now; }
   DeadlineEntry pop() {
     DeadlineEntry e = heap_.top();

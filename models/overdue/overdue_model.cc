@@ -52,11 +52,18 @@ OverdueModel::OverdueModel(const ClocksConfig& config, std::optional<WorkCalenda
       warning_ms_(TimeMs{config.warning_days} * kMsPerDay),
       red_ms_(TimeMs{config.red_after_days} * kMsPerDay) {}
 
-void OverdueModel::scheduleNext(const CaseStore& cases, CaseIndex i, Step s) {
+uint8_t& OverdueModel::epochOf(CaseIndex i, Step s) {
+  if (i >= epochs_.size()) epochs_.resize(std::max<size_t>(i + 1, epochs_.size() * 3 / 2));
+  return epochs_[i][static_cast<size_t>(s)];
+}
+
+void OverdueModel::scheduleNext(const CaseStore& cases, CaseIndex i, Step s, bool restarted) {
+  uint8_t& epoch = epochOf(i, s);
+  if (restarted) ++epoch;
   const TimeMs due = rules_.deadlineOf(cases.at(i), s, cases.strings());
   for (TimeMs threshold : {due - warning_ms_, due, due + red_ms_ + 1}) {
     if (threshold > now_) {
-      queue_.push(threshold, i, s);
+      queue_.push(threshold, i, s, epoch);
       return;
     }
   }
@@ -69,9 +76,12 @@ void OverdueModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelContex
     for (size_t s = 0; s < kStepCount; ++s) {
       const auto step = static_cast<Step>(s);
       if (!(u.satisfied_steps & bit(step))) continue;
-      // On time is judged by the event's own ts, so a late-arriving reply still counts on time.
-      const TimeMs due = rules_.deadlineOf(c, step, ctx.cases.strings());
-      ctx.metrics->stepCompleted(c.agency, step, ev.ts < due);
+      // On time is judged by the event's own ts, so a late-arriving reply still counts on time;
+      // against the clock as it ran before the event (a transfer restarts routing at the receiving
+      // agency: the step judged here is the sending agency's).
+      const TimeMs start = (u.started_steps & bit(step)) ? u.restarted_from : c.start(step);
+      const TimeMs due = rules_.deadlineOf(c, step, ctx.cases.strings(), u.agency_before, start);
+      ctx.metrics->stepCompleted(u.agency_before, step, ev.ts < due);
     }
   }
   uint8_t rescheduled = u.started_steps;
@@ -81,7 +91,8 @@ void OverdueModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelContex
     if (it != active_.end()) it->second.breached_steps &= static_cast<uint8_t>(~u.started_steps);
     for (size_t s = 0; s < kStepCount; ++s) {
       const auto step = static_cast<Step>(s);
-      if ((rescheduled & bit(step)) && c.pending(step)) scheduleNext(ctx.cases, u.index, step);
+      if ((rescheduled & bit(step)) && c.pending(step))
+        scheduleNext(ctx.cases, u.index, step, true);
     }
   }
   if (rescheduled != 0 || active_.contains(u.index)) {
@@ -96,13 +107,15 @@ void OverdueModel::advanceTo(TimeMs now, ModelContext& ctx) {
     const DeadlineEntry e = queue_.pop();
     const Case& c = ctx.cases.at(e.case_index);
     if (!c.pending(e.step)) continue;  // the step happened since: a stale entry
-    // A clock that restarted (transfer, extension, reopen) left its old entry behind; only an entry
-    // at one of the current deadline's thresholds may schedule the next one.
+    // A clock that restarted (transfer, extension, reopen) left its old entry behind: only the
+    // entry of the clock's current epoch, at one of the current deadline's thresholds, may
+    // schedule the next one.
+    if (e.epoch != epochOf(e.case_index, e.step)) continue;
     const TimeMs due = rules_.deadlineOf(c, e.step, ctx.cases.strings());
     if (e.fire_at != due - warning_ms_ && e.fire_at != due && e.fire_at != due + red_ms_ + 1) {
       continue;
     }
-    scheduleNext(ctx.cases, e.case_index, e.step);
+    scheduleNext(ctx.cases, e.case_index, e.step, false);
     evaluate(e.case_index, ctx, 0);
   }
 }
@@ -114,7 +127,7 @@ void OverdueModel::rebuild(TimeMs now, ModelContext& ctx) {
     const Case& c = ctx.cases.at(i);
     if (c.pending_steps == 0) continue;
     for (size_t s = 0; s < kStepCount; ++s) {
-      if (c.pending(static_cast<Step>(s))) scheduleNext(ctx.cases, i, static_cast<Step>(s));
+      if (c.pending(static_cast<Step>(s))) scheduleNext(ctx.cases, i, static_cast<Step>(s), true);
     }
     evaluate(i, ctx, 0);
   }

@@ -14,7 +14,9 @@
 //   30-day review and re-review); procuratorates' "every letter gets a reply within 7 days".
 #pragma once
 
+#include <array>
 #include <optional>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "config/config.h"
@@ -44,8 +46,10 @@ class OverdueModel final : public Model {
     Tier tier = Tier::kNone;
     uint8_t breached_steps = 0;  // deadline breaches already counted
   };
-  // Queues the next threshold after `now_` of a running step, if any remains.
-  void scheduleNext(const CaseStore& cases, CaseIndex i, Step s);
+  // Queues the next threshold after `now_` of a running step, if any remains. `restarted`: the
+  // clock restarted (or was restored, or its deadline moved), so its queued entries are stale.
+  void scheduleNext(const CaseStore& cases, CaseIndex i, Step s, bool restarted);
+  uint8_t& epochOf(CaseIndex i, Step s);
   // Recomputes the case's tier at `now_` and emits a signal when it changed.
   void evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps);
 
@@ -53,6 +57,9 @@ class OverdueModel final : public Model {
   TimeMs warning_ms_;
   TimeMs red_ms_;
   DeadlineQueue queue_;
+  // Per case and step, the epoch of its running clock (DeadlineQueue): 5 bytes a case. An epoch
+  // wraps after 256 restarts; an entry that old also fails the threshold check in advanceTo().
+  std::vector<std::array<uint8_t, kStepCount>> epochs_;
   absl::flat_hash_map<CaseIndex, Active> active_;
   TimeMs now_ = 0;
 };
