@@ -167,20 +167,26 @@ void RepeatVisitModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelCo
   now_ = std::max(now_, ev.ts);
   rotateIfDue();
 
+  contacts(ev.persons, ev.matter, ev.region, ev.level, u.index, ev.ts, ctx);
+}
+
+void RepeatVisitModel::contacts(std::span<const PersonId> persons, std::string_view matter,
+                                std::string_view region, Level level, CaseIndex index, TimeMs ts,
+                                ModelContext& ctx) {
   const StringInterner& strings = ctx.cases.strings();
-  const Case* c = u.index != kNoCase ? &ctx.cases.at(u.index) : nullptr;
+  const Case* c = index != kNoCase ? &ctx.cases.at(index) : nullptr;
   Level competent = Level::kCounty;
   if (c != nullptr && c->competent_level != Level::kUnknown) competent = c->competent_level;
-  const bool above = ev.level != Level::kUnknown && ev.level > competent;
+  const bool above = level != Level::kUnknown && level > competent;
   ContactInfo info;
-  info.matter = ev.matter;
-  info.region = ev.region;
+  info.matter = matter;
+  info.region = region;
   if (c != nullptr) {
     info.agency = strings.name(c->agency);
     info.category = c->category;
     if (info.region.empty()) info.region = strings.name(c->region);
   }
-  for (PersonId p : ev.persons) contact(p, info, ev.ts, above, ctx);
+  for (PersonId p : persons) contact(p, info, ts, above, ctx);
 }
 
 void RepeatVisitModel::contact(PersonId person, const ContactInfo& info, TimeMs ts, bool above,
@@ -487,22 +493,9 @@ void RepeatVisitModel::rebuild(TimeMs now, ModelContext& ctx) {
     }
   } replayed;
   ModelContext quiet{ctx.cases, replayed, nullptr, ctx.messages};
-  const StringInterner& strings = cases.strings();
   // Registrations and visits, as onEvent() took them.
   forEachPastContact(cases, ctx.visits, [&](const PastContact& pc) {
-    if (pc.persons.empty()) return;
-    const Case* c = pc.index != kNoCase ? &cases.at(pc.index) : nullptr;
-    const Level competent =
-        c != nullptr && c->competent_level != Level::kUnknown ? c->competent_level : Level::kCounty;
-    const bool above = pc.level != Level::kUnknown && pc.level > competent;
-    ContactInfo info;
-    info.matter = pc.matter;
-    info.region = pc.region;
-    if (c != nullptr) {
-      info.agency = strings.name(c->agency);
-      info.category = c->category;
-    }
-    for (PersonId p : pc.persons) contact(p, info, pc.ts, above, quiet);
+    contacts(pc.persons, pc.matter, pc.region, pc.level, pc.index, pc.ts, quiet);
   });
   advanceTo(now_ + 1, quiet);  // resolves what is already quiet
   for (auto& [subject, s] : replayed.last) ctx.signals.emit(std::move(s));

@@ -44,6 +44,7 @@
 #include <memory>
 #include <optional>
 #include <queue>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -147,6 +148,9 @@ class RepeatVisitModel final : public Model {
     uint32_t category = 0;  // CaseStore::strings() id, 0 = unknown
   };
 
+  // The persons of one contact (a visit, or the registration of case `index`; kNoCase: none).
+  void contacts(std::span<const PersonId> persons, std::string_view matter, std::string_view region,
+                Level level, CaseIndex index, TimeMs ts, ModelContext& ctx);
   void contact(PersonId person, const ContactInfo& info, TimeMs ts, bool above, ModelContext& ctx);
   // The pair's track (open alert or generation 0), or null with `first` set to its first contact
   // (moved to generation 0), or null and `first` empty for a new pair.
