@@ -4,10 +4,14 @@
 statutory steps of which case were overdue (an oracle computed from the events written). `casewatchd
 replay` runs the whole pipeline on event time over the feed. For two seeds:
   - every case with overdue steps in the truth got an `overdue` alert at tier orange or red;
-  - no case the truth calls on time got an orange or red `overdue` alert.
+  - no case the truth calls on time got an orange or red `overdue` alert;
+  - the replayed history shows the escalations it would have caused, on event time: an alert that
+    turns red (not escalated before) and stays red unacknowledged is escalated to the section chief
+    exactly 30 minutes later (the documented default), status `escalated`, `escalation` filled.
 """
 
 import collections
+import datetime
 import os
 import re
 import sys
@@ -66,6 +70,36 @@ def check_seed(args, tmp, seed):
     assert not problems, "seed %d: %s" % (seed, "\n".join(problems))
     print("seed %d: %d events, %d overdue cases all alerted orange/red, %d on-time cases without "
           "orange/red" % (seed, lines, len(overdue), len(on_time)))
+    check_escalations(seed, alerts)
+
+
+def check_escalations(seed, alerts):
+    when = datetime.datetime.fromisoformat
+    by_id = collections.defaultdict(list)
+    for a in alerts:
+        by_id[a["alert_id"]].append(a)
+    checked = 0
+    for changes in by_id.values():
+        red = next((i for i, a in enumerate(changes) if a["tier"] == "red"), None)
+        if red is None or any(a["change"] == "escalated" for a in changes[:red]):
+            continue
+        for a in changes[red + 1:]:
+            if a["tier"] != "red" or a["change"] in ("resolved", "acknowledged"):
+                break  # no longer red and unacknowledged: the 30 minutes did not run out
+            if a["change"] != "escalated":
+                continue
+            esc = a.get("escalation") or {}
+            assert a["status"] == "escalated", a
+            assert (esc.get("level"), esc.get("target")) == (1, "section_chief"), a
+            waited = when(esc["at"]) - when(changes[red]["updated_at"])
+            assert waited == datetime.timedelta(minutes=30), \
+                "seed %d: %s escalated %s after it turned red, want 30 min" % (
+                    seed, a["alert_id"], waited)
+            checked += 1
+            break
+    assert checked, "seed %d: the replay shows no escalation of a red alert" % seed
+    print("seed %d: %d red alerts escalated to the section chief 30 min (event time) after turning "
+          "red" % (seed, checked))
 
 
 def test(args, tmp):
