@@ -7,6 +7,7 @@
 // carries on.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "config/message_catalog.h"
@@ -41,6 +42,14 @@ struct ModelContext {
   // Both languages of a message, as the templates word it.
   LocalText text(std::string_view key, std::initializer_list<MessageArg> args = {}) const {
     return (messages ? *messages : MessageCatalog::builtin()).render(key, args);
+  }
+  // A category code of the feed contract in words ("wage_arrears": "wage arrears" / "欠薪"), from
+  // the templates' `category.<code>` entries; any other code reads as itself in both languages.
+  LocalText categoryName(std::string_view code) const {
+    const MessageCatalog& catalog = messages ? *messages : MessageCatalog::builtin();
+    const std::string key = "category." + std::string(code);
+    if (catalog.find(key) == nullptr) return LocalText{std::string(code), std::string(code)};
+    return catalog.render(key);
   }
   RegionBoard* regions = nullptr;  // per-region figures shared between models; may be null
   // The recent visits, for rebuild() after a reload (models/past_contacts.h); may be null.

@@ -384,16 +384,17 @@ void GroupIncidentModel::emit(Open& o, const MatterState& m, Tier tier, int p24,
   if (s != nullptr) {
     s->persons.expire(now_);
     const SeriesJudgement j = s->counts->judge();
+    const LocalText category = ctx.categoryName(s->category);
     reason("category_persons_7d", static_cast<double>(s->persons.longCount()),
            ctx.text("group_incident.reason.category_persons_7d",
                     {{"persons_7d", s->persons.longCount()},
                      {"persons_24h", s->persons.shortCount()},
-                     {"category", s->category},
+                     {"category", category},
                      {"region", s->region}}));
     reason("observed_today", j.observed,
            ctx.text("group_incident.reason.observed_today", {{"observed", j.observed},
                                                              {"expected", j.expected},
-                                                             {"category", s->category},
+                                                             {"category", category},
                                                              {"region", s->region}}));
     const std::string method(earsMethodName(series_options_.ears.method));
     const LocalText verdict_yes = ctx.text("verdict.aberration");
@@ -419,7 +420,7 @@ void GroupIncidentModel::emit(Open& o, const MatterState& m, Tier tier, int p24,
     if (o.aberration) {
       aberration =
           ctx.text("group_incident.summary.aberration",
-                   {{"category", s->category}, {"observed", j.observed}, {"expected", j.expected}});
+                   {{"category", category}, {"observed", j.observed}, {"expected", j.expected}});
     }
   }
   sig.actions = {Action::kFixAtSource};

@@ -174,6 +174,9 @@ TEST_F(GroupIncidentModelTest, AnAberrationInTheRegionRaisesTheTierByOne) {
   const Reason* observed = reason(s, "observed_today");
   ASSERT_NE(observed, nullptr);
   EXPECT_EQ(observed->number, 7);
+  // The category in words, in both languages (the templates' category.* entries).
+  EXPECT_THAT(observed->text_en, HasSubstr("on wage arrears matters"));
+  EXPECT_THAT(observed->text_zh, HasSubstr("欠薪类"));
   // EARS C2 over a history of ones: mean 1, sd 0 floored at ears_min_sigma 1: 1 + 3.09 = 4.09.
   const Reason* ears = reason(s, "ears_statistic");
   ASSERT_NE(ears, nullptr);
