@@ -187,7 +187,14 @@ void AlertWorkflow::fireStep(const Timer& t) {
          strCat("unacknowledged for ", minutes, " min at ", tierName(e.shown.tier),
                 ": escalated to ", step->target, " (level ", step->level, ")"));
   } else {
-    if (e.shown.escalation) e.shown.escalation->reminded_at = at;
+    if (e.shown.escalation) {
+      e.shown.escalation->reminded_at = at;
+    } else {
+      // max: replaying the journal re-fires earlier reminders than the state loaded may hold.
+      TimeMs& last = reminded_[e.shown.alert_id];
+      last = std::max(last, at);
+      if (!recovering_) persist();
+    }
     emit(e, ChangeKind::kUpdated, at, "casewatch",
          strCat("reminder to ", step->target, ": unacknowledged for ", minutes, " min at ",
                 tierName(e.shown.tier)));
@@ -351,6 +358,7 @@ void AlertWorkflow::removeEntry(const std::string& id, std::vector<std::string>&
   touched.insert(touched.end(), g.begin(), g.end());
   touched.insert(touched.end(), i.begin(), i.end());
   entries_.erase(id);
+  reminded_.erase(id);  // gone from the state at its next save
 }
 
 void AlertWorkflow::applyRelations(std::vector<std::string> ids, TimeMs at,
@@ -565,6 +573,11 @@ std::string AlertWorkflow::stateJson() const {
     resolved.push_back({{"id", id}, {"tier", tierName(r.tier)}, {"at", r.at}});
   }
   j["resolved_by_hand"] = std::move(resolved);
+  std::vector<std::pair<std::string, TimeMs>> reminded(reminded_.begin(), reminded_.end());
+  std::sort(reminded.begin(), reminded.end());
+  nlohmann::json reminders = nlohmann::json::array();
+  for (const auto& [id, at] : reminded) reminders.push_back({{"id", id}, {"at", at}});
+  j["reminded"] = std::move(reminders);
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -584,6 +597,14 @@ absl::Status AlertWorkflow::loadState(std::string_view state_json) {
       if (!tierFromName(r.value("tier", ""), m.tier)) m.tier = Tier::kRed;
       m.at = r.value("at", TimeMs{0});
       resolved_by_hand_[r["id"].get<std::string>()] = m;
+    }
+  }
+  reminded_.clear();
+  if (j.contains("reminded") && j["reminded"].is_array()) {
+    for (const auto& r : j["reminded"]) {
+      if (!r.is_object() || !r.contains("id") || !r["id"].is_string()) continue;
+      const TimeMs at = r.value("at", TimeMs{0});
+      if (at > 0) reminded_[r["id"].get<std::string>()] = at;
     }
   }
   return status;
@@ -643,7 +664,12 @@ void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now) {
     e.shown.ack = st.ack;
     e.shown.escalation = st.escalation;
     // The latest step shown: an escalation or, after it, a reminder.
-    e.last_step_at = st.escalation ? std::max(st.escalation->at, st.escalation->reminded_at) : 0;
+    if (st.escalation) {
+      e.last_step_at = std::max(st.escalation->at, st.escalation->reminded_at);
+    } else {
+      auto r = reminded_.find(id);
+      e.last_step_at = r != reminded_.end() ? r->second : 0;
+    }
     if (st.tier != Tier::kNone && st.tier != e.shown.tier) {
       e.shown.tier = st.tier;
       e.tier_since = st.updated_at;

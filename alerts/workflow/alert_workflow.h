@@ -171,6 +171,10 @@ class AlertWorkflow final : public AlertOperations {
 
   absl::flat_hash_map<std::string, Entry> entries_;
   absl::flat_hash_map<std::string, ManualResolution> resolved_by_hand_;
+  // The latest reminder of each alert without an `escalation` object (a chain of one target, with
+  // reminders): the alert itself has nowhere to say it, so the workflow's state keeps it, and a
+  // restart resumes the reminders where they were instead of sending one again.
+  absl::flat_hash_map<std::string, TimeMs> reminded_;
   std::deque<std::string> recently_resolved_order_;  // bounded, for "already resolved" answers
   absl::flat_hash_set<std::string> recently_resolved_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;

@@ -570,8 +570,9 @@ struct Restart {
 };
 
 template <typename Script, typename Replay>
-Restart restart(Script script, Replay replay, TimeMs restart_at) {
-  WorkflowHarness first;
+Restart restart(Script script, Replay replay, TimeMs restart_at,
+                WorkflowOptions options = testing::defaultOptions()) {
+  WorkflowHarness first(options);
   script(first);
   std::map<std::string, Alert> rows;
   for (const AlertChange& c : first.changes()) rows[c.alert.alert_id] = c.alert;
@@ -580,7 +581,7 @@ Restart restart(Script script, Replay replay, TimeMs restart_at) {
     if (a.active()) stored.push_back(a);
   }
   Restart r;
-  r.second = std::make_unique<WorkflowHarness>();
+  r.second = std::make_unique<WorkflowHarness>(options);
   WorkflowHarness& h = *r.second;
   EXPECT_TRUE(h.workflow().loadState(first.workflow().stateJson()).ok());
   h.workflow().setRecovering(true);
@@ -649,6 +650,33 @@ TEST(AlertWorkflowTest, RemindersResumeWhereTheyWereAfterARestart) {
   ASSERT_THAT(kinds(c), ElementsAre(ChangeKind::kUpdated));
   EXPECT_EQ(c[0].at, kSecond + 1440 * kMin);
   EXPECT_EQ(c[0].alert.escalation->at, kT0 + 120 * kMin);  // still when leadership was told
+}
+
+TEST(AlertWorkflowTest, RemindersOfAChainOfOneResumeWhereTheyWereAfterARestart) {
+  // Yellow goes to the duty officer only, with an hourly reminder: no escalation object, so the
+  // workflow's state keeps the latest reminder. The restart comes between the second and third.
+  WorkflowOptions options = testing::defaultOptions();
+  options.escalation.yellow.renotify_minutes = 60;
+  auto history = [](WorkflowHarness& h) { h.signal(Tier::kYellow, "C-1", kT0); };
+  Restart r = restart(
+      [&](WorkflowHarness& h) {
+        history(h);
+        h.advance(kT0 + 121 * kMin);
+        const std::vector<AlertChange> c = h.changes();
+        ASSERT_THAT(kinds(c),
+                    ElementsAre(ChangeKind::kFired, ChangeKind::kUpdated, ChangeKind::kUpdated));
+        EXPECT_FALSE(c.back().alert.escalation.has_value());
+        EXPECT_THAT(h.persisted(), HasSubstr("\"reminded\""));
+      },
+      history, kT0 + 125 * kMin, options);
+  EXPECT_THAT(r.after, IsEmpty());  // the second reminder is not sent again
+  r.second->advance(kT0 + 179 * kMin);
+  EXPECT_THAT(r.second->take(), IsEmpty());
+  r.second->advance(kT0 + 180 * kMin);
+  auto c = r.second->take();
+  ASSERT_THAT(kinds(c), ElementsAre(ChangeKind::kUpdated));
+  EXPECT_EQ(c[0].at, kT0 + 180 * kMin);
+  EXPECT_THAT(c[0].note, HasSubstr("reminder to duty_officer"));
 }
 
 TEST(AlertWorkflowTest, SilencesAndManualResolutionsSurviveARestart) {
