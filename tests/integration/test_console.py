@@ -178,6 +178,10 @@ def test(args, tmp):
     for tool in (CHROMIUM, CHROMEDRIVER):
         if not os.access(tool, os.X_OK):
             cwtest.fail("%s is missing: install chromium and chromium-driver (scripts/setup)" % tool)
+    # Without a CJK font the Chinese page renders as empty boxes and its screenshot shows nothing.
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    if fonts.returncode != 0 or not fonts.stdout.strip():
+        cwtest.fail("no Chinese font: install fonts-wqy-microhei (scripts/setup)")
     out_dir = os.path.join(os.path.dirname(os.path.abspath(args.casewatchd)), "test-output")
     os.makedirs(out_dir, exist_ok=True)
 
