@@ -41,6 +41,7 @@ struct IngestConfig {
   size_t max_message_bytes = 64 * 1024;
   size_t dead_letter_max_bytes = 2048;  // raw bytes kept per dead letter
   size_t max_persons = 1000;
+  int dedup_window_days = 365;  // an event id is remembered for 1 to 2 windows of event time
   friend bool operator==(const IngestConfig&, const IngestConfig&) = default;
 };
 

@@ -955,6 +955,7 @@ void decodeConfig(Decoder& d, const Node& root, Config& c) {
     m.read("max_message_bytes", c.ingest.max_message_bytes, 1, kUnbounded);
     m.read("dead_letter_max_bytes", c.ingest.dead_letter_max_bytes, 1, kUnbounded);
     m.read("max_persons", c.ingest.max_persons, 1, kUnbounded);
+    m.read("dedup_window_days", c.ingest.dedup_window_days, 1, 3650);
   }
   if (const Node* n = r.take("clocks")) decodeClocks(d, *n, "clocks", c.clocks);
   if (const Node* n = r.take("store")) {
@@ -1411,6 +1412,7 @@ std::string formatConfigYaml(const Config& c) {
   e << YAML::Key << "max_message_bytes" << YAML::Value << c.ingest.max_message_bytes;
   e << YAML::Key << "dead_letter_max_bytes" << YAML::Value << c.ingest.dead_letter_max_bytes;
   e << YAML::Key << "max_persons" << YAML::Value << c.ingest.max_persons;
+  e << YAML::Key << "dedup_window_days" << YAML::Value << c.ingest.dedup_window_days;
   e << YAML::EndMap;
   const ClocksConfig& k = c.clocks;
   e << YAML::Key << "clocks" << YAML::Value << YAML::BeginMap;

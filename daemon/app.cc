@@ -307,6 +307,7 @@ absl::Status App::start() {
 absl::Status App::recover() {
   recovering_ = true;
   pipeline_->setFollowEvents(true);
+  pipeline_->setRecoveringJournal(true);
   const auto t0 = std::chrono::steady_clock::now();
   const size_t journal_feed = metrics_->feedIndex("journal");
   std::array<uint64_t, kEventTypeCount> by_type{};
@@ -315,6 +316,7 @@ absl::Status App::recover() {
     pipeline_->ingestEvent(ev, journal_feed);
   });
   recovering_ = false;
+  pipeline_->setRecoveringJournal(false);
   metrics_->eventsIn(journal_feed, by_type);
   if (!s.ok()) return absl::Status(s.code(), strCat("data_dir: journal: ", s.message()));
   pipeline_->setFollowEvents(config_.clock == ClockSource::kEvent);
@@ -564,10 +566,12 @@ void App::reload() {
   // Thresholds and clocks change now; state, feeds and sinks stay.
   config_.clocks = r.config.clocks;
   config_.ingest.orphan_horizon_hours = r.config.ingest.orphan_horizon_hours;
+  config_.ingest.dedup_window_days = r.config.ingest.dedup_window_days;
   config_.log_level = r.config.log_level;
   config_.messages = r.config.messages;
   spdlog::set_level(spdlog::level::from_str(config_.log_level));
   pipeline_->setOrphanHorizon(TimeMs{config_.ingest.orphan_horizon_hours} * kMsPerHour);
+  pipeline_->setDedupWindow(TimeMs{config_.ingest.dedup_window_days} * kMsPerDay);
   pipeline_->setModels(std::move(*models));
   metrics_->configReload(true);
   spdlog::info("Configuration reloaded: models rebuilt from {} cases.", pipeline_->cases().size());

@@ -1,7 +1,5 @@
 #include "daemon/pipeline.h"
 
-#include <sodium.h>
-
 #include <chrono>
 #include <utility>
 
@@ -10,11 +8,6 @@
 
 namespace casewatch {
 namespace {
-
-// Fixed (not secret) keys for the dedup fingerprint: two SipHash-2-4 outputs make a 128-bit key,
-// so a collision between distinct event ids is out of reach in practice.
-constexpr unsigned char kDedupKeyA[16] = {'c', 'w', '-', 'd', 'e', 'd', 'u', 'p', '-', 'a'};
-constexpr unsigned char kDedupKeyB[16] = {'c', 'w', '-', 'd', 'e', 'd', 'u', 'p', '-', 'b'};
 
 // Sources tracked for sequence gaps; beyond this, new sources are not tracked (bounded memory
 // against a feed that invents sources).
@@ -35,7 +28,8 @@ Pipeline::Pipeline(const Config& config, const Clock* wall, Metrics* metrics, Pi
       out_(out),
       follow_events_(wall == nullptr || config.clock == ClockSource::kEvent),
       orphans_(TimeMs{config.ingest.orphan_horizon_hours} * kMsPerHour),
-      ctx_{cases_, *this, metrics, &config.messages.get(), &regions_, &visits_} {}
+      ctx_{cases_, *this, metrics, &config.messages.get(), &regions_, &visits_},
+      seen_(TimeMs{config.ingest.dedup_window_days} * kMsPerDay) {}
 
 Pipeline::~Pipeline() = default;
 
@@ -85,15 +79,6 @@ void Pipeline::setModels(std::vector<std::unique_ptr<Model>> models) {
 
 TimeMs Pipeline::now() const {
   return follow_events_ ? event_clock_.now() : wall_->now();
-}
-
-Pipeline::EventKey Pipeline::keyOf(std::string_view id) const {
-  EventKey k;
-  crypto_shorthash(reinterpret_cast<unsigned char*>(&k.a),
-                   reinterpret_cast<const unsigned char*>(id.data()), id.size(), kDedupKeyA);
-  crypto_shorthash(reinterpret_cast<unsigned char*>(&k.b),
-                   reinterpret_cast<const unsigned char*>(id.data()), id.size(), kDedupKeyB);
-  return k;
 }
 
 void Pipeline::moveClock(TimeMs t) {
@@ -161,7 +146,9 @@ void Pipeline::ingest(DecodedBatch& batch) {
 }
 
 void Pipeline::ingestEvent(const CaseEvent& ev, size_t feed_index) {
-  if (!seen_.insert(keyOf(ev.event_id)).second) {
+  if (recovering_journal_) {
+    seen_.remember(ev.event_id, ev.ts);
+  } else if (!seen_.firstTime(ev.event_id, ev.ts)) {
     ++counters_.duplicates;  // acknowledged and ignored
     return;
   }

@@ -2,7 +2,7 @@
 // alert book -> output. Transport-independent and synchronous, so that the live daemon (on the
 // io_context), replay (on one thread, as fast as it can) and tests drive the same code.
 //
-// Long-lived state (cases, recent visits, the dedup set, orphans, the alert book) lives here and
+// Long-lived state (cases, recent visits, the dedup window, orphans, the alert book) lives here and
 // survives reloads; reload swaps the models (setModels) and rebuilds their derived structures from
 // the case state and the visit log.
 //
@@ -21,6 +21,7 @@
 #include "connectors/decoded_batch.h"
 #include "daemon/base/clock.h"
 #include "daemon/state/case_store.h"
+#include "daemon/state/event_id_window.h"
 #include "daemon/state/orphanage.h"
 #include "daemon/state/visit_log.h"
 #include "models/model.h"
@@ -59,6 +60,9 @@ class Pipeline final : public SignalSink {
   void setOrphanHorizon(TimeMs horizon_ms) { orphans_.setHorizon(horizon_ms); }
   // Follow event time even with a wall clock (during recovery from the journal).
   void setFollowEvents(bool follow) { follow_events_ = follow || wall_ == nullptr; }
+  // While the journal is replayed at start-up: its events were accepted once, so none is refused
+  // as a duplicate (the dedup window may have changed since), but each is remembered.
+  void setRecoveringJournal(bool recovering) { recovering_journal_ = recovering; }
 
   void ingest(DecodedBatch& batch);
   void ingestEvent(const CaseEvent& ev, size_t feed_index);
@@ -75,6 +79,7 @@ class Pipeline final : public SignalSink {
   const PipelineCounters& counters() const { return counters_; }
   size_t orphansWaiting() const { return orphans_.size(); }
   size_t dedupEntries() const { return seen_.size(); }
+  void setDedupWindow(TimeMs window_ms) { seen_.setWindow(window_ms); }
   const std::vector<std::unique_ptr<Model>>& models() const { return models_; }
   // The running model of type T (found by T::kName), or null when it is not configured. For read
   // access from the pipeline's thread (e.g. the API's view of the key-case ledger).
@@ -90,15 +95,6 @@ class Pipeline final : public SignalSink {
   void emit(Signal&& s) override;
 
  private:
-  struct EventKey {
-    uint64_t a, b;
-    friend bool operator==(const EventKey&, const EventKey&) = default;
-    template <typename H>
-    friend H AbslHashValue(H h, const EventKey& k) {
-      return H::combine(std::move(h), k.a, k.b);
-    }
-  };
-  EventKey keyOf(std::string_view event_id) const;
   void apply(const CaseEvent& ev);
   void moveClock(TimeMs t);
   size_t feedIndex(std::string_view feed);
@@ -108,6 +104,7 @@ class Pipeline final : public SignalSink {
   Metrics* metrics_;
   PipelineOutput& out_;
   bool follow_events_;
+  bool recovering_journal_ = false;
   EventClock event_clock_;
   TimeMs models_now_ = 0;
 
@@ -118,7 +115,7 @@ class Pipeline final : public SignalSink {
   RegionBoard regions_;
   std::vector<std::unique_ptr<Model>> models_;
   ModelContext ctx_;
-  absl::flat_hash_set<EventKey> seen_;
+  EventIdWindow seen_;  // event ids of the dedup window
   absl::flat_hash_map<std::string, uint64_t> last_seq_;
   PipelineCounters counters_;
   std::vector<std::string> feed_names_;

@@ -161,6 +161,33 @@ TEST_F(PipelineTest, ADuplicateEventIdIsIgnoredAndCounted) {
   EXPECT_EQ(pipeline_->now(), t0_ + kHour);  // a duplicate does not move the clock either
 }
 
+TEST_F(PipelineTest, ARedeliveryAfterTheDedupWindowIsNewAndTheJournalsRepeatIsKeptAtRecovery) {
+  config_.ingest.dedup_window_days = 2;
+  start();
+  const CaseEvent first = EventBuilder::registered("A", t0_).id("ev-A");
+  ingest(first);
+  // A day at a time (the window's clock moves a day per event at most), four days on.
+  for (int d = 1; d <= 4; ++d)
+    ingest(EventBuilder::registered("F" + std::to_string(d), t0_ + d * kDay));
+  CaseEvent again = EventBuilder::of(EventType::kVisit, "A", t0_ + 4 * kDay).id("ev-A");
+  ingest(again);
+  EXPECT_EQ(pipeline_->counters().duplicates, 0u);  // forgotten after two windows: new
+  ingest(again);
+  EXPECT_EQ(pipeline_->counters().duplicates, 1u);
+
+  // Replaying the journal (both deliveries were accepted), nothing is refused.
+  RecordingOutput recovered;
+  Pipeline replay(config_, nullptr, nullptr, recovered);
+  replay.setRecoveringJournal(true);
+  for (const CaseEvent& ev : out_.acceptedEvents()) replay.ingestEvent(ev, 0);
+  replay.setRecoveringJournal(false);
+  EXPECT_EQ(replay.counters().accepted, out_.acceptedEvents().size());
+  EXPECT_EQ(replay.counters().duplicates, 0u);
+  // After recovery the window works as live: a redelivery now is a duplicate.
+  replay.ingestEvent(again, 0);
+  EXPECT_EQ(replay.counters().duplicates, 1u);
+}
+
 TEST_F(PipelineTest, AReRegistrationWithANewIdIsAConflict) {
   start();
   ingest(EventBuilder::registered("C-1", t0_).id("a"));
