@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/base/time.h"
+#include "base/time.h"
 #include "models/signal.h"
 
 namespace casewatch {

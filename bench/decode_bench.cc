@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "connectors/decode/event_decoder.h"
-#include "daemon/base/pseudonymizer.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 
 namespace casewatch {
 namespace {

@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "config/config.h"
-#include "daemon/state/case_store.h"
 #include "models/key_case/key_case_model.h"
 #include "models/stability/stability_model.h"
+#include "state/case_store.h"
 
 namespace casewatch {
 namespace {

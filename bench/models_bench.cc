@@ -25,11 +25,11 @@
 #include <vector>
 
 #include "config/config.h"
-#include "daemon/state/case_store.h"
 #include "models/escalation_risk/escalation_risk_model.h"
 #include "models/group_incident/group_incident_model.h"
 #include "models/overdue/overdue_model.h"
 #include "models/repeat_visit/repeat_visit_model.h"
+#include "state/case_store.h"
 
 namespace casewatch {
 namespace {

@@ -20,7 +20,7 @@
 #include <sstream>
 #include <utility>
 
-#include "daemon/base/time.h"
+#include "base/time.h"
 
 namespace casewatch {
 namespace {

@@ -9,7 +9,7 @@
 #include <iterator>
 #include <sstream>
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 
 namespace casewatch {
 namespace {

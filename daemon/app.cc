@@ -13,10 +13,10 @@
 #include "alerts/sinks/alertmanager/alertmanager_sink.h"
 #include "alerts/sinks/console/console_sink.h"
 #include "alerts/sinks/zmq_bus/zmq_bus_sink.h"
+#include "base/str_cat.h"
 #include "config/loader.h"
 #include "connectors/jsonl_feed/jsonl_feed.h"
 #include "connectors/zmq_feed/zmq_feed.h"
-#include "daemon/base/str_cat.h"
 #include "daemon/components.h"
 #include "models/key_case/key_case_model.h"
 

@@ -25,14 +25,14 @@
 #include "alerts/sinks/sink.h"
 #include "alerts/workflow/alert_dispatcher.h"
 #include "alerts/workflow/alert_workflow.h"
+#include "base/clock.h"
 #include "config/config.h"
 #include "connectors/connector.h"
-#include "daemon/base/clock.h"
+#include "connectors/pseudonym/pseudonym_key.h"
 #include "daemon/http/http_server.h"
 #include "daemon/journal/event_journal.h"
 #include "daemon/journal/store.h"
 #include "daemon/pipeline.h"
-#include "daemon/pseudonym_key.h"
 #include "daemon/telemetry/metrics.h"
 
 namespace casewatch {

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <utility>
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 #include "daemon/telemetry/metrics.h"
 
 namespace casewatch {

@@ -17,14 +17,14 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "alerts/alert_book.h"
+#include "base/clock.h"
 #include "config/config.h"
 #include "connectors/decoded_batch.h"
-#include "daemon/base/clock.h"
-#include "daemon/state/case_store.h"
-#include "daemon/state/event_id_window.h"
-#include "daemon/state/orphanage.h"
-#include "daemon/state/visit_log.h"
 #include "models/model.h"
+#include "state/case_store.h"
+#include "state/event_id_window.h"
+#include "state/orphanage.h"
+#include "state/visit_log.h"
 
 namespace casewatch {
 

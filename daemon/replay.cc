@@ -10,11 +10,11 @@
 #include "alerts/sinks/jsonl_file/jsonl_file_sink.h"
 #include "alerts/workflow/alert_dispatcher.h"
 #include "alerts/workflow/alert_workflow.h"
+#include "base/str_cat.h"
 #include "connectors/jsonl_feed/jsonl_feed.h"
-#include "daemon/base/str_cat.h"
+#include "connectors/pseudonym/pseudonym_key.h"
 #include "daemon/components.h"
 #include "daemon/pipeline.h"
-#include "daemon/pseudonym_key.h"
 
 namespace casewatch {
 namespace {

@@ -10,13 +10,13 @@
 #include <string>
 #include <string_view>
 
+#include "base/time.h"
 #include "config/message_catalog.h"
 #include "connectors/decode/case_event.h"
-#include "daemon/base/time.h"
-#include "daemon/state/case_store.h"
-#include "daemon/state/visit_log.h"
 #include "models/region_board.h"
 #include "models/signal.h"
+#include "state/case_store.h"
+#include "state/visit_log.h"
 
 namespace casewatch {
 

@@ -8,8 +8,8 @@
 #include <string_view>
 
 #include "connectors/decode/case_event.h"
-#include "daemon/state/case_store.h"
-#include "daemon/state/visit_log.h"
+#include "state/case_store.h"
+#include "state/visit_log.h"
 
 namespace casewatch {
 

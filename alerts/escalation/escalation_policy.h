@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "config/alerting_config.h"
-#include "daemon/base/time.h"
 #include "models/signal.h"
 
 namespace casewatch {

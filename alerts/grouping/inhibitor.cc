@@ -1,6 +1,6 @@
 #include "alerts/grouping/inhibitor.h"
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 
 namespace casewatch {
 

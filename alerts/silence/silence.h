@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/base/time.h"
+#include "base/time.h"
 
 namespace casewatch {
 

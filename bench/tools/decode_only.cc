@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "connectors/decode/event_decoder.h"
-#include "daemon/base/pseudonymizer.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 
 int main(int argc, char** argv) {
   if (argc < 2 || argc > 3) {

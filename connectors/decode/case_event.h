@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/base/time.h"
+#include "base/time.h"
 
 namespace casewatch {
 
@@ -54,7 +54,7 @@ bool levelFromName(std::string_view s, Level& out);
 bool outcomeFromName(std::string_view s, Outcome& out);
 bool satisfactionFromName(std::string_view s, Satisfaction& out);
 
-// 64-bit keyed hash of a raw person id (see daemon/base/pseudonymizer.h).
+// 64-bit keyed hash of a raw person id (see connectors/pseudonym/pseudonymizer.h).
 using PersonId = uint64_t;
 
 struct CaseEvent {

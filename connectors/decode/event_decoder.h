@@ -30,7 +30,7 @@
 #include <string_view>
 
 #include "connectors/decode/case_event.h"
-#include "daemon/base/pseudonymizer.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 
 namespace casewatch {
 

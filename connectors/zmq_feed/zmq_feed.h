@@ -28,9 +28,9 @@
 
 #include "config/config.h"
 #include "connectors/connector.h"
-#include "connectors/zmq_feed/feed_stats.h"
-#include "connectors/zmq_feed/in_flight_limiter.h"
-#include "daemon/base/pseudonymizer.h"
+#include "connectors/feed_stats.h"
+#include "connectors/in_flight_limiter.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 
 namespace casewatch {
 

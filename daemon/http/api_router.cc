@@ -9,7 +9,7 @@
 #include <optional>
 #include <regex>
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 #include "daemon/http/web_assets.h"
 #include "daemon/journal/store.h"
 

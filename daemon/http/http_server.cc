@@ -14,7 +14,7 @@
 #include <map>
 #include <optional>
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 #include "daemon/http/api_router.h"
 #include "daemon/journal/store.h"
 

@@ -30,8 +30,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/time.h"
 #include "connectors/decoded_batch.h"
-#include "daemon/base/time.h"
 
 namespace spdlog {
 class logger;

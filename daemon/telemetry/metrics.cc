@@ -1,6 +1,6 @@
 #include "daemon/telemetry/metrics.h"
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 
 namespace casewatch {
 namespace {

@@ -24,8 +24,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "connectors/decode/event_decoder.h"
-#include "daemon/state/case_store.h"
 #include "models/model.h"
+#include "state/case_store.h"
 
 namespace casewatch {
 

@@ -3,7 +3,7 @@
 // in the daemon exactly what it was fitted on.
 //
 // A feature has a stable name (the key in MODEL.json) and is computed from the case state
-// (daemon/state/case.h) plus one piece of history the case state does not keep: the contacts
+// (state/case.h) plus one piece of history the case state does not keep: the contacts
 // (visits and registrations) on each matter. Features of case c at time t:
 //   visit_intensity   Σ exp(−ln2 · (t − tᵢ) / half_life) over the contacts tᵢ ≤ t on c's matter
 //                     (every `visit` and `case.registered` naming the matter, its own included;
@@ -43,8 +43,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "config/config.h"
 #include "connectors/decode/case_event.h"
-#include "daemon/state/case_store.h"
-#include "daemon/state/visit_log.h"
+#include "state/case_store.h"
+#include "state/visit_log.h"
 
 namespace casewatch {
 

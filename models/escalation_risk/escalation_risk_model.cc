@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 #include "models/stats/logistic_regression.h"
 
 namespace casewatch {

@@ -1,6 +1,6 @@
 #include "models/group_incident/count_series.h"
 
-#include "daemon/base/time.h"
+#include "base/time.h"
 
 namespace casewatch {
 

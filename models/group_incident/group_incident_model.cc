@@ -4,7 +4,7 @@
 #include <cmath>
 #include <functional>
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 #include "models/past_contacts.h"
 
 namespace casewatch {

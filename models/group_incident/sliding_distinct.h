@@ -17,7 +17,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "daemon/base/time.h"
+#include "base/time.h"
 
 namespace casewatch {
 

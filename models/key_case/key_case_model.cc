@@ -4,8 +4,8 @@
 #include <functional>
 
 #include "absl/container/flat_hash_set.h"
-#include "daemon/base/pseudonymizer.h"
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 
 namespace casewatch {
 namespace {

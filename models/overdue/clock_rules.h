@@ -18,9 +18,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "config/config.h"
 #include "connectors/decode/case_event.h"
-#include "daemon/state/case.h"
-#include "daemon/state/string_interner.h"
 #include "models/overdue/work_calendar.h"
+#include "state/case.h"
+#include "state/string_interner.h"
 
 namespace casewatch {
 

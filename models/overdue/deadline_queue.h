@@ -14,8 +14,8 @@
 #include <queue>
 #include <vector>
 
-#include "daemon/base/time.h"
-#include "daemon/state/case.h"
+#include "base/time.h"
+#include "state/case.h"
 
 namespace casewatch {
 

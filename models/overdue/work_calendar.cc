@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 
 namespace casewatch {
 

@@ -12,7 +12,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
-#include "daemon/base/time.h"
+#include "base/time.h"
 
 namespace casewatch {
 

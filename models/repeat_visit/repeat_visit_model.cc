@@ -5,8 +5,8 @@
 #include <functional>
 #include <limits>
 
-#include "daemon/base/pseudonymizer.h"
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 #include "models/past_contacts.h"
 
 namespace casewatch {

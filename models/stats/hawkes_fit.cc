@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 
 namespace casewatch {
 namespace {

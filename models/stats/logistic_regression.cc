@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 
 namespace casewatch {
 namespace {

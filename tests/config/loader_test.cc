@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include "tests/source_paths.h"
 
 namespace casewatch {
 namespace {

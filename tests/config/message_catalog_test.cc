@@ -9,8 +9,8 @@
 #include <fstream>
 
 #include "config/loader.h"
-#include "daemon/state/case_store.h"
 #include "models/overdue/overdue_model.h"
+#include "state/case_store.h"
 #include "tests/daemon/journal/journal_test_support.h"
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/recording_signal_sink.h"

@@ -22,8 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/time.h"
 #include "connectors/decode/case_event.h"
-#include "daemon/base/time.h"
 
 namespace casewatch::testing {
 

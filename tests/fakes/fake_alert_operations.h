@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "alerts/alert_operations.h"
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 
 namespace casewatch::testing {
 

@@ -26,8 +26,8 @@ flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer
 sources=(
   "${here}/event_decoder_fuzz.cc"
   "${root}"/connectors/decode/*.cc
-  "${root}/daemon/base/pseudonymizer.cc"
-  "${root}/daemon/base/time.cc"
+  "${root}/connectors/pseudonym/pseudonymizer.cc"
+  "${root}/base/time.cc"
 )
 
 echo "building ${work}/event_decoder_fuzz"

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 
 namespace casewatch::client {
 

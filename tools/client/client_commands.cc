@@ -5,8 +5,8 @@
 #include <functional>
 #include <memory>
 
-#include "daemon/base/str_cat.h"
-#include "daemon/base/time.h"
+#include "base/str_cat.h"
+#include "base/time.h"
 #include "tools/client/api_client.h"
 
 namespace casewatch {

@@ -12,7 +12,7 @@
 #include <sstream>
 #include <vector>
 
-#include "daemon/base/time.h"
+#include "base/time.h"
 #include "models/stats/ears.h"
 #include "models/stats/poisson_cusum.h"
 #include "tools/detect/count_csv.h"

@@ -29,7 +29,7 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/base/time.h"
+#include "base/time.h"
 
 namespace casewatch::feedgen {
 

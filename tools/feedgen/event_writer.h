@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/base/time.h"
+#include "base/time.h"
 #include "tools/feedgen/stream.h"
 #include "tools/feedgen/world.h"
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
-#include "daemon/base/time.h"
+#include "base/time.h"
 
 namespace casewatch::feedgen {
 

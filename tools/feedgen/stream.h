@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/base/time.h"
+#include "base/time.h"
 #include "tools/feedgen/world.h"
 
 namespace casewatch::feedgen {

@@ -5,11 +5,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "base/str_cat.h"
 #include "connectors/decode/event_decoder.h"
-#include "daemon/base/pseudonymizer.h"
-#include "daemon/base/str_cat.h"
-#include "daemon/state/case_store.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 #include "models/escalation_risk/escalation_features.h"
+#include "state/case_store.h"
 
 namespace casewatch::fit {
 namespace {

@@ -1,5 +1,5 @@
 // Training rows for the escalation_risk model from an event history (JSON Lines, the feed
-// contract), built with the daemon's own case state (daemon/state/case_store.h) and feature code
+// contract), built with the daemon's own case state (state/case_store.h) and feature code
 // (models/escalation_risk/escalation_features.h).
 //
 // Replay: every line is decoded as the daemon decodes it (a line that the daemon would reject is an

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <set>
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 #include "tools/csv/csv_line.h"
 
 namespace casewatch::fit {

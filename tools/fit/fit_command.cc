@@ -13,9 +13,9 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "base/str_cat.h"
 #include "connectors/decode/event_decoder.h"
-#include "daemon/base/pseudonymizer.h"
-#include "daemon/base/str_cat.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 #include "models/escalation_risk/escalation_features.h"
 #include "models/stats/logistic_regression.h"
 #include "tools/fit/escalation_history.h"

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alerts/alert_labels.h"
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 
 namespace casewatch {
 namespace {

@@ -10,7 +10,7 @@
 #include <limits>
 
 #include "alerts/sinks/alertmanager/http_client.h"
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 
 namespace casewatch {
 namespace {

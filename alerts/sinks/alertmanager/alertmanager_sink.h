@@ -28,8 +28,8 @@
 #include "alerts/sinks/alertmanager/alertmanager_payload.h"
 #include "alerts/sinks/retry_stage.h"
 #include "alerts/sinks/sink.h"
+#include "base/clock.h"
 #include "config/config.h"
-#include "daemon/base/clock.h"
 
 namespace prometheus {
 class Registry;

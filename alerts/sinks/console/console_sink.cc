@@ -1,6 +1,6 @@
 #include "alerts/sinks/console/console_sink.h"
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 
 namespace casewatch {
 namespace {

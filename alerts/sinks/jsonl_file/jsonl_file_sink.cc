@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 
 namespace casewatch {
 

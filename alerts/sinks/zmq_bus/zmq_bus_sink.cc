@@ -1,6 +1,6 @@
 #include "alerts/sinks/zmq_bus/zmq_bus_sink.h"
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 
 namespace casewatch {
 

@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "daemon/base/pseudonymizer.h"
-#include "daemon/base/time.h"
+#include "base/time.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 
 namespace casewatch {
 namespace {

@@ -12,9 +12,10 @@
 
 #include "config/loader.h"
 #include "connectors/decoded_batch.h"
-#include "daemon/base/pseudonymizer.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 #include "daemon/components.h"
 #include "daemon/pipeline.h"
+#include "tests/source_paths.h"
 #include "tools/feedgen/feed_generator.h"
 #include "tools/feedgen/feedgen_options.h"
 

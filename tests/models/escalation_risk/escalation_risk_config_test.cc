@@ -5,6 +5,7 @@
 
 #include "config/loader.h"
 #include "daemon/components.h"
+#include "tests/source_paths.h"
 
 namespace casewatch {
 namespace {

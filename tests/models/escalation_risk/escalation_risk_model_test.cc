@@ -11,6 +11,7 @@
 #include "models/stats/logistic_regression.h"
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/recording_signal_sink.h"
+#include "tests/source_paths.h"
 
 namespace casewatch {
 namespace {

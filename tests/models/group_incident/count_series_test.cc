@@ -5,7 +5,7 @@
 #include <cmath>
 #include <vector>
 
-#include "daemon/base/time.h"
+#include "base/time.h"
 
 namespace casewatch {
 namespace {

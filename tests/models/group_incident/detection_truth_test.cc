@@ -24,7 +24,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "config/loader.h"
 #include "connectors/decoded_batch.h"
-#include "daemon/base/pseudonymizer.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 #include "daemon/components.h"
 #include "daemon/pipeline.h"
 #include "tools/feedgen/feed_generator.h"

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "daemon/base/pseudonymizer.h"
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 #include "daemon/components.h"
 #include "daemon/pipeline.h"
 #include "models/stability/stability_model.h"

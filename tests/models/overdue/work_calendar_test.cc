@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include "tests/source_paths.h"
 
 namespace casewatch {
 namespace {

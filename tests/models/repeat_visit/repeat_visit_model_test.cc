@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/base/pseudonymizer.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 #include "models/stats/hawkes.h"
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/recording_signal_sink.h"

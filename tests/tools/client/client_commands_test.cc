@@ -2,7 +2,7 @@
 // (Requests against a real daemon are in tests/integration/test_http_api.py.)
 #include "tools/client/client_commands.h"
 
-#include "daemon/base/time.h"
+#include "base/time.h"
 #include "tools/client/api_client.h"
 
 #include <gmock/gmock.h>

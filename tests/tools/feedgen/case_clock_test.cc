@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "daemon/base/time.h"
+#include "base/time.h"
 
 namespace casewatch::feedgen {
 namespace {

@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/base/time.h"
+#include "base/time.h"
 #include "tools/feedgen/case_clock.h"
 
 namespace casewatch::feedgen {

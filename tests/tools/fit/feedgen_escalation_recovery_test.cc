@@ -18,10 +18,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "connectors/decode/event_decoder.h"
-#include "daemon/base/pseudonymizer.h"
-#include "daemon/state/case_store.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 #include "models/escalation_risk/escalation_features.h"
 #include "models/stats/logistic_regression.h"
+#include "state/case_store.h"
 #include "tools/feedgen/case_lifecycle.h"
 #include "tools/feedgen/feed_generator.h"
 

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "models/escalation_risk/escalation_risk_model.h"
+#include "tests/source_paths.h"
 #include "tools/feedgen/feedgen_command.h"
 
 namespace casewatch::fit {

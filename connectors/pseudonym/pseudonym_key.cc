@@ -1,10 +1,10 @@
-#include "daemon/pseudonym_key.h"
+#include "connectors/pseudonym/pseudonym_key.h"
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
-#include "daemon/base/str_cat.h"
+#include "base/str_cat.h"
 
 namespace casewatch {
 

@@ -7,7 +7,7 @@
 #include <atomic>
 #include <chrono>
 
-#include "daemon/base/time.h"
+#include "base/time.h"
 
 namespace casewatch {
 

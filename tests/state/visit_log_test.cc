@@ -1,4 +1,4 @@
-#include "daemon/state/visit_log.h"
+#include "state/visit_log.h"
 
 #include <gtest/gtest.h>
 

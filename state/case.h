@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/time.h"
 #include "connectors/decode/case_event.h"
-#include "daemon/base/time.h"
 
 namespace casewatch {
 

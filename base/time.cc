@@ -1,4 +1,4 @@
-#include "daemon/base/time.h"
+#include "base/time.h"
 
 #include <cstdio>
 

@@ -17,10 +17,10 @@
 #include <span>
 #include <vector>
 
+#include "base/time.h"
 #include "connectors/decode/case_event.h"
-#include "daemon/base/time.h"
-#include "daemon/state/case.h"
-#include "daemon/state/string_interner.h"
+#include "state/case.h"
+#include "state/string_interner.h"
 
 namespace casewatch {
 

@@ -18,7 +18,7 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_set.h"
-#include "daemon/base/time.h"
+#include "base/time.h"
 
 namespace casewatch {
 

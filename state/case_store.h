@@ -12,8 +12,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "connectors/decode/case_event.h"
-#include "daemon/state/case.h"
-#include "daemon/state/string_interner.h"
+#include "state/case.h"
+#include "state/string_interner.h"
 
 namespace casewatch {
 

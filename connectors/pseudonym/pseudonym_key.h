@@ -5,7 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "config/config.h"
-#include "daemon/base/pseudonymizer.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 
 namespace casewatch {
 

@@ -1,4 +1,4 @@
-#include "daemon/state/orphanage.h"
+#include "state/orphanage.h"
 
 #include <algorithm>
 

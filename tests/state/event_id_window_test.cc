@@ -1,4 +1,4 @@
-#include "daemon/state/event_id_window.h"
+#include "state/event_id_window.h"
 
 #include <gtest/gtest.h>
 

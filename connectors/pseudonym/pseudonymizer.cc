@@ -1,4 +1,4 @@
-#include "daemon/base/pseudonymizer.h"
+#include "connectors/pseudonym/pseudonymizer.h"
 
 #include <sodium.h>
 

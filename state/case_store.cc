@@ -1,4 +1,4 @@
-#include "daemon/state/case_store.h"
+#include "state/case_store.h"
 
 #include <algorithm>
 #include <array>
