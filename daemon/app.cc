@@ -120,7 +120,7 @@ absl::Status App::start() {
     return absl::UnavailableError(
         strCat("data_dir: cannot create ", config_.data_dir, ": ", ec.message()));
 
-  auto store = Store::open(config_.data_dir);
+  auto store = SqliteAlertStore::open(config_.data_dir);
   if (!store.ok())
     return absl::Status(store.status().code(),
                         strCat("data_dir: store: ", store.status().message()));

@@ -31,8 +31,8 @@
 #include "connectors/pseudonym/pseudonym_key.h"
 #include "daemon/http/http_server.h"
 #include "daemon/journal/event_journal.h"
-#include "daemon/journal/store.h"
 #include "daemon/pipeline.h"
+#include "daemon/store/sqlite_alert_store.h"
 #include "daemon/telemetry/metrics.h"
 
 namespace casewatch {
@@ -99,7 +99,7 @@ class App final : private PipelineOutput {
   zmq::context_t zmq_;
   std::unique_ptr<Pseudonymizer> pseudonymizer_;
   std::unique_ptr<Metrics> metrics_;
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<SqliteAlertStore> store_;
   std::unique_ptr<EventJournal> journal_;
   std::unique_ptr<Pipeline> pipeline_;
   std::vector<std::unique_ptr<Connector>> connectors_;

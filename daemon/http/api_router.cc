@@ -11,7 +11,7 @@
 
 #include "base/str_cat.h"
 #include "daemon/http/web_assets.h"
-#include "daemon/journal/store.h"
+#include "daemon/store/sqlite_alert_store.h"
 
 namespace casewatch {
 namespace {
@@ -516,7 +516,7 @@ void ApiRouter::listAlerts(Context& ctx) {
   if (f.status == "resolved") {
     // Resolved alerts are no longer in memory: read them from the store, off the loop.
     f.limit = limit == 0 ? kDefaultResolvedLimit : limit;
-    Store* store = options_.store;
+    SqliteAlertStore* store = options_.store;
     ApiResponder respond = ctx.later();
     TaskRunner post = options_.post;
     options_.offload([store, f, respond, post] {
@@ -561,7 +561,7 @@ void ApiRouter::getAlert(Context& ctx, const std::string& id) {
   for (const Alert& a : options_.ops->activeAlerts()) {
     if (a.alert_id == id) current = alertToJson(a, options_.json);
   }
-  Store* store = options_.store;
+  SqliteAlertStore* store = options_.store;
   ApiResponder respond = ctx.later();
   TaskRunner post = options_.post;
   const int offset = options_.json.utc_offset_minutes;
@@ -810,7 +810,7 @@ void ApiRouter::deadLetters(Context& ctx) {
                                    jsonQuoted(*l)));
     }
   }
-  Store* store = options_.store;
+  SqliteAlertStore* store = options_.store;
   ApiResponder respond = ctx.later();
   TaskRunner post = options_.post;
   const int offset = options_.json.utc_offset_minutes;

@@ -24,7 +24,7 @@
 
 namespace casewatch {
 
-class Store;
+class SqliteAlertStore;
 
 struct ApiRequest {
   std::string method;         // "GET", "POST", ...
@@ -47,7 +47,7 @@ using TaskRunner = std::function<void(std::function<void()>)>;
 
 struct ApiRouterOptions {
   AlertOperations* ops = nullptr;
-  Store* store = nullptr;  // alert history, resolved alerts and dead letters
+  SqliteAlertStore* store = nullptr;  // alert history, resolved alerts and dead letters
   const ApiAuth* auth = nullptr;
   std::function<TimeMs()> now;  // the daemon's clock (event time in replay): silence start, status
   AlertJsonOptions json;

@@ -16,7 +16,7 @@
 
 #include "base/str_cat.h"
 #include "daemon/http/api_router.h"
-#include "daemon/journal/store.h"
+#include "daemon/store/sqlite_alert_store.h"
 
 namespace casewatch {
 namespace {
@@ -383,7 +383,8 @@ HttpServer::~HttpServer() {
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(asio::io_context& io,
                                                               HttpServerOptions options,
-                                                              AlertOperations& ops, Store& store,
+                                                              AlertOperations& ops,
+                                                              SqliteAlertStore& store,
                                                               ApiAuth auth) {
   const std::string listen = options.listen;
   const size_t colon = listen.rfind(':');
@@ -482,7 +483,7 @@ size_t HttpServer::eventStreamsForTest() const {
 }
 
 absl::StatusOr<std::unique_ptr<HttpServer>> startHttpServer(
-    asio::io_context& io, const Config& config, AlertOperations& ops, Store& store,
+    asio::io_context& io, const Config& config, AlertOperations& ops, SqliteAlertStore& store,
     std::shared_ptr<prometheus::Registry> registry, std::function<TimeMs()> now) {
   if (config.http.listen.empty()) {
     spdlog::info("HTTP API and duty console off (http.listen is empty).");

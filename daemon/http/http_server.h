@@ -34,7 +34,7 @@ class Registry;
 
 namespace casewatch {
 
-class Store;
+class SqliteAlertStore;
 
 struct HttpServerOptions {
   std::string listen = "127.0.0.1:9470";  // host:port; port 0 = any free port
@@ -52,8 +52,8 @@ class HttpServer {
   // the server (or its stop()).
   static absl::StatusOr<std::unique_ptr<HttpServer>> start(boost::asio::io_context& io,
                                                            HttpServerOptions options,
-                                                           AlertOperations& ops, Store& store,
-                                                           ApiAuth auth);
+                                                           AlertOperations& ops,
+                                                           SqliteAlertStore& store, ApiAuth auth);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -79,7 +79,8 @@ class HttpServer {
 // token files), logs where it listens, and warns loudly about demo tokens or about having none.
 // Returns null (OK) when http.listen is "". Start-up only; errors name the key.
 absl::StatusOr<std::unique_ptr<HttpServer>> startHttpServer(
-    boost::asio::io_context& io, const Config& config, AlertOperations& ops, Store& store,
-    std::shared_ptr<prometheus::Registry> registry, std::function<TimeMs()> now);
+    boost::asio::io_context& io, const Config& config, AlertOperations& ops,
+    SqliteAlertStore& store, std::shared_ptr<prometheus::Registry> registry,
+    std::function<TimeMs()> now);
 
 }  // namespace casewatch

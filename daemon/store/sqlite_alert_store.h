@@ -1,6 +1,6 @@
-// The SQLite store (<data_dir>/casewatch.db): dead letters, the current state and full history of
-// every alert, named state snapshots, and metadata. The event journal (event_journal.h) holds the
-// events themselves; this holds what operators query and what is not rebuilt from events.
+// The SQLite alert store (<data_dir>/casewatch.db): dead letters, the current state and full
+// history of every alert, named state snapshots, and metadata. The event journal (event_journal.h)
+// holds the events themselves; this holds what operators query and what is not rebuilt from events.
 //
 // Threads: every write goes through a queue to the store's own thread, which applies everything
 // queued in one transaction (so the io_context never waits for SQLite). The write methods may be
@@ -13,6 +13,11 @@
 //
 // Errors: a failed transaction is rolled back and retried a few times with backoff; if it still
 // fails, its writes are dropped, counted, and logged, and alert-change callbacks get the error.
+//
+// Files: sqlite_alert_store.cc (open, close), alert_store_schema.cc (tables and migrations),
+// sqlite_alert_store_writer.cc (the write queue and the store thread),
+// sqlite_alert_store_queries.cc (the reads), sqlite_connection.cc (a connection and its
+// statements).
 #pragma once
 
 #include <atomic>
@@ -31,7 +36,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "base/time.h"
-#include "connectors/decoded_batch.h"
+#include "daemon/store/alert_record.h"
+#include "daemon/store/dead_letter.h"
 
 namespace spdlog {
 class logger;
@@ -39,37 +45,9 @@ class logger;
 
 namespace casewatch {
 
-struct DeadLetter {
-  int64_t id = 0;  // assigned by the store; ignored when adding
-  TimeMs received_at = 0;
-  std::string feed;
-  std::string reason;  // rejectReasonName()
-  std::string detail;
-  size_t raw_size = 0;  // before truncation
-  std::string raw;      // arbitrary bytes (kept as a BLOB)
-};
-DeadLetter deadLetterFromRejection(const std::string& feed, Rejection rejection);
+struct SqliteConnection;
 
-// One change to an alert: upserts its row in `alerts` (the alert fields) and appends a row to
-// `alert_history` (who, what, when). Loaded from `alerts`, the change fields are empty; loaded from
-// `alert_history`, only alert_id, status, tier, json and the change fields are set. Times in the
-// text fields are RFC 3339 as the caller gives them; write them in UTC so that they sort.
-struct AlertRecord {
-  std::string alert_id, model, status, tier, subject_kind, subject_id, region, agency, starts_at,
-      updated_at;
-  std::string json;  // the full alert object (shared/contracts/alerts.md)
-  std::string actor, action, note;
-  TimeMs at = 0;
-};
-
-// Empty fields match anything.
-struct AlertFilter {
-  std::string status, tier, model, region, agency;
-  bool active_only = false;  // leave out resolved alerts
-  size_t limit = 0;          // 0 = no limit
-};
-
-struct StoreOptions {
+struct SqliteAlertStoreOptions {
   // Oldest dead letters beyond this many are deleted, so a feed of garbage cannot fill the disk.
   // 0 = keep all.
   size_t max_dead_letters = 100000;
@@ -77,7 +55,7 @@ struct StoreOptions {
 };
 
 // Counters for metrics; readable from any thread.
-struct StoreStats {
+struct SqliteAlertStoreStats {
   std::atomic<uint64_t> commits{0};
   std::atomic<uint64_t> commit_errors{0};   // failed attempts (each retried)
   std::atomic<uint64_t> writes_dropped{0};  // queued writes given up on after the retries
@@ -86,17 +64,17 @@ struct StoreStats {
   std::atomic<double> last_commit_seconds{0};
 };
 
-class Store {
+class SqliteAlertStore {
  public:
   using CommitCallback = std::function<void(const absl::Status&)>;
 
   // Creates the directory and database if needed, turns on WAL, applies pending migrations, and
   // starts the store thread. FailedPrecondition for a database from a newer schema.
-  static absl::StatusOr<std::unique_ptr<Store>> open(const std::string& data_dir,
-                                                     StoreOptions options = {});
-  ~Store();  // close()s
-  Store(const Store&) = delete;
-  Store& operator=(const Store&) = delete;
+  static absl::StatusOr<std::unique_ptr<SqliteAlertStore>> open(
+      const std::string& data_dir, SqliteAlertStoreOptions options = {});
+  ~SqliteAlertStore();  // close()s
+  SqliteAlertStore(const SqliteAlertStore&) = delete;
+  SqliteAlertStore& operator=(const SqliteAlertStore&) = delete;
 
   // Asynchronous writes (any thread).
   void addDeadLetters(std::vector<DeadLetter> letters);
@@ -120,11 +98,10 @@ class Store {
   // Rows in dead_letters as of the last commit (kept in memory; no query).
   uint64_t deadLetterCount() const { return dead_letter_count_.load(std::memory_order_relaxed); }
 
-  const StoreStats& stats() const { return stats_; }
+  const SqliteAlertStoreStats& stats() const { return stats_; }
   std::string dbPath() const { return db_path_; }
 
  private:
-  struct Connection;  // a sqlite3 handle with its prepared statements (store.cc)
   struct DeadLettersOp {
     std::vector<DeadLetter> letters;
   };
@@ -139,8 +116,10 @@ class Store {
   };
   using Op = std::variant<DeadLettersOp, AlertsOp, SnapshotOp>;
 
-  Store(std::string db_path, StoreOptions options);
+  SqliteAlertStore(std::string db_path, SqliteAlertStoreOptions options);
   absl::Status init();
+  absl::Status prepareWrites();  // sqlite_alert_store_writer.cc
+  absl::Status prepareReads();   // sqlite_alert_store_queries.cc
   void enqueue(Op op);
   void writerLoop();
   absl::Status applyAll(std::vector<Op>& ops, uint64_t& dead_letter_delta);
@@ -149,10 +128,10 @@ class Store {
   absl::Status apply(SnapshotOp& op);
 
   const std::string db_path_;
-  const StoreOptions options_;
+  const SqliteAlertStoreOptions options_;
   std::shared_ptr<spdlog::logger> log_;
-  std::unique_ptr<Connection> writer_db_;  // store thread only (after open)
-  std::unique_ptr<Connection> reader_db_;  // under read_mu_
+  std::unique_ptr<SqliteConnection> writer_db_;  // store thread only (after open)
+  std::unique_ptr<SqliteConnection> reader_db_;  // under read_mu_
   std::mutex read_mu_;
 
   std::mutex mu_;
@@ -165,10 +144,10 @@ class Store {
   bool closed_ = false;
 
   std::atomic<uint64_t> dead_letter_count_{0};
-  StoreStats stats_;
+  SqliteAlertStoreStats stats_;
   std::thread thread_;
 };
 
-using StorePtr = std::unique_ptr<Store>;
+using SqliteAlertStorePtr = std::unique_ptr<SqliteAlertStore>;
 
 }  // namespace casewatch

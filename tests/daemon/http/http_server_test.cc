@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "alerts/alert_json.h"
-#include "daemon/journal/store.h"
+#include "daemon/store/sqlite_alert_store.h"
 #include "tests/daemon/http/http_test_client.h"
 #include "tests/daemon/journal/journal_test_support.h"
 #include "tests/fakes/fake_alert_operations.h"
@@ -69,7 +69,7 @@ std::string silenceBody(const std::string& ends_at = "2026-03-05T10:00:00+08:00"
 class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = Store::open(tmp_.path());
+    auto store = SqliteAlertStore::open(tmp_.path());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     seed();
@@ -183,7 +183,7 @@ class HttpServerTest : public ::testing::Test {
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
       boost::asio::make_work_guard(io_);
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<SqliteAlertStore> store_;
   FakeAlertOperations ops_;
   std::unique_ptr<HttpServer> server_;
   std::thread thread_;
@@ -749,7 +749,7 @@ TEST_F(HttpServerTest, StopClosesConnectionsAndRefusesNewOnes) {
 
 TEST(HttpServerStartTest, BadListenAddressIsAnErrorNamingTheKey) {
   TempDir tmp;
-  auto store = Store::open(tmp.path());
+  auto store = SqliteAlertStore::open(tmp.path());
   ASSERT_TRUE(store.ok());
   boost::asio::io_context io;
   FakeAlertOperations ops;
@@ -770,7 +770,7 @@ TEST(HttpServerStartTest, BadListenAddressIsAnErrorNamingTheKey) {
 
 TEST(HttpServerStartTest, NoTokensMeansEveryAuthenticatedRouteIs401) {
   TempDir tmp;
-  auto store = Store::open(tmp.path());
+  auto store = SqliteAlertStore::open(tmp.path());
   ASSERT_TRUE(store.ok());
   boost::asio::io_context io;
   auto work = boost::asio::make_work_guard(io);

@@ -1,4 +1,4 @@
-#include "daemon/journal/store.h"
+#include "daemon/store/sqlite_alert_store.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -14,8 +14,8 @@ namespace {
 
 using testing::TempDir;
 
-StorePtr openOk(const std::string& dir, StoreOptions options = {}) {
-  auto s = Store::open(dir, std::move(options));
+SqliteAlertStorePtr openOk(const std::string& dir, SqliteAlertStoreOptions options = {}) {
+  auto s = SqliteAlertStore::open(dir, std::move(options));
   EXPECT_TRUE(s.ok()) << s.status();
   return s.ok() ? std::move(*s) : nullptr;
 }
@@ -68,7 +68,7 @@ std::string queryText(const std::string& db_path, const std::string& sql) {
   return out;
 }
 
-TEST(StoreTest, CreatesTheDatabaseInWalModeWithSchemaVersion) {
+TEST(SqliteAlertStoreTest, CreatesTheDatabaseInWalModeWithSchemaVersion) {
   TempDir tmp;
   const std::string dir = tmp.path() + "/nested/data";
   auto store = openOk(dir);
@@ -84,7 +84,7 @@ TEST(StoreTest, CreatesTheDatabaseInWalModeWithSchemaVersion) {
   EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "1");
 }
 
-TEST(StoreTest, RefusesADatabaseFromANewerSchema) {
+TEST(SqliteAlertStoreTest, RefusesADatabaseFromANewerSchema) {
   TempDir tmp;
   openOk(tmp.path())->close();
   sqlite3* db = nullptr;
@@ -93,12 +93,12 @@ TEST(StoreTest, RefusesADatabaseFromANewerSchema) {
                          nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
-  auto s = Store::open(tmp.path());
+  auto s = SqliteAlertStore::open(tmp.path());
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
-TEST(StoreTest, DeadLettersRoundTripRawBytesNewestFirst) {
+TEST(SqliteAlertStoreTest, DeadLettersRoundTripRawBytesNewestFirst) {
   TempDir tmp;
   auto store = openOk(tmp.path());
   ASSERT_TRUE(store);
@@ -138,7 +138,7 @@ TEST(StoreTest, DeadLettersRoundTripRawBytesNewestFirst) {
             "2026-03-04T01:15:00.000Z");
 }
 
-TEST(StoreTest, DeadLettersConvertFromRejections) {
+TEST(SqliteAlertStoreTest, DeadLettersConvertFromRejections) {
   Rejection r;
   r.reason = RejectReason::kBadTimestamp;
   r.detail = "bad_timestamp: ts";
@@ -154,9 +154,9 @@ TEST(StoreTest, DeadLettersConvertFromRejections) {
   EXPECT_EQ(d.received_at, 42);
 }
 
-TEST(StoreTest, OldestDeadLettersBeyondTheCapAreTrimmed) {
+TEST(SqliteAlertStoreTest, OldestDeadLettersBeyondTheCapAreTrimmed) {
   TempDir tmp;
-  StoreOptions o;
+  SqliteAlertStoreOptions o;
   o.max_dead_letters = 10;
   auto store = openOk(tmp.path(), o);
   ASSERT_TRUE(store);
@@ -175,7 +175,7 @@ TEST(StoreTest, OldestDeadLettersBeyondTheCapAreTrimmed) {
   EXPECT_EQ(all->back().detail, letter(11, "").detail);   // the oldest kept
 }
 
-TEST(StoreTest, AlertChangesUpsertCurrentStateAndAppendHistory) {
+TEST(SqliteAlertStoreTest, AlertChangesUpsertCurrentStateAndAppendHistory) {
   TempDir tmp;
   auto store = openOk(tmp.path());
   ASSERT_TRUE(store);
@@ -215,7 +215,7 @@ TEST(StoreTest, AlertChangesUpsertCurrentStateAndAppendHistory) {
   EXPECT_TRUE(store->alertHistory("nope")->empty());
 }
 
-TEST(StoreTest, ActiveAlertsLeaveOutResolvedOnesAndFiltersApply) {
+TEST(SqliteAlertStoreTest, ActiveAlertsLeaveOutResolvedOnesAndFiltersApply) {
   TempDir tmp;
   auto store = openOk(tmp.path());
   ASSERT_TRUE(store);
@@ -256,7 +256,7 @@ TEST(StoreTest, ActiveAlertsLeaveOutResolvedOnesAndFiltersApply) {
   EXPECT_EQ(store->loadAlerts()->size(), 3u);
 }
 
-TEST(StoreTest, CallbacksFireAfterCommitOnTheStoreThread) {
+TEST(SqliteAlertStoreTest, CallbacksFireAfterCommitOnTheStoreThread) {
   TempDir tmp;
   auto store = openOk(tmp.path());
   ASSERT_TRUE(store);
@@ -286,7 +286,7 @@ TEST(StoreTest, CallbacksFireAfterCommitOnTheStoreThread) {
   EXPECT_EQ(visible, (std::vector<size_t>{1, 1, 1}));
 }
 
-TEST(StoreTest, EverythingPersistsAcrossCloseAndReopen) {
+TEST(SqliteAlertStoreTest, EverythingPersistsAcrossCloseAndReopen) {
   TempDir tmp;
   {
     auto store = openOk(tmp.path());
@@ -326,7 +326,7 @@ TEST(StoreTest, EverythingPersistsAcrossCloseAndReopen) {
   EXPECT_EQ(**snap, "state-v1");
 }
 
-TEST(StoreTest, SnapshotsRoundTripAndReplace) {
+TEST(SqliteAlertStoreTest, SnapshotsRoundTripAndReplace) {
   TempDir tmp;
   auto store = openOk(tmp.path());
   ASSERT_TRUE(store);
@@ -352,7 +352,7 @@ TEST(StoreTest, SnapshotsRoundTripAndReplace) {
             "1970-01-01T00:00:02.000Z");
 }
 
-TEST(StoreTest, StatsCountCommits) {
+TEST(SqliteAlertStoreTest, StatsCountCommits) {
   TempDir tmp;
   auto store = openOk(tmp.path());
   ASSERT_TRUE(store);

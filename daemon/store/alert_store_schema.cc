@@ -1,0 +1,112 @@
+#include "daemon/store/alert_store_schema.h"
+
+#include <spdlog/spdlog.h>
+
+#include <iterator>
+#include <string_view>
+
+namespace casewatch {
+namespace {
+
+// Schema migrations, in order: migration i takes the database from version i to i + 1. Never edit
+// one that has shipped; append a new one instead.
+constexpr std::string_view kMigrations[] = {
+    // Version 1: the initial schema.
+    R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT
+);
+CREATE TABLE dead_letters (
+  id          INTEGER PRIMARY KEY,
+  received_at TEXT NOT NULL,   -- RFC 3339, UTC, milliseconds
+  feed        TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  detail      TEXT NOT NULL,
+  raw_size    INTEGER NOT NULL,
+  raw         BLOB NOT NULL    -- the raw message, truncated; any bytes
+);
+CREATE TABLE alerts (
+  alert_id     TEXT PRIMARY KEY,
+  model        TEXT NOT NULL,
+  status       TEXT NOT NULL,
+  tier         TEXT NOT NULL,
+  subject_kind TEXT NOT NULL,
+  subject_id   TEXT NOT NULL,
+  region       TEXT NOT NULL,
+  agency       TEXT NOT NULL,
+  starts_at    TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  json         TEXT NOT NULL
+);
+CREATE INDEX alerts_status_updated ON alerts (status, updated_at);
+CREATE INDEX alerts_updated ON alerts (updated_at);
+CREATE TABLE alert_history (
+  id       INTEGER PRIMARY KEY,
+  alert_id TEXT NOT NULL,
+  at       TEXT NOT NULL,
+  actor    TEXT NOT NULL,
+  action   TEXT NOT NULL,
+  status   TEXT NOT NULL,
+  tier     TEXT NOT NULL,
+  note     TEXT NOT NULL,
+  json     TEXT NOT NULL
+);
+CREATE INDEX alert_history_alert ON alert_history (alert_id, id);
+CREATE TABLE snapshots (
+  name     TEXT PRIMARY KEY,
+  taken_at TEXT NOT NULL,
+  data     BLOB NOT NULL
+);
+)sql",
+};
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+}  // namespace
+
+absl::Status migrateAlertStore(SqliteConnection& db, const std::string& db_path,
+                               spdlog::logger& log) {
+  // A missing meta table means a new database (version 0).
+  int version = 0;
+  {
+    sqlite3_stmt* s = nullptr;
+    if (auto st = db.prepare(s,
+                             "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
+                             "name='meta'");
+        !st.ok()) {
+      return st;
+    }
+    const bool has_meta = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) > 0;
+    sqlite3_finalize(s);
+    if (has_meta) {
+      if (auto st = db.prepare(s, "SELECT value FROM meta WHERE key='schema_version'"); !st.ok()) {
+        return st;
+      }
+      if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
+      sqlite3_finalize(s);
+    }
+  }
+  if (version > kSchemaVersion) {
+    return absl::FailedPreconditionError("store: " + db_path + " has schema version " +
+                                         std::to_string(version) + ", newer than this casewatch (" +
+                                         std::to_string(kSchemaVersion) + ")");
+  }
+  for (int v = version; v < kSchemaVersion; ++v) {
+    absl::Status s = db.exec("BEGIN IMMEDIATE");
+    if (s.ok()) s = db.exec(std::string(kMigrations[v]));
+    if (s.ok()) {
+      s = db.exec("INSERT INTO meta(key, value) VALUES('schema_version', '" +
+                  std::to_string(v + 1) + "') ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    }
+    if (s.ok()) s = db.exec("COMMIT");
+    if (!s.ok()) {
+      (void)db.exec("ROLLBACK");
+      return absl::InternalError("store: migration to schema version " + std::to_string(v + 1) +
+                                 " failed: " + std::string(s.message()));
+    }
+    log.info("store: {} migrated to schema version {}", db_path, v + 1);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace casewatch

@@ -1,0 +1,242 @@
+// The write side of the alert store: writes are queued from any thread and applied by the store's
+// own thread, everything queued in one transaction, retried a few times before it is given up on.
+#include "daemon/store/sqlite_alert_store.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "daemon/store/sqlite_connection.h"
+
+namespace casewatch {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr int kCommitAttempts = 3;
+
+// RFC 3339 in UTC with milliseconds, e.g. 2026-03-04T01:15:00.250Z (sorts as text).
+std::string formatTimeMs(TimeMs t) {
+  std::string s = formatRfc3339(t, 0);  // ends in 'Z'
+  const int64_t ms = ((t % 1000) + 1000) % 1000;
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>(ms));
+  s.insert(s.size() - 1, frac);
+  return s;
+}
+
+}  // namespace
+
+absl::Status SqliteAlertStore::prepareWrites() {
+  SqliteConnection& w = *writer_db_;
+  for (auto [stmt, sql] : std::initializer_list<std::pair<sqlite3_stmt**, std::string_view>>{
+           {&w.begin, "BEGIN IMMEDIATE"},
+           {&w.commit, "COMMIT"},
+           {&w.rollback, "ROLLBACK"},
+           {&w.insert_dead_letter,
+            "INSERT INTO dead_letters(received_at, feed, reason, detail, raw_size, raw) "
+            "VALUES(?, ?, ?, ?, ?, ?)"},
+           // Ids only grow and only the oldest rows are deleted, so ids are contiguous.
+           {&w.trim_dead_letters,
+            "DELETE FROM dead_letters WHERE id <= (SELECT max(id) FROM dead_letters) - ?"},
+           {&w.upsert_alert,
+            "INSERT INTO alerts(alert_id, model, status, tier, subject_kind, subject_id, region, "
+            "agency, starts_at, updated_at, json) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(alert_id) DO UPDATE SET model=excluded.model, status=excluded.status, "
+            "tier=excluded.tier, subject_kind=excluded.subject_kind, "
+            "subject_id=excluded.subject_id, region=excluded.region, agency=excluded.agency, "
+            "starts_at=excluded.starts_at, updated_at=excluded.updated_at, json=excluded.json"},
+           {&w.insert_history,
+            "INSERT INTO alert_history(alert_id, at, actor, action, status, tier, note, json) "
+            "VALUES(?, ?, ?, ?, ?, ?, ?, ?)"},
+           {&w.upsert_snapshot,
+            "INSERT INTO snapshots(name, taken_at, data) VALUES(?, ?, ?) ON CONFLICT(name) DO "
+            "UPDATE SET taken_at=excluded.taken_at, data=excluded.data"},
+       }) {
+    if (auto s = w.prepare(*stmt, sql); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+void SqliteAlertStore::enqueue(Op op) {
+  {
+    std::lock_guard lk(mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(op));
+      ++enqueued_;
+      stats_.queue_depth.store(queue_.size(), std::memory_order_relaxed);
+      work_cv_.notify_one();
+      return;
+    }
+  }
+  // After close(): nothing will write it.
+  stats_.writes_dropped.fetch_add(1, std::memory_order_relaxed);
+  log_->warn("store: a write after close was dropped");
+  if (auto* a = std::get_if<AlertsOp>(&op); a && a->on_committed) {
+    a->on_committed(absl::FailedPreconditionError("store: closed"));
+  }
+}
+
+void SqliteAlertStore::addDeadLetters(std::vector<DeadLetter> letters) {
+  if (letters.empty()) return;
+  enqueue(DeadLettersOp{std::move(letters)});
+}
+
+void SqliteAlertStore::recordAlertChanges(std::vector<AlertRecord> changes,
+                                          CommitCallback on_committed) {
+  enqueue(AlertsOp{std::move(changes), std::move(on_committed)});
+}
+
+void SqliteAlertStore::putSnapshot(std::string name, TimeMs at, std::string data) {
+  enqueue(SnapshotOp{std::move(name), at, std::move(data)});
+}
+
+void SqliteAlertStore::flush() {
+  std::unique_lock lk(mu_);
+  const uint64_t target = enqueued_;
+  done_cv_.wait(lk, [&] { return done_ >= target || closed_; });
+}
+
+void SqliteAlertStore::writerLoop() {
+  std::vector<Op> ops;
+  for (;;) {
+    uint64_t through = 0;
+    {
+      std::unique_lock lk(mu_);
+      work_cv_.wait(lk, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) break;  // stopping, and everything queued is done
+      while (!queue_.empty()) {
+        ops.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      through = enqueued_;
+      stats_.queue_depth.store(0, std::memory_order_relaxed);
+    }
+
+    absl::Status status;
+    for (int attempt = 1; attempt <= kCommitAttempts; ++attempt) {
+      const auto t0 = SteadyClock::now();
+      uint64_t dead_letter_delta = 0;
+      status = applyAll(ops, dead_letter_delta);
+      if (status.ok()) {
+        stats_.commits.fetch_add(1, std::memory_order_relaxed);
+        stats_.last_commit_seconds.store(
+            std::chrono::duration<double>(SteadyClock::now() - t0).count(),
+            std::memory_order_relaxed);
+        dead_letter_count_.fetch_add(dead_letter_delta, std::memory_order_relaxed);
+        break;
+      }
+      stats_.commit_errors.fetch_add(1, std::memory_order_relaxed);
+      log_->error("store: commit failed (attempt {} of {}): {}", attempt, kCommitAttempts,
+                  std::string(status.message()));
+      if (attempt < kCommitAttempts) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100) * attempt);
+      }
+    }
+    if (!status.ok()) {
+      stats_.writes_dropped.fetch_add(ops.size(), std::memory_order_relaxed);
+      log_->error("store: dropped {} queued writes", ops.size());
+    }
+    // Callbacks only after COMMIT (or the final failure), and before flush() returns.
+    for (Op& op : ops) {
+      if (auto* a = std::get_if<AlertsOp>(&op); a && a->on_committed) a->on_committed(status);
+    }
+    ops.clear();
+    {
+      std::lock_guard lk(mu_);
+      done_ = through;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+absl::Status SqliteAlertStore::applyAll(std::vector<Op>& ops, uint64_t& dead_letter_delta) {
+  SqliteConnection& w = *writer_db_;
+  if (auto s = w.run(w.begin, "begin"); !s.ok()) return s;
+  absl::Status status;
+  uint64_t added = 0;
+  for (Op& op : ops) {
+    status = std::visit(
+        [&](auto& o) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(o)>, DeadLettersOp>) {
+            return apply(o, added);
+          } else {
+            return apply(o);
+          }
+        },
+        op);
+    if (!status.ok()) break;
+  }
+  int64_t trimmed = 0;
+  if (status.ok() && added > 0 && options_.max_dead_letters > 0 &&
+      dead_letter_count_.load(std::memory_order_relaxed) + added > options_.max_dead_letters) {
+    sqlite3_bind_int64(w.trim_dead_letters, 1, static_cast<int64_t>(options_.max_dead_letters));
+    status = w.run(w.trim_dead_letters, "trim dead letters");
+    if (status.ok()) trimmed = sqlite3_changes(w.db);
+  }
+  if (status.ok()) status = w.run(w.commit, "commit");
+  if (!status.ok()) {
+    (void)w.run(w.rollback, "rollback");
+    return status;
+  }
+  if (trimmed > 0) {
+    stats_.dead_letters_trimmed.fetch_add(static_cast<uint64_t>(trimmed),
+                                          std::memory_order_relaxed);
+  }
+  // The count only ever moves by what committed; `added - trimmed` can be negative.
+  dead_letter_delta = added - static_cast<uint64_t>(trimmed);
+  return absl::OkStatus();
+}
+
+absl::Status SqliteAlertStore::apply(DeadLettersOp& op, uint64_t& added) {
+  SqliteConnection& w = *writer_db_;
+  sqlite3_stmt* s = w.insert_dead_letter;
+  for (const DeadLetter& d : op.letters) {
+    const std::string at = formatTimeMs(d.received_at);
+    bindText(s, 1, at);
+    bindText(s, 2, d.feed);
+    bindText(s, 3, d.reason);
+    bindText(s, 4, d.detail);
+    sqlite3_bind_int64(s, 5, static_cast<int64_t>(d.raw_size));
+    bindBlob(s, 6, d.raw);
+    if (auto st = w.run(s, "insert dead letter"); !st.ok()) return st;
+    ++added;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteAlertStore::apply(AlertsOp& op) {
+  SqliteConnection& w = *writer_db_;
+  for (const AlertRecord& a : op.changes) {
+    sqlite3_stmt* s = w.upsert_alert;
+    int i = 1;
+    for (const std::string* v :
+         {&a.alert_id, &a.model, &a.status, &a.tier, &a.subject_kind, &a.subject_id, &a.region,
+          &a.agency, &a.starts_at, &a.updated_at, &a.json}) {
+      bindText(s, i++, *v);
+    }
+    if (auto st = w.run(s, "upsert alert"); !st.ok()) return st;
+
+    s = w.insert_history;
+    const std::string at = formatTimeMs(a.at);
+    i = 1;
+    for (const std::string* v :
+         {&a.alert_id, &at, &a.actor, &a.action, &a.status, &a.tier, &a.note, &a.json}) {
+      bindText(s, i++, *v);
+    }
+    if (auto st = w.run(s, "insert alert history"); !st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteAlertStore::apply(SnapshotOp& op) {
+  SqliteConnection& w = *writer_db_;
+  const std::string at = formatTimeMs(op.at);
+  bindText(w.upsert_snapshot, 1, op.name);
+  bindText(w.upsert_snapshot, 2, at);
+  bindBlob(w.upsert_snapshot, 3, op.data);
+  return w.run(w.upsert_snapshot, "put snapshot");
+}
+
+}  // namespace casewatch
