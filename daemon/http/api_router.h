@@ -2,6 +2,10 @@
 // logic, with no HTTP library in sight: the server (http_server.h) parses the wire format and hands
 // each request here. Routing, authentication, validation of parameters and bodies, and the JSON of
 // every answer live here; the alerts themselves are reached through AlertOperations and the store.
+// Where each part lives: api_request.h (reading a request, writing an answer), api_routes.cc (the
+// route table: path and method, then who may call it), and one file of handlers per resource
+// (alert_handlers.cc, silence_handlers.cc, ledger_handler.cc, dead_letters_handler.cc,
+// stream_handler.cc, service_handlers.cc, console_handler.cc).
 //
 // Refusals change nothing: a missing or unknown token (401), a role without the right (403), a
 // malformed parameter or body (400, `{"error": "..."}` naming what is wrong) and an unknown id
@@ -15,35 +19,15 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 #include "alerts/alert_json.h"
 #include "alerts/alert_operations.h"
 #include "daemon/http/api_auth.h"
+#include "daemon/http/api_request.h"
 
 namespace casewatch {
 
 class SqliteAlertStore;
-
-struct ApiRequest {
-  std::string method;         // "GET", "POST", ...
-  std::string target;         // the request target as sent: path and query
-  std::string authorization;  // the Authorization header; empty when absent
-  std::string body;
-};
-
-struct ApiResponse {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
-  std::string_view route = "unknown";                        // a fixed name, for metrics and logs
-  bool event_stream = false;  // GET /api/v1/events accepted: the server streams events from now on
-};
-
-using ApiResponder = std::function<void(ApiResponse)>;
-using TaskRunner = std::function<void(std::function<void()>)>;
 
 struct ApiRouterOptions {
   AlertOperations* ops = nullptr;
@@ -66,23 +50,30 @@ class ApiRouter {
   std::string eventMessage(const AlertChange& change, uint64_t sequence) const;
 
  private:
-  struct Context;
-  void route(Context& ctx);
-  void listAlerts(Context& ctx);
-  void getAlert(Context& ctx, const std::string& id);
-  void alertAction(Context& ctx, const std::string& id, std::string_view action);
-  void listSilences(Context& ctx);
-  void addSilence(Context& ctx);
-  void expireSilence(Context& ctx, const std::string& id);
-  void ledger(Context& ctx);
-  void deadLetters(Context& ctx);
+  // The route table (api_routes.cc): picks the handler, after the method and the caller's rights.
+  void route(ApiContext& ctx);
+  // service_handlers.cc
+  void healthz(ApiContext& ctx);
+  void readyz(ApiContext& ctx);
+  void whoami(ApiContext& ctx);
+  // console_handler.cc
+  void console(ApiContext& ctx);
+  // alert_handlers.cc
+  void listAlerts(ApiContext& ctx);
+  void getAlert(ApiContext& ctx, const std::string& id);
+  void alertAction(ApiContext& ctx, const std::string& id, std::string_view action);
+  // silence_handlers.cc
+  void listSilences(ApiContext& ctx);
+  void addSilence(ApiContext& ctx);
+  void expireSilence(ApiContext& ctx, const std::string& id);
+  // ledger_handler.cc
+  void ledger(ApiContext& ctx);
+  // dead_letters_handler.cc
+  void deadLetters(ApiContext& ctx);
+  // stream_handler.cc
+  void openEventStream(ApiContext& ctx);
 
   ApiRouterOptions options_;
 };
-
-// Helpers shared with the server and tests.
-std::string jsonError(std::string_view message);
-// Percent-decodes (and '+' -> ' ' when `plus_is_space`); false on a bad escape.
-bool percentDecode(std::string_view in, bool plus_is_space, std::string& out);
 
 }  // namespace casewatch
