@@ -115,9 +115,9 @@ class Timeline {
   TimeMs last_ = 0;
 };
 
-GenEvent at(EventKind kind, TimeMs ts, uint32_t value = 0, uint8_t code = 0) {
+GenEvent at(EventType type, TimeMs ts, uint32_t value = 0, uint8_t code = 0) {
   GenEvent e;
-  e.kind = kind;
+  e.type = type;
   e.ts = ts;
   e.value = value;
   e.code = code;
@@ -151,7 +151,7 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
   bool visited = false;  // a regular petitioner chases a case in person at most once
 
   auto visit = [&](TimeMs ts, Level level) {
-    GenEvent e = at(EventKind::kVisit, ts, c.group_size, static_cast<uint8_t>(level));
+    GenEvent e = at(EventType::kVisit, ts, c.group_size, static_cast<uint8_t>(level));
     e.person_base = c.person_base;
     e.count = c.person_count;
     e.with_case = true;
@@ -167,7 +167,7 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
     visit(tl.officeTime(tl.onOrAfter(day)), level);
   };
 
-  tl.add(at(EventKind::kRegistered, c.registered_ts));
+  tl.add(at(EventType::kRegistered, c.registered_ts));
   const int64_t reg_day = World::localDay(c.registered_ts);
   const Fault fault = pickFault(c, r);
 
@@ -216,11 +216,11 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
         const uint8_t reason = c.profile == Profile::kRepeatFollowUp && r.chance(0.8)
                                    ? kRejectRepeatMatter
                                    : static_cast<uint8_t>(r.between(0, kRejectReasonCount - 2));
-        route_event = at(EventKind::kRejected, routing, 0, reason);
+        route_event = at(EventType::kRejected, routing, 0, reason);
         break;
       }
       case Decision::kAccept:
-        route_event = at(EventKind::kAccepted, routing, c.agency);
+        route_event = at(EventType::kAccepted, routing, c.agency);
         break;
       case Decision::kTransfer: {
         Level to_level = Level::kCounty;
@@ -229,14 +229,14 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
           to = world_.cityAgency(region, world_.agencyKind(to));
           to_level = Level::kCity;
         }
-        route_event = at(EventKind::kTransferred, routing, to,
+        route_event = at(EventType::kTransferred, routing, to,
                          static_cast<uint8_t>(static_cast<uint8_t>(to_level) + 1));
         break;
       }
     }
   }
   if (has_proc && (!has_routing || proc < routing)) {
-    tl.add(at(EventKind::kProceduralReply, proc));
+    tl.add(at(EventType::kProceduralReply, proc));
     has_proc = false;
   }
   if (!has_routing) {
@@ -244,7 +244,7 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
     return;
   }
   tl.add(route_event);
-  if (has_proc) tl.add(at(EventKind::kProceduralReply, proc));
+  if (has_proc) tl.add(at(EventType::kProceduralReply, proc));
   if (decision == Decision::kReject) {
     chase(tl.lastDay() + r.between(3, 30), 0.08);
     return;
@@ -257,7 +257,7 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
     const int64_t d = fault == Fault::kTransferLate
                           ? tl.onOrAfter(t_day + r.between(16, 25))
                           : tl.onOrBefore(t_day + r.between(1, 10), t_day + 1);
-    tl.add(at(EventKind::kAccepted, tl.officeTime(d), agency));
+    tl.add(at(EventType::kAccepted, tl.officeTime(d), agency));
   }
 
   // Handling: 60 days from acceptance, extendable.
@@ -269,7 +269,7 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
   if (r.chance(p_leader)) {
     const int64_t d = tl.onOrBefore(acc_day + r.between(0, 7), acc_day);
     mid[mid_count++] =
-        at(EventKind::kLeaderAssigned, tl.officeTime(d), static_cast<uint32_t>(r.between(1, 12)));
+        at(EventType::kLeaderAssigned, tl.officeTime(d), static_cast<uint32_t>(r.between(1, 12)));
   }
   int ext_days = 0;
   int64_t ext_day = 0;
@@ -277,7 +277,7 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
     ext_days = static_cast<int>(r.between(10, 30));
     ext_day = tl.onOrBefore(acc_day + r.between(35, 54), acc_day + 30);
     mid[mid_count++] =
-        at(EventKind::kExtended, tl.officeTime(ext_day), static_cast<uint32_t>(ext_days));
+        at(EventType::kExtended, tl.officeTime(ext_day), static_cast<uint32_t>(ext_days));
   }
   std::optional<int64_t> reply_day;
   if (fault == Fault::kHandlingLate) {
@@ -297,7 +297,7 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
                                                                       : 0.04;
   if (handling_end - acc_day > 10 && r.chance(p_hearing)) {
     const int64_t d = tl.onOrBefore(r.between(acc_day + 7, handling_end - 3), acc_day + 1);
-    mid[mid_count++] = at(EventKind::kHearingHeld, tl.officeTime(d));
+    mid[mid_count++] = at(EventType::kHearingHeld, tl.officeTime(d));
   }
   const bool aid_prone =
       c.matter.category == Category::kJudicial || c.matter.category == Category::kSocialSecurity;
@@ -306,14 +306,14 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
                                                                             : 0.01;
   if (handling_end - acc_day > 10 && r.chance(p_aid)) {
     const int64_t d = tl.onOrBefore(r.between(acc_day + 5, handling_end - 2), acc_day + 1);
-    mid[mid_count++] = at(EventKind::kAidGranted, tl.officeTime(d),
+    mid[mid_count++] = at(EventType::kAidGranted, tl.officeTime(d),
                           static_cast<uint32_t>(r.between(20, 800) * 100));
   }
   bool has_leader = false, has_hearing = false, has_aid = false;
   for (size_t i = 0; i < mid_count; ++i) {
-    has_leader = has_leader || mid[i].kind == EventKind::kLeaderAssigned;
-    has_hearing = has_hearing || mid[i].kind == EventKind::kHearingHeld;
-    has_aid = has_aid || mid[i].kind == EventKind::kAidGranted;
+    has_leader = has_leader || mid[i].type == EventType::kLeaderAssigned;
+    has_hearing = has_hearing || mid[i].type == EventType::kHearingHeld;
+    has_aid = has_aid || mid[i].type == EventType::kAidGranted;
   }
   std::sort(mid.begin(), mid.begin() + static_cast<ptrdiff_t>(mid_count),
             [](const GenEvent& a, const GenEvent& b) { return a.ts < b.ts; });
@@ -324,7 +324,7 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
     return;
   }
   Outcome outcome = firstOutcome(c, r);
-  tl.add(at(EventKind::kReplied, tl.officeTime(*reply_day), 0, static_cast<uint8_t>(outcome)));
+  tl.add(at(EventType::kReplied, tl.officeTime(*reply_day), 0, static_cast<uint8_t>(outcome)));
 
   // Review (复查) and re-review (复核) of a reply the petitioner disputes.
   bool review = false;
@@ -346,7 +346,7 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
   if (review) {
     const Level review_level = nextLevel(c.competent_level);
     const int64_t rq_day = tl.onOrAfter(tl.lastDay() + r.between(3, 28));
-    tl.add(at(EventKind::kReviewRequested, tl.officeTime(rq_day), 0,
+    tl.add(at(EventType::kReviewRequested, tl.officeTime(rq_day), 0,
               static_cast<uint8_t>(review_level)));
     const double f = r.uniform();
     if (f < 0.08) {  // the review body never decides
@@ -356,16 +356,16 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
     const int64_t dec_day = f < 0.20 ? tl.onOrAfter(rq_day + r.between(31, 45))
                                      : tl.onOrBefore(rq_day + r.between(10, 28), rq_day + 1);
     outcome = pickOutcome(r, 0.10, 0.20, 0.70);
-    tl.add(at(EventKind::kReviewDecided, tl.officeTime(dec_day), 0, static_cast<uint8_t>(outcome)));
+    tl.add(at(EventType::kReviewDecided, tl.officeTime(dec_day), 0, static_cast<uint8_t>(outcome)));
     if (outcome == Outcome::kNotUpheld && r.chance(repeat ? 0.3 : 0.15)) {
       const int64_t rc_day = tl.onOrAfter(tl.lastDay() + r.between(5, 25));
-      tl.add(at(EventKind::kRecheckRequested, tl.officeTime(rc_day), 0,
+      tl.add(at(EventType::kRecheckRequested, tl.officeTime(rc_day), 0,
                 static_cast<uint8_t>(nextLevel(review_level))));
       const int64_t rd_day = r.chance(0.1) ? tl.onOrAfter(rc_day + r.between(31, 40))
                                            : tl.onOrBefore(rc_day + r.between(10, 28), rc_day + 1);
       outcome = pickOutcome(r, 0.05, 0.15, 0.80);
       tl.add(
-          at(EventKind::kRecheckDecided, tl.officeTime(rd_day), 0, static_cast<uint8_t>(outcome)));
+          at(EventType::kRecheckDecided, tl.officeTime(rd_day), 0, static_cast<uint8_t>(outcome)));
     }
   }
 
@@ -376,14 +376,14 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
                                                               : 0.03;
   const bool settled = r.chance(p_settle);
   if (settled) {
-    tl.add(at(EventKind::kSettled, tl.officeTime(tl.onOrAfter(tl.lastDay() + r.between(1, 12)))));
+    tl.add(at(EventType::kSettled, tl.officeTime(tl.onOrAfter(tl.lastDay() + r.between(1, 12)))));
   }
   auto close = [&](bool resolved) {
     const Satisfaction s =
         resolved ? (r.chance(0.75) ? Satisfaction::kSatisfied : Satisfaction::kUnknown)
                  : (r.chance(0.65) ? Satisfaction::kUnsatisfied : Satisfaction::kUnknown);
     GenEvent e =
-        at(EventKind::kClosed, tl.officeTime(tl.onOrAfter(tl.lastDay() + r.between(1, 20))), 0,
+        at(EventType::kClosed, tl.officeTime(tl.onOrAfter(tl.lastDay() + r.between(1, 20))), 0,
            static_cast<uint8_t>(s));
     e.count = resolved ? 1 : 0;
     tl.add(e);
@@ -398,11 +398,11 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
   // Reopening: rare; a new round of handling follows.
   if (r.chance(resolved ? 0.015 : 0.05)) {
     const int64_t day = tl.onOrAfter(tl.lastDay() + r.between(5, 40));
-    tl.add(at(EventKind::kReopened, tl.officeTime(day), 0,
+    tl.add(at(EventType::kReopened, tl.officeTime(day), 0,
               static_cast<uint8_t>(r.between(0, kReopenReasonCount - 1))));
     const int64_t d = tl.onOrBefore(day + r.between(10, 50), day + 5);
     outcome = firstOutcome(c, r);
-    tl.add(at(EventKind::kReplied, tl.officeTime(d), 0, static_cast<uint8_t>(outcome)));
+    tl.add(at(EventType::kReplied, tl.officeTime(d), 0, static_cast<uint8_t>(outcome)));
     close(outcome != Outcome::kNotUpheld || r.chance(0.3));
   }
 }

@@ -118,11 +118,11 @@ void EventWriter::render(const GenEvent& e, const CaseInfo* kase, const MatterRe
   appendUint(out, seq);
   out.append("\",\"source\":\"").append(source).append("\",\"seq\":");
   appendUint(out, seq);
-  out.append(",\"type\":\"").append(eventKindName(e.kind)).append("\",\"ts\":\"");
+  out.append(",\"type\":\"").append(eventTypeName(e.type)).append("\",\"ts\":\"");
   appendTs(out, e.ts);
   out.push_back('"');
   const bool cite =
-      kase != nullptr && !kase->case_id.empty() && (e.kind != EventKind::kVisit || e.with_case);
+      kase != nullptr && !kase->case_id.empty() && (e.type != EventType::kVisit || e.with_case);
   if (cite) field(out, "case_id", kase->case_id);
 
   auto persons = [&](uint64_t base, uint32_t count) {
@@ -142,8 +142,8 @@ void EventWriter::render(const GenEvent& e, const CaseInfo* kase, const MatterRe
     field(out, "region", world_.region(m.region).code);
   };
 
-  switch (e.kind) {
-    case EventKind::kRegistered:
+  switch (e.type) {
+    case EventType::kRegistered:
       persons(kase->person_base, kase->person_count);
       matterField(kase->matter);
       field(out, "agency", world_.agencyName(kase->agency));
@@ -153,56 +153,54 @@ void EventWriter::render(const GenEvent& e, const CaseInfo* kase, const MatterRe
       field(out, "competent_level", levelName(kase->competent_level));
       if (kase->group_size > 0) fieldUint(out, "group_size", kase->group_size);
       break;
-    case EventKind::kAccepted:
+    case EventType::kAccepted:
       field(out, "agency", world_.agencyName(static_cast<AgencyId>(e.value)));
       break;
-    case EventKind::kRejected:
+    case EventType::kRejected:
       field(out, "reason", rejectReason(e.code));
       break;
-    case EventKind::kTransferred:
+    case EventType::kTransferred:
       field(out, "to_agency", world_.agencyName(static_cast<AgencyId>(e.value)));
       if (e.code > 0) field(out, "to_level", levelName(static_cast<Level>(e.code - 1)));
       break;
-    case EventKind::kExtended:
+    case EventType::kExtended:
       fieldUint(out, "days", e.value);
       break;
-    case EventKind::kReplied:
-    case EventKind::kReviewDecided:
-    case EventKind::kRecheckDecided:
+    case EventType::kReplied:
+    case EventType::kReviewDecided:
+    case EventType::kRecheckDecided:
       field(out, "outcome", outcomeName(static_cast<Outcome>(e.code)));
       break;
-    case EventKind::kReviewRequested:
-    case EventKind::kRecheckRequested:
+    case EventType::kReviewRequested:
+    case EventType::kRecheckRequested:
       field(out, "level", levelName(static_cast<Level>(e.code)));
       break;
-    case EventKind::kLeaderAssigned: {
+    case EventType::kLeaderAssigned: {
       out.append(",\"leader\":\"leader:").append(world_.region(kase->matter.region).code);
       out.push_back('-');
       appendPadded(out, e.value, 2);
       out.push_back('"');
       break;
     }
-    case EventKind::kAidGranted:
+    case EventType::kAidGranted:
       fieldUint(out, "amount", e.value);
       break;
-    case EventKind::kClosed:
+    case EventType::kClosed:
       out.append(e.count ? ",\"resolved\":true" : ",\"resolved\":false");
       field(out, "satisfaction", satisfactionName(static_cast<Satisfaction>(e.code)));
       break;
-    case EventKind::kReopened:
+    case EventType::kReopened:
       field(out, "reason", reopenReason(e.code));
       break;
-    case EventKind::kVisit:
+    case EventType::kVisit:
       persons(e.person_base, e.count);
       matterField(matter);
       field(out, "level", levelName(static_cast<Level>(e.code)));
       if (e.value > e.count) fieldUint(out, "group_size", e.value);
       break;
-    case EventKind::kProceduralReply:
-    case EventKind::kHearingHeld:
-    case EventKind::kSettled:
-    case EventKind::kSpawnCase:
-    case EventKind::kPlanDay:
+    case EventType::kProceduralReply:
+    case EventType::kHearingHeld:
+    case EventType::kSettled:
       break;
   }
   out.push_back('}');

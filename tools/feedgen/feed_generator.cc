@@ -88,7 +88,7 @@ bool FeedGenerator::next(FeedLine& line) {
       free_slots_.push_back(entry.slot);
     }
     if (wrote) {
-      line.type = eventKindName(e.kind);
+      line.type = eventTypeName(e.type);
       line.json = line_;
       line.ts = e.ts;
       return true;
@@ -97,16 +97,18 @@ bool FeedGenerator::next(FeedLine& line) {
 }
 
 bool FeedGenerator::handle(const GenEvent& e, Stream& s) {
-  switch (e.kind) {
-    case EventKind::kPlanDay:
-      scenario_.planDay(e.value, pending_);
-      for (StreamPtr& p : pending_) addStream(std::move(p));
-      pending_.clear();
-      return false;
-    case EventKind::kSpawnCase:
-      addStream(std::move(s.spawns[e.value]));
-      return false;
-    case EventKind::kVisit: {
+  if (e.action == GenAction::kPlanDay) {
+    scenario_.planDay(e.value, pending_);
+    for (StreamPtr& p : pending_) addStream(std::move(p));
+    pending_.clear();
+    return false;
+  }
+  if (e.action == GenAction::kSpawnCase) {
+    addStream(std::move(s.spawns[e.value]));
+    return false;
+  }
+  switch (e.type) {
+    case EventType::kVisit: {
       const CaseInfo* kase = s.kase.get();
       const uint16_t region = s.matter.region;
       render(e, s, e.with_case ? kase : nullptr, region * 2);
@@ -116,7 +118,7 @@ bool FeedGenerator::handle(const GenEvent& e, Stream& s) {
       }
       return true;
     }
-    case EventKind::kRegistered: {
+    case EventType::kRegistered: {
       CaseInfo& c = *s.kase;
       const int year = civilFromDays(World::localDay(c.registered_ts)).year;
       const uint64_t key = uint64_t{c.matter.region} << 32 | static_cast<uint32_t>(year);

@@ -26,7 +26,7 @@ TimeMs atMinute(int64_t day, int64_t minute, Rng& r) {
 
 GenEvent spawnAt(TimeMs ts, size_t index) {
   GenEvent e;
-  e.kind = EventKind::kSpawnCase;
+  e.action = GenAction::kSpawnCase;
   e.ts = ts;
   e.value = static_cast<uint32_t>(index);
   return e;
@@ -91,7 +91,7 @@ std::vector<StreamPtr> Scenario::initialStreams() {
   auto planner = std::make_unique<Stream>();
   for (int i = 0; i < options_.days; ++i) {
     GenEvent e;
-    e.kind = EventKind::kPlanDay;
+    e.action = GenAction::kPlanDay;
     e.ts = World::dayStart(start_day_ + i);
     e.value = static_cast<uint32_t>(i);
     planner->events.push_back(e);
@@ -170,7 +170,7 @@ StreamPtr Scenario::planRepeat(size_t index) {
     if (visit_day > last_day) continue;
     static constexpr std::array<double, 3> kLevels = {0.55, 0.35, 0.10};
     GenEvent e;
-    e.kind = EventKind::kVisit;
+    e.type = EventType::kVisit;
     e.ts = registrationTime(Channel::kVisit, visit_day, r);
     e.person_base = person;
     e.count = 1;
@@ -208,7 +208,7 @@ StreamPtr Scenario::planBurst() {
   for (uint32_t idx = 0; idx < persons;) {
     const auto g = static_cast<uint32_t>(std::min<int64_t>(r.between(1, 8), persons - idx));
     GenEvent e;
-    e.kind = EventKind::kVisit;
+    e.type = EventType::kVisit;
     e.ts = burstTime(first_day);
     e.person_base = base + idx;
     e.count = static_cast<uint8_t>(g);
@@ -299,13 +299,13 @@ void Scenario::addFollowUps(Stream& s, const CaseInfo& c, int64_t day, Rng& r) c
   // An ordinary petitioner comes back at most twice in all: the lifecycle may already have sent
   // them once to chase the case (a third return would make them a repeat petitioner).
   int64_t already = 0;
-  for (const GenEvent& e : s.events) already += e.kind == EventKind::kVisit ? 1 : 0;
+  for (const GenEvent& e : s.events) already += e.type == EventType::kVisit ? 1 : 0;
   const int64_t visits = std::min<int64_t>(r.between(1, 2), 2 - already);
   for (int64_t i = 0; i < visits; ++i) {
     const int64_t d = world_.workdayOnOrAfter(day + r.between(1, 60));
     if (d > last_day) continue;
     GenEvent e;
-    e.kind = EventKind::kVisit;
+    e.type = EventType::kVisit;
     e.ts = registrationTime(Channel::kVisit, d, r);
     e.person_base = c.person_base;
     e.count = 1;

@@ -4,30 +4,6 @@
 
 namespace casewatch::feedgen {
 
-std::string_view eventKindName(EventKind k) {
-  static constexpr std::array<std::string_view, 20> kNames = {"case.registered",
-                                                              "case.accepted",
-                                                              "case.rejected",
-                                                              "case.transferred",
-                                                              "case.procedural_reply",
-                                                              "case.extended",
-                                                              "case.replied",
-                                                              "case.review_requested",
-                                                              "case.review_decided",
-                                                              "case.recheck_requested",
-                                                              "case.recheck_decided",
-                                                              "case.leader_assigned",
-                                                              "case.hearing_held",
-                                                              "case.aid_granted",
-                                                              "case.settled",
-                                                              "case.closed",
-                                                              "case.reopened",
-                                                              "visit",
-                                                              "(spawn)",
-                                                              "(plan-day)"};
-  return kNames[static_cast<size_t>(k)];
-}
-
 std::string_view outcomeName(Outcome o) {
   static constexpr std::array<std::string_view, 3> kNames = {"upheld", "partly_upheld",
                                                              "not_upheld"};

@@ -14,35 +14,18 @@
 #include <vector>
 
 #include "base/time.h"
+#include "connectors/decode/case_event.h"
 #include "tools/feedgen/world.h"
 
 namespace casewatch::feedgen {
 
-enum class EventKind : uint8_t {
-  kRegistered,
-  kAccepted,
-  kRejected,
-  kTransferred,
-  kProceduralReply,
-  kExtended,
-  kReplied,
-  kReviewRequested,
-  kReviewDecided,
-  kRecheckRequested,
-  kRecheckDecided,
-  kLeaderAssigned,
-  kHearingHeld,
-  kAidGranted,
-  kSettled,
-  kClosed,
-  kReopened,
-  kVisit,
-  // Internal, never written: start the case stream Stream::spawns[value] / plan day `value`.
-  kSpawnCase,
-  kPlanDay,
+// What the generator does with a GenEvent: write it as the contract's event (GenEvent::type,
+// connectors/decode/case_event.h), or take an internal step that is never written.
+enum class GenAction : uint8_t {
+  kWrite,
+  kSpawnCase,  // start the case stream Stream::spawns[value]
+  kPlanDay,    // plan day `value`
 };
-// The contract's `type` ("case.registered", ..., "visit").
-std::string_view eventKindName(EventKind k);
 
 enum class Outcome : uint8_t { kUpheld, kPartlyUpheld, kNotUpheld };
 enum class Satisfaction : uint8_t { kSatisfied, kUnsatisfied, kUnknown };
@@ -58,14 +41,15 @@ constexpr uint8_t kReopenReasonCount = 3;
 // not upheld more often, burst cases get leadership attention).
 enum class Profile : uint8_t { kRegular, kRepeatAnchor, kRepeatFollowUp, kBurst };
 
-// One compact event; its meaning per kind is noted on each field.
+// One compact event; its meaning per type is noted on each field.
 struct GenEvent {
   TimeMs ts = 0;
   uint64_t person_base = 0;  // visit: the first person number (persons are consecutive numbers)
   // extended: days; aid_granted: yuan; leader_assigned: leader number; accepted / transferred:
   // AgencyId; visit: group size (0 = same as persons); spawn: index in Stream::spawns.
   uint32_t value = 0;
-  EventKind kind = EventKind::kVisit;
+  EventType type = EventType::kVisit;
+  GenAction action = GenAction::kWrite;
   // replied / *_decided: Outcome; *_requested, visit: Level; closed: Satisfaction;
   // rejected / reopened: reason; transferred: to_level + 1 (0 = not given).
   uint8_t code = 0;

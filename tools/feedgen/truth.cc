@@ -27,33 +27,33 @@ void appendStepList(std::string& out, std::string_view key, const std::vector<St
   out.push_back(']');
 }
 
-std::optional<ClockInput> clockInput(EventKind k) {
+std::optional<ClockInput> clockInput(EventType k) {
   switch (k) {
-    case EventKind::kRegistered:
+    case EventType::kRegistered:
       return ClockInput::kRegistered;
-    case EventKind::kProceduralReply:
+    case EventType::kProceduralReply:
       return ClockInput::kProceduralReply;
-    case EventKind::kAccepted:
+    case EventType::kAccepted:
       return ClockInput::kAccepted;
-    case EventKind::kRejected:
+    case EventType::kRejected:
       return ClockInput::kRejected;
-    case EventKind::kTransferred:
+    case EventType::kTransferred:
       return ClockInput::kTransferred;
-    case EventKind::kExtended:
+    case EventType::kExtended:
       return ClockInput::kExtended;
-    case EventKind::kReplied:
+    case EventType::kReplied:
       return ClockInput::kReplied;
-    case EventKind::kReviewRequested:
+    case EventType::kReviewRequested:
       return ClockInput::kReviewRequested;
-    case EventKind::kReviewDecided:
+    case EventType::kReviewDecided:
       return ClockInput::kReviewDecided;
-    case EventKind::kRecheckRequested:
+    case EventType::kRecheckRequested:
       return ClockInput::kRecheckRequested;
-    case EventKind::kRecheckDecided:
+    case EventType::kRecheckDecided:
       return ClockInput::kRecheckDecided;
-    case EventKind::kClosed:
+    case EventType::kClosed:
       return ClockInput::kClosed;
-    case EventKind::kReopened:
+    case EventType::kReopened:
       return ClockInput::kReopened;
     default:
       return std::nullopt;
@@ -87,11 +87,11 @@ uint32_t Truth::addCase(const CaseInfo& c) {
 
 void Truth::apply(uint32_t serial, const GenEvent& e) {
   CaseRecord& r = cases_[serial];
-  if (e.kind == EventKind::kAccepted || e.kind == EventKind::kTransferred) {
+  if (e.type == EventType::kAccepted || e.type == EventType::kTransferred) {
     r.agency = static_cast<AgencyId>(e.value);
   }
-  if (e.kind == EventKind::kReplied) r.replied = true;
-  const std::optional<ClockInput> input = clockInput(e.kind);
+  if (e.type == EventType::kReplied) r.replied = true;
+  const std::optional<ClockInput> input = clockInput(e.type);
   if (input && r.clock) r.clock->apply(*input, e.ts, static_cast<int>(e.value));
 }
 
