@@ -13,64 +13,25 @@
 #include "daemon/components.h"
 #include "daemon/telemetry/metrics.h"
 #include "tests/fakes/event_builder.h"
+#include "tests/fakes/manual_clock.h"
+#include "tests/fakes/metric_values.h"
 #include "tests/fakes/recording_output.h"
+#include "tests/fakes/temp_file.h"
 
 namespace casewatch {
 namespace {
 
+using testing::counterValue;
 using testing::EventBuilder;
 using ::testing::HasSubstr;
+using testing::ManualClock;
 using ::testing::Not;
 using testing::RecordingOutput;
+using testing::TempFile;
 using testing::timeOf;
 
 constexpr TimeMs kDay = kMsPerDay;
 constexpr TimeMs kHour = kMsPerHour;
-
-// A wall clock the test sets by hand.
-class ManualClock final : public Clock {
- public:
-  TimeMs now() const override { return now_; }
-  void set(TimeMs t) { now_ = t; }
-
- private:
-  TimeMs now_ = 0;
-};
-
-// A file under /tmp removed when the object goes.
-class TempFile {
- public:
-  explicit TempFile(const std::string& contents) {
-    char tmpl[] = "/tmp/casewatch-pipeline-XXXXXX";
-    const int fd = ::mkstemp(tmpl);
-    if (fd < 0) ADD_FAILURE() << "mkstemp failed";
-    path_ = tmpl;
-    if (fd >= 0) {
-      EXPECT_EQ(::write(fd, contents.data(), contents.size()),
-                static_cast<ssize_t>(contents.size()));
-      ::close(fd);
-    }
-  }
-  ~TempFile() { std::remove(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// The value of a counter in `metrics`' registry with exactly these labels (0 when absent).
-double counterValue(const Metrics& metrics, const std::string& name,
-                    const std::map<std::string, std::string>& labels) {
-  for (const auto& family : metrics.registry()->Collect()) {
-    if (family.name != name) continue;
-    for (const auto& m : family.metric) {
-      std::map<std::string, std::string> got;
-      for (const auto& l : m.label) got[l.name] = l.value;
-      if (got == labels) return m.counter.value;
-    }
-  }
-  return 0;
-}
 
 class PipelineTest : public ::testing::Test {
  protected:
@@ -445,15 +406,18 @@ TEST_F(PipelineTest, SequenceGapsAreCountedPerFeed) {
   ingest({ev("s1", 3, 5), ev("s1", 6, 6)});                  // a late 3 is not a gap; 6 follows 5
   CaseEvent no_seq = EventBuilder::registered("C-x", t0_).source("s1");
   ingest(no_seq);
-  EXPECT_EQ(counterValue(metrics, "casewatch_ingest_sequence_gaps_total", {{"feed", "test-feed"}}),
+  EXPECT_EQ(counterValue(*metrics.registry(), "casewatch_ingest_sequence_gaps_total",
+                         {{"feed", "test-feed"}}),
             1);
-  EXPECT_EQ(counterValue(metrics, "casewatch_ingest_sequence_missing_events_total",
+  EXPECT_EQ(counterValue(*metrics.registry(), "casewatch_ingest_sequence_missing_events_total",
                          {{"feed", "test-feed"}}),
             2);
   // A duplicate is counted per feed too, and so are events by type.
   ingest({ev("s1", 7, 1)});  // the same event id as the first event
-  EXPECT_EQ(counterValue(metrics, "casewatch_ingest_duplicates_total", {{"feed", "test-feed"}}), 1);
-  EXPECT_EQ(counterValue(metrics, "casewatch_ingest_events_total",
+  EXPECT_EQ(counterValue(*metrics.registry(), "casewatch_ingest_duplicates_total",
+                         {{"feed", "test-feed"}}),
+            1);
+  EXPECT_EQ(counterValue(*metrics.registry(), "casewatch_ingest_events_total",
                          {{"feed", "test-feed"}, {"type", "case.registered"}}),
             7);
 }

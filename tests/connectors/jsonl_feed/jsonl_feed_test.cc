@@ -15,26 +15,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/fakes/eventually.h"
+#include "tests/fakes/feed_lines.h"
+
 namespace casewatch {
 namespace {
 
+using testing::acceptedLine;
 using ::testing::ElementsAre;
+using testing::eventually;
 using ::testing::HasSubstr;
-
-std::string accepted(const std::string& id) {
-  return R"({"v":1,"event_id":")" + id +
-         R"(","source":"t","type":"case.accepted","ts":"2026-03-04T09:15:00+08:00","case_id":"C-1"})";
-}
-
-template <typename Pred>
-bool eventually(Pred pred) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
 
 // What a sequence of batches amounted to.
 struct Seen {
@@ -96,8 +86,8 @@ class JsonlFeedTest : public ::testing::Test {
 };
 
 TEST_F(JsonlFeedTest, SplitsLinesSkipsEmptyStripsCrAndTakesAnUnterminatedLastLine) {
-  const std::string content = accepted("a") + "\n" + "garbage\n" + "\n" + "\r\n" + accepted("b") +
-                              "\r\n" + "\n\n" + accepted("c");
+  const std::string content = acceptedLine("a") + "\n" + "garbage\n" + "\n" + "\r\n" +
+                              acceptedLine("b") + "\r\n" + "\n\n" + acceptedLine("c");
   FeedStats stats;
   BatchDecoder decoder(pseudonymizer_, limits(), ingest_.dead_letter_max_bytes);
   Seen seen;
@@ -123,14 +113,14 @@ TEST_F(JsonlFeedTest, SplitsLinesSkipsEmptyStripsCrAndTakesAnUnterminatedLastLin
 
 TEST_F(JsonlFeedTest, BatchesAreBoundedAndOnlyTheLastEndsInput) {
   std::string content;
-  for (int i = 0; i < 7; ++i) content += accepted("e" + std::to_string(i)) + "\n";
+  for (int i = 0; i < 7; ++i) content += acceptedLine("e" + std::to_string(i)) + "\n";
   const Seen seen = readString(content, 3);
   EXPECT_THAT(seen.batch_sizes, ElementsAre(3, 3, 1));
   EXPECT_THAT(seen.end_flags, ElementsAre(false, false, true));
   EXPECT_EQ(seen.ids.size(), 7u);
 
   // A full last batch is followed by an empty end-of-input one.
-  const Seen exact = readString(accepted("x") + "\n" + accepted("y") + "\n", 2);
+  const Seen exact = readString(acceptedLine("x") + "\n" + acceptedLine("y") + "\n", 2);
   EXPECT_THAT(exact.batch_sizes, ElementsAre(2, 0));
   EXPECT_THAT(exact.end_flags, ElementsAre(false, true));
 }
@@ -164,7 +154,8 @@ TEST_F(JsonlFeedTest, AVeryLongLineIsRejectedWithTruncatedRawAndReadingGoesOn) {
   std::string huge = "{\"pad\":\"";
   huge += std::string(3 * 1024 * 1024, 'z');
   huge += "\"}";
-  const std::string content = accepted("before") + "\n" + huge + "\r\n" + accepted("after") + "\n" +
+  const std::string content = acceptedLine("before") + "\n" + huge + "\r\n" +
+                              acceptedLine("after") + "\n" +
                               huge;  // and once more, unterminated, at the end
   const Seen seen = readString(content);
   EXPECT_THAT(seen.ids, ElementsAre("before", "after"));
@@ -193,7 +184,7 @@ TEST_F(JsonlFeedTest, ChunkingOfThePipeDoesNotChangeTheResult) {
         content += "junk" + std::to_string(i) + "\n";
         break;
       default:
-        content += accepted("e" + std::to_string(i)) + (rng() % 2 ? "\r\n" : "\n");
+        content += acceptedLine("e" + std::to_string(i)) + (rng() % 2 ? "\r\n" : "\n");
     }
   }
   const Seen expected = readString(content);
@@ -278,7 +269,7 @@ class Collector {
 
 TEST_F(JsonlFeedTest, ConnectorReadsAFileToTheEnd) {
   std::string content;
-  for (int i = 0; i < 10; ++i) content += accepted("f" + std::to_string(i)) + "\n";
+  for (int i = 0; i < 10; ++i) content += acceptedLine("f" + std::to_string(i)) + "\n";
   content += "nope\n";
   FeedConfig config = feed_;
   config.endpoint = writeFile(content);
@@ -303,7 +294,7 @@ TEST_F(JsonlFeedTest, ConnectorReadsAFileToTheEnd) {
 
 TEST_F(JsonlFeedTest, ConnectorRespectsTheInFlightBound) {
   std::string content;
-  for (int i = 0; i < 10; ++i) content += accepted("h" + std::to_string(i)) + "\n";
+  for (int i = 0; i < 10; ++i) content += acceptedLine("h" + std::to_string(i)) + "\n";
   FeedConfig config = feed_;
   config.endpoint = writeFile(content);
   JsonlFeedOptions feed_options;
@@ -360,7 +351,7 @@ TEST_F(JsonlFeedTest, StdinEndsWhenTheWriterCloses) {
   Collector collector;
   ASSERT_TRUE(feed.start(collector.handler()).ok());
   EXPECT_TRUE(feed.connected());
-  in.write(accepted("s1") + "\n" + accepted("s2"));
+  in.write(acceptedLine("s1") + "\n" + acceptedLine("s2"));
   in.closeWriter();
   ASSERT_TRUE(eventually([&] { return feed.finished(); }));
   feed.stop();
@@ -374,10 +365,10 @@ TEST_F(JsonlFeedTest, StopOnAnIdleStdinReturnsAndHandsOverWhatWasRead) {
   JsonlFeed feed(feed_, ingest_, pseudonymizer_);
   Collector collector;
   ASSERT_TRUE(feed.start(collector.handler()).ok());
-  in.write(accepted("s1") + "\n" + accepted("s2") + "\n");
+  in.write(acceptedLine("s1") + "\n" + acceptedLine("s2") + "\n");
   // Both lines were read once the byte count covers them; the writer stays open (no end of input).
   ASSERT_TRUE(
-      eventually([&] { return feed.stats().bytes.load() == 2 * (accepted("s1").size() + 1); }));
+      eventually([&] { return feed.stats().bytes.load() == 2 * (acceptedLine("s1").size() + 1); }));
   feed.stop();
   EXPECT_FALSE(feed.connected());
   EXPECT_FALSE(feed.finished());

@@ -11,34 +11,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/fakes/eventually.h"
+#include "tests/fakes/feed_lines.h"
+
 namespace casewatch {
 namespace {
 
+using testing::acceptedLine;
 using ::testing::ElementsAre;
+using testing::eventually;
 using ::testing::HasSubstr;
-
-std::string accepted(const std::string& id) {
-  return R"({"v":1,"event_id":")" + id +
-         R"(","source":"t","type":"case.accepted","ts":"2026-03-04T09:15:00+08:00","case_id":"C-1"})";
-}
-
-std::string visit(const std::string& id) {
-  return R"({"v":1,"event_id":")" + id +
-         R"(","source":"t","type":"visit","ts":"2026-03-04T09:15:00+08:00","persons":["p:1"],)"
-         R"("matter":"m:1","region":"520302","level":"county"})";
-}
-
-// Waits for a condition that the code under test must eventually make true. The limit only keeps
-// a broken build from hanging; nothing asserts how long it took.
-template <typename Pred>
-bool eventually(Pred pred) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
+using testing::visitLine;
 
 // Records what the feed hands over; optionally keeps the batches alive (to hold in-flight slots).
 class Collector {
@@ -126,7 +109,7 @@ class ZmqFeedTest : public ::testing::Test {
   void waitForSubscription(zmq::socket_t& pub, Collector& collector) {
     int n = 0;
     ASSERT_TRUE(eventually([&] {
-      sendFrames(pub, {"case.accepted", accepted("probe-" + std::to_string(n++))});
+      sendFrames(pub, {"case.accepted", acceptedLine("probe-" + std::to_string(n++))});
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
       return collector.entries() > 0;
     }));
@@ -150,16 +133,16 @@ TEST_F(ZmqFeedTest, PullTakesOneTwoAndMoreFrameMessagesInOrder) {
   zmq::socket_t push(context_, zmq::socket_type::push);
   push.set(zmq::sockopt::linger, 0);
   push.connect(endpoint);
-  sendFrames(push, {accepted("e1")});
-  sendFrames(push, {"case.accepted", accepted("e2")});
-  sendFrames(push, {"a", "b", accepted("e3")});
+  sendFrames(push, {acceptedLine("e1")});
+  sendFrames(push, {"case.accepted", acceptedLine("e2")});
+  sendFrames(push, {"a", "b", acceptedLine("e3")});
 
   ASSERT_TRUE(eventually([&] { return collector.entries() == 3; }));
   EXPECT_THAT(collector.ids(), ElementsAre("e1", "e2", "e3"));
   EXPECT_TRUE(collector.rejections().empty());
   EXPECT_EQ(feed.stats().messages.load(), 3u);
   EXPECT_EQ(feed.stats().bytes.load(),
-            3 * accepted("e1").size() + std::string("case.accepted").size() + 2);
+            3 * acceptedLine("e1").size() + std::string("case.accepted").size() + 2);
   EXPECT_EQ(feed.stats().batches.load(), collector.batches());
   feed.stop();
   EXPECT_FALSE(feed.connected());
@@ -176,7 +159,7 @@ TEST_F(ZmqFeedTest, BatchesCarryArrivalTimeAndFeedName) {
                   .ok());
   zmq::socket_t push(context_, zmq::socket_type::push);
   push.connect(feed.boundEndpoint());
-  sendFrames(push, {accepted("e1")});
+  sendFrames(push, {acceptedLine("e1")});
   ASSERT_TRUE(eventually([&] {
     std::lock_guard lock(mu);
     return !batches.empty();
@@ -202,9 +185,10 @@ TEST_F(ZmqFeedTest, SubDeliversOnlyMatchingTopics) {
   pub.connect(feed.boundEndpoint());
   waitForSubscription(pub, collector);
 
-  sendFrames(pub, {"visit", visit("v1")});
-  sendFrames(pub, {accepted("single-frame")});  // the JSON itself is the topic: "{..." ≠ "case."
-  sendFrames(pub, {"case.accepted", accepted("marker")});
+  sendFrames(pub, {"visit", visitLine("v1")});
+  sendFrames(pub,
+             {acceptedLine("single-frame")});  // the JSON itself is the topic: "{..." ≠ "case."
+  sendFrames(pub, {"case.accepted", acceptedLine("marker")});
   // One publisher to one subscriber keeps order, so once the marker is in, the others would be.
   ASSERT_TRUE(eventually([&] { return collector.hasId("marker"); }));
   feed.stop();
@@ -223,9 +207,9 @@ TEST_F(ZmqFeedTest, SubWithoutTopicsTakesEverything) {
   pub.connect(feed.boundEndpoint());
   waitForSubscription(pub, collector);
 
-  sendFrames(pub, {"visit", visit("v1")});
-  sendFrames(pub, {visit("v2")});
-  sendFrames(pub, {"case.accepted", accepted("marker")});
+  sendFrames(pub, {"visit", visitLine("v1")});
+  sendFrames(pub, {visitLine("v2")});
+  sendFrames(pub, {"case.accepted", acceptedLine("marker")});
   ASSERT_TRUE(eventually([&] { return collector.hasId("marker"); }));
   feed.stop();
   EXPECT_TRUE(collector.hasId("v1"));
@@ -244,8 +228,8 @@ TEST_F(ZmqFeedTest, ConnectModePullsFromABoundPush) {
   ASSERT_TRUE(feed.start(collector.handler()).ok());
   EXPECT_TRUE(feed.connected());
   EXPECT_EQ(feed.boundEndpoint(), endpoint);
-  sendFrames(push, {accepted("c1")});
-  sendFrames(push, {"case.accepted", accepted("c2")});
+  sendFrames(push, {acceptedLine("c1")});
+  sendFrames(push, {"case.accepted", acceptedLine("c2")});
   ASSERT_TRUE(eventually([&] { return collector.entries() == 2; }));
   EXPECT_THAT(collector.ids(), ElementsAre("c1", "c2"));
 }
@@ -263,7 +247,7 @@ TEST_F(ZmqFeedTest, GarbageIsRejectedWithTruncatedRawBytes) {
   const std::string garbage = "this is not json at all, not even close " + std::string(60, 'x');
   const std::string huge = "{" + std::string(1000, ' ') + "}";
   sendFrames(push, {garbage});
-  sendFrames(push, {"case.accepted", accepted("ok")});
+  sendFrames(push, {"case.accepted", acceptedLine("ok")});
   sendFrames(push, {"case.accepted", huge});
   ASSERT_TRUE(eventually([&] { return collector.entries() == 3; }));
   feed.stop();
@@ -297,8 +281,8 @@ TEST_F(ZmqFeedTest, AThrowingHandlerDoesNotEndTheThread) {
   zmq::socket_t push(context_, zmq::socket_type::push);
   push.set(zmq::sockopt::linger, 0);
   push.connect(feed.boundEndpoint());
-  sendFrames(push, {accepted("t1")});
-  sendFrames(push, {accepted("t2")});
+  sendFrames(push, {acceptedLine("t1")});
+  sendFrames(push, {acceptedLine("t2")});
   ASSERT_TRUE(eventually([&] { return collector.hasId("t2"); }));
   feed.stop();
   EXPECT_FALSE(collector.hasId("t1"));  // lost with the throw, and counted
@@ -336,13 +320,13 @@ TEST_F(ZmqFeedTest, StopJoinsAndNoBatchFollows) {
   zmq::socket_t push(context_, zmq::socket_type::push);
   push.set(zmq::sockopt::linger, 0);
   push.connect(feed->boundEndpoint());
-  sendFrames(push, {accepted("s1")});
+  sendFrames(push, {acceptedLine("s1")});
   ASSERT_TRUE(eventually([&] { return collector.entries() == 1; }));
 
   feed->stop();
   EXPECT_FALSE(feed->connected());
   const size_t batches = collector.batches();
-  push.send(zmq::buffer(accepted("s2")), zmq::send_flags::dontwait);
+  push.send(zmq::buffer(acceptedLine("s2")), zmq::send_flags::dontwait);
   feed->stop();  // idempotent
   feed.reset();  // the destructor after stop() is fine too
   EXPECT_EQ(collector.batches(), batches);
@@ -373,7 +357,7 @@ TEST_F(ZmqFeedTest, InFlightBoundStopsReceivingUntilBatchesAreDropped) {
   push.set(zmq::sockopt::linger, 0);
   push.connect(feed.boundEndpoint());
   constexpr int kMessages = 10;
-  for (int i = 0; i < kMessages; ++i) sendFrames(push, {accepted("b" + std::to_string(i))});
+  for (int i = 0; i < kMessages; ++i) sendFrames(push, {acceptedLine("b" + std::to_string(i))});
 
   // Once the feed reports waiting, it holds two batches and takes nothing more until one goes.
   ASSERT_TRUE(eventually([&] { return feed.stats().backpressure_waits.load() >= 1; }));
@@ -406,8 +390,8 @@ TEST_F(ZmqFeedTest, StopWhileWaitingOnTheBoundReturns) {
   zmq::socket_t push(context_, zmq::socket_type::push);
   push.set(zmq::sockopt::linger, 0);
   push.connect(feed.boundEndpoint());
-  sendFrames(push, {accepted("w1")});
-  sendFrames(push, {accepted("w2")});
+  sendFrames(push, {acceptedLine("w1")});
+  sendFrames(push, {acceptedLine("w2")});
   ASSERT_TRUE(eventually([&] { return feed.stats().backpressure_waits.load() >= 1; }));
   feed.stop();  // must not wait for the held batch
   EXPECT_EQ(collector.batches(), 1u);

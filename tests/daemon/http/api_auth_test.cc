@@ -4,7 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "tests/daemon/journal/journal_test_support.h"
+#include "tests/fakes/file_contents.h"
+#include "tests/fakes/temp_dir.h"
 
 namespace casewatch {
 namespace {

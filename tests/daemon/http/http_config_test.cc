@@ -4,21 +4,16 @@
 #include <gtest/gtest.h>
 
 #include "config/loader.h"
-#include "tests/daemon/journal/journal_test_support.h"
+#include "tests/fakes/config_errors.h"
+#include "tests/fakes/file_contents.h"
+#include "tests/fakes/temp_dir.h"
 
 namespace casewatch {
 namespace {
 
+using testing::errorAt;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
-
-std::string errorAt(const ConfigResult& r, const std::string& path) {
-  for (const ConfigError& e : r.errors) {
-    if (e.path == path) return e.message;
-  }
-  ADD_FAILURE() << "no error at " << path << "; errors:\n" << r.describe();
-  return "";
-}
 
 TEST(HttpConfigTest, Defaults) {
   const ConfigResult r = loadDefaultConfig();

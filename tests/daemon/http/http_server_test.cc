@@ -15,8 +15,8 @@
 #include "alerts/alert_json.h"
 #include "daemon/store/sqlite_alert_store.h"
 #include "tests/daemon/http/http_test_client.h"
-#include "tests/daemon/journal/journal_test_support.h"
 #include "tests/fakes/fake_alert_operations.h"
+#include "tests/fakes/temp_dir.h"
 
 namespace casewatch {
 namespace {

@@ -1,45 +1,17 @@
-// Helpers shared by the journal and store tests: a temporary directory and sample events.
+// Sample events for the journal tests (and the TempDir and file helpers from tests/fakes/, which
+// other tests still reach through this header).
 #pragma once
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 #include "connectors/decode/case_event.h"
+#include "tests/fakes/file_contents.h"
+#include "tests/fakes/temp_dir.h"
 
 namespace casewatch::testing {
-
-// A fresh directory under /tmp, removed with everything in it when the object goes.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/casewatch-journal-XXXXXX";
-    const char* p = ::mkdtemp(tmpl);
-    if (p == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = p ? p : "/tmp";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (path_ != "/tmp") std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-inline std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-inline void writeFile(const std::string& path, const std::string& data) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
 
 // Every field set to a non-default value (strings with NUL bytes and non-ASCII text), so a field
 // that fails to round-trip shows up.

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <mutex>
 
-#include "tests/daemon/journal/journal_test_support.h"
+#include "tests/fakes/temp_dir.h"
 
 namespace casewatch {
 namespace {

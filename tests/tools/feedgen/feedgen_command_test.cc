@@ -1,6 +1,7 @@
 // `casewatch feedgen` end to end, in-process: files, option errors, and ZeroMQ publishing to a
 // PULL socket on loopback (tools/feedgen/feedgen_command.h).
 #include "tools/feedgen/feedgen_command.h"
+#include "tests/fakes/file_contents.h"
 
 #include <gtest/gtest.h>
 
@@ -17,13 +18,7 @@
 namespace casewatch::feedgen {
 namespace {
 
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
+using casewatch::testing::readFile;
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -35,13 +30,13 @@ FeedgenRun smallRun(const std::string& name) {
   FeedgenRun run;
   run.generator.cases = 300;
   run.generator.days = 40;
-  run.out = testing::TempDir() + "/" + name + ".jsonl";
+  run.out = ::testing::TempDir() + "/" + name + ".jsonl";
   return run;
 }
 
 TEST(FeedgenCommandTest, WritesTheSameFileTwiceAndATruthFile) {
   FeedgenRun a = smallRun("feedgen_cmd_a");
-  a.truth = testing::TempDir() + "/feedgen_cmd_truth.jsonl";
+  a.truth = ::testing::TempDir() + "/feedgen_cmd_truth.jsonl";
   FeedgenRun b = smallRun("feedgen_cmd_b");
   ASSERT_EQ(runFeedgen(a), 0);
   ASSERT_EQ(runFeedgen(b), 0);
@@ -74,7 +69,7 @@ TEST(FeedgenCommandTest, RejectsBadOptions) {
   bad_cases.generator.cases = 0;
   EXPECT_EQ(runFeedgen(bad_cases), 2);
   FeedgenRun bad_out = smallRun("feedgen_cmd_bad");
-  bad_out.out = testing::TempDir() + "/no/such/dir/feed.jsonl";
+  bad_out.out = ::testing::TempDir() + "/no/such/dir/feed.jsonl";
   EXPECT_EQ(runFeedgen(bad_out), 1);
 }
 

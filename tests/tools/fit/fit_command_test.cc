@@ -13,20 +13,15 @@
 #include <string>
 
 #include "models/escalation_risk/escalation_risk_model.h"
+#include "tests/fakes/file_contents.h"
 #include "tests/source_paths.h"
 #include "tools/feedgen/feedgen_command.h"
 
 namespace casewatch::fit {
 namespace {
 
+using casewatch::testing::readFile;
 using ::testing::HasSubstr;
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 EscalationFitRun csvRun() {
   EscalationFitRun run;
@@ -94,11 +89,11 @@ TEST(FitEscalationCsvTest, BadInputNamesTheLineOrColumn) {
 }
 
 TEST(FitEscalationCsvTest, RunExitsWithTwoOnBadInputAndWritesTheModelOtherwise) {
-  const std::string bad = testing::TempDir() + "/fit_bad.csv";
+  const std::string bad = ::testing::TempDir() + "/fit_bad.csv";
   std::ofstream(bad) << "a,y\n1,0\n2,0\n3,0\n4,1\n5,1\n6,1\n";
   EscalationFitRun run = csvRun();
   run.features = bad;
-  run.out = testing::TempDir() + "/fit_bad_model.json";
+  run.out = ::testing::TempDir() + "/fit_bad_model.json";
   EXPECT_EQ(runFitEscalation(run), 2);
   run.features = CASEWATCH_TESTDATA_DIR "/fit/glm_known.csv";
   EXPECT_EQ(runFitEscalation(run), 0);
@@ -116,7 +111,7 @@ std::string feedgenFeed(uint64_t seed, uint64_t cases, double follow_ups) {
   run.generator.cases = cases;
   run.generator.days = 180;
   run.generator.follow_ups = follow_ups;
-  run.out = testing::TempDir() + "/fit_feed_" + std::to_string(seed) + ".jsonl";
+  run.out = ::testing::TempDir() + "/fit_feed_" + std::to_string(seed) + ".jsonl";
   EXPECT_EQ(feedgen::runFeedgen(run), 0);
   return run.out;
 }
@@ -167,7 +162,7 @@ TEST(FitEscalationHistoryTest, HistoryErrorsNameTheLine) {
 TEST(FitHawkesTest, FitsTheRepeatVisitProcessOfAFeed) {
   HawkesFitRun run;
   run.history = feedgenFeed(7, 2000, 0.3);
-  run.out = testing::TempDir() + "/fit_hawkes.json";
+  run.out = ::testing::TempDir() + "/fit_hawkes.json";
   ASSERT_EQ(runFitHawkes(run), 0);
   const auto j = nlohmann::json::parse(readFile(run.out));
   for (const char* k : {"mu", "alpha", "beta"}) {

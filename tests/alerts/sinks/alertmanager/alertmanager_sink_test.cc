@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/alerts/sinks/alertmanager/fake_alertmanager.h"
+#include "tests/fakes/manual_clock.h"
 
 namespace casewatch {
 namespace {
@@ -13,11 +14,6 @@ namespace {
 using testing::FakeAlertmanager;
 
 constexpr TimeMs kT0 = 1772586900000;
-
-class FixedClock final : public Clock {
- public:
-  TimeMs now() const override { return kT0 + kMsPerHour; }
-};
 
 AlertChange change(std::string subject, Tier tier, AlertStatus status = AlertStatus::kFiring,
                    ChangeKind kind = ChangeKind::kFired) {
@@ -70,7 +66,7 @@ class AlertmanagerSinkTest : public ::testing::Test {
     EXPECT_TRUE(s.ok()) << s.status();
     return std::move(*s);
   }
-  FixedClock clock_;
+  testing::ManualClock clock_{kT0 + kMsPerHour};  // the wall clock, fixed
 };
 
 TEST_F(AlertmanagerSinkTest, PostsEveryAlertToEveryNode) {

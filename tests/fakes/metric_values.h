@@ -1,0 +1,30 @@
+// Reading a value back from a prometheus-cpp registry the way a scrape sees it (Collect()), so a
+// test checks what an operator would see rather than a component's internals.
+//
+// Header-only.
+#pragma once
+
+#include <prometheus/registry.h>
+
+#include <map>
+#include <string>
+
+namespace casewatch::testing {
+
+using MetricLabels = std::map<std::string, std::string>;
+
+// The value of a counter with exactly these labels (0 when absent).
+inline double counterValue(const prometheus::Registry& registry, const std::string& name,
+                           const MetricLabels& labels) {
+  for (const auto& family : registry.Collect()) {
+    if (family.name != name) continue;
+    for (const auto& m : family.metric) {
+      MetricLabels got;
+      for (const auto& l : m.label) got[l.name] = l.value;
+      if (got == labels) return m.counter.value;
+    }
+  }
+  return 0;
+}
+
+}  // namespace casewatch::testing
