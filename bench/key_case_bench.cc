@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/case_world.h"
 #include "config/config.h"
 #include "models/key_case/key_case_model.h"
 #include "models/stability/stability_model.h"
@@ -25,40 +26,20 @@
 namespace casewatch {
 namespace {
 
-constexpr size_t kOpenCases = 1'000'000;
-constexpr TimeMs kStart = 1'772'323'200'000;  // 2026-03-01T00:00:00Z
-constexpr TimeMs kStep = 260;                 // ~10M events a month
+using bench::kOpenCases;
+using bench::kStep;
+using bench::mix;
 
-uint64_t mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-class CountingSink final : public SignalSink {
- public:
-  void emit(Signal&&) override { ++signals; }
-  uint64_t signals = 0;
-};
-
-struct LedgerWorld {
-  CaseStore store;
-  CountingSink sink;
+struct LedgerWorld : bench::CaseWorld {
   RegionBoard board;
   ModelContext ctx{store, sink, nullptr, nullptr, &board};
   Config config;
   std::unique_ptr<KeyCaseModel> key_case;
   std::unique_ptr<StabilityModel> stability;
-  std::vector<std::string> regions;
-  TimeMs now = kStart;
-  uint64_t counter = 0;
-  uint64_t next_case = 0;
 
-  LedgerWorld() {
+  LedgerWorld() : CaseWorld({"K-", /*varied=*/false}) {
     key_case = std::make_unique<KeyCaseModel>(config.models.key_case);
     stability = std::make_unique<StabilityModel>(config.models.stability);
-    for (int r = 0; r < 40; ++r) regions.push_back(fmt::format("5203{:02d}", r));
     CaseEvent ev;
     for (size_t i = 0; i < kOpenCases; ++i) {
       newRegistration(ev);
@@ -68,44 +49,7 @@ struct LedgerWorld {
       apply(ev, true);
     }
   }
-  void step(CaseEvent& ev, CaseIndex c, EventType type) {
-    ev.type = type;
-    ev.ts = now;
-    ev.case_id.assign(store.caseId(c));
-    ev.persons.clear();
-    ev.agency.clear();
-    ev.outcome = Outcome::kUpheld;
-    ev.resolved = true;
-  }
-  void newRegistration(CaseEvent& ev) {
-    const uint64_t n = next_case++;
-    const uint64_t h = mix(n);
-    ev.type = EventType::kRegistered;
-    now += kStep;
-    ev.ts = now;
-    ev.case_id = fmt::format("K-{:09d}", n);
-    ev.persons.assign(1, mix(n ^ 0x5555));
-    ev.matter = fmt::format("m:{}-{}", h % 40, n);
-    ev.region = regions[h % 40];
-    ev.agency = fmt::format("agency-{}", h % 200);
-    ev.category = "other";
-    ev.channel = Channel::kLetter;
-    ev.level = (h >> 16) % 10 == 0 ? Level::kCity : Level::kCounty;
-    ev.competent_level = Level::kCounty;
-    ev.group_size = (h >> 20) % 50 == 0 ? 8 : 0;
-  }
-  void visitOf(CaseEvent& ev, CaseIndex i) {
-    const Case& c = store.at(i);
-    ev.type = EventType::kVisit;
-    now += kStep;
-    ev.ts = now;
-    ev.case_id.assign(store.caseId(i));
-    ev.persons.assign(1, c.first_person);
-    ev.matter.assign(store.strings().name(c.matter));
-    ev.region.assign(store.strings().name(c.region));
-    ev.level = Level::kCounty;
-    ev.group_size = 0;
-  }
+  void visitOf(CaseEvent& ev, CaseIndex i) { visit(ev, i, /*cite_case=*/true); }
   void apply(const CaseEvent& ev, bool models) {
     const CaseUpdate u = store.apply(ev);
     if (models) {
@@ -115,7 +59,6 @@ struct LedgerWorld {
       stability->onEvent(ev, u, ctx);
     }
   }
-  CaseIndex randomCase() { return static_cast<CaseIndex>(mix(++counter) % kOpenCases); }
 };
 
 LedgerWorld& world() {

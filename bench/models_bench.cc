@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/case_world.h"
 #include "config/config.h"
 #include "models/escalation_risk/escalation_risk_model.h"
 #include "models/group_incident/group_incident_model.h"
@@ -34,42 +35,20 @@
 namespace casewatch {
 namespace {
 
-constexpr size_t kOpenCases = 1'000'000;
-constexpr TimeMs kStart = 1'772'323'200'000;  // 2026-03-01T00:00:00Z
-constexpr TimeMs kStep = 260;                 // ~10M events a month: a national system
-
-uint64_t mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-const char* const kCategories[] = {"wage_arrears", "demolition",      "land",
-                                   "judicial",     "social_security", "other"};
-
-class NullSink final : public SignalSink {
- public:
-  void emit(Signal&&) override { ++signals; }
-  uint64_t signals = 0;
-};
+using bench::kOpenCases;
+using bench::kStep;
+using bench::mix;
 
 // One million registered, open cases, and the three models warmed up on them.
-struct World {
-  CaseStore store;
-  NullSink sink;
+struct World : bench::CaseWorld {
   ModelContext ctx{store, sink, nullptr};
   Config config;
   std::unique_ptr<OverdueModel> overdue;
   std::unique_ptr<RepeatVisitModel> repeat;
   std::unique_ptr<GroupIncidentModel> group;
   std::unique_ptr<EscalationRiskModel> escalation;
-  std::vector<std::string> regions;
-  TimeMs now = kStart;
-  uint64_t counter = 0;
-  uint64_t next_case = 0;
 
-  World() {
+  World() : CaseWorld({"B-", /*varied=*/true}) {
     overdue = std::make_unique<OverdueModel>(config.clocks, std::nullopt);
     repeat = std::make_unique<RepeatVisitModel>(config.models.repeat_visit,
                                                 config.clocks.utc_offset_minutes);
@@ -84,7 +63,6 @@ struct World {
       file.coefficients[k] = 0.1 * (k % 3) + 0.05;
     escalation =
         std::make_unique<EscalationRiskModel>(config.models.escalation_risk, config.clocks, file);
-    for (int r = 0; r < 40; ++r) regions.push_back(fmt::format("5203{:02d}", r));
     // Each preloaded case is registered, told it is in hand and accepted: open, with a handling
     // deadline 60 days on, as most of a live system's open cases are.
     CaseEvent ev;
@@ -98,46 +76,8 @@ struct World {
       apply(ev, true);
     }
   }
-  void step(CaseEvent& ev, CaseIndex c, EventType type) {
-    ev.type = type;
-    ev.ts = now;
-    ev.case_id.assign(store.caseId(c));
-    ev.persons.clear();
-    ev.agency.clear();
-    ev.outcome = Outcome::kUpheld;
-    ev.resolved = true;
-  }
-  void newRegistration(CaseEvent& ev) {
-    const uint64_t n = next_case++;
-    const uint64_t h = mix(n);
-    ev.type = EventType::kRegistered;
-    now += kStep;
-    ev.ts = now;
-    ev.case_id = fmt::format("B-{:09d}", n);
-    ev.persons.assign(1, mix(n ^ 0x5555));
-    if (h % 10 == 0) ev.persons.push_back(mix(n ^ 0xaaaa));
-    ev.matter = fmt::format("m:{}-{}", h % 40, n);
-    ev.region = regions[h % 40];
-    ev.agency = fmt::format("agency-{}", h % 200);
-    ev.category = kCategories[(h >> 8) % 6];
-    ev.channel = static_cast<Channel>(1 + (h >> 12) % 4);
-    ev.level = (h >> 16) % 10 == 0 ? Level::kCity : Level::kCounty;
-    ev.competent_level = Level::kCounty;
-    ev.group_size = (h >> 20) % 50 == 0 ? 8 : 0;
-  }
   // A visit by the first person of an existing case, on its matter (a return).
-  void returnVisit(CaseEvent& ev, CaseIndex i) {
-    const Case& c = store.at(i);
-    ev.type = EventType::kVisit;
-    now += kStep;
-    ev.ts = now;
-    ev.case_id.clear();
-    ev.persons.assign(1, c.first_person);
-    ev.matter.assign(store.strings().name(c.matter));
-    ev.region.assign(store.strings().name(c.region));
-    ev.level = Level::kCounty;
-    ev.group_size = 0;
-  }
+  void returnVisit(CaseEvent& ev, CaseIndex i) { visit(ev, i, /*cite_case=*/false); }
   // models: 0 = the case state alone, 1 = + overdue, repeat_visit, group_incident (the default
   // configuration's per-case models), 2 = + escalation_risk (on only with a model file).
   CaseUpdate apply(const CaseEvent& ev, int models) {
@@ -154,7 +94,6 @@ struct World {
     }
     return u;
   }
-  CaseIndex randomCase() { return static_cast<CaseIndex>(mix(++counter) % kOpenCases); }
 };
 
 World& world() {
