@@ -26,6 +26,8 @@ namespace casewatch {
 class Silencer {
  public:
   explicit Silencer(TimeMs retention_ms) : retention_ms_(retention_ms) {}
+  // A reload's new retention; ended silences are kept or forgotten by it from the next collection.
+  void setRetention(TimeMs retention_ms) { retention_ms_ = retention_ms; }
 
   // Validates `s` (InvalidArgument naming the field), assigns its id, author and (when 0) its
   // start, and keeps it.

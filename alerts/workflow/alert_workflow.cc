@@ -7,13 +7,14 @@
 #include "base/str_cat.h"
 
 namespace casewatch {
-namespace {
 
-Tier tierOrRed(const std::string& name) {
+Tier inhibitionMinTier(const std::string& name) {
   Tier t = Tier::kRed;
   if (!tierFromName(name, t) || t == Tier::kNone) t = Tier::kRed;
   return t;
 }
+
+namespace {
 
 std::string joined(const std::vector<std::string>& v) {
   std::string out;
@@ -39,7 +40,7 @@ AlertWorkflow::AlertWorkflow(WorkflowOptions options, const AlertBook* book, Now
       emit_(std::move(emit)),
       policy_(options_.escalation),
       grouper_(options_.grouping),
-      inhibitor_(options_.inhibition.enabled, tierOrRed(options_.inhibition.min_tier)),
+      inhibitor_(options_.inhibition.enabled, inhibitionMinTier(options_.inhibition.min_tier)),
       silencer_(TimeMs{options_.workflow.silence_retention_days} * kMsPerDay),
       min_hold_ms_(TimeMs{options_.workflow.min_hold_minutes} * kMsPerMinute) {}
 

@@ -50,6 +50,9 @@
 
 namespace casewatch {
 
+// inhibition.min_tier as a tier (red for anything the loader would not have let through).
+Tier inhibitionMinTier(const std::string& name);
+
 struct WorkflowOptions {
   WorkflowConfig workflow;
   EscalationConfig escalation;
@@ -79,6 +82,15 @@ class AlertWorkflow final : public AlertOperations {
   void onBookChange(AlertChange&& change);
   // Fires everything due at or before `now`, in time order.
   void advanceTo(TimeMs now);
+
+  // Reload: the new policy (hold, silence retention, escalation chains, grouping, inhibition)
+  // applies from `now` to every active alert. What the officers and the workflow did stays:
+  // acknowledgements, silences, manual resolutions, escalation levels reached and reminders sent.
+  // Groups and inhibitions are worked out again under the new rules (changes emitted, in id
+  // order), and each alert's next escalation step is re-armed on the new chain from the time it
+  // reached its tier, so a step already overdue under the new chain fires at the next advanceTo().
+  // Pending tier holds are re-timed to the new min_hold. Returns how many alerts it touched.
+  size_t applyPolicy(WorkflowOptions options, TimeMs now);
 
   // Restart (see the header comment).
   absl::Status loadState(std::string_view state_json);
