@@ -46,6 +46,10 @@ class ApiRouter {
   // io_context thread. Calls `respond` exactly once (maybe later, after a store read).
   void handle(const ApiRequest& request, ApiResponder respond);
 
+  // io_context thread: a reload's locale and time zone for the alerts' JSON (handlers copy the
+  // options before any work they offload, so this never races a store read).
+  void setJsonOptions(AlertJsonOptions json) { options_.json = std::move(json); }
+
   // An alert change as one Server-Sent Events message for GET /api/v1/events.
   std::string eventMessage(const AlertChange& change, uint64_t sequence) const;
 

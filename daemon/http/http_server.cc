@@ -474,6 +474,11 @@ std::unique_ptr<Sink> HttpServer::eventSink() {
   return std::make_unique<EventSink>(impl_);
 }
 
+void HttpServer::reconfigure(ApiAuth auth, AlertJsonOptions json) {
+  impl_->auth = std::move(auth);  // the router holds a pointer to this member, not a copy
+  impl_->router->setJsonOptions(std::move(json));
+}
+
 size_t HttpServer::eventStreamsForTest() const {
   size_t n = 0;
   for (auto& w : impl_->streams) {
@@ -482,13 +487,7 @@ size_t HttpServer::eventStreamsForTest() const {
   return n;
 }
 
-absl::StatusOr<std::unique_ptr<HttpServer>> startHttpServer(
-    asio::io_context& io, const Config& config, AlertOperations& ops, SqliteAlertStore& store,
-    std::shared_ptr<prometheus::Registry> registry, std::function<TimeMs()> now) {
-  if (config.http.listen.empty()) {
-    spdlog::info("HTTP API and duty console off (http.listen is empty).");
-    return std::unique_ptr<HttpServer>();
-  }
+absl::StatusOr<ApiAuth> apiAuthFromConfig(const Config& config) {
   auto auth = ApiAuth::fromConfig(config.auth, config.demo);
   if (!auth.ok()) return auth.status();
   if (auth->usingDemoTokens()) {
@@ -507,6 +506,18 @@ absl::StatusOr<std::unique_ptr<HttpServer>> startHttpServer(
   } else {
     spdlog::info("HTTP API: {} token(s) configured.", auth->size());
   }
+  return auth;
+}
+
+absl::StatusOr<std::unique_ptr<HttpServer>> startHttpServer(
+    asio::io_context& io, const Config& config, AlertOperations& ops, SqliteAlertStore& store,
+    std::shared_ptr<prometheus::Registry> registry, std::function<TimeMs()> now) {
+  if (config.http.listen.empty()) {
+    spdlog::info("HTTP API and duty console off (http.listen is empty).");
+    return std::unique_ptr<HttpServer>();
+  }
+  auto auth = apiAuthFromConfig(config);
+  if (!auth.ok()) return auth.status();
   HttpServerOptions o;
   o.listen = config.http.listen;
   o.max_body_bytes = config.http.max_body_bytes;

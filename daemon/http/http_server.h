@@ -61,6 +61,9 @@ class HttpServer {
   uint16_t port() const;
   // io_context thread. Idempotent.
   void stop();
+  // io_context thread: a reload's tokens and alert JSON options. Requests already routed finish
+  // under the old tokens; open event streams stay open (their caller was let in).
+  void reconfigure(ApiAuth auth, AlertJsonOptions json);
   // io_context thread: sends an alert change to every open event stream.
   void publish(const AlertChange& change);
   // A Sink named "sse" that publish()es each change (a no-op once the server is gone), for the
@@ -74,6 +77,10 @@ class HttpServer {
   explicit HttpServer(std::shared_ptr<Impl> impl);
   std::shared_ptr<Impl> impl_;
 };
+
+// The API tokens from the configuration (auth.*, demo; token files read now), with a warning
+// for demo tokens or none. Start-up and reload; errors name the key.
+absl::StatusOr<ApiAuth> apiAuthFromConfig(const Config& config);
 
 // The daemon's server from its configuration (http.*, auth.*, demo): builds the tokens (reading
 // token files), logs where it listens, and warns loudly about demo tokens or about having none.
