@@ -95,4 +95,14 @@ void RetryStage::drain(int64_t now_ms, int attempts) {
   }
 }
 
+std::vector<AlertChange> RetryStage::takeWaiting() {
+  std::vector<AlertChange> out;
+  out.reserve(queue_.size());
+  for (Waiting& w : queue_) out.push_back(std::move(w.change));
+  popped_ += queue_.size();  // keeps by_key_'s indexing scheme consistent
+  queue_.clear();
+  by_key_.clear();
+  return out;
+}
+
 }  // namespace casewatch

@@ -73,6 +73,9 @@ class RetryStage {
   void drain(int64_t now_ms, int attempts);
 
   size_t queued() const { return queue_.size(); }
+  // Reload: hands over every waiting change, oldest first, and forgets them (a replacement sink's
+  // stage takes them, so nothing waiting is lost when a sink is rebuilt).
+  std::vector<AlertChange> takeWaiting();
   bool backingOff(int64_t now_ms) const { return now_ms < next_attempt_ms_; }
   int64_t currentBackoffMs() const { return backoff_ms_; }
   const RetryStats& stats() const { return stats_; }

@@ -102,16 +102,57 @@ void AlertDispatcher::exportMetrics(prometheus::Registry& registry) {
                      .Name("casewatch_sink_queued")
                      .Help("Alert changes waiting for a sink (being retried)")
                      .Register(registry);
-  auto hook = [&](Routed& r) {
-    const std::string name(r.sink->name());
-    r.delivered = &changes.Add({{"sink", name}, {"outcome", "delivered"}});
-    r.retried = &changes.Add({{"sink", name}, {"outcome", "retried"}});
-    r.given_up = &changes.Add({{"sink", name}, {"outcome", "given_up"}});
-    r.overflowed = &changes.Add({{"sink", name}, {"outcome", "overflowed"}});
-    r.queued = &queued.Add({{"sink", name}});
-  };
-  for (auto& r : sinks_) hook(*r);
-  if (escalations_) hook(*escalations_);
+  changes_family_ = &changes;
+  queued_family_ = &queued;
+  for (auto& r : sinks_) hookMetrics(*r);
+  if (escalations_) hookMetrics(*escalations_);
+}
+
+void AlertDispatcher::hookMetrics(Routed& r) {
+  if (changes_family_ == nullptr) return;
+  // The same labels give the same series: a replaced sink goes on counting where the old one was.
+  const std::string name(r.sink->name());
+  r.delivered = &changes_family_->Add({{"sink", name}, {"outcome", "delivered"}});
+  r.retried = &changes_family_->Add({{"sink", name}, {"outcome", "retried"}});
+  r.given_up = &changes_family_->Add({{"sink", name}, {"outcome", "given_up"}});
+  r.overflowed = &changes_family_->Add({{"sink", name}, {"outcome", "overflowed"}});
+  r.queued = &queued_family_->Add({{"sink", name}});
+}
+
+bool AlertDispatcher::hasSink(std::string_view name) const {
+  for (const auto& r : sinks_) {
+    if (r->sink->name() == name) return true;
+  }
+  return false;
+}
+
+bool AlertDispatcher::replaceSink(std::string_view name, std::unique_ptr<Sink> sink) {
+  for (auto& r : sinks_) {
+    if (r->sink->name() != name) continue;
+    updateMetrics();  // the old stage's last figures, before it goes
+    RetryStage::Options o;
+    o.policy = policy_;
+    o.jitter_seed = static_cast<uint64_t>(&r - sinks_.data()) + 1;
+    auto fresh = std::make_unique<Routed>(std::move(sink), r->route, std::move(o));
+    for (AlertChange& c : r->stage.takeWaiting()) fresh->stage.submit(c);
+    hookMetrics(*fresh);
+    r = std::move(fresh);
+    return true;
+  }
+  return false;
+}
+
+size_t AlertDispatcher::removeSink(std::string_view name) {
+  for (auto it = sinks_.begin(); it != sinks_.end(); ++it) {
+    if ((*it)->sink->name() != name) continue;
+    updateMetrics();
+    const size_t dropped = (*it)->stage.takeWaiting().size();
+    if ((*it)->given_up != nullptr) (*it)->given_up->Increment(static_cast<double>(dropped));
+    if ((*it)->queued != nullptr) (*it)->queued->Set(0);
+    sinks_.erase(it);
+    return dropped;
+  }
+  return 0;
 }
 
 void AlertDispatcher::updateMetrics() {

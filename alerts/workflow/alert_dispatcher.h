@@ -23,7 +23,11 @@
 
 namespace prometheus {
 class Registry;
-}
+class Counter;
+class Gauge;
+template <typename T>
+class Family;
+}  // namespace prometheus
 
 namespace casewatch {
 
@@ -36,6 +40,13 @@ class AlertDispatcher {
   ~AlertDispatcher();
 
   Sink& addSink(std::unique_ptr<Sink> sink, Route route);
+  // Reload: swaps the sink named `name` for `sink`, on the same route; the changes waiting for
+  // the old one go to the new one, in order. False (nothing changed) when no sink has that name.
+  bool replaceSink(std::string_view name, std::unique_ptr<Sink> sink);
+  // Reload: removes the sink named `name` (its destination is no longer configured); what waited
+  // for it is dropped, counted as given up, and the count returned.
+  size_t removeSink(std::string_view name);
+  bool hasSink(std::string_view name) const;
   // Publishes escalations and notices on their own bus topics with `publish`.
   void setEscalationPublisher(PublishFn publish);
   // Counters per sink: casewatch_sink_changes_total{sink, outcome}, casewatch_sink_queued.
@@ -57,10 +68,14 @@ class AlertDispatcher {
  private:
   void submit(const AlertChange& change);
   struct Routed;
+  void hookMetrics(Routed& r);
   std::vector<std::unique_ptr<Routed>> sinks_;
   std::unique_ptr<Routed> escalations_;
   RetryPolicy policy_;
   AlertJsonOptions json_;
+  // Set by exportMetrics(), so that sinks added or replaced later are counted too.
+  prometheus::Family<prometheus::Counter>* changes_family_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* queued_family_ = nullptr;
 };
 
 }  // namespace casewatch

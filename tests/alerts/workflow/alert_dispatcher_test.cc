@@ -93,5 +93,39 @@ TEST(AlertDispatcherTest, EscalationsAndNoticesGetTheirOwnTopics) {
   EXPECT_EQ(n["alert_id"], "a");
 }
 
+TEST(AlertDispatcherTest, AReplacedSinkTakesOverWhatWaitedForTheOldOneInOrder) {
+  std::vector<std::string> log;
+  AlertDispatcher d(RetryPolicy{}, AlertJsonOptions{});
+  d.addSink(std::make_unique<Recording>("bus", &log), AlertDispatcher::Route::kEveryChange);
+  d.addSink(std::make_unique<Recording>("am", &log, /*fail_first=*/100),
+            AlertDispatcher::Route::kState);
+  d.deliver({change("one"), change("two")}, 0);
+  EXPECT_THAT(log, ElementsAre("bus:one", "bus:two"));
+  EXPECT_EQ(d.queued(), 2u);  // waiting for the failing Alertmanager
+
+  log.clear();
+  ASSERT_TRUE(d.replaceSink("am", std::make_unique<Recording>("am", &log)));
+  EXPECT_TRUE(d.hasSink("am"));
+  d.pump(1'000'000);
+  EXPECT_THAT(log, ElementsAre("am:one", "am:two"));
+  d.deliver({change("muted", false)}, 1'000'000);  // the route stays kState: it sees every change
+  EXPECT_THAT(log, ElementsAre("am:one", "am:two", "bus:muted", "am:muted"));
+  EXPECT_FALSE(d.replaceSink("nobody", std::make_unique<Recording>("x", &log)));
+}
+
+TEST(AlertDispatcherTest, ARemovedSinkHearsNothingMoreAndItsBacklogIsCounted) {
+  std::vector<std::string> log;
+  AlertDispatcher d(RetryPolicy{}, AlertJsonOptions{});
+  d.addSink(std::make_unique<Recording>("bus", &log), AlertDispatcher::Route::kEveryChange);
+  d.addSink(std::make_unique<Recording>("am", &log, 100), AlertDispatcher::Route::kState);
+  d.deliver({change("one")}, 0);
+  EXPECT_EQ(d.removeSink("am"), 1u);
+  EXPECT_FALSE(d.hasSink("am"));
+  EXPECT_EQ(d.queued(), 0u);
+  d.deliver({change("two")}, 0);
+  EXPECT_THAT(log, ElementsAre("bus:one", "bus:two"));
+  EXPECT_EQ(d.removeSink("am"), 0u);
+}
+
 }  // namespace
 }  // namespace casewatch
