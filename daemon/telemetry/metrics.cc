@@ -160,6 +160,12 @@ Metrics::Metrics(std::vector<std::string> feeds)
                       .Register(r);
   reload_ok_ = &reloads.Add({{"result", "ok"}});
   reload_failed_ = &reloads.Add({{"result", "failed"}});
+  restart_required_ = &BuildCounter()
+                           .Name("casewatch_config_reload_restart_required_total")
+                           .Help(
+                               "Reloads that found a key changed which only a restart applies, "
+                               "by key; the running value stays until the restart.")
+                           .Register(r);
   BuildGauge()
       .Name("casewatch_build_info")
       .Help("Build information; the value is always 1.")

@@ -57,6 +57,11 @@ class Metrics final : public ModelMetrics {
   void alertChange(std::string_view model, std::string_view change);
   void caseClosed(uint32_t agency, bool resolved, Satisfaction satisfaction);
   void configReload(bool ok) { (ok ? reload_ok_ : reload_failed_)->Increment(); }
+  // A reload found `key` changed, which only a restart applies (data_dir, a listen address...).
+  // `key` is a config key path from a fixed set, never a value.
+  void restartRequired(std::string_view key) {
+    restart_required_->Add({{"key", std::string(key)}}).Increment();
+  }
 
   // ModelMetrics
   void deadlineBreached(uint32_t agency, Step step) override;
@@ -113,6 +118,7 @@ class Metrics final : public ModelMetrics {
   absl::flat_hash_map<std::string, prometheus::Gauge*> key_cases_, stability_;
   prometheus::Counter* reload_ok_;
   prometheus::Counter* reload_failed_;
+  prometheus::Family<prometheus::Counter>* restart_required_;
 };
 
 }  // namespace casewatch
