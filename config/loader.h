@@ -17,14 +17,9 @@
 #include <vector>
 
 #include "config/config.h"
+#include "config/config_error.h"
 
 namespace casewatch {
-
-struct ConfigError {
-  std::string path;     // key path, "--set <arg>" for a bad override, "<origin>:<line>:<col>" for
-                        // a YAML syntax error
-  std::string message;  // what is wrong (and where in the file, when known)
-};
 
 struct ConfigResult {
   Config config;  // meaningful only when ok()
