@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "config/config.h"
+#include "daemon/daemon_config.h"
 #include "models/key_case/key_case_model.h"
 #include "models/stability/stability_model.h"
 #include "state/case_store.h"
@@ -56,8 +56,8 @@ struct LedgerWorld {
   uint64_t next_case = 0;
 
   LedgerWorld() {
-    key_case = std::make_unique<KeyCaseModel>(config.models.key_case);
-    stability = std::make_unique<StabilityModel>(config.models.stability);
+    key_case = std::make_unique<KeyCaseModel>(config.models.get<KeyCaseConfig>());
+    stability = std::make_unique<StabilityModel>(config.models.get<StabilityConfig>());
     for (int r = 0; r < 40; ++r) regions.push_back(fmt::format("5203{:02d}", r));
     CaseEvent ev;
     for (size_t i = 0; i < kOpenCases; ++i) {

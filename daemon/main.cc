@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <iostream>
 
-#include "config/loader.h"
 #include "daemon/app.h"
 #include "daemon/components.h"
+#include "daemon/config_loader.h"
 #include "daemon/replay.h"
 
 namespace {
@@ -20,7 +20,8 @@ void setUpLogging(const casewatch::Config& config) {
   } else {
     logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
   }
-  logger->set_level(spdlog::level::from_str(config.log_level));
+  logger->set_level(
+      spdlog::level::from_str(std::string(casewatch::logLevelName(config.log_level))));
   spdlog::set_default_logger(logger);
 }
 

@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "config/loader.h"
+#include "daemon/config_loader.h"
 #include "tests/daemon/journal/journal_test_support.h"
 
 namespace casewatch {
