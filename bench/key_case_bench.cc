@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "bench/case_world.h"
-#include "config/config.h"
+#include "daemon/daemon_config.h"
 #include "models/key_case/key_case_model.h"
 #include "models/stability/stability_model.h"
 #include "state/case_store.h"
@@ -38,8 +38,8 @@ struct LedgerWorld : bench::CaseWorld {
   std::unique_ptr<StabilityModel> stability;
 
   LedgerWorld() : CaseWorld({"K-", /*varied=*/false}) {
-    key_case = std::make_unique<KeyCaseModel>(config.models.key_case);
-    stability = std::make_unique<StabilityModel>(config.models.stability);
+    key_case = std::make_unique<KeyCaseModel>(config.models.get<KeyCaseConfig>());
+    stability = std::make_unique<StabilityModel>(config.models.get<StabilityConfig>());
     CaseEvent ev;
     for (size_t i = 0; i < kOpenCases; ++i) {
       newRegistration(ev);

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "bench/case_world.h"
-#include "config/config.h"
+#include "daemon/daemon_config.h"
 #include "models/escalation_risk/escalation_risk_model.h"
 #include "models/group_incident/group_incident_model.h"
 #include "models/overdue/overdue_model.h"
@@ -50,9 +50,9 @@ struct World : bench::CaseWorld {
 
   World() : CaseWorld({"B-", /*varied=*/true}) {
     overdue = std::make_unique<OverdueModel>(config.clocks, std::nullopt);
-    repeat = std::make_unique<RepeatVisitModel>(config.models.repeat_visit,
+    repeat = std::make_unique<RepeatVisitModel>(config.models.get<RepeatVisitConfig>(),
                                                 config.clocks.utc_offset_minutes);
-    group = std::make_unique<GroupIncidentModel>(config.models.group_incident,
+    group = std::make_unique<GroupIncidentModel>(config.models.get<GroupIncidentConfig>(),
                                                  config.clocks.utc_offset_minutes);
     // escalation_risk with a model file's worth of coefficients (every feature non-zero, so no
     // term is skipped): the cost does not depend on their values.
@@ -61,8 +61,8 @@ struct World : bench::CaseWorld {
     file.horizon_days = 30;
     for (size_t k = 0; k < file.coefficients.size(); ++k)
       file.coefficients[k] = 0.1 * (k % 3) + 0.05;
-    escalation =
-        std::make_unique<EscalationRiskModel>(config.models.escalation_risk, config.clocks, file);
+    escalation = std::make_unique<EscalationRiskModel>(config.models.get<EscalationRiskConfig>(),
+                                                       config.clocks, file);
     // Each preloaded case is registered, told it is in hand and accepted: open, with a handling
     // deadline 60 days on, as most of a live system's open cases are.
     CaseEvent ev;

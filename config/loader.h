@@ -1,61 +1,37 @@
-// Loading the daemon's configuration: YAML text -> validated `Config` (config/config.h).
-//
-// Order: the embedded defaults (config/casewatch.yaml, compiled in) are parsed first; the user's
-// YAML is laid over them (maps merge key by key, lists and scalars are replaced whole, a null value
-// counts as an empty map or list); then each `--set key.path=value` is applied to that tree; then
-// the tree is decoded into the typed structs and validated. Every problem is collected, each with
-// the exact key path ("feeds[1].kind", "clocks.overrides[0].handling_days"), so an operator sees
-// all of them at once. An unknown key anywhere is an error: a typo must fail at start-up, not go
-// quietly unused.
+// Loading the configuration tree: the embedded defaults (config/casewatch.yaml, compiled in) are
+// parsed first; the user's YAML is laid over them (maps merge key by key, lists and scalars are
+// replaced whole, a null value counts as an empty map or list); then each `--set key.path=value`
+// is applied to that tree. Decoding the tree into typed structs is the daemon's
+// (daemon/config_loader.h), each section by the component that owns it.
 //
 // Start-up and reload only (it allocates freely and uses yaml-cpp, which throws internally); never
 // on the event path. Stateless: every function may be called from any thread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "config/config.h"
+#include "config/config_error.h"
+#include "config/yaml_tree.h"
 
 namespace casewatch {
-
-struct ConfigError {
-  std::string path;     // key path, "--set <arg>" for a bad override, "<origin>:<line>:<col>" for
-                        // a YAML syntax error
-  std::string message;  // what is wrong (and where in the file, when known)
-};
-
-struct ConfigResult {
-  Config config;  // meaningful only when ok()
-  std::vector<ConfigError> errors;
-
-  bool ok() const { return errors.empty(); }
-  // One line per error, "<path>: <message>", joined by '\n' (no trailing newline).
-  std::string describe() const;
-};
-
-// Parses `yaml_text` over the embedded defaults, applies `sets` ("key.path=value", the value parsed
-// as YAML; list indices are path segments and index == size appends), then validates. `origin`
-// names the text in error locations (usually the file name).
-ConfigResult loadConfig(std::string_view yaml_text, const std::vector<std::string>& sets = {},
-                        std::string_view origin = "<config>");
-// As loadConfig on the file's contents; an unreadable file is an error with the path as its path.
-ConfigResult loadConfigFile(const std::string& path, const std::vector<std::string>& sets = {});
-// The embedded defaults with `sets` applied.
-ConfigResult loadDefaultConfig(const std::vector<std::string>& sets = {});
 
 // The text of config/casewatch.yaml as built into the binary (generated source, see
 // CMakeLists.txt).
 std::string_view embeddedDefaultConfigYaml();
 
-// The whole effective configuration as YAML in the same shape the loader reads (for
-// `--print-config`-style output). Loading the result gives back an equal Config.
-std::string formatConfigYaml(const Config& config);
+// `yaml_text` over the embedded defaults, with `sets` applied ("key.path=value", the value parsed
+// as YAML). `origin` names the text in error locations (usually the file name); `origins` keeps the
+// names the tree's locations point at and must outlive the tree. nullopt when a text is not YAML.
+std::optional<ConfigNode> loadConfigTree(std::string_view yaml_text,
+                                         const std::vector<std::string>& sets,
+                                         std::string_view origin, ConfigOrigins& origins,
+                                         std::vector<ConfigError>& errors);
 
-// Decodes `yaml_text` alone over the struct defaults (no embedded defaults underneath, no sets).
-// With `require_every_key`, a key the loader knows but the text leaves out is an error too: this is
-// how a test proves config/casewatch.yaml documents every key.
-ConfigResult decodeConfigForTest(std::string_view yaml_text, bool require_every_key);
+// The contents of a config file; nullopt (with an error at `path`) when it cannot be read.
+std::optional<std::string> readConfigFile(const std::string& path,
+                                          std::vector<ConfigError>& errors);
 
 }  // namespace casewatch

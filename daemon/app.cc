@@ -10,14 +10,10 @@
 #include <filesystem>
 
 #include "alerts/alert_json.h"
-#include "alerts/sinks/alertmanager/alertmanager_sink.h"
-#include "alerts/sinks/console/console_sink.h"
-#include "alerts/sinks/zmq_bus/zmq_bus_sink.h"
+#include "alerts/sinks/alertmanager/alertmanager_config.h"
 #include "base/str_cat.h"
-#include "config/loader.h"
-#include "connectors/jsonl_feed/jsonl_feed.h"
-#include "connectors/zmq_feed/zmq_feed.h"
 #include "daemon/components.h"
+#include "daemon/config_loader.h"
 #include "models/key_case/key_case_model.h"
 
 namespace casewatch {
@@ -40,8 +36,9 @@ int64_t steadyMs() {
 
 // Where an alert's generatorURL points: the daemon's own alert API.
 std::string generatorBase(const Config& c) {
-  if (!c.alertmanager.external_url.empty()) {
-    std::string base = c.alertmanager.external_url;
+  if (const std::string& external = c.sinks.get<AlertmanagerConfig>().external_url;
+      !external.empty()) {
+    std::string base = external;
     while (!base.empty() && base.back() == '/') base.pop_back();
     return base;
   }
@@ -70,7 +67,7 @@ AlertRecord toRecord(const AlertChange& c, const AlertJsonOptions& opts) {
 }
 
 AlertJsonOptions jsonOptions(const Config& c) {
-  return AlertJsonOptions{c.locale, c.clocks.utc_offset_minutes};
+  return AlertJsonOptions{std::string(localeName(c.locale)), c.clocks.utc_offset_minutes};
 }
 
 std::vector<std::string> feedLabels(const Config& config) {
@@ -102,7 +99,7 @@ App::~App() {
 }
 
 absl::Status App::start() {
-  auto key = loadPseudonymKey(config_);
+  auto key = loadPseudonymKey(config_.pseudonym, config_.demo);
   if (!key.ok()) return key.status();
   if (key->demo) {
     spdlog::warn(
@@ -156,14 +153,14 @@ absl::Status App::start() {
   pipeline_ = std::make_unique<Pipeline>(config_, &wall_, metrics_.get(),
                                          static_cast<PipelineOutput&>(*this));
   metrics_->setAgencyNames(pipeline_->cases().strings());
-  auto models = buildModels(config_);
+  auto models = buildModels(config_.models, config_.clocks);
   if (!models.ok()) return models.status();
   pipeline_->setModels(std::move(*models));
 
   // The workflow's own state (silences, manual resolutions) first; acknowledgements and
   // escalations come back from the stored alerts in reconcile(), after the journal's replay.
   workflow_ = std::make_unique<AlertWorkflow>(
-      WorkflowOptions::from(config_), &pipeline_->alerts(), [this] { return pipeline_->now(); },
+      workflowOptions(config_), &pipeline_->alerts(), [this] { return pipeline_->now(); },
       [this](AlertChange&& c) { submitChange(std::move(c)); });
   // The ledger is the key_case model's (when configured); the App names its cases.
   workflow_->setLedger([this] { return ledgerView(); });
@@ -193,31 +190,12 @@ absl::Status App::start() {
 
   const AlertJsonOptions jo = jsonOptions(config_);
   dispatcher_ = std::make_unique<AlertDispatcher>(RetryPolicy{}, jo);
-  if (config_.print_alerts) {
-    dispatcher_->addSink(std::make_unique<ConsoleSink>(
-                             config_.locale, config_.clocks.utc_offset_minutes, stdout, isatty(1)),
-                         AlertDispatcher::Route::kNotify);
-  }
-  if (!config_.publish_zmq.empty()) {
-    auto bus = ZmqBusSink::create(zmq_, config_.publish_zmq, jo);
-    if (!bus.ok()) return bus.status();
-    spdlog::info("Publishing alerts on {}.", (*bus)->boundEndpoint());
-    ZmqBusSink* b = bus->get();
-    dispatcher_->addSink(std::move(*bus), AlertDispatcher::Route::kEveryChange);
-    dispatcher_->setEscalationPublisher(
-        [b](std::string_view topic, std::string_view body) { return b->publish(topic, body); });
-  }
-  if (!config_.alertmanager.urls.empty()) {
-    auto am =
-        AlertmanagerSink::create(AlertmanagerSinkOptions::from(config_, generatorBase(config_)));
-    if (!am.ok()) return am.status();
-    (*am)->exportMetrics(*metrics_->registry());
-    std::string urls;
-    for (const std::string& u : config_.alertmanager.urls)
-      strAppend(urls, urls.empty() ? "" : ", ", u);
-    spdlog::info("Sending alerts to Alertmanager at {}.", urls);
-    dispatcher_->addSink(std::move(*am), AlertDispatcher::Route::kState);
-  }
+  SinkContext sinks{*dispatcher_, jo};
+  sinks.zmq = &zmq_;
+  sinks.registry = metrics_->registry().get();
+  sinks.generator_base = generatorBase(config_);
+  sinks.console_color = isatty(1);
+  if (auto s = attachSinks(config_.sinks, sinks); !s.ok()) return s;
   // The HTTP API and duty console: on this io_context, so its calls into the workflow need no
   // locks; its event stream (GET /api/v1/events) is a sink that sees every recorded change.
   auto http = startHttpServer(io_, config_, *workflow_, *store_, metrics_->registry(),
@@ -259,12 +237,9 @@ absl::Status App::start() {
 
   for (size_t i = 0; i < config_.feeds.size(); ++i) {
     const FeedConfig& f = config_.feeds[i];
-    std::unique_ptr<Connector> c;
-    if (f.kind == FeedKind::kJsonl) {
-      c = std::make_unique<JsonlFeed>(f, config_.ingest, *pseudonymizer_);
-    } else {
-      c = std::make_unique<ZmqFeed>(f, config_.ingest, zmq_, *pseudonymizer_);
-    }
+    const FeedComponent* kind = feedComponent(f.kind);  // every decodable kind has a row
+    std::unique_ptr<Connector> c =
+        kind->make(f, FeedContext{config_.ingest, zmq_, *pseudonymizer_});
     auto s = c->start([this](DecodedBatchPtr b) {
       auto shared = std::shared_ptr<DecodedBatch>(std::move(b));
       boost::asio::post(io_, [this, shared]() mutable {
@@ -273,11 +248,7 @@ absl::Status App::start() {
     });
     if (!s.ok())
       return absl::Status(s.code(), strCat("feeds[", i, "] (", f.name, "): ", s.message()));
-    spdlog::info("Feed {} ({}) on {}.", f.name,
-                 f.kind == FeedKind::kJsonl
-                     ? "jsonl"
-                     : (f.kind == FeedKind::kZmqPull ? "zmq_pull" : "zmq_sub"),
-                 f.endpoint);
+    spdlog::info("Feed {} ({}) on {}.", f.name, kind->name, f.endpoint);
     connectors_.push_back(std::move(c));
   }
 
@@ -550,7 +521,7 @@ void App::reload() {
     spdlog::error("Reload failed; the running configuration stays in force:\n{}", r.describe());
     return;
   }
-  auto models = buildModels(r.config);
+  auto models = buildModels(r.config.models, r.config.clocks);
   if (!models.ok()) {
     metrics_->configReload(false);
     spdlog::error("Reload failed; the running configuration stays in force: {}",
@@ -558,10 +529,10 @@ void App::reload() {
     return;
   }
   if (r.config.feeds.size() != config_.feeds.size() || r.config.data_dir != config_.data_dir ||
-      r.config.metrics_listen != config_.metrics_listen ||
-      r.config.publish_zmq != config_.publish_zmq) {
+      r.config.metrics_listen != config_.metrics_listen || r.config.sinks != config_.sinks) {
     spdlog::warn(
-        "Reload: feeds, data_dir, metrics.listen and publish.zmq take effect at the next restart.");
+        "Reload: feeds, data_dir, metrics.listen and the sinks (print_alerts, publish.zmq, "
+        "alertmanager) take effect at the next restart.");
   }
   // Thresholds and clocks change now; state, feeds and sinks stay.
   config_.clocks = r.config.clocks;
@@ -569,7 +540,8 @@ void App::reload() {
   config_.ingest.dedup_window_days = r.config.ingest.dedup_window_days;
   config_.log_level = r.config.log_level;
   config_.messages = r.config.messages;
-  spdlog::set_level(spdlog::level::from_str(config_.log_level));
+  config_.models = r.config.models;
+  spdlog::set_level(spdlog::level::from_str(std::string(logLevelName(config_.log_level))));
   pipeline_->setOrphanHorizon(TimeMs{config_.ingest.orphan_horizon_hours} * kMsPerHour);
   pipeline_->setDedupWindow(TimeMs{config_.ingest.dedup_window_days} * kMsPerDay);
   pipeline_->setModels(std::move(*models));

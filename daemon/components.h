@@ -1,27 +1,106 @@
-// The one table of components: a config name -> a factory. Adding a model or a sink is a new
-// folder plus one line in components.cc; everything else (start-up, reload, --list-components)
-// is derived from these tables.
+// The component tables, one per kind: models, feed kinds and sinks. Each row names a component,
+// says what it is, decodes its config section into its own typed struct (<component>_config.h)
+// and builds it from that struct plus a small context. Start-up, reload, the config decoder and
+// writer (daemon/daemon_config.cc), --list-components and the documented key list are all
+// derived from these tables: a new model, feed kind or sink is a new folder plus one row here.
+//
+// Read-only after static initialisation; start-up and reload only.
 #pragma once
 
+#include <cstdio>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include <zmq.hpp>
+
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "config/config.h"
+#include "alerts/alert_json.h"
+#include "alerts/workflow/alert_dispatcher.h"
+#include "config/component_configs.h"
+#include "connectors/connector.h"
+#include "connectors/feed_config.h"
+#include "connectors/ingest_config.h"
+#include "connectors/pseudonym/pseudonymizer.h"
+#include "models/clocks_config.h"
 #include "models/model.h"
+
+namespace prometheus {
+class Registry;
+}
 
 namespace casewatch {
 
+class ConfigWriter;
+class MapReader;
+
+// Decodes and checks a section, read from `r`, into its struct in `out`.
+using SectionDecoder = void (*)(MapReader& r, ComponentConfigs& out);
+// Writes the section's keys back into the map the writer has open.
+using SectionWriter = void (*)(ConfigWriter& w, const ComponentConfigs& in);
+
 struct ModelComponent {
+  std::string_view name;       // the alert's `model`; its section is models.<name>
+  std::string_view alertname;  // the alert's `alertname` label (Alertmanager)
+  std::string_view description;
+  std::string_view section;  // where its keys are (documentation)
+  SectionDecoder decode;     // null: no section of its own (overdue runs the shared clocks)
+  SectionWriter write;
+  // The model, from its struct in `models` and the statutory clocks every model may read.
+  absl::StatusOr<std::unique_ptr<Model>> (*make)(const ComponentConfigs& models,
+                                                 const ClocksConfig& clocks);
+};
+
+// What a feed is built with besides its own FeedConfig.
+struct FeedContext {
+  const IngestConfig& ingest;
+  zmq::context_t& zmq;
+  const Pseudonymizer& pseudonymizer;
+};
+
+struct FeedComponent {
+  std::string_view name;  // `kind:` of an item of `feeds`
+  std::string_view description;
+  FeedKind kind;
+  std::unique_ptr<Connector> (*make)(const FeedConfig& feed, const FeedContext& ctx);
+};
+
+// What a sink is built with besides its own struct; each sink's factory adds it to `dispatcher`
+// when the configuration turns it on.
+struct SinkContext {
+  SinkContext(AlertDispatcher& d, AlertJsonOptions j) : dispatcher(d), json(std::move(j)) {}
+  AlertDispatcher& dispatcher;
+  AlertJsonOptions json;  // locale and time zone of rendered alerts
+  bool live = true;       // false (replay): the sinks that publish stay off
+  zmq::context_t* zmq = nullptr;
+  prometheus::Registry* registry = nullptr;  // null: no per-sink metrics
+  std::string generator_base;                // the daemon's HTTP API base URL
+  std::FILE* console = stdout;               // where the console sink prints
+  bool console_color = false;
+  std::string alerts_out;  // replay --alerts-out: the jsonl_file sink's path; "" = off
+};
+
+struct SinkComponent {
   std::string_view name;
   std::string_view description;
-  absl::StatusOr<std::unique_ptr<Model>> (*make)(const Config& config);
+  std::string_view section;  // its map in the config; "" = keys at the top level (or none)
+  SectionDecoder decode;     // null: no keys
+  SectionWriter write;
+  absl::Status (*attach)(const ComponentConfigs& sinks, SinkContext& ctx);
 };
 
 const std::vector<ModelComponent>& modelComponents();
+const std::vector<FeedComponent>& feedComponents();
+const std::vector<SinkComponent>& sinkComponents();
 
-// Builds every model the configuration enables, in table order. Errors name the config key.
-absl::StatusOr<std::vector<std::unique_ptr<Model>>> buildModels(const Config& config);
+// Builds every model in table order. Errors name the config key.
+absl::StatusOr<std::vector<std::unique_ptr<Model>>> buildModels(const ComponentConfigs& models,
+                                                                const ClocksConfig& clocks);
+// The feed kind's row, or null.
+const FeedComponent* feedComponent(FeedKind kind);
+// Builds and adds every sink the configuration turns on, in table order.
+absl::Status attachSinks(const ComponentConfigs& sinks, SinkContext& ctx);
 
 }  // namespace casewatch

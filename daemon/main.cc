@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <iostream>
 
-#include "config/loader.h"
 #include "daemon/app.h"
 #include "daemon/components.h"
+#include "daemon/config_loader.h"
 #include "daemon/replay.h"
 
 namespace {
@@ -20,7 +20,8 @@ void setUpLogging(const casewatch::Config& config) {
   } else {
     logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
   }
-  logger->set_level(spdlog::level::from_str(config.log_level));
+  logger->set_level(
+      spdlog::level::from_str(std::string(casewatch::logLevelName(config.log_level))));
   spdlog::set_default_logger(logger);
 }
 
@@ -50,7 +51,8 @@ int main(int argc, char** argv) {
       ->take_all();
   app.add_flag("--demo", demo,
                "Demo mode: built-in pseudonym key, event-time clock, data under ./var/demo");
-  app.add_flag("--list-components", list_components, "List the registered models and exit");
+  app.add_flag("--list-components", list_components,
+               "List the registered models, feed kinds and sinks and exit");
 
   auto* replay = app.add_subcommand(
       "replay", "Run the whole pipeline on event time over a JSON Lines file, as fast as it can");
@@ -75,9 +77,19 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (list_components) {
+    // Every kind's table, with where each component's keys are in the configuration.
     for (const auto& m : casewatch::modelComponents()) {
-      std::printf("model  %-16s %s\n", std::string(m.name).c_str(),
-                  std::string(m.description).c_str());
+      std::printf("model  %-16s %-24s %s\n", std::string(m.name).c_str(),
+                  std::string(m.section).c_str(), std::string(m.description).c_str());
+    }
+    for (const auto& f : casewatch::feedComponents()) {
+      std::printf("feed   %-16s %-24s %s\n", std::string(f.name).c_str(), "feeds[].kind",
+                  std::string(f.description).c_str());
+    }
+    for (const auto& s : casewatch::sinkComponents()) {
+      std::printf("sink   %-16s %-24s %s\n", std::string(s.name).c_str(),
+                  s.section.empty() ? "-" : std::string(s.section).c_str(),
+                  std::string(s.description).c_str());
     }
     return 0;
   }

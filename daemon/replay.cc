@@ -6,8 +6,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "alerts/sinks/console/console_sink.h"
-#include "alerts/sinks/jsonl_file/jsonl_file_sink.h"
+#include "alerts/sinks/console/console_config.h"
 #include "alerts/workflow/alert_dispatcher.h"
 #include "alerts/workflow/alert_workflow.h"
 #include "base/str_cat.h"
@@ -44,7 +43,7 @@ class ReplayOutput final : public PipelineOutput {
 }  // namespace
 
 int runReplay(const Config& config, const ReplayOptions& options) {
-  auto key = loadPseudonymKey(config);
+  auto key = loadPseudonymKey(config.pseudonym, config.demo);
   if (!key.ok()) {
     std::fprintf(stderr, "casewatchd replay: %s\n", std::string(key.status().message()).c_str());
     return 2;
@@ -64,30 +63,29 @@ int runReplay(const Config& config, const ReplayOptions& options) {
   }
   const Pseudonymizer pseudonymizer(key->key);
   ReplayOutput out;
-  const AlertJsonOptions jo{config.locale, config.clocks.utc_offset_minutes};
+  const AlertJsonOptions jo{std::string(localeName(config.locale)),
+                            config.clocks.utc_offset_minutes};
   AlertDispatcher dispatcher(RetryPolicy{}, jo);
   out.dispatcher = &dispatcher;
-  if (!options.alerts_out.empty()) {
-    auto sink = JsonlFileSink::open(options.alerts_out, jo);
-    if (!sink.ok()) {
-      std::fprintf(stderr, "casewatchd replay: --alerts-out: %s\n",
-                   std::string(sink.status().message()).c_str());
-      return 2;
-    }
-    dispatcher.addSink(std::move(*sink), AlertDispatcher::Route::kEveryChange);
-  }
-  if (options.print_alerts) {
-    dispatcher.addSink(
-        std::make_unique<ConsoleSink>(config.locale, config.clocks.utc_offset_minutes, stderr),
-        AlertDispatcher::Route::kNotify);
+  // Replay writes nothing outside: the sinks that publish stay off; the console prints on
+  // stderr when asked (--print-alerts), and --alerts-out turns on the JSON Lines file.
+  SinkContext sink_context{dispatcher, jo};
+  sink_context.live = false;
+  sink_context.console = stderr;
+  sink_context.alerts_out = options.alerts_out;
+  ComponentConfigs sinks = config.sinks;
+  sinks.set(ConsoleConfig{options.print_alerts});
+  if (auto s = attachSinks(sinks, sink_context); !s.ok()) {
+    std::fprintf(stderr, "casewatchd replay: %s\n", std::string(s.message()).c_str());
+    return 2;
   }
   Pipeline pipeline(config, nullptr, nullptr, out);
   AlertWorkflow workflow(
-      WorkflowOptions::from(config), &pipeline.alerts(), [&pipeline] { return pipeline.now(); },
+      workflowOptions(config), &pipeline.alerts(), [&pipeline] { return pipeline.now(); },
       [&out](AlertChange&& c) { out.published(std::move(c)); });
   out.workflow = &workflow;
   out.pipeline = &pipeline;
-  auto models = buildModels(config);
+  auto models = buildModels(config.models, config.clocks);
   if (!models.ok()) {
     std::fprintf(stderr, "casewatchd replay: %s\n", std::string(models.status().message()).c_str());
     return 2;

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "config/config.h"
+#include "daemon/daemon_config.h"
 
 namespace casewatch {
 

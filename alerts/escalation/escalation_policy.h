@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "alerts/escalation/escalation_config.h"
 #include "base/time.h"
-#include "config/alerting_config.h"
 #include "models/signal.h"
 
 namespace casewatch {

@@ -16,7 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "alerts/alert.h"
-#include "config/alerting_config.h"
+#include "alerts/grouping/grouping_config.h"
 
 namespace casewatch {
 

@@ -24,15 +24,6 @@ std::string joined(const std::vector<std::string>& v) {
 
 }  // namespace
 
-WorkflowOptions WorkflowOptions::from(const Config& config) {
-  WorkflowOptions o;
-  o.workflow = config.workflow;
-  o.escalation = config.escalation;
-  o.grouping = config.grouping;
-  o.inhibition = config.inhibition;
-  return o;
-}
-
 AlertWorkflow::AlertWorkflow(WorkflowOptions options, const AlertBook* book, NowFn now, EmitFn emit)
     : options_(std::move(options)),
       book_(book),

@@ -42,11 +42,14 @@
 #include "absl/container/flat_hash_set.h"
 #include "alerts/alert_book.h"
 #include "alerts/alert_operations.h"
+#include "alerts/escalation/escalation_config.h"
 #include "alerts/escalation/escalation_policy.h"
 #include "alerts/grouping/grouper.h"
+#include "alerts/grouping/grouping_config.h"
+#include "alerts/grouping/inhibition_config.h"
 #include "alerts/grouping/inhibitor.h"
 #include "alerts/silence/silencer.h"
-#include "config/config.h"
+#include "alerts/workflow/workflow_config.h"
 
 namespace casewatch {
 
@@ -58,7 +61,6 @@ struct WorkflowOptions {
   EscalationConfig escalation;
   GroupingConfig grouping;
   InhibitionConfig inhibition;
-  static WorkflowOptions from(const Config& config);
 };
 
 class AlertWorkflow final : public AlertOperations {

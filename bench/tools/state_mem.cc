@@ -17,8 +17,8 @@
 #include <fstream>
 #include <string>
 
-#include "config/loader.h"
 #include "daemon/components.h"
+#include "daemon/config_loader.h"
 #include "daemon/pipeline.h"
 
 namespace casewatch {
@@ -58,7 +58,7 @@ int run(uint64_t cases, unsigned accepted_percent) {
   }
   NullOutput out;
   Pipeline pipeline(cfg.config, nullptr, nullptr, out);
-  auto models = buildModels(cfg.config);
+  auto models = buildModels(cfg.config.models, cfg.config.clocks);
   if (!models.ok()) {
     std::fprintf(stderr, "state_mem: %s\n", std::string(models.status().message()).c_str());
     return 1;

@@ -23,10 +23,11 @@
 #include <string>
 #include <thread>
 
-#include "config/config.h"
 #include "connectors/connector.h"
+#include "connectors/feed_config.h"
 #include "connectors/feed_stats.h"
 #include "connectors/in_flight_limiter.h"
+#include "connectors/ingest_config.h"
 #include "connectors/pseudonym/pseudonymizer.h"
 
 namespace casewatch {

@@ -8,12 +8,11 @@
 
 namespace casewatch {
 
-absl::StatusOr<PseudonymKey> loadPseudonymKey(const Config& config) {
-  if (!config.pseudonym.key_file.empty()) {
-    std::ifstream in(config.pseudonym.key_file, std::ios::binary);
+absl::StatusOr<PseudonymKey> loadPseudonymKey(const PseudonymConfig& pseudonym, bool demo) {
+  if (!pseudonym.key_file.empty()) {
+    std::ifstream in(pseudonym.key_file, std::ios::binary);
     if (!in) {
-      return absl::NotFoundError(
-          strCat("pseudonym.key_file: cannot read ", config.pseudonym.key_file));
+      return absl::NotFoundError(strCat("pseudonym.key_file: cannot read ", pseudonym.key_file));
     }
     std::stringstream ss;
     ss << in.rdbuf();
@@ -21,28 +20,27 @@ absl::StatusOr<PseudonymKey> loadPseudonymKey(const Config& config) {
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
     if (secret.size() < 16) {
       return absl::InvalidArgumentError(strCat(
-          "pseudonym.key_file: ", config.pseudonym.key_file,
+          "pseudonym.key_file: ", pseudonym.key_file,
           " holds fewer than 16 bytes of secret; use e.g. `head -c 32 /dev/urandom | base64`"));
     }
-    return PseudonymKey{Pseudonymizer::deriveKey(secret),
-                        strCat("key file ", config.pseudonym.key_file), false};
+    return PseudonymKey{Pseudonymizer::deriveKey(secret), strCat("key file ", pseudonym.key_file),
+                        false};
   }
-  if (!config.pseudonym.key_env.empty()) {
-    if (const char* v = std::getenv(config.pseudonym.key_env.c_str()); v && *v) {
+  if (!pseudonym.key_env.empty()) {
+    if (const char* v = std::getenv(pseudonym.key_env.c_str()); v && *v) {
       if (std::string_view(v).size() < 16) {
-        return absl::InvalidArgumentError(strCat("pseudonym.key_env: $", config.pseudonym.key_env,
+        return absl::InvalidArgumentError(strCat("pseudonym.key_env: $", pseudonym.key_env,
                                                  " holds fewer than 16 bytes of secret"));
       }
-      return PseudonymKey{Pseudonymizer::deriveKey(v),
-                          strCat("environment ", config.pseudonym.key_env), false};
+      return PseudonymKey{Pseudonymizer::deriveKey(v), strCat("environment ", pseudonym.key_env),
+                          false};
     }
   }
-  if (config.demo) return PseudonymKey{Pseudonymizer::demoKey(), "built-in demo key", true};
-  return absl::FailedPreconditionError(
-      strCat("pseudonym: no key. Set pseudonym.key_file, or the environment variable $",
-             config.pseudonym.key_env,
-             " (at least 16 bytes of secret), or run with demo: true "
-             "(the built-in demo key: never for real data)"));
+  if (demo) return PseudonymKey{Pseudonymizer::demoKey(), "built-in demo key", true};
+  return absl::FailedPreconditionError(strCat(
+      "pseudonym: no key. Set pseudonym.key_file, or the environment variable $", pseudonym.key_env,
+      " (at least 16 bytes of secret), or run with demo: true "
+      "(the built-in demo key: never for real data)"));
 }
 
 }  // namespace casewatch

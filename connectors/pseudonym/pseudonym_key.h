@@ -4,7 +4,7 @@
 #pragma once
 
 #include "absl/status/statusor.h"
-#include "config/config.h"
+#include "connectors/pseudonym/pseudonym_config.h"
 #include "connectors/pseudonym/pseudonymizer.h"
 
 namespace casewatch {
@@ -15,6 +15,7 @@ struct PseudonymKey {
   bool demo = false;
 };
 
-absl::StatusOr<PseudonymKey> loadPseudonymKey(const Config& config);
+// `demo`: demo mode, where the built-in key is allowed.
+absl::StatusOr<PseudonymKey> loadPseudonymKey(const PseudonymConfig& config, bool demo);
 
 }  // namespace casewatch

@@ -26,10 +26,11 @@
 
 #include <zmq.hpp>
 
-#include "config/config.h"
 #include "connectors/connector.h"
+#include "connectors/feed_config.h"
 #include "connectors/feed_stats.h"
 #include "connectors/in_flight_limiter.h"
+#include "connectors/ingest_config.h"
 #include "connectors/pseudonym/pseudonymizer.h"
 
 namespace casewatch {

@@ -1,5 +1,5 @@
-// Who is calling the HTTP API: bearer tokens from `auth.tokens` (config/config.h), each with a name
-// (recorded with every change made with it) and a role. viewer reads; duty_officer also
+// Who is calling the HTTP API: bearer tokens from `auth.tokens` (daemon/http/auth_config.h), each
+// with a name (recorded with every change made with it) and a role. viewer reads; duty_officer also
 // acknowledges, silences and resolves; leader may do all of that.
 //
 // Tokens are kept only as BLAKE2b digests and compared in constant time (every configured token is
@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "config/config.h"
+#include "daemon/http/auth_config.h"
 
 namespace casewatch {
 

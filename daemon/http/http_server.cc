@@ -522,7 +522,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> startHttpServer(
   o.listen = config.http.listen;
   o.max_body_bytes = config.http.max_body_bytes;
   o.idle_timeout = std::chrono::seconds(config.http.idle_timeout_seconds);
-  o.json = AlertJsonOptions{config.locale, config.clocks.utc_offset_minutes};
+  o.json =
+      AlertJsonOptions{std::string(localeName(config.locale)), config.clocks.utc_offset_minutes};
   o.now = std::move(now);
   o.registry = std::move(registry);
   auto server = HttpServer::start(io, std::move(o), ops, store, std::move(*auth));

@@ -22,7 +22,7 @@
 #include "alerts/alert_json.h"
 #include "alerts/alert_operations.h"
 #include "alerts/sinks/sink.h"
-#include "config/config.h"
+#include "daemon/daemon_config.h"
 #include "daemon/http/api_auth.h"
 
 namespace boost::asio {

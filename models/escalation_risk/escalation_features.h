@@ -41,8 +41,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "config/config.h"
 #include "connectors/decode/case_event.h"
+#include "models/clocks_config.h"
 #include "state/case_store.h"
 #include "state/visit_log.h"
 

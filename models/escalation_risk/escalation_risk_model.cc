@@ -70,8 +70,8 @@ EscalationRiskModel::EscalationRiskModel(const EscalationRiskConfig& config,
                                          std::optional<EscalationModelFile> model)
     : config_(config), model_(std::move(model)), features_(clocks, config.visit_half_life_days) {}
 
-absl::StatusOr<std::unique_ptr<Model>> EscalationRiskModel::create(const Config& config) {
-  const EscalationRiskConfig& c = config.models.escalation_risk;
+absl::StatusOr<std::unique_ptr<Model>> EscalationRiskModel::create(const EscalationRiskConfig& c,
+                                                                   const ClocksConfig& clocks) {
   std::optional<EscalationModelFile> model;
   if (!c.model_file.empty()) {
     auto loaded = loadEscalationModelFile(c.model_file);
@@ -81,7 +81,7 @@ absl::StatusOr<std::unique_ptr<Model>> EscalationRiskModel::create(const Config&
     }
     model = *loaded;
   }
-  return std::unique_ptr<Model>(new EscalationRiskModel(c, config.clocks, std::move(model)));
+  return std::unique_ptr<Model>(new EscalationRiskModel(c, clocks, std::move(model)));
 }
 
 Tier EscalationRiskModel::tierOf(double p) const {

@@ -41,8 +41,9 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "config/config.h"
+#include "models/clocks_config.h"
 #include "models/escalation_risk/escalation_features.h"
+#include "models/escalation_risk/escalation_risk_config.h"
 #include "models/model.h"
 
 namespace casewatch {
@@ -65,7 +66,8 @@ class EscalationRiskModel final : public Model {
   EscalationRiskModel(const EscalationRiskConfig& config, const ClocksConfig& clocks,
                       std::optional<EscalationModelFile> model);
   // The component table's factory (daemon/components.cc): reads models.escalation_risk.model_file.
-  static absl::StatusOr<std::unique_ptr<Model>> create(const Config& config);
+  static absl::StatusOr<std::unique_ptr<Model>> create(const EscalationRiskConfig& config,
+                                                       const ClocksConfig& clocks);
 
   std::string_view name() const override { return kName; }
   void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) override;

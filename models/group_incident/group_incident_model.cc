@@ -37,24 +37,16 @@ Tier raise(Tier t) {
 
 GroupIncidentModel::GroupIncidentModel(const GroupIncidentConfig& config, int utc_offset_minutes)
     : config_(config), offset_ms_(TimeMs{utc_offset_minutes} * kMsPerMinute) {
-  EarsMethod method = EarsMethod::kC2;
-  earsMethodFromName(config.ears_method, method);  // validated by the loader and create()
-  series_options_.ears =
-      EarsOptions{method, config.ears_baseline, config.ears_alpha, config.ears_min_sigma};
+  series_options_.ears = EarsOptions{config.ears_method, config.ears_baseline, config.ears_alpha,
+                                     config.ears_min_sigma};
   series_options_.cusum =
       PoissonCusumOptions{config.cusum_k, config.cusum_h, config.cusum_min_baseline};
   series_options_.half_life_weeks = config.baseline_half_life_weeks;
 }
 
-absl::StatusOr<std::unique_ptr<Model>> GroupIncidentModel::create(const Config& config) {
-  EarsMethod method;
-  if (!earsMethodFromName(config.models.group_incident.ears_method, method)) {
-    return absl::InvalidArgumentError(
-        "models.group_incident.ears_method: expected c1, c2 or c3, got \"" +
-        config.models.group_incident.ears_method + "\"");
-  }
-  return std::unique_ptr<Model>(
-      new GroupIncidentModel(config.models.group_incident, config.clocks.utc_offset_minutes));
+absl::StatusOr<std::unique_ptr<Model>> GroupIncidentModel::create(const GroupIncidentConfig& config,
+                                                                  const ClocksConfig& clocks) {
+  return std::unique_ptr<Model>(new GroupIncidentModel(config, clocks.utc_offset_minutes));
 }
 
 int64_t GroupIncidentModel::localDay(TimeMs t) const {

@@ -49,8 +49,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
-#include "config/config.h"
+#include "models/clocks_config.h"
 #include "models/group_incident/count_series.h"
+#include "models/group_incident/group_incident_config.h"
 #include "models/group_incident/sliding_distinct.h"
 #include "models/model.h"
 
@@ -63,7 +64,8 @@ class GroupIncidentModel final : public Model {
 
   GroupIncidentModel(const GroupIncidentConfig& config, int utc_offset_minutes);
   // The component table's factory; fails on a bad ears_method (the loader checks it first).
-  static absl::StatusOr<std::unique_ptr<Model>> create(const Config& config);
+  static absl::StatusOr<std::unique_ptr<Model>> create(const GroupIncidentConfig& config,
+                                                       const ClocksConfig& clocks);
 
   std::string_view name() const override { return kName; }
   void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) override;

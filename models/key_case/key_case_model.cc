@@ -44,14 +44,12 @@ uint64_t matterHash(std::string_view matter) {
 
 }  // namespace
 
-KeyCaseModel::KeyCaseModel(const KeyCaseConfig& config) : config_(config) {
-  if (!tierFromName(config.repeat_tier, repeat_tier_) || repeat_tier_ == Tier::kNone) {
-    repeat_tier_ = Tier::kOrange;  // the loader only lets yellow, orange, red through
-  }
-}
+KeyCaseModel::KeyCaseModel(const KeyCaseConfig& config)
+    : config_(config), repeat_tier_(config.repeat_tier) {}
 
-absl::StatusOr<std::unique_ptr<Model>> KeyCaseModel::create(const Config& config) {
-  return std::unique_ptr<Model>(new KeyCaseModel(config.models.key_case));
+absl::StatusOr<std::unique_ptr<Model>> KeyCaseModel::create(const KeyCaseConfig& config,
+                                                            const ClocksConfig&) {
+  return std::unique_ptr<Model>(new KeyCaseModel(config));
 }
 
 void KeyCaseModel::countRegion(uint32_t region, int delta, ModelContext& ctx) {

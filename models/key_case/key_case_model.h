@@ -63,7 +63,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
-#include "config/config.h"
+#include "models/clocks_config.h"
+#include "models/key_case/key_case_config.h"
 #include "models/model.h"
 
 namespace casewatch {
@@ -73,7 +74,8 @@ class KeyCaseModel final : public Model {
   static constexpr std::string_view kName = "key_case";
   explicit KeyCaseModel(const KeyCaseConfig& config);
   // The component table's factory (daemon/components.cc); the config was validated by the loader.
-  static absl::StatusOr<std::unique_ptr<Model>> create(const Config& config);
+  static absl::StatusOr<std::unique_ptr<Model>> create(const KeyCaseConfig& config,
+                                                       const ClocksConfig& clocks);
 
   std::string_view name() const override { return kName; }
   void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) override;

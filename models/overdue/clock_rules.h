@@ -16,8 +16,8 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
-#include "config/config.h"
 #include "connectors/decode/case_event.h"
+#include "models/clocks_config.h"
 #include "models/overdue/work_calendar.h"
 #include "state/case.h"
 #include "state/string_interner.h"

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "config/config.h"
+#include "models/clocks_config.h"
 #include "models/model.h"
 #include "models/overdue/clock_rules.h"
 #include "models/overdue/deadline_queue.h"

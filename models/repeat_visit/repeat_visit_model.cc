@@ -52,9 +52,9 @@ RepeatVisitModel::RepeatVisitModel(const RepeatVisitConfig& config, int utc_offs
       hawkes_{config.hawkes_mu, config.hawkes_alpha, config.hawkes_beta},
       offset_ms_(TimeMs{utc_offset_minutes} * kMsPerMinute) {}
 
-absl::StatusOr<std::unique_ptr<Model>> RepeatVisitModel::create(const Config& config) {
-  return std::unique_ptr<Model>(
-      new RepeatVisitModel(config.models.repeat_visit, config.clocks.utc_offset_minutes));
+absl::StatusOr<std::unique_ptr<Model>> RepeatVisitModel::create(const RepeatVisitConfig& config,
+                                                                const ClocksConfig& clocks) {
+  return std::unique_ptr<Model>(new RepeatVisitModel(config, clocks.utc_offset_minutes));
 }
 
 int64_t RepeatVisitModel::localDay(TimeMs t) const {

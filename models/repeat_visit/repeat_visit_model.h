@@ -50,8 +50,9 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "config/config.h"
+#include "models/clocks_config.h"
 #include "models/model.h"
+#include "models/repeat_visit/repeat_visit_config.h"
 #include "models/repeat_visit/return_days.h"
 #include "models/stats/hawkes.h"
 
@@ -62,7 +63,8 @@ class RepeatVisitModel final : public Model {
   static constexpr std::string_view kName = "repeat_visit";
   RepeatVisitModel(const RepeatVisitConfig& config, int utc_offset_minutes);
   // The component table's factory (daemon/components.cc); the config was validated by the loader.
-  static absl::StatusOr<std::unique_ptr<Model>> create(const Config& config);
+  static absl::StatusOr<std::unique_ptr<Model>> create(const RepeatVisitConfig& config,
+                                                       const ClocksConfig& clocks);
 
   std::string_view name() const override { return kName; }
   void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) override;

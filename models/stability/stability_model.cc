@@ -26,8 +26,9 @@ bool openStage(Stage s) {
 
 StabilityModel::StabilityModel(const StabilityConfig& config) : config_(config) {}
 
-absl::StatusOr<std::unique_ptr<Model>> StabilityModel::create(const Config& config) {
-  return std::unique_ptr<Model>(new StabilityModel(config.models.stability));
+absl::StatusOr<std::unique_ptr<Model>> StabilityModel::create(const StabilityConfig& config,
+                                                              const ClocksConfig&) {
+  return std::unique_ptr<Model>(new StabilityModel(config));
 }
 
 double StabilityModel::weight(Tier t) const {

@@ -58,8 +58,9 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "config/config.h"
+#include "models/clocks_config.h"
 #include "models/model.h"
+#include "models/stability/stability_config.h"
 
 namespace casewatch {
 
@@ -67,7 +68,8 @@ class StabilityModel final : public Model {
  public:
   static constexpr std::string_view kName = "stability";
   explicit StabilityModel(const StabilityConfig& config);
-  static absl::StatusOr<std::unique_ptr<Model>> create(const Config& config);
+  static absl::StatusOr<std::unique_ptr<Model>> create(const StabilityConfig& config,
+                                                       const ClocksConfig& clocks);
 
   std::string_view name() const override { return kName; }
   void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) override;

@@ -1,3 +1,7 @@
+#include "daemon/config_loader.h"
+
+#include "alerts/sinks/console/console_config.h"
+#include "alerts/sinks/zmq_bus/zmq_bus_config.h"
 #include "config/loader.h"
 
 #include <gmock/gmock.h>
@@ -141,11 +145,11 @@ TEST(ConfigLoaderTest, FullFileSetsEveryKey) {
   EXPECT_EQ(c.feeds[1].endpoint, "-");
   EXPECT_TRUE(c.feeds[1].bind);          // struct default for a key not given
   EXPECT_EQ(c.feeds[1].rcvhwm, 100000);  // likewise
-  EXPECT_EQ(c.publish_zmq, "ipc:///run/casewatch/alerts");
-  EXPECT_EQ(c.locale, "zh-CN");
+  EXPECT_EQ(c.sinks.get<ZmqBusConfig>().endpoint, "ipc:///run/casewatch/alerts");
+  EXPECT_EQ(c.locale, Locale::kZhCn);
   EXPECT_EQ(c.log_format, LogFormat::kJson);
-  EXPECT_EQ(c.log_level, "debug");
-  EXPECT_FALSE(c.print_alerts);
+  EXPECT_EQ(c.log_level, LogLevel::kDebug);
+  EXPECT_FALSE(c.sinks.get<ConsoleConfig>().print_alerts);
   EXPECT_EQ(c.clock, ClockSource::kEvent);
   EXPECT_TRUE(c.demo);
   EXPECT_EQ(c.pseudonym.key_file, "/etc/casewatch/key");

@@ -8,7 +8,7 @@
 
 #include <fstream>
 
-#include "config/loader.h"
+#include "daemon/config_loader.h"
 #include "models/overdue/overdue_model.h"
 #include "state/case_store.h"
 #include "tests/daemon/journal/journal_test_support.h"

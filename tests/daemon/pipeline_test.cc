@@ -40,7 +40,7 @@ class PipelineTest : public ::testing::Test {
   // Builds the pipeline with the models the configuration enables (as the daemon does).
   void start(const Clock* wall = nullptr, Metrics* metrics = nullptr) {
     pipeline_ = std::make_unique<Pipeline>(config_, wall, metrics, out_);
-    auto models = buildModels(config_);
+    auto models = buildModels(config_.models, config_.clocks);
     ASSERT_TRUE(models.ok()) << models.status();
     pipeline_->setModels(std::move(*models));
   }
@@ -89,7 +89,7 @@ TEST_F(PipelineTest, BuildModelsGivesTheModelsOfTheComponentTable) {
 
 TEST_F(PipelineTest, BuildModelsNamesTheKeyOfAnUnreadableCalendar) {
   config_.clocks.holiday_calendar = "/nonexistent/casewatch/holidays.txt";
-  auto models = buildModels(config_);
+  auto models = buildModels(config_.models, config_.clocks);
   ASSERT_FALSE(models.ok());
   EXPECT_EQ(models.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(models.status().message()), HasSubstr("clocks.holiday_calendar"));
@@ -314,7 +314,7 @@ TEST_F(PipelineTest, SetModelsAfterAConfigChangeRebuildsFromTheCaseState) {
 
   Config reloaded = config_;
   reloaded.clocks.handling_days = 15;
-  auto models = buildModels(reloaded);
+  auto models = buildModels(reloaded.models, reloaded.clocks);
   ASSERT_TRUE(models.ok());
   pipeline_->setModels(std::move(*models));
   ASSERT_EQ(overdueChanges("A").size(), 1u);
@@ -335,7 +335,7 @@ TEST_F(PipelineTest, SetModelsWithALongerPeriodResolvesAlertsNoLongerAtRisk) {
   // Reload with 90 days: the case is no longer at risk, so its alert must resolve.
   Config reloaded = config_;
   reloaded.clocks.handling_days = 90;
-  auto models = buildModels(reloaded);
+  auto models = buildModels(reloaded.models, reloaded.clocks);
   ASSERT_TRUE(models.ok());
   pipeline_->setModels(std::move(*models));
   EXPECT_EQ(overdueChanges("A").back().kind, ChangeKind::kResolved);
@@ -378,7 +378,7 @@ TEST_F(PipelineTest, SetModelsKeepsTheReturnsAndCollectivesMadeByVisits) {
   EXPECT_EQ(pipeline_->visits().size(), 9u);
 
   out_.clear();
-  auto models = buildModels(config_);
+  auto models = buildModels(config_.models, config_.clocks);
   ASSERT_TRUE(models.ok());
   pipeline_->setModels(std::move(*models));
   // Nothing resolved, nothing changed tier: the rebuilt models saw the visits.

@@ -1,4 +1,4 @@
-// What a configuration load said about one key path (config/loader.h: ConfigResult::errors), for
+// What a configuration load said about one key path (daemon/config_loader.h: ConfigResult::errors), for
 // the config tests of every component.
 //
 // Header-only.
@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "config/loader.h"
+#include "daemon/config_loader.h"
 
 namespace casewatch::testing {
 

@@ -29,7 +29,7 @@
 #include <Eigen/Dense>
 
 #include "absl/status/statusor.h"
-#include "config/config.h"
+#include "models/clocks_config.h"
 
 namespace casewatch::fit {
 

@@ -29,9 +29,9 @@ std::string coalesceKey(const AlertChange& c) {
 
 }  // namespace
 
-AlertmanagerSinkOptions AlertmanagerSinkOptions::from(const Config& config,
+AlertmanagerSinkOptions AlertmanagerSinkOptions::from(const AlertmanagerConfig& am,
+                                                      std::string locale,
                                                       std::string generator_base) {
-  const AlertmanagerConfig& am = config.alertmanager;
   AlertmanagerSinkOptions o;
   o.urls = am.urls;
   o.resend_interval_ms = TimeMs{am.resend_interval_seconds} * kMsPerSecond;
@@ -39,7 +39,7 @@ AlertmanagerSinkOptions AlertmanagerSinkOptions::from(const Config& config,
   o.retry.initial_backoff_ms = am.retry_initial_ms;
   o.retry.max_backoff_ms = am.retry_max_ms;
   o.payload.generator_base = std::move(generator_base);
-  o.payload.locale = config.locale;
+  o.payload.locale = std::move(locale);
   o.payload.resend_interval_ms = o.resend_interval_ms;
   return o;
 }

@@ -25,11 +25,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "alerts/sinks/alertmanager/alertmanager_config.h"
 #include "alerts/sinks/alertmanager/alertmanager_payload.h"
 #include "alerts/sinks/retry_stage.h"
 #include "alerts/sinks/sink.h"
 #include "base/clock.h"
-#include "config/config.h"
 
 namespace prometheus {
 class Registry;
@@ -46,8 +46,10 @@ struct AlertmanagerSinkOptions {
   TimeMs ended_resend_ms = 15 * kMsPerMinute;  // keep re-sending an ended alert this long
   AlertmanagerPayloadOptions payload;          // generatorURL base, locale
   const Clock* wall = nullptr;                 // null: the system clock
-  // From `alertmanager:`; `generator_base` is the daemon's HTTP API base URL.
-  static AlertmanagerSinkOptions from(const Config& config, std::string generator_base);
+  // From `alertmanager:`; `locale` of the summaries; `generator_base` is the daemon's HTTP API
+  // base URL.
+  static AlertmanagerSinkOptions from(const AlertmanagerConfig& am, std::string locale,
+                                      std::string generator_base);
 };
 
 class AlertmanagerSink final : public Sink {

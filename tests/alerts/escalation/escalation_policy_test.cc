@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "config/loader.h"
+#include "daemon/config_loader.h"
+
+#include "alerts/sinks/alertmanager/alertmanager_config.h"
 
 namespace casewatch {
 namespace {
@@ -79,7 +81,7 @@ TEST(WorkflowConfigTest, DefaultsAndOverrides) {
   ASSERT_TRUE(d.ok()) << d.describe();
   EXPECT_EQ(d.config.escalation, EscalationConfig{});
   EXPECT_EQ(d.config.workflow.min_hold_minutes, 30);
-  EXPECT_TRUE(d.config.alertmanager.urls.empty());
+  EXPECT_TRUE(d.config.sinks.get<AlertmanagerConfig>().urls.empty());
   const ConfigResult r = loadConfig(R"(
 workflow: {min_hold_minutes: 0}
 escalation:
@@ -97,9 +99,9 @@ alertmanager:
   EXPECT_EQ(r.config.escalation.red.renotify_minutes, 1440);  // merged key by key
   EXPECT_FALSE(r.config.grouping.enabled);
   EXPECT_EQ(r.config.inhibition.min_tier, "orange");
-  EXPECT_THAT(r.config.alertmanager.urls,
+  EXPECT_THAT(r.config.sinks.get<AlertmanagerConfig>().urls,
               ElementsAre("http://127.0.0.1:9093", "http://[::1]:9094/am"));
-  EXPECT_EQ(r.config.alertmanager.resend_interval_seconds, 5);
+  EXPECT_EQ(r.config.sinks.get<AlertmanagerConfig>().resend_interval_seconds, 5);
 }
 
 TEST(WorkflowConfigTest, BadValuesNameTheirKey) {

@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "config/loader.h"
+#include "daemon/config_loader.h"
 #include "tests/fakes/config_errors.h"
 #include "tests/fakes/file_contents.h"
 #include "tests/fakes/temp_dir.h"

@@ -10,7 +10,7 @@
 #include <set>
 #include <string>
 
-#include "config/loader.h"
+#include "daemon/config_loader.h"
 #include "connectors/decoded_batch.h"
 #include "connectors/pseudonym/pseudonymizer.h"
 #include "daemon/components.h"
@@ -69,7 +69,7 @@ TEST(EscalationPipelineTest, AlertsExplainThemselvesAndPickOutTheCasesThatEscala
   BatchDecoder decoder(pseudonymizer, DecoderLimits{}, 2048);
   EscalationOutput out;
   Pipeline pipeline(loaded.config, nullptr, nullptr, out);
-  auto models = buildModels(loaded.config);
+  auto models = buildModels(loaded.config.models, loaded.config.clocks);
   ASSERT_TRUE(models.ok()) << models.status();
   pipeline.setModels(std::move(*models));
   DecodedBatch batch;

@@ -269,13 +269,13 @@ TEST(EscalationModelFileTest, TheShippedModelFileLoadsAndTheFactoryNamesTheKey) 
   auto shipped = loadEscalationModelFile(CASEWATCH_SOURCE_DIR "/config/escalation_model.json");
   ASSERT_TRUE(shipped.ok()) << shipped.status();
   EXPECT_GT(shipped->horizon_days, 0);
-  Config config;
-  config.models.escalation_risk.model_file = "/nonexistent/model.json";
-  auto made = EscalationRiskModel::create(config);
+  EscalationRiskConfig config;
+  config.model_file = "/nonexistent/model.json";
+  auto made = EscalationRiskModel::create(config, ClocksConfig{});
   ASSERT_FALSE(made.ok());
   EXPECT_THAT(made.status().message(), HasSubstr("models.escalation_risk.model_file"));
-  config.models.escalation_risk.model_file = "";
-  EXPECT_TRUE(EscalationRiskModel::create(config).ok());
+  config.model_file = "";
+  EXPECT_TRUE(EscalationRiskModel::create(config, ClocksConfig{}).ok());
 }
 
 }  // namespace

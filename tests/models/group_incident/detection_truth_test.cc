@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
-#include "config/loader.h"
+#include "daemon/config_loader.h"
 #include "connectors/decoded_batch.h"
 #include "connectors/pseudonym/pseudonymizer.h"
 #include "daemon/components.h"
@@ -79,7 +79,7 @@ SeedResult runSeed(uint64_t seed) {
   BatchDecoder decoder(pseudonymizer, DecoderLimits{}, 2048);
   CollectingOutput out;
   Pipeline pipeline(config, nullptr, nullptr, out);
-  auto models = buildModels(config);
+  auto models = buildModels(config.models, config.clocks);
   EXPECT_TRUE(models.ok()) << models.status();
   pipeline.setModels(std::move(*models));
 

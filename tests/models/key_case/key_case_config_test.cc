@@ -1,4 +1,4 @@
-// The models.key_case and models.stability sections of the config: defaults, overrides, the
+// The models.get<KeyCaseConfig>() and models.get<StabilityConfig>() sections of the config: defaults, overrides, the
 // printed form, and each kind of mistake named by its key path.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "config/loader.h"
+#include "daemon/config_loader.h"
+#include "models/key_case/key_case_config.h"
+#include "models/stability/stability_config.h"
 #include "daemon/components.h"
 
 namespace casewatch {
@@ -26,11 +28,11 @@ std::string errorsAt(const ConfigResult& r, const std::string& path) {
 TEST(KeyCaseConfigTest, DefaultsAreTheDocumentedOnes) {
   const ConfigResult r = loadDefaultConfig();
   ASSERT_TRUE(r.ok()) << r.describe();
-  EXPECT_EQ(r.config.models.key_case, KeyCaseConfig{});
-  EXPECT_EQ(r.config.models.stability, StabilityConfig{});
-  EXPECT_EQ(r.config.models.key_case.repeat_tier, "orange");
-  EXPECT_EQ(r.config.models.key_case.exit_quiet_days, 90);
-  EXPECT_DOUBLE_EQ(r.config.models.stability.scale, 40);
+  EXPECT_EQ(r.config.models.get<KeyCaseConfig>(), KeyCaseConfig{});
+  EXPECT_EQ(r.config.models.get<StabilityConfig>(), StabilityConfig{});
+  EXPECT_EQ(r.config.models.get<KeyCaseConfig>().repeat_tier, Tier::kOrange);
+  EXPECT_EQ(r.config.models.get<KeyCaseConfig>().exit_quiet_days, 90);
+  EXPECT_DOUBLE_EQ(r.config.models.get<StabilityConfig>().scale, 40);
 }
 
 TEST(KeyCaseConfigTest, OverridesReadBackFromThePrintedConfig) {
@@ -40,14 +42,14 @@ TEST(KeyCaseConfigTest, OverridesReadBackFromThePrintedConfig) {
       "  stability: {scale: 60, red_below: 20, hysteresis: 2}\n",
       {"models.key_case.owner_idle_days=14"});
   ASSERT_TRUE(r.ok()) << r.describe();
-  const ModelsConfig& m = r.config.models;
-  EXPECT_EQ(m.key_case.repeat_tier, "red");
-  EXPECT_EQ(m.key_case.person_open_cases, 4);
-  EXPECT_EQ(m.key_case.exit_quiet_days, 30);
-  EXPECT_EQ(m.key_case.owner_idle_days, 14);
-  EXPECT_DOUBLE_EQ(m.stability.scale, 60);
-  EXPECT_DOUBLE_EQ(m.stability.red_below, 20);
-  EXPECT_DOUBLE_EQ(m.stability.weight_red, 8);  // untouched keys keep their defaults
+  const ComponentConfigs& m = r.config.models;
+  EXPECT_EQ(m.get<KeyCaseConfig>().repeat_tier, Tier::kRed);
+  EXPECT_EQ(m.get<KeyCaseConfig>().person_open_cases, 4);
+  EXPECT_EQ(m.get<KeyCaseConfig>().exit_quiet_days, 30);
+  EXPECT_EQ(m.get<KeyCaseConfig>().owner_idle_days, 14);
+  EXPECT_DOUBLE_EQ(m.get<StabilityConfig>().scale, 60);
+  EXPECT_DOUBLE_EQ(m.get<StabilityConfig>().red_below, 20);
+  EXPECT_DOUBLE_EQ(m.get<StabilityConfig>().weight_red, 8);  // untouched keys keep their defaults
   const ConfigResult again = loadConfig(formatConfigYaml(r.config));
   ASSERT_TRUE(again.ok()) << again.describe();
   EXPECT_EQ(again.config.models, m);

@@ -358,10 +358,12 @@ TEST_F(KeyCaseModelTest, RebuildRecomputesTheLedgerFromTheCaseState) {
 TEST(KeyCasePipelineTest, RepeatPetitionerReachesTheLedgerThroughRepeatVisitSignals) {
   Config config;
   config.clock = ClockSource::kEvent;
-  config.models.key_case.person_open_cases = 10;
+  KeyCaseConfig key_case;
+  key_case.person_open_cases = 10;
+  config.models.set(key_case);
   testing::RecordingOutput out;
   Pipeline pipeline(config, nullptr, nullptr, out);
-  auto models = buildModels(config);
+  auto models = buildModels(config.models, config.clocks);
   ASSERT_TRUE(models.ok());
   pipeline.setModels(std::move(*models));
   ASSERT_NE(pipeline.model<KeyCaseModel>(), nullptr);
@@ -394,10 +396,12 @@ TEST(KeyCasePipelineTest, RepeatPetitionerReachesTheLedgerThroughRepeatVisitSign
 TEST(KeyCasePipelineTest, ReloadKeepsTheLedgerAndTheStabilityIndex) {
   Config config;
   config.clock = ClockSource::kEvent;
-  config.models.key_case.person_open_cases = 100;
+  KeyCaseConfig key_case;
+  key_case.person_open_cases = 100;
+  config.models.set(key_case);
   testing::RecordingOutput out;
   Pipeline pipeline(config, nullptr, nullptr, out);
-  auto models = buildModels(config);
+  auto models = buildModels(config.models, config.clocks);
   ASSERT_TRUE(models.ok());
   pipeline.setModels(std::move(*models));
   const TimeMs t0 = timeOf("2026-03-04T10:00:00+08:00");
@@ -428,7 +432,7 @@ TEST(KeyCasePipelineTest, ReloadKeepsTheLedgerAndTheStabilityIndex) {
   const double index_before = pipeline.model<StabilityModel>()->region("520302").index;
   EXPECT_LT(index_before, 100);
 
-  auto reloaded = buildModels(config);
+  auto reloaded = buildModels(config.models, config.clocks);
   ASSERT_TRUE(reloaded.ok());
   pipeline.setModels(std::move(*reloaded));
   EXPECT_EQ(rows(), before);

@@ -1,9 +1,11 @@
-// The models.repeat_visit and models.group_incident sections of the config: defaults, overrides,
+// The models.get<RepeatVisitConfig>() and models.get<GroupIncidentConfig>() sections of the config: defaults, overrides,
 // and each kind of mistake named by its key path.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "config/loader.h"
+#include "daemon/config_loader.h"
+#include "models/repeat_visit/repeat_visit_config.h"
+#include "models/group_incident/group_incident_config.h"
 #include "daemon/components.h"
 
 namespace casewatch {
@@ -22,9 +24,9 @@ std::string errorsAt(const ConfigResult& r, const std::string& path) {
 TEST(ModelsConfigTest, DefaultsAreTheDocumentedOnes) {
   const ConfigResult r = loadDefaultConfig();
   ASSERT_TRUE(r.ok()) << r.describe();
-  EXPECT_EQ(r.config.models, ModelsConfig{});
-  EXPECT_DOUBLE_EQ(r.config.models.repeat_visit.above_level_weight, 1.5);
-  EXPECT_EQ(r.config.models.group_incident.ears_method, "c2");
+  EXPECT_EQ(r.config.models, ComponentConfigs{});
+  EXPECT_DOUBLE_EQ(r.config.models.get<RepeatVisitConfig>().above_level_weight, 1.5);
+  EXPECT_EQ(r.config.models.get<GroupIncidentConfig>().ears_method, EarsMethod::kC2);
 }
 
 TEST(ModelsConfigTest, OverridesFromAFileAndFromSet) {
@@ -34,15 +36,15 @@ TEST(ModelsConfigTest, OverridesFromAFileAndFromSet) {
       "  group_incident: {ears_method: c3, ears_alpha: 0.025, large_group_size: 10}\n",
       {"models.repeat_visit.orange_lambda=0.5"});
   ASSERT_TRUE(r.ok()) << r.describe();
-  const ModelsConfig& m = r.config.models;
-  EXPECT_DOUBLE_EQ(m.repeat_visit.hawkes_beta, 0.2);
-  EXPECT_EQ(m.repeat_visit.yellow_returns_30d, 2);
-  EXPECT_EQ(m.repeat_visit.quiet_days, 14);
-  EXPECT_DOUBLE_EQ(m.repeat_visit.orange_lambda, 0.5);
-  EXPECT_EQ(m.group_incident.ears_method, "c3");
-  EXPECT_DOUBLE_EQ(m.group_incident.ears_alpha, 0.025);
-  EXPECT_EQ(m.group_incident.large_group_size, 10);
-  EXPECT_DOUBLE_EQ(m.repeat_visit.hawkes_mu, 0.002);  // untouched keys keep their defaults
+  const ComponentConfigs& m = r.config.models;
+  EXPECT_DOUBLE_EQ(m.get<RepeatVisitConfig>().hawkes_beta, 0.2);
+  EXPECT_EQ(m.get<RepeatVisitConfig>().yellow_returns_30d, 2);
+  EXPECT_EQ(m.get<RepeatVisitConfig>().quiet_days, 14);
+  EXPECT_DOUBLE_EQ(m.get<RepeatVisitConfig>().orange_lambda, 0.5);
+  EXPECT_EQ(m.get<GroupIncidentConfig>().ears_method, EarsMethod::kC3);
+  EXPECT_DOUBLE_EQ(m.get<GroupIncidentConfig>().ears_alpha, 0.025);
+  EXPECT_EQ(m.get<GroupIncidentConfig>().large_group_size, 10);
+  EXPECT_DOUBLE_EQ(m.get<RepeatVisitConfig>().hawkes_mu, 0.002);  // untouched keys keep their defaults
   // The printed config reads back as the same config.
   const ConfigResult again = loadConfig(formatConfigYaml(r.config));
   ASSERT_TRUE(again.ok()) << again.describe();
@@ -80,7 +82,7 @@ TEST(ModelsConfigTest, BothModelsAreInTheComponentTable) {
   EXPECT_THAT(names, ::testing::IsSupersetOf({"repeat_visit", "group_incident"}));
   const ConfigResult r = loadDefaultConfig();
   ASSERT_TRUE(r.ok());
-  auto models = buildModels(r.config);
+  auto models = buildModels(r.config.models, r.config.clocks);
   ASSERT_TRUE(models.ok()) << models.status();
 }
 

@@ -1,0 +1,49 @@
+// Writing a configuration back as YAML, in the same shape the loader reads (check-config
+// --print): each component writes its own section with these calls, without seeing yaml-cpp.
+// Loading the text gives back an equal configuration.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace YAML {
+class Emitter;
+}
+
+namespace casewatch {
+
+class ConfigWriter {
+ public:
+  ConfigWriter();  // opens the top-level map
+  ~ConfigWriter();
+  ConfigWriter(const ConfigWriter&) = delete;
+  ConfigWriter& operator=(const ConfigWriter&) = delete;
+
+  // `key:` followed by a nested map, up to the matching endMap().
+  void beginMap(std::string_view key);
+  void endMap();
+  // `key:` followed by a list of maps (each beginItem() ... endItem()); "[]" when `empty`.
+  void beginList(std::string_view key, bool empty);
+  void endList();
+  void beginItem();
+  void endItem();
+
+  void string(std::string_view key, const std::string& value);  // always quoted
+  void name(std::string_view key, std::string_view value);      // plain: an enum's name
+  void integer(std::string_view key, long long value);
+  void boolean(std::string_view key, bool value);
+  // Shortest round-trip form, written plain so that it reads back as a number.
+  void number(std::string_view key, double value);
+  void strings(std::string_view key, const std::vector<std::string>& values);  // [ "a", "b" ]
+  void integers(std::string_view key, const std::vector<int>& values);         // [ 1, 2 ]
+
+  // The whole document (closes the top-level map), ending in a newline.
+  std::string text();
+
+ private:
+  std::unique_ptr<YAML::Emitter> e_;
+};
+
+}  // namespace casewatch

@@ -1,0 +1,30 @@
+// ingest: limits on what the feeds accept and how long the state waits for what belongs together
+// (connectors/, and the pipeline's orphans and dedup window). Documented key by key in
+// config/casewatch.yaml.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace casewatch {
+
+class ConfigDecoder;
+class ConfigWriter;
+class MapReader;
+
+struct IngestConfig {
+  int orphan_horizon_hours = 72;  // how long an event may wait for its case.registered
+  size_t max_message_bytes = 64 * 1024;
+  size_t dead_letter_max_bytes = 2048;  // raw bytes kept per dead letter
+  size_t max_persons = 1000;
+  int dedup_window_days = 365;  // an event id is remembered for 1 to 2 windows of event time
+  friend bool operator==(const IngestConfig&, const IngestConfig&) = default;
+};
+
+// The `ingest` section: its keys read from `r`, the checks across them reported under `path`,
+// and its keys written back into the map the writer has open.
+void decodeConfig(MapReader& r, IngestConfig& c);
+void validateConfig(ConfigDecoder& d, const std::string& path, const IngestConfig& c);
+void writeConfig(ConfigWriter& w, const IngestConfig& c);
+
+}  // namespace casewatch

@@ -1,0 +1,24 @@
+#include "daemon/journal/journal_config.h"
+
+#include "config/config_reader.h"
+#include "config/config_writer.h"
+
+namespace casewatch {
+
+void decodeConfig(MapReader& r, StoreConfig& c) {
+  r.read("commit_interval_ms", c.commit_interval_ms, 1, 10000);
+  r.read("commit_max_events", c.commit_max_events, 1, 1000000);
+  r.read("fsync", c.fsync);
+}
+
+void validateConfig(ConfigDecoder& d, const std::string& path, const StoreConfig& c) {
+  (void)d, (void)path, (void)c;  // each key stands alone
+}
+
+void writeConfig(ConfigWriter& w, const StoreConfig& c) {
+  w.integer("commit_interval_ms", c.commit_interval_ms);
+  w.integer("commit_max_events", static_cast<long long>(c.commit_max_events));
+  w.boolean("fsync", c.fsync);
+}
+
+}  // namespace casewatch

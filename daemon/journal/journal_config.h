@@ -1,0 +1,27 @@
+// store: group commit of the event journal (daemon/journal/). Documented key by key in
+// config/casewatch.yaml.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace casewatch {
+
+class ConfigDecoder;
+class ConfigWriter;
+class MapReader;
+
+struct StoreConfig {
+  int commit_interval_ms = 5;       // group commit: a batch at least this often
+  size_t commit_max_events = 4096;  // ... or when this many events are waiting
+  bool fsync = true;                // fdatasync each batch (off only for benchmarks)
+  friend bool operator==(const StoreConfig&, const StoreConfig&) = default;
+};
+
+// The `store` section: its keys read from `r`, the checks across them reported under `path`,
+// and its keys written back into the map the writer has open.
+void decodeConfig(MapReader& r, StoreConfig& c);
+void validateConfig(ConfigDecoder& d, const std::string& path, const StoreConfig& c);
+void writeConfig(ConfigWriter& w, const StoreConfig& c);
+
+}  // namespace casewatch
