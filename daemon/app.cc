@@ -12,73 +12,21 @@
 #include "alerts/alert_json.h"
 #include "alerts/sinks/alertmanager/alertmanager_config.h"
 #include "base/str_cat.h"
+#include "daemon/app_parts.h"
 #include "daemon/components.h"
 #include "daemon/config_loader.h"
 #include "models/key_case/key_case_model.h"
 
 namespace casewatch {
-namespace {
 
-constexpr auto kTickInterval = std::chrono::seconds(1);
-// How long ZeroMQ may take to put a sent message on the wire (it takes microseconds; this is
-// generous so that a loaded machine does not lose a publication to a SIGKILL).
-constexpr auto kOnTheWire = std::chrono::milliseconds(500);
-constexpr auto kPublishGrace = std::chrono::milliseconds(1000);
-constexpr std::string_view kRecordedPositionSnapshot = "alerts.recorded_position";
-// Silences and manual resolutions (alerts/workflow/alert_workflow.h: stateJson).
-constexpr std::string_view kWorkflowSnapshot = "alerts.workflow";
-
-int64_t steadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-// Where an alert's generatorURL points: the daemon's own alert API.
-std::string generatorBase(const Config& c) {
-  if (const std::string& external = c.sinks.get<AlertmanagerConfig>().external_url;
-      !external.empty()) {
-    std::string base = external;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    return base;
-  }
-  return "http://" + (c.http.listen.empty() ? std::string("127.0.0.1") : c.http.listen);
-}
-
-AlertRecord toRecord(const AlertChange& c, const AlertJsonOptions& opts) {
-  const Alert& a = c.alert;
-  AlertRecord r;
-  r.alert_id = a.alert_id;
-  r.model = a.model;
-  r.status = std::string(alertStatusName(a.status));
-  r.tier = std::string(tierName(a.tier));
-  r.subject_kind = std::string(subjectKindName(a.subject_kind));
-  r.subject_id = a.subject_id;
-  r.region = a.region;
-  r.agency = a.agency;
-  r.starts_at = formatRfc3339(a.starts_at, opts.utc_offset_minutes);
-  r.updated_at = formatRfc3339(a.updated_at, opts.utc_offset_minutes);
-  r.json = alertToJson(a, opts);
-  r.actor = c.actor;
-  r.action = std::string(changeKindName(c.kind));
-  r.note = c.note;
-  r.at = c.at;
-  return r;
-}
-
-AlertJsonOptions jsonOptions(const Config& c) {
-  return AlertJsonOptions{std::string(localeName(c.locale)), c.clocks.utc_offset_minutes};
-}
-
-std::vector<std::string> feedLabels(const Config& config) {
-  std::vector<std::string> names;
-  for (const FeedConfig& f : config.feeds) names.push_back(f.name);
-  names.push_back("journal");
-  names.push_back("orphans");
-  return names;
-}
-
-}  // namespace
+using app::feedLabels;
+using app::generatorBase;
+using app::jsonOptions;
+using app::kPublishGrace;
+using app::kRecordedPositionSnapshot;
+using app::kTickInterval;
+using app::kWorkflowSnapshot;
+using app::steadyMs;
 
 App::App(AppOptions options)
     : options_(std::move(options)),
@@ -190,11 +138,7 @@ absl::Status App::start() {
 
   const AlertJsonOptions jo = jsonOptions(config_);
   dispatcher_ = std::make_unique<AlertDispatcher>(RetryPolicy{}, jo);
-  SinkContext sinks{*dispatcher_, jo};
-  sinks.zmq = &zmq_;
-  sinks.registry = metrics_->registry().get();
-  sinks.generator_base = generatorBase(config_);
-  sinks.console_color = isatty(1);
+  SinkContext sinks = sinkContext(*dispatcher_, config_);
   if (auto s = attachSinks(config_.sinks, sinks); !s.ok()) return s;
   // The HTTP API and duty console: on this io_context, so its calls into the workflow need no
   // locks; its event stream (GET /api/v1/events) is a sink that sees every recorded change.
@@ -236,20 +180,9 @@ absl::Status App::start() {
   });
 
   for (size_t i = 0; i < config_.feeds.size(); ++i) {
-    const FeedConfig& f = config_.feeds[i];
-    const FeedComponent* kind = feedComponent(f.kind);  // every decodable kind has a row
-    std::unique_ptr<Connector> c =
-        kind->make(f, FeedContext{config_.ingest, zmq_, *pseudonymizer_});
-    auto s = c->start([this](DecodedBatchPtr b) {
-      auto shared = std::shared_ptr<DecodedBatch>(std::move(b));
-      boost::asio::post(io_, [this, shared]() mutable {
-        onBatch(DecodedBatchPtr(new DecodedBatch(std::move(*shared))));
-      });
-    });
-    if (!s.ok())
-      return absl::Status(s.code(), strCat("feeds[", i, "] (", f.name, "): ", s.message()));
-    spdlog::info("Feed {} ({}) on {}.", f.name, kind->name, f.endpoint);
-    connectors_.push_back(std::move(c));
+    auto c = startFeed(config_.feeds[i], i);
+    if (!c.ok()) return c.status();
+    connectors_.push_back(std::move(*c));
   }
 
   if (options_.handle_signals) {
@@ -275,61 +208,29 @@ absl::Status App::start() {
   return absl::OkStatus();
 }
 
-absl::Status App::recover() {
-  recovering_ = true;
-  pipeline_->setFollowEvents(true);
-  pipeline_->setRecoveringJournal(true);
-  const auto t0 = std::chrono::steady_clock::now();
-  const size_t journal_feed = metrics_->feedIndex("journal");
-  std::array<uint64_t, kEventTypeCount> by_type{};
-  auto s = journal_->replay([&](const CaseEvent& ev) {
-    ++by_type[static_cast<size_t>(ev.type)];
-    pipeline_->ingestEvent(ev, journal_feed);
-  });
-  recovering_ = false;
-  pipeline_->setRecoveringJournal(false);
-  metrics_->eventsIn(journal_feed, by_type);
-  if (!s.ok()) return absl::Status(s.code(), strCat("data_dir: journal: ", s.message()));
-  pipeline_->setFollowEvents(config_.clock == ClockSource::kEvent);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (journal_->recordCount() > 0) {
-    spdlog::info("Recovered {} journaled events in {:.2f} s: {} cases, {} active alerts.",
-                 journal_->recordCount(), secs, pipeline_->cases().size(),
-                 pipeline_->alerts().activeCount());
-  }
-  if (journal_->truncatedBytesAtOpen() > 0) {
-    spdlog::warn(
-        "The journal's last segment had a torn tail of {} bytes (an unfinished write at a "
-        "crash); dropped. Those events were never acknowledged as accepted.",
-        journal_->truncatedBytesAtOpen());
-  }
-  return absl::OkStatus();
+SinkContext App::sinkContext(AlertDispatcher& dispatcher, const Config& config) {
+  SinkContext sinks{dispatcher, jsonOptions(config)};
+  sinks.zmq = &zmq_;
+  sinks.registry = metrics_->registry().get();
+  sinks.generator_base = generatorBase(config);
+  sinks.console_color = isatty(1);
+  return sinks;
 }
 
-// After recovery the workflow holds what the journal implies; the store holds what was published
-// and what the duty officers did (acknowledgements, escalations). The workflow puts the latter back
-// and publishes only the difference, so a restart publishes nothing twice.
-void App::reconcile() {
-  auto stored = store_->loadActiveAlerts();
-  if (!stored.ok()) {
-    spdlog::error("Cannot read the stored alerts ({}); republishing every active alert.",
-                  stored.status().message());
-  }
-  std::vector<Alert> active;
-  if (stored.ok()) {
-    for (const AlertRecord& r : *stored) {
-      auto a = alertFromJson(r.json);
-      if (a.ok()) active.push_back(std::move(*a));
-    }
-  }
-  const TimeMs now = pipeline_->now();
-  const size_t before = held_changes_.size();
-  workflow_->reconcile(std::move(active), now);
-  if (held_changes_.size() > before) {
-    spdlog::info("Publishing {} alert changes found at restart.", held_changes_.size() - before);
-  }
-  // Sinks that keep state (Alertmanager) start empty: give them every active alert.
-  dispatcher_->seed(workflow_->activeAlerts(), now, steadyMs());
+absl::StatusOr<std::unique_ptr<Connector>> App::startFeed(const FeedConfig& f, size_t index) {
+  const FeedComponent* kind = feedComponent(f.kind);  // every decodable kind has a row
+  std::unique_ptr<Connector> c = kind->make(f, FeedContext{config_.ingest, zmq_, *pseudonymizer_});
+  metrics_->addFeed(f.name);  // a reload may bring a feed the metrics have not seen
+  auto s = c->start([this](DecodedBatchPtr b) {
+    auto shared = std::shared_ptr<DecodedBatch>(std::move(b));
+    boost::asio::post(io_, [this, shared]() mutable {
+      onBatch(DecodedBatchPtr(new DecodedBatch(std::move(*shared))));
+    });
+  });
+  if (!s.ok())
+    return absl::Status(s.code(), strCat("feeds[", index, "] (", f.name, "): ", s.message()));
+  spdlog::info("Feed {} ({}) on {}.", f.name, kind->name, f.endpoint);
+  return c;
 }
 
 int App::run() {
@@ -354,42 +255,6 @@ void App::accepted(const CaseEvent& ev) {
   workflow_->advanceTo(pipeline_->now());
 }
 
-uint64_t App::nextChangePosition() {
-  const uint64_t base = events_journaled_ << 20;
-  last_position_ = last_position_ >= base ? last_position_ + 1 : base;
-  return last_position_;
-}
-
-void App::writePublishedPosition(uint64_t pos) {
-  // No fsync: the kernel keeps the write across a SIGKILL; after a power loss the position may be
-  // older, and the changes after it are published again (at least once).
-  if (::pwrite(published_fd_, &pos, sizeof pos, 0) != sizeof pos) {
-    spdlog::warn("Cannot write {}/published.pos: {}", config_.data_dir, std::strerror(errno));
-  }
-}
-
-void App::alertChanged(AlertChange&& change) {
-  workflow_->onBookChange(std::move(change));
-}
-
-void App::submitChange(AlertChange&& change) {
-  const uint64_t pos = nextChangePosition();
-  change.seq = pos;
-  if (recovering_) {
-    if (pos <= published_position_) return;  // recorded and published before the restart
-    if (pos <= recorded_position_) {
-      publish_only_.emplace_back(pos, std::move(change));
-    } else {
-      held_changes_.push_back(HeldChange{0, pos, std::move(change)});  // its events are durable
-    }
-    return;
-  }
-  // The change depends on every event applied so far: hold it until their batch is durable.
-  const uint64_t needed = journal_->pendingRecords() > 0 ? committed_batch_ + 1 : committed_batch_;
-  held_changes_.push_back(HeldChange{needed, pos, std::move(change)});
-  if (needed <= durable_batch_) releaseAlerts();
-}
-
 void App::deadLetter(std::string_view feed, const Rejection& r) {
   if (recovering_) return;
   DeadLetter& d = dead_letters_.emplace_back();
@@ -410,82 +275,6 @@ void App::onBatch(DecodedBatchPtr batch) {
   if (batch->end_of_input) spdlog::info("Feed {} reached the end of its input.", batch->feed);
   if (journal_->pendingRecords() >= config_.store.commit_max_events) commitJournal();
   // Dropping the batch releases its connector's in-flight slot.
-}
-
-void App::commitJournal() {
-  if (journal_->pendingRecords() == 0) return;
-  committed_batch_ = journal_->commit();
-}
-
-void App::onDurable(uint64_t batch) {
-  durable_batch_ = std::max(durable_batch_, batch);
-  releaseAlerts();
-}
-
-void App::releaseAlerts() {
-  std::vector<AlertChange> ready;
-  std::vector<uint64_t> positions;
-  uint64_t last = 0;
-  while (!held_changes_.empty() && held_changes_.front().batch <= durable_batch_) {
-    ready.push_back(std::move(held_changes_.front().change));
-    last = held_changes_.front().position;
-    positions.push_back(last);
-    held_changes_.pop_front();
-  }
-  if (ready.empty()) return;
-  std::vector<AlertRecord> records;
-  records.reserve(ready.size());
-  const AlertJsonOptions jo = jsonOptions(config_);
-  for (const AlertChange& c : ready) records.push_back(toRecord(c, jo));
-  auto shared = std::make_shared<std::vector<AlertChange>>(std::move(ready));
-  // Recorded first, then published: what the store says was published is what consumers saw.
-  auto shared_positions = std::make_shared<std::vector<uint64_t>>(std::move(positions));
-  store_->recordAlertChanges(
-      std::move(records), [this, shared, shared_positions](const absl::Status& s) {
-        if (!s.ok())
-          spdlog::error("Recording alert changes failed: {}; publishing anyway.", s.message());
-        boost::asio::post(io_, [this, shared, shared_positions] {
-          deliverEach(std::move(*shared), std::move(*shared_positions));
-        });
-      });
-  store_->putSnapshot(std::string(kRecordedPositionSnapshot), pipeline_->now(),
-                      std::to_string(last));
-}
-
-void App::deliver(std::vector<AlertChange> changes, uint64_t last_position) {
-  if (!publishing_open_) {
-    for (auto& c : changes) publish_backlog_.push_back(std::move(c));
-    backlog_position_ = std::max(backlog_position_, last_position);
-    return;
-  }
-  dispatcher_->deliver(changes, steadyMs());
-  markSent(last_position);
-}
-
-void App::markSent(uint64_t pos) {
-  sent_positions_.emplace_back(steadyMs(), pos);
-}
-
-void App::advancePublishedPosition(bool all) {
-  const int64_t cutoff = steadyMs() - kOnTheWire.count();
-  uint64_t pos = 0;
-  while (!sent_positions_.empty() && (all || sent_positions_.front().first <= cutoff)) {
-    pos = sent_positions_.front().second;
-    sent_positions_.pop_front();
-  }
-  if (pos != 0) writePublishedPosition(pos);
-}
-
-void App::deliverEach(std::vector<AlertChange> changes, std::vector<uint64_t> positions) {
-  if (!publishing_open_) {
-    const uint64_t last = positions.empty() ? 0 : positions.back();
-    return deliver(std::move(changes), last);
-  }
-  const int64_t now = steadyMs();
-  for (size_t i = 0; i < changes.size(); ++i) {
-    dispatcher_->deliverOne(changes[i], now);
-    markSent(positions[i]);
-  }
 }
 
 void App::scheduleTick() {
@@ -510,43 +299,6 @@ void App::scheduleCommit() {
     commitJournal();
     scheduleCommit();
   });
-}
-
-void App::reload() {
-  ConfigResult r = options_.config_path.empty()
-                       ? loadDefaultConfig(options_.sets)
-                       : loadConfigFile(options_.config_path, options_.sets);
-  if (!r.ok()) {
-    metrics_->configReload(false);
-    spdlog::error("Reload failed; the running configuration stays in force:\n{}", r.describe());
-    return;
-  }
-  auto models = buildModels(r.config.models, r.config.clocks);
-  if (!models.ok()) {
-    metrics_->configReload(false);
-    spdlog::error("Reload failed; the running configuration stays in force: {}",
-                  models.status().message());
-    return;
-  }
-  if (r.config.feeds.size() != config_.feeds.size() || r.config.data_dir != config_.data_dir ||
-      r.config.metrics_listen != config_.metrics_listen || r.config.sinks != config_.sinks) {
-    spdlog::warn(
-        "Reload: feeds, data_dir, metrics.listen and the sinks (print_alerts, publish.zmq, "
-        "alertmanager) take effect at the next restart.");
-  }
-  // Thresholds and clocks change now; state, feeds and sinks stay.
-  config_.clocks = r.config.clocks;
-  config_.ingest.orphan_horizon_hours = r.config.ingest.orphan_horizon_hours;
-  config_.ingest.dedup_window_days = r.config.ingest.dedup_window_days;
-  config_.log_level = r.config.log_level;
-  config_.messages = r.config.messages;
-  config_.models = r.config.models;
-  spdlog::set_level(spdlog::level::from_str(std::string(logLevelName(config_.log_level))));
-  pipeline_->setOrphanHorizon(TimeMs{config_.ingest.orphan_horizon_hours} * kMsPerHour);
-  pipeline_->setDedupWindow(TimeMs{config_.ingest.dedup_window_days} * kMsPerDay);
-  pipeline_->setModels(std::move(*models));
-  metrics_->configReload(true);
-  spdlog::info("Configuration reloaded: models rebuilt from {} cases.", pipeline_->cases().size());
 }
 
 std::vector<LedgerEntry> App::ledgerView() const {

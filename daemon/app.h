@@ -28,6 +28,7 @@
 #include "base/clock.h"
 #include "connectors/connector.h"
 #include "connectors/pseudonym/pseudonym_key.h"
+#include "daemon/components.h"
 #include "daemon/daemon_config.h"
 #include "daemon/http/http_server.h"
 #include "daemon/journal/event_journal.h"
@@ -85,7 +86,13 @@ class App final : private PipelineOutput {
   void reconcile();
   void scheduleTick();
   void scheduleCommit();
-  void reload();
+  void reload();  // app_reload.cc
+  // Starts the connectors of the feeds whose settings changed; returns how many it started.
+  size_t reloadFeeds(const Config& previous);
+  // Builds and starts feeds[index]; errors name the feed.
+  absl::StatusOr<std::unique_ptr<Connector>> startFeed(const FeedConfig& feed, size_t index);
+  // What the sink table's factories are built with, adding to `dispatcher`.
+  SinkContext sinkContext(AlertDispatcher& dispatcher, const Config& config);
   void shutdown();
 
   AppOptions options_;

@@ -126,6 +126,13 @@ bool AlertDispatcher::hasSink(std::string_view name) const {
   return false;
 }
 
+std::vector<std::pair<std::unique_ptr<Sink>, AlertDispatcher::Route>> AlertDispatcher::takeSinks() {
+  std::vector<std::pair<std::unique_ptr<Sink>, Route>> out;
+  for (auto& r : sinks_) out.emplace_back(std::move(r->sink), r->route);
+  sinks_.clear();  // each stage referred to its sink, now moved out: the stages go too
+  return out;
+}
+
 bool AlertDispatcher::replaceSink(std::string_view name, std::unique_ptr<Sink> sink) {
   for (auto& r : sinks_) {
     if (r->sink->name() != name) continue;

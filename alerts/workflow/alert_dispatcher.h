@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "alerts/alert_json.h"
@@ -47,6 +48,9 @@ class AlertDispatcher {
   // for it is dropped, counted as given up, and the count returned.
   size_t removeSink(std::string_view name);
   bool hasSink(std::string_view name) const;
+  // Reload: hands over every sink with its route (a dispatcher used to build sinks before they
+  // are swapped into the running one). What waited for them goes with them: nothing, in practice.
+  std::vector<std::pair<std::unique_ptr<Sink>, Route>> takeSinks();
   // Publishes escalations and notices on their own bus topics with `publish`.
   void setEscalationPublisher(PublishFn publish);
   // Counters per sink: casewatch_sink_changes_total{sink, outcome}, casewatch_sink_queued.

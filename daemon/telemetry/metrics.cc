@@ -30,44 +30,27 @@ Metrics::Metrics(std::vector<std::string> feeds)
                         .Name("casewatch_ingest_events_total")
                         .Help("Events accepted, by feed and event type.")
                         .Register(r);
-  auto& rejected = BuildCounter()
-                       .Name("casewatch_ingest_rejected_total")
-                       .Help("Events rejected (kept as dead letters), by feed and reason.")
-                       .Register(r);
-  auto& dups = BuildCounter()
-                   .Name("casewatch_ingest_duplicates_total")
-                   .Help("Events ignored because their event_id was already accepted, by feed.")
-                   .Register(r);
-  auto& conflicts = BuildCounter()
-                        .Name("casewatch_ingest_conflicts_total")
-                        .Help("case.registered events for a case that already exists (ignored).")
-                        .Register(r);
-  auto& gaps = BuildCounter()
-                   .Name("casewatch_ingest_sequence_gaps_total")
-                   .Help("Jumps in a source's seq numbers, by feed.")
-                   .Register(r);
-  auto& missing = BuildCounter()
-                      .Name("casewatch_ingest_sequence_missing_events_total")
-                      .Help("Events missing according to seq jumps, by feed.")
+  rejected_family_ = &BuildCounter()
+                          .Name("casewatch_ingest_rejected_total")
+                          .Help("Events rejected (kept as dead letters), by feed and reason.")
+                          .Register(r);
+  dups_family_ = &BuildCounter()
+                      .Name("casewatch_ingest_duplicates_total")
+                      .Help("Events ignored because their event_id was already accepted, by feed.")
                       .Register(r);
-  for (size_t f = 0; f < feeds_.size(); ++f) {
-    const std::string& feed = feeds_[f];
-    auto& ev = events_.emplace_back();
-    for (size_t t = 0; t < kEventTypeCount; ++t) {
-      ev[t] = &events_family_->Add(
-          {{"feed", feed}, {"type", std::string(eventTypeName(static_cast<EventType>(t)))}});
-    }
-    auto& rj = rejected_.emplace_back();
-    for (size_t k = 0; k < kRejectReasonCount; ++k) {
-      rj[k] =
-          &rejected.Add({{"feed", feed},
-                         {"reason", std::string(rejectReasonName(static_cast<RejectReason>(k)))}});
-    }
-    duplicates_.push_back(&dups.Add({{"feed", feed}}));
-    conflicts_.push_back(&conflicts.Add({{"feed", feed}}));
-    gaps_.push_back(&gaps.Add({{"feed", feed}}));
-    gap_missing_.push_back(&missing.Add({{"feed", feed}}));
-  }
+  conflicts_family_ = &BuildCounter()
+                           .Name("casewatch_ingest_conflicts_total")
+                           .Help("case.registered events for a case that already exists (ignored).")
+                           .Register(r);
+  gaps_family_ = &BuildCounter()
+                      .Name("casewatch_ingest_sequence_gaps_total")
+                      .Help("Jumps in a source's seq numbers, by feed.")
+                      .Register(r);
+  missing_family_ = &BuildCounter()
+                         .Name("casewatch_ingest_sequence_missing_events_total")
+                         .Help("Events missing according to seq jumps, by feed.")
+                         .Register(r);
+  for (const std::string& feed : std::exchange(feeds_, {})) addFeed(feed);
   orphans_family_ =
       &BuildCounter()
            .Name("casewatch_ingest_orphans_total")
@@ -188,6 +171,28 @@ absl::Status Metrics::serve(const std::string& listen) {
         strCat("metrics.listen: cannot listen on ", listen, ": ", e.what()));
   }
   return absl::OkStatus();
+}
+
+size_t Metrics::addFeed(const std::string& feed) {
+  for (size_t i = 0; i < feeds_.size(); ++i) {
+    if (feeds_[i] == feed) return i;
+  }
+  feeds_.push_back(feed);
+  auto& ev = events_.emplace_back();
+  for (size_t t = 0; t < kEventTypeCount; ++t) {
+    ev[t] = &events_family_->Add(
+        {{"feed", feed}, {"type", std::string(eventTypeName(static_cast<EventType>(t)))}});
+  }
+  auto& rj = rejected_.emplace_back();
+  for (size_t k = 0; k < kRejectReasonCount; ++k) {
+    rj[k] = &rejected_family_->Add(
+        {{"feed", feed}, {"reason", std::string(rejectReasonName(static_cast<RejectReason>(k)))}});
+  }
+  duplicates_.push_back(&dups_family_->Add({{"feed", feed}}));
+  conflicts_.push_back(&conflicts_family_->Add({{"feed", feed}}));
+  gaps_.push_back(&gaps_family_->Add({{"feed", feed}}));
+  gap_missing_.push_back(&missing_family_->Add({{"feed", feed}}));
+  return feeds_.size() - 1;
 }
 
 size_t Metrics::feedIndex(std::string_view feed) const {

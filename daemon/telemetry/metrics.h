@@ -43,6 +43,8 @@ class Metrics final : public ModelMetrics {
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
   size_t feedIndex(std::string_view feed) const;
+  // A feed's series (a reload may add a feed); returns its index. Idempotent.
+  size_t addFeed(const std::string& feed);
 
   // Per-batch figures (hot path: one call per batch and kind).
   void eventsIn(size_t feed, const std::array<uint64_t, kEventTypeCount>& by_type);
@@ -89,6 +91,8 @@ class Metrics final : public ModelMetrics {
   const StringInterner* agencies_ = nullptr;
 
   prometheus::Family<prometheus::Counter>* events_family_;
+  prometheus::Family<prometheus::Counter>*rejected_family_, *dups_family_, *conflicts_family_,
+      *gaps_family_, *missing_family_;
   std::vector<std::array<prometheus::Counter*, kEventTypeCount>> events_;
   std::vector<std::array<prometheus::Counter*, kRejectReasonCount>> rejected_;
   std::vector<prometheus::Counter*> duplicates_, conflicts_, gaps_, gap_missing_;

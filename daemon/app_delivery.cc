@@ -1,0 +1,136 @@
+// Delivery positions: every alert change gets a position in decision order; it is held until the
+// events behind it are durable, recorded in the store, then published; the published position is
+// kept in <data_dir>/published.pos, so that after a crash nothing is published twice and nothing
+// recorded goes unpublished.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "base/str_cat.h"
+#include "daemon/app.h"
+#include "daemon/app_parts.h"
+
+namespace casewatch {
+
+using app::jsonOptions;
+using app::kOnTheWire;
+using app::kRecordedPositionSnapshot;
+using app::steadyMs;
+using app::toRecord;
+
+uint64_t App::nextChangePosition() {
+  const uint64_t base = events_journaled_ << 20;
+  last_position_ = last_position_ >= base ? last_position_ + 1 : base;
+  return last_position_;
+}
+
+void App::writePublishedPosition(uint64_t pos) {
+  // No fsync: the kernel keeps the write across a SIGKILL; after a power loss the position may be
+  // older, and the changes after it are published again (at least once).
+  if (::pwrite(published_fd_, &pos, sizeof pos, 0) != sizeof pos) {
+    spdlog::warn("Cannot write {}/published.pos: {}", config_.data_dir, std::strerror(errno));
+  }
+}
+
+void App::alertChanged(AlertChange&& change) {
+  workflow_->onBookChange(std::move(change));
+}
+
+void App::submitChange(AlertChange&& change) {
+  const uint64_t pos = nextChangePosition();
+  change.seq = pos;
+  if (recovering_) {
+    if (pos <= published_position_) return;  // recorded and published before the restart
+    if (pos <= recorded_position_) {
+      publish_only_.emplace_back(pos, std::move(change));
+    } else {
+      held_changes_.push_back(HeldChange{0, pos, std::move(change)});  // its events are durable
+    }
+    return;
+  }
+  // The change depends on every event applied so far: hold it until their batch is durable.
+  const uint64_t needed = journal_->pendingRecords() > 0 ? committed_batch_ + 1 : committed_batch_;
+  held_changes_.push_back(HeldChange{needed, pos, std::move(change)});
+  if (needed <= durable_batch_) releaseAlerts();
+}
+
+void App::commitJournal() {
+  if (journal_->pendingRecords() == 0) return;
+  committed_batch_ = journal_->commit();
+}
+
+void App::onDurable(uint64_t batch) {
+  durable_batch_ = std::max(durable_batch_, batch);
+  releaseAlerts();
+}
+
+void App::releaseAlerts() {
+  std::vector<AlertChange> ready;
+  std::vector<uint64_t> positions;
+  uint64_t last = 0;
+  while (!held_changes_.empty() && held_changes_.front().batch <= durable_batch_) {
+    ready.push_back(std::move(held_changes_.front().change));
+    last = held_changes_.front().position;
+    positions.push_back(last);
+    held_changes_.pop_front();
+  }
+  if (ready.empty()) return;
+  std::vector<AlertRecord> records;
+  records.reserve(ready.size());
+  const AlertJsonOptions jo = jsonOptions(config_);
+  for (const AlertChange& c : ready) records.push_back(toRecord(c, jo));
+  auto shared = std::make_shared<std::vector<AlertChange>>(std::move(ready));
+  // Recorded first, then published: what the store says was published is what consumers saw.
+  auto shared_positions = std::make_shared<std::vector<uint64_t>>(std::move(positions));
+  store_->recordAlertChanges(
+      std::move(records), [this, shared, shared_positions](const absl::Status& s) {
+        if (!s.ok())
+          spdlog::error("Recording alert changes failed: {}; publishing anyway.", s.message());
+        boost::asio::post(io_, [this, shared, shared_positions] {
+          deliverEach(std::move(*shared), std::move(*shared_positions));
+        });
+      });
+  store_->putSnapshot(std::string(kRecordedPositionSnapshot), pipeline_->now(),
+                      std::to_string(last));
+}
+
+void App::deliver(std::vector<AlertChange> changes, uint64_t last_position) {
+  if (!publishing_open_) {
+    for (auto& c : changes) publish_backlog_.push_back(std::move(c));
+    backlog_position_ = std::max(backlog_position_, last_position);
+    return;
+  }
+  dispatcher_->deliver(changes, steadyMs());
+  markSent(last_position);
+}
+
+void App::markSent(uint64_t pos) {
+  sent_positions_.emplace_back(steadyMs(), pos);
+}
+
+void App::advancePublishedPosition(bool all) {
+  const int64_t cutoff = steadyMs() - kOnTheWire.count();
+  uint64_t pos = 0;
+  while (!sent_positions_.empty() && (all || sent_positions_.front().first <= cutoff)) {
+    pos = sent_positions_.front().second;
+    sent_positions_.pop_front();
+  }
+  if (pos != 0) writePublishedPosition(pos);
+}
+
+void App::deliverEach(std::vector<AlertChange> changes, std::vector<uint64_t> positions) {
+  if (!publishing_open_) {
+    const uint64_t last = positions.empty() ? 0 : positions.back();
+    return deliver(std::move(changes), last);
+  }
+  const int64_t now = steadyMs();
+  for (size_t i = 0; i < changes.size(); ++i) {
+    dispatcher_->deliverOne(changes[i], now);
+    markSent(positions[i]);
+  }
+}
+
+}  // namespace casewatch
