@@ -46,7 +46,7 @@ struct LedgerWorld {
   CaseStore store;
   CountingSink sink;
   RegionBoard board;
-  ModelContext ctx{store, sink, nullptr, nullptr, &board};
+  ModelContext ctx{store, sink, nullptr, &board};
   Config config;
   std::unique_ptr<KeyCaseModel> key_case;
   std::unique_ptr<StabilityModel> stability;

@@ -29,31 +29,6 @@ constexpr std::array<std::string_view, kEscalationFeatureCount> kNames = {
     "handling_days",
 };
 
-struct FeatureText {
-  std::string_view en, zh;
-};
-constexpr std::array<FeatureText, kEscalationFeatureCount> kTexts = {{
-    {"contacts on the matter (decayed count)", "该事项来访强度（衰减计数）"},
-    {"days overdue", "超期天数"},
-    {"latest decision not upheld", "最近一次答复不予支持"},
-    {"review requested", "已申请复查/复核"},
-    {"group size (log)", "人数规模（对数）"},
-    {"levels lodged above the competent level", "越级层数"},
-    {"leader assigned", "已领导包案"},
-    {"hearing held", "已举行听证"},
-    {"aid granted", "已给予救助"},
-    {"lodged in person", "走访渠道"},
-    {"lodged online", "网上信访渠道"},
-    {"lodged by phone", "电话信访渠道"},
-    {"category wage arrears", "类别：欠薪"},
-    {"category demolition", "类别：征地拆迁"},
-    {"category land", "类别：土地"},
-    {"category judicial", "类别：涉法涉诉"},
-    {"category social security", "类别：社会保障"},
-    {"a written decision was given", "已作出书面答复"},
-    {"days in handling", "办理已用天数"},
-}};
-
 constexpr size_t kCategoryFirst = 12;
 constexpr std::array<std::string_view, 5> kCategories = {"wage_arrears", "demolition", "land",
                                                          "judicial", "social_security"};
@@ -74,11 +49,6 @@ int escalationFeatureIndex(std::string_view name) {
     if (kNames[i] == name) return static_cast<int>(i);
   }
   return -1;
-}
-
-std::string_view escalationFeatureText(size_t index, bool zh) {
-  if (index >= kTexts.size()) return {};
-  return zh ? kTexts[index].zh : kTexts[index].en;
 }
 
 uint64_t escalationMatterKey(std::string_view matter) {
