@@ -1,5 +1,7 @@
 #include "models/escalation_risk/escalation_features.h"
 
+#include "base/hash.h"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -52,13 +54,7 @@ int escalationFeatureIndex(std::string_view name) {
 }
 
 uint64_t escalationMatterKey(std::string_view matter) {
-  uint64_t x = std::hash<std::string_view>{}(matter) ^ 0x6573636d61747472ULL;
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
+  return hashText(matter, 0x6573636d61747472ULL);
 }
 
 EscalationFeatureBuilder::EscalationFeatureBuilder(const ClocksConfig& clocks,

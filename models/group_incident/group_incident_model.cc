@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 
+#include "base/hash.h"
 #include "base/str_cat.h"
 #include "models/past_contacts.h"
 
@@ -11,23 +12,6 @@ namespace casewatch {
 namespace {
 
 constexpr int kGenerationDays = 7;
-
-uint64_t mix64(uint64_t x) {  // splitmix64's finaliser
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
-uint64_t hashText(std::string_view s) {
-  return mix64(std::hash<std::string_view>{}(s));
-}
-
-int64_t floorDiv(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-}
 
 Tier raise(Tier t) {
   return t == Tier::kRed ? t : static_cast<Tier>(static_cast<uint8_t>(t) + 1);
@@ -58,7 +42,7 @@ absl::StatusOr<std::unique_ptr<Model>> GroupIncidentModel::create(const Config& 
 }
 
 int64_t GroupIncidentModel::localDay(TimeMs t) const {
-  return floorDiv(t + offset_ms_, kMsPerDay);
+  return casewatch::localDay(t, offset_ms_);
 }
 
 void GroupIncidentModel::clear() {
@@ -144,7 +128,7 @@ GroupIncidentModel::Series* GroupIncidentModel::addToSeries(uint64_t region, uin
 GroupIncidentModel::Series* GroupIncidentModel::seriesFor(uint64_t region, uint32_t category,
                                                           std::string_view region_code,
                                                           const StringInterner& strings) {
-  const uint64_t key = mix64(region ^ mix64(category + 0x9e3779b97f4a7c15ULL));
+  const uint64_t key = hashPair(region, category);
   auto [it, fresh] = series_.try_emplace(key);
   if (fresh) {
     it->second.counts = std::make_unique<CountSeries>(series_options_);

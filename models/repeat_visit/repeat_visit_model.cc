@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 
+#include "base/hash.h"
 #include "base/str_cat.h"
 #include "connectors/pseudonym/pseudonymizer.h"
 #include "models/past_contacts.h"
@@ -16,25 +17,12 @@ constexpr int kGenerationDays = 90;
 constexpr uint32_t kAboveBit = 0x80000000u;
 constexpr int kScoreHorizonDays = 30;
 
-uint64_t mix64(uint64_t x) {  // splitmix64's finaliser
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
 uint64_t matterHash(std::string_view matter) {
-  return mix64(std::hash<std::string_view>{}(matter) ^ 0x6d61747465720000ULL);
+  return hashText(matter, 0x6d61747465720000ULL);
 }
 
 uint64_t pairKey(PersonId person, uint64_t matter) {
-  return mix64(person ^ mix64(matter + 0x9e3779b97f4a7c15ULL));
-}
-
-int64_t floorDiv(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+  return hashPair(person, matter);
 }
 
 uint16_t saturatingInc(uint16_t v) {
@@ -58,7 +46,7 @@ absl::StatusOr<std::unique_ptr<Model>> RepeatVisitModel::create(const Config& co
 }
 
 int64_t RepeatVisitModel::localDay(TimeMs t) const {
-  return floorDiv(t + offset_ms_, kMsPerDay);
+  return casewatch::localDay(t, offset_ms_);
 }
 
 void RepeatVisitModel::clear() {
