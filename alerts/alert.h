@@ -16,6 +16,16 @@ enum class AlertStatus : uint8_t { kFiring, kAcknowledged, kEscalated, kResolved
 std::string_view alertStatusName(AlertStatus s);
 bool alertStatusFromName(std::string_view s, AlertStatus& out);
 
+// One piece of evidence as the alert shows it: `days_overdue = 12`, worded in both locales
+// (alerts/wording/alert_wording.h words a signal's reasons into these).
+struct AlertReason {
+  std::string code;
+  double number = 0;
+  std::string string_value;  // used instead of `number` when non-empty
+  std::string text_en;
+  std::string text_zh;
+};
+
 struct AlertEscalation {
   int level = 0;
   std::string target;
@@ -41,7 +51,7 @@ struct Alert {
   std::string region, agency, category;
   TimeMs starts_at = 0;
   TimeMs updated_at = 0;
-  std::vector<Reason> reasons;
+  std::vector<AlertReason> reasons;
   std::vector<Action> actions;
   std::string summary_en, summary_zh;
   std::optional<AlertEscalation> escalation;

@@ -8,6 +8,8 @@ const Alert* AlertBook::find(const std::string& alert_id) const {
 }
 
 std::optional<AlertChange> AlertBook::apply(Signal&& s) {
+  // Worded here, once per signal: the models said what, in no language.
+  const AlertWording& wording = wording_ != nullptr ? *wording_ : AlertWording::builtin();
   std::string id = alertFingerprint(s.model, s.subject_kind, s.subject_id);
   auto it = active_.find(id);
   if (s.tier == Tier::kNone) {
@@ -21,10 +23,11 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
     a.status = AlertStatus::kResolved;
     a.updated_at = s.at;
     a.score = s.score;
-    a.reasons = std::move(s.reasons);
+    LocalText summary = wording.say(s.summary);
+    a.reasons = wording.reasons(std::move(s.reasons));
     a.actions.clear();
-    a.summary_en = std::move(s.summary_en);
-    a.summary_zh = std::move(s.summary_zh);
+    a.summary_en = std::move(summary.en);
+    a.summary_zh = std::move(summary.zh);
     return c;
   }
   if (it == active_.end()) {
@@ -41,10 +44,11 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
     a.category = std::move(s.category);
     a.starts_at = s.at;
     a.updated_at = s.at;
-    a.reasons = std::move(s.reasons);
+    LocalText summary = wording.say(s.summary);
+    a.reasons = wording.reasons(std::move(s.reasons));
     a.actions = std::move(s.actions);
-    a.summary_en = std::move(s.summary_en);
-    a.summary_zh = std::move(s.summary_zh);
+    a.summary_en = std::move(summary.en);
+    a.summary_zh = std::move(summary.zh);
     AlertChange c;
     c.kind = ChangeKind::kFired;
     c.at = s.at;
@@ -57,11 +61,12 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
   a.tier = s.tier;
   a.score = s.score;
   a.updated_at = s.at;
-  a.reasons = std::move(s.reasons);
+  LocalText summary = wording.say(s.summary);
+  a.reasons = wording.reasons(std::move(s.reasons));
   a.actions = std::move(s.actions);
   if (!s.agency.empty()) a.agency = std::move(s.agency);
-  a.summary_en = std::move(s.summary_en);
-  a.summary_zh = std::move(s.summary_zh);
+  a.summary_en = std::move(summary.en);
+  a.summary_zh = std::move(summary.zh);
   if (!tier_changed) return std::nullopt;
   AlertChange c;
   c.kind = ChangeKind::kTierChanged;

@@ -1,4 +1,5 @@
-// The book of active alerts: turns model signals into alert changes. The same (model, subject) is
+// The book of active alerts: turns model signals into alert changes, worded by the templates it is
+// given (alerts/wording/alert_wording.h). The same (model, subject) is
 // the same alert (alert_id = fingerprint), updated in place; a publication happens only when
 // something a consumer acts on changes (a new alert, a tier change, a resolution) — a signal that
 // repeats the current tier updates the numbers silently. This is the seam for the duty officers'
@@ -13,12 +14,16 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "alerts/alert.h"
+#include "alerts/wording/alert_wording.h"
 #include "models/signal.h"
 
 namespace casewatch {
 
 class AlertBook {
  public:
+  // The wording of alert texts (must outlive the book; null = the built-in templates).
+  void setWording(const AlertWording* wording) { wording_ = wording; }
+
   // Applies a signal; returns the change to publish, if any.
   std::optional<AlertChange> apply(Signal&& s);
 
@@ -34,6 +39,7 @@ class AlertBook {
 
  private:
   absl::flat_hash_map<std::string, Alert> active_;
+  const AlertWording* wording_ = nullptr;
 };
 
 }  // namespace casewatch

@@ -23,7 +23,7 @@ std::string alertToJson(const Alert& a, const AlertJsonOptions& opts, const Chan
   j["starts_at"] = formatRfc3339(a.starts_at, opts.utc_offset_minutes);
   j["updated_at"] = formatRfc3339(a.updated_at, opts.utc_offset_minutes);
   json reasons = json::array();
-  for (const Reason& r : a.reasons) {
+  for (const AlertReason& r : a.reasons) {
     json jr;
     jr["code"] = r.code;
     if (r.string_value.empty()) {
@@ -90,7 +90,7 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
     a.starts_at = parseRfc3339(j.at("starts_at").get<std::string>()).value_or(0);
     a.updated_at = parseRfc3339(j.at("updated_at").get<std::string>()).value_or(0);
     for (const auto& jr : j.value("reasons", json::array())) {
-      Reason r;
+      AlertReason r;
       r.code = jr.value("code", "");
       const json& v = jr.contains("value") ? jr["value"] : json();
       if (v.is_number()) {

@@ -18,6 +18,15 @@ constexpr TimeMs kMsPerMinute = 60 * kMsPerSecond;
 constexpr TimeMs kMsPerHour = 60 * kMsPerMinute;
 constexpr TimeMs kMsPerDay = 24 * kMsPerHour;
 
+// a / b rounded towards minus infinity (b > 0): the day of a time before 1970 is negative.
+constexpr int64_t floorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+// Days since 1970-01-01 of the local date of `t` in a zone `offset_ms` east of UTC.
+constexpr int64_t localDay(TimeMs t, TimeMs offset_ms) {
+  return floorDiv(t + offset_ms, kMsPerDay);
+}
+
 // A civil date in the proleptic Gregorian calendar.
 struct CivilDate {
   int year = 1970;

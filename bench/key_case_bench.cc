@@ -32,7 +32,7 @@ using bench::mix;
 
 struct LedgerWorld : bench::CaseWorld {
   RegionBoard board;
-  ModelContext ctx{store, sink, nullptr, nullptr, &board};
+  ModelContext ctx{store, sink, nullptr, &board};
   Config config;
   std::unique_ptr<KeyCaseModel> key_case;
   std::unique_ptr<StabilityModel> stability;

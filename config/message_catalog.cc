@@ -4,9 +4,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <cmath>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 
 #include "base/str_cat.h"
@@ -55,89 +53,6 @@ std::string tryFormat(const std::string& tpl, const MessageCatalog::Entry& e) {
     return e.what();
   }
   return "";
-}
-
-// Splits a template (already checked by tryFormat) into pieces; "" on success, else why not.
-std::string compile(const std::string& tpl, const MessageCatalog::Entry& e,
-                    std::vector<MessageCatalog::Piece>& out) {
-  out.clear();
-  MessageCatalog::Piece p;
-  for (size_t i = 0; i < tpl.size(); ++i) {
-    const char c = tpl[i];
-    if ((c == '{' || c == '}') && i + 1 < tpl.size() && tpl[i + 1] == c) {
-      p.literal += c;  // "{{" or "}}"
-      ++i;
-      continue;
-    }
-    if (c != '{') {
-      p.literal += c;
-      continue;
-    }
-    const size_t close = tpl.find('}', i);
-    if (close == std::string::npos) return "an unclosed placeholder";
-    const std::string inner = tpl.substr(i + 1, close - i - 1);
-    const size_t colon = inner.find(':');
-    const std::string name = inner.substr(0, colon);
-    p.arg = -1;
-    for (size_t k = 0; k < e.args.size(); ++k) {
-      if (e.args[k].first == name) p.arg = static_cast<int>(k);
-    }
-    if (p.arg < 0) return strCat("unknown placeholder {", name, "}");
-    p.spec = colon == std::string::npos ? "{}" : strCat("{", inner.substr(colon), "}");
-    out.push_back(std::move(p));
-    p = MessageCatalog::Piece();
-    i = close;
-  }
-  out.push_back(std::move(p));  // the tail
-  return "";
-}
-
-// Appends one placeholder's value, converted to the entry's declared kind (so that the spec that
-// passed the load-time check fits).
-template <bool kZh>
-void appendValue(std::string& out, const MessageCatalog::Piece& p, MessageCatalog::ArgKind kind,
-                 const MessageArg& a) {
-  auto put = [&](const auto& v) {
-    fmt::format_to(std::back_inserter(out), fmt::runtime(p.spec), v);
-  };
-  std::visit(
-      [&](const auto& v) {
-        using V = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<V, const LocalText*>) {
-          put(std::string_view(kZh ? v->zh : v->en));
-        } else if constexpr (std::is_same_v<V, int64_t>) {
-          if (kind == MessageCatalog::ArgKind::kNumber)
-            put(static_cast<double>(v));
-          else
-            put(v);
-        } else if constexpr (std::is_same_v<V, double>) {
-          if (kind == MessageCatalog::ArgKind::kInt)
-            put(static_cast<int64_t>(std::llround(v)));
-          else
-            put(v);
-        } else {
-          put(v);
-        }
-      },
-      a.value);
-}
-
-// Renders one language; false when an argument the template needs was not passed.
-template <bool kZh>
-bool renderOne(const MessageCatalog::Entry& e, const std::vector<MessageCatalog::Piece>& pieces,
-               std::initializer_list<MessageArg> args, std::string& out) {
-  for (const MessageCatalog::Piece& p : pieces) {
-    out += p.literal;
-    if (p.arg < 0) continue;
-    const auto& [name, kind] = e.args[static_cast<size_t>(p.arg)];
-    const MessageArg* found = nullptr;
-    for (const MessageArg& a : args) {
-      if (name == a.name) found = &a;
-    }
-    if (found == nullptr) return false;
-    appendValue<kZh>(out, p, kind, *found);
-  }
-  return true;
 }
 
 }  // namespace
@@ -221,13 +136,6 @@ absl::StatusOr<MessageCatalog> MessageCatalog::parse(std::string_view yaml_text,
             at, ".", lang, ": ", err, " (placeholders: ", names.empty() ? "none" : names, ")"));
       }
     }
-    for (const auto* lang : {"en", "zh-CN"}) {
-      const bool en = std::string_view(lang) == "en";
-      if (std::string err = compile(en ? e.text.en : e.text.zh, e, en ? e.en_pieces : e.zh_pieces);
-          !err.empty()) {
-        return absl::InvalidArgumentError(strCat(at, ".", lang, ": ", err));
-      }
-    }
     out.entries_[key] = std::move(e);
   }
   return out;
@@ -244,28 +152,6 @@ absl::StatusOr<MessageCatalog> MessageCatalog::loadOverride(const std::string& p
 const MessageCatalog::Entry* MessageCatalog::find(std::string_view key) const {
   auto it = entries_.find(key);
   return it == entries_.end() ? nullptr : &it->second;
-}
-
-LocalText MessageCatalog::render(std::string_view key,
-                                 std::initializer_list<MessageArg> args) const {
-  const Entry* e = find(key);
-  if (e == nullptr) {
-    std::string missing = strCat("[", key, "]");
-    return LocalText{missing, missing};
-  }
-  if (e->args.empty()) return e->text;
-  LocalText out;
-  out.en.reserve(e->text.en.size() + 32);
-  out.zh.reserve(e->text.zh.size() + 32);
-  try {
-    if (renderOne<false>(*e, e->en_pieces, args, out.en) &&
-        renderOne<true>(*e, e->zh_pieces, args, out.zh)) {
-      return out;
-    }
-  } catch (const fmt::format_error&) {
-  }
-  // A placeholder the code did not pass (a bug): the template as it stands says enough.
-  return e->text;
 }
 
 }  // namespace casewatch

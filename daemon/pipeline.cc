@@ -28,15 +28,24 @@ Pipeline::Pipeline(const Config& config, const Clock* wall, Metrics* metrics, Pi
       out_(out),
       follow_events_(wall == nullptr || config.clock == ClockSource::kEvent),
       orphans_(TimeMs{config.ingest.orphan_horizon_hours} * kMsPerHour),
-      ctx_{cases_, *this, metrics, &config.messages.get(), &regions_, &visits_},
-      seen_(TimeMs{config.ingest.dedup_window_days} * kMsPerDay) {}
+      ctx_{cases_, *this, metrics, &regions_, &visits_},
+      seen_(TimeMs{config.ingest.dedup_window_days} * kMsPerDay) {
+  useTemplates();
+}
+
+void Pipeline::useTemplates() {
+  // Rebuilt on every call (a reload): it costs microseconds, and a new catalog may sit at the
+  // address of the one it replaced.
+  wording_ = std::make_unique<AlertWording>(config_.messages.get());
+  book_.setWording(wording_.get());
+}
 
 Pipeline::~Pipeline() = default;
 
 void Pipeline::setModels(std::vector<std::unique_ptr<Model>> models) {
   const bool rebuild = !models_.empty() || cases_.size() > 0;
   std::vector<std::unique_ptr<Model>> previous = std::exchange(models_, std::move(models));
-  ctx_.messages = &config_.messages.get();  // a reload may have brought new templates
+  useTemplates();  // a reload may have brought new templates
   if (rebuild) {
     // A rebuilt model re-raises what is at risk under the new configuration; its alerts that it
     // does not re-raise are no longer at risk and resolve.
@@ -60,14 +69,8 @@ void Pipeline::setModels(std::vector<std::unique_ptr<Model>> models) {
       s.subject_id = a.subject_id;
       s.tier = Tier::kNone;
       s.at = models_now_;
-      s.summary_en = "No longer at risk under the reloaded configuration.";
-      s.summary_zh = "按重新加载的配置，已不再存在风险。";
-      Reason r;
-      r.code = "config_reloaded";
-      r.string_value = "reloaded";
-      r.text_en = "the configuration was reloaded";
-      r.text_zh = "配置已重新加载";
-      s.reasons.push_back(std::move(r));
+      s.summary = Phrase("reload.summary.not_at_risk");
+      s.addReason("config_reloaded", "reloaded", Phrase("reload.reason.config_reloaded"));
       for (const auto& m : models_) {
         if (m->name() == a.model) s.model = m->name();
       }

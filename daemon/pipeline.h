@@ -95,6 +95,8 @@ class Pipeline final : public SignalSink {
   void emit(Signal&& s) override;
 
  private:
+  // Words alerts with the configured templates (once per catalog).
+  void useTemplates();
   void apply(const CaseEvent& ev);
   void moveClock(TimeMs t);
   size_t feedIndex(std::string_view feed);
@@ -112,6 +114,8 @@ class Pipeline final : public SignalSink {
   VisitLog visits_;
   Orphanage orphans_;
   AlertBook book_;
+  // The wording of the current templates (config_.messages), rebuilt on a reload.
+  std::unique_ptr<AlertWording> wording_;
   RegionBoard regions_;
   std::vector<std::unique_ptr<Model>> models_;
   ModelContext ctx_;

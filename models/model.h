@@ -1,6 +1,7 @@
 // The model interface. A model watches the case state as events are applied and as the clock moves,
-// and reports risks as Signals. Each model is one folder under models/ and one line in the
-// component table (daemon/components.cc).
+// and reports risks as Signals: facts and phrases in no language (models/phrase.h), worded by
+// alerts/wording/ when they become alerts. Each model is one folder under models/ and one line in
+// the component table (daemon/components.cc).
 //
 // Threading: every call comes from the pipeline's thread (the io_context, or the replay loop); a
 // model needs no locks. Calls never throw; a model that cannot score an event counts it and
@@ -11,7 +12,6 @@
 #include <string_view>
 
 #include "base/time.h"
-#include "config/message_catalog.h"
 #include "connectors/decode/case_event.h"
 #include "models/region_board.h"
 #include "models/signal.h"
@@ -36,22 +36,7 @@ struct ModelContext {
   const CaseStore& cases;
   SignalSink& signals;
   ModelMetrics* metrics = nullptr;  // may be null (tests, tools)
-  // The alert text templates (config/messages.yaml); null = the built-in ones.
-  const MessageCatalog* messages = nullptr;
-
-  // Both languages of a message, as the templates word it.
-  LocalText text(std::string_view key, std::initializer_list<MessageArg> args = {}) const {
-    return (messages ? *messages : MessageCatalog::builtin()).render(key, args);
-  }
-  // A category code of the feed contract in words ("wage_arrears": "wage arrears" / "欠薪"), from
-  // the templates' `category.<code>` entries; any other code reads as itself in both languages.
-  LocalText categoryName(std::string_view code) const {
-    const MessageCatalog& catalog = messages ? *messages : MessageCatalog::builtin();
-    const std::string key = "category." + std::string(code);
-    if (catalog.find(key) == nullptr) return LocalText{std::string(code), std::string(code)};
-    return catalog.render(key);
-  }
-  RegionBoard* regions = nullptr;  // per-region figures shared between models; may be null
+  RegionBoard* regions = nullptr;   // per-region figures shared between models; may be null
   // The recent visits, for rebuild() after a reload (models/past_contacts.h); may be null.
   const VisitLog* visits = nullptr;
 };

@@ -1,6 +1,8 @@
-// What a model reports: a risk on a subject at a tier, with the numbers behind it and what to do.
-// The alert book (alerts/alert_book.h) turns signals into alerts: the same (model, subject) is the
-// same alert, updated in place; a signal with tier kNone means the risk is gone.
+// What a model reports: a risk on a subject at a tier, with the numbers behind it and what to do,
+// and what to say about it as phrases in no language (models/phrase.h). The alert book
+// (alerts/alert_book.h) turns signals into alerts and words them (alerts/wording/): the same
+// (model, subject) is the same alert, updated in place; a signal with tier kNone means the risk is
+// gone.
 #pragma once
 
 #include <cstdint>
@@ -9,12 +11,14 @@
 #include <vector>
 
 #include "base/time.h"
+#include "models/phrase.h"
 
 namespace casewatch {
 
 enum class Tier : uint8_t { kNone, kBlue, kYellow, kOrange, kRed };
 std::string_view tierName(Tier t);  // "none", "blue", "yellow", "orange", "red"
 bool tierFromName(std::string_view s, Tier& out);
+Phrase tierPhrase(Tier t);  // the tier's name in words (`tier.<name>`)
 
 enum class SubjectKind : uint8_t { kCase, kPerson, kMatter, kRegion, kAgency };
 std::string_view subjectKindName(SubjectKind k);
@@ -32,15 +36,16 @@ enum class Action : uint8_t {
   kNotifyLeadership,
 };
 std::string_view actionName(Action a);  // "reply_now", ...
-std::string_view actionText(Action a, std::string_view locale);
 
-// One piece of evidence: `days_overdue = 12`. Text in both locales.
+// One piece of evidence: `days_overdue = 12`, and what to say of it.
 struct Reason {
   std::string code;
   double number = 0;
   std::string string_value;  // used instead of `number` when non-empty
-  std::string text_en;
-  std::string text_zh;
+  // A value given in words (overdue's `steps_done`): the alert's value is these words in English,
+  // the reference locale of the contract's values. Empty: `string_value` or `number`.
+  Phrase value_words;
+  Phrase text;
 };
 
 struct Signal {
@@ -54,9 +59,24 @@ struct Signal {
   std::string region;
   std::string agency;
   std::string category;
-  std::string summary_en;
-  std::string summary_zh;
+  Phrase summary;
   TimeMs at = 0;  // the model's clock when it decided
+
+  // The one way models add evidence: a number, or a string value, and what to say of it.
+  Reason& addReason(std::string code, double number, Phrase text) {
+    Reason& r = reasons.emplace_back();
+    r.code = std::move(code);
+    r.number = number;
+    r.text = std::move(text);
+    return r;
+  }
+  Reason& addReason(std::string code, std::string value, Phrase text) {
+    Reason& r = reasons.emplace_back();
+    r.code = std::move(code);
+    r.string_value = std::move(value);
+    r.text = std::move(text);
+    return r;
+  }
 };
 
 // Where models put their signals (the pipeline's collector).

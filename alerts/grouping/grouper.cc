@@ -20,7 +20,7 @@ Grouper::Role Grouper::roleOf(const Alert& a) const {
 
 std::string Grouper::matterOf(const Alert& a) {
   if (a.subject_kind == SubjectKind::kMatter) return a.subject_id;
-  for (const Reason& r : a.reasons) {
+  for (const AlertReason& r : a.reasons) {
     if (r.code == "matter" && !r.string_value.empty()) return r.string_value;
   }
   return {};

@@ -1,5 +1,7 @@
 #include "models/escalation_risk/escalation_features.h"
 
+#include "base/hash.h"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -29,31 +31,6 @@ constexpr std::array<std::string_view, kEscalationFeatureCount> kNames = {
     "handling_days",
 };
 
-struct FeatureText {
-  std::string_view en, zh;
-};
-constexpr std::array<FeatureText, kEscalationFeatureCount> kTexts = {{
-    {"contacts on the matter (decayed count)", "该事项来访强度（衰减计数）"},
-    {"days overdue", "超期天数"},
-    {"latest decision not upheld", "最近一次答复不予支持"},
-    {"review requested", "已申请复查/复核"},
-    {"group size (log)", "人数规模（对数）"},
-    {"levels lodged above the competent level", "越级层数"},
-    {"leader assigned", "已领导包案"},
-    {"hearing held", "已举行听证"},
-    {"aid granted", "已给予救助"},
-    {"lodged in person", "走访渠道"},
-    {"lodged online", "网上信访渠道"},
-    {"lodged by phone", "电话信访渠道"},
-    {"category wage arrears", "类别：欠薪"},
-    {"category demolition", "类别：征地拆迁"},
-    {"category land", "类别：土地"},
-    {"category judicial", "类别：涉法涉诉"},
-    {"category social security", "类别：社会保障"},
-    {"a written decision was given", "已作出书面答复"},
-    {"days in handling", "办理已用天数"},
-}};
-
 constexpr size_t kCategoryFirst = 12;
 constexpr std::array<std::string_view, 5> kCategories = {"wage_arrears", "demolition", "land",
                                                          "judicial", "social_security"};
@@ -76,19 +53,8 @@ int escalationFeatureIndex(std::string_view name) {
   return -1;
 }
 
-std::string_view escalationFeatureText(size_t index, bool zh) {
-  if (index >= kTexts.size()) return {};
-  return zh ? kTexts[index].zh : kTexts[index].en;
-}
-
 uint64_t escalationMatterKey(std::string_view matter) {
-  uint64_t x = std::hash<std::string_view>{}(matter) ^ 0x6573636d61747472ULL;
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
+  return hashText(matter, 0x6573636d61747472ULL);
 }
 
 EscalationFeatureBuilder::EscalationFeatureBuilder(const ClocksConfig& clocks,

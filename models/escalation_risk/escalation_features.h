@@ -55,8 +55,6 @@ using EscalationFeatures = std::array<double, kEscalationFeatureCount>;
 const std::array<std::string_view, kEscalationFeatureCount>& escalationFeatureNames();
 // The index of a feature name, or -1.
 int escalationFeatureIndex(std::string_view name);
-// Text of a feature for alerts: what it is, in English and Chinese.
-std::string_view escalationFeatureText(size_t index, bool zh);
 
 class EscalationFeatureBuilder {
  public:

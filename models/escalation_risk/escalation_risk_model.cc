@@ -175,26 +175,15 @@ void EscalationRiskModel::emit(CaseIndex i, Tier tier, double p, const Escalatio
   s.region = std::string(strings.name(c.region));
   s.agency = std::string(strings.name(c.agency));
   s.category = std::string(strings.name(c.category));
-  {
-    Reason r;
-    r.code = "p_escalation";
-    r.number = p;
-    LocalText text =
-        ctx.text("escalation_risk.reason.p_escalation", {{"p", p},
-                                                         {"days", h},
-                                                         {"yellow", config_.yellow_probability},
-                                                         {"orange", config_.orange_probability},
-                                                         {"red", config_.red_probability}});
-    r.text_en = std::move(text.en);
-    r.text_zh = std::move(text.zh);
-    s.reasons.push_back(std::move(r));
-  }
+  s.addReason("p_escalation", p,
+              Phrase("escalation_risk.reason.p_escalation", {{"p", p},
+                                                             {"days", h},
+                                                             {"yellow", config_.yellow_probability},
+                                                             {"orange", config_.orange_probability},
+                                                             {"red", config_.red_probability}}));
   if (tier == Tier::kNone) {
-    LocalText summary =
-        c.open() ? ctx.text("escalation_risk.summary.subsided", {{"case", case_id}, {"p", p}})
-                 : ctx.text("escalation_risk.summary.closed", {{"case", case_id}});
-    s.summary_en = std::move(summary.en);
-    s.summary_zh = std::move(summary.zh);
+    s.summary = c.open() ? Phrase("escalation_risk.summary.subsided", {{"case", case_id}, {"p", p}})
+                         : Phrase("escalation_risk.summary.closed", {{"case", case_id}});
     ctx.signals.emit(std::move(s));
     return;
   }
@@ -209,25 +198,18 @@ void EscalationRiskModel::emit(CaseIndex i, Tier tier, double p, const Escalatio
             [](const auto& a, const auto& b) { return a.first > b.first; });
   n = std::min(n, static_cast<size_t>(config_.top_features));
   const auto& names = escalationFeatureNames();
-  std::string top_en, top_zh;
+  PhraseList factors{"list_separator", {}};
   for (size_t r = 0; r < n; ++r) {
     const auto [contribution, k] = contributions[r];
-    Reason reason;
-    reason.code = std::string(names[k]);
-    reason.number = f[k];
-    const LocalText feature{std::string(escalationFeatureText(k, false)),
-                            std::string(escalationFeatureText(k, true))};
-    LocalText text =
-        ctx.text("escalation_risk.reason.feature", {{"feature", feature},
-                                                    {"value", f[k]},
-                                                    {"coefficient", model_->coefficients[k]},
-                                                    {"contribution", contribution}});
-    reason.text_en = std::move(text.en);
-    reason.text_zh = std::move(text.zh);
-    strAppend(top_en, r == 0 ? "" : ", ", names[k], " +", fmt::format("{:.2f}", contribution));
-    strAppend(top_zh, r == 0 ? "" : "、", escalationFeatureText(k, true), "+",
-              fmt::format("{:.2f}", contribution));
-    s.reasons.push_back(std::move(reason));
+    const Phrase feature(strCat("escalation_risk.feature.", names[k]));
+    s.addReason(std::string(names[k]), f[k],
+                Phrase("escalation_risk.reason.feature", {{"feature", feature},
+                                                          {"value", f[k]},
+                                                          {"coefficient", model_->coefficients[k]},
+                                                          {"contribution", contribution}}));
+    factors.items.push_back(
+        Phrase("escalation_risk.factor",
+               {{"code", names[k]}, {"feature", feature}, {"contribution", contribution}}));
   }
   s.actions.push_back(Action::kReviewCase);
   if (c.leader == 0) s.actions.push_back(Action::kAssignLeader);
@@ -239,14 +221,14 @@ void EscalationRiskModel::emit(CaseIndex i, Tier tier, double p, const Escalatio
     s.actions.push_back(Action::kCheckAidEligibility);
   }
   if (tier == Tier::kRed) s.actions.push_back(Action::kNotifyLeadership);
-  LocalText factors{std::move(top_en), std::move(top_zh)};
-  if (factors.en.empty()) factors = ctx.text("escalation_risk.no_factor");
-  const LocalText tier_name = ctx.text(strCat("tier.", tierName(tier)));
-  LocalText summary = ctx.text(
-      "escalation_risk.summary.risk",
-      {{"case", case_id}, {"p", p}, {"days", h}, {"tier", tier_name}, {"factors", factors}});
-  s.summary_en = std::move(summary.en);
-  s.summary_zh = std::move(summary.zh);
+  const bool none = factors.items.empty();
+  s.summary = Phrase("escalation_risk.summary.risk",
+                     {{"case", case_id},
+                      {"p", p},
+                      {"days", h},
+                      {"tier", tierPhrase(tier)},
+                      none ? PhraseArg("factors", Phrase("escalation_risk.no_factor"))
+                           : PhraseArg("factors", std::move(factors))});
   ctx.signals.emit(std::move(s));
 }
 

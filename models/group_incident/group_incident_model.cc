@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 
+#include "base/hash.h"
 #include "base/str_cat.h"
 #include "models/past_contacts.h"
 
@@ -11,23 +12,6 @@ namespace casewatch {
 namespace {
 
 constexpr int kGenerationDays = 7;
-
-uint64_t mix64(uint64_t x) {  // splitmix64's finaliser
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
-uint64_t hashText(std::string_view s) {
-  return mix64(std::hash<std::string_view>{}(s));
-}
-
-int64_t floorDiv(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-}
 
 Tier raise(Tier t) {
   return t == Tier::kRed ? t : static_cast<Tier>(static_cast<uint8_t>(t) + 1);
@@ -50,7 +34,7 @@ absl::StatusOr<std::unique_ptr<Model>> GroupIncidentModel::create(const GroupInc
 }
 
 int64_t GroupIncidentModel::localDay(TimeMs t) const {
-  return floorDiv(t + offset_ms_, kMsPerDay);
+  return casewatch::localDay(t, offset_ms_);
 }
 
 void GroupIncidentModel::clear() {
@@ -136,7 +120,7 @@ GroupIncidentModel::Series* GroupIncidentModel::addToSeries(uint64_t region, uin
 GroupIncidentModel::Series* GroupIncidentModel::seriesFor(uint64_t region, uint32_t category,
                                                           std::string_view region_code,
                                                           const StringInterner& strings) {
-  const uint64_t key = mix64(region ^ mix64(category + 0x9e3779b97f4a7c15ULL));
+  const uint64_t key = hashPair(region, category);
   auto [it, fresh] = series_.try_emplace(key);
   if (fresh) {
     it->second.counts = std::make_unique<CountSeries>(series_options_);
@@ -327,23 +311,13 @@ void GroupIncidentModel::emit(Open& o, const MatterState& m, Tier tier, int p24,
   sig.region = o.region;
   sig.agency = o.agency;
   sig.category = o.category;
-  auto reason = [&](std::string code, double number, LocalText text) {
-    Reason r;
-    r.code = std::move(code);
-    r.number = number;
-    r.text_en = std::move(text.en);
-    r.text_zh = std::move(text.zh);
-    sig.reasons.push_back(std::move(r));
-  };
   if (tier == Tier::kNone) {
     const int64_t quiet = (now_ - m.last_contact) / kMsPerDay;
-    reason("days_since_contact", static_cast<double>(quiet),
-           ctx.text("group_incident.reason.days_since_contact",
-                    {{"days", quiet}, {"quiet_days", g.quiet_days}}));
-    LocalText summary = ctx.text("group_incident.summary.resolved",
-                                 {{"matter", o.matter}, {"region", o.region}, {"days", quiet}});
-    sig.summary_en = std::move(summary.en);
-    sig.summary_zh = std::move(summary.zh);
+    sig.addReason("days_since_contact", static_cast<double>(quiet),
+                  Phrase("group_incident.reason.days_since_contact",
+                         {{"days", quiet}, {"quiet_days", g.quiet_days}}));
+    sig.summary = Phrase("group_incident.summary.resolved",
+                         {{"matter", o.matter}, {"region", o.region}, {"days", quiet}});
     ctx.signals.emit(std::move(sig));
     return;
   }
@@ -355,79 +329,75 @@ void GroupIncidentModel::emit(Open& o, const MatterState& m, Tier tier, int p24,
   sig.score = std::min(1.0, score);
 
   // A count of persons, "at least n" when the distinct-person set hit its cap.
-  auto count = [&](int n) {
-    return m.capped ? ctx.text("count.at_least", {{"n", n}}) : LocalText{strCat(n), strCat(n)};
+  auto count = [&](const char* name, int n) {
+    return m.capped ? PhraseArg(name, Phrase("count.at_least", {{"n", n}})) : PhraseArg(name, n);
   };
-  const LocalText c24 = count(p24), c7 = count(p7);
-  reason("persons_24h", p24,
-         ctx.text("group_incident.reason.persons_24h", {{"persons", c24},
-                                                        {"yellow", g.yellow_persons_24h},
-                                                        {"orange", g.orange_persons_24h},
-                                                        {"red", g.red_persons_24h}}));
-  reason("persons_7d", p7,
-         ctx.text("group_incident.reason.persons_7d", {{"persons", c7},
-                                                       {"yellow", g.yellow_persons_7d},
-                                                       {"orange", g.orange_persons_7d},
-                                                       {"red", g.red_persons_7d}}));
-  reason("group_size", m.largest_group,
-         ctx.text("group_incident.reason.group_size",
-                  {{"persons", m.largest_group}, {"collective_from", g.large_group_size}}));
-  LocalText aberration;
+  sig.addReason("persons_24h", p24,
+                Phrase("group_incident.reason.persons_24h", {count("persons", p24),
+                                                             {"yellow", g.yellow_persons_24h},
+                                                             {"orange", g.orange_persons_24h},
+                                                             {"red", g.red_persons_24h}}));
+  sig.addReason("persons_7d", p7,
+                Phrase("group_incident.reason.persons_7d", {count("persons", p7),
+                                                            {"yellow", g.yellow_persons_7d},
+                                                            {"orange", g.orange_persons_7d},
+                                                            {"red", g.red_persons_7d}}));
+  sig.addReason("group_size", m.largest_group,
+                Phrase("group_incident.reason.group_size",
+                       {{"persons", m.largest_group}, {"collective_from", g.large_group_size}}));
+  Phrase aberration;
   if (s != nullptr) {
     s->persons.expire(now_);
     const SeriesJudgement j = s->counts->judge();
-    const LocalText category = ctx.categoryName(s->category);
-    reason("category_persons_7d", static_cast<double>(s->persons.longCount()),
-           ctx.text("group_incident.reason.category_persons_7d",
-                    {{"persons_7d", s->persons.longCount()},
-                     {"persons_24h", s->persons.shortCount()},
-                     {"category", category},
-                     {"region", s->region}}));
-    reason("observed_today", j.observed,
-           ctx.text("group_incident.reason.observed_today", {{"observed", j.observed},
-                                                             {"expected", j.expected},
-                                                             {"category", category},
-                                                             {"region", s->region}}));
+    const Phrase category = categoryPhrase(s->category);
+    sig.addReason("category_persons_7d", static_cast<double>(s->persons.longCount()),
+                  Phrase("group_incident.reason.category_persons_7d",
+                         {{"persons_7d", s->persons.longCount()},
+                          {"persons_24h", s->persons.shortCount()},
+                          {"category", category},
+                          {"region", s->region}}));
+    sig.addReason("observed_today", j.observed,
+                  Phrase("group_incident.reason.observed_today", {{"observed", j.observed},
+                                                                  {"expected", j.expected},
+                                                                  {"category", category},
+                                                                  {"region", s->region}}));
     const std::string method(earsMethodName(series_options_.ears.method));
-    const LocalText verdict_yes = ctx.text("verdict.aberration");
-    const LocalText verdict_no = ctx.text("verdict.no_aberration");
+    auto verdict = [](bool alarm) {
+      return Phrase(alarm ? "verdict.aberration" : "verdict.no_aberration");
+    };
     if (j.ears_defined) {
-      reason("ears_statistic", j.ears_statistic,
-             ctx.text("group_incident.reason.ears_statistic",
-                      {{"method", method},
-                       {"statistic", j.ears_statistic},
-                       {"upperbound", j.ears_upperbound},
-                       {"alpha", series_options_.ears.alpha},
-                       {"verdict", j.ears_alarm ? verdict_yes : verdict_no}}));
+      sig.addReason(
+          "ears_statistic", j.ears_statistic,
+          Phrase("group_incident.reason.ears_statistic", {{"method", method},
+                                                          {"statistic", j.ears_statistic},
+                                                          {"upperbound", j.ears_upperbound},
+                                                          {"alpha", series_options_.ears.alpha},
+                                                          {"verdict", verdict(j.ears_alarm)}}));
     }
     if (j.cusum_defined) {
-      reason("cusum_statistic", j.cusum_statistic,
-             ctx.text("group_incident.reason.cusum_statistic",
-                      {{"statistic", j.cusum_statistic},
-                       {"h", g.cusum_h},
-                       {"upperbound", j.cusum_upperbound},
-                       {"k", g.cusum_k},
-                       {"verdict", j.cusum_alarm ? verdict_yes : verdict_no}}));
+      sig.addReason(
+          "cusum_statistic", j.cusum_statistic,
+          Phrase("group_incident.reason.cusum_statistic", {{"statistic", j.cusum_statistic},
+                                                           {"h", g.cusum_h},
+                                                           {"upperbound", j.cusum_upperbound},
+                                                           {"k", g.cusum_k},
+                                                           {"verdict", verdict(j.cusum_alarm)}}));
     }
     if (o.aberration) {
       aberration =
-          ctx.text("group_incident.summary.aberration",
-                   {{"category", category}, {"observed", j.observed}, {"expected", j.expected}});
+          Phrase("group_incident.summary.aberration",
+                 {{"category", category}, {"observed", j.observed}, {"expected", j.expected}});
     }
   }
   sig.actions = {Action::kFixAtSource};
   if (tier == Tier::kRed) sig.actions.push_back(Action::kNotifyLeadership);
-  const LocalText tier_name = ctx.text(strCat("tier.", tierName(tier)));
-  LocalText summary =
-      ctx.text("group_incident.summary.incident", {{"matter", o.matter},
-                                                   {"region", o.region},
-                                                   {"persons_24h", c24},
-                                                   {"persons_7d", c7},
-                                                   {"largest_group", m.largest_group},
-                                                   {"tier", tier_name},
-                                                   {"aberration", aberration}});
-  sig.summary_en = std::move(summary.en);
-  sig.summary_zh = std::move(summary.zh);
+  sig.summary = Phrase("group_incident.summary.incident", {{"matter", o.matter},
+                                                           {"region", o.region},
+                                                           count("persons_24h", p24),
+                                                           count("persons_7d", p7),
+                                                           {"largest_group", m.largest_group},
+                                                           {"tier", tierPhrase(tier)},
+                                                           {"aberration", aberration}});
   ctx.signals.emit(std::move(sig));
 }
 
@@ -466,7 +436,7 @@ void GroupIncidentModel::rebuild(TimeMs now, ModelContext& ctx) {
     absl::flat_hash_map<std::string, Signal> last;
     void emit(Signal&& s) override { last[s.subject_id] = std::move(s); }
   } replayed;
-  ModelContext quiet{ctx.cases, replayed, nullptr, ctx.messages};
+  ModelContext quiet{ctx.cases, replayed, nullptr};
   const StringInterner& strings = cases.strings();
   // Registrations and visits, as onEvent() took them.
   forEachPastContact(cases, ctx.visits, [&](const PastContact& pc) {

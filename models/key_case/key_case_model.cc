@@ -268,85 +268,50 @@ void KeyCaseModel::emit(CaseIndex i, Entry& e, Tier tier, ModelContext& ctx) {
   std::string rules;
   for (const std::string& r : reasonsOf(e)) strAppend(rules, rules.empty() ? "" : ", ", r);
   const std::string since = formatRfc3339(e.since);
-  {
-    Reason r;
-    r.code = "ledger_reasons";
-    r.string_value = rules;
-    LocalText text = ctx.text("key_case.reason.ledger", {{"since", since}, {"rules", rules}});
-    r.text_en = std::move(text.en);
-    r.text_zh = std::move(text.zh);
-    s.reasons.push_back(std::move(r));
-  }
-  auto reason = [&](std::string code, double number, LocalText text) {
-    Reason r;
-    r.code = std::move(code);
-    r.number = number;
-    r.text_en = std::move(text.en);
-    r.text_zh = std::move(text.zh);
-    s.reasons.push_back(std::move(r));
-  };
+  s.addReason("ledger_reasons", rules,
+              Phrase("key_case.reason.ledger", {{"since", since}, {"rules", rules}}));
   const bool unowned = c.open() && c.leader == 0 && e.unowned_events > 0;
   const int64_t idle_days = (now_ - e.last_owner_action) / kMsPerDay;
   const bool idle = c.open() && idle_days >= config_.owner_idle_days;
-  const LocalText owner =
-      c.leader != 0 ? ctx.text("key_case.owner.leader", {{"name", strings.name(c.leader)}})
-                    : ctx.text("key_case.owner.agency", {{"name", s.agency}});
+  const Phrase owner = c.leader != 0
+                           ? Phrase("key_case.owner.leader", {{"name", strings.name(c.leader)}})
+                           : Phrase("key_case.owner.agency", {{"name", s.agency}});
 
-  LocalText summary;
   if (tier == Tier::kNone) {
     s.score = 0;
-    const LocalText why = ctx.text(!c.open()       ? "key_case.why.closed"
-                                   : c.leader == 0 ? "key_case.why.owner_acting"
-                                                   : "key_case.why.leader_acting");
-    Reason r;
-    r.code = "attention";
-    r.string_value = "not_needed";
-    r.text_en = why.en;
-    r.text_zh = why.zh;
-    s.reasons.push_back(std::move(r));
-    summary = ctx.text("key_case.summary.calm", {{"case", case_id}, {"why", why}});
-    s.summary_en = std::move(summary.en);
-    s.summary_zh = std::move(summary.zh);
+    const Phrase why(!c.open()       ? "key_case.why.closed"
+                     : c.leader == 0 ? "key_case.why.owner_acting"
+                                     : "key_case.why.leader_acting");
+    s.addReason("attention", "not_needed", why);
+    s.summary = Phrase("key_case.summary.calm", {{"case", case_id}, {"why", why}});
     ctx.signals.emit(std::move(s));
     return;
   }
   double score = 0;
-  LocalText what;
-  const LocalText separator = ctx.text("key_case.what_separator");
-  auto addWhat = [&](const LocalText& part) {
-    if (!what.en.empty()) {
-      what.en += separator.en;
-      what.zh += separator.zh;
-    }
-    what.en += part.en;
-    what.zh += part.zh;
-  };
+  PhraseList what{"key_case.what_separator", {}};
   if (unowned) {
-    reason("unowned_events", e.unowned_events,
-           ctx.text("key_case.reason.unowned_events",
-                    {{"events", e.unowned_events}, {"orange", config_.unowned_orange_events}}));
+    s.addReason("unowned_events", e.unowned_events,
+                Phrase("key_case.reason.unowned_events",
+                       {{"events", e.unowned_events}, {"orange", config_.unowned_orange_events}}));
     s.actions.push_back(Action::kAssignLeader);
     score = std::min(1.0, e.unowned_events / (2.0 * config_.unowned_orange_events));
-    addWhat(ctx.text("key_case.what.unowned", {{"events", e.unowned_events}}));
+    what.items.push_back(Phrase("key_case.what.unowned", {{"events", e.unowned_events}}));
   }
-  reason("days_since_owner_action", static_cast<double>(idle_days),
-         ctx.text("key_case.reason.owner_idle", {{"owner", owner},
-                                                 {"days", idle_days},
-                                                 {"orange", config_.owner_idle_days},
-                                                 {"red", config_.owner_idle_red_days}}));
+  s.addReason("days_since_owner_action", static_cast<double>(idle_days),
+              Phrase("key_case.reason.owner_idle", {{"owner", owner},
+                                                    {"days", idle_days},
+                                                    {"orange", config_.owner_idle_days},
+                                                    {"red", config_.owner_idle_red_days}}));
   if (idle) {
     s.actions.push_back(Action::kNotifyLeadership);
     s.actions.push_back(Action::kScheduleHearing);
     score = std::max(score, std::min(1.0, static_cast<double>(idle_days) /
                                               static_cast<double>(config_.owner_idle_red_days)));
-    addWhat(ctx.text("key_case.what.idle", {{"owner", owner}, {"days", idle_days}}));
+    what.items.push_back(Phrase("key_case.what.idle", {{"owner", owner}, {"days", idle_days}}));
   }
   s.score = score;
-  const LocalText tier_name = ctx.text(strCat("tier.", tierName(tier)));
-  summary = ctx.text("key_case.summary.attention",
-                     {{"case", case_id}, {"what", what}, {"tier", tier_name}});
-  s.summary_en = std::move(summary.en);
-  s.summary_zh = std::move(summary.zh);
+  s.summary = Phrase("key_case.summary.attention",
+                     {{"case", case_id}, {"what", std::move(what)}, {"tier", tierPhrase(tier)}});
   ctx.signals.emit(std::move(s));
 }
 

@@ -12,16 +12,6 @@ constexpr std::array<std::string_view, kStepCount> kStepMessages = {
     "overdue.step.procedural_reply", "overdue.step.routing", "overdue.step.handling",
     "overdue.step.review", "overdue.step.recheck"};
 
-// "a, b" in both languages.
-void appendToList(LocalText& list, const LocalText& item, const LocalText& separator) {
-  if (!list.en.empty()) {
-    list.en += separator.en;
-    list.zh += separator.zh;
-  }
-  list.en += item.en;
-  list.zh += item.zh;
-}
-
 constexpr uint8_t bit(Step s) {
   return static_cast<uint8_t>(1u << static_cast<unsigned>(s));
 }
@@ -182,8 +172,7 @@ void OverdueModel::evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps) 
   }
   if (tier == before) return;
 
-  LocalText steps;
-  const LocalText separator = ctx.text("list_separator");
+  PhraseList steps{"list_separator", {}};
   const int offset = rules_.offsetMinutes();
   for (size_t s = 0; s < kStepCount; ++s) {
     const auto step = static_cast<Step>(s);
@@ -192,26 +181,19 @@ void OverdueModel::evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps) 
     // The last day of the period, in the configured zone (the deadline is its end).
     const std::string due_date =
         formatCivilDate(civilFromDays((due - 1 + TimeMs{offset} * kMsPerMinute) / kMsPerDay));
-    const LocalText step_name = ctx.text(kStepMessages[s]);
-    Reason r;
-    LocalText text;
+    const Phrase step_name(std::string(kStepMessages[s]));
     if (now_ < due) {
       const int64_t left = daysCeil(due - now_);
-      r.code = strCat(stepName(step), "_days_left");
-      r.number = static_cast<double>(left);
-      text = ctx.text("overdue.reason.days_left",
-                      {{"step", step_name}, {"due_date", due_date}, {"days", left}});
+      sig.addReason(strCat(stepName(step), "_days_left"), static_cast<double>(left),
+                    Phrase("overdue.reason.days_left",
+                           {{"step", step_name}, {"due_date", due_date}, {"days", left}}));
     } else {
       const int64_t over = daysCeil(now_ - due);
-      r.code = strCat(stepName(step), "_days_overdue");
-      r.number = static_cast<double>(over);
-      text = ctx.text("overdue.reason.days_overdue",
-                      {{"step", step_name}, {"due_date", due_date}, {"days", over}});
+      sig.addReason(strCat(stepName(step), "_days_overdue"), static_cast<double>(over),
+                    Phrase("overdue.reason.days_overdue",
+                           {{"step", step_name}, {"due_date", due_date}, {"days", over}}));
     }
-    r.text_en = std::move(text.en);
-    r.text_zh = std::move(text.zh);
-    appendToList(steps, step_name, separator);
-    sig.reasons.push_back(std::move(r));
+    steps.items.push_back(step_name);
     const Action a = actionFor(step);
     if (std::find(sig.actions.begin(), sig.actions.end(), a) == sig.actions.end()) {
       sig.actions.push_back(a);
@@ -227,23 +209,21 @@ void OverdueModel::evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps) 
   if (tier == Tier::kNone) {
     active_.erase(i);
     sig.score = 0;
-    LocalText done;
+    PhraseList done_steps_list{"list_separator", {}};
     for (size_t s = 0; s < kStepCount; ++s) {
-      if (!(done_steps & bit(static_cast<Step>(s)))) continue;
-      appendToList(done, ctx.text(kStepMessages[s]), separator);
+      if (done_steps & bit(static_cast<Step>(s))) {
+        done_steps_list.items.emplace_back(std::string(kStepMessages[s]));
+      }
     }
-    if (done.en.empty()) done = ctx.text("overdue.deadline_moved");
-    Reason r;
-    r.code = "steps_done";
-    r.string_value = done.en;
-    LocalText text = ctx.text("overdue.reason.steps_done", {{"steps", done}});
-    r.text_en = std::move(text.en);
-    r.text_zh = std::move(text.zh);
-    sig.reasons.push_back(std::move(r));
-    LocalText summary = ctx.text("overdue.summary.resolved",
-                                 {{"case", case_id}, {"agency", sig.agency}, {"steps", done}});
-    sig.summary_en = std::move(summary.en);
-    sig.summary_zh = std::move(summary.zh);
+    // What was done, or why the risk went without a step done.
+    const Phrase done = done_steps_list.items.empty()
+                            ? Phrase("overdue.deadline_moved")
+                            : Phrase("overdue.steps", {{"steps", std::move(done_steps_list)}});
+    sig.addReason("steps_done", std::string(),
+                  Phrase("overdue.reason.steps_done", {{"steps", done}}))
+        .value_words = done;
+    sig.summary = Phrase("overdue.summary.resolved",
+                         {{"case", case_id}, {"agency", sig.agency}, {"steps", done}});
     ctx.signals.emit(std::move(sig));
     return;
   }
@@ -251,20 +231,16 @@ void OverdueModel::evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps) 
   active_[i].tier = tier;
   if (tier == Tier::kYellow) {
     sig.score = 0.4;
-    LocalText summary = ctx.text("overdue.summary.due_soon",
-                                 {{"case", case_id}, {"agency", sig.agency}, {"steps", steps}});
-    sig.summary_en = std::move(summary.en);
-    sig.summary_zh = std::move(summary.zh);
+    sig.summary = Phrase("overdue.summary.due_soon",
+                         {{"case", case_id}, {"agency", sig.agency}, {"steps", steps}});
   } else {
     const double frac = red_ms_ > 0 ? std::min(1.0, static_cast<double>(worst_days_over) *
                                                         kMsPerDay / static_cast<double>(red_ms_))
                                     : 1.0;
     sig.score = tier == Tier::kRed ? 1.0 : 0.7 + 0.3 * frac;
-    LocalText summary = ctx.text(
+    sig.summary = Phrase(
         "overdue.summary.overdue",
         {{"case", case_id}, {"agency", sig.agency}, {"steps", steps}, {"days", worst_days_over}});
-    sig.summary_en = std::move(summary.en);
-    sig.summary_zh = std::move(summary.zh);
     if (tier == Tier::kRed) sig.actions.push_back(Action::kNotifyLeadership);
   }
   ctx.signals.emit(std::move(sig));

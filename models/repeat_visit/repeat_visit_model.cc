@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 
+#include "base/hash.h"
 #include "base/str_cat.h"
 #include "connectors/pseudonym/pseudonymizer.h"
 #include "models/past_contacts.h"
@@ -16,25 +17,12 @@ constexpr int kGenerationDays = 90;
 constexpr uint32_t kAboveBit = 0x80000000u;
 constexpr int kScoreHorizonDays = 30;
 
-uint64_t mix64(uint64_t x) {  // splitmix64's finaliser
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
 uint64_t matterHash(std::string_view matter) {
-  return mix64(std::hash<std::string_view>{}(matter) ^ 0x6d61747465720000ULL);
+  return hashText(matter, 0x6d61747465720000ULL);
 }
 
 uint64_t pairKey(PersonId person, uint64_t matter) {
-  return mix64(person ^ mix64(matter + 0x9e3779b97f4a7c15ULL));
-}
-
-int64_t floorDiv(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+  return hashPair(person, matter);
 }
 
 uint16_t saturatingInc(uint16_t v) {
@@ -58,7 +46,7 @@ absl::StatusOr<std::unique_ptr<Model>> RepeatVisitModel::create(const RepeatVisi
 }
 
 int64_t RepeatVisitModel::localDay(TimeMs t) const {
-  return floorDiv(t + offset_ms_, kMsPerDay);
+  return casewatch::localDay(t, offset_ms_);
 }
 
 void RepeatVisitModel::clear() {
@@ -293,70 +281,49 @@ void RepeatVisitModel::emitPerson(Alerted& a, Tier tier, ModelContext& ctx) {
       hawkes_.alpha * s_now / hawkes_.beta * (1 - std::exp(-hawkes_.beta * kScoreHorizonDays));
   s.score = tier == Tier::kNone ? 0 : 1 - std::exp(-expected);
 
-  auto reason = [&](std::string code, double number, LocalText text) {
-    Reason r;
-    r.code = std::move(code);
-    r.number = number;
-    r.text_en = std::move(text.en);
-    r.text_zh = std::move(text.zh);
-    s.reasons.push_back(std::move(r));
-  };
-  auto summary = [&](LocalText text) {
-    s.summary_en = std::move(text.en);
-    s.summary_zh = std::move(text.zh);
-  };
   if (tier == Tier::kNone) {
     const int64_t quiet = (now_ - TimeMs{t.t_last_min} * kMsPerMinute) / kMsPerDay;
-    reason("days_since_return", static_cast<double>(quiet),
-           ctx.text("repeat_visit.reason.days_since_return",
-                    {{"days", quiet}, {"quiet_days", config_.quiet_days}}));
-    reason("lambda", lambda,
-           ctx.text("repeat_visit.reason.lambda_below",
-                    {{"lambda", lambda}, {"yellow_lambda", config_.yellow_lambda}}));
-    summary(ctx.text("repeat_visit.summary.person_resolved",
-                     {{"person", pid}, {"matter", a.matter}, {"days", quiet}}));
+    s.addReason("days_since_return", static_cast<double>(quiet),
+                Phrase("repeat_visit.reason.days_since_return",
+                       {{"days", quiet}, {"quiet_days", config_.quiet_days}}));
+    s.addReason("lambda", lambda,
+                Phrase("repeat_visit.reason.lambda_below",
+                       {{"lambda", lambda}, {"yellow_lambda", config_.yellow_lambda}}));
+    s.summary = Phrase("repeat_visit.summary.person_resolved",
+                       {{"person", pid}, {"matter", a.matter}, {"days", quiet}});
     ctx.signals.emit(std::move(s));
     return;
   }
-  reason("returns_30d", r30,
-         ctx.text("repeat_visit.reason.returns_30d", {{"returns", r30},
-                                                      {"yellow", config_.yellow_returns_30d},
-                                                      {"orange", config_.orange_returns_30d},
-                                                      {"red", config_.red_returns_30d}}));
-  reason("returns_90d", r90,
-         ctx.text("repeat_visit.reason.returns_90d",
-                  {{"returns", r90}, {"red", config_.red_returns_90d}}));
-  reason("lambda", lambda,
-         ctx.text("repeat_visit.reason.lambda", {{"lambda", lambda},
-                                                 {"per_30d", lambda * 30},
-                                                 {"yellow_lambda", config_.yellow_lambda},
-                                                 {"orange_lambda", config_.orange_lambda}}));
+  s.addReason("returns_30d", r30,
+              Phrase("repeat_visit.reason.returns_30d", {{"returns", r30},
+                                                         {"yellow", config_.yellow_returns_30d},
+                                                         {"orange", config_.orange_returns_30d},
+                                                         {"red", config_.red_returns_30d}}));
+  s.addReason("returns_90d", r90,
+              Phrase("repeat_visit.reason.returns_90d",
+                     {{"returns", r90}, {"red", config_.red_returns_90d}}));
+  s.addReason("lambda", lambda,
+              Phrase("repeat_visit.reason.lambda", {{"lambda", lambda},
+                                                    {"per_30d", lambda * 30},
+                                                    {"yellow_lambda", config_.yellow_lambda},
+                                                    {"orange_lambda", config_.orange_lambda}}));
   if (t.above_level > 0) {
-    reason("above_level_contacts", t.above_level,
-           ctx.text("repeat_visit.reason.above_level_contacts",
-                    {{"days", t.above_level}, {"weight", config_.above_level_weight}}));
+    s.addReason("above_level_contacts", t.above_level,
+                Phrase("repeat_visit.reason.above_level_contacts",
+                       {{"days", t.above_level}, {"weight", config_.above_level_weight}}));
   }
-  reason("returns_total", t.returns_total,
-         ctx.text("repeat_visit.reason.returns_total",
-                  {{"returns", t.returns_total}, {"first_date", dateOf(t.first_day)}}));
-  {
-    Reason r;
-    r.code = "matter";
-    r.string_value = a.matter;
-    LocalText text = ctx.text("repeat_visit.reason.matter", {{"matter", a.matter}});
-    r.text_en = std::move(text.en);
-    r.text_zh = std::move(text.zh);
-    s.reasons.push_back(std::move(r));
-  }
+  s.addReason("returns_total", t.returns_total,
+              Phrase("repeat_visit.reason.returns_total",
+                     {{"returns", t.returns_total}, {"first_date", dateOf(t.first_day)}}));
+  s.addReason("matter", a.matter, Phrase("repeat_visit.reason.matter", {{"matter", a.matter}}));
   s.actions = {Action::kAssignLeader, Action::kScheduleHearing, Action::kCheckAidEligibility};
   if (tier == Tier::kRed) s.actions.push_back(Action::kNotifyLeadership);
-  const LocalText tier_name = ctx.text(strCat("tier.", tierName(tier)));
-  summary(ctx.text("repeat_visit.summary.person", {{"person", pid},
-                                                   {"matter", a.matter},
-                                                   {"returns_30d", r30},
-                                                   {"returns_90d", r90},
-                                                   {"lambda", lambda},
-                                                   {"tier", tier_name}}));
+  s.summary = Phrase("repeat_visit.summary.person", {{"person", pid},
+                                                     {"matter", a.matter},
+                                                     {"returns_30d", r30},
+                                                     {"returns_90d", r90},
+                                                     {"lambda", lambda},
+                                                     {"tier", tierPhrase(tier)}});
   ctx.signals.emit(std::move(s));
 }
 
@@ -421,29 +388,20 @@ void RepeatVisitModel::emitMatter(MatterState& m, int persons, Tier tier, ModelC
   s.category = m.category;
   const int need = config_.matter_min_persons;
   s.score = tier == Tier::kNone ? 0 : std::min(1.0, static_cast<double>(persons) / (4.0 * need));
-  Reason r;
-  r.code = "persons_returning";
-  r.number = persons;
-  LocalText text = ctx.text("repeat_visit.reason.persons_returning",
-                            {{"persons", persons},
-                             {"min_returns", config_.matter_min_returns_90d},
-                             {"min_persons", need}});
-  r.text_en = std::move(text.en);
-  r.text_zh = std::move(text.zh);
-  s.reasons.push_back(std::move(r));
-  LocalText summary;
+  s.addReason("persons_returning", persons,
+              Phrase("repeat_visit.reason.persons_returning",
+                     {{"persons", persons},
+                      {"min_returns", config_.matter_min_returns_90d},
+                      {"min_persons", need}}));
   if (tier == Tier::kNone) {
-    summary = ctx.text("repeat_visit.summary.matter_resolved",
+    s.summary = Phrase("repeat_visit.summary.matter_resolved",
                        {{"matter", m.matter}, {"min_persons", need}});
   } else {
     s.actions = {Action::kAssignLeader, Action::kScheduleHearing, Action::kFixAtSource};
     if (tier == Tier::kRed) s.actions.push_back(Action::kNotifyLeadership);
-    const LocalText tier_name = ctx.text(strCat("tier.", tierName(tier)));
-    summary = ctx.text("repeat_visit.summary.matter",
-                       {{"matter", m.matter}, {"persons", persons}, {"tier", tier_name}});
+    s.summary = Phrase("repeat_visit.summary.matter",
+                       {{"matter", m.matter}, {"persons", persons}, {"tier", tierPhrase(tier)}});
   }
-  s.summary_en = std::move(summary.en);
-  s.summary_zh = std::move(summary.zh);
   ctx.signals.emit(std::move(s));
 }
 
@@ -492,7 +450,7 @@ void RepeatVisitModel::rebuild(TimeMs now, ModelContext& ctx) {
       last[strCat(subjectKindName(s.subject_kind), ":", s.subject_id)] = std::move(s);
     }
   } replayed;
-  ModelContext quiet{ctx.cases, replayed, nullptr, ctx.messages};
+  ModelContext quiet{ctx.cases, replayed, nullptr};
   // Registrations and visits, as onEvent() took them.
   forEachPastContact(cases, ctx.visits, [&](const PastContact& pc) {
     contacts(pc.persons, pc.matter, pc.region, pc.level, pc.index, pc.ts, quiet);

@@ -165,57 +165,46 @@ void StabilityModel::emit(std::string_view name, Region& r, Tier tier, ModelCont
   s.at = now_;
   s.score = std::clamp(1.0 - r.index / 100.0, 0.0, 1.0);
   const double pressure = pressureOf(r);
-  auto reason = [&](std::string code, double number, LocalText text) {
-    Reason x;
-    x.code = std::move(code);
-    x.number = number;
-    x.text_en = std::move(text.en);
-    x.text_zh = std::move(text.zh);
-    s.reasons.push_back(std::move(x));
-  };
-  reason("stability_index", r.index,
-         ctx.text("stability.reason.index", {{"index", r.index},
-                                             {"blue", config_.blue_below},
-                                             {"yellow", config_.yellow_below},
-                                             {"orange", config_.orange_below},
-                                             {"red", config_.red_below}}));
-  reason("pressure", pressure,
-         ctx.text("stability.reason.pressure", {{"pressure", pressure}, {"scale", config_.scale}}));
+  s.addReason("stability_index", r.index,
+              Phrase("stability.reason.index", {{"index", r.index},
+                                                {"blue", config_.blue_below},
+                                                {"yellow", config_.yellow_below},
+                                                {"orange", config_.orange_below},
+                                                {"red", config_.red_below}}));
+  s.addReason(
+      "pressure", pressure,
+      Phrase("stability.reason.pressure", {{"pressure", pressure}, {"scale", config_.scale}}));
   const auto& a = r.alerts;
   const int64_t open_alerts = a[1] + a[2] + a[3] + a[4];
-  reason("open_alerts", static_cast<double>(open_alerts),
-         ctx.text("stability.reason.open_alerts", {{"alerts", open_alerts},
-                                                   {"red", a[4]},
-                                                   {"orange", a[3]},
-                                                   {"yellow", a[2]},
-                                                   {"blue", a[1]}}));
+  s.addReason("open_alerts", static_cast<double>(open_alerts),
+              Phrase("stability.reason.open_alerts", {{"alerts", open_alerts},
+                                                      {"red", a[4]},
+                                                      {"orange", a[3]},
+                                                      {"yellow", a[2]},
+                                                      {"blue", a[1]}}));
   const double share =
       r.open_cases > 0 ? static_cast<double>(r.overdue) / static_cast<double>(r.open_cases) : 0.0;
-  reason(
+  s.addReason(
       "overdue_share", share,
-      ctx.text("stability.reason.overdue_share",
-               {{"overdue", r.overdue}, {"open_cases", r.open_cases}, {"percent", 100 * share}}));
-  reason("collective_incidents", static_cast<double>(r.collective),
-         ctx.text("stability.reason.collective", {{"alerts", r.collective}}));
-  reason("key_cases", static_cast<double>(r.key_cases),
-         ctx.text("stability.reason.key_cases", {{"cases", r.key_cases}}));
-  LocalText summary;
+      Phrase("stability.reason.overdue_share",
+             {{"overdue", r.overdue}, {"open_cases", r.open_cases}, {"percent", 100 * share}}));
+  s.addReason("collective_incidents", static_cast<double>(r.collective),
+              Phrase("stability.reason.collective", {{"alerts", r.collective}}));
+  s.addReason("key_cases", static_cast<double>(r.key_cases),
+              Phrase("stability.reason.key_cases", {{"cases", r.key_cases}}));
   if (tier == Tier::kNone) {
-    summary = ctx.text("stability.summary.calm", {{"region", name}, {"index", r.index}});
+    s.summary = Phrase("stability.summary.calm", {{"region", name}, {"index", r.index}});
   } else {
     s.actions = {Action::kReviewCase};
     if (r.collective > 0) s.actions.push_back(Action::kFixAtSource);
     if (tier >= Tier::kOrange) s.actions.push_back(Action::kNotifyLeadership);
-    const LocalText tier_name = ctx.text(strCat("tier.", tierName(tier)));
-    summary = ctx.text("stability.summary.index", {{"region", name},
+    s.summary = Phrase("stability.summary.index", {{"region", name},
                                                    {"index", r.index},
-                                                   {"tier", tier_name},
+                                                   {"tier", tierPhrase(tier)},
                                                    {"alerts", open_alerts},
                                                    {"overdue", r.overdue},
                                                    {"collective", r.collective}});
   }
-  s.summary_en = std::move(summary.en);
-  s.summary_zh = std::move(summary.zh);
   ctx.signals.emit(std::move(s));
 }
 

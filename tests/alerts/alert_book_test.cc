@@ -14,6 +14,18 @@ using ::testing::ElementsAre;
 
 constexpr TimeMs kT0 = 1772586900000;  // 2026-03-04T09:15:00+08:00
 
+// The book words what a signal says with the templates it is given.
+AlertBook wordedBook() {
+  static const AlertWording kWording(*MessageCatalog::parse(R"y(
+test.summary: {args: {tier: text}, en: "summary {tier}", zh-CN: "摘要"}
+test.reason: {en: "text", zh-CN: "文本"}
+)y",
+                                                            "test", nullptr));
+  AlertBook book;
+  book.setWording(&kWording);
+  return book;
+}
+
 Signal signal(Tier tier, std::string subject = "C-1", TimeMs at = kT0,
               std::string_view model = "overdue") {
   Signal s;
@@ -25,21 +37,19 @@ Signal signal(Tier tier, std::string subject = "C-1", TimeMs at = kT0,
   Reason r;
   r.code = "procedural_reply_days_overdue";
   r.number = static_cast<int>(tier);
-  r.text_en = "text";
-  r.text_zh = "文本";
+  r.text = Phrase("test.reason");
   s.reasons.push_back(r);
   if (tier != Tier::kNone) s.actions = {Action::kSendProceduralReply};
   s.region = "520302";
   s.agency = "agency-a";
   s.category = "wage_arrears";
-  s.summary_en = "summary " + std::string(tierName(tier));
-  s.summary_zh = "摘要";
+  s.summary = Phrase("test.summary", {{"tier", tierName(tier)}});
   s.at = at;
   return s;
 }
 
 TEST(AlertBookTest, ANewAlertFires) {
-  AlertBook book;
+  AlertBook book = wordedBook();
   auto c = book.apply(signal(Tier::kYellow));
   ASSERT_TRUE(c.has_value());
   EXPECT_EQ(c->kind, ChangeKind::kFired);
@@ -71,7 +81,7 @@ TEST(AlertBookTest, ANewAlertFires) {
 }
 
 TEST(AlertBookTest, TheSameTierChangesNothingButUpdatesTheNumbersSilently) {
-  AlertBook book;
+  AlertBook book = wordedBook();
   const std::string id = book.apply(signal(Tier::kOrange))->alert.alert_id;
   Signal again = signal(Tier::kOrange, "C-1", kT0 + 1000);
   again.score = 0.85;
@@ -87,7 +97,7 @@ TEST(AlertBookTest, TheSameTierChangesNothingButUpdatesTheNumbersSilently) {
 }
 
 TEST(AlertBookTest, ATierChangeIsPublished) {
-  AlertBook book;
+  AlertBook book = wordedBook();
   book.apply(signal(Tier::kYellow));
   auto up = book.apply(signal(Tier::kOrange, "C-1", kT0 + 1000));
   ASSERT_TRUE(up.has_value());
@@ -105,7 +115,7 @@ TEST(AlertBookTest, ATierChangeIsPublished) {
 }
 
 TEST(AlertBookTest, TierNoneResolvesAndRemoves) {
-  AlertBook book;
+  AlertBook book = wordedBook();
   const std::string id = book.apply(signal(Tier::kRed))->alert.alert_id;
   auto c = book.apply(signal(Tier::kNone, "C-1", kT0 + 5000));
   ASSERT_TRUE(c.has_value());
@@ -130,14 +140,14 @@ TEST(AlertBookTest, TierNoneResolvesAndRemoves) {
 }
 
 TEST(AlertBookTest, TierNoneForAnUnknownAlertIsNothing) {
-  AlertBook book;
+  AlertBook book = wordedBook();
   book.apply(signal(Tier::kYellow, "C-1"));
   EXPECT_FALSE(book.apply(signal(Tier::kNone, "C-2")).has_value());
   EXPECT_EQ(book.activeCount(), 1u);
 }
 
 TEST(AlertBookTest, AlertsAreKeptPerModelAndSubject) {
-  AlertBook book;
+  AlertBook book = wordedBook();
   book.apply(signal(Tier::kYellow, "C-1", kT0, "overdue"));
   book.apply(signal(Tier::kYellow, "C-2", kT0, "overdue"));
   auto other_model = book.apply(signal(Tier::kYellow, "C-1", kT0, "key_case"));
@@ -214,14 +224,16 @@ TEST(SignalNamesTest, TiersSubjectsAndActions) {
       "reply_now",        "send_procedural_reply", "assign_leader", "schedule_hearing",
       "mediate",          "check_aid_eligibility", "review_case",   "fix_at_source",
       "notify_leadership"};
+  const AlertWording& w = AlertWording::builtin();
   for (size_t i = 0; i < 9; ++i) {
     const auto a = static_cast<Action>(i);
     EXPECT_EQ(actionName(a), codes[i]);
-    EXPECT_FALSE(actionText(a, "en").empty());
-    EXPECT_FALSE(actionText(a, "zh-CN").empty());
-    EXPECT_NE(actionText(a, "en"), actionText(a, "zh-CN"));
+    EXPECT_FALSE(w.actionText(a, "en").empty());
+    EXPECT_FALSE(w.actionText(a, "zh-CN").empty());
+    EXPECT_NE(w.actionText(a, "en")[0], '[');
+    EXPECT_NE(w.actionText(a, "en"), w.actionText(a, "zh-CN"));
   }
-  EXPECT_EQ(actionText(Action::kReplyNow, "fr"), actionText(Action::kReplyNow, "en"));
+  EXPECT_EQ(w.actionText(Action::kReplyNow, "fr"), w.actionText(Action::kReplyNow, "en"));
 }
 
 }  // namespace

@@ -37,12 +37,12 @@ Alert fullAlert() {
   a.category = "wage_arrears";
   a.starts_at = kStart;
   a.updated_at = kUpdate;
-  Reason days;
+  AlertReason days;
   days.code = "procedural_reply_days_overdue";
   days.number = 12;
   days.text_en = "procedural reply was due on 2026-03-11: 12 day(s) overdue";
   days.text_zh = "程序性回复期限为2026-03-11，已超期12天";
-  Reason done;
+  AlertReason done;
   done.code = "steps_done";
   done.string_value = "routing decision";
   done.text_en = "done: routing decision";

@@ -179,5 +179,18 @@ TEST(FormatCivilDateTest, ZeroPads) {
   EXPECT_EQ(formatCivilDate({987, 12, 31}), "0987-12-31");
 }
 
+TEST(LocalDayTest, DaysRoundTowardsMinusInfinity) {
+  EXPECT_EQ(floorDiv(7, 2), 3);
+  EXPECT_EQ(floorDiv(-7, 2), -4);
+  EXPECT_EQ(floorDiv(-8, 2), -4);
+  const TimeMs offset = 8 * kMsPerHour;
+  // 2026-03-04T01:15Z is 09:15 on 4 March at +08:00; 23:59 on 3 March UTC is 4 March there too.
+  EXPECT_EQ(localDay(k20260304T0115Z, offset), daysFromCivil({2026, 3, 4}));
+  EXPECT_EQ(localDay(k20260304T0115Z - 2 * kMsPerHour, offset), daysFromCivil({2026, 3, 4}));
+  EXPECT_EQ(localDay(k20260304T0115Z - 10 * kMsPerHour, offset), daysFromCivil({2026, 3, 3}));
+  EXPECT_EQ(localDay(k19000301Z, 0), daysFromCivil({1900, 3, 1}));
+  EXPECT_EQ(localDay(k19000301Z - 1, 0), daysFromCivil({1900, 2, 28}));
+}
+
 }  // namespace
 }  // namespace casewatch

@@ -5,10 +5,6 @@
 namespace casewatch::feedgen {
 namespace {
 
-int64_t floorDiv(int64_t a, int64_t b) {
-  return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
 void addDistinct(std::vector<Step>& out, Step s) {
   if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
 }
@@ -17,7 +13,7 @@ void addDistinct(std::vector<Step>& out, Step s) {
 
 TimeMs dueAfterDays(TimeMs t, int n, int utc_offset_minutes) {
   const TimeMs offset = TimeMs{utc_offset_minutes} * kMsPerMinute;
-  const int64_t local_day = floorDiv(t + offset, kMsPerDay);
+  const int64_t local_day = localDay(t, offset);
   return (local_day + n + 1) * kMsPerDay - offset;
 }
 

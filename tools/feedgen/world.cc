@@ -128,8 +128,7 @@ size_t World::sourceFor(size_t region, AgencyId registering_agency) const {
 }
 
 int64_t World::localDay(TimeMs t) {
-  const TimeMs local = t + kOffsetMs;
-  return local >= 0 ? local / kMsPerDay : (local - kMsPerDay + 1) / kMsPerDay;
+  return casewatch::localDay(t, kOffsetMs);
 }
 
 TimeMs World::dayStart(int64_t day) {

@@ -14,7 +14,7 @@ nlohmann::json payload(const Alert& a, const AlertmanagerPayloadOptions& opts, T
   for (auto& [name, value] : alertmanagerLabels(a)) labels[name] = value;
   const bool zh = opts.locale == "zh-CN";
   std::string description;
-  for (const Reason& r : a.reasons) {
+  for (const AlertReason& r : a.reasons) {
     const std::string& text = zh ? r.text_zh : r.text_en;
     if (!text.empty()) strAppend(description, description.empty() ? "" : "; ", text);
   }

@@ -1,5 +1,6 @@
 #include "alerts/sinks/console/console_sink.h"
 
+#include "alerts/wording/alert_wording.h"
 #include "base/str_cat.h"
 
 namespace casewatch {
@@ -72,14 +73,14 @@ std::string ConsoleSink::render(const AlertChange& change) const {
             subjectKindName(a.subject_kind), " ", a.subject_id, "]  ", a.summary(locale_));
   if (color_) strAppend(out, "\x1b[0m");
   out += '\n';
-  for (const Reason& r : a.reasons) {
+  for (const AlertReason& r : a.reasons) {
     strAppend(out, "    - ", zh ? r.text_zh : r.text_en, "\n");
   }
   if (!a.actions.empty()) {
     strAppend(out, zh ? "    建议: " : "    do: ");
     for (size_t i = 0; i < a.actions.size(); ++i) {
       if (i) out += zh ? "；" : "; ";
-      strAppend(out, actionText(a.actions[i], locale_));
+      strAppend(out, AlertWording::builtin().actionText(a.actions[i], locale_));
     }
     out += '\n';
   }

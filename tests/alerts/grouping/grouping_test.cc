@@ -21,7 +21,7 @@ Alert alert(std::string model, SubjectKind kind, std::string subject, std::strin
   a.alert_id = alertFingerprint(a.model, kind, a.subject_id);
   a.tier = tier;
   if (!matter.empty()) {
-    Reason r;
+    AlertReason r;
     r.code = "matter";
     r.string_value = matter;
     a.reasons.push_back(r);

@@ -28,7 +28,7 @@ AlertChange change(Tier tier = Tier::kOrange, AlertStatus status = AlertStatus::
   a.subject_id = "C-1";
   a.starts_at = kAt;
   a.updated_at = kAt;
-  Reason r;
+  AlertReason r;
   r.code = "handling_days_overdue";
   r.number = 3;
   r.text_en = "handling was due on 2026-03-01: 3 day(s) overdue";

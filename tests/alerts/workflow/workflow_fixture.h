@@ -13,6 +13,7 @@
 
 #include "alerts/alert_book.h"
 #include "alerts/workflow/alert_workflow.h"
+#include "tests/fakes/worded_signal.h"
 
 namespace casewatch::testing {
 
@@ -31,23 +32,20 @@ inline Signal makeSignal(Tier tier, std::string subject, TimeMs at,
   Reason r;
   r.code = "evidence";
   r.number = static_cast<int>(tier);
-  r.text_en = "evidence " + std::to_string(static_cast<int>(tier));
-  r.text_zh = "证据";
+  r.text = testing::sayAsIs("evidence " + std::to_string(static_cast<int>(tier)));
   s.reasons.push_back(r);
   if (!matter.empty()) {
     Reason m;
     m.code = "matter";
     m.string_value = matter;
-    m.text_en = "matter " + matter;
-    m.text_zh = "事项";
+    m.text = testing::sayAsIs("matter " + matter);
     s.reasons.push_back(m);
   }
   if (tier != Tier::kNone) s.actions = {Action::kReplyNow};
   s.region = "520302";
   s.agency = "agency-a";
   s.category = "wage_arrears";
-  s.summary_en = "summary " + std::string(tierName(tier));
-  s.summary_zh = "摘要";
+  s.summary = testing::sayAsIs("summary " + std::string(tierName(tier)));
   s.at = at;
   return s;
 }

@@ -54,7 +54,7 @@ Alert makeAlert(const std::string& id, Tier tier, TimeMs updated, const std::str
   a.category = "wage_arrears";
   a.starts_at = updated - kMsPerDay;
   a.updated_at = updated;
-  a.reasons.push_back(Reason{"days_overdue", 12, "", "12 days overdue", "逾期12天"});
+  a.reasons.push_back(AlertReason{"days_overdue", 12, "", "12 days overdue", "逾期12天"});
   a.actions = {Action::kReplyNow};
   a.summary_en = "Case overdue";
   a.summary_zh = "案件逾期";

@@ -37,7 +37,7 @@ class EscalationOutput final : public PipelineOutput {
     EXPECT_EQ(c.alert.subject_kind, SubjectKind::kCase);
     ASSERT_GE(c.alert.reasons.size(), 2u) << c.alert.summary_en;
     EXPECT_EQ(c.alert.reasons[0].code, "p_escalation");
-    for (const Reason& r : c.alert.reasons) {
+    for (const AlertReason& r : c.alert.reasons) {
       EXPECT_FALSE(r.text_en.empty()) << r.code;
       EXPECT_FALSE(r.text_zh.empty()) << r.code;
     }

@@ -11,10 +11,13 @@
 #include "models/stats/logistic_regression.h"
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/recording_signal_sink.h"
+#include "tests/fakes/worded_signal.h"
 #include "tests/source_paths.h"
 
 namespace casewatch {
 namespace {
+
+using testing::worded;
 
 using testing::EventBuilder;
 using ::testing::HasSubstr;
@@ -54,8 +57,11 @@ TEST_F(EscalationFeaturesTest, NamesAreStableAndUnique) {
   EXPECT_EQ(names[1], "days_overdue");
   for (size_t i = 0; i < names.size(); ++i) {
     EXPECT_EQ(escalationFeatureIndex(names[i]), static_cast<int>(i));
-    EXPECT_FALSE(escalationFeatureText(i, false).empty());
-    EXPECT_FALSE(escalationFeatureText(i, true).empty());
+    // Every feature has its words in the templates (alerts/wording/messages.yaml).
+    const LocalText words =
+        AlertWording::builtin().say(Phrase(std::string("escalation_risk.feature.") += names[i]));
+    EXPECT_FALSE(words.en.empty() || words.en[0] == '[') << names[i];
+    EXPECT_FALSE(words.zh.empty() || words.zh[0] == '[') << names[i];
   }
   EXPECT_EQ(escalationFeatureIndex("nope"), -1);
 }
@@ -171,12 +177,12 @@ TEST_F(EscalationRiskModelTest, ScoresTiersAndNamesTheTopContributions) {
   const Reason* top = sink_.lastReason("not_upheld");
   ASSERT_NE(top, nullptr);
   EXPECT_DOUBLE_EQ(top->number, 1);
-  EXPECT_THAT(top->text_en, HasSubstr("coefficient 2.500"));
-  EXPECT_THAT(top->text_en, HasSubstr("+2.50 to the log-odds"));
-  EXPECT_THAT(top->text_zh, HasSubstr("最近一次答复不予支持"));
-  EXPECT_THAT(s.summary_en, HasSubstr("within 30 days"));
-  EXPECT_THAT(s.summary_en, HasSubstr("not_upheld +2.50"));
-  EXPECT_THAT(s.summary_zh, HasSubstr("越级信访"));
+  EXPECT_THAT(worded(*top).text_en, HasSubstr("coefficient 2.500"));
+  EXPECT_THAT(worded(*top).text_en, HasSubstr("+2.50 to the log-odds"));
+  EXPECT_THAT(worded(*top).text_zh, HasSubstr("最近一次答复不予支持"));
+  EXPECT_THAT(worded(s).summary_en, HasSubstr("within 30 days"));
+  EXPECT_THAT(worded(s).summary_en, HasSubstr("not_upheld +2.50"));
+  EXPECT_THAT(worded(s).summary_zh, HasSubstr("越级信访"));
   EXPECT_THAT(s.actions,
               ::testing::ElementsAre(Action::kReviewCase, Action::kAssignLeader,
                                      Action::kScheduleHearing, Action::kCheckAidEligibility));

@@ -17,9 +17,12 @@
 #include "tests/fakes/recording_model_metrics.h"
 #include "tests/fakes/recording_output.h"
 #include "tests/fakes/recording_signal_sink.h"
+#include "tests/fakes/worded_signal.h"
 
 namespace casewatch {
 namespace {
+
+using testing::worded;
 
 using ::testing::Contains;
 using ::testing::ElementsAre;
@@ -87,7 +90,7 @@ class KeyCaseModelTest : public ::testing::Test {
   RecordingSignalSink sink_;
   RecordingModelMetrics metrics_;
   RegionBoard board_;
-  ModelContext ctx_{store_, sink_, &metrics_, nullptr, &board_};
+  ModelContext ctx_{store_, sink_, &metrics_, &board_};
   std::unique_ptr<KeyCaseModel> model_;
 };
 
@@ -265,11 +268,11 @@ TEST_F(KeyCaseModelTest, NewActivityWithoutALeaderAlertsUntilOneIsAssigned) {
   const Reason* r = sink_.lastReason("unowned_events");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->number, 1);
-  EXPECT_THAT(r->text_zh, HasSubstr("包案领导"));
+  EXPECT_THAT(worded(*r).text_zh, HasSubstr("包案领导"));
   ASSERT_NE(sink_.lastReason("ledger_reasons"), nullptr);
   EXPECT_EQ(sink_.lastReason("ledger_reasons")->string_value, "group_size=8");
-  EXPECT_THAT(s.back().summary_en, HasSubstr("no leader assigned"));
-  EXPECT_FALSE(s.back().summary_zh.empty());
+  EXPECT_THAT(worded(s.back()).summary_en, HasSubstr("no leader assigned"));
+  EXPECT_FALSE(worded(s.back()).summary_zh.empty());
 
   feed(event(EventType::kProceduralReply, "C-1", 2));
   feed(EventBuilder::of(EventType::kVisit, "C-1", day(3)).persons({kPerson}).matter("m:x"));
@@ -300,8 +303,8 @@ TEST_F(KeyCaseModelTest, OwnerIdleForNDaysAlertsOrangeThenRed) {
   const Reason* r = sink_.lastReason("days_since_owner_action");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->number, 30);
-  EXPECT_THAT(r->text_en, HasSubstr("leader leader-7"));
-  EXPECT_THAT(r->text_zh, HasSubstr("30天未办理"));
+  EXPECT_THAT(worded(*r).text_en, HasSubstr("leader leader-7"));
+  EXPECT_THAT(worded(*r).text_zh, HasSubstr("30天未办理"));
   advance(day(1 + 60));
   EXPECT_EQ(keyCaseSignals("C-1").back().tier, Tier::kRed);
   // The owner acts: the alert resolves, and the idle clock restarts from that action.

@@ -11,9 +11,12 @@
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/recording_model_metrics.h"
 #include "tests/fakes/recording_signal_sink.h"
+#include "tests/fakes/worded_signal.h"
 
 namespace casewatch {
 namespace {
+
+using testing::worded;
 
 using ::testing::Contains;
 using ::testing::ElementsAre;
@@ -93,11 +96,11 @@ TEST_F(OverdueModelTest, YellowAtTheWarningThresholdNotOneMsBefore) {
   ASSERT_EQ(s.reasons.size(), 1u);  // routing is not yet within its warning window
   EXPECT_EQ(s.reasons[0].code, "procedural_reply_days_left");
   EXPECT_EQ(s.reasons[0].number, 2);
-  EXPECT_THAT(s.reasons[0].text_en, HasSubstr("2026-03-11"));  // the last day of the period
-  EXPECT_THAT(s.reasons[0].text_zh, HasSubstr("2026-03-11"));
+  EXPECT_THAT(worded(s.reasons[0]).text_en, HasSubstr("2026-03-11"));  // the last day of the period
+  EXPECT_THAT(worded(s.reasons[0]).text_zh, HasSubstr("2026-03-11"));
   EXPECT_THAT(s.actions, ElementsAre(Action::kSendProceduralReply));
-  EXPECT_THAT(s.summary_en, HasSubstr("C-1"));
-  EXPECT_THAT(s.summary_zh, HasSubstr("C-1"));
+  EXPECT_THAT(worded(s).summary_en, HasSubstr("C-1"));
+  EXPECT_THAT(worded(s).summary_zh, HasSubstr("C-1"));
   EXPECT_EQ(model_->activeAlerts(), 1u);
   EXPECT_EQ(model_->nextThresholdAt(), proc_due_);
   EXPECT_TRUE(metrics_.breaches.empty());
@@ -167,7 +170,7 @@ TEST_F(OverdueModelTest, ResolvesWhenTheLateStepHappens) {
   EXPECT_EQ(s.tier, Tier::kNone);
   EXPECT_EQ(s.subject_id, "C-1");
   ASSERT_NE(reason(s, "steps_done"), nullptr);
-  EXPECT_EQ(reason(s, "steps_done")->string_value, "procedural reply");
+  EXPECT_EQ(worded(*reason(s, "steps_done")).string_value, "procedural reply");  // in words
   EXPECT_EQ(model_->activeAlerts(), 0u);
   const auto done = metrics_.completionsOf(Step::kProceduralReply);
   ASSERT_EQ(done.size(), 1u);
@@ -336,7 +339,7 @@ TEST_F(OverdueModelTest, ExtensionAddsDaysToHandling) {
   EXPECT_EQ(sink_.last().tier, Tier::kOrange);
   const auto* r = reason(sink_.last(), "handling_days_overdue");
   ASSERT_NE(r, nullptr);
-  EXPECT_THAT(r->text_en, HasSubstr("2026-06-02"));
+  EXPECT_THAT(worded(*r).text_en, HasSubstr("2026-06-02"));
 }
 
 TEST_F(OverdueModelTest, NoSignalForCasesOnTimeAndFarFromDeadlines) {
@@ -534,7 +537,7 @@ TEST_F(OverdueModelTest, CalendarRollForwardMovesTheDeadline) {
   EXPECT_EQ(sink_.forSubject("C-2").back().tier, Tier::kOrange);
   const Reason* r = reason(sink_.last(), "procedural_reply_days_overdue");
   ASSERT_NE(r, nullptr);
-  EXPECT_THAT(r->text_en, HasSubstr("2026-03-16"));
+  EXPECT_THAT(worded(*r).text_en, HasSubstr("2026-03-16"));
 }
 
 TEST(DeadlineQueueTest, PopsInTimeOrderAndOnlyWhatIsDue) {

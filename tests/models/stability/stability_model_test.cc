@@ -9,9 +9,12 @@
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/recording_model_metrics.h"
 #include "tests/fakes/recording_signal_sink.h"
+#include "tests/fakes/worded_signal.h"
 
 namespace casewatch {
 namespace {
+
+using testing::worded;
 
 using ::testing::Contains;
 using testing::EventBuilder;
@@ -144,7 +147,7 @@ TEST_F(StabilityModelTest, RegionAlertCrossesTiersWithHysteresis) {
   const Reason* idx = sink_.lastReason("stability_index");
   ASSERT_NE(idx, nullptr);
   EXPECT_NEAR(idx->number, indexOf(52), 1e-9);
-  EXPECT_THAT(idx->text_zh, HasSubstr("稳定指数"));
+  EXPECT_THAT(worded(*idx).text_zh, HasSubstr("稳定指数"));
   ASSERT_NE(sink_.lastReason("open_alerts"), nullptr);
   EXPECT_EQ(sink_.lastReason("open_alerts")->number, 13);
   const size_t signals = regionSignals().size();

@@ -28,7 +28,7 @@ Alert alert() {
   a.category = "wage_arrears";
   a.starts_at = kT0;
   a.updated_at = kT0 + 10 * kMsPerMinute;
-  Reason r;
+  AlertReason r;
   r.code = "days_overdue";
   r.number = 3;
   r.text_en = "3 days overdue";

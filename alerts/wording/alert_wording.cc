@@ -1,0 +1,175 @@
+#include "alerts/wording/alert_wording.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iterator>
+
+#include "absl/container/inlined_vector.h"
+#include "base/str_cat.h"
+
+namespace casewatch {
+namespace {
+
+using ArgKind = MessageCatalog::ArgKind;
+
+// Splits a template (checked when the catalog was loaded) into pieces.
+template <class Piece>
+void compile(const std::string& tpl, const std::vector<std::pair<std::string, ArgKind>>& args,
+             std::vector<Piece>& out) {
+  Piece p;
+  for (size_t i = 0; i < tpl.size(); ++i) {
+    const char c = tpl[i];
+    if ((c == '{' || c == '}') && i + 1 < tpl.size() && tpl[i + 1] == c) {
+      p.literal += c;  // "{{" or "}}"
+      ++i;
+      continue;
+    }
+    if (c != '{') {
+      p.literal += c;
+      continue;
+    }
+    size_t close = tpl.find('}', i);
+    if (close == std::string::npos) close = tpl.size();  // cannot pass the load-time check
+    const std::string inner = tpl.substr(i + 1, close - i - 1);
+    const size_t colon = inner.find(':');
+    const std::string name = inner.substr(0, colon);
+    p.arg = -1;
+    for (size_t k = 0; k < args.size(); ++k) {
+      if (args[k].first == name) p.arg = static_cast<int>(k);
+    }
+    p.spec = colon == std::string::npos ? "{}" : strCat("{", inner.substr(colon), "}");
+    out.push_back(std::move(p));
+    p = Piece();
+    i = close;
+  }
+  out.push_back(std::move(p));  // the tail
+}
+
+// Appends one placeholder's value, converted to the entry's declared kind (so that the spec that
+// passed the load-time check fits). `words` holds the value of a nested phrase or list.
+void appendValue(std::string& out, const std::string& spec, ArgKind kind, const PhraseArg& a,
+                 const std::string* words) {
+  auto put = [&](const auto& v) { fmt::format_to(std::back_inserter(out), fmt::runtime(spec), v); };
+  switch (a.kind) {
+    case PhraseArg::Kind::kInt:
+      if (kind == ArgKind::kNumber)
+        put(static_cast<double>(a.integer));
+      else
+        put(a.integer);
+      break;
+    case PhraseArg::Kind::kNumber:
+      if (kind == ArgKind::kInt)
+        put(static_cast<int64_t>(std::llround(a.number)));
+      else
+        put(a.number);
+      break;
+    case PhraseArg::Kind::kText:
+      put(std::string_view(a.text));
+      break;
+    case PhraseArg::Kind::kPhrase:
+    case PhraseArg::Kind::kList:
+      put(std::string_view(*words));
+      break;
+  }
+}
+
+}  // namespace
+
+AlertWording::AlertWording(const MessageCatalog& catalog) {
+  for (const auto& [key, e] : catalog.entries()) {
+    Template& t = templates_[key];
+    t.args = e.args;
+    t.text = e.text;
+    compile(e.text.en, e.args, t.en);
+    compile(e.text.zh, e.args, t.zh);
+  }
+}
+
+const AlertWording& AlertWording::builtin() {
+  static const AlertWording kBuiltin(MessageCatalog::builtin());
+  return kBuiltin;
+}
+
+LocalText AlertWording::say(const Phrase& phrase) const {
+  if (phrase.empty()) return {};
+  auto it = templates_.find(phrase.key);
+  if (it == templates_.end()) {
+    if (phrase.fallback) return LocalText{*phrase.fallback, *phrase.fallback};
+    std::string missing = strCat("[", phrase.key, "]");
+    return LocalText{missing, missing};
+  }
+  const Template& t = it->second;
+  if (t.args.empty()) return t.text;
+  // Nested phrases and lists are worded first, in both languages.
+  absl::InlinedVector<LocalText, 8> nested(phrase.args.size());
+  for (size_t i = 0; i < phrase.args.size(); ++i) {
+    const PhraseArg& a = phrase.args[i];
+    if (a.kind == PhraseArg::Kind::kPhrase) nested[i] = say(a.phrases.front());
+    if (a.kind == PhraseArg::Kind::kList) nested[i] = sayList(a);
+  }
+  // One language; false when a placeholder the template uses was not given.
+  auto render = [&](const std::vector<Piece>& pieces, bool zh, std::string& out) {
+    for (const Piece& p : pieces) {
+      out += p.literal;
+      if (p.arg < 0) continue;
+      const auto& [name, kind] = t.args[static_cast<size_t>(p.arg)];
+      int found = -1;
+      for (size_t i = 0; i < phrase.args.size(); ++i) {
+        if (name == phrase.args[i].name) found = static_cast<int>(i);
+      }
+      if (found < 0) return false;
+      const LocalText& words = nested[static_cast<size_t>(found)];
+      appendValue(out, p.spec, kind, phrase.args[static_cast<size_t>(found)],
+                  zh ? &words.zh : &words.en);
+    }
+    return true;
+  };
+  LocalText out;
+  out.en.reserve(t.text.en.size() + 32);
+  out.zh.reserve(t.text.zh.size() + 32);
+  try {
+    if (render(t.en, false, out.en) && render(t.zh, true, out.zh)) return out;
+  } catch (const fmt::format_error&) {
+  }
+  // A placeholder the model did not give (a bug): the template as it stands says enough.
+  return t.text;
+}
+
+LocalText AlertWording::sayList(const PhraseArg& list) const {
+  LocalText out;
+  if (list.phrases.empty()) return out;
+  const LocalText separator = say(Phrase(list.text));
+  for (const Phrase& item : list.phrases) {
+    const LocalText words = say(item);
+    if (!out.en.empty()) {
+      out.en += separator.en;
+      out.zh += separator.zh;
+    }
+    out.en += words.en;
+    out.zh += words.zh;
+  }
+  return out;
+}
+
+std::vector<AlertReason> AlertWording::reasons(std::vector<Reason>&& reasons) const {
+  std::vector<AlertReason> out;
+  out.reserve(reasons.size());
+  for (Reason& r : reasons) {
+    AlertReason& w = out.emplace_back();
+    w.code = std::move(r.code);
+    w.number = r.number;
+    w.string_value = r.value_words.empty() ? std::move(r.string_value) : say(r.value_words).en;
+    LocalText text = say(r.text);
+    w.text_en = std::move(text.en);
+    w.text_zh = std::move(text.zh);
+  }
+  return out;
+}
+
+std::string AlertWording::actionText(Action a, std::string_view locale) const {
+  LocalText t = say(Phrase(strCat("action.", actionName(a))));
+  return locale == "zh-CN" ? std::move(t.zh) : std::move(t.en);
+}
+
+}  // namespace casewatch

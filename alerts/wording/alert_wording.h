@@ -1,0 +1,56 @@
+// The alert texts: words what models said (models/phrase.h) in every language of the message
+// templates (alerts/wording/messages.yaml, loaded by config/message_catalog.h). This is the one
+// place where alert texts are made; the alert book calls it when a signal becomes an alert, so
+// text is made only for signals, never per event.
+//
+// Each template is split once, when the wording is built, into literal text and placeholders, so
+// that wording a phrase only appends (fmt's dynamic named-argument store cost about 2 µs per alert
+// text in models_bench, more than the models' own work).
+//
+// Immutable once built; say() never throws: a key the templates lack reads "[key]" (a bug that the
+// models' tests catch), and a phrase missing a placeholder's value reads as its template.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "alerts/alert.h"
+#include "config/message_catalog.h"
+#include "models/phrase.h"
+#include "models/signal.h"
+
+namespace casewatch {
+
+class AlertWording {
+ public:
+  explicit AlertWording(const MessageCatalog& catalog);
+  // The wording of the built-in templates.
+  static const AlertWording& builtin();
+
+  // The phrase in both languages.
+  LocalText say(const Phrase& phrase) const;
+  // The texts of an alert from the signal's phrases.
+  std::vector<AlertReason> reasons(std::vector<Reason>&& reasons) const;
+  // An action's text in `locale` ("en", "zh-CN").
+  std::string actionText(Action a, std::string_view locale) const;
+
+ private:
+  struct Piece {
+    std::string literal;  // text before the placeholder (braces unescaped)
+    int arg = -1;         // index into Template::args; -1 = none (the template's tail)
+    std::string spec;     // "{}" or "{:.3f}": the placeholder's own format
+  };
+  struct Template {
+    std::vector<std::pair<std::string, MessageCatalog::ArgKind>> args;
+    LocalText text;
+    std::vector<Piece> en, zh;
+  };
+
+  LocalText sayList(const PhraseArg& list) const;
+
+  std::map<std::string, Template, std::less<>> templates_;
+};
+
+}  // namespace casewatch

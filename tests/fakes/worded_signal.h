@@ -1,0 +1,51 @@
+// The texts an alert shows for a signal: models say what in phrases (models/phrase.h), and their
+// tests read the words through the same wording as the alert book (alerts/wording/).
+//
+// Header-only.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "alerts/wording/alert_wording.h"
+#include "models/signal.h"
+
+namespace casewatch::testing {
+
+struct WordedSignal {
+  std::string summary_en;
+  std::string summary_zh;
+  std::vector<AlertReason> reasons;
+
+  // The reason with `code`, or null.
+  const AlertReason* reason(std::string_view code) const {
+    for (const AlertReason& r : reasons) {
+      if (r.code == code) return &r;
+    }
+    return nullptr;
+  }
+};
+
+inline WordedSignal worded(const Signal& s, const AlertWording& wording = AlertWording::builtin()) {
+  WordedSignal w;
+  LocalText summary = wording.say(s.summary);
+  w.summary_en = std::move(summary.en);
+  w.summary_zh = std::move(summary.zh);
+  w.reasons = wording.reasons(std::vector<Reason>(s.reasons));
+  return w;
+}
+
+// One reason as the alert shows it.
+inline AlertReason worded(const Reason& r, const AlertWording& wording = AlertWording::builtin()) {
+  return wording.reasons({r}).front();
+}
+
+// A phrase that says `text` as is in every language (a test's signal, without a template).
+inline Phrase sayAsIs(std::string text) {
+  Phrase p("test.as_is");
+  p.fallback = std::move(text);
+  return p;
+}
+
+}  // namespace casewatch::testing
