@@ -103,8 +103,10 @@ absl::Status attachZmqBus(const ComponentConfigs& sinks, SinkContext& ctx) {
 absl::Status attachAlertmanager(const ComponentConfigs& sinks, SinkContext& ctx) {
   const AlertmanagerConfig& c = sinks.get<AlertmanagerConfig>();
   if (c.urls.empty() || !ctx.live) return absl::OkStatus();
-  auto am = AlertmanagerSink::create(
-      AlertmanagerSinkOptions::from(c, ctx.json.locale, ctx.generator_base));
+  AlertmanagerSinkOptions options =
+      AlertmanagerSinkOptions::from(c, ctx.json.locale, ctx.generator_base);
+  options.payload.alert_names = modelAlertNames();
+  auto am = AlertmanagerSink::create(std::move(options));
   if (!am.ok()) return am.status();
   if (ctx.registry != nullptr) (*am)->exportMetrics(*ctx.registry);
   std::string urls;
@@ -171,6 +173,12 @@ const std::vector<SinkComponent>& sinkComponents() {
        nullptr, &attachJsonlFile},
   };
   return kSinks;
+}
+
+AlertNames modelAlertNames() {
+  AlertNames::Map names;
+  for (const ModelComponent& m : modelComponents()) names.emplace(m.name, m.alertname);
+  return AlertNames(std::move(names));
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<Model>>> buildModels(const ComponentConfigs& models,

@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "alerts/alert_json.h"
+#include "alerts/alert_names.h"
 #include "alerts/workflow/alert_dispatcher.h"
 #include "config/component_configs.h"
 #include "connectors/connector.h"
@@ -95,6 +96,9 @@ const std::vector<ModelComponent>& modelComponents();
 const std::vector<FeedComponent>& feedComponents();
 const std::vector<SinkComponent>& sinkComponents();
 
+// The `alertname` of every model in the table, for whatever renders alert labels (silences'
+// matchers, the Alertmanager sink).
+AlertNames modelAlertNames();
 // Builds every model in table order. Errors name the config key.
 absl::StatusOr<std::vector<std::unique_ptr<Model>>> buildModels(const ComponentConfigs& models,
                                                                 const ClocksConfig& clocks);

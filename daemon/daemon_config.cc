@@ -76,7 +76,7 @@ void decodeConfig(ConfigDecoder& d, const ConfigNode& root, Config& c) {
 }
 
 WorkflowOptions workflowOptions(const Config& c) {
-  return WorkflowOptions{c.workflow, c.escalation, c.grouping, c.inhibition};
+  return WorkflowOptions{c.workflow, c.escalation, c.grouping, c.inhibition, modelAlertNames()};
 }
 
 void writeConfig(ConfigWriter& w, const Config& c) {

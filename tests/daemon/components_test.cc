@@ -8,8 +8,11 @@
 #include <set>
 #include <string>
 
+#include "alerts/workflow/alert_workflow.h"
 #include "daemon/config_loader.h"
+#include "daemon/daemon_config.h"
 #include "models/key_case/key_case_config.h"
+#include "tests/fakes/contract_alert_names.h"
 
 namespace casewatch {
 namespace {
@@ -31,6 +34,19 @@ TEST(ComponentsTest, NamesAreUniquePerKind) {
   EXPECT_EQ(models.size(), 6u);
   EXPECT_EQ(feeds.size(), 3u);
   EXPECT_EQ(sinks.size(), 4u);
+}
+
+TEST(ComponentsTest, AlertNamesAreTheModelTablesAndTheContracts) {
+  const AlertNames names = modelAlertNames();
+  for (const ModelComponent& m : modelComponents()) EXPECT_EQ(names.of(m.name), m.alertname);
+  EXPECT_EQ(names, testing::contractAlertNames());
+  EXPECT_EQ(names.of("some_new_model"), "SomeNewModel");  // not in the table
+}
+
+TEST(ComponentsTest, TheWorkflowAndItsSilencesGetTheTablesAlertNames) {
+  const ConfigResult r = loadDefaultConfig();
+  ASSERT_TRUE(r.ok()) << r.describe();
+  EXPECT_EQ(workflowOptions(r.config).alert_names, modelAlertNames());
 }
 
 TEST(ComponentsTest, RepeatTierIsAnErrorAtItsKeyNotASilentOrange) {
