@@ -45,10 +45,11 @@ absl::StatusOr<std::unique_ptr<Model>> makeModel(const ComponentConfigs& models,
 }
 
 template <class C, auto Create>
-ModelComponent model(std::string_view name, std::string_view alertname,
+ModelComponent model(std::string_view name, std::string_view alertname, ComponentLabel label,
                      std::string_view description, std::string_view section) {
   return {name,
           alertname,
+          label,
           description,
           section,
           &decodeSection<C>,
@@ -129,24 +130,31 @@ absl::Status attachJsonlFile(const ComponentConfigs&, SinkContext& ctx) {
 
 const std::vector<ModelComponent>& modelComponents() {
   static const std::vector<ModelComponent> kModels = {
-      {"overdue", "CaseOverdue", "statutory stage clocks: warns before and after a deadline",
-       "clocks", nullptr, nullptr, &makeOverdue},
+      {"overdue",
+       "CaseOverdue",
+       {"Deadline", "办理时限"},
+       "statutory stage clocks: warns before and after a deadline",
+       "clocks",
+       nullptr,
+       nullptr,
+       &makeOverdue},
       model<RepeatVisitConfig, &RepeatVisitModel::create>(
-          "repeat_visit", "RepeatVisit", "persons and matters that keep coming back",
-          "models.repeat_visit"),
-      model<GroupIncidentConfig, &GroupIncidentModel::create>("group_incident", "GroupIncident",
-                                                              "collective petitions (EARS, CUSUM)",
-                                                              "models.group_incident"),
+          "repeat_visit", "RepeatVisit", {"Repeat visits", "重复信访"},
+          "persons and matters that keep coming back", "models.repeat_visit"),
+      model<GroupIncidentConfig, &GroupIncidentModel::create>(
+          "group_incident", "GroupIncident", {"Collective petition", "集体访"},
+          "collective petitions (EARS, CUSUM)", "models.group_incident"),
       model<EscalationRiskConfig, &EscalationRiskModel::create>(
-          "escalation_risk", "EscalationRisk",
+          "escalation_risk", "EscalationRisk", {"Escalation risk", "越级风险"},
           "P(a case is taken to a higher level), logistic regression", "models.escalation_risk"),
       // key_case and stability build on the signals of the models above (Model::onSignal):
       // they come after them, so that a reload rebuilds those first.
-      model<KeyCaseConfig, &KeyCaseModel::create>(
-          "key_case", "KeyCase", "the key-case ledger (台账) and its owners", "models.key_case"),
-      model<StabilityConfig, &StabilityModel::create>("stability", "RegionalStability",
-                                                      "per-region stability index from all alerts",
-                                                      "models.stability"),
+      model<KeyCaseConfig, &KeyCaseModel::create>("key_case", "KeyCase", {"Key case", "重点案件"},
+                                                  "the key-case ledger (台账) and its owners",
+                                                  "models.key_case"),
+      model<StabilityConfig, &StabilityModel::create>(
+          "stability", "RegionalStability", {"Stability", "稳定风险"},
+          "per-region stability index from all alerts", "models.stability"),
   };
   return kModels;
 }

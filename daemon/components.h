@@ -42,9 +42,16 @@ using SectionDecoder = void (*)(MapReader& r, ComponentConfigs& out);
 // Writes the section's keys back into the map the writer has open.
 using SectionWriter = void (*)(ConfigWriter& w, const ComponentConfigs& in);
 
+// A component's short name for people, in the languages of alerts (the console's labels).
+struct ComponentLabel {
+  std::string_view en;
+  std::string_view zh_cn;
+};
+
 struct ModelComponent {
   std::string_view name;       // the alert's `model`; its section is models.<name>
   std::string_view alertname;  // the alert's `alertname` label (Alertmanager)
+  ComponentLabel label;        // what the console calls it
   std::string_view description;
   std::string_view section;  // where its keys are (documentation)
   SectionDecoder decode;     // null: no section of its own (overdue runs the shared clocks)
