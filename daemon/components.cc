@@ -12,7 +12,9 @@
 #include "base/str_cat.h"
 #include "config/config_reader.h"
 #include "connectors/jsonl_feed/jsonl_feed.h"
+#include "connectors/jsonl_feed/jsonl_feed_config.h"
 #include "connectors/zmq_feed/zmq_feed.h"
+#include "connectors/zmq_feed/zmq_feed_config.h"
 #include "models/escalation_risk/escalation_risk_model.h"
 #include "models/group_incident/group_incident_model.h"
 #include "models/key_case/key_case_model.h"
@@ -73,7 +75,8 @@ absl::StatusOr<std::unique_ptr<Model>> makeOverdue(const ComponentConfigs&,
 }
 
 std::unique_ptr<Connector> makeZmqFeed(const FeedConfig& f, const FeedContext& ctx) {
-  return std::make_unique<ZmqFeed>(f, ctx.ingest, ctx.zmq, ctx.pseudonymizer);
+  return std::make_unique<ZmqFeed>(f, f.own.get<ZmqFeedConfig>(), ctx.ingest, ctx.zmq,
+                                   ctx.pseudonymizer);
 }
 
 std::unique_ptr<Connector> makeJsonlFeed(const FeedConfig& f, const FeedContext& ctx) {
@@ -161,9 +164,15 @@ const std::vector<ModelComponent>& modelComponents() {
 
 const std::vector<FeedComponent>& feedComponents() {
   static const std::vector<FeedComponent> kFeeds = {
-      {"zmq_pull", "ZeroMQ PULL socket (bind or connect)", FeedKind::kZmqPull, &makeZmqFeed},
-      {"zmq_sub", "ZeroMQ SUB socket with topic prefixes", FeedKind::kZmqSub, &makeZmqFeed},
-      {"jsonl", "JSON Lines file or standard input, read to its end", FeedKind::kJsonl,
+      // The first row is the kind of an item without `kind:`.
+      {{"zmq_pull", &decodeZmqPullFeed, &validateZmqFeed, &writeZmqFeed},
+       "ZeroMQ PULL socket (bind or connect)",
+       &makeZmqFeed},
+      {{"zmq_sub", &decodeZmqSubFeed, &validateZmqFeed, &writeZmqFeed},
+       "ZeroMQ SUB socket with topic prefixes",
+       &makeZmqFeed},
+      {{"jsonl", &decodeJsonlFeed, nullptr, nullptr},
+       "JSON Lines file or standard input, read to its end",
        &makeJsonlFeed},
   };
   return kFeeds;
@@ -200,11 +209,20 @@ absl::StatusOr<std::vector<std::unique_ptr<Model>>> buildModels(const ComponentC
   return built;
 }
 
-const FeedComponent* feedComponent(FeedKind kind) {
+const FeedComponent* feedComponent(std::string_view kind) {
   for (const FeedComponent& f : feedComponents()) {
-    if (f.kind == kind) return &f;
+    if (f.name == kind) return &f;
   }
   return nullptr;
+}
+
+const FeedKinds& feedKinds() {
+  static const FeedKinds kKinds = [] {
+    FeedKinds kinds;
+    for (const FeedComponent& f : feedComponents()) kinds.push_back(&f);
+    return kinds;
+  }();
+  return kKinds;
 }
 
 absl::Status attachSinks(const ComponentConfigs& sinks, SinkContext& ctx) {

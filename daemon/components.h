@@ -68,10 +68,12 @@ struct FeedContext {
   const Pseudonymizer& pseudonymizer;
 };
 
-struct FeedComponent {
-  std::string_view name;  // `kind:` of an item of `feeds`
+// A feed kind: `name` is the `kind:` of an item of `feeds`; decode, validate and write handle the
+// kind's own keys (connectors/<kind>/<kind>_config.h). This table is the one place that knows the
+// kinds: the `feeds` decoder is handed them (feedKinds()).
+struct FeedComponent : FeedKindConfig {
   std::string_view description;
-  FeedKind kind;
+  // The connector, from the item (its own struct in `feed.own`).
   std::unique_ptr<Connector> (*make)(const FeedConfig& feed, const FeedContext& ctx);
 };
 
@@ -109,8 +111,10 @@ AlertNames modelAlertNames();
 // Builds every model in table order. Errors name the config key.
 absl::StatusOr<std::vector<std::unique_ptr<Model>>> buildModels(const ComponentConfigs& models,
                                                                 const ClocksConfig& clocks);
-// The feed kind's row, or null.
-const FeedComponent* feedComponent(FeedKind kind);
+// The row of the feed kind named `kind`, or null.
+const FeedComponent* feedComponent(std::string_view kind);
+// The table's rows as the `feeds` decoder takes them, in table order.
+const FeedKinds& feedKinds();
 // Builds and adds every sink the configuration turns on, in table order.
 absl::Status attachSinks(const ComponentConfigs& sinks, SinkContext& ctx);
 

@@ -28,7 +28,7 @@ TEST(ComponentsTest, NamesAreUniquePerKind) {
   }
   for (const FeedComponent& f : feedComponents()) {
     EXPECT_TRUE(feeds.insert(f.name).second) << f.name;
-    EXPECT_EQ(feedComponent(f.kind), &f);
+    EXPECT_EQ(feedComponent(f.name), &f);
   }
   for (const SinkComponent& s : sinkComponents()) EXPECT_TRUE(sinks.insert(s.name).second);
   EXPECT_EQ(models.size(), 6u);
