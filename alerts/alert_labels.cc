@@ -1,20 +1,10 @@
 #include "alerts/alert_labels.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace casewatch {
 namespace {
 
-struct ModelAlertName {
-  std::string_view model, alertname;
-};
-constexpr std::array<ModelAlertName, 6> kAlertNames = {{{"overdue", "CaseOverdue"},
-                                                        {"repeat_visit", "RepeatVisit"},
-                                                        {"group_incident", "GroupIncident"},
-                                                        {"key_case", "KeyCase"},
-                                                        {"escalation_risk", "EscalationRisk"},
-                                                        {"stability", "RegionalStability"}}};
 constexpr std::array<std::string_view, 5> kSeverities = {"none", "info", "warning", "major",
                                                          "critical"};
 
@@ -25,29 +15,12 @@ bool isAlertLabelName(std::string_view name) {
          kAlertLabelNames.end();
 }
 
-std::string alertNameOf(std::string_view model) {
-  for (const auto& m : kAlertNames) {
-    if (m.model == model) return std::string(m.alertname);
-  }
-  std::string out;
-  bool upper = true;
-  for (char ch : model) {
-    if (ch == '_' || ch == '-' || ch == '.') {
-      upper = true;
-      continue;
-    }
-    out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(ch))) : ch;
-    upper = false;
-  }
-  return out;
-}
-
 std::string_view severityOf(Tier tier) {
   return kSeverities[static_cast<size_t>(tier)];
 }
 
-std::string alertLabel(const Alert& a, std::string_view name) {
-  if (name == "alertname") return alertNameOf(a.model);
+std::string alertLabel(const Alert& a, std::string_view name, const AlertNames& names) {
+  if (name == "alertname") return names.of(a.model);
   if (name == "model") return a.model;
   if (name == "tier") return std::string(tierName(a.tier));
   if (name == "severity") return std::string(severityOf(a.tier));

@@ -1,42 +1,45 @@
 #include "connectors/feed_config.h"
 
-#include <climits>
 #include <map>
 
-#include "config/address_checks.h"
 #include "config/config_reader.h"
 #include "config/config_writer.h"
 
 namespace casewatch {
 namespace {
 
-const EnumTable<FeedKind> kFeedKinds = {
-    {"zmq_pull", FeedKind::kZmqPull}, {"zmq_sub", FeedKind::kZmqSub}, {"jsonl", FeedKind::kJsonl}};
+const FeedKindConfig* kindNamed(const FeedKinds& kinds, std::string_view name) {
+  for (const FeedKindConfig* k : kinds) {
+    if (k->name == name) return k;
+  }
+  return nullptr;
+}
 
-void decodeFeed(ConfigDecoder& d, const ConfigNode& n, const std::string& path, FeedConfig& f) {
+void decodeFeed(ConfigDecoder& d, const ConfigNode& n, const std::string& path,
+                const FeedKinds& kinds, FeedConfig& f) {
   MapReader r(d, n, path);
   r.read("name", f.name);
-  r.read("kind", f.kind, kFeedKinds);
+  // `kind:` as an enum over the table's names, so a bad one fails with the same message as every
+  // enum; the item's other keys are then read as the default kind's (as before the table).
+  EnumTable<const FeedKindConfig*> names;
+  for (const FeedKindConfig* k : kinds) names.emplace_back(k->name, k);
+  const FeedKindConfig* kind = kinds.front();
+  r.read("kind", kind, names);
+  f.kind = std::string(kind->name);
   r.read("endpoint", f.endpoint);
-  r.read("bind", f.bind);
-  r.read("topics", f.topics);
-  r.read("rcvhwm", f.rcvhwm, 0, INT_MAX);
+  if (kind->decode != nullptr) kind->decode(r, f);
 }
 
 }  // namespace
 
-std::string_view feedKindName(FeedKind kind) {
-  return enumName(kFeedKinds, kind);
-}
-
 void decodeFeeds(ConfigDecoder& d, const ConfigNode& n, const std::string& path,
-                 std::vector<FeedConfig>& feeds) {
+                 const FeedKinds& kinds, std::vector<FeedConfig>& feeds) {
   decodeList(d, n, path, feeds, [&](const ConfigNode& item, const std::string& p, FeedConfig& f) {
-    decodeFeed(d, item, p, f);
+    decodeFeed(d, item, p, kinds, f);
   });
 }
 
-void validateFeeds(ConfigDecoder& d, const std::string& path,
+void validateFeeds(ConfigDecoder& d, const std::string& path, const FeedKinds& kinds,
                    const std::vector<FeedConfig>& feeds) {
   std::map<std::string, size_t> feed_names;
   for (size_t i = 0; i < feeds.size(); ++i) {
@@ -48,27 +51,21 @@ void validateFeeds(ConfigDecoder& d, const std::string& path,
       d.invalid(at + ".name", "duplicate feed name " + inQuotes(f.name) + " (also " +
                                   indexPath(path, it->second) + ")");
     }
-    if (f.endpoint.empty()) {
-      d.invalid(at + ".endpoint", "must not be empty");
-    } else if (f.kind != FeedKind::kJsonl && !isZmqEndpoint(f.endpoint)) {
-      d.invalid(at + ".endpoint", std::string(kZmqEndpointHelp) + ", got " + inQuotes(f.endpoint));
-    }
-    if (!f.topics.empty() && f.kind != FeedKind::kZmqSub) {
-      d.invalid(at + ".topics", "only allowed for kind zmq_sub");
-    }
+    if (f.endpoint.empty()) d.invalid(at + ".endpoint", "must not be empty");
+    const FeedKindConfig* kind = kindNamed(kinds, f.kind);
+    if (kind != nullptr && kind->validate != nullptr) kind->validate(d, at, f);
   }
 }
 
-void writeFeeds(ConfigWriter& w, const std::vector<FeedConfig>& feeds) {
+void writeFeeds(ConfigWriter& w, const FeedKinds& kinds, const std::vector<FeedConfig>& feeds) {
   w.beginList("feeds", feeds.empty());
   for (const FeedConfig& f : feeds) {
     w.beginItem();
     w.string("name", f.name);
-    w.name("kind", feedKindName(f.kind));
+    w.name("kind", f.kind);
     w.string("endpoint", f.endpoint);
-    w.boolean("bind", f.bind);
-    w.strings("topics", f.topics);
-    w.integer("rcvhwm", f.rcvhwm);
+    const FeedKindConfig* kind = kindNamed(kinds, f.kind);
+    if (kind != nullptr && kind->write != nullptr) kind->write(w, f);
     w.endItem();
   }
   w.endList();

@@ -134,14 +134,7 @@ void App::reload() {
   if (http_) http_->reconfigure(std::move(*auth), json);
   const size_t restarted_feeds = reloadFeeds(previous);
 
-  metrics_->configReload(true);
-  std::string sinks;
-  for (std::string_view n : rebuilt) strAppend(sinks, sinks.empty() ? "" : ", ", n);
-  spdlog::info(
-      "Configuration reloaded: models rebuilt from {} cases; workflow policy applied to {} active "
-      "alerts; sinks rebuilt: {}; feeds restarted: {}.",
-      pipeline_->cases().size(), workflow_->activeCount(), sinks.empty() ? "none" : sinks,
-      restarted_feeds);
+  // Counted before the reload itself, so that whoever sees the reload counted sees these too.
   if (!restart.empty()) {
     std::string keys;
     for (std::string_view k : restart) {
@@ -150,6 +143,14 @@ void App::reload() {
     }
     spdlog::warn("Reload: {} changed; only a restart applies that, the running value stays.", keys);
   }
+  metrics_->configReload(true);
+  std::string sinks;
+  for (std::string_view n : rebuilt) strAppend(sinks, sinks.empty() ? "" : ", ", n);
+  spdlog::info(
+      "Configuration reloaded: models rebuilt from {} cases; workflow policy applied to {} active "
+      "alerts; sinks rebuilt: {}; feeds restarted: {}.",
+      pipeline_->cases().size(), workflow_->activeCount(), sinks.empty() ? "none" : sinks,
+      restarted_feeds);
 }
 
 size_t App::reloadFeeds(const Config& previous) {

@@ -12,7 +12,9 @@
 #include "base/str_cat.h"
 #include "config/config_reader.h"
 #include "connectors/jsonl_feed/jsonl_feed.h"
+#include "connectors/jsonl_feed/jsonl_feed_config.h"
 #include "connectors/zmq_feed/zmq_feed.h"
+#include "connectors/zmq_feed/zmq_feed_config.h"
 #include "models/escalation_risk/escalation_risk_model.h"
 #include "models/group_incident/group_incident_model.h"
 #include "models/key_case/key_case_model.h"
@@ -45,10 +47,11 @@ absl::StatusOr<std::unique_ptr<Model>> makeModel(const ComponentConfigs& models,
 }
 
 template <class C, auto Create>
-ModelComponent model(std::string_view name, std::string_view alertname,
+ModelComponent model(std::string_view name, std::string_view alertname, ComponentLabel label,
                      std::string_view description, std::string_view section) {
   return {name,
           alertname,
+          label,
           description,
           section,
           &decodeSection<C>,
@@ -72,7 +75,8 @@ absl::StatusOr<std::unique_ptr<Model>> makeOverdue(const ComponentConfigs&,
 }
 
 std::unique_ptr<Connector> makeZmqFeed(const FeedConfig& f, const FeedContext& ctx) {
-  return std::make_unique<ZmqFeed>(f, ctx.ingest, ctx.zmq, ctx.pseudonymizer);
+  return std::make_unique<ZmqFeed>(f, f.own.get<ZmqFeedConfig>(), ctx.ingest, ctx.zmq,
+                                   ctx.pseudonymizer);
 }
 
 std::unique_ptr<Connector> makeJsonlFeed(const FeedConfig& f, const FeedContext& ctx) {
@@ -103,8 +107,10 @@ absl::Status attachZmqBus(const ComponentConfigs& sinks, SinkContext& ctx) {
 absl::Status attachAlertmanager(const ComponentConfigs& sinks, SinkContext& ctx) {
   const AlertmanagerConfig& c = sinks.get<AlertmanagerConfig>();
   if (c.urls.empty() || !ctx.live) return absl::OkStatus();
-  auto am = AlertmanagerSink::create(
-      AlertmanagerSinkOptions::from(c, ctx.json.locale, ctx.generator_base));
+  AlertmanagerSinkOptions options =
+      AlertmanagerSinkOptions::from(c, ctx.json.locale, ctx.generator_base);
+  options.payload.alert_names = modelAlertNames();
+  auto am = AlertmanagerSink::create(std::move(options));
   if (!am.ok()) return am.status();
   if (ctx.registry != nullptr) (*am)->exportMetrics(*ctx.registry);
   std::string urls;
@@ -127,33 +133,46 @@ absl::Status attachJsonlFile(const ComponentConfigs&, SinkContext& ctx) {
 
 const std::vector<ModelComponent>& modelComponents() {
   static const std::vector<ModelComponent> kModels = {
-      {"overdue", "CaseOverdue", "statutory stage clocks: warns before and after a deadline",
-       "clocks", nullptr, nullptr, &makeOverdue},
+      {"overdue",
+       "CaseOverdue",
+       {"Deadline", "办理时限"},
+       "statutory stage clocks: warns before and after a deadline",
+       "clocks",
+       nullptr,
+       nullptr,
+       &makeOverdue},
       model<RepeatVisitConfig, &RepeatVisitModel::create>(
-          "repeat_visit", "RepeatVisit", "persons and matters that keep coming back",
-          "models.repeat_visit"),
-      model<GroupIncidentConfig, &GroupIncidentModel::create>("group_incident", "GroupIncident",
-                                                              "collective petitions (EARS, CUSUM)",
-                                                              "models.group_incident"),
+          "repeat_visit", "RepeatVisit", {"Repeat visits", "重复信访"},
+          "persons and matters that keep coming back", "models.repeat_visit"),
+      model<GroupIncidentConfig, &GroupIncidentModel::create>(
+          "group_incident", "GroupIncident", {"Collective petition", "集体访"},
+          "collective petitions (EARS, CUSUM)", "models.group_incident"),
       model<EscalationRiskConfig, &EscalationRiskModel::create>(
-          "escalation_risk", "EscalationRisk",
+          "escalation_risk", "EscalationRisk", {"Escalation risk", "越级风险"},
           "P(a case is taken to a higher level), logistic regression", "models.escalation_risk"),
       // key_case and stability build on the signals of the models above (Model::onSignal):
       // they come after them, so that a reload rebuilds those first.
-      model<KeyCaseConfig, &KeyCaseModel::create>(
-          "key_case", "KeyCase", "the key-case ledger (台账) and its owners", "models.key_case"),
-      model<StabilityConfig, &StabilityModel::create>("stability", "RegionalStability",
-                                                      "per-region stability index from all alerts",
-                                                      "models.stability"),
+      model<KeyCaseConfig, &KeyCaseModel::create>("key_case", "KeyCase", {"Key case", "重点案件"},
+                                                  "the key-case ledger (台账) and its owners",
+                                                  "models.key_case"),
+      model<StabilityConfig, &StabilityModel::create>(
+          "stability", "RegionalStability", {"Stability", "稳定风险"},
+          "per-region stability index from all alerts", "models.stability"),
   };
   return kModels;
 }
 
 const std::vector<FeedComponent>& feedComponents() {
   static const std::vector<FeedComponent> kFeeds = {
-      {"zmq_pull", "ZeroMQ PULL socket (bind or connect)", FeedKind::kZmqPull, &makeZmqFeed},
-      {"zmq_sub", "ZeroMQ SUB socket with topic prefixes", FeedKind::kZmqSub, &makeZmqFeed},
-      {"jsonl", "JSON Lines file or standard input, read to its end", FeedKind::kJsonl,
+      // The first row is the kind of an item without `kind:`.
+      {{"zmq_pull", &decodeZmqPullFeed, &validateZmqFeed, &writeZmqFeed},
+       "ZeroMQ PULL socket (bind or connect)",
+       &makeZmqFeed},
+      {{"zmq_sub", &decodeZmqSubFeed, &validateZmqFeed, &writeZmqFeed},
+       "ZeroMQ SUB socket with topic prefixes",
+       &makeZmqFeed},
+      {{"jsonl", &decodeJsonlFeed, nullptr, nullptr},
+       "JSON Lines file or standard input, read to its end",
        &makeJsonlFeed},
   };
   return kFeeds;
@@ -173,6 +192,12 @@ const std::vector<SinkComponent>& sinkComponents() {
   return kSinks;
 }
 
+AlertNames modelAlertNames() {
+  AlertNames::Map names;
+  for (const ModelComponent& m : modelComponents()) names.emplace(m.name, m.alertname);
+  return AlertNames(std::move(names));
+}
+
 absl::StatusOr<std::vector<std::unique_ptr<Model>>> buildModels(const ComponentConfigs& models,
                                                                 const ClocksConfig& clocks) {
   std::vector<std::unique_ptr<Model>> built;
@@ -184,11 +209,20 @@ absl::StatusOr<std::vector<std::unique_ptr<Model>>> buildModels(const ComponentC
   return built;
 }
 
-const FeedComponent* feedComponent(FeedKind kind) {
+const FeedComponent* feedComponent(std::string_view kind) {
   for (const FeedComponent& f : feedComponents()) {
-    if (f.kind == kind) return &f;
+    if (f.name == kind) return &f;
   }
   return nullptr;
+}
+
+const FeedKinds& feedKinds() {
+  static const FeedKinds kKinds = [] {
+    FeedKinds kinds;
+    for (const FeedComponent& f : feedComponents()) kinds.push_back(&f);
+    return kinds;
+  }();
+  return kKinds;
 }
 
 absl::Status attachSinks(const ComponentConfigs& sinks, SinkContext& ctx) {

@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "alerts/alert_json.h"
+#include "alerts/alert_names.h"
 #include "alerts/workflow/alert_dispatcher.h"
 #include "config/component_configs.h"
 #include "connectors/connector.h"
@@ -41,9 +42,16 @@ using SectionDecoder = void (*)(MapReader& r, ComponentConfigs& out);
 // Writes the section's keys back into the map the writer has open.
 using SectionWriter = void (*)(ConfigWriter& w, const ComponentConfigs& in);
 
+// A component's short name for people, in the languages of alerts (the console's labels).
+struct ComponentLabel {
+  std::string_view en;
+  std::string_view zh_cn;
+};
+
 struct ModelComponent {
   std::string_view name;       // the alert's `model`; its section is models.<name>
   std::string_view alertname;  // the alert's `alertname` label (Alertmanager)
+  ComponentLabel label;        // what the console calls it
   std::string_view description;
   std::string_view section;  // where its keys are (documentation)
   SectionDecoder decode;     // null: no section of its own (overdue runs the shared clocks)
@@ -60,10 +68,12 @@ struct FeedContext {
   const Pseudonymizer& pseudonymizer;
 };
 
-struct FeedComponent {
-  std::string_view name;  // `kind:` of an item of `feeds`
+// A feed kind: `name` is the `kind:` of an item of `feeds`; decode, validate and write handle the
+// kind's own keys (connectors/<kind>/<kind>_config.h). This table is the one place that knows the
+// kinds: the `feeds` decoder is handed them (feedKinds()).
+struct FeedComponent : FeedKindConfig {
   std::string_view description;
-  FeedKind kind;
+  // The connector, from the item (its own struct in `feed.own`).
   std::unique_ptr<Connector> (*make)(const FeedConfig& feed, const FeedContext& ctx);
 };
 
@@ -95,11 +105,16 @@ const std::vector<ModelComponent>& modelComponents();
 const std::vector<FeedComponent>& feedComponents();
 const std::vector<SinkComponent>& sinkComponents();
 
+// The `alertname` of every model in the table, for whatever renders alert labels (silences'
+// matchers, the Alertmanager sink).
+AlertNames modelAlertNames();
 // Builds every model in table order. Errors name the config key.
 absl::StatusOr<std::vector<std::unique_ptr<Model>>> buildModels(const ComponentConfigs& models,
                                                                 const ClocksConfig& clocks);
-// The feed kind's row, or null.
-const FeedComponent* feedComponent(FeedKind kind);
+// The row of the feed kind named `kind`, or null.
+const FeedComponent* feedComponent(std::string_view kind);
+// The table's rows as the `feeds` decoder takes them, in table order.
+const FeedKinds& feedKinds();
 // Builds and adds every sink the configuration turns on, in table order.
 absl::Status attachSinks(const ComponentConfigs& sinks, SinkContext& ctx);
 

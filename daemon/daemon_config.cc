@@ -30,7 +30,7 @@ void decodeConfig(ConfigDecoder& d, const ConfigNode& root, Config& c) {
   {
     MapReader r(d, root, "");
     decodeConfig(r, static_cast<TopLevelConfig&>(c));
-    if (const ConfigNode* n = r.take("feeds")) decodeFeeds(d, *n, "feeds", c.feeds);
+    if (const ConfigNode* n = r.take("feeds")) decodeFeeds(d, *n, "feeds", feedKinds(), c.feeds);
     for (const SinkComponent& s : sinkComponents()) {
       if (s.decode == nullptr) continue;
       if (s.section.empty()) {
@@ -62,7 +62,7 @@ void decodeConfig(ConfigDecoder& d, const ConfigNode& root, Config& c) {
     }
   }  // unknown keys are reported here, before the checks across keys
   validateConfig(d, "", static_cast<TopLevelConfig&>(c));
-  validateFeeds(d, "feeds", c.feeds);
+  validateFeeds(d, "feeds", feedKinds(), c.feeds);
   validateConfig(d, "clocks", c.clocks);
   validateConfig(d, "workflow", c.workflow);
   validateConfig(d, "escalation", c.escalation);
@@ -76,12 +76,12 @@ void decodeConfig(ConfigDecoder& d, const ConfigNode& root, Config& c) {
 }
 
 WorkflowOptions workflowOptions(const Config& c) {
-  return WorkflowOptions{c.workflow, c.escalation, c.grouping, c.inhibition};
+  return WorkflowOptions{c.workflow, c.escalation, c.grouping, c.inhibition, modelAlertNames()};
 }
 
 void writeConfig(ConfigWriter& w, const Config& c) {
   writeConfig(w, static_cast<const TopLevelConfig&>(c));
-  writeFeeds(w, c.feeds);
+  writeFeeds(w, feedKinds(), c.feeds);
   for (const SinkComponent& s : sinkComponents()) {
     if (s.write == nullptr) continue;
     if (!s.section.empty()) w.beginMap(s.section);

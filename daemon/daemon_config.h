@@ -55,7 +55,8 @@ void decodeConfig(ConfigDecoder& d, const ConfigNode& root, Config& c);
 // The whole configuration in the shape decodeConfig reads.
 void writeConfig(ConfigWriter& w, const Config& c);
 
-// The workflow's four sections, as the workflow takes them (alerts/workflow/alert_workflow.h).
+// The workflow's four sections, as the workflow takes them (alerts/workflow/alert_workflow.h), with
+// the model table's alertnames for silences' matchers.
 WorkflowOptions workflowOptions(const Config& c);
 
 }  // namespace casewatch

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "daemon/app.h"
+#include "daemon/component_keys.h"
 #include "daemon/components.h"
 #include "daemon/config_loader.h"
 #include "daemon/replay.h"
@@ -77,19 +78,28 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (list_components) {
-    // Every kind's table, with where each component's keys are in the configuration.
+    // Every kind's table, with where each component's keys are in the configuration and which
+    // they are (from the component's own writer).
+    const auto keys = [](const std::vector<std::string>& k) {
+      std::string line;
+      for (const std::string& key : k) line += (line.empty() ? "" : ", ") + key;
+      std::printf("       keys: %s\n", line.empty() ? "(none of its own)" : line.c_str());
+    };
     for (const auto& m : casewatch::modelComponents()) {
       std::printf("model  %-16s %-24s %s\n", std::string(m.name).c_str(),
                   std::string(m.section).c_str(), std::string(m.description).c_str());
+      keys(casewatch::modelKeys(m));
     }
     for (const auto& f : casewatch::feedComponents()) {
       std::printf("feed   %-16s %-24s %s\n", std::string(f.name).c_str(), "feeds[].kind",
                   std::string(f.description).c_str());
+      keys(casewatch::feedKindKeys(f));
     }
     for (const auto& s : casewatch::sinkComponents()) {
       std::printf("sink   %-16s %-24s %s\n", std::string(s.name).c_str(),
                   s.section.empty() ? "-" : std::string(s.section).c_str(),
                   std::string(s.description).c_str());
+      keys(casewatch::sinkKeys(s));
     }
     return 0;
   }

@@ -97,7 +97,7 @@ int runReplay(const Config& config, const ReplayOptions& options) {
       config.ingest.dead_letter_max_bytes);
   FeedConfig feed;
   feed.name = "replay";
-  feed.kind = FeedKind::kJsonl;
+  feed.kind = "jsonl";
   feed.endpoint = options.input;
   const auto ropts = JsonlFeed::ReadOptions::from(feed, config.ingest);
   const auto t0 = std::chrono::steady_clock::now();

@@ -43,8 +43,6 @@
       st_firing: 'Firing', st_acknowledged: 'Acknowledged', st_escalated: 'Escalated',
       st_resolved: 'Resolved', st_silenced: 'Silenced', st_active: 'active', st_pending: 'pending',
       st_expired: 'expired',
-      m_overdue: 'Deadline', m_repeat_visit: 'Repeat visits', m_group_incident: 'Collective petition',
-      m_key_case: 'Key case', m_escalation_risk: 'Escalation risk', m_stability: 'Stability',
       k_case: 'Case', k_person: 'Person', k_matter: 'Matter', k_region: 'Region', k_agency: 'Agency',
       // The categories the feed contract names (events.md); others are shown as they come.
       cat_wage_arrears: 'Wage arrears', cat_demolition: 'Demolition', cat_land: 'Land',
@@ -80,8 +78,6 @@
       tier_red: '红色', tier_orange: '橙色', tier_yellow: '黄色', tier_blue: '蓝色',
       st_firing: '告警中', st_acknowledged: '已确认', st_escalated: '已升级', st_resolved: '已解除',
       st_silenced: '已静默', st_active: '生效中', st_pending: '未开始', st_expired: '已失效',
-      m_overdue: '办理时限', m_repeat_visit: '重复信访', m_group_incident: '集体访',
-      m_key_case: '重点案件', m_escalation_risk: '越级风险', m_stability: '稳定风险',
       k_case: '案件', k_person: '人员', k_matter: '事项', k_region: '地区', k_agency: '单位',
       cat_wage_arrears: '欠薪', cat_demolition: '征收拆迁', cat_land: '土地',
       cat_judicial: '涉法涉诉', cat_social_security: '社会保障', cat_other: '其他',
@@ -111,11 +107,18 @@
     refreshing: false,
     refreshAgain: false,
     silenceFor: null,      // the alert the silence dialog was opened for
+    models: new Map(),     // model name -> {en, 'zh-CN'} labels, from GET /api/v1/components
   };
 
   function t(key) {
     const table = I18N[state.lang] || I18N.en;
     return key in table ? table[key] : (key in I18N.en ? I18N.en[key] : key);
+  }
+  // A model's label comes from the daemon's model table (GET /api/v1/components), so a new model
+  // needs no change here; a model the table does not name is shown as it comes.
+  function modelLabel(model) {
+    const label = state.models.get(model);
+    return (label && (label[state.lang] || label.en)) || model;
   }
   function tOr(prefix, code) {
     const key = prefix + code;
@@ -223,8 +226,15 @@
     $('login').hidden = true;
     $('signout').hidden = false;
     $('whoami').textContent = state.me.name + (state.me.may_act ? '' : ' · ' + t('viewer_note'));
+    await loadComponents();
     selectTab(state.tab);
     startLive();
+  }
+
+  async function loadComponents() {
+    const reply = await api('GET', '/api/v1/components');
+    if (reply.status !== 200) return;  // models are then shown by name
+    state.models = new Map((reply.data.models || []).map((m) => [m.name, m.label || {}]));
   }
 
   // --- tabs ---
@@ -336,7 +346,7 @@
     const subject = a.subject || {};
     const summaryText = (a.summary && (a.summary[state.lang] || a.summary.en)) || '';
     const mayAct = state.me && state.me.may_act;
-    const where = [tOr('m_', a.model), a.region, a.agency, a.category && tOr('cat_', a.category)]
+    const where = [modelLabel(a.model), a.region, a.agency, a.category && tOr('cat_', a.category)]
       .filter(Boolean).join(' · ');
     const card = el('article', {
       class: 'alert ' + tier + ' ' + a.status,

@@ -68,17 +68,17 @@ absl::StatusOr<Silencer::Compiled> Silencer::compile(Silence s) {
   return c;
 }
 
-bool Silencer::matches(const Compiled& c, const Alert& a) {
+bool Silencer::matches(const Compiled& c, const Alert& a, const AlertNames& names) {
   for (size_t i = 0; i < c.silence.matchers.size(); ++i) {
     const SilenceMatcher& m = c.silence.matchers[i];
-    if (!matcherMatches(m, c.regexes[i], alertLabel(a, m.name))) return false;
+    if (!matcherMatches(m, c.regexes[i], alertLabel(a, m.name, names))) return false;
   }
   return true;
 }
 
-bool Silencer::matchesForTest(const Silence& s, const Alert& a) {
+bool Silencer::matchesForTest(const Silence& s, const Alert& a, const AlertNames& names) {
   auto c = compile(s);
-  return c.ok() && matches(*c, a);
+  return c.ok() && matches(*c, a, names);
 }
 
 absl::StatusOr<Silence> Silencer::add(Silence s, const std::string& by, TimeMs now) {
@@ -113,7 +113,7 @@ absl::StatusOr<Silence> Silencer::expire(const std::string& id, const std::strin
 
 std::string Silencer::match(const Alert& a, TimeMs now) const {
   for (const Compiled& c : silences_) {
-    if (c.silence.active(now) && matches(c, a)) return c.silence.id;
+    if (c.silence.active(now) && matches(c, a, names_)) return c.silence.id;
   }
   return {};
 }

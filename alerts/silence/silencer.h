@@ -19,15 +19,20 @@
 
 #include "absl/status/statusor.h"
 #include "alerts/alert.h"
+#include "alerts/alert_names.h"
 #include "alerts/silence/silence.h"
 
 namespace casewatch {
 
 class Silencer {
  public:
-  explicit Silencer(TimeMs retention_ms) : retention_ms_(retention_ms) {}
+  // `names` give the alertname label that matchers see (the model table's, handed down).
+  Silencer(TimeMs retention_ms, AlertNames names)
+      : retention_ms_(retention_ms), names_(std::move(names)) {}
   // A reload's new retention; ended silences are kept or forgotten by it from the next collection.
   void setRetention(TimeMs retention_ms) { retention_ms_ = retention_ms; }
+  // A reload's model names; matching uses them from the next match.
+  void setAlertNames(AlertNames names) { names_ = std::move(names); }
 
   // Validates `s` (InvalidArgument naming the field), assigns its id, author and (when 0) its
   // start, and keeps it.
@@ -50,7 +55,7 @@ class Silencer {
   absl::Status loadJson(std::string_view json);
 
   // Whether one silence's matchers match `a` (ignores its time window).
-  static bool matchesForTest(const Silence& s, const Alert& a);
+  static bool matchesForTest(const Silence& s, const Alert& a, const AlertNames& names);
 
  private:
   struct Compiled {
@@ -58,12 +63,13 @@ class Silencer {
     std::vector<std::optional<std::regex>> regexes;  // one per matcher; set for is_regex
   };
   static absl::StatusOr<Compiled> compile(Silence s);
-  static bool matches(const Compiled& c, const Alert& a);
+  static bool matches(const Compiled& c, const Alert& a, const AlertNames& names);
   static TimeMs endOf(const Silence& s) {
     return s.expired_at != 0 && s.expired_at < s.ends_at ? s.expired_at : s.ends_at;
   }
 
   TimeMs retention_ms_;
+  AlertNames names_;
   std::vector<Compiled> silences_;  // in creation order
 };
 

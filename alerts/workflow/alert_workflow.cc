@@ -32,7 +32,7 @@ AlertWorkflow::AlertWorkflow(WorkflowOptions options, const AlertBook* book, Now
       policy_(options_.escalation),
       grouper_(options_.grouping),
       inhibitor_(options_.inhibition.enabled, inhibitionMinTier(options_.inhibition.min_tier)),
-      silencer_(TimeMs{options_.workflow.silence_retention_days} * kMsPerDay),
+      silencer_(TimeMs{options_.workflow.silence_retention_days} * kMsPerDay, options_.alert_names),
       min_hold_ms_(TimeMs{options_.workflow.min_hold_minutes} * kMsPerMinute) {}
 
 AlertWorkflow::~AlertWorkflow() = default;

@@ -41,6 +41,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "alerts/alert_book.h"
+#include "alerts/alert_names.h"
 #include "alerts/alert_operations.h"
 #include "alerts/escalation/escalation_config.h"
 #include "alerts/escalation/escalation_policy.h"
@@ -61,6 +62,7 @@ struct WorkflowOptions {
   EscalationConfig escalation;
   GroupingConfig grouping;
   InhibitionConfig inhibition;
+  AlertNames alert_names;  // the model table's alertnames, for silences' matchers
 };
 
 class AlertWorkflow final : public AlertOperations {

@@ -11,6 +11,7 @@ size_t AlertWorkflow::applyPolicy(WorkflowOptions options, TimeMs now) {
   policy_ = EscalationPolicy(options_.escalation);
   min_hold_ms_ = TimeMs{options_.workflow.min_hold_minutes} * kMsPerMinute;
   silencer_.setRetention(TimeMs{options_.workflow.silence_retention_days} * kMsPerDay);
+  silencer_.setAlertNames(options_.alert_names);
 
   // The grouper and the inhibitor are indexes over the active alerts: rebuilt under the new rules,
   // fed in the order the alerts started (a matter's first parent is its group), ties by id, so
@@ -23,7 +24,8 @@ size_t AlertWorkflow::applyPolicy(WorkflowOptions options, TimeMs now) {
                                                     : a->shown.alert_id < b->shown.alert_id;
   });
   grouper_ = Grouper(options_.grouping);
-  inhibitor_ = Inhibitor(options_.inhibition.enabled, inhibitionMinTier(options_.inhibition.min_tier));
+  inhibitor_ =
+      Inhibitor(options_.inhibition.enabled, inhibitionMinTier(options_.inhibition.min_tier));
   std::vector<std::string> ids;
   ids.reserve(order.size());
   for (Entry* e : order) {

@@ -280,9 +280,6 @@ absl::Status JsonlFeed::start(BatchHandler handler) {
   if (thread_.joinable()) {
     return absl::FailedPreconditionError("feed " + feed_.name + ": already started");
   }
-  if (feed_.kind != FeedKind::kJsonl) {
-    return absl::InvalidArgumentError("feed " + feed_.name + ": not a jsonl feed");
-  }
   if (feed_.endpoint == "-") {
     fd_ = STDIN_FILENO;
     owns_fd_ = false;

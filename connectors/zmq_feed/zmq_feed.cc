@@ -39,9 +39,11 @@ DecoderLimits decoderLimits(const IngestConfig& ingest) {
 
 }  // namespace
 
-ZmqFeed::ZmqFeed(const FeedConfig& feed, const IngestConfig& ingest, zmq::context_t& context,
-                 const Pseudonymizer& pseudonymizer, ZmqFeedOptions options)
+ZmqFeed::ZmqFeed(const FeedConfig& feed, const ZmqFeedConfig& zmq, const IngestConfig& ingest,
+                 zmq::context_t& context, const Pseudonymizer& pseudonymizer,
+                 ZmqFeedOptions options)
     : feed_(feed),
+      zmq_(zmq),
       options_(options),
       context_(context),
       decoder_(pseudonymizer, decoderLimits(ingest), ingest.dead_letter_max_bytes),
@@ -60,25 +62,22 @@ absl::Status ZmqFeed::start(BatchHandler handler) {
   if (thread_.joinable()) {
     return absl::FailedPreconditionError("feed " + feed_.name + ": already started");
   }
-  if (feed_.kind != FeedKind::kZmqPull && feed_.kind != FeedKind::kZmqSub) {
-    return absl::InvalidArgumentError("feed " + feed_.name + ": not a zmq_pull/zmq_sub feed");
-  }
-  const char* action = feed_.bind ? "bind" : "connect";
+  const bool pull = zmq_.socket == ZmqSocketType::kPull;
+  const char* action = zmq_.bind ? "bind" : "connect";
   try {
-    auto socket = std::make_unique<zmq::socket_t>(context_, feed_.kind == FeedKind::kZmqPull
-                                                                ? zmq::socket_type::pull
-                                                                : zmq::socket_type::sub);
-    socket->set(zmq::sockopt::rcvhwm, feed_.rcvhwm);
+    auto socket = std::make_unique<zmq::socket_t>(
+        context_, pull ? zmq::socket_type::pull : zmq::socket_type::sub);
+    socket->set(zmq::sockopt::rcvhwm, zmq_.rcvhwm);
     // Pending input is dropped on close: a stopped feed must not hold up context shutdown.
     socket->set(zmq::sockopt::linger, 0);
-    if (feed_.kind == FeedKind::kZmqSub) {
-      if (feed_.topics.empty()) {
+    if (!pull) {
+      if (zmq_.topics.empty()) {
         socket->set(zmq::sockopt::subscribe, "");
       } else {
-        for (const std::string& topic : feed_.topics) socket->set(zmq::sockopt::subscribe, topic);
+        for (const std::string& topic : zmq_.topics) socket->set(zmq::sockopt::subscribe, topic);
       }
     }
-    if (feed_.bind) {
+    if (zmq_.bind) {
       socket->bind(feed_.endpoint);
     } else {
       socket->connect(feed_.endpoint);
@@ -96,8 +95,8 @@ absl::Status ZmqFeed::start(BatchHandler handler) {
   handler_ = std::move(handler);
   stop_.store(false);
   connected_.store(true, std::memory_order_release);
-  spdlog::info("feed {}: {} {} ({})", feed_.name, feed_.bind ? "bound" : "connected to",
-               boundEndpoint(), feed_.kind == FeedKind::kZmqPull ? "PULL" : "SUB");
+  spdlog::info("feed {}: {} {} ({})", feed_.name, zmq_.bind ? "bound" : "connected to",
+               boundEndpoint(), pull ? "PULL" : "SUB");
   thread_ = std::thread([this] { run(); });
   return absl::OkStatus();
 }

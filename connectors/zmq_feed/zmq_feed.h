@@ -32,6 +32,7 @@
 #include "connectors/in_flight_limiter.h"
 #include "connectors/ingest_config.h"
 #include "connectors/pseudonym/pseudonymizer.h"
+#include "connectors/zmq_feed/zmq_feed_config.h"
 
 namespace casewatch {
 
@@ -44,8 +45,9 @@ struct ZmqFeedOptions {
 
 class ZmqFeed final : public Connector {
  public:
-  ZmqFeed(const FeedConfig& feed, const IngestConfig& ingest, zmq::context_t& context,
-          const Pseudonymizer& pseudonymizer, ZmqFeedOptions options = {});
+  // `feed` has the shared keys, `zmq` the kind's own (the socket type among them).
+  ZmqFeed(const FeedConfig& feed, const ZmqFeedConfig& zmq, const IngestConfig& ingest,
+          zmq::context_t& context, const Pseudonymizer& pseudonymizer, ZmqFeedOptions options = {});
   ~ZmqFeed() override;
   ZmqFeed(const ZmqFeed&) = delete;
   ZmqFeed& operator=(const ZmqFeed&) = delete;
@@ -69,6 +71,7 @@ class ZmqFeed final : public Connector {
   size_t drain();
 
   const FeedConfig feed_;
+  const ZmqFeedConfig zmq_;
   const ZmqFeedOptions options_;
   zmq::context_t& context_;
   BatchDecoder decoder_;  // used only by the thread

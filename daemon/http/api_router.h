@@ -60,6 +60,8 @@ class ApiRouter {
   void healthz(ApiContext& ctx);
   void readyz(ApiContext& ctx);
   void whoami(ApiContext& ctx);
+  // components_handler.cc
+  void components(ApiContext& ctx);
   // console_handler.cc
   void console(ApiContext& ctx);
   // alert_handlers.cc

@@ -66,6 +66,8 @@ void ApiRouter::route(ApiContext& ctx) {
       match = Match{"events", {"GET"}, ApiRight::kRead};
     } else if (r == "whoami" && n == 3) {
       match = Match{"whoami", {"GET"}, ApiRight::kRead};
+    } else if (r == "components" && n == 3) {
+      match = Match{"components", {"GET"}, ApiRight::kRead};
     }
   }
   if (!match) return ctx.error(404, strCat("no such resource: ", jsonQuoted(ctx.path)));
@@ -109,6 +111,7 @@ void ApiRouter::route(ApiContext& ctx) {
   if (route == "ledger") return ledger(ctx);
   if (route == "dead_letters") return deadLetters(ctx);
   if (route == "whoami") return whoami(ctx);
+  if (route == "components") return components(ctx);
   if (route == "events") return openEventStream(ctx);
   ctx.error(404, strCat("no such resource: ", jsonQuoted(ctx.path)));
 }

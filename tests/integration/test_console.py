@@ -208,6 +208,8 @@ def test(args, tmp):
         text = wd.text_of(card_css)
         assert "WEB-A" in text, "the alert card does not name its case: %r" % text
         assert "Send procedural reply" in text, "the recommended action is missing: %r" % text
+        # The model's label comes from the model table (GET /api/v1/components).
+        assert "Deadline" in text, "the model's label from the table is missing: %r" % text
         reasons = wd.js("return document.querySelector(arguments[0]).querySelectorAll('.reasons li').length;",
                         card_css)
         assert reasons >= 1, "the alert's reasons are not shown: %r" % text
@@ -269,6 +271,7 @@ def test(args, tmp):
         cwtest.wait_until(lambda: "预警" in wd.text_of('.tabs button[data-tab="alerts"]'),
                           message="the Chinese tab names")
         cwtest.wait_until(lambda: "发送受理告知" in wd.text_of(card_css), message="Chinese actions")
+        assert "办理时限" in wd.text_of(card_css), "the model's Chinese label from the table"
         shot_zh = os.path.join(out_dir, "console-zh.png")
         wd.screenshot(shot_zh)
         print("screenshot: %s" % shot_zh)

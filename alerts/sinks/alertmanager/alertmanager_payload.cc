@@ -11,7 +11,7 @@ namespace {
 
 nlohmann::json payload(const Alert& a, const AlertmanagerPayloadOptions& opts, TimeMs now) {
   nlohmann::json labels = nlohmann::json::object();
-  for (auto& [name, value] : alertmanagerLabels(a)) labels[name] = value;
+  for (auto& [name, value] : alertmanagerLabels(a, opts.alert_names)) labels[name] = value;
   const bool zh = opts.locale == "zh-CN";
   std::string description;
   for (const AlertReason& r : a.reasons) {
@@ -42,11 +42,11 @@ nlohmann::json payload(const Alert& a, const AlertmanagerPayloadOptions& opts, T
 
 }  // namespace
 
-LabelSet alertmanagerLabels(const Alert& a) {
+LabelSet alertmanagerLabels(const Alert& a, const AlertNames& names) {
   LabelSet labels;
   for (std::string_view name : {"alertname", "model", "tier", "severity", "subject_kind",
                                 "subject_id", "region", "agency"}) {
-    std::string value = alertLabel(a, name);
+    std::string value = alertLabel(a, name, names);
     if (!value.empty()) labels.emplace_back(std::string(name), std::move(value));
   }
   if (!a.group_id.empty()) labels.emplace_back("group", a.group_id);

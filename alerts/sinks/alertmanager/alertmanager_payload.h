@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "alerts/alert.h"
+#include "alerts/alert_names.h"
 
 namespace casewatch {
 
@@ -24,11 +25,12 @@ struct AlertmanagerPayloadOptions {
   std::string generator_base;  // e.g. http://127.0.0.1:9470
   std::string locale = "en";
   TimeMs resend_interval_ms = 60000;
+  AlertNames alert_names;  // the model table's alertnames
 };
 
 using LabelSet = std::vector<std::pair<std::string, std::string>>;  // sorted by name
 
-LabelSet alertmanagerLabels(const Alert& a);
+LabelSet alertmanagerLabels(const Alert& a, const AlertNames& names);
 // The label set as one string: the identity of the alert in Alertmanager.
 std::string labelSetKey(const LabelSet& labels);
 // Whether the alert should be firing in Alertmanager.

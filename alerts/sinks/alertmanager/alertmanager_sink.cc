@@ -23,8 +23,9 @@ const SystemClock& systemClock() {
   return clock;
 }
 
-std::string coalesceKey(const AlertChange& c) {
-  return strCat(c.alert.alert_id, kRetiredSeparator, labelSetKey(alertmanagerLabels(c.alert)));
+std::string coalesceKey(const AlertChange& c, const AlertNames& names) {
+  return strCat(c.alert.alert_id, kRetiredSeparator,
+                labelSetKey(alertmanagerLabels(c.alert, names)));
 }
 
 }  // namespace
@@ -145,7 +146,9 @@ absl::StatusOr<std::unique_ptr<AlertmanagerSink>> AlertmanagerSink::create(
     o.policy = sink->options_.retry;
     o.max_batch = sink->options_.max_batch;
     o.max_queue = 1000000;  // coalesced: bounded by the number of alerts
-    o.coalesce_key = coalesceKey;
+    o.coalesce_key = [names = sink->options_.payload.alert_names](const AlertChange& c) {
+      return coalesceKey(c, names);
+    };
     o.jitter_seed = i + 1;
     sink->nodes_.push_back(
         std::make_unique<Node>(*sink, std::move(urls[i]), i, sink->options_.urls[i], std::move(o)));
@@ -214,7 +217,7 @@ void AlertmanagerSink::submit(const AlertChange& change) {
 
 void AlertmanagerSink::process(const AlertChange& change, TimeMs now) {
   const Alert& a = change.alert;
-  std::string key = labelSetKey(alertmanagerLabels(a));
+  std::string key = labelSetKey(alertmanagerLabels(a, options_.payload.alert_names));
   const bool active = alertmanagerActive(a);
   Tracked& t = tracked_[a.alert_id];
   if (t.shown && !t.labels_key.empty() && t.labels_key != key) {

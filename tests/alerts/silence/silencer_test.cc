@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "alerts/alert_labels.h"
+#include "tests/fakes/contract_alert_names.h"
 
 namespace casewatch {
 namespace {
@@ -35,44 +36,40 @@ Silence silence(std::vector<SilenceMatcher> m, TimeMs ends = kT0 + kHour) {
   return s;
 }
 
+const AlertNames kNames = testing::contractAlertNames();
+
 TEST(AlertLabelsTest, NamesAndSeverities) {
-  EXPECT_EQ(alertNameOf("overdue"), "CaseOverdue");
-  EXPECT_EQ(alertNameOf("repeat_visit"), "RepeatVisit");
-  EXPECT_EQ(alertNameOf("group_incident"), "GroupIncident");
-  EXPECT_EQ(alertNameOf("key_case"), "KeyCase");
-  EXPECT_EQ(alertNameOf("escalation_risk"), "EscalationRisk");
-  EXPECT_EQ(alertNameOf("stability"), "RegionalStability");
-  EXPECT_EQ(alertNameOf("some_new_model"), "SomeNewModel");
   EXPECT_EQ(severityOf(Tier::kBlue), "info");
   EXPECT_EQ(severityOf(Tier::kYellow), "warning");
   EXPECT_EQ(severityOf(Tier::kOrange), "major");
   EXPECT_EQ(severityOf(Tier::kRed), "critical");
   const Alert a = alert();
-  EXPECT_EQ(alertLabel(a, "alertname"), "CaseOverdue");
-  EXPECT_EQ(alertLabel(a, "severity"), "critical");
-  EXPECT_EQ(alertLabel(a, "subject_kind"), "case");
-  EXPECT_EQ(alertLabel(a, "category"), "");
-  EXPECT_EQ(alertLabel(a, "nonsense"), "");
+  EXPECT_EQ(alertLabel(a, "alertname", kNames), "CaseOverdue");
+  EXPECT_EQ(alertLabel(a, "severity", kNames), "critical");
+  EXPECT_EQ(alertLabel(a, "subject_kind", kNames), "case");
+  EXPECT_EQ(alertLabel(a, "category", kNames), "");
+  EXPECT_EQ(alertLabel(a, "nonsense", kNames), "");
 }
 
 TEST(SilencerTest, EqualityAndAnchoredRegexMatchers) {
   const Alert a = alert();
-  EXPECT_TRUE(Silencer::matchesForTest(silence({{"alertname", "CaseOverdue", false}}), a));
-  EXPECT_FALSE(Silencer::matchesForTest(silence({{"alertname", "Case", false}}), a));
-  EXPECT_TRUE(Silencer::matchesForTest(silence({{"agency", "huichuan-.*", true}}), a));
-  EXPECT_FALSE(Silencer::matchesForTest(silence({{"agency", "hrss", true}}), a));  // anchored
-  EXPECT_TRUE(Silencer::matchesForTest(silence({{"agency", ".*hrss", true}}), a));
-  EXPECT_TRUE(Silencer::matchesForTest(silence({{"tier", "red|orange", true}}), a));
+  EXPECT_TRUE(Silencer::matchesForTest(silence({{"alertname", "CaseOverdue", false}}), a, kNames));
+  EXPECT_FALSE(Silencer::matchesForTest(silence({{"alertname", "Case", false}}), a, kNames));
+  EXPECT_TRUE(Silencer::matchesForTest(silence({{"agency", "huichuan-.*", true}}), a, kNames));
+  EXPECT_FALSE(
+      Silencer::matchesForTest(silence({{"agency", "hrss", true}}), a, kNames));  // anchored
+  EXPECT_TRUE(Silencer::matchesForTest(silence({{"agency", ".*hrss", true}}), a, kNames));
+  EXPECT_TRUE(Silencer::matchesForTest(silence({{"tier", "red|orange", true}}), a, kNames));
   // Every matcher must match.
   EXPECT_FALSE(Silencer::matchesForTest(
-      silence({{"tier", "red", false}, {"severity", "warning", false}}), a));
+      silence({{"tier", "red", false}, {"severity", "warning", false}}), a, kNames));
   // A label the alert lacks is "".
-  EXPECT_TRUE(
-      Silencer::matchesForTest(silence({{"model", "overdue", false}, {"category", "", false}}), a));
+  EXPECT_TRUE(Silencer::matchesForTest(
+      silence({{"model", "overdue", false}, {"category", "", false}}), a, kNames));
 }
 
 TEST(SilencerTest, ActiveWindowAndTheEarliestSilenceWins) {
-  Silencer s(7 * kMsPerDay);
+  Silencer s(7 * kMsPerDay, kNames);
   Silence later = silence({{"model", "overdue", false}}, kT0 + 3 * kHour);
   later.starts_at = kT0 + kHour;
   auto first = s.add(silence({{"subject_id", "C-1", false}}), "li", kT0);
@@ -87,7 +84,7 @@ TEST(SilencerTest, ActiveWindowAndTheEarliestSilenceWins) {
 }
 
 TEST(SilencerTest, ExpireListAndForget) {
-  Silencer s(kMsPerDay);
+  Silencer s(kMsPerDay, kNames);
   auto a = s.add(silence({{"model", "overdue", false}}), "li", kT0);
   ASSERT_TRUE(a.ok());
   auto e = s.expire(a->id, "wang", kT0 + 10 * kMsPerMinute);
@@ -105,7 +102,7 @@ TEST(SilencerTest, ExpireListAndForget) {
 }
 
 TEST(SilencerTest, ValidationNamesTheField) {
-  Silencer s(kMsPerDay);
+  Silencer s(kMsPerDay, kNames);
   auto msg = [&](Silence x) {
     return std::string(s.add(std::move(x), "li", kT0).status().message());
   };
@@ -121,13 +118,13 @@ TEST(SilencerTest, ValidationNamesTheField) {
 }
 
 TEST(SilencerTest, PersistentFormRoundTrips) {
-  Silencer s(kMsPerDay);
+  Silencer s(kMsPerDay, kNames);
   ASSERT_TRUE(
       s.add(silence({{"agency", "huichuan-.*", true}, {"tier", "red", false}}), "li", kT0).ok());
   auto b = s.add(silence({{"model", "key_case", false}}), "wang", kT0);
   ASSERT_TRUE(b.ok());
   ASSERT_TRUE(s.expire(b->id, "zhao", kT0 + 1).ok());
-  Silencer back(kMsPerDay);
+  Silencer back(kMsPerDay, kNames);
   ASSERT_TRUE(back.loadJson(s.toJson()).ok());
   ASSERT_THAT(back.list(), SizeIs(2));
   const std::vector<Silence> l1 = s.list(), l2 = back.list();

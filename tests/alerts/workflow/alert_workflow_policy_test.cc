@@ -25,7 +25,7 @@ TEST(AlertWorkflowPolicyTest, AShorterChainEscalatesAtOnceWhatIsNowOverdue) {
   h.advance(kT0 + 15 * kMin);
   EXPECT_THAT(kinds(h.take()), ElementsAre(ChangeKind::kFired));  // level 1 is due at 30 min
 
-  WorkflowOptions faster;
+  WorkflowOptions faster = testing::defaultOptions();
   faster.escalation.red.after_minutes = {10, 60};
   EXPECT_EQ(h.workflow().applyPolicy(faster, h.now()), 1u);
   h.advance(h.now());
@@ -50,7 +50,7 @@ TEST(AlertWorkflowPolicyTest, ALongerChainWaitsAndNothingDoneIsUndone) {
   ASSERT_TRUE(h.workflow().acknowledge(kC2, "officer-li", "on it").ok());
   h.take();
 
-  WorkflowOptions slower;
+  WorkflowOptions slower = testing::defaultOptions();
   slower.escalation.red.after_minutes = {30, 600};
   h.workflow().applyPolicy(slower, h.now());
   EXPECT_THAT(h.take(), IsEmpty());  // nothing to say: levels reached and the ack stay
@@ -76,7 +76,7 @@ TEST(AlertWorkflowPolicyTest, GroupingTurnedOffReleasesTheMembersWhichThenEscala
   h.advance(kT0 + 40 * kMin);
   EXPECT_THAT(h.take(), IsEmpty());  // a member does not escalate
 
-  WorkflowOptions ungrouped;
+  WorkflowOptions ungrouped = testing::defaultOptions();
   ungrouped.grouping.enabled = false;
   h.workflow().applyPolicy(ungrouped, h.now());
   auto c = h.take();
@@ -98,7 +98,7 @@ TEST(AlertWorkflowPolicyTest, APendingDowngradeFollowsTheNewHold) {
   h.signal(Tier::kRed, "C-1", kT0);
   h.signal(Tier::kOrange, "C-1", kT0 + kMin);  // held for 30 min by default
   h.take();
-  WorkflowOptions quick;
+  WorkflowOptions quick = testing::defaultOptions();
   quick.workflow.min_hold_minutes = 5;
   h.workflow().applyPolicy(quick, kT0 + 2 * kMin);
   h.advance(kT0 + 5 * kMin);
@@ -119,7 +119,7 @@ TEST(AlertWorkflowPolicyTest, SilencesSurviveAPolicyChange) {
   s.comment = "agency on site";
   ASSERT_TRUE(h.workflow().addSilence(s, "officer-li").ok());
   h.take();
-  WorkflowOptions other;
+  WorkflowOptions other = testing::defaultOptions();
   other.escalation.red.after_minutes = {5, 10};
   h.workflow().applyPolicy(other, kT0 + 20 * kMin);
   h.advance(kT0 + 100 * kMin);

@@ -13,6 +13,7 @@
 
 #include "alerts/alert_book.h"
 #include "alerts/workflow/alert_workflow.h"
+#include "tests/fakes/contract_alert_names.h"
 #include "tests/fakes/worded_signal.h"
 
 namespace casewatch::testing {
@@ -52,6 +53,7 @@ inline Signal makeSignal(Tier tier, std::string subject, TimeMs at,
 
 inline WorkflowOptions defaultOptions() {
   WorkflowOptions o;  // the documented defaults (config/alerting_config.h)
+  o.alert_names = contractAlertNames();
   return o;
 }
 

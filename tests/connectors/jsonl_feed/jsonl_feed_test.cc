@@ -74,7 +74,7 @@ class JsonlFeedTest : public ::testing::Test {
   static FeedConfig stdinFeed() {
     FeedConfig f;
     f.name = "replay";
-    f.kind = FeedKind::kJsonl;
+    f.kind = "jsonl";
     f.endpoint = "-";
     return f;
   }

@@ -89,14 +89,17 @@ class Collector {
 
 class ZmqFeedTest : public ::testing::Test {
  protected:
-  FeedConfig feedConfig(FeedKind kind, std::string endpoint = "tcp://127.0.0.1:*",
-                        bool bind = true) {
+  static FeedConfig feedConfig(std::string endpoint = "tcp://127.0.0.1:*") {
     FeedConfig f;
     f.name = "test";
-    f.kind = kind;
     f.endpoint = std::move(endpoint);
-    f.bind = bind;
     return f;
+  }
+  static ZmqFeedConfig zmqConfig(ZmqSocketType socket, bool bind = true) {
+    ZmqFeedConfig c;
+    c.socket = socket;
+    c.bind = bind;
+    return c;
   }
   static void sendFrames(zmq::socket_t& s, const std::vector<std::string>& frames) {
     for (size_t i = 0; i < frames.size(); ++i) {
@@ -121,7 +124,7 @@ class ZmqFeedTest : public ::testing::Test {
 };
 
 TEST_F(ZmqFeedTest, PullTakesOneTwoAndMoreFrameMessagesInOrder) {
-  ZmqFeed feed(feedConfig(FeedKind::kZmqPull), ingest_, context_, pseudonymizer_);
+  ZmqFeed feed(feedConfig(), zmqConfig(ZmqSocketType::kPull), ingest_, context_, pseudonymizer_);
   EXPECT_FALSE(feed.connected());
   Collector collector;
   ASSERT_TRUE(feed.start(collector.handler()).ok());
@@ -149,7 +152,7 @@ TEST_F(ZmqFeedTest, PullTakesOneTwoAndMoreFrameMessagesInOrder) {
 }
 
 TEST_F(ZmqFeedTest, BatchesCarryArrivalTimeAndFeedName) {
-  ZmqFeed feed(feedConfig(FeedKind::kZmqPull), ingest_, context_, pseudonymizer_);
+  ZmqFeed feed(feedConfig(), zmqConfig(ZmqSocketType::kPull), ingest_, context_, pseudonymizer_);
   std::mutex mu;
   std::vector<DecodedBatchPtr> batches;
   ASSERT_TRUE(feed.start([&](DecodedBatchPtr b) {
@@ -175,9 +178,9 @@ TEST_F(ZmqFeedTest, BatchesCarryArrivalTimeAndFeedName) {
 }
 
 TEST_F(ZmqFeedTest, SubDeliversOnlyMatchingTopics) {
-  FeedConfig config = feedConfig(FeedKind::kZmqSub);
+  ZmqFeedConfig config = zmqConfig(ZmqSocketType::kSub);
   config.topics = {"case."};
-  ZmqFeed feed(config, ingest_, context_, pseudonymizer_);
+  ZmqFeed feed(feedConfig(), config, ingest_, context_, pseudonymizer_);
   Collector collector;
   ASSERT_TRUE(feed.start(collector.handler()).ok());
   zmq::socket_t pub(context_, zmq::socket_type::pub);
@@ -199,7 +202,7 @@ TEST_F(ZmqFeedTest, SubDeliversOnlyMatchingTopics) {
 }
 
 TEST_F(ZmqFeedTest, SubWithoutTopicsTakesEverything) {
-  ZmqFeed feed(feedConfig(FeedKind::kZmqSub), ingest_, context_, pseudonymizer_);
+  ZmqFeed feed(feedConfig(), zmqConfig(ZmqSocketType::kSub), ingest_, context_, pseudonymizer_);
   Collector collector;
   ASSERT_TRUE(feed.start(collector.handler()).ok());
   zmq::socket_t pub(context_, zmq::socket_type::pub);
@@ -222,8 +225,8 @@ TEST_F(ZmqFeedTest, ConnectModePullsFromABoundPush) {
   push.bind("tcp://127.0.0.1:*");
   const std::string endpoint = push.get(zmq::sockopt::last_endpoint);
 
-  ZmqFeed feed(feedConfig(FeedKind::kZmqPull, endpoint, /*bind=*/false), ingest_, context_,
-               pseudonymizer_);
+  ZmqFeed feed(feedConfig(endpoint), zmqConfig(ZmqSocketType::kPull, /*bind=*/false), ingest_,
+               context_, pseudonymizer_);
   Collector collector;
   ASSERT_TRUE(feed.start(collector.handler()).ok());
   EXPECT_TRUE(feed.connected());
@@ -237,7 +240,7 @@ TEST_F(ZmqFeedTest, ConnectModePullsFromABoundPush) {
 TEST_F(ZmqFeedTest, GarbageIsRejectedWithTruncatedRawBytes) {
   ingest_.dead_letter_max_bytes = 16;
   ingest_.max_message_bytes = 512;
-  ZmqFeed feed(feedConfig(FeedKind::kZmqPull), ingest_, context_, pseudonymizer_);
+  ZmqFeed feed(feedConfig(), zmqConfig(ZmqSocketType::kPull), ingest_, context_, pseudonymizer_);
   Collector collector;
   ASSERT_TRUE(feed.start(collector.handler()).ok());
   zmq::socket_t push(context_, zmq::socket_type::push);
@@ -269,7 +272,8 @@ TEST_F(ZmqFeedTest, AThrowingHandlerDoesNotEndTheThread) {
   ZmqFeedOptions options;
   options.max_batch_messages = 1;
   options.error_backoff = std::chrono::milliseconds(1);
-  ZmqFeed feed(feedConfig(FeedKind::kZmqPull), ingest_, context_, pseudonymizer_, options);
+  ZmqFeed feed(feedConfig(), zmqConfig(ZmqSocketType::kPull), ingest_, context_, pseudonymizer_,
+               options);
   Collector collector;
   BatchHandler inner = collector.handler();
   std::atomic<int> calls{0};
@@ -296,7 +300,8 @@ TEST_F(ZmqFeedTest, BindFailureNamesTheEndpoint) {
   taken.bind("tcp://127.0.0.1:*");
   const std::string endpoint = taken.get(zmq::sockopt::last_endpoint);
 
-  ZmqFeed feed(feedConfig(FeedKind::kZmqPull, endpoint), ingest_, context_, pseudonymizer_);
+  ZmqFeed feed(feedConfig(endpoint), zmqConfig(ZmqSocketType::kPull), ingest_, context_,
+               pseudonymizer_);
   Collector collector;
   const absl::Status status = feed.start(collector.handler());
   EXPECT_FALSE(status.ok());
@@ -305,7 +310,7 @@ TEST_F(ZmqFeedTest, BindFailureNamesTheEndpoint) {
   EXPECT_FALSE(feed.connected());
   feed.stop();  // harmless without a thread
 
-  ZmqFeed bogus(feedConfig(FeedKind::kZmqSub, "bogus://nowhere"), ingest_, context_,
+  ZmqFeed bogus(feedConfig("bogus://nowhere"), zmqConfig(ZmqSocketType::kSub), ingest_, context_,
                 pseudonymizer_);
   const absl::Status bogus_status = bogus.start(collector.handler());
   EXPECT_FALSE(bogus_status.ok());
@@ -313,8 +318,8 @@ TEST_F(ZmqFeedTest, BindFailureNamesTheEndpoint) {
 }
 
 TEST_F(ZmqFeedTest, StopJoinsAndNoBatchFollows) {
-  auto feed =
-      std::make_unique<ZmqFeed>(feedConfig(FeedKind::kZmqPull), ingest_, context_, pseudonymizer_);
+  auto feed = std::make_unique<ZmqFeed>(feedConfig(), zmqConfig(ZmqSocketType::kPull), ingest_,
+                                        context_, pseudonymizer_);
   Collector collector;
   ASSERT_TRUE(feed->start(collector.handler()).ok());
   zmq::socket_t push(context_, zmq::socket_type::push);
@@ -335,7 +340,7 @@ TEST_F(ZmqFeedTest, StopJoinsAndNoBatchFollows) {
 
 TEST_F(ZmqFeedTest, ContextShutdownEndsTheThread) {
   zmq::context_t context(1);
-  ZmqFeed feed(feedConfig(FeedKind::kZmqPull), ingest_, context, pseudonymizer_);
+  ZmqFeed feed(feedConfig(), zmqConfig(ZmqSocketType::kPull), ingest_, context, pseudonymizer_);
   Collector collector;
   ASSERT_TRUE(feed.start(collector.handler()).ok());
   context.shutdown();
@@ -349,7 +354,8 @@ TEST_F(ZmqFeedTest, InFlightBoundStopsReceivingUntilBatchesAreDropped) {
   ZmqFeedOptions options;
   options.max_in_flight = 2;
   options.max_batch_messages = 1;  // one message per batch makes the counts exact
-  ZmqFeed feed(feedConfig(FeedKind::kZmqPull), ingest_, context_, pseudonymizer_, options);
+  ZmqFeed feed(feedConfig(), zmqConfig(ZmqSocketType::kPull), ingest_, context_, pseudonymizer_,
+               options);
   Collector collector;
   collector.hold(true);
   ASSERT_TRUE(feed.start(collector.handler()).ok());
@@ -383,7 +389,8 @@ TEST_F(ZmqFeedTest, StopWhileWaitingOnTheBoundReturns) {
   ZmqFeedOptions options;
   options.max_in_flight = 1;
   options.max_batch_messages = 1;
-  ZmqFeed feed(feedConfig(FeedKind::kZmqPull), ingest_, context_, pseudonymizer_, options);
+  ZmqFeed feed(feedConfig(), zmqConfig(ZmqSocketType::kPull), ingest_, context_, pseudonymizer_,
+               options);
   Collector collector;
   collector.hold(true);
   ASSERT_TRUE(feed.start(collector.handler()).ok());

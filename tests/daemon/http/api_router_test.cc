@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "daemon/components.h"
 #include "tests/fakes/fake_alert_operations.h"
 
 namespace casewatch {
@@ -190,6 +191,33 @@ TEST_F(ApiRouterTest, WhoamiNamesTheCallerAndTheEventStreamOpens) {
   EXPECT_EQ(events.status, 200);
   EXPECT_TRUE(events.event_stream);
   EXPECT_EQ(events.content_type, "text/event-stream");
+}
+
+TEST_F(ApiRouterTest, ComponentsAnswerTheTablesWithEachModelsLabels) {
+  const ApiResponse r = call("GET", "/api/v1/components", kViewer);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.route, "components");
+  const Json j = Json::parse(r.body);
+  ASSERT_EQ(j["models"].size(), modelComponents().size());
+  for (size_t i = 0; i < modelComponents().size(); ++i) {
+    const ModelComponent& m = modelComponents()[i];
+    const Json& got = j["models"][i];
+    EXPECT_EQ(got["name"], m.name);
+    EXPECT_EQ(got["alertname"], m.alertname);
+    EXPECT_EQ(got["description"], m.description);
+    EXPECT_EQ(got["label"]["en"], m.label.en);
+    EXPECT_EQ(got["label"]["zh-CN"], m.label.zh_cn);
+  }
+  EXPECT_EQ(j["models"][0]["name"], "overdue");
+  EXPECT_EQ(j["models"][0]["label"], Json({{"en", "Deadline"}, {"zh-CN", "办理时限"}}));
+  ASSERT_EQ(j["feeds"].size(), feedComponents().size());
+  EXPECT_EQ(j["feeds"][0]["name"], feedComponents()[0].name);
+  ASSERT_EQ(j["sinks"].size(), sinkComponents().size());
+  EXPECT_EQ(j["sinks"][0]["name"], sinkComponents()[0].name);
+
+  EXPECT_EQ(call("GET", "/api/v1/components").status, 401);
+  EXPECT_EQ(call("POST", "/api/v1/components", kDuty).status, 405);
+  EXPECT_EQ(call("GET", "/api/v1/components?x=1", kViewer).status, 400);
 }
 
 TEST_F(ApiRouterTest, AnEventMessageIsOneSseMessageOfOneJsonLine) {

@@ -217,6 +217,7 @@ std::vector<RouteCase> apiRoutes() {
       {"GET", "/api/v1/ledger", "", false, 200},
       {"GET", "/api/v1/dead-letters?limit=5", "", false, 200},
       {"GET", "/api/v1/whoami", "", false, 200},
+      {"GET", "/api/v1/components", "", false, 200},
   };
 }
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alerts/sinks/alertmanager/http_client.h"
+#include "tests/fakes/contract_alert_names.h"
 
 namespace casewatch {
 namespace {
@@ -44,6 +45,7 @@ AlertmanagerPayloadOptions options() {
   AlertmanagerPayloadOptions o;
   o.generator_base = "http://127.0.0.1:9470";
   o.resend_interval_ms = 60000;
+  o.alert_names = testing::contractAlertNames();
   return o;
 }
 
@@ -99,16 +101,17 @@ TEST(AlertmanagerPayloadTest, EndedAlertsCarryWhenTheyEnded) {
 
 TEST(AlertmanagerPayloadTest, AGroupIsALabelAndLabelsAreTheIdentity) {
   Alert a = alert();
-  const std::string before = labelSetKey(alertmanagerLabels(a));
+  const std::string before = labelSetKey(alertmanagerLabels(a, testing::contractAlertNames()));
   a.group_id = "00000000000000aa";
-  EXPECT_THAT(alertmanagerLabels(a), ::testing::Contains(Pair("group", "00000000000000aa")));
-  EXPECT_NE(labelSetKey(alertmanagerLabels(a)), before);
+  EXPECT_THAT(alertmanagerLabels(a, testing::contractAlertNames()),
+              ::testing::Contains(Pair("group", "00000000000000aa")));
+  EXPECT_NE(labelSetKey(alertmanagerLabels(a, testing::contractAlertNames())), before);
   a.group_id.clear();
   a.score = 0.99;  // not a label
   a.status = AlertStatus::kEscalated;
-  EXPECT_EQ(labelSetKey(alertmanagerLabels(a)), before);
+  EXPECT_EQ(labelSetKey(alertmanagerLabels(a, testing::contractAlertNames())), before);
   a.tier = Tier::kRed;
-  EXPECT_NE(labelSetKey(alertmanagerLabels(a)), before);
+  EXPECT_NE(labelSetKey(alertmanagerLabels(a, testing::contractAlertNames())), before);
 }
 
 TEST(AlertmanagerPayloadTest, BodyIsAnArray) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/alerts/sinks/alertmanager/fake_alertmanager.h"
+#include "tests/fakes/contract_alert_names.h"
 #include "tests/fakes/manual_clock.h"
 
 namespace casewatch {
@@ -61,6 +62,7 @@ class AlertmanagerSinkTest : public ::testing::Test {
     o.retry.initial_backoff_ms = 5;
     o.retry.max_backoff_ms = 20;
     o.payload.generator_base = "http://127.0.0.1:9470";
+    o.payload.alert_names = testing::contractAlertNames();
     o.wall = &clock_;
     auto s = AlertmanagerSink::create(std::move(o));
     EXPECT_TRUE(s.ok()) << s.status();

@@ -1,0 +1,35 @@
+// The keys of a `feeds` item of kind zmq_pull or zmq_sub (beside the shared name, kind, endpoint):
+// bind, topics, rcvhwm. The two kinds are one connector (zmq_feed.h) on a PULL or a SUB socket;
+// the row of each kind in the feed table picks its decoder, which sets `socket`. Documented key by
+// key in config/casewatch.yaml.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace casewatch {
+
+class ConfigDecoder;
+class ConfigWriter;
+class MapReader;
+struct FeedConfig;
+
+enum class ZmqSocketType { kPull, kSub };
+
+struct ZmqFeedConfig {
+  ZmqSocketType socket = ZmqSocketType::kPull;  // from the kind, not a key of its own
+  bool bind = true;                             // bind (true) or connect (false)
+  std::vector<std::string> topics;              // zmq_sub: prefix filters; empty = everything
+  int rcvhwm = 100000;                          // receive high-water mark (messages)
+  friend bool operator==(const ZmqFeedConfig&, const ZmqFeedConfig&) = default;
+};
+
+// The feed table's functions for the two kinds (connectors/feed_config.h, FeedKindConfig): the
+// keys read into `f.own`, the checks (a ZeroMQ endpoint; topics only on a SUB socket) and the
+// keys written back.
+void decodeZmqPullFeed(MapReader& r, FeedConfig& f);
+void decodeZmqSubFeed(MapReader& r, FeedConfig& f);
+void validateZmqFeed(ConfigDecoder& d, const std::string& at, const FeedConfig& f);
+void writeZmqFeed(ConfigWriter& w, const FeedConfig& f);
+
+}  // namespace casewatch

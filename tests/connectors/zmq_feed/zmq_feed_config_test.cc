@@ -1,0 +1,59 @@
+// The keys of a zmq_pull or zmq_sub item of `feeds`: decoded into ZmqFeedConfig through the feed
+// table, written back, and each kind of mistake named by its key path.
+#include "connectors/zmq_feed/zmq_feed_config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "connectors/feed_config.h"
+#include "daemon/config_loader.h"
+#include "tests/fakes/config_errors.h"
+#include "tests/source_paths.h"
+
+namespace casewatch {
+namespace {
+
+using ::testing::ElementsAre;
+using testing::errorAt;
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+const std::string kFixtures = std::string(CASEWATCH_TESTDATA_DIR) + "/config/zmq_feed/";
+
+TEST(ZmqFeedConfigTest, GoodFileSetsEveryKeyAndPrintsBackEqual) {
+  const ConfigResult r = loadConfigFile(kFixtures + "good.yaml");
+  ASSERT_TRUE(r.ok()) << r.describe();
+  ASSERT_THAT(r.config.feeds, SizeIs(2));
+  const FeedConfig& sub = r.config.feeds[0];
+  EXPECT_EQ(sub.kind, "zmq_sub");
+  const ZmqFeedConfig& c = sub.own.get<ZmqFeedConfig>();
+  EXPECT_EQ(c.socket, ZmqSocketType::kSub);
+  EXPECT_FALSE(c.bind);
+  EXPECT_THAT(c.topics, ElementsAre("case.", "visit"));
+  EXPECT_EQ(c.rcvhwm, 5000);
+  // No kind: the table's first row, a PULL socket with the defaults.
+  EXPECT_EQ(r.config.feeds[1].kind, "zmq_pull");
+  EXPECT_EQ(r.config.feeds[1].own.get<ZmqFeedConfig>(), ZmqFeedConfig{});
+
+  const ConfigResult back = loadConfig(formatConfigYaml(r.config));
+  ASSERT_TRUE(back.ok()) << back.describe();
+  EXPECT_EQ(back.config.feeds, r.config.feeds);
+}
+
+TEST(ZmqFeedConfigTest, BadFileNamesEachMistakeAtItsKey) {
+  const std::string file = kFixtures + "bad.yaml";
+  const ConfigResult r = loadConfigFile(file);
+  EXPECT_EQ(errorAt(r, "feeds[0].rcvhwn"),
+            "unknown key (did you mean \"rcvhwm\"?) (at " + file + ":4:5)");
+  EXPECT_THAT(errorAt(r, "feeds[1].rcvhwm"), HasSubstr("got -1"));
+  EXPECT_THAT(errorAt(r, "feeds[2].kind"),
+              HasSubstr("expected one of zmq_pull, zmq_sub, jsonl; got \"zmq_push\""));
+  EXPECT_THAT(errorAt(r, "feeds[3].endpoint"), HasSubstr("expected a ZeroMQ endpoint"));
+  EXPECT_THAT(errorAt(r, "feeds[4].topics"), HasSubstr("only allowed for kind zmq_sub"));
+  EXPECT_THAT(r.errors, SizeIs(5)) << r.describe();
+}
+
+}  // namespace
+}  // namespace casewatch
