@@ -13,7 +13,6 @@
 namespace casewatch {
 namespace {
 
-constexpr int kGenerationDays = 90;
 constexpr uint32_t kAboveBit = 0x80000000u;
 constexpr int kScoreHorizonDays = 30;
 
@@ -50,37 +49,11 @@ int64_t RepeatVisitModel::localDay(TimeMs t) const {
 }
 
 void RepeatVisitModel::clear() {
-  for (auto& g : gen_) g = {};
+  pairs_.clear();
   alerted_ = {};
   matters_ = {};
   open_matters_ = 0;
   queue_ = {};
-  generation_day_ = -1;
-}
-
-void RepeatVisitModel::rotateIfDue() {
-  const int64_t today = localDay(now_);
-  if (generation_day_ < 0) {
-    generation_day_ = today;
-    return;
-  }
-  if (today - generation_day_ < kGenerationDays) return;
-  // Dropping the previous generation frees its array at once (its entries are trivially
-  // destructible): no per-entry work.
-  gen_[1] = std::move(gen_[0]);
-  gen_[0] = {};
-  generation_day_ = today;
-}
-
-uint32_t RepeatVisitModel::Generation::allocate(const Track& t) {
-  if (!free.empty()) {
-    const uint32_t i = free.back();
-    free.pop_back();
-    tracks[i] = t;
-    return i;
-  }
-  tracks.push_back(t);
-  return static_cast<uint32_t>(tracks.size() - 1);
 }
 
 RepeatVisitModel::Track* RepeatVisitModel::findPair(uint64_t key, bool& alerted,
@@ -93,28 +66,7 @@ RepeatVisitModel::Track* RepeatVisitModel::findPair(uint64_t key, bool& alerted,
       return &it->second.track;
     }
   }
-  Generation& cur = gen_[0];
-  if (auto it = cur.pairs.find(key); it != cur.pairs.end()) {
-    if (it->second.b == kTracked) return &cur.tracks[it->second.a];
-    first = it->second;
-    return nullptr;
-  }
-  Generation& prev = gen_[1];
-  if (auto it = prev.pairs.find(key); it != prev.pairs.end()) {
-    // Touched again: it moves to the current generation (the previous one's copy is dropped with
-    // it at the next rotation).
-    const PairSlot slot = it->second;
-    prev.pairs.erase(it);
-    if (slot.b == kTracked) {
-      const uint32_t i = cur.allocate(prev.tracks[slot.a]);
-      prev.free.push_back(slot.a);
-      cur.pairs.emplace(key, PairSlot{i, kTracked});
-      return &cur.tracks[i];
-    }
-    cur.pairs.emplace(key, slot);
-    first = slot;
-  }
-  return nullptr;
+  return pairs_.find(key, first);
 }
 
 double RepeatVisitModel::lambdaOf(const Track& t) const {
@@ -153,7 +105,7 @@ void RepeatVisitModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelCo
   if (ev.type == EventType::kRegistered && (u.conflict || u.index == kNoCase)) return;
   if (ev.persons.empty() || ev.matter.empty()) return;
   now_ = std::max(now_, ev.ts);
-  rotateIfDue();
+  pairs_.rotateIfDue(localDay(now_));
 
   contacts(ev.persons, ev.matter, ev.region, ev.level, u.index, ev.ts, ctx);
 }
@@ -190,7 +142,7 @@ void RepeatVisitModel::contact(PersonId person, const ContactInfo& info, TimeMs 
   Track* t = findPair(key, alerted, first);
   if (t == nullptr) {
     if (!first) {
-      gen_[0].pairs.emplace(
+      pairs_.setLight(
           key, PairSlot{static_cast<uint32_t>(minute) | (above ? kAboveBit : 0u), info.category});
       return;
     }
@@ -199,7 +151,7 @@ void RepeatVisitModel::contact(PersonId person, const ContactInfo& info, TimeMs 
     const uint32_t category = first->b != 0 ? first->b : info.category;
     const int64_t first_day = localDay(TimeMs{first_minute} * kMsPerMinute);
     if (first_day == day) {  // the same trip: still one contact day
-      if (first->b == 0 && category != 0) gen_[0].pairs[key].b = category;
+      if (first->b == 0 && category != 0) pairs_.setLight(key, PairSlot{first->a, category});
       return;
     }
     Track fresh;
@@ -210,9 +162,7 @@ void RepeatVisitModel::contact(PersonId person, const ContactInfo& info, TimeMs 
     fresh.excitation = static_cast<float>(first_above ? config_.above_level_weight : 1.0);
     fresh.t_last_min = first_minute;
     if (first_above) fresh.above_level = 1;
-    const uint32_t i = gen_[0].allocate(fresh);
-    gen_[0].pairs[key] = PairSlot{i, kTracked};
-    t = &gen_[0].tracks[i];
+    t = &pairs_.setValue(key, std::move(fresh));
   }
   if (t->category == 0) t->category = info.category;
   if (day == t->first_day || !t->returns.set(day)) return;  // a contact day already counted
@@ -243,10 +193,7 @@ void RepeatVisitModel::contact(PersonId person, const ContactInfo& info, TimeMs 
     a.agency = std::string(info.agency);
     a.category = std::string(ctx.cases.strings().name(t->category));
     // The pair is in the current generation (findPair moved it there): its track leaves it.
-    if (auto it = gen_[0].pairs.find(key); it != gen_[0].pairs.end()) {
-      gen_[0].free.push_back(it->second.a);
-      gen_[0].pairs.erase(it);
-    }
+    pairs_.release(key);
     Alerted& stored = alerted_.emplace(key, std::move(a)).first->second;
     t = &stored.track;
     emitPerson(stored, computed, ctx);
@@ -408,7 +355,7 @@ void RepeatVisitModel::emitMatter(MatterState& m, int persons, Tier tier, ModelC
 void RepeatVisitModel::advanceTo(TimeMs now, ModelContext& ctx) {
   if (now <= now_) return;
   now_ = now;
-  rotateIfDue();
+  pairs_.rotateIfDue(localDay(now_));
   while (!queue_.empty() && queue_.top().at <= now_) {
     const Due d = queue_.top();
     queue_.pop();
@@ -433,7 +380,7 @@ void RepeatVisitModel::advanceTo(TimeMs now, ModelContext& ctx) {
     Track t = it->second.track;
     t.tier = Tier::kNone;
     alerted_.erase(it);
-    gen_[0].pairs.insert_or_assign(d.key, PairSlot{gen_[0].allocate(t), kTracked});
+    pairs_.setValue(d.key, std::move(t));
   }
 }
 
@@ -464,17 +411,13 @@ RepeatVisitModel::PairView RepeatVisitModel::pairForTest(PersonId person,
   PairView v;
   const uint64_t key = pairKey(person, matterHash(matter));
   const Track* t = nullptr;
-  if (auto it = alerted_.find(key); it != alerted_.end()) t = &it->second.track;
-  for (int g = 0; g < 2 && t == nullptr; ++g) {
-    auto it = gen_[g].pairs.find(key);
-    if (it == gen_[g].pairs.end()) continue;
-    if (it->second.b == kTracked) {
-      t = &gen_[g].tracks[it->second.a];
-      break;
-    }
+  if (auto it = alerted_.find(key); it != alerted_.end()) {
+    t = &it->second.track;
+  } else if (const PairSlot* slot = pairs_.peek(key, t); slot != nullptr && t == nullptr) {
+    // A first contact only: the intensity it excites on its own.
     v.known = true;
     v.contact_days = 1;
-    const uint32_t stamp = it->second.a;
+    const uint32_t stamp = slot->a;
     const double w = (stamp & kAboveBit) ? config_.above_level_weight : 1.0;
     const double last = static_cast<double>(stamp & ~kAboveBit) / (24 * 60);
     const double dt = std::max(0.0, static_cast<double>(now_) / kMsPerDay - last);
@@ -493,11 +436,7 @@ RepeatVisitModel::PairView RepeatVisitModel::pairForTest(PersonId person,
 }
 
 size_t RepeatVisitModel::approximateBytes() const {
-  size_t bytes = 0;
-  for (const Generation& g : gen_) {
-    bytes += g.pairs.capacity() * (sizeof(std::pair<uint64_t, PairSlot>) + 1);
-    bytes += g.tracks.capacity() * sizeof(Track) + g.free.capacity() * sizeof(uint32_t);
-  }
+  size_t bytes = pairs_.approximateBytes();
   bytes += alerted_.capacity() * (sizeof(std::pair<uint64_t, Alerted>) + 1);
   bytes += matters_.capacity() * (sizeof(std::pair<uint64_t, MatterState>) + 1);
   bytes += queue_.size() * sizeof(Due);
