@@ -90,6 +90,10 @@ class RepeatVisitModel final : public Model {
   size_t approximateBytes() const;
 
  private:
+  // The code is split by concern: repeat_visit_model.cc (construction, the clock's queue, size),
+  // repeat_visit_contacts.cc (a person's contacts on a matter: the per-event path),
+  // repeat_visit_matters.cc, repeat_visit_signals.cc and repeat_visit_rebuild.cc.
+
   // A (person, matter) pair with at least one return.
   struct Track {
     PersonId person = 0;
