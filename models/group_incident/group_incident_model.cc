@@ -11,8 +11,6 @@
 namespace casewatch {
 namespace {
 
-constexpr int kGenerationDays = 7;
-
 Tier raise(Tier t) {
   return t == Tier::kRed ? t : static_cast<Tier>(static_cast<uint8_t>(t) + 1);
 }
@@ -38,34 +36,10 @@ int64_t GroupIncidentModel::localDay(TimeMs t) const {
 }
 
 void GroupIncidentModel::clear() {
-  for (auto& g : gen_) g = {};
+  matters_.clear();
   open_ = {};
   series_ = {};
   queue_ = {};
-  generation_day_ = -1;
-}
-
-void GroupIncidentModel::rotateIfDue() {
-  const int64_t today = localDay(now_);
-  if (generation_day_ < 0) {
-    generation_day_ = today;
-    return;
-  }
-  if (today - generation_day_ < kGenerationDays) return;
-  gen_[1] = std::move(gen_[0]);
-  gen_[0] = {};
-  generation_day_ = today;
-}
-
-uint32_t GroupIncidentModel::Generation::allocate(MatterState&& m) {
-  if (!free.empty()) {
-    const uint32_t i = free.back();
-    free.pop_back();
-    states[i] = std::move(m);
-    return i;
-  }
-  states.push_back(std::move(m));
-  return static_cast<uint32_t>(states.size() - 1);
 }
 
 GroupIncidentModel::MatterState* GroupIncidentModel::findMatter(uint64_t key, Open*& open,
@@ -78,27 +52,7 @@ GroupIncidentModel::MatterState* GroupIncidentModel::findMatter(uint64_t key, Op
       return &it->second.state;
     }
   }
-  Generation& cur = gen_[0];
-  if (auto it = cur.matters.find(key); it != cur.matters.end()) {
-    if (it->second.stamp == kFull) return &cur.states[it->second.info];
-    slot = it->second;
-    return nullptr;
-  }
-  Generation& prev = gen_[1];
-  if (auto it = prev.matters.find(key); it != prev.matters.end()) {
-    Slot moved = it->second;
-    prev.matters.erase(it);
-    if (moved.stamp == kFull) {
-      const uint32_t from = moved.info;
-      moved.info = cur.allocate(std::move(prev.states[from]));
-      prev.free.push_back(from);
-      cur.matters.emplace(key, moved);
-      return &cur.states[moved.info];
-    }
-    cur.matters.emplace(key, moved);
-    slot = moved;
-  }
-  return nullptr;
+  return matters_.find(key, slot);
 }
 
 GroupIncidentModel::Series* GroupIncidentModel::addToSeries(uint64_t region, uint32_t category,
@@ -135,7 +89,7 @@ void GroupIncidentModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, Model
   if (ev.type == EventType::kRegistered && (u.conflict || u.index == kNoCase)) return;
   if (ev.matter.empty()) return;
   now_ = std::max(now_, ev.ts);
-  rotateIfDue();
+  matters_.rotateIfDue(localDay(now_));
   Contact c;
   c.persons = ev.persons;
   c.group = std::max<uint32_t>(ev.effectiveGroupSize(), static_cast<uint32_t>(ev.persons.size()));
@@ -181,7 +135,7 @@ void GroupIncidentModel::contact(const Contact& c, ModelContext& ctx) {
       }
       bool aberration = false;
       addToSeries(region, next.info, c, pending, strings, aberration);
-      gen_[0].matters.insert_or_assign(key, next);
+      matters_.setLight(key, next);
       return;
     }
     // A second person, a group, or two contacts of unknown category today: a full state.
@@ -199,9 +153,7 @@ void GroupIncidentModel::contact(const Contact& c, ModelContext& ctx) {
         fresh.pending = 1;
       }
     }
-    const uint32_t i = gen_[0].allocate(std::move(fresh));
-    gen_[0].matters.insert_or_assign(key, Slot{0, kFull, i});
-    m = &gen_[0].states[i];
+    m = &matters_.setValue(key, std::move(fresh));
   }
   const TimeMs week_cut = now_ - 7 * kMsPerDay;
 
@@ -272,10 +224,7 @@ void GroupIncidentModel::evaluate(uint64_t key, MatterState& m, const Contact& c
     if (tier == Tier::kNone) return;
     Open o;
     o.state = std::move(m);  // `m` lives in the current generation: move it out, free its place
-    if (auto slot = gen_[0].matters.find(key); slot != gen_[0].matters.end()) {
-      gen_[0].free.push_back(slot->second.info);
-      gen_[0].matters.erase(slot);
-    }
+    matters_.release(key);
     o.matter = std::string(c.matter);
     o.region = std::string(c.region);
     o.agency = std::string(c.agency);
@@ -404,7 +353,7 @@ void GroupIncidentModel::emit(Open& o, const MatterState& m, Tier tier, int p24,
 void GroupIncidentModel::advanceTo(TimeMs now, ModelContext& ctx) {
   if (now <= now_) return;
   now_ = now;
-  rotateIfDue();
+  matters_.rotateIfDue(localDay(now_));
   while (!queue_.empty() && queue_.top().at <= now_) {
     const Due d = queue_.top();
     queue_.pop();
@@ -419,8 +368,7 @@ void GroupIncidentModel::advanceTo(TimeMs now, ModelContext& ctx) {
     MatterState state = std::move(it->second.state);
     open_.erase(it);
     if (state.last_contact > now_ - 7 * kMsPerDay) {
-      const uint32_t i = gen_[0].allocate(std::move(state));
-      gen_[0].matters.insert_or_assign(d.key, Slot{0, kFull, i});
+      matters_.setValue(d.key, std::move(state));
     }
   }
 }
@@ -443,7 +391,7 @@ void GroupIncidentModel::rebuild(TimeMs now, ModelContext& ctx) {
     if (pc.persons.empty()) return;
     advanceTo(pc.ts, quiet);
     now_ = std::max(now_, pc.ts);
-    rotateIfDue();
+    matters_.rotateIfDue(localDay(now_));
     Contact c;
     c.persons = pc.persons;
     c.group = std::max<uint32_t>(pc.group_size, static_cast<uint32_t>(pc.persons.size()));
@@ -470,11 +418,7 @@ std::optional<SeriesJudgement> GroupIncidentModel::seriesForTest(std::string_vie
 }
 
 size_t GroupIncidentModel::approximateBytes() const {
-  size_t bytes = 0;
-  for (const Generation& g : gen_) {
-    bytes += g.matters.capacity() * (sizeof(std::pair<uint64_t, Slot>) + 1);
-    bytes += g.states.capacity() * sizeof(MatterState) + g.free.capacity() * sizeof(uint32_t);
-  }
+  size_t bytes = matters_.approximateBytes();
   bytes += open_.capacity() * (sizeof(std::pair<uint64_t, Open>) + 1);
   for (const auto& [k, s] : series_) {
     bytes += sizeof(s) + sizeof(CountSeries) + s.persons.longCount() * 64;

@@ -50,6 +50,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "models/clocks_config.h"
+#include "models/generational_table.h"
 #include "models/group_incident/count_series.h"
 #include "models/group_incident/group_incident_config.h"
 #include "models/group_incident/sliding_distinct.h"
@@ -73,7 +74,7 @@ class GroupIncidentModel final : public Model {
   void rebuild(TimeMs now, ModelContext& ctx) override;
 
   size_t openAlerts() const { return open_.size(); }
-  size_t trackedMatters() const { return gen_[0].matters.size() + gen_[1].matters.size(); }
+  size_t trackedMatters() const { return matters_.size(); }
   size_t series() const { return series_.size(); }
   // The current day's judgement of a (region, category) series (tests).
   std::optional<SeriesJudgement> seriesForTest(std::string_view region,
@@ -130,16 +131,15 @@ class GroupIncidentModel final : public Model {
                       // the matter has a MatterState at index `info` of its generation
     uint32_t info;    // first-contact slot: CaseStore::strings() id of the category, 0 = unknown
                       // (then the latest contact is still to be added to a series, on its day)
+
+    bool holdsValue() const { return stamp == kFull; }
+    uint32_t valueIndex() const { return info; }
+    static Slot ofValue(uint32_t index) { return Slot{0, kFull, index}; }
   };
   static constexpr uint32_t kFull = 0xffffffffu;
-  // Matters are kept in two generations of 7 days (current, previous): a hash probe per
-  // generation, and dropping the previous generation frees its arrays at once.
-  struct Generation {
-    absl::flat_hash_map<uint64_t, Slot> matters;
-    std::vector<MatterState> states;
-    std::vector<uint32_t> free;  // indices of `states` to reuse
-    uint32_t allocate(MatterState&& m);
-  };
+  // Matters not touched for 7 to 14 days are forgotten (models/generational_table.h).
+  static constexpr int kGenerationDays = 7;
+  using MatterTable = GenerationalTable<Slot, MatterState, kGenerationDays>;
 
   void contact(const Contact& c, ModelContext& ctx);
   // The matter's full state, if it has one (in an open alert or the current generation); else
@@ -155,7 +155,6 @@ class GroupIncidentModel final : public Model {
                 ModelContext& ctx);
   void emit(Open& o, const MatterState& m, Tier tier, int p24, int p7, Series* s,
             ModelContext& ctx);
-  void rotateIfDue();
   void clear();
   int64_t localDay(TimeMs t) const;
 
@@ -163,8 +162,7 @@ class GroupIncidentModel final : public Model {
   CountSeriesOptions series_options_;
   TimeMs offset_ms_;
   TimeMs now_ = 0;
-  int64_t generation_day_ = -1;
-  Generation gen_[2];
+  MatterTable matters_;
   absl::flat_hash_map<uint64_t, Open> open_;
   absl::flat_hash_map<uint64_t, Series> series_;  // key: region hash x category id
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> queue_;

@@ -51,6 +51,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "models/clocks_config.h"
+#include "models/generational_table.h"
 #include "models/model.h"
 #include "models/repeat_visit/repeat_visit_config.h"
 #include "models/repeat_visit/return_days.h"
@@ -84,11 +85,15 @@ class RepeatVisitModel final : public Model {
   size_t openAlerts() const { return alerted_.size() + open_matters_; }
   size_t queued() const { return queue_.size(); }
   // (person, matter) pairs the model remembers.
-  size_t pairs() const { return gen_[0].pairs.size() + gen_[1].pairs.size() + alerted_.size(); }
+  size_t pairs() const { return pairs_.size() + alerted_.size(); }
   // Bytes held by the model's tables (bench: bytes per pair).
   size_t approximateBytes() const;
 
  private:
+  // The code is split by concern: repeat_visit_model.cc (construction, the clock's queue, size),
+  // repeat_visit_contacts.cc (a person's contacts on a matter: the per-event path),
+  // repeat_visit_matters.cc, repeat_visit_signals.cc and repeat_visit_rebuild.cc.
+
   // A (person, matter) pair with at least one return.
   struct Track {
     PersonId person = 0;
@@ -106,18 +111,17 @@ class RepeatVisitModel final : public Model {
   // One (person, matter) pair in a generation: its first contact, or where its track is.
   struct PairSlot {
     uint32_t a;  // first contact: minutes since the epoch, top bit = above the competent level;
-                 // tracked: the index of its Track in the generation's `tracks`
+                 // tracked: the index of its Track in the generation's tracks
     uint32_t b;  // first contact: CaseStore::strings() id of the category; kTracked: tracked
+
+    bool holdsValue() const { return b == kTracked; }
+    uint32_t valueIndex() const { return a; }
+    static PairSlot ofValue(uint32_t index) { return PairSlot{index, kTracked}; }
   };
   static constexpr uint32_t kTracked = 0xffffffffu;
-  // Pairs are kept in two generations (current, previous): one hash probe per generation, and
-  // dropping the previous generation frees its arrays at once (no per-entry work).
-  struct Generation {
-    absl::flat_hash_map<uint64_t, PairSlot> pairs;
-    std::vector<Track> tracks;
-    std::vector<uint32_t> free;  // indices of `tracks` to reuse
-    uint32_t allocate(const Track& t);
-  };
+  // Pairs not touched for 90 to 180 days are forgotten (models/generational_table.h).
+  static constexpr int kGenerationDays = 90;
+  using PairTable = GenerationalTable<PairSlot, Track, kGenerationDays>;
   // An open person alert: its track (moved out of the generations while open) and its texts.
   struct Alerted {
     Track track;
@@ -154,10 +158,9 @@ class RepeatVisitModel final : public Model {
   void contacts(std::span<const PersonId> persons, std::string_view matter, std::string_view region,
                 Level level, CaseIndex index, TimeMs ts, ModelContext& ctx);
   void contact(PersonId person, const ContactInfo& info, TimeMs ts, bool above, ModelContext& ctx);
-  // The pair's track (open alert or generation 0), or null with `first` set to its first contact
-  // (moved to generation 0), or null and `first` empty for a new pair.
+  // The pair's track (open alert or current generation), or null with `first` set to its first
+  // contact (moved to the current generation), or null and `first` empty for a new pair.
   Track* findPair(uint64_t key, bool& alerted, std::optional<PairSlot>& first);
-  void rotateIfDue();
   Tier tierOf(const Track& t) const;
   double lambdaOf(const Track& t) const;
   TimeMs resolveDue(const Track& t) const;
@@ -172,9 +175,8 @@ class RepeatVisitModel final : public Model {
   HawkesParams hawkes_;
   TimeMs offset_ms_;
   TimeMs now_ = 0;
-  int64_t generation_day_ = -1;  // local day the current generation started
 
-  Generation gen_[2];
+  PairTable pairs_;
   absl::flat_hash_map<uint64_t, Alerted> alerted_;
   absl::flat_hash_map<uint64_t, MatterState> matters_;
   size_t open_matters_ = 0;

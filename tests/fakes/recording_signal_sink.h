@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/signal.h"
+#include "tests/fakes/signal_builder.h"
 
 namespace casewatch::testing {
 
@@ -31,11 +32,7 @@ class RecordingSignalSink final : public SignalSink {
   }
   // The reason with `code` in the last signal, or null.
   const Reason* lastReason(std::string_view code) const {
-    if (signals_.empty()) return nullptr;
-    for (const Reason& r : signals_.back().reasons) {
-      if (r.code == code) return &r;
-    }
-    return nullptr;
+    return signals_.empty() ? nullptr : reasonOf(signals_.back(), code);
   }
 
  private:

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "tests/fakes/event_builder.h"
+#include "tests/fakes/model_feed.h"
 #include "tests/fakes/recording_signal_sink.h"
+#include "tests/fakes/signal_builder.h"
 #include "tests/fakes/worded_signal.h"
 
 namespace casewatch {
@@ -21,6 +23,7 @@ using ::testing::ElementsAre;
 using testing::EventBuilder;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::reasonOf;
 using testing::RecordingSignalSink;
 using testing::timeOf;
 
@@ -35,12 +38,7 @@ class GroupIncidentModelTest : public ::testing::Test {
     config_ = config;
     model_ = std::make_unique<GroupIncidentModel>(config_, kOffsetMinutes);
   }
-  CaseUpdate feed(const CaseEvent& ev) {
-    model_->advanceTo(ev.ts, ctx_);
-    const CaseUpdate u = store_.apply(ev);
-    model_->onEvent(ev, u, ctx_);
-    return u;
-  }
+  CaseUpdate feed(const CaseEvent& ev) { return testing::feedModel(*model_, store_, ctx_, ev); }
   void advance(TimeMs t) { model_->advanceTo(t, ctx_); }
   TimeMs at(double d, int minutes = 0) const {
     return t0_ + static_cast<TimeMs>(d * kDay) + TimeMs{minutes} * kMsPerMinute;
@@ -60,12 +58,6 @@ class GroupIncidentModelTest : public ::testing::Test {
         .persons(std::move(persons))
         .matter(matter)
         .region(region);
-  }
-  static const Reason* reason(const Signal& s, std::string_view code) {
-    for (const Reason& r : s.reasons) {
-      if (r.code == code) return &r;
-    }
-    return nullptr;
   }
   // A quiet history: one single-person registration a day on its own matter, for `days` days.
   void quietHistory(int days, const std::string& category = "wage_arrears") {
@@ -98,8 +90,8 @@ TEST_F(GroupIncidentModelTest, OneLargeGroupIsACollectivePetition) {
   EXPECT_EQ(s.category, "wage_arrears");
   EXPECT_EQ(s.agency, "agency-a");
   EXPECT_EQ(s.tier, Tier::kYellow);
-  EXPECT_EQ(reason(s, "group_size")->number, 8);
-  EXPECT_EQ(reason(s, "persons_24h")->number, 2);
+  EXPECT_EQ(reasonOf(s, "group_size")->number, 8);
+  EXPECT_EQ(reasonOf(s, "persons_24h")->number, 2);
   EXPECT_THAT(s.actions, ElementsAre(Action::kFixAtSource));
   EXPECT_THAT(worded(s).summary_en, HasSubstr("largest group 8"));
   EXPECT_THAT(worded(s).summary_zh, HasSubstr("单次最大群体8人"));
@@ -123,9 +115,9 @@ TEST_F(GroupIncidentModelTest, DistinctPersonsGrowOneAlertThatOnlyRises) {
     if (changes.empty() || changes.back() != s.tier) changes.push_back(s.tier);
   }
   EXPECT_THAT(changes, ElementsAre(Tier::kYellow, Tier::kOrange, Tier::kRed));
-  EXPECT_EQ(reason(sigs.front(), "persons_24h")->number, 5);
-  EXPECT_EQ(reason(sigs.back(), "persons_24h")->number, 30);
-  EXPECT_EQ(reason(sigs.back(), "persons_7d")->number, 30);
+  EXPECT_EQ(reasonOf(sigs.front(), "persons_24h")->number, 5);
+  EXPECT_EQ(reasonOf(sigs.back(), "persons_24h")->number, 30);
+  EXPECT_EQ(reasonOf(sigs.back(), "persons_7d")->number, 30);
   EXPECT_THAT(sigs.back().actions, ElementsAre(Action::kFixAtSource, Action::kNotifyLeadership));
   // The repeated person changed no number, so it brought no signal.
   EXPECT_EQ(sigs.size(), 26u);  // persons 5..30
@@ -141,8 +133,8 @@ TEST_F(GroupIncidentModelTest, SevenDayWindowCatchesASlowGathering) {
   const auto sigs = sink_.forSubject("m:slow");
   ASSERT_EQ(sigs.size(), 1u);  // the tenth person in 5 days; never 5 in 24 hours
   EXPECT_EQ(sigs[0].tier, Tier::kYellow);
-  EXPECT_EQ(reason(sigs[0], "persons_7d")->number, 10);
-  EXPECT_LE(reason(sigs[0], "persons_24h")->number, 4);
+  EXPECT_EQ(reasonOf(sigs[0], "persons_7d")->number, 10);
+  EXPECT_LE(reasonOf(sigs[0], "persons_24h")->number, 4);
 }
 
 TEST_F(GroupIncidentModelTest, QuietMattersAndRegionsStayQuiet) {
@@ -172,21 +164,21 @@ TEST_F(GroupIncidentModelTest, AnAberrationInTheRegionRaisesTheTierByOne) {
   ASSERT_FALSE(sigs.empty());
   const Signal& s = sigs.back();
   // 7 persons in 24 hours is yellow by itself; the series is out of the ordinary: orange.
-  EXPECT_EQ(reason(s, "persons_24h")->number, 7);
+  EXPECT_EQ(reasonOf(s, "persons_24h")->number, 7);
   EXPECT_EQ(s.tier, Tier::kOrange);
-  const Reason* observed = reason(s, "observed_today");
+  const Reason* observed = reasonOf(s, "observed_today");
   ASSERT_NE(observed, nullptr);
   EXPECT_EQ(observed->number, 7);
   // The category in words, in both languages (the templates' category.* entries).
   EXPECT_THAT(worded(*observed).text_en, HasSubstr("on wage arrears matters"));
   EXPECT_THAT(worded(*observed).text_zh, HasSubstr("欠薪类"));
   // EARS C2 over a history of ones: mean 1, sd 0 floored at ears_min_sigma 1: 1 + 3.09 = 4.09.
-  const Reason* ears = reason(s, "ears_statistic");
+  const Reason* ears = reasonOf(s, "ears_statistic");
   ASSERT_NE(ears, nullptr);
   EXPECT_NEAR(ears->number, (7 - 1) / 1.0, 1e-9);
   EXPECT_THAT(worded(*ears).text_en, HasSubstr("upper bound 4.09"));
   EXPECT_THAT(worded(*ears).text_en, HasSubstr("aberration"));
-  const Reason* cusum = reason(s, "cusum_statistic");
+  const Reason* cusum = reasonOf(s, "cusum_statistic");
   ASSERT_NE(cusum, nullptr);  // 35 days of history: past the 28-day warm-up
   EXPECT_NEAR(cusum->number, 7 * std::log(2.0) - 1, 1e-9);
   EXPECT_THAT(worded(s).summary_en, HasSubstr("out of the ordinary"));
@@ -210,7 +202,7 @@ TEST_F(GroupIncidentModelTest, AnAberrationInTheRegionRaisesTheTierByOne) {
     play(visit(at(35, 60 + static_cast<int>(p - 500)), {p}, "m:burst"));
   ASSERT_FALSE(fresh_sink.empty());
   EXPECT_EQ(fresh_sink.last().tier, Tier::kYellow);
-  EXPECT_EQ(reason(fresh_sink.last(), "ears_statistic"), nullptr);
+  EXPECT_EQ(reasonOf(fresh_sink.last(), "ears_statistic"), nullptr);
 }
 
 TEST_F(GroupIncidentModelTest, ResolvesAfterQuietDaysWithoutAContact) {
@@ -224,8 +216,8 @@ TEST_F(GroupIncidentModelTest, ResolvesAfterQuietDaysWithoutAContact) {
   const Signal& s = sink_.last();
   EXPECT_EQ(s.tier, Tier::kNone);
   EXPECT_EQ(s.subject_id, "m:site-1");
-  ASSERT_NE(reason(s, "days_since_contact"), nullptr);
-  EXPECT_EQ(reason(s, "days_since_contact")->number, 7);
+  ASSERT_NE(reasonOf(s, "days_since_contact"), nullptr);
+  EXPECT_EQ(reasonOf(s, "days_since_contact")->number, 7);
   EXPECT_THAT(worded(s).summary_en, HasSubstr("subsided"));
   EXPECT_EQ(model_->openAlerts(), 0u);
 }

@@ -14,9 +14,11 @@
 #include "daemon/pipeline.h"
 #include "models/stability/stability_model.h"
 #include "tests/fakes/event_builder.h"
+#include "tests/fakes/model_feed.h"
 #include "tests/fakes/recording_model_metrics.h"
 #include "tests/fakes/recording_output.h"
 #include "tests/fakes/recording_signal_sink.h"
+#include "tests/fakes/signal_builder.h"
 #include "tests/fakes/worded_signal.h"
 
 namespace casewatch {
@@ -31,6 +33,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::RecordingModelMetrics;
 using testing::RecordingSignalSink;
+using testing::SignalBuilder;
 using testing::timeOf;
 
 constexpr TimeMs kDay = kMsPerDay;
@@ -40,12 +43,7 @@ class KeyCaseModelTest : public ::testing::Test {
  protected:
   KeyCaseModelTest() { model_ = std::make_unique<KeyCaseModel>(config_); }
 
-  // As the pipeline does in event-clock mode: clock, then state, then the model.
-  void feed(const CaseEvent& ev) {
-    model_->advanceTo(ev.ts, ctx_);
-    const CaseUpdate u = store_.apply(ev);
-    model_->onEvent(ev, u, ctx_);
-  }
+  void feed(const CaseEvent& ev) { testing::feedModel(*model_, store_, ctx_, ev); }
   void advance(TimeMs t) { model_->advanceTo(t, ctx_); }
   TimeMs day(double d) const { return t0_ + static_cast<TimeMs>(d * kDay); }
   EventBuilder registration(const std::string& id, double d) {
@@ -71,16 +69,9 @@ class KeyCaseModelTest : public ::testing::Test {
   }
   // A repeat_visit person alert as that model emits it.
   Signal repeatSignal(PersonId p, const std::string& matter, Tier tier) const {
-    Signal s;
-    s.model = "repeat_visit";
-    s.subject_kind = SubjectKind::kPerson;
-    s.subject_id = Pseudonymizer::format(p);
-    s.tier = tier;
-    Reason r;
-    r.code = "matter";
-    r.string_value = matter;
-    s.reasons.push_back(r);
-    return s;
+    return SignalBuilder("repeat_visit", SubjectKind::kPerson, Pseudonymizer::format(p))
+        .tier(tier)
+        .reason("matter", matter);
   }
   std::vector<Signal> keyCaseSignals(const std::string& id) const { return sink_.forSubject(id); }
 

@@ -9,8 +9,10 @@
 #include <string>
 
 #include "tests/fakes/event_builder.h"
+#include "tests/fakes/model_feed.h"
 #include "tests/fakes/recording_model_metrics.h"
 #include "tests/fakes/recording_signal_sink.h"
+#include "tests/fakes/signal_builder.h"
 #include "tests/fakes/worded_signal.h"
 
 namespace casewatch {
@@ -22,6 +24,7 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using testing::EventBuilder;
 using ::testing::HasSubstr;
+using testing::reasonOf;
 using testing::RecordingModelMetrics;
 using testing::RecordingSignalSink;
 using testing::timeOf;
@@ -36,22 +39,9 @@ class OverdueModelTest : public ::testing::Test {
     config_ = config;
     model_ = std::make_unique<OverdueModel>(config_, std::nullopt);
   }
-  // As the pipeline does: the clock moves to the event's ts (never backwards), then the event is
-  // applied to the case state, then the model sees what it changed.
-  CaseUpdate feed(const CaseEvent& ev) {
-    model_->advanceTo(ev.ts, ctx_);
-    const CaseUpdate u = store_.apply(ev);
-    model_->onEvent(ev, u, ctx_);
-    return u;
-  }
+  CaseUpdate feed(const CaseEvent& ev) { return testing::feedModel(*model_, store_, ctx_, ev); }
   void advance(TimeMs t) { model_->advanceTo(t, ctx_); }
   uint32_t agencyId(std::string_view name) const { return store_.strings().find(name); }
-  static const Reason* reason(const Signal& s, std::string_view code) {
-    for (const Reason& r : s.reasons) {
-      if (r.code == code) return &r;
-    }
-    return nullptr;
-  }
 
   // 2026-03-04T09:15+08:00: procedural reply due at the end of Mar 11, routing at the end of
   // Mar 19, handling (from an acceptance the same day) at the end of May 3.
@@ -116,7 +106,7 @@ TEST_F(OverdueModelTest, OrangeAtTheDeadlineAndTheBreachIsCountedOnce) {
   const Signal& s = sink_.last();
   EXPECT_EQ(s.tier, Tier::kOrange);
   EXPECT_DOUBLE_EQ(s.score, 0.7);
-  ASSERT_NE(reason(s, "procedural_reply_days_overdue"), nullptr);
+  ASSERT_NE(reasonOf(s, "procedural_reply_days_overdue"), nullptr);
   EXPECT_THAT(s.actions, Contains(Action::kSendProceduralReply));
   ASSERT_EQ(metrics_.breaches.size(), 1u);
   EXPECT_EQ(metrics_.breaches[0].step, Step::kProceduralReply);
@@ -141,8 +131,8 @@ TEST_F(OverdueModelTest, RedWhenMissedByMoreThanRedAfterDays) {
   EXPECT_EQ(s.tier, Tier::kRed);
   EXPECT_DOUBLE_EQ(s.score, 1.0);
   EXPECT_THAT(s.actions, Contains(Action::kNotifyLeadership));
-  ASSERT_NE(reason(s, "procedural_reply_days_overdue"), nullptr);
-  EXPECT_EQ(reason(s, "procedural_reply_days_overdue")->number, 8);  // a started day counts
+  ASSERT_NE(reasonOf(s, "procedural_reply_days_overdue"), nullptr);
+  EXPECT_EQ(reasonOf(s, "procedural_reply_days_overdue")->number, 8);  // a started day counts
 }
 
 TEST_F(OverdueModelTest, AJumpPastEveryThresholdGoesStraightToRed) {
@@ -152,8 +142,8 @@ TEST_F(OverdueModelTest, AJumpPastEveryThresholdGoesStraightToRed) {
   const Signal& s = sink_.last();
   EXPECT_EQ(s.tier, Tier::kRed);
   // One alert per case listing every late step.
-  EXPECT_NE(reason(s, "procedural_reply_days_overdue"), nullptr);
-  EXPECT_NE(reason(s, "routing_days_overdue"), nullptr);
+  EXPECT_NE(reasonOf(s, "procedural_reply_days_overdue"), nullptr);
+  EXPECT_NE(reasonOf(s, "routing_days_overdue"), nullptr);
   EXPECT_THAT(s.actions, Contains(Action::kSendProceduralReply));
   EXPECT_THAT(s.actions, Contains(Action::kReviewCase));
   EXPECT_EQ(metrics_.breachesOf(Step::kProceduralReply), 1u);
@@ -169,8 +159,8 @@ TEST_F(OverdueModelTest, ResolvesWhenTheLateStepHappens) {
   const Signal& s = sink_.last();
   EXPECT_EQ(s.tier, Tier::kNone);
   EXPECT_EQ(s.subject_id, "C-1");
-  ASSERT_NE(reason(s, "steps_done"), nullptr);
-  EXPECT_EQ(worded(*reason(s, "steps_done")).string_value, "procedural reply");  // in words
+  ASSERT_NE(reasonOf(s, "steps_done"), nullptr);
+  EXPECT_EQ(worded(*reasonOf(s, "steps_done")).string_value, "procedural reply");  // in words
   EXPECT_EQ(model_->activeAlerts(), 0u);
   const auto done = metrics_.completionsOf(Step::kProceduralReply);
   ASSERT_EQ(done.size(), 1u);
@@ -239,7 +229,7 @@ TEST_F(OverdueModelTest, TransferRestartsRoutingForTheReceivingAgency) {
   feed(EventBuilder::of(EventType::kProceduralReply, "C-1", t0_ + kMsPerHour));
   advance(routing_due_ + kDay);
   ASSERT_EQ(sink_.last().tier, Tier::kOrange);
-  ASSERT_NE(reason(sink_.last(), "routing_days_overdue"), nullptr);
+  ASSERT_NE(reasonOf(sink_.last(), "routing_days_overdue"), nullptr);
   ASSERT_EQ(metrics_.breachesOf(Step::kRouting), 1u);
   EXPECT_EQ(metrics_.breaches.back().agency, agencyId("agency-a"));
 
@@ -258,7 +248,7 @@ TEST_F(OverdueModelTest, TransferRestartsRoutingForTheReceivingAgency) {
   ASSERT_EQ(sink_.size(), n + 1);
   EXPECT_EQ(sink_.last().tier, Tier::kYellow);
   EXPECT_EQ(sink_.last().agency, "agency-b");
-  ASSERT_NE(reason(sink_.last(), "routing_days_left"), nullptr);
+  ASSERT_NE(reasonOf(sink_.last(), "routing_days_left"), nullptr);
   advance(new_due);
   EXPECT_EQ(sink_.last().tier, Tier::kOrange);
   // The receiving agency's breach is its own.
@@ -288,8 +278,8 @@ TEST_F(OverdueModelTest, ReopenRestoresTheClocksPendingAtClose) {
   feed(EventBuilder::of(EventType::kReopened, "C-1", handling_due_ + kDay));
   ASSERT_EQ(sink_.size(), 1u);
   EXPECT_EQ(sink_.last().tier, Tier::kOrange);
-  ASSERT_NE(reason(sink_.last(), "handling_days_overdue"), nullptr);
-  EXPECT_EQ(reason(sink_.last(), "handling_days_overdue")->number, 1);
+  ASSERT_NE(reasonOf(sink_.last(), "handling_days_overdue"), nullptr);
+  EXPECT_EQ(reasonOf(sink_.last(), "handling_days_overdue")->number, 1);
   EXPECT_THAT(sink_.last().actions, Contains(Action::kReplyNow));
   advance(handling_due_ + 7 * kDay + 1);
   EXPECT_EQ(sink_.last().tier, Tier::kRed);
@@ -310,7 +300,7 @@ TEST_F(OverdueModelTest, ReopenWithNoSavedClocksStartsHandlingAnew) {
   advance(due - 2 * kDay);
   ASSERT_EQ(sink_.size(), 1u);
   EXPECT_EQ(sink_.last().tier, Tier::kYellow);
-  EXPECT_NE(reason(sink_.last(), "handling_days_left"), nullptr);
+  EXPECT_NE(reasonOf(sink_.last(), "handling_days_left"), nullptr);
 }
 
 TEST_F(OverdueModelTest, ExtensionAddsDaysToHandling) {
@@ -325,7 +315,7 @@ TEST_F(OverdueModelTest, ExtensionAddsDaysToHandling) {
            .days(30));
   ASSERT_EQ(sink_.size(), 2u);
   EXPECT_EQ(sink_.last().tier, Tier::kNone);
-  ASSERT_NE(reason(sink_.last(), "steps_done"), nullptr);
+  ASSERT_NE(reasonOf(sink_.last(), "steps_done"), nullptr);
   const TimeMs new_due = timeOf("2026-06-03T00:00:00+08:00");
   advance(handling_due_ + kDay);  // the old deadline passes quietly
   EXPECT_EQ(sink_.size(), 2u);
@@ -337,7 +327,7 @@ TEST_F(OverdueModelTest, ExtensionAddsDaysToHandling) {
   EXPECT_EQ(sink_.size(), 3u);
   advance(new_due);
   EXPECT_EQ(sink_.last().tier, Tier::kOrange);
-  const auto* r = reason(sink_.last(), "handling_days_overdue");
+  const auto* r = reasonOf(sink_.last(), "handling_days_overdue");
   ASSERT_NE(r, nullptr);
   EXPECT_THAT(worded(*r).text_en, HasSubstr("2026-06-02"));
 }
@@ -495,9 +485,9 @@ TEST_F(OverdueModelTest, RebuildAfterAShorterHandlingPeriodFiresAtOnce) {
   EXPECT_EQ(s.subject_id, "C-1");
   EXPECT_EQ(s.tier, Tier::kOrange);
   EXPECT_EQ(s.at, now);
-  ASSERT_NE(reason(s, "handling_days_overdue"), nullptr);
-  EXPECT_EQ(reason(s, "handling_days_overdue")->number, 5);  // Mar 20 00:00 -> Mar 24 09:15
-  EXPECT_EQ(reloaded.queuedThresholds(), 1u);                // only C-1's handling clock runs
+  ASSERT_NE(reasonOf(s, "handling_days_overdue"), nullptr);
+  EXPECT_EQ(reasonOf(s, "handling_days_overdue")->number, 5);  // Mar 20 00:00 -> Mar 24 09:15
+  EXPECT_EQ(reloaded.queuedThresholds(), 1u);                  // only C-1's handling clock runs
   EXPECT_EQ(reloaded.activeAlerts(), 1u);
   reloaded.advanceTo(timeOf("2026-03-27T00:00:00+08:00") + 1, ctx_);
   EXPECT_EQ(sink_.last().tier, Tier::kRed);
@@ -510,7 +500,7 @@ TEST_F(OverdueModelTest, APeriodShorterThanTheWarningIsYellowAtOnce) {
   feed(EventBuilder::registered("C-1", t0_));
   ASSERT_EQ(sink_.size(), 1u);
   EXPECT_EQ(sink_.last().tier, Tier::kYellow);
-  const Reason* r = reason(sink_.last(), "procedural_reply_days_left");
+  const Reason* r = reasonOf(sink_.last(), "procedural_reply_days_left");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->number, 2);  // 1 day 14 h 45 min left
   advance(timeOf("2026-03-06T00:00:00+08:00"));
@@ -535,7 +525,7 @@ TEST_F(OverdueModelTest, CalendarRollForwardMovesTheDeadline) {
   advance(due);
   ASSERT_EQ(sink_.forSubject("C-2").size(), 2u);
   EXPECT_EQ(sink_.forSubject("C-2").back().tier, Tier::kOrange);
-  const Reason* r = reason(sink_.last(), "procedural_reply_days_overdue");
+  const Reason* r = reasonOf(sink_.last(), "procedural_reply_days_overdue");
   ASSERT_NE(r, nullptr);
   EXPECT_THAT(worded(*r).text_en, HasSubstr("2026-03-16"));
 }

@@ -12,7 +12,9 @@
 #include "connectors/pseudonym/pseudonymizer.h"
 #include "models/stats/hawkes.h"
 #include "tests/fakes/event_builder.h"
+#include "tests/fakes/model_feed.h"
 #include "tests/fakes/recording_signal_sink.h"
+#include "tests/fakes/signal_builder.h"
 #include "tests/fakes/worded_signal.h"
 
 namespace casewatch {
@@ -23,6 +25,7 @@ using testing::worded;
 using ::testing::Contains;
 using testing::EventBuilder;
 using ::testing::HasSubstr;
+using testing::reasonOf;
 using testing::RecordingSignalSink;
 using testing::timeOf;
 
@@ -38,13 +41,7 @@ class RepeatVisitModelTest : public ::testing::Test {
     config_ = config;
     model_ = std::make_unique<RepeatVisitModel>(config_, kOffsetMinutes);
   }
-  // As the pipeline does in event-clock mode: clock, then state, then the model.
-  CaseUpdate feed(const CaseEvent& ev) {
-    model_->advanceTo(ev.ts, ctx_);
-    const CaseUpdate u = store_.apply(ev);
-    model_->onEvent(ev, u, ctx_);
-    return u;
-  }
+  CaseUpdate feed(const CaseEvent& ev) { return testing::feedModel(*model_, store_, ctx_, ev); }
   void advance(TimeMs t) { model_->advanceTo(t, ctx_); }
   // Day `d` after t0, at 10:00 local + `minutes`.
   TimeMs day(double d, int minutes = 0) const {
@@ -60,12 +57,6 @@ class RepeatVisitModelTest : public ::testing::Test {
   CaseEvent visit(TimeMs ts, PersonId p = kPerson, const std::string& matter = "m:wages-17",
                   Level level = Level::kCounty) {
     return EventBuilder::of(EventType::kVisit, "", ts).persons({p}).matter(matter).level(level);
-  }
-  static const Reason* reason(const Signal& s, std::string_view code) {
-    for (const Reason& r : s.reasons) {
-      if (r.code == code) return &r;
-    }
-    return nullptr;
   }
   std::vector<Signal> personSignals(PersonId p = kPerson) const {
     return sink_.forSubject(Pseudonymizer::format(p));
@@ -114,12 +105,12 @@ TEST_F(RepeatVisitModelTest, ThirdReturnIn30DaysIsYellowWithTheNumbers) {
   EXPECT_EQ(s.subject_kind, SubjectKind::kPerson);
   EXPECT_EQ(s.subject_id, Pseudonymizer::format(kPerson));  // a pseudonym, never the raw id
   EXPECT_EQ(s.tier, Tier::kYellow);
-  ASSERT_NE(reason(s, "returns_30d"), nullptr);
-  EXPECT_EQ(reason(s, "returns_30d")->number, 3);
-  EXPECT_EQ(reason(s, "returns_90d")->number, 3);
+  ASSERT_NE(reasonOf(s, "returns_30d"), nullptr);
+  EXPECT_EQ(reasonOf(s, "returns_30d")->number, 3);
+  EXPECT_EQ(reasonOf(s, "returns_90d")->number, 3);
   // λ is the Hawkes intensity over the four contact days, as the direct sum gives it.
   const double lambda = directLambda({day(0), day(5), day(10), day(15)}, {}, day(15));
-  EXPECT_NEAR(reason(s, "lambda")->number, lambda, 1e-6);
+  EXPECT_NEAR(reasonOf(s, "lambda")->number, lambda, 1e-6);
   EXPECT_THAT(s.actions, Contains(Action::kAssignLeader));
   EXPECT_THAT(s.actions, Contains(Action::kScheduleHearing));
   EXPECT_THAT(s.actions, Contains(Action::kCheckAidEligibility));
@@ -127,7 +118,7 @@ TEST_F(RepeatVisitModelTest, ThirdReturnIn30DaysIsYellowWithTheNumbers) {
   EXPECT_EQ(s.category, "wage_arrears");
   EXPECT_THAT(worded(s).summary_en, HasSubstr("3 return(s) in 30 days"));
   EXPECT_THAT(worded(s).summary_zh, HasSubstr("近30天3次"));
-  EXPECT_THAT(worded(*reason(s, "lambda")).text_zh, HasSubstr("λ="));
+  EXPECT_THAT(worded(*reasonOf(s, "lambda")).text_zh, HasSubstr("λ="));
   EXPECT_GT(s.score, 0);
   EXPECT_LT(s.score, 1);
   for (const Reason& r : s.reasons) {
@@ -147,7 +138,7 @@ TEST_F(RepeatVisitModelTest, NewRegistrationsOnTheSameMatterAreReturnsByAnyChann
   feed(letter);
   const auto sigs = personSignals();
   ASSERT_EQ(sigs.size(), 1u);
-  EXPECT_EQ(reason(sigs[0], "returns_30d")->number, 3);
+  EXPECT_EQ(reasonOf(sigs[0], "returns_30d")->number, 3);
   // Another matter of the same person is another pair.
   feed(registration("C-4", day(10), kPerson, "m:land-3"));
   EXPECT_EQ(model_->pairForTest(kPerson, "m:land-3").contact_days, 1);
@@ -170,7 +161,7 @@ TEST_F(RepeatVisitModelTest, TiersRiseWithCountsAndAreHeld) {
   advance(day(50));
   feed(visit(day(51)));
   EXPECT_EQ(personSignals().back().tier, Tier::kRed);
-  EXPECT_EQ(reason(personSignals().back(), "returns_30d")->number, 2);
+  EXPECT_EQ(reasonOf(personSignals().back(), "returns_30d")->number, 2);
 }
 
 TEST_F(RepeatVisitModelTest, ContactsAboveTheCompetentLevelWeighMoreInLambda) {
@@ -191,8 +182,8 @@ TEST_F(RepeatVisitModelTest, ContactsAboveTheCompetentLevelWeighMoreInLambda) {
   // 3 returns in 3 days: yellow (λ = 0.243 with the weights, 0.175 without).
   const auto sigs = personSignals();
   ASSERT_FALSE(sigs.empty());
-  ASSERT_NE(reason(sigs.back(), "above_level_contacts"), nullptr);
-  EXPECT_EQ(reason(sigs.back(), "above_level_contacts")->number, 3);
+  ASSERT_NE(reasonOf(sigs.back(), "above_level_contacts"), nullptr);
+  EXPECT_EQ(reasonOf(sigs.back(), "above_level_contacts")->number, 3);
 }
 
 TEST_F(RepeatVisitModelTest, LambdaAloneCanRaiseTheTier) {
@@ -212,7 +203,7 @@ TEST_F(RepeatVisitModelTest, LambdaAloneCanRaiseTheTier) {
   feed(visit(day(6)));
   ASSERT_EQ(personSignals().size(), 1u);
   EXPECT_EQ(personSignals()[0].tier, Tier::kYellow);
-  EXPECT_GE(reason(personSignals()[0], "lambda")->number, c.yellow_lambda);
+  EXPECT_GE(reasonOf(personSignals()[0], "lambda")->number, c.yellow_lambda);
 }
 
 TEST_F(RepeatVisitModelTest, ResolvesAfterTheQuietPeriodThroughTheQueue) {
@@ -233,9 +224,9 @@ TEST_F(RepeatVisitModelTest, ResolvesAfterTheQuietPeriodThroughTheQueue) {
   const std::vector<Signal> all = personSignals();
   const Signal& last = all.back();
   EXPECT_EQ(last.tier, Tier::kNone);
-  ASSERT_NE(reason(last, "days_since_return"), nullptr);
-  EXPECT_GE(reason(last, "days_since_return")->number, 30);
-  EXPECT_LT(reason(last, "lambda")->number, config_.yellow_lambda);
+  ASSERT_NE(reasonOf(last, "days_since_return"), nullptr);
+  EXPECT_GE(reasonOf(last, "days_since_return")->number, 30);
+  EXPECT_LT(reasonOf(last, "lambda")->number, config_.yellow_lambda);
   EXPECT_THAT(worded(last).summary_en, HasSubstr("subsided"));
   EXPECT_EQ(model_->openAlerts(), 0u);
   // The pair is remembered after resolution: the next return is counted, not a first contact.
@@ -267,7 +258,7 @@ TEST_F(RepeatVisitModelTest, AMatterThatKeepsComingBackFromSeveralPersons) {
   ASSERT_EQ(matter.size(), 1u);
   EXPECT_EQ(matter[0].subject_kind, SubjectKind::kMatter);
   EXPECT_EQ(matter[0].tier, Tier::kYellow);
-  EXPECT_EQ(reason(matter[0], "persons_returning")->number, 3);
+  EXPECT_EQ(reasonOf(matter[0], "persons_returning")->number, 3);
   EXPECT_THAT(matter[0].actions, Contains(Action::kFixAtSource));
   // No person reached a personal tier (two returns each).
   for (PersonId p : persons) EXPECT_TRUE(personSignals(p).empty());

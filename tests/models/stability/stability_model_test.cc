@@ -9,6 +9,7 @@
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/recording_model_metrics.h"
 #include "tests/fakes/recording_signal_sink.h"
+#include "tests/fakes/signal_builder.h"
 #include "tests/fakes/worded_signal.h"
 
 namespace casewatch {
@@ -21,6 +22,7 @@ using testing::EventBuilder;
 using ::testing::HasSubstr;
 using testing::RecordingModelMetrics;
 using testing::RecordingSignalSink;
+using testing::SignalBuilder;
 using testing::timeOf;
 
 constexpr char kRegion[] = "520302";
@@ -36,12 +38,10 @@ class StabilityModelTest : public ::testing::Test {
   // Another model's alert on `subject` in `region`.
   void alert(std::string_view model, const std::string& subject, Tier tier,
              const std::string& region = kRegion) {
-    Signal s;
-    s.model = model;
-    s.subject_kind = SubjectKind::kCase;
-    s.subject_id = subject;
-    s.tier = tier;
-    s.region = tier == Tier::kNone ? "" : region;  // a resolution need not repeat the region
+    // A resolution need not repeat the region.
+    const Signal s = SignalBuilder(model, SubjectKind::kCase, subject)
+                         .tier(tier)
+                         .region(tier == Tier::kNone ? "" : region);
     model_->onSignal(s, ctx_);
   }
   void openCases(int n, const std::string& region = kRegion) {
@@ -215,13 +215,9 @@ TEST_F(StabilityModelTest, RebuildRecountsOpenCasesAndKeepsReRaisedAlerts) {
   feed(EventBuilder::of(EventType::kClosed, "520302-c0", t0_).resolved(true));
   StabilityModel rebuilt(config_);
   // The models listed before re-raise their alerts into it before its rebuild.
-  Signal s;
-  s.model = "overdue";
-  s.subject_kind = SubjectKind::kCase;
-  s.subject_id = "520302-c1";
-  s.region = kRegion;
-  s.tier = Tier::kRed;
-  rebuilt.onSignal(s, ctx_);
+  rebuilt.onSignal(
+      SignalBuilder("overdue", SubjectKind::kCase, "520302-c1").tier(Tier::kRed).region(kRegion),
+      ctx_);
   rebuilt.rebuild(t0_, ctx_);
   const auto v = rebuilt.region(kRegion);
   EXPECT_EQ(v.open_cases, 29);
