@@ -30,7 +30,7 @@ struct PhraseList {
 // One placeholder's value. `name` is a string literal (it outlives the phrase).
 struct PhraseArg {
   enum class Kind : uint8_t { kInt, kNumber, kText, kPhrase, kList };
-  const char* name = "";
+  std::string_view name;  // a literal: compared by length first when worded
   Kind kind = Kind::kText;
   int64_t integer = 0;
   double number = 0;
