@@ -22,8 +22,8 @@ TEST(MessageCatalogTest, TheBuiltInTemplatesLoad) {
   EXPECT_GT(c.size(), 40u);
   const MessageCatalog::Entry* e = c.find("overdue.step.handling");
   ASSERT_NE(e, nullptr);
-  EXPECT_EQ(e->text.en, "handling and written reply");
-  EXPECT_EQ(e->text.zh, "办理答复");
+  EXPECT_EQ(e->text.get("en"), "handling and written reply");
+  EXPECT_EQ(e->text.get("zh-CN"), "办理答复");
 }
 
 TEST(MessageCatalogTest, MistakesAreRefusedWithTheEntrysKey) {
@@ -60,7 +60,8 @@ TEST(MessageCatalogTest, TheConfigLoadsTheOperatorsFileAtTheEdge) {
   std::ofstream(good) << "overdue.summary.due_soon: {en: 'Soon: {case}'}\n";
   ConfigResult r = loadConfig("messages_file: " + good + "\n");
   ASSERT_TRUE(r.ok()) << r.describe();
-  EXPECT_EQ(r.config.messages.get().find("overdue.summary.due_soon")->text.en, "Soon: {case}");
+  EXPECT_EQ(r.config.messages.get().find("overdue.summary.due_soon")->text.get("en"),
+            "Soon: {case}");
 
   const std::string bad = dir.path() + "/bad.yaml";
   std::ofstream(bad) << "overdue.summary.due_soon: {en: 'Soon: {cas}'}\n";

@@ -31,12 +31,12 @@ AlertChange change(Tier tier = Tier::kOrange, AlertStatus status = AlertStatus::
   AlertReason r;
   r.code = "handling_days_overdue";
   r.number = 3;
-  r.text_en = "handling was due on 2026-03-01: 3 day(s) overdue";
-  r.text_zh = "办理答复期限为2026-03-01，已超期3天";
+  r.text.set("en", "handling was due on 2026-03-01: 3 day(s) overdue");
+  r.text.set("zh-CN", "办理答复期限为2026-03-01，已超期3天");
   a.reasons = {r};
   a.actions = {Action::kReplyNow, Action::kNotifyLeadership};
-  a.summary_en = "Case C-1 (agency-a): handling overdue by up to 3 day(s).";
-  a.summary_zh = "案件C-1（agency-a）：办理答复已超期，最长3天。";
+  a.summary.set("en", "Case C-1 (agency-a): handling overdue by up to 3 day(s).");
+  a.summary.set("zh-CN", "案件C-1（agency-a）：办理答复已超期，最长3天。");
   return c;
 }
 
