@@ -61,6 +61,19 @@ TEST(ConsoleSinkTest, RendersChinese) {
   EXPECT_THAT(text, Not(HasSubstr("Reply to the petitioner")));
 }
 
+TEST(ConsoleSinkTest, RendersALocaleATemplateFileAdded) {
+  ConsoleSink sink("fr", 480, stdout, false);
+  AlertChange c = change();
+  c.alert.summary.set("fr", "Dossier C-1 (agency-a) : traitement en retard de 3 jour(s) au plus.");
+  c.alert.reasons[0].text.set("fr", "traitement : échéance le 2026-03-01, 3 jour(s) de retard");
+  const std::string text = sink.render(c);
+  EXPECT_THAT(text, HasSubstr("[overdue case C-1]  Dossier C-1 (agency-a) : traitement en retard"));
+  EXPECT_THAT(text, HasSubstr("    - traitement : échéance le 2026-03-01"));
+  // A text the alert lacks in that locale is shown in English.
+  c.alert.reasons[0].text = {{"en", "in English"}, {"zh-CN", "中文"}};
+  EXPECT_THAT(sink.render(c), HasSubstr("    - in English\n"));
+}
+
 TEST(ConsoleSinkTest, TimeInTheConfiguredOffset) {
   ConsoleSink sink("en", 0, stdout, false);
   EXPECT_THAT(sink.render(change()), StartsWith("2026-03-04 01:15:00Z  "));
