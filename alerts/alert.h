@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/local_text.h"
 #include "base/time.h"
 #include "models/signal.h"
 
@@ -16,14 +17,13 @@ enum class AlertStatus : uint8_t { kFiring, kAcknowledged, kEscalated, kResolved
 std::string_view alertStatusName(AlertStatus s);
 bool alertStatusFromName(std::string_view s, AlertStatus& out);
 
-// One piece of evidence as the alert shows it: `days_overdue = 12`, worded in both locales
-// (alerts/wording/alert_wording.h words a signal's reasons into these).
+// One piece of evidence as the alert shows it: `days_overdue = 12`, worded in every locale of the
+// templates (alerts/wording/alert_wording.h words a signal's reasons into these).
 struct AlertReason {
   std::string code;
   double number = 0;
   std::string string_value;  // used instead of `number` when non-empty
-  std::string text_en;
-  std::string text_zh;
+  LocalText text;            // JSON `text` (the configured locale's) and `text_<locale>` each
 };
 
 struct AlertEscalation {
@@ -53,7 +53,7 @@ struct Alert {
   TimeMs updated_at = 0;
   std::vector<AlertReason> reasons;
   std::vector<Action> actions;
-  std::string summary_en, summary_zh;
+  LocalText summary;  // JSON `summary: {"en": ..., "zh-CN": ..., <other locales>}`
   std::optional<AlertEscalation> escalation;
   std::optional<AlertAck> ack;
   // Workflow extensions (alerts/workflow/): empty when not applicable.
@@ -62,9 +62,6 @@ struct Alert {
   std::string silenced_by;   // JSON `silenced_by`: the silence that matches this one
 
   bool active() const { return status != AlertStatus::kResolved; }
-  const std::string& summary(std::string_view locale) const {
-    return locale == "zh-CN" ? summary_zh : summary_en;
-  }
 };
 
 // The stable fingerprint: 16 hex digits of BLAKE2b over (model, subject kind, subject id).

@@ -26,8 +26,7 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
     LocalText summary = wording.say(s.summary);
     a.reasons = wording.reasons(std::move(s.reasons));
     a.actions.clear();
-    a.summary_en = std::move(summary.en);
-    a.summary_zh = std::move(summary.zh);
+    a.summary = std::move(summary);
     return c;
   }
   if (it == active_.end()) {
@@ -47,8 +46,7 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
     LocalText summary = wording.say(s.summary);
     a.reasons = wording.reasons(std::move(s.reasons));
     a.actions = std::move(s.actions);
-    a.summary_en = std::move(summary.en);
-    a.summary_zh = std::move(summary.zh);
+    a.summary = std::move(summary);
     AlertChange c;
     c.kind = ChangeKind::kFired;
     c.at = s.at;
@@ -65,8 +63,7 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
   a.reasons = wording.reasons(std::move(s.reasons));
   a.actions = std::move(s.actions);
   if (!s.agency.empty()) a.agency = std::move(s.agency);
-  a.summary_en = std::move(summary.en);
-  a.summary_zh = std::move(summary.zh);
+  a.summary = std::move(summary);
   if (!tier_changed) return std::nullopt;
   AlertChange c;
   c.kind = ChangeKind::kTierChanged;

@@ -31,16 +31,17 @@ std::string alertToJson(const Alert& a, const AlertJsonOptions& opts, const Chan
     } else {
       jr["value"] = r.string_value;
     }
-    jr["text"] = opts.locale == "zh-CN" ? r.text_zh : r.text_en;
-    jr["text_en"] = r.text_en;
-    jr["text_zh-CN"] = r.text_zh;
+    jr["text"] = r.text.get(opts.locale);
+    for (const auto& [locale, text] : r.text) jr[strCat("text_", locale)] = text;
     reasons.push_back(std::move(jr));
   }
   j["reasons"] = std::move(reasons);
   json actions = json::array();
   for (Action act : a.actions) actions.push_back(actionName(act));
   j["actions"] = std::move(actions);
-  j["summary"] = {{"en", a.summary_en}, {"zh-CN", a.summary_zh}};
+  json summary = json::object();
+  for (const auto& [locale, text] : a.summary) summary[locale] = text;
+  j["summary"] = std::move(summary);
   if (a.escalation) {
     j["escalation"] = {{"level", a.escalation->level},
                        {"target", a.escalation->target},
@@ -98,8 +99,13 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
       } else if (v.is_string()) {
         r.string_value = v.get<std::string>();
       }
-      r.text_en = jr.value("text_en", jr.value("text", ""));
-      r.text_zh = jr.value("text_zh-CN", r.text_en);
+      for (const auto& [key, value] : jr.items()) {
+        if (key.rfind("text_", 0) == 0 && value.is_string()) {
+          r.text.set(key.substr(5), value.get<std::string>());
+        }
+      }
+      if (r.text.find("en") == nullptr) r.text.set("en", jr.value("text", ""));
+      if (r.text.find("zh-CN") == nullptr) r.text.set("zh-CN", r.text.get("en"));
       a.reasons.push_back(std::move(r));
     }
     for (const auto& ja : j.value("actions", json::array())) {
@@ -109,8 +115,13 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
       }
     }
     if (j.contains("summary")) {
-      a.summary_en = j["summary"].value("en", "");
-      a.summary_zh = j["summary"].value("zh-CN", "");
+      for (const auto& [locale, value] : j["summary"].items()) {
+        if (value.is_string()) a.summary.set(locale, value.get<std::string>());
+      }
+    }
+    // The contract's two locales are always there (as before an alert carried more).
+    for (const char* locale : {"en", "zh-CN"}) {
+      if (a.summary.find(locale) == nullptr) a.summary.set(locale, "");
     }
     if (j.contains("escalation")) {
       const auto& e = j["escalation"];

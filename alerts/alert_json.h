@@ -1,6 +1,8 @@
 // The alert contract's JSON form (version 1), and back (for restoring from the store).
 //
-// Extensions (compatible, documented in the README): each reason also carries `text_zh-CN`;
+// Extensions (compatible, documented in the README): each reason also carries `text_<locale>` for
+// every locale of the message templates (`text_en`, `text_zh-CN`, then any added language's, e.g.
+// `text_fr`), and `summary` has a key per locale in the same order;
 // the top level carries `change` (what this publication is: fired, tier_changed, resolved, ...),
 // and, from the duty officers' workflow, `group: {"id"}` (the group alert this one is grouped
 // under), `inhibited_by` (an alert id) and `silenced_by` (a silence id) when they apply.
@@ -14,7 +16,7 @@
 namespace casewatch {
 
 struct AlertJsonOptions {
-  std::string locale = "en";     // the language of each reason's `text`
+  std::string locale = "en";     // the language of each reason's `text` (English if it has none)
   int utc_offset_minutes = 480;  // RFC 3339 times are printed in this offset
 };
 

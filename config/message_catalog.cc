@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -55,6 +57,29 @@ std::string tryFormat(const std::string& tpl, const MessageCatalog::Entry& e) {
   return "";
 }
 
+// A locale tag as BCP 47 writes the common ones: a language of 2-3 lower-case letters, then
+// subtags of 2-8 letters or digits ("fr", "pt-BR", "zh-Hant-TW").
+bool isLocaleTag(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && s[i] >= 'a' && s[i] <= 'z') ++i;
+  if (i < 2 || i > 3) return false;
+  while (i < s.size()) {
+    if (s[i] != '-') return false;
+    const size_t start = ++i;
+    while (i < s.size() && std::isalnum(static_cast<unsigned char>(s[i]))) ++i;
+    if (i - start < 2 || i - start > 8) return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::string> readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(strCat(path, ": cannot be read"));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
 }  // namespace
 
 const MessageCatalog& MessageCatalog::builtin() {
@@ -72,7 +97,7 @@ const MessageCatalog& MessageCatalog::builtin() {
 
 absl::StatusOr<MessageCatalog> MessageCatalog::parse(std::string_view yaml_text,
                                                      std::string_view origin,
-                                                     const MessageCatalog* base) {
+                                                     const MessageCatalog* base, bool new_locales) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml_text));
@@ -98,12 +123,7 @@ absl::StatusOr<MessageCatalog> MessageCatalog::parse(std::string_view yaml_text,
     }
     for (const auto& field : v) {
       const std::string name = field.first.as<std::string>("");
-      if (name == "en" || name == "zh-CN") {
-        if (!field.second.IsScalar()) {
-          return absl::InvalidArgumentError(strCat(at, ".", name, ": expected a string"));
-        }
-        (name == "en" ? e.text.en : e.text.zh) = field.second.as<std::string>();
-      } else if (name == "args" && base == nullptr) {
+      if (name == "args" && base == nullptr) {
         if (!field.second.IsMap()) {
           return absl::InvalidArgumentError(
               strCat(at, ".args: expected a map of placeholder: int|number|text"));
@@ -118,17 +138,31 @@ absl::StatusOr<MessageCatalog> MessageCatalog::parse(std::string_view yaml_text,
           }
           e.args.emplace_back(arg.first.as<std::string>(""), kind);
         }
+      } else if (name == "en" || name == "zh-CN" || (new_locales && isLocaleTag(name))) {
+        if (!field.second.IsScalar()) {
+          return absl::InvalidArgumentError(strCat(at, ".", name, ": expected a string"));
+        }
+        e.text.set(name, field.second.as<std::string>());
+        if (!out.hasLocale(name)) {
+          out.locales_.push_back(name);
+          std::sort(out.locales_.begin(), out.locales_.end(), LocalText::localeBefore);
+        }
       } else {
         return absl::InvalidArgumentError(
             strCat(at, ".", name, ": unknown key (expected ",
-                   base == nullptr ? "args, en, zh-CN" : "en, zh-CN; args are fixed", ")"));
+                   base == nullptr ? "args, en, zh-CN"
+                   : new_locales   ? "en, zh-CN or a locale such as fr or pt-BR; args are fixed"
+                                   : "en, zh-CN; args are fixed",
+                   ")"));
       }
     }
-    if (e.text.en.empty() || e.text.zh.empty()) {
+    const std::string* en = e.text.find("en");
+    const std::string* zh = e.text.find("zh-CN");
+    if (en == nullptr || en->empty() || zh == nullptr || zh->empty()) {
       return absl::InvalidArgumentError(strCat(at, ": needs both en and zh-CN"));
     }
-    for (const auto* lang : {"en", "zh-CN"}) {
-      const std::string& tpl = std::string_view(lang) == "en" ? e.text.en : e.text.zh;
+    for (const auto& [lang, tpl] : e.text) {
+      if (tpl.empty()) return absl::InvalidArgumentError(strCat(at, ".", lang, ": is empty"));
       if (std::string err = tryFormat(tpl, e); !err.empty()) {
         std::string names;
         for (const auto& a : e.args) names += (names.empty() ? "" : ", ") + a.first;
@@ -142,11 +176,27 @@ absl::StatusOr<MessageCatalog> MessageCatalog::parse(std::string_view yaml_text,
 }
 
 absl::StatusOr<MessageCatalog> MessageCatalog::loadOverride(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(strCat(path, ": cannot be read"));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return parse(buf.str(), path, &builtin());
+  auto text = readFile(path);
+  if (!text.ok()) return text.status();
+  return parse(*text, path, &builtin());
+}
+
+absl::StatusOr<MessageCatalog> MessageCatalog::loadLocaleFile(const std::string& path) const {
+  auto text = readFile(path);
+  if (!text.ok()) return text.status();
+  return parse(*text, path, this, /*new_locales=*/true);
+}
+
+bool MessageCatalog::hasLocale(std::string_view locale) const {
+  return std::find(locales_.begin(), locales_.end(), locale) != locales_.end();
+}
+
+std::vector<std::string> MessageCatalog::fallbacks(std::string_view locale) const {
+  std::vector<std::string> out;
+  for (const auto& [key, e] : entries_) {
+    if (e.text.find(locale) == nullptr) out.push_back(key);
+  }
+  return out;
 }
 
 const MessageCatalog::Entry* MessageCatalog::find(std::string_view key) const {

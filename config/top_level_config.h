@@ -18,17 +18,22 @@ class MapReader;
 enum class LogFormat { kText, kJson };
 enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError };
 enum class ClockSource { kWall, kEvent };
-// The language of printed alerts; decoded once, so a bad name fails at start-up.
-enum class Locale { kEn, kZhCn };
+// The language of printed alerts and of each reason's `text`: any locale the message templates
+// provide ("en", "zh-CN", or one a `messages_files` file adds), checked once at load, so a bad
+// name fails at start-up.
+using Locale = std::string;
 
 std::string_view logLevelName(LogLevel level);  // "trace" ... "error" (spdlog's names)
-std::string_view localeName(Locale locale);     // "en", "zh-CN"
+// The locale's tag (the identity: kept for the callers written when Locale was an enum).
+inline std::string_view localeName(const Locale& locale) {
+  return locale;
+}
 
 struct TopLevelConfig {
   std::string data_dir = "./var/casewatch";
   std::string metrics_listen = "127.0.0.1:9464";  // `metrics.listen`
-  Locale locale = Locale::kEn;
-  MessagesConfig messages;  // `messages_file`
+  Locale locale = "en";
+  MessagesConfig messages;  // `messages_file`, `messages_files`
   LogFormat log_format = LogFormat::kText;
   LogLevel log_level = LogLevel::kInfo;
   ClockSource clock = ClockSource::kWall;
@@ -37,7 +42,8 @@ struct TopLevelConfig {
 };
 
 // The top-level keys, read from the top-level map `r` (which the caller also hands to the
-// sections); checked (this loads and checks messages_file); written back.
+// sections; decoding loads and checks the message templates, then `locale` against the locales
+// they provide); checked; written back.
 void decodeConfig(MapReader& r, TopLevelConfig& c);
 void validateConfig(ConfigDecoder& d, const std::string& path, TopLevelConfig& c);
 void writeConfig(ConfigWriter& w, const TopLevelConfig& c);

@@ -113,6 +113,16 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::printf("%s: OK\n", config_path.empty() ? "embedded defaults" : config_path.c_str());
+    // A language a messages_files file added: the entries it leaves to English.
+    const casewatch::MessageCatalog& messages = cfg.config.messages.get();
+    for (const std::string& locale : messages.locales()) {
+      const std::vector<std::string> english = messages.fallbacks(locale);
+      if (english.empty()) continue;
+      std::printf("messages: %s: %zu of %zu entries fall back to en:", locale.c_str(),
+                  english.size(), messages.size());
+      for (const std::string& key : english) std::printf(" %s", key.c_str());
+      std::printf("\n");
+    }
     if (print_config) std::printf("%s", casewatch::formatConfigYaml(cfg.config).c_str());
     return 0;
   }

@@ -76,13 +76,16 @@ void appendValue(std::string& out, const std::string& spec, ArgKind kind, const 
 
 }  // namespace
 
-AlertWording::AlertWording(const MessageCatalog& catalog) {
+AlertWording::AlertWording(const MessageCatalog& catalog) : locales_(catalog.locales()) {
   for (const auto& [key, e] : catalog.entries()) {
     Template& t = templates_[key];
     t.args = e.args;
-    t.text = e.text;
-    compile(e.text.en, e.args, t.en);
-    compile(e.text.zh, e.args, t.zh);
+    // A locale the entry lacks is worded from the English template (check-config names these).
+    for (const std::string& locale : locales_) {
+      const std::string& tpl = e.text.get(locale);
+      t.text.set(locale, tpl);
+      compile(tpl, e.args, t.pieces.emplace_back());
+    }
   }
 }
 
@@ -95,13 +98,12 @@ LocalText AlertWording::say(const Phrase& phrase) const {
   if (phrase.empty()) return {};
   auto it = templates_.find(phrase.key);
   if (it == templates_.end()) {
-    if (phrase.fallback) return LocalText{*phrase.fallback, *phrase.fallback};
-    std::string missing = strCat("[", phrase.key, "]");
-    return LocalText{missing, missing};
+    if (phrase.fallback) return LocalText::same(locales_, *phrase.fallback);
+    return LocalText::same(locales_, strCat("[", phrase.key, "]"));
   }
   const Template& t = it->second;
   if (t.args.empty()) return t.text;
-  // Nested phrases and lists are worded first, in both languages.
+  // Nested phrases and lists are worded first, in every language.
   absl::InlinedVector<LocalText, 8> nested(phrase.args.size());
   for (size_t i = 0; i < phrase.args.size(); ++i) {
     const PhraseArg& a = phrase.args[i];
@@ -109,7 +111,7 @@ LocalText AlertWording::say(const Phrase& phrase) const {
     if (a.kind == PhraseArg::Kind::kList) nested[i] = sayList(a);
   }
   // One language; false when a placeholder the template uses was not given.
-  auto render = [&](const std::vector<Piece>& pieces, bool zh, std::string& out) {
+  auto render = [&](const std::vector<Piece>& pieces, std::string_view locale, std::string& out) {
     for (const Piece& p : pieces) {
       out += p.literal;
       if (p.arg < 0) continue;
@@ -120,16 +122,20 @@ LocalText AlertWording::say(const Phrase& phrase) const {
       }
       if (found < 0) return false;
       const LocalText& words = nested[static_cast<size_t>(found)];
-      appendValue(out, p.spec, kind, phrase.args[static_cast<size_t>(found)],
-                  zh ? &words.zh : &words.en);
+      appendValue(out, p.spec, kind, phrase.args[static_cast<size_t>(found)], &words.get(locale));
     }
     return true;
   };
   LocalText out;
-  out.en.reserve(t.text.en.size() + 32);
-  out.zh.reserve(t.text.zh.size() + 32);
   try {
-    if (render(t.en, false, out.en) && render(t.zh, true, out.zh)) return out;
+    for (size_t i = 0; i < locales_.size(); ++i) {
+      const std::string& locale = locales_[i];
+      std::string text;
+      text.reserve(t.text.get(locale).size() + 32);
+      if (!render(t.pieces[i], locale, text)) return t.text;
+      out.set(locale, std::move(text));
+    }
+    return out;
   } catch (const fmt::format_error&) {
   }
   // A placeholder the model did not give (a bug): the template as it stands says enough.
@@ -137,17 +143,18 @@ LocalText AlertWording::say(const Phrase& phrase) const {
 }
 
 LocalText AlertWording::sayList(const PhraseArg& list) const {
-  LocalText out;
-  if (list.phrases.empty()) return out;
+  if (list.phrases.empty()) return {};
   const LocalText separator = say(Phrase(list.text));
-  for (const Phrase& item : list.phrases) {
-    const LocalText words = say(item);
-    if (!out.en.empty()) {
-      out.en += separator.en;
-      out.zh += separator.zh;
+  absl::InlinedVector<LocalText, 8> items;
+  for (const Phrase& item : list.phrases) items.push_back(say(item));
+  LocalText out;
+  for (const std::string& locale : locales_) {
+    std::string text;
+    for (const LocalText& words : items) {
+      if (!text.empty()) text += separator.get(locale);
+      text += words.get(locale);
     }
-    out.en += words.en;
-    out.zh += words.zh;
+    out.set(locale, std::move(text));
   }
   return out;
 }
@@ -159,17 +166,15 @@ std::vector<AlertReason> AlertWording::reasons(std::vector<Reason>&& reasons) co
     AlertReason& w = out.emplace_back();
     w.code = std::move(r.code);
     w.number = r.number;
-    w.string_value = r.value_words.empty() ? std::move(r.string_value) : say(r.value_words).en;
-    LocalText text = say(r.text);
-    w.text_en = std::move(text.en);
-    w.text_zh = std::move(text.zh);
+    w.string_value =
+        r.value_words.empty() ? std::move(r.string_value) : say(r.value_words).get("en");
+    w.text = say(r.text);
   }
   return out;
 }
 
 std::string AlertWording::actionText(Action a, std::string_view locale) const {
-  LocalText t = say(Phrase(strCat("action.", actionName(a))));
-  return locale == "zh-CN" ? std::move(t.zh) : std::move(t.en);
+  return say(Phrase(strCat("action.", actionName(a)))).get(locale);
 }
 
 }  // namespace casewatch

@@ -1,7 +1,7 @@
 // The alert texts: words what models said (models/phrase.h) in every language of the message
-// templates (alerts/wording/messages.yaml, loaded by config/message_catalog.h). This is the one
-// place where alert texts are made; the alert book calls it when a signal becomes an alert, so
-// text is made only for signals, never per event.
+// templates, whatever languages they hold (alerts/wording/messages.yaml, loaded by
+// config/message_catalog.h). This is the one place where alert texts are made; the alert book calls
+// it when a signal becomes an alert, so text is made only for signals, never per event.
 //
 // Each template is split once, when the wording is built, into literal text and placeholders, so
 // that wording a phrase only appends (fmt's dynamic named-argument store cost about 2 µs per alert
@@ -29,11 +29,13 @@ class AlertWording {
   // The wording of the built-in templates.
   static const AlertWording& builtin();
 
-  // The phrase in both languages.
+  // The locales it words in (the catalog's: en, zh-CN, then the added ones).
+  const std::vector<std::string>& locales() const { return locales_; }
+  // The phrase in every locale.
   LocalText say(const Phrase& phrase) const;
   // The texts of an alert from the signal's phrases.
   std::vector<AlertReason> reasons(std::vector<Reason>&& reasons) const;
-  // An action's text in `locale` ("en", "zh-CN").
+  // An action's text in `locale` ("en", "zh-CN", ...; English for a locale it lacks).
   std::string actionText(Action a, std::string_view locale) const;
 
  private:
@@ -44,12 +46,13 @@ class AlertWording {
   };
   struct Template {
     std::vector<std::pair<std::string, MessageCatalog::ArgKind>> args;
-    LocalText text;
-    std::vector<Piece> en, zh;
+    LocalText text;                          // in every locale (English where one has none)
+    std::vector<std::vector<Piece>> pieces;  // per locale, in the order of locales_
   };
 
   LocalText sayList(const PhraseArg& list) const;
 
+  std::vector<std::string> locales_;
   std::map<std::string, Template, std::less<>> templates_;
 };
 

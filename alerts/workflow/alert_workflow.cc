@@ -70,8 +70,7 @@ void AlertWorkflow::takeEvidence(Entry& e, const Alert& from) const {
   a.score = from.score;
   a.reasons = from.reasons;
   a.actions = from.actions;
-  a.summary_en = from.summary_en;
-  a.summary_zh = from.summary_zh;
+  a.summary = from.summary;
   if (!from.region.empty()) a.region = from.region;
   if (!from.agency.empty()) a.agency = from.agency;
   if (!from.category.empty()) a.category = from.category;

@@ -72,8 +72,8 @@ TEST(AlertBookTest, ANewAlertFires) {
   ASSERT_EQ(a.reasons.size(), 1u);
   EXPECT_EQ(a.reasons[0].code, "procedural_reply_days_overdue");
   EXPECT_THAT(a.actions, ElementsAre(Action::kSendProceduralReply));
-  EXPECT_EQ(a.summary_en, "summary yellow");
-  EXPECT_EQ(a.summary("zh-CN"), "摘要");
+  EXPECT_EQ(a.summary.get("en"), "summary yellow");
+  EXPECT_EQ(a.summary.get("zh-CN"), "摘要");
   EXPECT_EQ(book.activeCount(), 1u);
   const Alert* found = book.find(a.alert_id);
   ASSERT_NE(found, nullptr);
@@ -127,7 +127,7 @@ TEST(AlertBookTest, TierNoneResolvesAndRemoves) {
   EXPECT_EQ(c->alert.starts_at, kT0);
   EXPECT_EQ(c->alert.updated_at, kT0 + 5000);
   EXPECT_TRUE(c->alert.actions.empty());
-  EXPECT_EQ(c->alert.summary_en, "summary none");
+  EXPECT_EQ(c->alert.summary.get("en"), "summary none");
   EXPECT_EQ(book.find(id), nullptr);
   EXPECT_EQ(book.activeCount(), 0u);
   // Resolving again is nothing; firing again is a new alert with a new start.

@@ -40,17 +40,18 @@ Alert fullAlert() {
   AlertReason days;
   days.code = "procedural_reply_days_overdue";
   days.number = 12;
-  days.text_en = "procedural reply was due on 2026-03-11: 12 day(s) overdue";
-  days.text_zh = "程序性回复期限为2026-03-11，已超期12天";
+  days.text.set("en", "procedural reply was due on 2026-03-11: 12 day(s) overdue");
+  days.text.set("zh-CN", "程序性回复期限为2026-03-11，已超期12天");
   AlertReason done;
   done.code = "steps_done";
   done.string_value = "routing decision";
-  done.text_en = "done: routing decision";
-  done.text_zh = "已完成：受理/转送决定";
+  done.text.set("en", "done: routing decision");
+  done.text.set("zh-CN", "已完成：受理/转送决定");
   a.reasons = {days, done};
   a.actions = {Action::kSendProceduralReply, Action::kNotifyLeadership};
-  a.summary_en = "Case ZY-2026-0042 (huichuan-hrss): procedural reply overdue by up to 12 day(s).";
-  a.summary_zh = "案件ZY-2026-0042（huichuan-hrss）：程序性回复已超期，最长12天。";
+  a.summary.set("en",
+                "Case ZY-2026-0042 (huichuan-hrss): procedural reply overdue by up to 12 day(s).");
+  a.summary.set("zh-CN", "案件ZY-2026-0042（huichuan-hrss）：程序性回复已超期，最长12天。");
   return a;
 }
 
@@ -104,8 +105,8 @@ TEST(AlertJsonTest, ContractFieldsWithTheirTypes) {
   EXPECT_EQ(j["actions"], json::array({"send_procedural_reply", "notify_leadership"}));
 
   ASSERT_TRUE(j["summary"].is_object());
-  EXPECT_EQ(j["summary"]["en"], fullAlert().summary_en);
-  EXPECT_EQ(j["summary"]["zh-CN"], fullAlert().summary_zh);
+  EXPECT_EQ(j["summary"]["en"], fullAlert().summary.get("en"));
+  EXPECT_EQ(j["summary"]["zh-CN"], fullAlert().summary.get("zh-CN"));
 
   EXPECT_FALSE(j.contains("escalation"));  // only once escalated
   EXPECT_FALSE(j.contains("ack"));         // only once acknowledged
@@ -132,9 +133,9 @@ TEST(AlertJsonTest, ReasonTextFollowsTheLocale) {
   zh.locale = "zh-CN";
   const json j = toJson(fullAlert(), zh);
   EXPECT_EQ(j["reasons"][0]["text"], "程序性回复期限为2026-03-11，已超期12天");
-  EXPECT_EQ(j["reasons"][0]["text_en"], fullAlert().reasons[0].text_en);
-  EXPECT_EQ(j["reasons"][0]["text_zh-CN"], fullAlert().reasons[0].text_zh);
-  EXPECT_EQ(toJson(fullAlert())["reasons"][0]["text"], fullAlert().reasons[0].text_en);
+  EXPECT_EQ(j["reasons"][0]["text_en"], fullAlert().reasons[0].text.get("en"));
+  EXPECT_EQ(j["reasons"][0]["text_zh-CN"], fullAlert().reasons[0].text.get("zh-CN"));
+  EXPECT_EQ(toJson(fullAlert())["reasons"][0]["text"], fullAlert().reasons[0].text.get("en"));
 }
 
 TEST(AlertJsonTest, TimesInTheConfiguredOffset) {
@@ -177,7 +178,7 @@ TEST(AlertJsonTest, EscalationAckAndChange) {
 
 TEST(AlertJsonTest, InvalidUtf8IsReplacedNotThrown) {
   Alert a = fullAlert();
-  a.summary_en = "bad \xff\xfe bytes";
+  a.summary.set("en", "bad \xff\xfe bytes");
   const std::string text = alertToJson(a, {});
   EXPECT_TRUE(json::accept(text));
 }
@@ -200,12 +201,12 @@ void expectSameAlert(const Alert& got, const Alert& want) {
     EXPECT_EQ(got.reasons[i].code, want.reasons[i].code);
     EXPECT_EQ(got.reasons[i].number, want.reasons[i].number);
     EXPECT_EQ(got.reasons[i].string_value, want.reasons[i].string_value);
-    EXPECT_EQ(got.reasons[i].text_en, want.reasons[i].text_en);
-    EXPECT_EQ(got.reasons[i].text_zh, want.reasons[i].text_zh);
+    EXPECT_EQ(got.reasons[i].text.get("en"), want.reasons[i].text.get("en"));
+    EXPECT_EQ(got.reasons[i].text.get("zh-CN"), want.reasons[i].text.get("zh-CN"));
   }
   EXPECT_EQ(got.actions, want.actions);
-  EXPECT_EQ(got.summary_en, want.summary_en);
-  EXPECT_EQ(got.summary_zh, want.summary_zh);
+  EXPECT_EQ(got.summary.get("en"), want.summary.get("en"));
+  EXPECT_EQ(got.summary.get("zh-CN"), want.summary.get("zh-CN"));
   ASSERT_EQ(got.escalation.has_value(), want.escalation.has_value());
   if (got.escalation) {
     EXPECT_EQ(got.escalation->level, want.escalation->level);

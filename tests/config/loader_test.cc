@@ -155,7 +155,7 @@ TEST(ConfigLoaderTest, FullFileSetsEveryKey) {
   EXPECT_TRUE(zmqOf(c.feeds[1]).bind);          // struct default for a key not given
   EXPECT_EQ(zmqOf(c.feeds[1]).rcvhwm, 100000);  // likewise
   EXPECT_EQ(c.sinks.get<ZmqBusConfig>().endpoint, "ipc:///run/casewatch/alerts");
-  EXPECT_EQ(c.locale, Locale::kZhCn);
+  EXPECT_EQ(c.locale, "zh-CN");
   EXPECT_EQ(c.log_format, LogFormat::kJson);
   EXPECT_EQ(c.log_level, LogLevel::kDebug);
   EXPECT_FALSE(c.sinks.get<ConsoleConfig>().print_alerts);

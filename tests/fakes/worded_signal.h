@@ -14,8 +14,7 @@
 namespace casewatch::testing {
 
 struct WordedSignal {
-  std::string summary_en;
-  std::string summary_zh;
+  LocalText summary;
   std::vector<AlertReason> reasons;
 
   // The reason with `code`, or null.
@@ -29,9 +28,7 @@ struct WordedSignal {
 
 inline WordedSignal worded(const Signal& s, const AlertWording& wording = AlertWording::builtin()) {
   WordedSignal w;
-  LocalText summary = wording.say(s.summary);
-  w.summary_en = std::move(summary.en);
-  w.summary_zh = std::move(summary.zh);
+  w.summary = wording.say(s.summary);
   w.reasons = wording.reasons(std::vector<Reason>(s.reasons));
   return w;
 }

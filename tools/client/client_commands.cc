@@ -29,8 +29,9 @@ void addCommon(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--url", o.url, "Base URL of casewatchd's HTTP API")->capture_default_str();
   cmd->add_option("--token", o.token, "API token (default: $CASEWATCH_TOKEN)");
   cmd->add_flag("--json", o.json, "Print the API's JSON answer as is");
-  cmd->add_option("--locale", o.locale, "Language of summaries: en or zh-CN")
-      ->check(CLI::IsMember({"en", "zh-CN"}))
+  cmd->add_option("--locale", o.locale,
+                  "Language of summaries: en, zh-CN or a locale the daemon's templates add "
+                  "(English where an alert has none)")
       ->capture_default_str();
 }
 
@@ -127,9 +128,10 @@ std::string formatAlertDetail(const Json& answer, const std::string& locale) {
   }
   if (a.contains("reasons")) {
     strAppend(out, "  reasons:\n");
-    const std::string text_key = locale == "zh-CN" ? "text_zh-CN" : "text_en";
+    const std::string text_key = "text_" + locale;
     for (const Json& r : a["reasons"]) {
       std::string text = str(r, text_key.c_str());
+      if (text.empty()) text = str(r, "text_en");
       if (text.empty()) text = str(r, "text");
       strAppend(out, "    - ", str(r, "code"), " = ", str(r, "value"), ": ", text, "\n");
     }

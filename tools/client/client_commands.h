@@ -9,9 +9,9 @@
 //   casewatch dead-letters [--limit N]    casewatch ledger
 //
 // Every command takes --url (default http://127.0.0.1:9470), --token (default: the environment
-// variable CASEWATCH_TOKEN) and --json (print the API's JSON as is). --locale en|zh-CN picks the
-// language of summaries. Exit codes: 0 done; 1 the API refused (the status and its error message
-// on stderr); 2 bad arguments or the daemon cannot be reached.
+// variable CASEWATCH_TOKEN) and --json (print the API's JSON as is). --locale (en, zh-CN or an
+// added locale such as fr) picks the language of summaries. Exit codes: 0 done; 1 the API refused
+// (the status and its error message on stderr); 2 bad arguments or the daemon cannot be reached.
 #pragma once
 
 #include <string>

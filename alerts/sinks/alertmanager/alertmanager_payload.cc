@@ -12,15 +12,14 @@ namespace {
 nlohmann::json payload(const Alert& a, const AlertmanagerPayloadOptions& opts, TimeMs now) {
   nlohmann::json labels = nlohmann::json::object();
   for (auto& [name, value] : alertmanagerLabels(a, opts.alert_names)) labels[name] = value;
-  const bool zh = opts.locale == "zh-CN";
   std::string description;
   for (const AlertReason& r : a.reasons) {
-    const std::string& text = zh ? r.text_zh : r.text_en;
+    const std::string& text = r.text.get(opts.locale);
     if (!text.empty()) strAppend(description, description.empty() ? "" : "; ", text);
   }
   std::string actions;
   for (Action act : a.actions) strAppend(actions, actions.empty() ? "" : ", ", actionName(act));
-  nlohmann::json annotations = {{"summary", zh ? a.summary_zh : a.summary_en},
+  nlohmann::json annotations = {{"summary", a.summary.get(opts.locale)},
                                 {"description", description},
                                 {"actions", actions},
                                 {"status", alertStatusName(a.status)}};

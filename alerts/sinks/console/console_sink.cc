@@ -70,11 +70,11 @@ std::string ConsoleSink::render(const AlertChange& change) const {
   std::string out;
   if (color_ && a.status != AlertStatus::kResolved) strAppend(out, colorOf(a.tier));
   strAppend(out, when, "  ", tier, " ", status, "  [", a.model, " ",
-            subjectKindName(a.subject_kind), " ", a.subject_id, "]  ", a.summary(locale_));
+            subjectKindName(a.subject_kind), " ", a.subject_id, "]  ", a.summary.get(locale_));
   if (color_) strAppend(out, "\x1b[0m");
   out += '\n';
   for (const AlertReason& r : a.reasons) {
-    strAppend(out, "    - ", zh ? r.text_zh : r.text_en, "\n");
+    strAppend(out, "    - ", r.text.get(locale_), "\n");
   }
   if (!a.actions.empty()) {
     strAppend(out, zh ? "    建议: " : "    do: ");

@@ -31,12 +31,12 @@ AlertChange change(Tier tier = Tier::kOrange, AlertStatus status = AlertStatus::
   AlertReason r;
   r.code = "handling_days_overdue";
   r.number = 3;
-  r.text_en = "handling was due on 2026-03-01: 3 day(s) overdue";
-  r.text_zh = "办理答复期限为2026-03-01，已超期3天";
+  r.text.set("en", "handling was due on 2026-03-01: 3 day(s) overdue");
+  r.text.set("zh-CN", "办理答复期限为2026-03-01，已超期3天");
   a.reasons = {r};
   a.actions = {Action::kReplyNow, Action::kNotifyLeadership};
-  a.summary_en = "Case C-1 (agency-a): handling overdue by up to 3 day(s).";
-  a.summary_zh = "案件C-1（agency-a）：办理答复已超期，最长3天。";
+  a.summary.set("en", "Case C-1 (agency-a): handling overdue by up to 3 day(s).");
+  a.summary.set("zh-CN", "案件C-1（agency-a）：办理答复已超期，最长3天。");
   return c;
 }
 
@@ -59,6 +59,19 @@ TEST(ConsoleSinkTest, RendersChinese) {
   EXPECT_THAT(text, HasSubstr("    - 办理答复期限为2026-03-01，已超期3天\n"));
   EXPECT_THAT(text, HasSubstr("    建议: 立即答复信访人；报告领导\n"));
   EXPECT_THAT(text, Not(HasSubstr("Reply to the petitioner")));
+}
+
+TEST(ConsoleSinkTest, RendersALocaleATemplateFileAdded) {
+  ConsoleSink sink("fr", 480, stdout, false);
+  AlertChange c = change();
+  c.alert.summary.set("fr", "Dossier C-1 (agency-a) : traitement en retard de 3 jour(s) au plus.");
+  c.alert.reasons[0].text.set("fr", "traitement : échéance le 2026-03-01, 3 jour(s) de retard");
+  const std::string text = sink.render(c);
+  EXPECT_THAT(text, HasSubstr("[overdue case C-1]  Dossier C-1 (agency-a) : traitement en retard"));
+  EXPECT_THAT(text, HasSubstr("    - traitement : échéance le 2026-03-01"));
+  // A text the alert lacks in that locale is shown in English.
+  c.alert.reasons[0].text = {{"en", "in English"}, {"zh-CN", "中文"}};
+  EXPECT_THAT(sink.render(c), HasSubstr("    - in English\n"));
 }
 
 TEST(ConsoleSinkTest, TimeInTheConfiguredOffset) {

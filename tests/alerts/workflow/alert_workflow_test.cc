@@ -156,7 +156,7 @@ TEST(AlertWorkflowTest, AFallShowsOnlyAfterTheHold) {
   EXPECT_EQ(c[0].at, kT0 + 31 * kMin);
   EXPECT_THAT(c[0].note, HasSubstr("held 30 min"));
   // The evidence is the model's latest.
-  EXPECT_EQ(c[0].alert.reasons.front().text_en, "evidence 2");
+  EXPECT_EQ(c[0].alert.reasons.front().text.get("en"), "evidence 2");
 }
 
 TEST(AlertWorkflowTest, AScoreHoveringAtAThresholdDoesNotFlap) {

@@ -54,10 +54,11 @@ Alert makeAlert(const std::string& id, Tier tier, TimeMs updated, const std::str
   a.category = "wage_arrears";
   a.starts_at = updated - kMsPerDay;
   a.updated_at = updated;
-  a.reasons.push_back(AlertReason{"days_overdue", 12, "", "12 days overdue", "逾期12天"});
+  a.reasons.push_back(
+      AlertReason{"days_overdue", 12, "", {{"en", "12 days overdue"}, {"zh-CN", "逾期12天"}}});
   a.actions = {Action::kReplyNow};
-  a.summary_en = "Case overdue";
-  a.summary_zh = "案件逾期";
+  a.summary.set("en", "Case overdue");
+  a.summary.set("zh-CN", "案件逾期");
   return a;
 }
 

@@ -10,10 +10,10 @@
 #include <set>
 #include <string>
 
-#include "daemon/config_loader.h"
 #include "connectors/decoded_batch.h"
 #include "connectors/pseudonym/pseudonymizer.h"
 #include "daemon/components.h"
+#include "daemon/config_loader.h"
 #include "daemon/pipeline.h"
 #include "tests/source_paths.h"
 #include "tools/feedgen/feed_generator.h"
@@ -35,14 +35,14 @@ class EscalationOutput final : public PipelineOutput {
     ++changes;
     last = c.alert;
     EXPECT_EQ(c.alert.subject_kind, SubjectKind::kCase);
-    ASSERT_GE(c.alert.reasons.size(), 2u) << c.alert.summary_en;
+    ASSERT_GE(c.alert.reasons.size(), 2u) << c.alert.summary.get("en");
     EXPECT_EQ(c.alert.reasons[0].code, "p_escalation");
     for (const AlertReason& r : c.alert.reasons) {
-      EXPECT_FALSE(r.text_en.empty()) << r.code;
-      EXPECT_FALSE(r.text_zh.empty()) << r.code;
+      EXPECT_FALSE(r.text.get("en").empty()) << r.code;
+      EXPECT_FALSE(r.text.get("zh-CN").empty()) << r.code;
     }
-    EXPECT_FALSE(c.alert.summary_en.empty());
-    EXPECT_FALSE(c.alert.summary_zh.empty());
+    EXPECT_FALSE(c.alert.summary.get("en").empty());
+    EXPECT_FALSE(c.alert.summary.get("zh-CN").empty());
     ASSERT_FALSE(c.alert.actions.empty());
     EXPECT_EQ(c.alert.actions[0], Action::kReviewCase);
   }

@@ -60,8 +60,8 @@ TEST_F(EscalationFeaturesTest, NamesAreStableAndUnique) {
     // Every feature has its words in the templates (alerts/wording/messages.yaml).
     const LocalText words =
         AlertWording::builtin().say(Phrase(std::string("escalation_risk.feature.") += names[i]));
-    EXPECT_FALSE(words.en.empty() || words.en[0] == '[') << names[i];
-    EXPECT_FALSE(words.zh.empty() || words.zh[0] == '[') << names[i];
+    EXPECT_FALSE(words.get("en").empty() || words.get("en")[0] == '[') << names[i];
+    EXPECT_FALSE(words.get("zh-CN").empty() || words.get("zh-CN")[0] == '[') << names[i];
   }
   EXPECT_EQ(escalationFeatureIndex("nope"), -1);
 }
@@ -177,12 +177,12 @@ TEST_F(EscalationRiskModelTest, ScoresTiersAndNamesTheTopContributions) {
   const Reason* top = sink_.lastReason("not_upheld");
   ASSERT_NE(top, nullptr);
   EXPECT_DOUBLE_EQ(top->number, 1);
-  EXPECT_THAT(worded(*top).text_en, HasSubstr("coefficient 2.500"));
-  EXPECT_THAT(worded(*top).text_en, HasSubstr("+2.50 to the log-odds"));
-  EXPECT_THAT(worded(*top).text_zh, HasSubstr("最近一次答复不予支持"));
-  EXPECT_THAT(worded(s).summary_en, HasSubstr("within 30 days"));
-  EXPECT_THAT(worded(s).summary_en, HasSubstr("not_upheld +2.50"));
-  EXPECT_THAT(worded(s).summary_zh, HasSubstr("越级信访"));
+  EXPECT_THAT(worded(*top).text.get("en"), HasSubstr("coefficient 2.500"));
+  EXPECT_THAT(worded(*top).text.get("en"), HasSubstr("+2.50 to the log-odds"));
+  EXPECT_THAT(worded(*top).text.get("zh-CN"), HasSubstr("最近一次答复不予支持"));
+  EXPECT_THAT(worded(s).summary.get("en"), HasSubstr("within 30 days"));
+  EXPECT_THAT(worded(s).summary.get("en"), HasSubstr("not_upheld +2.50"));
+  EXPECT_THAT(worded(s).summary.get("zh-CN"), HasSubstr("越级信访"));
   EXPECT_THAT(s.actions,
               ::testing::ElementsAre(Action::kReviewCase, Action::kAssignLeader,
                                      Action::kScheduleHearing, Action::kCheckAidEligibility));

@@ -93,8 +93,8 @@ TEST_F(GroupIncidentModelTest, OneLargeGroupIsACollectivePetition) {
   EXPECT_EQ(reasonOf(s, "group_size")->number, 8);
   EXPECT_EQ(reasonOf(s, "persons_24h")->number, 2);
   EXPECT_THAT(s.actions, ElementsAre(Action::kFixAtSource));
-  EXPECT_THAT(worded(s).summary_en, HasSubstr("largest group 8"));
-  EXPECT_THAT(worded(s).summary_zh, HasSubstr("单次最大群体8人"));
+  EXPECT_THAT(worded(s).summary.get("en"), HasSubstr("largest group 8"));
+  EXPECT_THAT(worded(s).summary.get("zh-CN"), HasSubstr("单次最大群体8人"));
   // Four people is not a group signal.
   CaseEvent small = registration("C-2", at(0, 5), {3}, "m:site-2");
   small.group_size = 4;
@@ -170,19 +170,19 @@ TEST_F(GroupIncidentModelTest, AnAberrationInTheRegionRaisesTheTierByOne) {
   ASSERT_NE(observed, nullptr);
   EXPECT_EQ(observed->number, 7);
   // The category in words, in both languages (the templates' category.* entries).
-  EXPECT_THAT(worded(*observed).text_en, HasSubstr("on wage arrears matters"));
-  EXPECT_THAT(worded(*observed).text_zh, HasSubstr("欠薪类"));
+  EXPECT_THAT(worded(*observed).text.get("en"), HasSubstr("on wage arrears matters"));
+  EXPECT_THAT(worded(*observed).text.get("zh-CN"), HasSubstr("欠薪类"));
   // EARS C2 over a history of ones: mean 1, sd 0 floored at ears_min_sigma 1: 1 + 3.09 = 4.09.
   const Reason* ears = reasonOf(s, "ears_statistic");
   ASSERT_NE(ears, nullptr);
   EXPECT_NEAR(ears->number, (7 - 1) / 1.0, 1e-9);
-  EXPECT_THAT(worded(*ears).text_en, HasSubstr("upper bound 4.09"));
-  EXPECT_THAT(worded(*ears).text_en, HasSubstr("aberration"));
+  EXPECT_THAT(worded(*ears).text.get("en"), HasSubstr("upper bound 4.09"));
+  EXPECT_THAT(worded(*ears).text.get("en"), HasSubstr("aberration"));
   const Reason* cusum = reasonOf(s, "cusum_statistic");
   ASSERT_NE(cusum, nullptr);  // 35 days of history: past the 28-day warm-up
   EXPECT_NEAR(cusum->number, 7 * std::log(2.0) - 1, 1e-9);
-  EXPECT_THAT(worded(s).summary_en, HasSubstr("out of the ordinary"));
-  EXPECT_THAT(worded(s).summary_zh, HasSubstr("明显高于预期"));
+  EXPECT_THAT(worded(s).summary.get("en"), HasSubstr("out of the ordinary"));
+  EXPECT_THAT(worded(s).summary.get("zh-CN"), HasSubstr("明显高于预期"));
   const auto j = model_->seriesForTest("520302", "wage_arrears");
   ASSERT_TRUE(j.has_value());
   EXPECT_TRUE(j->ears_alarm);
@@ -218,7 +218,7 @@ TEST_F(GroupIncidentModelTest, ResolvesAfterQuietDaysWithoutAContact) {
   EXPECT_EQ(s.subject_id, "m:site-1");
   ASSERT_NE(reasonOf(s, "days_since_contact"), nullptr);
   EXPECT_EQ(reasonOf(s, "days_since_contact")->number, 7);
-  EXPECT_THAT(worded(s).summary_en, HasSubstr("subsided"));
+  EXPECT_THAT(worded(s).summary.get("en"), HasSubstr("subsided"));
   EXPECT_EQ(model_->openAlerts(), 0u);
 }
 

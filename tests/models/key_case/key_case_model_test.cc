@@ -259,11 +259,11 @@ TEST_F(KeyCaseModelTest, NewActivityWithoutALeaderAlertsUntilOneIsAssigned) {
   const Reason* r = sink_.lastReason("unowned_events");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->number, 1);
-  EXPECT_THAT(worded(*r).text_zh, HasSubstr("包案领导"));
+  EXPECT_THAT(worded(*r).text.get("zh-CN"), HasSubstr("包案领导"));
   ASSERT_NE(sink_.lastReason("ledger_reasons"), nullptr);
   EXPECT_EQ(sink_.lastReason("ledger_reasons")->string_value, "group_size=8");
-  EXPECT_THAT(worded(s.back()).summary_en, HasSubstr("no leader assigned"));
-  EXPECT_FALSE(worded(s.back()).summary_zh.empty());
+  EXPECT_THAT(worded(s.back()).summary.get("en"), HasSubstr("no leader assigned"));
+  EXPECT_FALSE(worded(s.back()).summary.get("zh-CN").empty());
 
   feed(event(EventType::kProceduralReply, "C-1", 2));
   feed(EventBuilder::of(EventType::kVisit, "C-1", day(3)).persons({kPerson}).matter("m:x"));
@@ -294,8 +294,8 @@ TEST_F(KeyCaseModelTest, OwnerIdleForNDaysAlertsOrangeThenRed) {
   const Reason* r = sink_.lastReason("days_since_owner_action");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->number, 30);
-  EXPECT_THAT(worded(*r).text_en, HasSubstr("leader leader-7"));
-  EXPECT_THAT(worded(*r).text_zh, HasSubstr("30天未办理"));
+  EXPECT_THAT(worded(*r).text.get("en"), HasSubstr("leader leader-7"));
+  EXPECT_THAT(worded(*r).text.get("zh-CN"), HasSubstr("30天未办理"));
   advance(day(1 + 60));
   EXPECT_EQ(keyCaseSignals("C-1").back().tier, Tier::kRed);
   // The owner acts: the alert resolves, and the idle clock restarts from that action.

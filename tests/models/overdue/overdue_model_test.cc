@@ -86,11 +86,12 @@ TEST_F(OverdueModelTest, YellowAtTheWarningThresholdNotOneMsBefore) {
   ASSERT_EQ(s.reasons.size(), 1u);  // routing is not yet within its warning window
   EXPECT_EQ(s.reasons[0].code, "procedural_reply_days_left");
   EXPECT_EQ(s.reasons[0].number, 2);
-  EXPECT_THAT(worded(s.reasons[0]).text_en, HasSubstr("2026-03-11"));  // the last day of the period
-  EXPECT_THAT(worded(s.reasons[0]).text_zh, HasSubstr("2026-03-11"));
+  EXPECT_THAT(worded(s.reasons[0]).text.get("en"),
+              HasSubstr("2026-03-11"));  // the last day of the period
+  EXPECT_THAT(worded(s.reasons[0]).text.get("zh-CN"), HasSubstr("2026-03-11"));
   EXPECT_THAT(s.actions, ElementsAre(Action::kSendProceduralReply));
-  EXPECT_THAT(worded(s).summary_en, HasSubstr("C-1"));
-  EXPECT_THAT(worded(s).summary_zh, HasSubstr("C-1"));
+  EXPECT_THAT(worded(s).summary.get("en"), HasSubstr("C-1"));
+  EXPECT_THAT(worded(s).summary.get("zh-CN"), HasSubstr("C-1"));
   EXPECT_EQ(model_->activeAlerts(), 1u);
   EXPECT_EQ(model_->nextThresholdAt(), proc_due_);
   EXPECT_TRUE(metrics_.breaches.empty());
@@ -329,7 +330,7 @@ TEST_F(OverdueModelTest, ExtensionAddsDaysToHandling) {
   EXPECT_EQ(sink_.last().tier, Tier::kOrange);
   const auto* r = reasonOf(sink_.last(), "handling_days_overdue");
   ASSERT_NE(r, nullptr);
-  EXPECT_THAT(worded(*r).text_en, HasSubstr("2026-06-02"));
+  EXPECT_THAT(worded(*r).text.get("en"), HasSubstr("2026-06-02"));
 }
 
 TEST_F(OverdueModelTest, NoSignalForCasesOnTimeAndFarFromDeadlines) {
@@ -527,7 +528,7 @@ TEST_F(OverdueModelTest, CalendarRollForwardMovesTheDeadline) {
   EXPECT_EQ(sink_.forSubject("C-2").back().tier, Tier::kOrange);
   const Reason* r = reasonOf(sink_.last(), "procedural_reply_days_overdue");
   ASSERT_NE(r, nullptr);
-  EXPECT_THAT(worded(*r).text_en, HasSubstr("2026-03-16"));
+  EXPECT_THAT(worded(*r).text.get("en"), HasSubstr("2026-03-16"));
 }
 
 TEST(DeadlineQueueTest, PopsInTimeOrderAndOnlyWhatIsDue) {

@@ -116,14 +116,14 @@ TEST_F(RepeatVisitModelTest, ThirdReturnIn30DaysIsYellowWithTheNumbers) {
   EXPECT_THAT(s.actions, Contains(Action::kCheckAidEligibility));
   EXPECT_EQ(s.region, "520302");
   EXPECT_EQ(s.category, "wage_arrears");
-  EXPECT_THAT(worded(s).summary_en, HasSubstr("3 return(s) in 30 days"));
-  EXPECT_THAT(worded(s).summary_zh, HasSubstr("近30天3次"));
-  EXPECT_THAT(worded(*reasonOf(s, "lambda")).text_zh, HasSubstr("λ="));
+  EXPECT_THAT(worded(s).summary.get("en"), HasSubstr("3 return(s) in 30 days"));
+  EXPECT_THAT(worded(s).summary.get("zh-CN"), HasSubstr("近30天3次"));
+  EXPECT_THAT(worded(*reasonOf(s, "lambda")).text.get("zh-CN"), HasSubstr("λ="));
   EXPECT_GT(s.score, 0);
   EXPECT_LT(s.score, 1);
   for (const Reason& r : s.reasons) {
-    EXPECT_FALSE(worded(r).text_en.empty()) << r.code;
-    EXPECT_FALSE(worded(r).text_zh.empty()) << r.code;
+    EXPECT_FALSE(worded(r).text.get("en").empty()) << r.code;
+    EXPECT_FALSE(worded(r).text.get("zh-CN").empty()) << r.code;
   }
 }
 
@@ -227,7 +227,7 @@ TEST_F(RepeatVisitModelTest, ResolvesAfterTheQuietPeriodThroughTheQueue) {
   ASSERT_NE(reasonOf(last, "days_since_return"), nullptr);
   EXPECT_GE(reasonOf(last, "days_since_return")->number, 30);
   EXPECT_LT(reasonOf(last, "lambda")->number, config_.yellow_lambda);
-  EXPECT_THAT(worded(last).summary_en, HasSubstr("subsided"));
+  EXPECT_THAT(worded(last).summary.get("en"), HasSubstr("subsided"));
   EXPECT_EQ(model_->openAlerts(), 0u);
   // The pair is remembered after resolution: the next return is counted, not a first contact.
   feed(visit(day(70)));

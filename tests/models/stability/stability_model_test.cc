@@ -147,7 +147,7 @@ TEST_F(StabilityModelTest, RegionAlertCrossesTiersWithHysteresis) {
   const Reason* idx = sink_.lastReason("stability_index");
   ASSERT_NE(idx, nullptr);
   EXPECT_NEAR(idx->number, indexOf(52), 1e-9);
-  EXPECT_THAT(worded(*idx).text_zh, HasSubstr("稳定指数"));
+  EXPECT_THAT(worded(*idx).text.get("zh-CN"), HasSubstr("稳定指数"));
   ASSERT_NE(sink_.lastReason("open_alerts"), nullptr);
   EXPECT_EQ(sink_.lastReason("open_alerts")->number, 13);
   const size_t signals = regionSignals().size();

@@ -32,12 +32,12 @@ Alert alert() {
   AlertReason r;
   r.code = "days_overdue";
   r.number = 3;
-  r.text_en = "3 days overdue";
-  r.text_zh = "已超期3天";
+  r.text.set("en", "3 days overdue");
+  r.text.set("zh-CN", "已超期3天");
   a.reasons = {r, r};
   a.actions = {Action::kReplyNow, Action::kAssignLeader};
-  a.summary_en = "Case C-1 is overdue";
-  a.summary_zh = "案件C-1已超期";
+  a.summary.set("en", "Case C-1 is overdue");
+  a.summary.set("zh-CN", "案件C-1已超期");
   return a;
 }
 

@@ -28,7 +28,7 @@ AlertChange change(std::string subject, Tier tier, AlertStatus status = AlertSta
   a.status = status;
   a.starts_at = kT0;
   a.updated_at = kT0 + kMsPerMinute;
-  a.summary_en = "summary";
+  a.summary.set("en", "summary");
   c.kind = kind;
   return c;
 }

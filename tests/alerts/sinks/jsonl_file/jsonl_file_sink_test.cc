@@ -31,8 +31,8 @@ AlertChange change(const std::string& subject, Tier tier, ChangeKind kind) {
   a.tier = tier;
   a.starts_at = kAt;
   a.updated_at = kAt;
-  a.summary_en = "Case " + subject + " overdue";
-  a.summary_zh = "案件" + subject + "逾期";
+  a.summary.set("en", "Case " + subject + " overdue");
+  a.summary.set("zh-CN", "案件" + subject + "逾期");
   return c;
 }
 

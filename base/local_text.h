@@ -1,0 +1,58 @@
+// A text in every language of alerts: a small ordered set of (locale, text), e.g. {("en", "Case
+// C-1 overdue"), ("zh-CN", "案件C-1逾期"), ("fr", "Dossier C-1 en retard")}.
+//
+// The order is fixed whatever the order of insertion: "en", then "zh-CN", then any other locale by
+// name. Everything printed from it (the alert JSON's `summary` object, the reasons' `text_<locale>`
+// keys) follows that order, so adding a language appends keys and leaves the existing ones where
+// they were. A locale is a tag as the message templates name it ("en", "zh-CN", "fr", "pt-BR").
+//
+// A value type; made when an alert is worded (once per alert change), never per event.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/container/inlined_vector.h"
+
+namespace casewatch {
+
+class LocalText {
+ public:
+  using Item = std::pair<std::string, std::string>;  // (locale, text)
+
+  LocalText() = default;
+  // {{"en", "..."}, {"zh-CN", "..."}}, in any order.
+  LocalText(std::initializer_list<Item> items) {
+    for (const Item& item : items) set(item.first, item.second);
+  }
+  // The same text in each of `locales` (a text without a template, or a template's own text).
+  template <class Locales>
+  static LocalText same(const Locales& locales, std::string_view text) {
+    LocalText out;
+    for (const auto& l : locales) out.set(l, std::string(text));
+    return out;
+  }
+
+  // The text in `locale`, or null.
+  const std::string* find(std::string_view locale) const;
+  // The text in `locale`; the English one when it has none (and "" without that either).
+  const std::string& get(std::string_view locale) const;
+  // Sets the text in `locale`, adding the locale in its place when new.
+  void set(std::string_view locale, std::string text);
+
+  bool empty() const { return items_.empty(); }
+  size_t size() const { return items_.size(); }
+  auto begin() const { return items_.begin(); }
+  auto end() const { return items_.end(); }
+  friend bool operator==(const LocalText&, const LocalText&) = default;
+
+  // True when `a` sorts before `b` in the fixed order (en, zh-CN, then by name).
+  static bool localeBefore(std::string_view a, std::string_view b);
+
+ private:
+  absl::InlinedVector<Item, 2> items_;
+};
+
+}  // namespace casewatch
