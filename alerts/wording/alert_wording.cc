@@ -50,7 +50,22 @@ void compile(const std::string& tpl, const std::vector<std::pair<std::string, Ar
 // passed the load-time check fits). `words` holds the value of a nested phrase or list.
 void appendValue(std::string& out, const std::string& spec, ArgKind kind, const PhraseArg& a,
                  const std::string* words) {
-  auto put = [&](const auto& v) { fmt::format_to(std::back_inserter(out), fmt::runtime(spec), v); };
+  // "{}" (most placeholders): appended without parsing a format at run time.
+  const bool plain = spec == "{}";
+  auto put = [&](const auto& v) {
+    using V = std::decay_t<decltype(v)>;
+    if (plain) {
+      if constexpr (std::is_same_v<V, std::string_view>) {
+        out.append(v);
+      } else if constexpr (std::is_integral_v<V>) {
+        out += fmt::format_int(v).str();
+      } else {
+        fmt::format_to(std::back_inserter(out), "{}", v);
+      }
+      return;
+    }
+    fmt::format_to(std::back_inserter(out), fmt::runtime(spec), v);
+  };
   switch (a.kind) {
     case PhraseArg::Kind::kInt:
       if (kind == ArgKind::kNumber)

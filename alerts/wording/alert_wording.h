@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "alerts/alert.h"
 #include "config/message_catalog.h"
 #include "models/phrase.h"
@@ -53,7 +54,7 @@ class AlertWording {
   LocalText sayList(const PhraseArg& list) const;
 
   std::vector<std::string> locales_;
-  std::map<std::string, Template, std::less<>> templates_;
+  absl::flat_hash_map<std::string, Template> templates_;  // by template key
 };
 
 }  // namespace casewatch
