@@ -4,18 +4,7 @@ namespace casewatch {
 
 const Alert* AlertBook::find(const std::string& alert_id) const {
   auto it = active_.find(alert_id);
-  if (it == active_.end()) return nullptr;
-  if (auto p = pending_.find(alert_id); p != pending_.end()) {
-    word(it->second, std::move(p->second));
-    pending_.erase(p);
-  }
-  return &it->second;
-}
-
-void AlertBook::word(Alert& a, Unworded&& facts) const {
-  const AlertWording& wording = wording_ != nullptr ? *wording_ : AlertWording::builtin();
-  a.summary = wording.say(facts.summary);
-  a.reasons = wording.reasons(std::move(facts.reasons));
+  return it == active_.end() ? nullptr : &it->second;
 }
 
 std::optional<AlertChange> AlertBook::apply(Signal&& s) {
@@ -25,7 +14,6 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
   auto it = active_.find(id);
   if (s.tier == Tier::kNone) {
     if (it == active_.end()) return std::nullopt;  // nothing to resolve
-    if (!pending_.empty()) pending_.erase(id);
     AlertChange c;
     c.kind = ChangeKind::kResolved;
     c.at = s.at;
@@ -71,15 +59,12 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
   a.tier = s.tier;
   a.score = s.score;
   a.updated_at = s.at;
+  LocalText summary = wording.say(s.summary);
+  a.reasons = wording.reasons(std::move(s.reasons));
   a.actions = std::move(s.actions);
   if (!s.agency.empty()) a.agency = std::move(s.agency);
-  if (!tier_changed) {
-    pending_.insert_or_assign(std::move(id), Unworded{std::move(s.summary), std::move(s.reasons)});
-    return std::nullopt;
-  }
-  if (!pending_.empty()) pending_.erase(id);
-  a.summary = wording.say(s.summary);
-  a.reasons = wording.reasons(std::move(s.reasons));
+  a.summary = std::move(summary);
+  if (!tier_changed) return std::nullopt;
   AlertChange c;
   c.kind = ChangeKind::kTierChanged;
   c.at = s.at;

@@ -27,33 +27,18 @@ class AlertBook {
   // Applies a signal; returns the change to publish, if any.
   std::optional<AlertChange> apply(Signal&& s);
 
-  // The alert with its current evidence worded (see pending_).
   const Alert* find(const std::string& alert_id) const;
   size_t activeCount() const { return active_.size(); }
   // Active alerts per (tier, model) for the gauges.
   template <typename Fn>
   void forEachActive(Fn&& fn) const {
-    for (const auto& [id, a] : active_) fn(static_cast<const Alert&>(a));  // texts may be stale
+    for (const auto& [id, a] : active_) fn(a);
   }
   // Replaces the book's content (recovery).
-  void clear() {
-    active_.clear();
-    pending_.clear();
-  }
+  void clear() { active_.clear(); }
 
  private:
-  // The facts of a signal that repeated its alert's tier, not yet worded. Most signals are such
-  // silent updates (replay of 458,773 events: wording every one of them cost about a tenth of the
-  // run), and their texts are read only when the workflow publishes a change of its own or the
-  // API lists the alert: find() words them then, once.
-  struct Unworded {
-    Phrase summary;
-    std::vector<Reason> reasons;
-  };
-  void word(Alert& a, Unworded&& facts) const;
-
-  mutable absl::flat_hash_map<std::string, Alert> active_;
-  mutable absl::flat_hash_map<std::string, Unworded> pending_;
+  absl::flat_hash_map<std::string, Alert> active_;
   const AlertWording* wording_ = nullptr;
 };
 
