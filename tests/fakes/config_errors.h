@@ -1,5 +1,5 @@
-// What a configuration load said about one key path (daemon/config_loader.h: ConfigResult::errors), for
-// the config tests of every component.
+// What a configuration load said about one key path (daemon/config_loader.h: ConfigResult::errors),
+// for the config tests of every component.
 //
 // Header-only.
 #pragma once

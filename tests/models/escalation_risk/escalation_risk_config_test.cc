@@ -1,11 +1,11 @@
-// The models.get<EscalationRiskConfig>() section of the config: defaults, overrides, and each kind of mistake
-// named by its key path (an unreadable model file included).
+// The models.get<EscalationRiskConfig>() section of the config: defaults, overrides, and each kind
+// of mistake named by its key path (an unreadable model file included).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "daemon/components.h"
 #include "daemon/config_loader.h"
 #include "models/escalation_risk/escalation_risk_config.h"
-#include "daemon/components.h"
 #include "tests/source_paths.h"
 
 namespace casewatch {

@@ -22,10 +22,10 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
-#include "daemon/config_loader.h"
 #include "connectors/decoded_batch.h"
 #include "connectors/pseudonym/pseudonymizer.h"
 #include "daemon/components.h"
+#include "daemon/config_loader.h"
 #include "daemon/pipeline.h"
 #include "tools/feedgen/feed_generator.h"
 #include "tools/feedgen/feedgen_options.h"

@@ -1,5 +1,5 @@
-// The models.get<KeyCaseConfig>() and models.get<StabilityConfig>() sections of the config: defaults, overrides, the
-// printed form, and each kind of mistake named by its key path.
+// The models.get<KeyCaseConfig>() and models.get<StabilityConfig>() sections of the config:
+// defaults, overrides, the printed form, and each kind of mistake named by its key path.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "daemon/components.h"
 #include "daemon/config_loader.h"
 #include "models/key_case/key_case_config.h"
 #include "models/stability/stability_config.h"
-#include "daemon/components.h"
 
 namespace casewatch {
 namespace {

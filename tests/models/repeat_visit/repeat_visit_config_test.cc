@@ -1,12 +1,12 @@
-// The models.get<RepeatVisitConfig>() and models.get<GroupIncidentConfig>() sections of the config: defaults, overrides,
-// and each kind of mistake named by its key path.
+// The models.get<RepeatVisitConfig>() and models.get<GroupIncidentConfig>() sections of the config:
+// defaults, overrides, and each kind of mistake named by its key path.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "daemon/config_loader.h"
-#include "models/repeat_visit/repeat_visit_config.h"
-#include "models/group_incident/group_incident_config.h"
 #include "daemon/components.h"
+#include "daemon/config_loader.h"
+#include "models/group_incident/group_incident_config.h"
+#include "models/repeat_visit/repeat_visit_config.h"
 
 namespace casewatch {
 namespace {
@@ -44,7 +44,8 @@ TEST(ModelsConfigTest, OverridesFromAFileAndFromSet) {
   EXPECT_EQ(m.get<GroupIncidentConfig>().ears_method, EarsMethod::kC3);
   EXPECT_DOUBLE_EQ(m.get<GroupIncidentConfig>().ears_alpha, 0.025);
   EXPECT_EQ(m.get<GroupIncidentConfig>().large_group_size, 10);
-  EXPECT_DOUBLE_EQ(m.get<RepeatVisitConfig>().hawkes_mu, 0.002);  // untouched keys keep their defaults
+  EXPECT_DOUBLE_EQ(m.get<RepeatVisitConfig>().hawkes_mu,
+                   0.002);  // untouched keys keep their defaults
   // The printed config reads back as the same config.
   const ConfigResult again = loadConfig(formatConfigYaml(r.config));
   ASSERT_TRUE(again.ok()) << again.describe();
