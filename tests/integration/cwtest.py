@@ -20,6 +20,8 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import tempfile
 import time
 import traceback
@@ -476,6 +478,38 @@ class Subscriber:
             self._monitor.close()
             self._monitor = None
         self.sock.close()
+
+
+class JsonPostReceiver:
+    """A loopback HTTP server keeping the JSON body of every POST (path, body), answering 200: an
+    Alertmanager webhook receiver, or a stand-in for Alertmanager's POST /api/v2/alerts."""
+
+    def __init__(self):
+        self.posts = []
+        self.lock = threading.Lock()
+        me = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with me.lock:
+                    me.posts.append((self.path, json.loads(body)))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def bodies(self, path_suffix=""):
+        with self.lock:
+            return [b for p, b in self.posts if p.endswith(path_suffix)]
+
+    def close(self):
+        self.server.shutdown()
 
 
 def run(cmd, timeout=120, env=None, check=None, input_bytes=None):

@@ -15,9 +15,7 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -39,35 +37,15 @@ def parse(s):
     return datetime.fromisoformat(s.replace("Z", "+00:00"))
 
 
-class Webhook:
+class Webhook(cwtest.JsonPostReceiver):
     """Alertmanager's receiver: keeps every notification it is sent."""
 
-    def __init__(self):
-        self.notifications = []
-        self.lock = threading.Lock()
-        hook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                with hook.lock:
-                    hook.notifications.append(json.loads(body))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *a):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    @property
+    def notifications(self):
+        return self.bodies()
 
     def alerts(self):
-        with self.lock:
-            return [(n, a) for n in self.notifications for a in n.get("alerts", [])]
-
-    def close(self):
-        self.server.shutdown()
+        return [(n, a) for n in self.bodies() for a in n.get("alerts", [])]
 
 
 class Alertmanager:

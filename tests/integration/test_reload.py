@@ -20,10 +20,8 @@ import json
 import os
 import signal
 import sys
-import threading
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -31,36 +29,11 @@ import cwtest  # noqa: E402
 import zmq  # noqa: E402
 
 
-class Receiver:
-    """Takes Alertmanager API v2 posts (POST /api/v2/alerts) and keeps their alerts."""
-
-    def __init__(self):
-        self.alerts = []
-        self.lock = threading.Lock()
-        me = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if self.path.endswith("/api/v2/alerts"):
-                    with me.lock:
-                        me.alerts.extend(json.loads(body))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *a):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+class Receiver(cwtest.JsonPostReceiver):
+    """Takes Alertmanager API v2 posts (POST /api/v2/alerts)."""
 
     def subjects(self):
-        with self.lock:
-            return {a["labels"].get("subject_id") for a in self.alerts}
-
-    def close(self):
-        self.server.shutdown()
+        return {a["labels"].get("subject_id") for b in self.bodies("/api/v2/alerts") for a in b}
 
 
 def api(base, method, path, token, body=None):
