@@ -60,6 +60,9 @@ struct Alert {
   std::string group_id;      // JSON `group: {id}`: the group alert this one is grouped under
   std::string inhibited_by;  // JSON `inhibited_by`: the alert that inhibits this one
   std::string silenced_by;   // JSON `silenced_by`: the silence that matches this one
+  // Not in the JSON: the alert book's count of the evidence updates it made, so that the workflow
+  // copies evidence (reasons, actions, summary) only when it changed.
+  uint64_t evidence_rev = 0;
 
   bool active() const { return status != AlertStatus::kResolved; }
 };

@@ -27,6 +27,7 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
     a.reasons = wording.reasons(std::move(s.reasons));
     a.actions.clear();
     a.summary = std::move(summary);
+    a.evidence_rev = ++evidence_rev_;
     return c;
   }
   if (it == active_.end()) {
@@ -47,6 +48,7 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
     a.reasons = wording.reasons(std::move(s.reasons));
     a.actions = std::move(s.actions);
     a.summary = std::move(summary);
+    a.evidence_rev = ++evidence_rev_;
     AlertChange c;
     c.kind = ChangeKind::kFired;
     c.at = s.at;
@@ -64,6 +66,7 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
   a.actions = std::move(s.actions);
   if (!s.agency.empty()) a.agency = std::move(s.agency);
   a.summary = std::move(summary);
+  a.evidence_rev = ++evidence_rev_;
   if (!tier_changed) return std::nullopt;
   AlertChange c;
   c.kind = ChangeKind::kTierChanged;

@@ -40,6 +40,7 @@ class AlertBook {
  private:
   absl::flat_hash_map<std::string, Alert> active_;
   const AlertWording* wording_ = nullptr;
+  uint64_t evidence_rev_ = 0;
 };
 
 }  // namespace casewatch

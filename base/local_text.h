@@ -41,6 +41,15 @@ class LocalText {
   const std::string& get(std::string_view locale) const;
   // Sets the text in `locale`, adding the locale in its place when new.
   void set(std::string_view locale, std::string text);
+  // Adds the text in a locale that sorts after every locale present (the caller walks locales in
+  // the fixed order, as the wording does): no search.
+  void append(std::string_view locale, std::string text) {
+    items_.emplace_back(std::string(locale), std::move(text));
+  }
+  // The i-th text in the fixed order; the English one (or "") past the end.
+  const std::string& textAt(size_t i) const {
+    return i < items_.size() ? items_[i].second : get("en");
+  }
 
   bool empty() const { return items_.empty(); }
   size_t size() const { return items_.size(); }

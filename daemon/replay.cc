@@ -27,13 +27,16 @@ class ReplayOutput final : public PipelineOutput {
   const Pipeline* pipeline = nullptr;
   std::array<uint64_t, kRejectReasonCount> rejected{};
   std::array<uint64_t, 9> changes{};
+  std::vector<AlertChange> batch;
 
   // Escalations due by an event's time come before its changes, as in the live daemon.
   void accepted(const CaseEvent&) override { workflow->advanceTo(pipeline->now()); }
   void alertChanged(AlertChange&& c) override { workflow->onBookChange(std::move(c)); }
   void published(AlertChange&& c) {
     ++changes[static_cast<size_t>(c.kind)];
-    dispatcher->deliver({std::move(c)}, 0);
+    batch.clear();
+    batch.push_back(std::move(c));  // moved, not copied as a braced list would be
+    dispatcher->deliver(batch, 0);
   }
   void deadLetter(std::string_view, const Rejection& r) override {
     ++rejected[static_cast<size_t>(r.reason)];

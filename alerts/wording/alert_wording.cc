@@ -39,6 +39,7 @@ void compile(const std::string& tpl, const std::vector<std::pair<std::string, Ar
       if (args[k].first == name) p.arg = static_cast<int>(k);
     }
     p.spec = colon == std::string::npos ? "{}" : strCat("{", inner.substr(colon), "}");
+    p.plain = p.spec == "{}";
     out.push_back(std::move(p));
     p = Piece();
     i = close;
@@ -48,10 +49,9 @@ void compile(const std::string& tpl, const std::vector<std::pair<std::string, Ar
 
 // Appends one placeholder's value, converted to the entry's declared kind (so that the spec that
 // passed the load-time check fits). `words` holds the value of a nested phrase or list.
-void appendValue(std::string& out, const std::string& spec, ArgKind kind, const PhraseArg& a,
-                 const std::string* words) {
+void appendValue(std::string& out, const std::string& spec, bool plain, ArgKind kind,
+                 const PhraseArg& a, const std::string* words) {
   // "{}" (most placeholders): appended without parsing a format at run time.
-  const bool plain = spec == "{}";
   auto put = [&](const auto& v) {
     using V = std::decay_t<decltype(v)>;
     if (plain) {
@@ -126,29 +126,32 @@ LocalText AlertWording::say(const Phrase& phrase) const {
     if (a.kind == PhraseArg::Kind::kList) nested[i] = sayList(a);
   }
   // One language; false when a placeholder the template uses was not given.
-  auto render = [&](const std::vector<Piece>& pieces, std::string_view locale, std::string& out) {
+  // Nested texts were worded in the order of locales_, so the i-th locale's text is the i-th.
+  auto render = [&](const std::vector<Piece>& pieces, size_t locale, std::string& out) {
     for (const Piece& p : pieces) {
       out += p.literal;
       if (p.arg < 0) continue;
       const auto& [name, kind] = t.args[static_cast<size_t>(p.arg)];
-      int found = -1;
-      for (size_t i = 0; i < phrase.args.size(); ++i) {
-        if (name == phrase.args[i].name) found = static_cast<int>(i);
+      // Models mostly give the values in the template's order: try that place first.
+      size_t found = static_cast<size_t>(p.arg);
+      if (found >= phrase.args.size() || phrase.args[found].name != name) {
+        found = phrase.args.size();
+        for (size_t i = 0; i < phrase.args.size(); ++i) {
+          if (name == phrase.args[i].name) found = i;
+        }
+        if (found == phrase.args.size()) return false;
       }
-      if (found < 0) return false;
-      const LocalText& words = nested[static_cast<size_t>(found)];
-      appendValue(out, p.spec, kind, phrase.args[static_cast<size_t>(found)], &words.get(locale));
+      appendValue(out, p.spec, p.plain, kind, phrase.args[found], &nested[found].textAt(locale));
     }
     return true;
   };
   LocalText out;
   try {
     for (size_t i = 0; i < locales_.size(); ++i) {
-      const std::string& locale = locales_[i];
       std::string text;
-      text.reserve(t.text.get(locale).size() + 32);
-      if (!render(t.pieces[i], locale, text)) return t.text;
-      out.set(locale, std::move(text));
+      text.reserve(t.text.textAt(i).size() + 32);
+      if (!render(t.pieces[i], i, text)) return t.text;
+      out.append(locales_[i], std::move(text));
     }
     return out;
   } catch (const fmt::format_error&) {
@@ -163,13 +166,13 @@ LocalText AlertWording::sayList(const PhraseArg& list) const {
   absl::InlinedVector<LocalText, 8> items;
   for (const Phrase& item : list.phrases) items.push_back(say(item));
   LocalText out;
-  for (const std::string& locale : locales_) {
+  for (size_t i = 0; i < locales_.size(); ++i) {
     std::string text;
     for (const LocalText& words : items) {
-      if (!text.empty()) text += separator.get(locale);
-      text += words.get(locale);
+      if (!text.empty()) text += separator.textAt(i);
+      text += words.textAt(i);
     }
-    out.set(locale, std::move(text));
+    out.append(locales_[i], std::move(text));
   }
   return out;
 }

@@ -44,6 +44,7 @@ class AlertWording {
     std::string literal;  // text before the placeholder (braces unescaped)
     int arg = -1;         // index into Template::args; -1 = none (the template's tail)
     std::string spec;     // "{}" or "{:.3f}": the placeholder's own format
+    bool plain = true;    // spec is "{}": appended without a run-time format parse
   };
   struct Template {
     std::vector<std::pair<std::string, MessageCatalog::ArgKind>> args;

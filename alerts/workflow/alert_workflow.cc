@@ -71,19 +71,40 @@ void AlertWorkflow::takeEvidence(Entry& e, const Alert& from) const {
   a.reasons = from.reasons;
   a.actions = from.actions;
   a.summary = from.summary;
+  a.evidence_rev = from.evidence_rev;
   if (!from.region.empty()) a.region = from.region;
   if (!from.agency.empty()) a.agency = from.agency;
   if (!from.category.empty()) a.category = from.category;
 }
 
+void AlertWorkflow::takeEvidence(Entry& e, Alert&& from) const {
+  Alert& a = e.shown;
+  a.score = from.score;
+  a.reasons = std::move(from.reasons);
+  a.actions = std::move(from.actions);
+  a.summary = std::move(from.summary);
+  a.evidence_rev = from.evidence_rev;
+  if (!from.region.empty()) a.region = std::move(from.region);
+  if (!from.agency.empty()) a.agency = std::move(from.agency);
+  if (!from.category.empty()) a.category = std::move(from.category);
+}
+
 void AlertWorkflow::refresh(Entry& e) const {
   if (book_ == nullptr) return;
-  if (const Alert* a = book_->find(e.shown.alert_id)) takeEvidence(e, *a);
+  const Alert* a = book_->find(e.shown.alert_id);
+  // Unchanged since the entry took it (0: not the book's, e.g. loaded from saved state).
+  if (a == nullptr || (a->evidence_rev != 0 && a->evidence_rev == e.shown.evidence_rev)) return;
+  takeEvidence(e, *a);
 }
 
 void AlertWorkflow::emit(Entry& e, ChangeKind kind, TimeMs at, const std::string& actor,
                          std::string note, std::optional<bool> notify, std::string notice) {
   refresh(e);
+  publish(e, kind, at, actor, std::move(note), notify, std::move(notice));
+}
+
+void AlertWorkflow::publish(Entry& e, ChangeKind kind, TimeMs at, const std::string& actor,
+                            std::string note, std::optional<bool> notify, std::string notice) {
   e.shown.status = kind == ChangeKind::kResolved ? AlertStatus::kResolved : statusOf(e);
   e.shown.updated_at = at;
   AlertChange c;

@@ -153,10 +153,17 @@ class AlertWorkflow final : public AlertOperations {
   void removeEntry(const std::string& id, std::vector<std::string>& touched);
   void applyRelations(std::vector<std::string> ids, TimeMs at, const std::string& except = {});
   void applySilences(TimeMs at, const std::string& actor, const std::string& note);
+  // Publishes the entry as it stands after taking the book's latest evidence (a silent same-tier
+  // update leaves the entry's behind).
   void emit(Entry& e, ChangeKind kind, TimeMs at, const std::string& actor, std::string note,
             std::optional<bool> notify = std::nullopt, std::string notice = {});
+  // Publishes the entry as it stands: the book's own changes, whose evidence the entry has just
+  // taken (copying it again from the book cost 4% of a replay's CPU).
+  void publish(Entry& e, ChangeKind kind, TimeMs at, const std::string& actor, std::string note,
+               std::optional<bool> notify = std::nullopt, std::string notice = {});
   void refresh(Entry& e) const;
   void takeEvidence(Entry& e, const Alert& from) const;
+  void takeEvidence(Entry& e, Alert&& from) const;
   void armStep(Entry& e, TimeMs now);
   void fireStep(const Timer& t);
   void fireHold(const Timer& t);

@@ -60,7 +60,7 @@ void AlertWorkflow::fired(Alert&& a, TimeMs at, const std::string& note) {
   e.shown.group_id = grouper_.groupOf(id);
   e.shown.inhibited_by = inhibitor_.inhibitorOf(id);
   e.shown.silenced_by = silencer_.match(e.shown, at);
-  emit(e, ChangeKind::kFired, at, "casewatch", note, std::nullopt, noticeFor(e));
+  publish(e, ChangeKind::kFired, at, "casewatch", note, std::nullopt, noticeFor(e));
   armStep(e, at);
   applyRelations(std::move(touched), at, id);
 }
@@ -83,8 +83,8 @@ void AlertWorkflow::tierChanged(Alert&& a, TimeMs at) {
     return;
   }
   Entry& e = it->second;
-  takeEvidence(e, a);
   e.book_tier = a.tier;
+  takeEvidence(e, std::move(a));
   e.book_since = at;
   std::vector<std::string> touched = inhibitor_.update(e.shown, e.book_tier);
   bool emitted = false;
@@ -103,7 +103,8 @@ void AlertWorkflow::tierChanged(Alert&& a, TimeMs at) {
     e.shown.group_id = grouper_.groupOf(id);
     e.shown.inhibited_by = inhibitor_.inhibitorOf(id);
     e.shown.silenced_by = silencer_.match(e.shown, at);
-    emit(e, ChangeKind::kTierChanged, at, "casewatch", std::move(note), std::nullopt, noticeFor(e));
+    publish(e, ChangeKind::kTierChanged, at, "casewatch", std::move(note), std::nullopt,
+            noticeFor(e));
     armStep(e, at);
     emitted = true;
   } else if (e.book_tier < e.shown.tier) {
@@ -114,8 +115,8 @@ void AlertWorkflow::tierChanged(Alert&& a, TimeMs at) {
       e.shown.group_id = grouper_.groupOf(id);
       e.shown.inhibited_by = inhibitor_.inhibitorOf(id);
       e.shown.silenced_by = silencer_.match(e.shown, at);
-      emit(e, ChangeKind::kTierChanged, at, "casewatch",
-           strCat("tier fell from ", tierName(from), " to ", tierName(e.book_tier)));
+      publish(e, ChangeKind::kTierChanged, at, "casewatch",
+              strCat("tier fell from ", tierName(from), " to ", tierName(e.book_tier)));
       armStep(e, at);
       emitted = true;
     } else if (!e.hold) {
@@ -138,8 +139,8 @@ void AlertWorkflow::resolvedByBook(Alert&& a, TimeMs at) {
   }
   auto it = entries_.find(id);
   if (it == entries_.end()) return;
-  takeEvidence(it->second, a);
-  emit(it->second, ChangeKind::kResolved, at, "casewatch", "");
+  takeEvidence(it->second, std::move(a));
+  publish(it->second, ChangeKind::kResolved, at, "casewatch", "");
   std::vector<std::string> touched;
   removeEntry(id, touched);
   rememberResolved(id);
