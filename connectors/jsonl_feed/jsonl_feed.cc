@@ -361,6 +361,14 @@ void JsonlFeed::run() {
     // Most likely the handler threw; a file cannot be resumed mid-line, so this input ends here.
     FeedStats::add(stats_.transport_errors);
     spdlog::error("feed {}: stopped reading {}: {}", feed_.name, feed_.endpoint, e.what());
+    // The pipeline still learns that this input is over, unless handing that over fails too.
+    try {
+      DecodedBatch last;
+      last.feed = feed_.name;
+      last.end_of_input = true;
+      deliver(last);
+    } catch (const std::exception&) {
+    }
   }
   if (owns_fd_) ::close(fd_);
   fd_ = -1;
