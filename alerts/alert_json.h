@@ -18,6 +18,7 @@ namespace casewatch {
 struct AlertJsonOptions {
   std::string locale = "en";     // the language of each reason's `text` (English if it has none)
   int utc_offset_minutes = 480;  // RFC 3339 times are printed in this offset
+  friend bool operator==(const AlertJsonOptions&, const AlertJsonOptions&) = default;
 };
 
 std::string alertToJson(const Alert& a, const AlertJsonOptions& opts,

@@ -34,10 +34,6 @@ std::string sectionText(const SinkComponent& s, const ComponentConfigs& sinks) {
   return w.text();
 }
 
-bool sameJson(const AlertJsonOptions& a, const AlertJsonOptions& b) {
-  return a.locale == b.locale && a.utc_offset_minutes == b.utc_offset_minutes;
-}
-
 // The connectors take the ingest limits when they are built.
 bool sameFeedLimits(const IngestConfig& a, const IngestConfig& b) {
   return a.max_message_bytes == b.max_message_bytes &&
@@ -77,7 +73,7 @@ void App::reload() {
     next.sinks.set(config_.sinks.get<ZmqBusConfig>());
   }
   const AlertJsonOptions json = app::jsonOptions(next);
-  const bool json_changed = !sameJson(json, app::jsonOptions(config_));
+  const bool json_changed = json != app::jsonOptions(config_);
   if (json_changed && !config_.sinks.get<ZmqBusConfig>().endpoint.empty()) {
     restart.push_back("publish.zmq (locale, timezone)");  // the bus sink is not rebuilt
   }

@@ -219,9 +219,7 @@ void Pipeline::publishGauges() {
   book_.forEachActive([&](const Alert& a) { ++counts[{a.model, a.tier}]; });
   metrics_->setActiveAlerts(counts);
   size_t queued = 0;
-  for (const auto& m : models_) {
-    (void)m;
-  }
+  for (const auto& m : models_) queued += m->queuedThresholds();
   metrics_->setStateFigures(cases_.openCases(), cases_.size(), cases_.approximateBytes(),
                             orphans_.size(), queued);
 }

@@ -64,6 +64,10 @@ class Model {
   // models listed before this one in the component table have been rebuilt and re-raised their
   // open alerts before this model's rebuild() runs.
   virtual void onSignal(const Signal& s, ModelContext& ctx) { (void)s, (void)ctx; }
+
+  // Deadline thresholds the model holds waiting for the clock (the gauge
+  // casewatch_deadline_thresholds_queued sums them over the models).
+  virtual size_t queuedThresholds() const { return 0; }
 };
 
 }  // namespace casewatch

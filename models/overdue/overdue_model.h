@@ -36,7 +36,7 @@ class OverdueModel final : public Model {
   void advanceTo(TimeMs now, ModelContext& ctx) override;
   void rebuild(TimeMs now, ModelContext& ctx) override;
 
-  size_t queuedThresholds() const { return queue_.size(); }
+  size_t queuedThresholds() const override { return queue_.size(); }
   size_t activeAlerts() const { return active_.size(); }
   TimeMs nextThresholdAt() const { return queue_.nextFireAt(); }
   ClockRules& rulesForTest() { return rules_; }

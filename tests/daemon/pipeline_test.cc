@@ -23,6 +23,7 @@ namespace {
 
 using testing::counterValue;
 using testing::EventBuilder;
+using testing::gaugeValue;
 using ::testing::HasSubstr;
 using testing::ManualClock;
 using ::testing::Not;
@@ -420,6 +421,24 @@ TEST_F(PipelineTest, SequenceGapsAreCountedPerFeed) {
   EXPECT_EQ(counterValue(*metrics.registry(), "casewatch_ingest_events_total",
                          {{"feed", "test-feed"}, {"type", "case.registered"}}),
             7);
+}
+
+TEST_F(PipelineTest, TheGaugesCountTheDeadlineThresholdsTheModelsHold) {
+  Metrics metrics({"test-feed", "journal"});
+  start(nullptr, &metrics);
+  pipeline_->publishGauges();
+  EXPECT_EQ(gaugeValue(*metrics.registry(), "casewatch_deadline_thresholds_queued"), 0);
+  ingest(EventBuilder::registered("A", t0_));
+  ingest(EventBuilder::registered("B", t0_));
+  pipeline_->publishGauges();
+  // Each open case waits on its procedural deadline: the overdue model's queue is not empty.
+  const double queued = gaugeValue(*metrics.registry(), "casewatch_deadline_thresholds_queued");
+  EXPECT_GE(queued, 2);
+  ingest(EventBuilder::of(EventType::kClosed, "A", t0_ + kHour));
+  ingest(EventBuilder::of(EventType::kClosed, "B", t0_ + kHour));
+  pipeline_->advanceTo(proc_due_ + 400 * kDay);
+  pipeline_->publishGauges();
+  EXPECT_LT(gaugeValue(*metrics.registry(), "casewatch_deadline_thresholds_queued"), queued);
 }
 
 TEST_F(PipelineTest, AHolidayCalendarFromTheConfigRollsDeadlinesForward) {

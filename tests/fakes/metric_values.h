@@ -27,4 +27,18 @@ inline double counterValue(const prometheus::Registry& registry, const std::stri
   return 0;
 }
 
+// The value of a gauge with exactly these labels (0 when absent).
+inline double gaugeValue(const prometheus::Registry& registry, const std::string& name,
+                         const MetricLabels& labels = {}) {
+  for (const auto& family : registry.Collect()) {
+    if (family.name != name) continue;
+    for (const auto& m : family.metric) {
+      MetricLabels got;
+      for (const auto& l : m.label) got[l.name] = l.value;
+      if (got == labels) return m.gauge.value;
+    }
+  }
+  return 0;
+}
+
 }  // namespace casewatch::testing
