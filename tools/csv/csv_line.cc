@@ -13,14 +13,19 @@ std::string_view trim(std::string_view s) {
 
 std::vector<std::string_view> split(std::string_view line) {
   std::vector<std::string_view> out;
+  split(line, out);
+  return out;
+}
+
+void split(std::string_view line, std::vector<std::string_view>& fields) {
+  fields.clear();
   for (size_t start = 0;;) {
     const size_t comma = line.find(',', start);
-    out.push_back(
+    fields.push_back(
         trim(line.substr(start, comma == std::string_view::npos ? comma : comma - start)));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
-  return out;
 }
 
 bool blank(std::string_view line) {

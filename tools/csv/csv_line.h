@@ -13,6 +13,9 @@ namespace casewatch::csv {
 std::string_view trim(std::string_view field);
 // The line's fields, each trimmed.
 std::vector<std::string_view> split(std::string_view line);
+// The same into `fields` (cleared first): a reader that keeps one vector for every line allocates
+// nothing per line.
+void split(std::string_view line, std::vector<std::string_view>& fields);
 // A line with nothing on it (skipped by the readers).
 bool blank(std::string_view line);
 // A field or line for an error message: quoted, cut after 60 characters.

@@ -6,10 +6,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <streambuf>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -21,6 +20,7 @@
 #include "models/stats/logistic_regression.h"
 #include "tools/fit/escalation_history.h"
 #include "tools/fit/feature_csv.h"
+#include "tools/input/input_text.h"
 
 namespace casewatch::fit {
 namespace {
@@ -33,8 +33,9 @@ Eigen::MatrixXd takeRows(const Eigen::MatrixXd& x, const std::vector<Eigen::Inde
                          const std::vector<Eigen::Index>& cols) {
   Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()),
                       static_cast<Eigen::Index>(cols.size()));
-  for (size_t i = 0; i < rows.size(); ++i) {
-    for (size_t j = 0; j < cols.size(); ++j) {
+  // Column by column: both matrices are column-major.
+  for (size_t j = 0; j < cols.size(); ++j) {
+    for (size_t i = 0; i < rows.size(); ++i) {
       out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = x(rows[i], cols[j]);
     }
   }
@@ -138,16 +139,15 @@ absl::StatusOr<nlohmann::json> fitAndDescribe(const std::vector<std::string>& na
   return model;
 }
 
-absl::StatusOr<std::string> readAll(const std::string& path) {
-  if (path == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+// An istream over text that another object owns (the history readers take a stream): no copy,
+// where an istringstream would copy the whole file.
+class TextStreamBuf : public std::streambuf {
+ public:
+  explicit TextStreamBuf(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());  // read only: the get area is never written
+    setg(begin, begin, begin + text.size());
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in.is_open()) return absl::NotFoundError(strCat("cannot read ", path));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+};
 
 int writeOut(const std::string& path, const std::string& text, const char* command) {
   if (path == "-") {
@@ -215,16 +215,17 @@ int runFitEscalation(const EscalationFitRun& run) {
     return 2;
   }
   const std::string& path = run.features.empty() ? run.history : run.features;
-  auto text = readAll(path);
-  if (!text.ok()) {
-    std::fprintf(stderr, "fit escalation: %s\n", std::string(text.status().message()).c_str());
+  auto input = input::InputText::read(path);
+  if (!input.ok()) {
+    std::fprintf(stderr, "fit escalation: %s\n", std::string(input.status().message()).c_str());
     return 1;
   }
   absl::StatusOr<std::string> out;
   if (!run.features.empty()) {
-    out = fitEscalationFromCsv(run, *text);
+    out = fitEscalationFromCsv(run, input->text());
   } else {
-    std::istringstream in(std::move(*text));
+    TextStreamBuf buf(input->text());
+    std::istream in(&buf);
     out = fitEscalationFromHistory(run, in);
   }
   if (!out.ok()) {
@@ -307,12 +308,13 @@ absl::StatusOr<std::string> fitHawkesFromHistory(const HawkesFitRun& run, std::i
 }
 
 int runFitHawkes(const HawkesFitRun& run) {
-  auto text = readAll(run.history);
-  if (!text.ok()) {
-    std::fprintf(stderr, "fit hawkes: %s\n", std::string(text.status().message()).c_str());
+  auto input = input::InputText::read(run.history);
+  if (!input.ok()) {
+    std::fprintf(stderr, "fit hawkes: %s\n", std::string(input.status().message()).c_str());
     return 1;
   }
-  std::istringstream in(std::move(*text));
+  TextStreamBuf buf(input->text());
+  std::istream in(&buf);
   auto out = fitHawkesFromHistory(run, in);
   if (!out.ok()) {
     std::fprintf(stderr, "fit hawkes: %s: %s\n", run.history.c_str(),
