@@ -1,20 +1,36 @@
 #include "connectors/decoded_batch.h"
 
+#include "base/str_cat.h"
+
 namespace casewatch {
 
 BatchDecoder::BatchDecoder(const Pseudonymizer& pseudonymizer, DecoderLimits limits,
                            size_t dead_letter_max_bytes)
-    : decoder_(pseudonymizer, limits), dead_letter_max_bytes_(dead_letter_max_bytes) {}
+    : decoder_(pseudonymizer, limits),
+      max_future_skew_ms_(limits.max_future_skew_ms),
+      dead_letter_max_bytes_(dead_letter_max_bytes) {}
 
 void BatchDecoder::add(std::string_view message, DecodedBatch& batch, TimeMs wall_now) {
+  std::string detail;
   if (decoder_.decode(message, scratch_, error_)) {
-    batch.events.push_back(std::move(scratch_));
+    if (max_future_skew_ms_ <= 0 || scratch_.ts <= wall_now + max_future_skew_ms_) {
+      batch.events.push_back(std::move(scratch_));
+      scratch_ = CaseEvent{};
+      return;
+    }
+    // A clock wrong at the source: taken, it would move the event clock ahead for good.
+    const int64_t ahead_min = (scratch_.ts - wall_now) / 60'000;
+    detail = strCat(rejectReasonName(RejectReason::kOutOfRange), ": ts is ", ahead_min,
+                    " min ahead of the wall clock (ingest.max_future_skew_minutes ",
+                    max_future_skew_ms_ / 60'000, ")");
+    error_.reason = RejectReason::kOutOfRange;
     scratch_ = CaseEvent{};
-    return;
+  } else {
+    detail = error_.message();
   }
   Rejection& r = batch.rejections.emplace_back();
   r.reason = error_.reason;
-  r.detail = error_.message();
+  r.detail = std::move(detail);
   r.raw_size = message.size();
   r.raw.assign(message.substr(0, std::min(message.size(), dead_letter_max_bytes_)));
   r.received_at = wall_now;

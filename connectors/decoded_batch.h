@@ -48,6 +48,7 @@ class BatchDecoder {
 
  private:
   EventDecoder decoder_;
+  int64_t max_future_skew_ms_;
   size_t dead_letter_max_bytes_;
   CaseEvent scratch_;
   DecodeError error_;

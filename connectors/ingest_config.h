@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <string>
 
+#include "connectors/decode/event_decoder.h"
+
 namespace casewatch {
 
 class ConfigDecoder;
@@ -18,6 +20,10 @@ struct IngestConfig {
   size_t dead_letter_max_bytes = 2048;  // raw bytes kept per dead letter
   size_t max_persons = 1000;
   int dedup_window_days = 365;  // an event id is remembered for 1 to 2 windows of event time
+  // A live feed rejects (out_of_range) an event stamped more than this far ahead of the wall
+  // clock: one wrong `ts` would otherwise move the event clock ahead for good. 0 = no check;
+  // replay takes history as it is and never checks.
+  int max_future_skew_minutes = 10;
   friend bool operator==(const IngestConfig&, const IngestConfig&) = default;
 };
 
@@ -26,5 +32,8 @@ struct IngestConfig {
 void decodeConfig(MapReader& r, IngestConfig& c);
 void validateConfig(ConfigDecoder& d, const std::string& path, const IngestConfig& c);
 void writeConfig(ConfigWriter& w, const IngestConfig& c);
+
+// What a live connector's decoder accepts under these limits.
+DecoderLimits decoderLimits(const IngestConfig& ingest);
 
 }  // namespace casewatch

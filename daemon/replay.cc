@@ -102,7 +102,9 @@ int runReplay(const Config& config, const ReplayOptions& options) {
   feed.endpoint = options.input;
   // Both cores: the feed's thread reads and decodes (and pseudonymises) while this one applies;
   // two batches alive are enough to keep both busy (eight cost 16 MiB more peak memory).
-  JsonlFeed reader(feed, config.ingest, pseudonymizer, JsonlFeedOptions{.max_in_flight = 2});
+  IngestConfig ingest = config.ingest;
+  ingest.max_future_skew_minutes = 0;  // history is taken as it is, whatever the wall clock says
+  JsonlFeed reader(feed, ingest, pseudonymizer, JsonlFeedOptions{.max_in_flight = 2});
   DecodedBatchQueue decoded;
   const auto t0 = std::chrono::steady_clock::now();
   uint64_t lines = 0, skipped_after_until = 0;

@@ -64,6 +64,9 @@ struct DecoderLimits {
   // Deeper input is rejected as invalid_json: no contract field nests, and the bound keeps the
   // validating walk over unknown fields off the stack's edge.
   size_t max_nesting = 32;
+  // BatchDecoder rejects (out_of_range, field "ts") an event whose `ts` is more than this ahead of
+  // the wall clock it is given; 0 = no check (replay).
+  int64_t max_future_skew_ms = 0;
 };
 
 class EventDecoder {

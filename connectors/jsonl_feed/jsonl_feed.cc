@@ -33,13 +33,6 @@ TimeMs wallNowMs() {
       .count();
 }
 
-DecoderLimits decoderLimits(const IngestConfig& ingest) {
-  DecoderLimits limits;
-  limits.max_message_bytes = ingest.max_message_bytes;
-  limits.max_persons = ingest.max_persons;
-  return limits;
-}
-
 std::string errnoText(int err) {
   return std::strerror(err);
 }

@@ -30,13 +30,6 @@ void sleepUnlessStopped(std::chrono::milliseconds d, const std::atomic<bool>& st
   }
 }
 
-DecoderLimits decoderLimits(const IngestConfig& ingest) {
-  DecoderLimits limits;
-  limits.max_message_bytes = ingest.max_message_bytes;
-  limits.max_persons = ingest.max_persons;
-  return limits;
-}
-
 }  // namespace
 
 ZmqFeed::ZmqFeed(const FeedConfig& feed, const ZmqFeedConfig& zmq, const IngestConfig& ingest,
