@@ -5,6 +5,8 @@
 #include <cmath>
 #include <optional>
 
+#include "tools/feedgen/planned_fault.h"
+
 namespace casewatch::feedgen {
 namespace {
 
@@ -25,28 +27,7 @@ constexpr std::array<std::array<AgencyWeight, 3>, kCategoryCount> kReceivers = {
     {{{K::kPetitionBureau, 0.40}, {K::kMarketRegulation, 0.30}, {K::kCivilAffairs, 0.30}}},
 }};
 
-// What a case is planned to suffer. Review faults are drawn separately, when a review happens.
-enum class Fault : uint8_t {
-  kNone,
-  kProcLate,       // the procedural reply comes after its deadline
-  kProcNever,      // no procedural reply (the written reply or the close then satisfies it late)
-  kRoutingLate,    // accepted / rejected / transferred after 15 days
-  kRoutingStall,   // never routed: the case sits
-  kTransferLate,   // the receiving agency is slow to accept
-  kHandlingLate,   // replied after the handling deadline
-  kHandlingStall,  // accepted and never replied
-};
-
 constexpr TimeMs kMinute = kMsPerMinute;
-
-Fault pickFault(const CaseInfo& c, Rng& r) {
-  const double p = c.profile == Profile::kBurst     ? 0.02
-                   : c.profile == Profile::kRegular ? 0.12
-                                                    : 0.14;
-  if (!r.chance(p)) return Fault::kNone;
-  static constexpr std::array<double, 7> kWeights = {14, 7, 14, 7, 6, 36, 16};
-  return static_cast<Fault>(1 + r.pick(kWeights));
-}
 
 Outcome pickOutcome(Rng& r, double upheld, double partly, double not_upheld) {
   const std::array<double, 3> w = {upheld, partly, not_upheld};
@@ -169,7 +150,12 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
 
   tl.add(at(EventType::kRegistered, c.registered_ts));
   const int64_t reg_day = World::localDay(c.registered_ts);
-  const Fault fault = pickFault(c, r);
+  const Fault fault = planFault(c.profile, overdue_share_, r);
+  // With an overdue share, the cases not planned to miss a deadline meet every one, and those
+  // planned to miss the procedural reply are not rescued by an early rejection (which satisfies
+  // it).
+  const bool punctual = overdue_share_.has_value() && fault == Fault::kNone;
+  const bool proc_fault = fault == Fault::kProcLate || fault == Fault::kProcNever;
 
   // Procedural reply: usually within a few days.
   // (Plain values with flags rather than std::optional: GCC 12 warns maybe-uninitialized.)
@@ -181,7 +167,10 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
   } else if (fault != Fault::kProcNever) {
     has_proc = true;
     const int64_t d = reg_day + (r.chance(0.6) ? r.between(0, 3) : r.between(1, 6));
-    proc = tl.officeTime(tl.onOrBefore(d, reg_day));
+    int64_t proc_day = tl.onOrBefore(d, reg_day);
+    // A long holiday pushes the reply past its deadline; a punctual case's duty office answers.
+    if (punctual && proc_day > reg_day + 7) proc_day = d;
+    proc = tl.officeTime(proc_day);
     if (proc <= c.registered_ts) proc = c.registered_ts + r.between(20, 240) * kMinute;
   }
 
@@ -191,9 +180,10 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
   const double p_transfer =
       world_.agencyKind(c.agency) == K::kPetitionBureau ? 0.35 : (burst ? 0.0 : 0.04);
   const double u = r.uniform();
-  const Decision decision = u < p_reject                ? Decision::kReject
-                            : u < p_reject + p_transfer ? Decision::kTransfer
-                                                        : Decision::kAccept;
+  Decision decision = u < p_reject                ? Decision::kReject
+                      : u < p_reject + p_transfer ? Decision::kTransfer
+                                                  : Decision::kAccept;
+  if (overdue_share_ && proc_fault && decision == Decision::kReject) decision = Decision::kAccept;
   bool has_routing = false;
   TimeMs routing = 0;
   if (fault == Fault::kRoutingLate) {
@@ -348,7 +338,7 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
     const int64_t rq_day = tl.onOrAfter(tl.lastDay() + r.between(3, 28));
     tl.add(at(EventType::kReviewRequested, tl.officeTime(rq_day), 0,
               static_cast<uint8_t>(review_level)));
-    const double f = r.uniform();
+    const double f = punctual ? 1.0 : r.uniform();
     if (f < 0.08) {  // the review body never decides
       chase(rq_day + r.between(31, 50), 0.4);
       return;
@@ -361,8 +351,9 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
       const int64_t rc_day = tl.onOrAfter(tl.lastDay() + r.between(5, 25));
       tl.add(at(EventType::kRecheckRequested, tl.officeTime(rc_day), 0,
                 static_cast<uint8_t>(nextLevel(review_level))));
-      const int64_t rd_day = r.chance(0.1) ? tl.onOrAfter(rc_day + r.between(31, 40))
-                                           : tl.onOrBefore(rc_day + r.between(10, 28), rc_day + 1);
+      const int64_t rd_day = !punctual && r.chance(0.1)
+                                 ? tl.onOrAfter(rc_day + r.between(31, 40))
+                                 : tl.onOrBefore(rc_day + r.between(10, 28), rc_day + 1);
       outcome = pickOutcome(r, 0.05, 0.15, 0.80);
       tl.add(
           at(EventType::kRecheckDecided, tl.officeTime(rd_day), 0, static_cast<uint8_t>(outcome)));

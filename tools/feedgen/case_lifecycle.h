@@ -4,11 +4,13 @@
 //
 // Stage timings follow the statutory clocks (shared/DOMAIN.md): most steps land well inside their
 // deadlines on working days in office hours; a planned fraction of cases is left to go overdue (a
-// step comes late or never), so the truth file has something to find.
+// step comes late or never; tools/feedgen/planned_fault.h), so the truth file has something to
+// find.
 //
 // Thread-safety: const and stateless apart from the World it reads; the Rng is the caller's.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "tools/feedgen/rng.h"
@@ -34,8 +36,10 @@ inline constexpr EscalationTruth kEscalationTruth{};
 
 class CaseLifecycle {
  public:
-  explicit CaseLifecycle(const World& world, bool escalation_model = false)
-      : world_(world), escalation_model_(escalation_model) {}
+  // `overdue_share`: see tools/feedgen/planned_fault.h (nullopt: the generator's own mix).
+  explicit CaseLifecycle(const World& world, bool escalation_model = false,
+                         std::optional<double> overdue_share = std::nullopt)
+      : world_(world), escalation_model_(escalation_model), overdue_share_(overdue_share) {}
 
   // Appends the case's events in time order (strictly increasing ts), registration first.
   void build(const CaseInfo& c, Rng& rng, std::vector<GenEvent>& out) const;
@@ -49,6 +53,7 @@ class CaseLifecycle {
  private:
   const World& world_;
   bool escalation_model_;
+  std::optional<double> overdue_share_;
 };
 
 }  // namespace casewatch::feedgen

@@ -22,6 +22,9 @@ absl::Status FeedgenOptions::validate() const {
   if (!(follow_ups >= 0 && follow_ups <= 1)) {
     return absl::InvalidArgumentError("--follow-ups must be between 0 and 1");
   }
+  if (overdue_share && !(*overdue_share >= 0 && *overdue_share <= 1)) {
+    return absl::InvalidArgumentError("--overdue-share must be between 0 and 1");
+  }
   return absl::OkStatus();
 }
 

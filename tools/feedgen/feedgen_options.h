@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "base/time.h"
@@ -26,6 +27,11 @@ struct FeedgenOptions {
   // kEscalationTruth) instead of the fixed rates: ground truth for `casewatch fit escalation`.
   // Off by default, so the feed of a seed is unchanged.
   bool escalation_model = false;
+  // Share of cases planned to miss a statutory deadline within their first 15 days (a late or
+  // missing procedural reply or routing), the others meeting every deadline: an alert-heavy feed
+  // for benchmarks (tools/feedgen/planned_fault.h). Unset (the default) keeps the generator's own
+  // mix (about 8% of cases overdue), so the feed of a seed is unchanged.
+  std::optional<double> overdue_share;
 
   // InvalidArgument with the offending option when out of range.
   absl::Status validate() const;
