@@ -2,6 +2,7 @@
 // one subject, identified by a stable fingerprint of (model, subject) and updated in place.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -84,6 +85,8 @@ enum class ChangeKind : uint8_t {
 };
 std::string_view changeKindName(ChangeKind k);
 
+struct EncodedAlert;  // alerts/alert_json.h
+
 struct AlertChange {
   Alert alert;  // the alert after the change
   ChangeKind kind = ChangeKind::kFired;
@@ -99,6 +102,9 @@ struct AlertChange {
   // The change's place in the daemon's history (0 = none): it only grows, and a change sent again
   // after a crash carries the same seq, so a bus consumer drops a seq it has already seen.
   uint64_t seq = 0;
+  // The alert's JSON, encoded once when the change is recorded (null before) and shared, read-only,
+  // by the store, the bus and the API (alerts/alert_json.h: alertJsonOf).
+  std::shared_ptr<const EncodedAlert> encoded;
 };
 
 }  // namespace casewatch

@@ -8,6 +8,7 @@
 // under), `inhibited_by` (an alert id) and `silenced_by` (a silence id) when they apply.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -23,6 +24,24 @@ struct AlertJsonOptions {
 
 std::string alertToJson(const Alert& a, const AlertJsonOptions& opts,
                         const ChangeKind* change = nullptr);
+// The same through nlohmann's DOM (the reference form alertToJson falls back to).
+std::string alertToJsonByDom(const Alert& a, const AlertJsonOptions& opts,
+                             const ChangeKind* change = nullptr);
+// A JSON number as nlohmann::json prints a double (the alerts' bytes stay as they were); "null"
+// when not finite. `out` holds 64 chars.
+size_t formatJsonDouble(double v, char* out);
+
+// An alert's JSON (alertToJson without `change`) under the options it was encoded with: encoded
+// once per alert change and shared by every consumer that prints with the same options.
+struct EncodedAlert {
+  AlertJsonOptions options;
+  std::string json;
+};
+std::shared_ptr<const EncodedAlert> encodeAlert(const Alert& a, const AlertJsonOptions& opts);
+// alertToJson(c.alert, opts): the change's encoding when it has one under `opts`.
+std::string alertJsonOf(const AlertChange& c, const AlertJsonOptions& opts);
+// alertToJson(c.alert, opts, &c.kind), from the change's encoding when it has one under `opts`.
+std::string alertJsonWithChange(const AlertChange& c, const AlertJsonOptions& opts);
 // A bus message: the alert as alertToJson() with `change`, and `seq` (an extension of the
 // contract) when the change has one.
 std::string alertChangeToJson(const AlertChange& c, const AlertJsonOptions& opts);

@@ -81,7 +81,11 @@ void App::releaseAlerts() {
   std::vector<AlertRecord> records;
   records.reserve(ready.size());
   const AlertJsonOptions jo = jsonOptions(config_);
-  for (const AlertChange& c : ready) records.push_back(toRecord(c, jo));
+  for (AlertChange& c : ready) {
+    // Encoded once here; the store, the bus and the API's stream print this encoding.
+    c.encoded = encodeAlert(c.alert, jo);
+    records.push_back(toRecord(c, jo));
+  }
   auto shared = std::make_shared<std::vector<AlertChange>>(std::move(ready));
   // Recorded first, then published: what the store says was published is what consumers saw.
   auto shared_positions = std::make_shared<std::vector<uint64_t>>(std::move(positions));

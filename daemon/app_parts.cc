@@ -34,7 +34,7 @@ AlertRecord toRecord(const AlertChange& c, const AlertJsonOptions& opts) {
   r.agency = a.agency;
   r.starts_at = formatRfc3339(a.starts_at, opts.utc_offset_minutes);
   r.updated_at = formatRfc3339(a.updated_at, opts.utc_offset_minutes);
-  r.json = alertToJson(a, opts);
+  r.json = alertJsonOf(c, opts);
   r.actor = c.actor;
   r.action = std::string(changeKindName(c.kind));
   r.note = c.note;

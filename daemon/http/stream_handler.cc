@@ -32,7 +32,7 @@ std::string ApiRouter::eventMessage(const AlertChange& change, uint64_t sequence
   return strCat("id: ", sequence, "\nevent: change\ndata: {\"change\":", dumpJson(j["change"]),
                 ",\"by\":", dumpJson(j["by"]), ",\"note\":", dumpJson(j["note"]),
                 ",\"at\":", dumpJson(j["at"]),
-                ",\"alert\":", alertToJson(change.alert, options_.json), "}\n\n");
+                ",\"alert\":", alertJsonOf(change, options_.json), "}\n\n");
 }
 
 }  // namespace casewatch

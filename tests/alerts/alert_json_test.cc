@@ -225,6 +225,61 @@ void expectSameAlert(const Alert& got, const Alert& want) {
   }
 }
 
+TEST(AlertJsonTest, TheStreamingWriterPrintsTheDomFormByteForByte) {
+  Alert a = fullAlert();
+  a.escalation = AlertEscalation{2, "leadership", kUpdate, kUpdate + kMsPerHour};
+  a.ack = AlertAck{"officer-7", kUpdate, "called the agency \"today\" \\ 已致电"};
+  a.group_id = "g-1";
+  a.inhibited_by = "i-1";
+  a.silenced_by = "s-1";
+  // Numbers in every layout nlohmann uses: whole, fixed, small, large, negative, many digits.
+  const double numbers[] = {
+      12,   0.7375, 1e-5,   0.00012,           1.5e17, -3.25, 0.16054297923079264, 1e300,
+      -0.0, 123456, 4.2e-7, 0.1293248722547891};
+  for (double n : numbers) {
+    a.reasons[0].number = n;
+    a.score = n;
+    for (const AlertJsonOptions& opts :
+         {AlertJsonOptions{}, AlertJsonOptions{"zh-CN", 0}, AlertJsonOptions{"fr", -300}}) {
+      const ChangeKind kind = ChangeKind::kEscalated;
+      EXPECT_EQ(alertToJson(a, opts), alertToJsonByDom(a, opts)) << n;
+      EXPECT_EQ(alertToJson(a, opts, &kind), alertToJsonByDom(a, opts, &kind)) << n;
+    }
+  }
+}
+
+TEST(AlertJsonTest, TextsTheWritersWouldEscapeDifferentlyTakeTheDomForm) {
+  Alert a = fullAlert();
+  a.subject_id = std::string("C-\x01-\x1f");  // \u0001: nlohmann's hex case, not RapidJSON's
+  EXPECT_EQ(alertToJson(a, {}), alertToJsonByDom(a, {}));
+  EXPECT_THAT(alertToJson(a, {}), HasSubstr("C-\\u0001-\\u001f"));
+  a.subject_id = std::string("C-\xff\xfe");  // not UTF-8: replaced, as the DOM form does
+  EXPECT_EQ(alertToJson(a, {}), alertToJsonByDom(a, {}));
+  EXPECT_NO_THROW(json::parse(alertToJson(a, {})));
+}
+
+TEST(AlertJsonTest, AChangeIsEncodedOnceAndPrintedFromThatEncoding) {
+  AlertChange c;
+  c.alert = fullAlert();
+  c.kind = ChangeKind::kTierChanged;
+  c.seq = 42;
+  const AlertJsonOptions opts;
+  const std::string plain = alertToJson(c.alert, opts);
+  const std::string with_change = alertToJson(c.alert, opts, &c.kind);
+  const std::string bus = alertChangeToJson(c, opts);
+  c.encoded = encodeAlert(c.alert, opts);
+  EXPECT_EQ(c.encoded->json, plain);
+  // Changing the alert afterwards shows which encoding each print uses.
+  c.alert.subject_id = "changed";
+  EXPECT_EQ(alertJsonOf(c, opts), plain);
+  EXPECT_EQ(alertJsonWithChange(c, opts), with_change);
+  EXPECT_EQ(alertChangeToJson(c, opts), bus);
+  // Other options: encoded afresh from the alert as it is.
+  const AlertJsonOptions zh{"zh-CN", 480};
+  EXPECT_EQ(alertJsonOf(c, zh), alertToJson(c.alert, zh));
+  EXPECT_THAT(alertJsonWithChange(c, zh), HasSubstr("\"id\":\"changed\""));
+}
+
 TEST(AlertJsonTest, RoundTripsThroughAlertFromJson) {
   const Alert a = fullAlert();
   for (const char* locale : {"en", "zh-CN"}) {

@@ -23,7 +23,7 @@ JsonlFileSink::~JsonlFileSink() {
 }
 
 SinkOutcome JsonlFileSink::deliver(const AlertChange& change) {
-  std::string line = alertToJson(change.alert, opts_, &change.kind);
+  std::string line = alertJsonWithChange(change, opts_);
   line += '\n';
   if (std::fwrite(line.data(), 1, line.size(), out_) != line.size()) return SinkOutcome::kGiveUp;
   return SinkOutcome::kDelivered;
