@@ -1,5 +1,8 @@
 #include "base/time.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cstdio>
 
 namespace casewatch {
@@ -123,18 +126,21 @@ std::string formatRfc3339(TimeMs t, int offset_minutes) {
   int64_t days = local_s >= 0 ? local_s / 86400 : (local_s - 86399) / 86400;
   const int64_t sod = local_s - days * 86400;
   const CivilDate d = civilFromDays(days);
+  // fmt, not snprintf: three times per alert encoding, and vfprintf was 1.4% of a live run.
   char buf[40];
+  const int h = static_cast<int>(sod / 3600), m = static_cast<int>(sod / 60 % 60),
+            s = static_cast<int>(sod % 60);
+  fmt::format_to_n_result<char*> r;
   if (offset_minutes == 0) {
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day,
-                  static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60),
-                  static_cast<int>(sod % 60));
+    r = fmt::format_to_n(buf, sizeof buf, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", d.year, d.month,
+                         d.day, h, m, s);
   } else {
     const int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d.year, d.month,
-                  d.day, static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60),
-                  static_cast<int>(sod % 60), offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+    r = fmt::format_to_n(buf, sizeof buf, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
+                         d.year, d.month, d.day, h, m, s, offset_minutes < 0 ? '-' : '+', off / 60,
+                         off % 60);
   }
-  return buf;
+  return std::string(buf, std::min(r.size, sizeof buf));
 }
 
 }  // namespace casewatch
