@@ -40,8 +40,6 @@ class AlertOperations {
   virtual absl::StatusOr<Silence> addSilence(Silence silence, const std::string& by) = 0;
   virtual absl::Status expireSilence(const std::string& silence_id, const std::string& by) = 0;
   virtual std::vector<LedgerEntry> ledger() const = 0;
-  // Readiness: the store is open and every feed is bound/connected.
-  virtual bool ready() const = 0;
 };
 
 }  // namespace casewatch

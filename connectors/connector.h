@@ -7,10 +7,12 @@
 // returns, the handler is never called again. Connectors never touch case state.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "connectors/decoded_batch.h"
+#include "connectors/feed_stats.h"
 
 namespace casewatch {
 
@@ -21,8 +23,13 @@ class Connector {
   // Binds/connects/opens and starts the thread. An error here is fatal at start-up.
   virtual absl::Status start(BatchHandler handler) = 0;
   virtual void stop() = 0;
-  // For /readyz: the transport is bound/connected (a file: opened).
+  // For /readyz: the transport is bound/connected (a file: opened). Any thread.
   virtual bool connected() const = 0;
+  // `notify` is called (on the connector's threads, so it must be quick and thread-safe: post,
+  // do not work) whenever connected() may have changed. Set before start().
+  virtual void setOnConnectionChange(std::function<void()> notify) = 0;
+  // Transport counters (messages, bytes, errors); any thread.
+  virtual const FeedStats& stats() const = 0;
 };
 
 }  // namespace casewatch

@@ -70,6 +70,7 @@ absl::Status App::start() {
     return absl::Status(store.status().code(),
                         strCat("data_dir: store: ", store.status().message()));
   store_ = std::move(*store);
+  store_->setOnHealthChange([this] { healthChanged(); });
   if (auto snap = store_->getSnapshot(std::string(kRecordedPositionSnapshot)); snap.ok() && *snap) {
     recorded_position_ = std::strtoull((*snap)->c_str(), nullptr, 10);
   }
@@ -90,14 +91,27 @@ absl::Status App::start() {
   // Under load one fdatasync can outlast several commit intervals; queue rather than block the
   // loop.
   jopts.max_queued_batches = 64;
+  jopts.truncate_corrupt = options_.truncate_corrupt_journal;
   auto journal = EventJournal::open(jopts);
-  if (!journal.ok())
-    return absl::Status(journal.status().code(),
-                        strCat("data_dir: journal: ", journal.status().message()));
+  if (!journal.ok()) {
+    const bool corrupt = isCorruptRecordError(journal.status());
+    return absl::Status(
+        journal.status().code(),
+        strCat("data_dir: journal: ", journal.status().message(),
+               corrupt ? ". Restore the data dir from a backup, or start once with "
+                         "--truncate-corrupt-journal to cut the journal at that record (events "
+                         "after it are dropped; the bytes are kept beside the segment)."
+                       : ""));
+  }
   journal_ = std::move(*journal);
+  journal_->setOnHealthChange([this] { healthChanged(); });
 
   // The metrics label agencies by name, read from the case state's interned strings.
   metrics_ = std::make_unique<Metrics>(feedLabels(config_));
+  health_metrics_ = std::make_unique<HealthMetrics>(*metrics_->registry());
+  const JournalRecovery& recovered = journal_->recovery();
+  health_metrics_->journalRecovered(recovered.torn_tail_bytes, recovered.corrupt_truncations,
+                                    recovered.corrupt_bytes);
   pipeline_ = std::make_unique<Pipeline>(config_, &wall_, metrics_.get(),
                                          static_cast<PipelineOutput&>(*this));
   metrics_->setAgencyNames(pipeline_->cases().strings());
@@ -142,8 +156,9 @@ absl::Status App::start() {
   if (auto s = attachSinks(config_.sinks, sinks); !s.ok()) return s;
   // The HTTP API and duty console: on this io_context, so its calls into the workflow need no
   // locks; its event stream (GET /api/v1/events) is a sink that sees every recorded change.
-  auto http = startHttpServer(io_, config_, *workflow_, *store_, metrics_->registry(),
-                              [this] { return pipeline_->now(); });
+  auto http = startHttpServer(
+      io_, config_, *workflow_, *store_, metrics_->registry(), [this] { return pipeline_->now(); },
+      [this] { return readiness_; });
   if (!http.ok()) return http.status();
   http_ = std::move(*http);
   if (http_) dispatcher_->addSink(http_->eventSink(), AlertDispatcher::Route::kEveryChange);
@@ -205,6 +220,8 @@ absl::Status App::start() {
   }
   scheduleTick();
   scheduleCommit();
+  started_ = true;
+  updateReadiness();
   return absl::OkStatus();
 }
 
@@ -221,6 +238,9 @@ absl::StatusOr<std::unique_ptr<Connector>> App::startFeed(const FeedConfig& f, s
   const FeedComponent* kind = feedComponent(f.kind);  // every decodable kind has a row
   std::unique_ptr<Connector> c = kind->make(f, FeedContext{config_.ingest, zmq_, *pseudonymizer_});
   metrics_->addFeed(f.name);  // a reload may bring a feed the metrics have not seen
+  health_metrics_->feedRestarted(f.name);
+  // Its connection changes come from its own threads: posted, then assessed on the io_context.
+  c->setOnConnectionChange([this] { healthChanged(); });
   auto s = c->start([this](DecodedBatchPtr b) {
     auto shared = std::shared_ptr<DecodedBatch>(std::move(b));
     boost::asio::post(io_, [this, shared]() mutable {
@@ -288,6 +308,7 @@ void App::scheduleTick() {
     dispatcher_->updateMetrics();
     if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
     pipeline_->publishGauges();
+    updateReadiness();
     scheduleTick();
   });
 }
@@ -326,6 +347,7 @@ std::vector<LedgerEntry> App::ledgerView() const {
 void App::shutdown() {
   if (stopping_) return;
   stopping_ = true;
+  updateReadiness();
   signals_.cancel();
   tick_timer_.cancel();
   commit_timer_.cancel();

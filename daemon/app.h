@@ -30,10 +30,12 @@
 #include "connectors/pseudonym/pseudonym_key.h"
 #include "daemon/components.h"
 #include "daemon/daemon_config.h"
+#include "daemon/health/readiness.h"
 #include "daemon/http/http_server.h"
 #include "daemon/journal/event_journal.h"
 #include "daemon/pipeline.h"
 #include "daemon/store/sqlite_alert_store.h"
+#include "daemon/telemetry/health_metrics.h"
 #include "daemon/telemetry/metrics.h"
 
 namespace casewatch {
@@ -43,6 +45,9 @@ struct AppOptions {
   std::string config_path;        // for reloads; empty = embedded defaults
   std::vector<std::string> sets;  // --set overrides, re-applied on reload
   bool handle_signals = true;
+  // --truncate-corrupt-journal: at a corrupt journal record with valid records after it, cut the
+  // journal there (logged, counted) instead of refusing to start.
+  bool truncate_corrupt_journal = false;
 };
 
 class App final : private PipelineOutput {
@@ -94,6 +99,12 @@ class App final : private PipelineOutput {
   // What the sink table's factories are built with, adding to `dispatcher`.
   SinkContext sinkContext(AlertDispatcher& dispatcher, const Config& config);
   void shutdown();
+  // app_health.cc. Readiness is assessed on the io_context only: whenever an input may have
+  // changed (a feed's connection, the journal's or the store's health; they call
+  // healthChanged() from their threads) and on every tick. Also syncs the health metrics.
+  void updateReadiness();
+  void healthChanged();  // any thread: posts updateReadiness()
+  ReadinessInputs readinessInputs() const;
 
   AppOptions options_;
   Config& config_;
@@ -106,6 +117,9 @@ class App final : private PipelineOutput {
   zmq::context_t zmq_;
   std::unique_ptr<Pseudonymizer> pseudonymizer_;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<HealthMetrics> health_metrics_;
+  Readiness readiness_{{"daemon: starting"}};  // as last assessed; what GET /readyz answers
+  bool started_ = false;
   std::unique_ptr<SqliteAlertStore> store_;
   std::unique_ptr<EventJournal> journal_;
   std::unique_ptr<Pipeline> pipeline_;

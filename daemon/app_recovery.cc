@@ -42,6 +42,12 @@ absl::Status App::recover() {
         "crash); dropped. Those events were never acknowledged as accepted.",
         journal_->truncatedBytesAtOpen());
   }
+  if (const JournalRecovery& r = journal_->recovery(); r.corrupt_truncations > 0) {
+    spdlog::error(
+        "The journal was cut at a corrupt record (--truncate-corrupt-journal): {} bytes dropped "
+        "({} later segment(s) set aside); the events in them are lost to this daemon's state.",
+        r.corrupt_bytes, r.segments_set_aside);
+  }
   return absl::OkStatus();
 }
 

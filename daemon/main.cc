@@ -52,6 +52,11 @@ int main(int argc, char** argv) {
       ->take_all();
   app.add_flag("--demo", demo,
                "Demo mode: built-in pseudonym key, event-time clock, data under ./var/demo");
+  bool truncate_corrupt_journal = false;
+  app.add_flag("--truncate-corrupt-journal", truncate_corrupt_journal,
+               "At start-up, cut the event journal at a corrupt record that has valid records "
+               "after it (data loss: those events are dropped; the bytes are kept beside the "
+               "segment), instead of refusing to start. Logged and counted.");
   app.add_flag("--list-components", list_components,
                "List the registered models, feed kinds and sinks and exit");
 
@@ -138,6 +143,7 @@ int main(int argc, char** argv) {
   options.config = cfg.config;
   options.config_path = config_path;
   options.sets = sets;
+  options.truncate_corrupt_journal = truncate_corrupt_journal;
   if (demo)
     options.sets.insert(options.sets.begin(), {"demo=true", "clock=event", "data_dir=./var/demo"});
   casewatch::App daemon(std::move(options));

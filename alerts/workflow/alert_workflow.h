@@ -80,7 +80,6 @@ class AlertWorkflow final : public AlertOperations {
   // Called with the workflow's state whenever silences or manual resolutions change.
   void setPersist(PersistFn fn) { persist_ = std::move(fn); }
   void setLedger(std::function<std::vector<LedgerEntry>()> fn) { ledger_ = std::move(fn); }
-  void setReadiness(std::function<bool()> fn) { ready_ = std::move(fn); }
 
   // A change decided by the alert book (fired, tier_changed, resolved).
   void onBookChange(AlertChange&& change);
@@ -113,7 +112,6 @@ class AlertWorkflow final : public AlertOperations {
   absl::StatusOr<Silence> addSilence(Silence silence, const std::string& by) override;
   absl::Status expireSilence(const std::string& silence_id, const std::string& by) override;
   std::vector<LedgerEntry> ledger() const override;
-  bool ready() const override;
 
   // Inspection (tests, metrics, the App).
   const Alert* find(const std::string& alert_id) const;
@@ -185,7 +183,6 @@ class AlertWorkflow final : public AlertOperations {
   EmitFn emit_;
   PersistFn persist_;
   std::function<std::vector<LedgerEntry>()> ledger_;
-  std::function<bool()> ready_;
   EscalationPolicy policy_;
   Grouper grouper_;
   Inhibitor inhibitor_;

@@ -119,10 +119,6 @@ std::vector<LedgerEntry> AlertWorkflow::ledger() const {
   return ledger_ ? ledger_() : std::vector<LedgerEntry>{};
 }
 
-bool AlertWorkflow::ready() const {
-  return ready_ ? ready_() : true;
-}
-
 std::vector<Alert> AlertWorkflow::activeAlerts() const {
   std::vector<Alert> out;
   out.reserve(entries_.size());

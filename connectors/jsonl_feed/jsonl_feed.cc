@@ -293,13 +293,16 @@ absl::Status JsonlFeed::start(BatchHandler handler) {
   spdlog::info("feed {}: reading {}", feed_.name,
                feed_.endpoint == "-" ? std::string("standard input") : feed_.endpoint);
   thread_ = std::thread([this] { run(); });
+  if (on_connection_change_) on_connection_change_();
   return absl::OkStatus();
 }
 
 void JsonlFeed::stop() {
   stop_.store(true);
   if (thread_.joinable()) thread_.join();
-  open_.store(false, std::memory_order_release);
+  if (open_.exchange(false, std::memory_order_acq_rel) && on_connection_change_) {
+    on_connection_change_();
+  }
 }
 
 void JsonlFeed::run() {
@@ -366,7 +369,9 @@ void JsonlFeed::run() {
   if (owns_fd_) ::close(fd_);
   fd_ = -1;
   // An input read to its end was a healthy one; only a failure or stop() clears connected().
-  if (!read_to_end) open_.store(false, std::memory_order_release);
+  if (!read_to_end && open_.exchange(false, std::memory_order_acq_rel) && on_connection_change_) {
+    on_connection_change_();
+  }
 }
 
 }  // namespace casewatch

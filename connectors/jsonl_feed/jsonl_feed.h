@@ -64,8 +64,11 @@ class JsonlFeed final : public Connector {
   void stop() override;
   // True from a successful open until stop() or a read failure (a clean end of input keeps it).
   bool connected() const override { return open_.load(std::memory_order_acquire); }
+  void setOnConnectionChange(std::function<void()> notify) override {
+    on_connection_change_ = std::move(notify);
+  }
 
-  const FeedStats& stats() const { return stats_; }
+  const FeedStats& stats() const override { return stats_; }
   int batchesInFlight() const { return limiter_.inFlight(); }
   // True once the end-of-input batch was handed over.
   bool finished() const { return finished_.load(std::memory_order_acquire); }
@@ -97,6 +100,7 @@ class JsonlFeed final : public Connector {
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> open_{false};
+  std::function<void()> on_connection_change_;
   std::atomic<bool> finished_{false};
 };
 

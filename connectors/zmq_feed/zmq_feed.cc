@@ -57,9 +57,12 @@ absl::Status ZmqFeed::start(BatchHandler handler) {
   }
   const bool pull = zmq_.socket == ZmqSocketType::kPull;
   const char* action = zmq_.bind ? "bind" : "connect";
+  // Declared outside the try: on a failure the monitor must go before the socket it watches.
+  std::unique_ptr<zmq::socket_t> socket;
+  std::unique_ptr<ZmqConnectionMonitor> monitor;
   try {
-    auto socket = std::make_unique<zmq::socket_t>(
-        context_, pull ? zmq::socket_type::pull : zmq::socket_type::sub);
+    socket = std::make_unique<zmq::socket_t>(context_,
+                                             pull ? zmq::socket_type::pull : zmq::socket_type::sub);
     socket->set(zmq::sockopt::rcvhwm, zmq_.rcvhwm);
     // Pending input is dropped on close: a stopped feed must not hold up context shutdown.
     socket->set(zmq::sockopt::linger, 0);
@@ -73,31 +76,53 @@ absl::Status ZmqFeed::start(BatchHandler handler) {
     if (zmq_.bind) {
       socket->bind(feed_.endpoint);
     } else {
+      if (zmq_.heartbeat_interval_ms > 0) {
+        socket->set(zmq::sockopt::heartbeat_ivl, zmq_.heartbeat_interval_ms);
+        socket->set(zmq::sockopt::heartbeat_timeout, zmq_.heartbeat_timeout_ms);
+      }
+      // Before connect(), so that the first connection's events are not missed.
+      monitor = std::make_unique<ZmqConnectionMonitor>(feed_.name, [this](bool connected) {
+        peer_connected_.store(connected, std::memory_order_release);
+        if (on_connection_change_) on_connection_change_();
+      });
+      monitor->attach(*socket);
       socket->connect(feed_.endpoint);
     }
     {
       std::lock_guard lock(endpoint_mu_);
       bound_endpoint_ = socket->get(zmq::sockopt::last_endpoint);
     }
-    socket_ = std::move(socket);
   } catch (const zmq::error_t& e) {
+    monitor.reset();
+    socket.reset();
     return absl::Status(
         absl::ErrnoToStatusCode(e.num()),
         "feed " + feed_.name + ": cannot " + action + " " + feed_.endpoint + ": " + e.what());
   }
+  socket_ = std::move(socket);
+  monitor_ = std::move(monitor);
   handler_ = std::move(handler);
   stop_.store(false);
   connected_.store(true, std::memory_order_release);
-  spdlog::info("feed {}: {} {} ({})", feed_.name, zmq_.bind ? "bound" : "connected to",
+  spdlog::info("feed {}: {} {} ({})", feed_.name, zmq_.bind ? "bound" : "connecting to",
                boundEndpoint(), pull ? "PULL" : "SUB");
   thread_ = std::thread([this] { run(); });
+  if (on_connection_change_) on_connection_change_();
   return absl::OkStatus();
+}
+
+bool ZmqFeed::connected() const {
+  // A connecting socket has a monitor for as long as it is open; it says whether a peer is there.
+  if (!connected_.load(std::memory_order_acquire)) return false;
+  return zmq_.bind || peer_connected_.load(std::memory_order_acquire);
 }
 
 void ZmqFeed::stop() {
   stop_.store(true);
   if (thread_.joinable()) thread_.join();
+  const bool was = connected();
   connected_.store(false, std::memory_order_release);
+  if (was && on_connection_change_) on_connection_change_();
 }
 
 void ZmqFeed::run() {
@@ -117,6 +142,7 @@ void ZmqFeed::run() {
         throw zmq::error_t();
       }
       if (rc > 0) drain();
+      if (monitor_) monitor_->poll();
     } catch (const zmq::error_t& e) {
       if (e.num() == ETERM) {
         spdlog::info("feed {}: context terminated; stopping", feed_.name);
@@ -132,6 +158,10 @@ void ZmqFeed::run() {
       sleepUnlessStopped(options_.error_backoff, stop_);
     }
   }
+  const bool was = connected();
+  // The monitor first: closing it stops monitoring, which needs the socket still open.
+  monitor_.reset();
+  peer_connected_.store(false, std::memory_order_release);
   try {
     socket_->close();
   } catch (const zmq::error_t& e) {
@@ -139,6 +169,7 @@ void ZmqFeed::run() {
   }
   socket_.reset();
   connected_.store(false, std::memory_order_release);
+  if (was && on_connection_change_) on_connection_change_();
 }
 
 size_t ZmqFeed::drain() {

@@ -12,13 +12,21 @@
 // pipeline holds that many, nothing is received and ZeroMQ's high-water mark pushes back on the
 // producer (PUSH blocks; PUB drops, as PUB/SUB always does).
 //
+// Connected (for /readyz): a bound socket is connected once bound. A connecting socket is connected
+// only while it has a peer, as its socket monitor reports (ZmqConnectionMonitor: the ZMTP handshake
+// succeeded, and the connection was not lost since); it sends heartbeats (ZMQ_HEARTBEAT_IVL,
+// ZMQ_HEARTBEAT_TIMEOUT from the config) so that a peer that vanished without closing the
+// connection is noticed too.
+//
 // Ownership and threads: the socket is created and bound in start() on the caller's thread, then
 // used and closed only by the connector's thread. The context and the pseudonymizer must outlive
-// the connector. stats(), connected() and boundEndpoint() may be read from any thread.
+// the connector. stats(), connected() and boundEndpoint() may be read from any thread; the
+// connection-change callback runs on the connector's thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,6 +40,7 @@
 #include "connectors/in_flight_limiter.h"
 #include "connectors/ingest_config.h"
 #include "connectors/pseudonym/pseudonymizer.h"
+#include "connectors/zmq_feed/zmq_connection_monitor.h"
 #include "connectors/zmq_feed/zmq_feed_config.h"
 
 namespace casewatch {
@@ -57,12 +66,15 @@ class ZmqFeed final : public Connector {
   absl::Status start(BatchHandler handler) override;
   // Stops receiving (what was already drained is handed over), closes the socket, joins.
   void stop() override;
-  bool connected() const override { return connected_.load(std::memory_order_acquire); }
+  bool connected() const override;
+  void setOnConnectionChange(std::function<void()> notify) override {
+    on_connection_change_ = std::move(notify);
+  }
+  const FeedStats& stats() const override { return stats_; }
 
   // The endpoint actually bound or connected (ZMQ_LAST_ENDPOINT): resolves `tcp://host:*` to the
   // port chosen. Empty before start().
   std::string boundEndpoint() const;
-  const FeedStats& stats() const { return stats_; }
   int batchesInFlight() const { return limiter_.inFlight(); }
 
  private:
@@ -79,10 +91,14 @@ class ZmqFeed final : public Connector {
   FeedStats stats_;
 
   std::unique_ptr<zmq::socket_t> socket_;  // created in start(), then owned by the thread
+  // Connecting sockets only; owned like the socket, and closed before it.
+  std::unique_ptr<ZmqConnectionMonitor> monitor_;
+  std::function<void()> on_connection_change_;
   BatchHandler handler_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
-  std::atomic<bool> connected_{false};
+  std::atomic<bool> connected_{false};       // bound, or connecting: between start() and the end
+  std::atomic<bool> peer_connected_{false};  // connecting sockets: the monitor sees a peer
   mutable std::mutex endpoint_mu_;
   std::string bound_endpoint_;
 };

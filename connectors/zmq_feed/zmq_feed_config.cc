@@ -18,6 +18,8 @@ void decodeZmqFeed(MapReader& r, FeedConfig& f, ZmqSocketType socket) {
   // "unknown key".
   r.read("topics", c.topics);
   r.read("rcvhwm", c.rcvhwm, 0, INT_MAX);
+  r.read("heartbeat_interval_ms", c.heartbeat_interval_ms, 0, 3600000);
+  r.read("heartbeat_timeout_ms", c.heartbeat_timeout_ms, 0, 3600000);
   f.own.set(std::move(c));
 }
 
@@ -39,6 +41,11 @@ void validateZmqFeed(ConfigDecoder& d, const std::string& at, const FeedConfig& 
   if (!c.topics.empty() && c.socket != ZmqSocketType::kSub) {
     d.invalid(at + ".topics", "only allowed for kind zmq_sub");
   }
+  if (c.heartbeat_interval_ms > 0 && c.heartbeat_timeout_ms < c.heartbeat_interval_ms) {
+    d.invalid(at + ".heartbeat_timeout_ms", "must be at least heartbeat_interval_ms (" +
+                                                std::to_string(c.heartbeat_interval_ms) +
+                                                "), got " + std::to_string(c.heartbeat_timeout_ms));
+  }
 }
 
 void writeZmqFeed(ConfigWriter& w, const FeedConfig& f) {
@@ -46,6 +53,8 @@ void writeZmqFeed(ConfigWriter& w, const FeedConfig& f) {
   w.boolean("bind", c.bind);
   w.strings("topics", c.topics);
   w.integer("rcvhwm", c.rcvhwm);
+  w.integer("heartbeat_interval_ms", c.heartbeat_interval_ms);
+  w.integer("heartbeat_timeout_ms", c.heartbeat_timeout_ms);
 }
 
 }  // namespace casewatch

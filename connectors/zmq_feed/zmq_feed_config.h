@@ -1,7 +1,7 @@
 // The keys of a `feeds` item of kind zmq_pull or zmq_sub (beside the shared name, kind, endpoint):
-// bind, topics, rcvhwm. The two kinds are one connector (zmq_feed.h) on a PULL or a SUB socket;
-// the row of each kind in the feed table picks its decoder, which sets `socket`. Documented key by
-// key in config/casewatch.yaml.
+// bind, topics, rcvhwm, heartbeat_interval_ms, heartbeat_timeout_ms. The two kinds are one
+// connector (zmq_feed.h) on a PULL or a SUB socket; the row of each kind in the feed table picks
+// its decoder, which sets `socket`. Documented key by key in config/casewatch.yaml.
 #pragma once
 
 #include <string>
@@ -21,11 +21,17 @@ struct ZmqFeedConfig {
   bool bind = true;                             // bind (true) or connect (false)
   std::vector<std::string> topics;              // zmq_sub: prefix filters; empty = everything
   int rcvhwm = 100000;                          // receive high-water mark (messages)
+  // A connecting socket (bind: false) pings its peer this often (ZMQ_HEARTBEAT_IVL) and drops the
+  // connection when no traffic came back for heartbeat_timeout_ms (ZMQ_HEARTBEAT_TIMEOUT), so a
+  // dead peer shows as not connected (/readyz) and the socket reconnects. 0 = off.
+  int heartbeat_interval_ms = 1000;
+  int heartbeat_timeout_ms = 5000;
   friend bool operator==(const ZmqFeedConfig&, const ZmqFeedConfig&) = default;
 };
 
 // The feed table's functions for the two kinds (connectors/feed_config.h, FeedKindConfig): the
-// keys read into `f.own`, the checks (a ZeroMQ endpoint; topics only on a SUB socket) and the
+// keys read into `f.own`, the checks (a ZeroMQ endpoint; topics only on a SUB socket; a heartbeat
+// timeout not shorter than its interval) and the
 // keys written back.
 void decodeZmqPullFeed(MapReader& r, FeedConfig& f);
 void decodeZmqSubFeed(MapReader& r, FeedConfig& f);

@@ -22,6 +22,7 @@
 
 #include "alerts/alert_json.h"
 #include "alerts/alert_operations.h"
+#include "daemon/health/readiness.h"
 #include "daemon/http/api_auth.h"
 #include "daemon/http/api_request.h"
 
@@ -37,6 +38,9 @@ struct ApiRouterOptions {
   AlertJsonOptions json;
   TaskRunner offload;  // runs blocking work (store reads) off the io_context thread
   TaskRunner post;     // runs a task on the io_context thread
+  // GET /readyz: the daemon's readiness as last assessed (io_context thread; must not block).
+  // Null: always ready.
+  std::function<Readiness()> readiness;
 };
 
 class ApiRouter {

@@ -404,6 +404,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(asio::io_context& 
   ro.auth = &raw->auth;
   ro.now = raw->options.now;
   ro.json = raw->options.json;
+  ro.readiness = raw->options.readiness;
   ro.offload = [raw](std::function<void()> task) { asio::post(raw->pool, std::move(task)); };
   ro.post = [&io](std::function<void()> task) { asio::post(io, std::move(task)); };
   raw->router.emplace(std::move(ro));
@@ -511,7 +512,8 @@ absl::StatusOr<ApiAuth> apiAuthFromConfig(const Config& config) {
 
 absl::StatusOr<std::unique_ptr<HttpServer>> startHttpServer(
     asio::io_context& io, const Config& config, AlertOperations& ops, SqliteAlertStore& store,
-    std::shared_ptr<prometheus::Registry> registry, std::function<TimeMs()> now) {
+    std::shared_ptr<prometheus::Registry> registry, std::function<TimeMs()> now,
+    std::function<Readiness()> readiness) {
   if (config.http.listen.empty()) {
     spdlog::info("HTTP API and duty console off (http.listen is empty).");
     return std::unique_ptr<HttpServer>();
@@ -526,6 +528,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> startHttpServer(
       AlertJsonOptions{std::string(localeName(config.locale)), config.clocks.utc_offset_minutes};
   o.now = std::move(now);
   o.registry = std::move(registry);
+  o.readiness = std::move(readiness);
   auto server = HttpServer::start(io, std::move(o), ops, store, std::move(*auth));
   if (!server.ok()) return server.status();
   std::string host = config.http.listen.substr(0, config.http.listen.rfind(':'));

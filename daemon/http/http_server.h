@@ -23,6 +23,7 @@
 #include "alerts/alert_operations.h"
 #include "alerts/sinks/sink.h"
 #include "daemon/daemon_config.h"
+#include "daemon/health/readiness.h"
 #include "daemon/http/api_auth.h"
 
 namespace boost::asio {
@@ -44,6 +45,7 @@ struct HttpServerOptions {
   std::function<TimeMs()> now;                     // the daemon's clock
   std::shared_ptr<prometheus::Registry> registry;  // null: no metrics
   size_t store_threads = 2;
+  std::function<Readiness()> readiness;  // GET /readyz (io_context thread); null: always ready
 };
 
 class HttpServer {
@@ -88,6 +90,6 @@ absl::StatusOr<ApiAuth> apiAuthFromConfig(const Config& config);
 absl::StatusOr<std::unique_ptr<HttpServer>> startHttpServer(
     boost::asio::io_context& io, const Config& config, AlertOperations& ops,
     SqliteAlertStore& store, std::shared_ptr<prometheus::Registry> registry,
-    std::function<TimeMs()> now);
+    std::function<TimeMs()> now, std::function<Readiness()> readiness);
 
 }  // namespace casewatch

@@ -11,8 +11,12 @@ void ApiRouter::healthz(ApiContext& ctx) {
 
 void ApiRouter::readyz(ApiContext& ctx) {
   if (!ctx.onlyParams({})) return;
-  const bool ready = options_.ops->ready();
-  ctx.ok(ready ? R"({"ready":true})" : R"({"ready":false})", ready ? 200 : 503);
+  const Readiness r = options_.readiness ? options_.readiness() : Readiness{};
+  if (r.ready()) return ctx.ok(R"({"ready":true})");
+  ApiJson j;
+  j["ready"] = false;
+  j["reasons"] = r.reasons;
+  ctx.ok(dumpJson(j), 503);
 }
 
 void ApiRouter::whoami(ApiContext& ctx) {

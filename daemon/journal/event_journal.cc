@@ -13,7 +13,10 @@
 #include <cstring>
 #include <filesystem>
 
+#include "absl/strings/cord.h"
+
 #include "daemon/journal/event_codec.h"
+#include "daemon/journal/record_resync.h"
 #include "daemon/journal/segment_reader.h"
 
 namespace casewatch {
@@ -60,6 +63,28 @@ bool writeFully(int fd, const char* p, size_t n) {
     n -= static_cast<size_t>(w);
   }
   return true;
+}
+
+// Marks open()'s refusal at a corrupt record (isCorruptRecordError); the value is the offset.
+constexpr absl::string_view kCorruptRecordPayload = "casewatch.journal/corrupt-record";
+
+// Copies bytes [from, to) of `fd` into a new file at `path`, synced: what a cut drops is kept.
+absl::Status copyRange(int fd, uint64_t from, uint64_t to, const std::string& path) {
+  FdGuard out(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (out.get() < 0) return absl::InternalError(errnoText("journal: cannot create", path));
+  std::string buf(1 << 20, '\0');
+  for (uint64_t at = from; at < to;) {
+    const ssize_t n =
+        ::pread(fd, buf.data(), std::min<uint64_t>(buf.size(), to - at), static_cast<off_t>(at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return absl::InternalError(errnoText("journal: cannot read for", path));
+    if (!writeFully(out.get(), buf.data(), static_cast<size_t>(n))) {
+      return absl::InternalError(errnoText("journal: cannot write", path));
+    }
+    at += static_cast<uint64_t>(n);
+  }
+  if (::fdatasync(out.get()) != 0) return absl::InternalError(errnoText("journal: sync", path));
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -129,7 +154,13 @@ absl::Status EventJournal::load() {
                                    " ends at " + std::to_string(prev.first_index + prev.records));
       }
     }
-    if (absl::Status s = scanSegment(seg, i + 1 == segments_.size()); !s.ok()) return s;
+    const size_t later = segments_.size() - i - 1;
+    bool cut = false;
+    if (absl::Status s = scanSegment(seg, later == 0, later, cut); !s.ok()) return s;
+    if (cut) {
+      if (absl::Status s = setAsideAfter(i); !s.ok()) return s;
+      break;
+    }
   }
 
   const Segment& tail = segments_.back();
@@ -143,22 +174,26 @@ absl::Status EventJournal::load() {
   return absl::OkStatus();
 }
 
-absl::Status EventJournal::scanSegment(Segment& seg, bool last) {
+absl::Status EventJournal::scanSegment(Segment& seg, bool last, size_t later_segments, bool& cut) {
   FdGuard fd(::open(seg.path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return absl::InternalError(errnoText("journal: cannot open", seg.path));
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return absl::InternalError(errnoText("journal: stat", seg.path));
   const uint64_t size = static_cast<uint64_t>(st.st_size);
 
-  // Cuts the tail of the last segment back to `offset` (a record boundary) and makes that stick
-  // before anything new is appended after it.
-  auto truncateTail = [&](uint64_t offset, std::string_view why) -> absl::Status {
+  // Cuts the segment back to `offset` (a record boundary) and makes that stick before anything
+  // new is appended after it.
+  auto truncateAt = [&](uint64_t offset) -> absl::Status {
     FdGuard w(::open(seg.path.c_str(), O_WRONLY | O_CLOEXEC));
     if (w.get() < 0 || ::ftruncate(w.get(), static_cast<off_t>(offset)) != 0 ||
         ::fdatasync(w.get()) != 0) {
       return absl::InternalError(errnoText("journal: cannot truncate", seg.path));
     }
-    truncated_bytes_ += size - offset;
+    return absl::OkStatus();
+  };
+  auto truncateTornTail = [&](uint64_t offset, std::string_view why) -> absl::Status {
+    if (absl::Status s = truncateAt(offset); !s.ok()) return s;
+    recovery_.torn_tail_bytes += size - offset;
     log_->warn("journal: dropped a torn tail of {} bytes from {} at offset {} ({})", size - offset,
                seg.path, offset, why);
     return absl::OkStatus();
@@ -176,7 +211,7 @@ absl::Status EventJournal::scanSegment(Segment& seg, bool last) {
     }
     // Segments are created under a temporary name, so this should not happen; if it does, the
     // segment holds nothing and gets a fresh header.
-    if (absl::Status s = truncateTail(0, "short segment header"); !s.ok()) return s;
+    if (absl::Status s = truncateTornTail(0, "short segment header"); !s.ok()) return s;
     FdGuard w(::open(seg.path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
     const std::string h = encodeSegmentHeader(seg.first_index);
     if (w.get() < 0 || !writeFully(w.get(), h.data(), h.size()) || ::fdatasync(w.get()) != 0) {
@@ -208,14 +243,63 @@ absl::Status EventJournal::scanSegment(Segment& seg, bool last) {
       return absl::InternalError("journal: " + seg.path + ": " +
                                  std::string(reader.ioError().message()));
     }
-    if (!last) {
-      return absl::DataLossError("journal: " + seg.path + " at offset " +
-                                 std::to_string(reader.offset()) + ": " + reader.badReason());
+    const uint64_t bad = reader.offset();
+    CaseEvent scratch;
+    auto valid_after = findValidRecordAfter(
+        fd.get(), bad, [&](std::string_view p) { return decodeEvent(p, scratch); });
+    if (!valid_after.ok()) {
+      return absl::InternalError("journal: " + seg.path + ": " +
+                                 std::string(valid_after.status().message()));
     }
-    if (absl::Status s = truncateTail(reader.offset(), reader.badReason()); !s.ok()) return s;
+    if (last && !valid_after->has_value()) {
+      if (absl::Status s = truncateTornTail(bad, reader.badReason()); !s.ok()) return s;
+      break;
+    }
+    // Corruption: what follows the bad record reached the disk and must not be dropped quietly.
+    const std::string what =
+        "journal: " + seg.path + ": corrupt record at byte offset " + std::to_string(bad) + " (" +
+        reader.badReason() + ") with valid data after it (" +
+        (valid_after->has_value() ? "a valid record at byte offset " + std::to_string(**valid_after)
+                                  : std::to_string(later_segments) + " later segment(s)") +
+        ")";
+    if (!options_.truncate_corrupt) {
+      absl::Status loss =
+          absl::DataLossError(what + ": data loss, not a torn tail; the journal was left as it is");
+      loss.SetPayload(kCorruptRecordPayload, absl::Cord(std::to_string(bad)));
+      return loss;
+    }
+    // The operator chose to cut here: keep a copy of what is dropped, then cut.
+    const std::string aside = seg.path + ".dropped-at-" + std::to_string(bad);
+    if (absl::Status s = copyRange(fd.get(), bad, size, aside); !s.ok()) return s;
+    if (::fsync(dir_fd_) != 0) return absl::InternalError(errnoText("journal: sync", journal_dir_));
+    if (absl::Status s = truncateAt(bad); !s.ok()) return s;
+    recovery_.corrupt_truncations += 1;
+    recovery_.corrupt_bytes += size - bad;
+    log_->error(
+        "{}: truncated there as asked (--truncate-corrupt-journal): dropped {} bytes of this "
+        "segment, kept in {}",
+        what, size - bad, aside);
+    cut = true;
     break;
   }
   seg.valid_bytes = reader.offset();
+  return absl::OkStatus();
+}
+
+absl::Status EventJournal::setAsideAfter(size_t index) {
+  for (size_t k = index + 1; k < segments_.size(); ++k) {
+    const std::string& path = segments_[k].path;
+    std::error_code ec;
+    const uint64_t bytes = fs::file_size(path, ec);
+    if (::rename(path.c_str(), (path + ".dropped").c_str()) != 0) {
+      return absl::InternalError(errnoText("journal: cannot rename", path));
+    }
+    recovery_.segments_set_aside += 1;
+    if (!ec) recovery_.corrupt_bytes += bytes;
+    log_->error("journal: set aside {} (after the cut), renamed {}.dropped", path, path);
+  }
+  segments_.resize(index + 1);
+  if (::fsync(dir_fd_) != 0) return absl::InternalError(errnoText("journal: sync", journal_dir_));
   return absl::OkStatus();
 }
 
@@ -315,7 +399,8 @@ uint64_t EventJournal::commit() {
 
 absl::Status EventJournal::health() const {
   std::lock_guard lk(mu_);
-  return failed_;
+  if (!failed_.ok() || !stalled_) return failed_;
+  return absl::UnavailableError("journal: writes are failing and being retried: " + stall_reason_);
 }
 
 void EventJournal::close() {
@@ -447,7 +532,7 @@ bool EventJournal::writeAll(std::vector<Batch>& work, size_t first, size_t last)
     stats_.write_errors.fetch_add(1, std::memory_order_relaxed);
     if (first_error == SteadyClock::time_point{}) {
       first_error = now;
-      setStalled(true);
+      setStalled(true, std::strerror(err));
     }
     if (now - last_log >= kErrorLogInterval) {
       log_->error("journal: write failed, retrying: {}", std::strerror(err));
@@ -484,7 +569,7 @@ bool EventJournal::rotate(uint64_t first_index) {
       return true;
     }
     stats_.write_errors.fetch_add(1, std::memory_order_relaxed);
-    if (!stalled) setStalled(stalled = true);
+    if (!stalled) setStalled(stalled = true, std::string(fd.status().message()));
     const auto now = SteadyClock::now();
     if (now - last_log >= kErrorLogInterval) {
       log_->error("journal: cannot start a new segment, retrying: {}",
@@ -501,13 +586,15 @@ bool EventJournal::rotate(uint64_t first_index) {
   }
 }
 
-void EventJournal::setStalled(bool stalled) {
+void EventJournal::setStalled(bool stalled, std::string why) {
   {
     std::lock_guard lk(mu_);
     stalled_ = stalled;
+    stall_reason_ = std::move(why);
   }
   // While stalled, a producer waiting for queue space must not wait for a disk that refuses.
   if (stalled) not_full_cv_.notify_all();
+  if (on_health_change_) on_health_change_();
 }
 
 void EventJournal::fail(absl::Status status) {
@@ -518,6 +605,12 @@ void EventJournal::fail(absl::Status status) {
     failed_ = std::move(status);
   }
   not_full_cv_.notify_all();
+  if (on_health_change_) on_health_change_();
+}
+
+bool isCorruptRecordError(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kDataLoss &&
+         status.GetPayload(kCorruptRecordPayload).has_value();
 }
 
 }  // namespace casewatch

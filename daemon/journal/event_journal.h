@@ -5,10 +5,20 @@
 // fdatasync()s it, then reports the batch durable. The format is in segment_reader.h.
 //
 // Crash safety: records are framed with a length and a crc32, so after a SIGKILL or power loss the
-// valid prefix of the journal is exactly what reached the file. open() drops a torn or corrupt
-// tail of the LAST segment (logged, and counted in truncatedBytesAtOpen()); a bad record in any
-// earlier segment was fsynced before the next segment existed, so it is real corruption and open()
-// fails with DataLoss naming the file and offset.
+// valid prefix of the journal is exactly what reached the file. open() tells a torn tail from
+// corruption (record_resync.h):
+//   - a bad record at the end of the LAST segment, with no valid record after it, is a torn tail
+//     (a crash mid-write): it is dropped with a warning and counted in recovery().torn_tail_bytes;
+//   - a bad record followed by valid records, or a bad record in any earlier segment (fsynced
+//     before the next segment existed), is corruption: open() fails with DataLoss naming the
+//     segment file and the byte offset of the bad record, and changes nothing. Only with
+//     `truncate_corrupt` (the operator's --truncate-corrupt-journal) does it cut the journal at the
+//     bad record instead: the dropped bytes are first copied to `<segment>.dropped-at-<offset>`,
+//     later segments are renamed `<segment>.dropped`, and it is logged as an error and counted
+//     in recovery().
+// One case this cannot tell apart: a power loss (not a process crash) in the middle of writing a
+// batch may reach the disk with a later page of the write but not an earlier one; that too shows
+// as corruption and needs the flag, although those records were never reported durable.
 //
 // Threads and ownership: open(), replay(), append(), commit(), pendingRecords(), recordCount() and
 // close() belong to ONE producer thread (the io thread). The on-durable callback and the write
@@ -47,10 +57,13 @@ class logger;
 namespace casewatch {
 
 struct JournalOptions {
-  std::string dir;                         // the data dir; segments live in <dir>/journal/
-  size_t segment_bytes = 64 << 20;         // start a new segment when a batch would pass this size
-  bool fsync = true;                       // fdatasync each written batch (off only for benchmarks)
-  size_t max_queued_batches = 4;           // commit() backpressure threshold
+  std::string dir;                  // the data dir; segments live in <dir>/journal/
+  size_t segment_bytes = 64 << 20;  // start a new segment when a batch would pass this size
+  bool fsync = true;                // fdatasync each written batch (off only for benchmarks)
+  size_t max_queued_batches = 4;    // commit() backpressure threshold
+  // At a corrupt record followed by valid ones: cut the journal there (true) or refuse to open
+  // with DataLoss (false). The operator's explicit choice (--truncate-corrupt-journal).
+  bool truncate_corrupt = false;
   std::shared_ptr<spdlog::logger> logger;  // null: spdlog's default logger
 };
 
@@ -67,6 +80,14 @@ struct JournalStats {
   std::atomic<double> last_commit_seconds{0};  // write + fdatasync of the last write
 };
 
+// What open() dropped to recover the journal (metrics and logs). Zero after a clean stop.
+struct JournalRecovery {
+  uint64_t torn_tail_bytes = 0;      // a torn tail of the last segment (a crash mid-write)
+  uint64_t corrupt_truncations = 0;  // cuts at a corrupt record (only with truncate_corrupt)
+  uint64_t corrupt_bytes = 0;        // bytes dropped by those cuts, later segments included
+  uint64_t segments_set_aside = 0;   // later segments renamed *.dropped by such a cut
+};
+
 // One write + fdatasync by the writer thread (it may cover several queued batches).
 struct JournalWriteSample {
   double seconds = 0;  // write() + fdatasync()
@@ -81,8 +102,8 @@ class EventJournal {
   using WriteObserver = std::function<void(const JournalWriteSample&)>;
 
   // Creates <dir>/journal if needed, checks every segment, truncates a torn tail of the last one,
-  // and starts the writer thread. Errors: DataLoss (corruption before the tail, a gap between
-  // segments), Internal (I/O).
+  // and starts the writer thread. Errors: DataLoss (a corrupt record with valid data after it,
+  // unless `truncate_corrupt`; a gap between segments), Internal (I/O).
   static absl::StatusOr<std::unique_ptr<EventJournal>> open(JournalOptions options);
   ~EventJournal();  // close()s
   EventJournal(const EventJournal&) = delete;
@@ -95,7 +116,8 @@ class EventJournal {
   // Records in the journal, counting those appended but not yet written.
   uint64_t recordCount() const { return next_index_; }
   // Bytes open() dropped from the tail of the last segment (a metric; 0 after a clean stop).
-  uint64_t truncatedBytesAtOpen() const { return truncated_bytes_; }
+  uint64_t truncatedBytesAtOpen() const { return recovery_.torn_tail_bytes; }
+  const JournalRecovery& recovery() const { return recovery_; }
 
   // Encodes `ev` into the pending batch. No I/O, no allocation once the buffers have grown.
   void append(const CaseEvent& ev);
@@ -106,8 +128,12 @@ class EventJournal {
 
   void setOnDurable(DurableCallback cb) { on_durable_ = std::move(cb); }
   void setWriteObserver(WriteObserver cb) { observer_ = std::move(cb); }
+  // Called on the writer thread whenever health() may have changed (quick: post, do not work).
+  // Set before the first commit().
+  void setOnHealthChange(std::function<void()> cb) { on_health_change_ = std::move(cb); }
 
-  // OK, or why the writer gave up (a failed fdatasync).
+  // OK; Unavailable while writes fail and are being retried (a full disk); or why the writer gave
+  // up for good (a failed fdatasync).
   absl::Status health() const;
   const JournalStats& stats() const { return stats_; }
 
@@ -131,7 +157,11 @@ class EventJournal {
 
   explicit EventJournal(JournalOptions options);
   absl::Status load();
-  absl::Status scanSegment(Segment& seg, bool last);
+  // Counts the segment's records and settles a bad one (see the header comment). Sets `cut` when it
+  // cut the segment at a corrupt record, so that the segments after it must go.
+  absl::Status scanSegment(Segment& seg, bool last, size_t later_segments, bool& cut);
+  // Moves the segments after `index` aside (renamed *.dropped) and forgets them.
+  absl::Status setAsideAfter(size_t index);
   // Creates a segment holding only its header; returns its descriptor, open for appending.
   absl::StatusOr<int> createSegment(uint64_t first_index);
 
@@ -141,7 +171,7 @@ class EventJournal {
   // giving up (stopping and the disk still refuses).
   bool writeAll(std::vector<Batch>& work, size_t first, size_t last);
   bool rotate(uint64_t first_index);
-  void setStalled(bool stalled);
+  void setStalled(bool stalled, std::string why = {});
   void fail(absl::Status status);
   bool stoppingFor(std::chrono::steady_clock::time_point since);
 
@@ -149,7 +179,7 @@ class EventJournal {
   std::shared_ptr<spdlog::logger> log_;
   std::string journal_dir_;
   std::vector<Segment> segments_;  // as found by open(); used by replay()
-  uint64_t truncated_bytes_ = 0;
+  JournalRecovery recovery_;
   bool replayed_ = false;
 
   // Producer side.
@@ -166,6 +196,7 @@ class EventJournal {
   uint64_t segment_bytes_written_ = 0;
   DurableCallback on_durable_;
   WriteObserver observer_;
+  std::function<void()> on_health_change_;
 
   // Shared, under mu_.
   mutable std::mutex mu_;
@@ -175,6 +206,7 @@ class EventJournal {
   std::vector<std::string> free_buffers_;
   bool stopping_ = false;
   bool stalled_ = false;  // the writer is retrying a failed write: commit() must not block
+  std::string stall_reason_;
   absl::Status failed_;
 
   JournalStats stats_;
@@ -182,5 +214,9 @@ class EventJournal {
 };
 
 using EventJournalPtr = std::unique_ptr<EventJournal>;
+
+// True for open()'s DataLoss at a corrupt record with valid data after it: the one refusal that
+// `truncate_corrupt` (--truncate-corrupt-journal) overrides.
+bool isCorruptRecordError(const absl::Status& status);
 
 }  // namespace casewatch

@@ -100,6 +100,12 @@ class SqliteAlertStore {
 
   const SqliteAlertStoreStats& stats() const { return stats_; }
   std::string dbPath() const { return db_path_; }
+  // OK while the store takes writes: FailedPrecondition once closed, Unavailable while its last
+  // transaction was given up on (until one commits again). Any thread.
+  absl::Status health() const;
+  // Called on the store thread whenever health() may have changed (quick: post, do not work).
+  // Set before the first write.
+  void setOnHealthChange(std::function<void()> cb) { on_health_change_ = std::move(cb); }
 
  private:
   struct DeadLettersOp {
@@ -134,7 +140,7 @@ class SqliteAlertStore {
   std::unique_ptr<SqliteConnection> reader_db_;  // under read_mu_
   std::mutex read_mu_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable work_cv_;
   std::condition_variable done_cv_;
   std::deque<Op> queue_;
@@ -142,6 +148,8 @@ class SqliteAlertStore {
   uint64_t done_ = 0;      // ops committed or given up on
   bool stopping_ = false;
   bool closed_ = false;
+  absl::Status last_failure_;  // the last transaction given up on; OK once one commits
+  std::function<void()> on_health_change_;
 
   std::atomic<uint64_t> dead_letter_count_{0};
   SqliteAlertStoreStats stats_;

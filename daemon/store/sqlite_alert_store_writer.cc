@@ -143,11 +143,15 @@ void SqliteAlertStore::writerLoop() {
       if (auto* a = std::get_if<AlertsOp>(&op); a && a->on_committed) a->on_committed(status);
     }
     ops.clear();
+    bool health_changed = false;
     {
       std::lock_guard lk(mu_);
       done_ = through;
+      health_changed = last_failure_.ok() != status.ok();
+      last_failure_ = status;
     }
     done_cv_.notify_all();
+    if (health_changed && on_health_change_) on_health_change_();
   }
 }
 
@@ -237,6 +241,16 @@ absl::Status SqliteAlertStore::apply(SnapshotOp& op) {
   bindText(w.upsert_snapshot, 2, at);
   bindBlob(w.upsert_snapshot, 3, op.data);
   return w.run(w.upsert_snapshot, "put snapshot");
+}
+
+absl::Status SqliteAlertStore::health() const {
+  std::lock_guard lk(mu_);
+  if (closed_ || stopping_) return absl::FailedPreconditionError("store: closed");
+  if (!last_failure_.ok()) {
+    return absl::UnavailableError("store: writes are failing: " +
+                                  std::string(last_failure_.message()));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace casewatch

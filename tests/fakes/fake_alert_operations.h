@@ -16,6 +16,7 @@
 
 #include "alerts/alert_operations.h"
 #include "base/str_cat.h"
+#include "daemon/health/readiness.h"
 
 namespace casewatch::testing {
 
@@ -154,9 +155,10 @@ class FakeAlertOperations final : public AlertOperations {
     return ledger_;
   }
 
-  bool ready() const override {
+  // Not an AlertOperations call: what the API's readiness function answers in tests.
+  Readiness readiness() const {
     std::lock_guard lock(mu_);
-    return ready_;
+    return ready_ ? Readiness{} : Readiness{{"feed f1: not connected to tcp://127.0.0.1:1"}};
   }
 
  private:

@@ -25,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import tempfile
 import time
 import traceback
+import urllib.error
 import urllib.request
 
 import zmq
@@ -175,6 +176,19 @@ def metric_by(samples, name, label, **match):
 def http_get(url, timeout=10.0):
     with urllib.request.urlopen(url, timeout=timeout) as r:
         return r.status, r.read().decode("utf-8", "replace")
+
+
+def http_json(url, timeout=10.0):
+    """GET url: (status, parsed JSON body), also for error statuses (4xx, 5xx)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            status, text = r.status, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        status, text = e.code, e.read().decode("utf-8", "replace")
+    try:
+        return status, json.loads(text)
+    except ValueError:
+        fail("GET %s: %d with a body that is not JSON: %r" % (url, status, text[:500]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,6 +374,27 @@ class Daemon:
 
     def db_path(self):
         return os.path.join(self.data_dir, "casewatch.db")
+
+    def http_base(self, timeout=DEFAULT_TIMEOUT):
+        """The HTTP API's base URL (http://host:port), from the log line naming its port."""
+        m = self.wait_log(r"HTTP API and duty console on http://(\S+?)/ \(port (\d+)\)", timeout,
+                          "the HTTP port")
+        host = m.group(1).rsplit(":", 1)[0]
+        return "http://%s:%s" % (host, m.group(2))
+
+    def readyz(self):
+        """(status, parsed JSON) of GET /readyz."""
+        return http_json(self.http_base() + "/readyz")
+
+    def wait_exit(self, timeout=DEFAULT_TIMEOUT):
+        """Waits for the process to exit by itself; returns its exit code."""
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            fail("casewatchd still runs %.0f s later, expected it to exit; log tail:\n%s"
+                 % (timeout, self.log()[-4000:]))
+        self._closed()
+        return rc
 
 
 def open_db_readonly(path):

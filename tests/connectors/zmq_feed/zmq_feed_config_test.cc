@@ -33,6 +33,8 @@ TEST(ZmqFeedConfigTest, GoodFileSetsEveryKeyAndPrintsBackEqual) {
   EXPECT_FALSE(c.bind);
   EXPECT_THAT(c.topics, ElementsAre("case.", "visit"));
   EXPECT_EQ(c.rcvhwm, 5000);
+  EXPECT_EQ(c.heartbeat_interval_ms, 2000);
+  EXPECT_EQ(c.heartbeat_timeout_ms, 10000);
   // No kind: the table's first row, a PULL socket with the defaults.
   EXPECT_EQ(r.config.feeds[1].kind, "zmq_pull");
   EXPECT_EQ(r.config.feeds[1].own.get<ZmqFeedConfig>(), ZmqFeedConfig{});
@@ -52,7 +54,9 @@ TEST(ZmqFeedConfigTest, BadFileNamesEachMistakeAtItsKey) {
               HasSubstr("expected one of zmq_pull, zmq_sub, jsonl; got \"zmq_push\""));
   EXPECT_THAT(errorAt(r, "feeds[3].endpoint"), HasSubstr("expected a ZeroMQ endpoint"));
   EXPECT_THAT(errorAt(r, "feeds[4].topics"), HasSubstr("only allowed for kind zmq_sub"));
-  EXPECT_THAT(r.errors, SizeIs(5)) << r.describe();
+  EXPECT_THAT(errorAt(r, "feeds[5].heartbeat_timeout_ms"),
+              HasSubstr("must be at least heartbeat_interval_ms (2000), got 500"));
+  EXPECT_THAT(r.errors, SizeIs(6)) << r.describe();
 }
 
 }  // namespace

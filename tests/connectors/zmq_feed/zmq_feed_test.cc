@@ -1,5 +1,11 @@
 #include "connectors/zmq_feed/zmq_feed.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -229,12 +235,56 @@ TEST_F(ZmqFeedTest, ConnectModePullsFromABoundPush) {
                context_, pseudonymizer_);
   Collector collector;
   ASSERT_TRUE(feed.start(collector.handler()).ok());
-  EXPECT_TRUE(feed.connected());
+  // Connected once the socket monitor has seen the handshake with the PUSH.
+  ASSERT_TRUE(eventually([&] { return feed.connected(); }));
   EXPECT_EQ(feed.boundEndpoint(), endpoint);
   sendFrames(push, {acceptedLine("c1")});
   sendFrames(push, {"case.accepted", acceptedLine("c2")});
   ASSERT_TRUE(eventually([&] { return collector.entries() == 2; }));
   EXPECT_THAT(collector.ids(), ElementsAre("c1", "c2"));
+}
+
+TEST_F(ZmqFeedTest, ConnectingSocketIsConnectedOnlyWhileItsPeerIsThere) {
+  // A port nothing listens on (the kernel's pick for a socket closed at once).
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  ::close(fd);
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  ZmqFeedConfig config = zmqConfig(ZmqSocketType::kPull, /*bind=*/false);
+  config.heartbeat_interval_ms = 100;
+  config.heartbeat_timeout_ms = 300;
+  ZmqFeed feed(feedConfig(endpoint), config, ingest_, context_, pseudonymizer_);
+  std::atomic<int> changes{0};
+  feed.setOnConnectionChange([&] { changes.fetch_add(1); });
+  Collector collector;
+  ASSERT_TRUE(feed.start(collector.handler()).ok());
+  EXPECT_FALSE(feed.connected());
+
+  {
+    zmq::socket_t push(context_, zmq::socket_type::push);
+    push.set(zmq::sockopt::linger, 0);
+    push.bind(endpoint);
+    ASSERT_TRUE(eventually([&] { return feed.connected(); }));
+    sendFrames(push, {acceptedLine("c1")});
+    ASSERT_TRUE(eventually([&] { return collector.entries() == 1; }));
+    const int before = changes.load();
+    push.close();  // the peer goes away
+    ASSERT_TRUE(eventually([&] { return !feed.connected(); }));
+    EXPECT_GT(changes.load(), before);
+  }
+  // And back when a peer binds there again (the socket reconnects by itself).
+  zmq::socket_t again(context_, zmq::socket_type::push);
+  again.set(zmq::sockopt::linger, 0);
+  again.bind(endpoint);
+  ASSERT_TRUE(eventually([&] { return feed.connected(); }));
+  feed.stop();
+  EXPECT_FALSE(feed.connected());
 }
 
 TEST_F(ZmqFeedTest, GarbageIsRejectedWithTruncatedRawBytes) {

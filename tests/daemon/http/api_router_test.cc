@@ -57,6 +57,7 @@ class ApiRouterTest : public ::testing::Test {
     // Nothing here reads the store: a task handed off would be a routing bug.
     o.offload = [](std::function<void()>) { ADD_FAILURE() << "unexpected store read"; };
     o.post = [](std::function<void()> task) { task(); };
+    o.readiness = [this] { return ops_.readiness(); };
     router_.emplace(std::move(o));
   }
 
@@ -91,6 +92,10 @@ TEST_F(ApiRouterTest, ProbesNeedNoToken) {
   EXPECT_EQ(ready.status, 503);
   EXPECT_EQ(ready.route, "readyz");
   EXPECT_EQ(Json::parse(ready.body)["ready"], false);
+  EXPECT_EQ(Json::parse(ready.body)["reasons"],
+            Json::array({"feed f1: not connected to tcp://127.0.0.1:1"}));
+  ops_.setReady(true);
+  EXPECT_EQ(call("GET", "/readyz").body, R"({"ready":true})");
 }
 
 TEST_F(ApiRouterTest, UnknownPathsAreNotFound) {

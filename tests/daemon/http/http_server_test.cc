@@ -79,6 +79,7 @@ class HttpServerTest : public ::testing::Test {
     o.max_body_bytes = kMaxBody;
     o.now = [] { return kNow; };
     o.json = AlertJsonOptions{"en", 480};
+    o.readiness = [this] { return ops_.readiness(); };
     ApiAuth auth({{"vera", ApiRole::kViewer, kViewer},
                   {"duty:li", ApiRole::kDutyOfficer, kDuty},
                   {"chief:wang", ApiRole::kLeader, kLeader}});

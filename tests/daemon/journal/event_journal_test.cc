@@ -259,6 +259,141 @@ TEST(EventJournalTest, FlippedByteInEarlierSegmentIsDataLoss) {
   EXPECT_NE(msg.find("offset 16"), std::string::npos) << msg;
 }
 
+// Three events in one segment; returns the segment's bytes and the offset where event `i` starts.
+struct ThreeRecords {
+  std::string name;  // the segment's file name
+  std::string bytes;
+  std::vector<size_t> starts;
+};
+ThreeRecords threeRecords() {
+  TempDir src;
+  writeEvents(opts(src.path()), 0, 3);
+  const std::string seg = segmentFiles(src.path())[0];
+  ThreeRecords r{fs::path(seg).filename().string(), readFile(seg), {}};
+  size_t at = kSegmentHeaderBytes;
+  for (uint64_t i = 0; i < 3; ++i) {
+    r.starts.push_back(at);
+    at += recordBytes(smallEvent(i));
+  }
+  EXPECT_EQ(at, r.bytes.size());
+  return r;
+}
+
+std::string putSegment(const TempDir& tmp, const std::string& name, const std::string& bytes) {
+  fs::create_directories(tmp.path() + "/journal");
+  const std::string path = tmp.path() + "/journal/" + name;
+  writeFile(path, bytes);
+  return path;
+}
+
+TEST(EventJournalRecoveryTest, TruncatedLastRecordIsATornTail) {
+  const ThreeRecords r = threeRecords();
+  TempDir tmp;
+  const std::string path = putSegment(tmp, r.name, r.bytes.substr(0, r.bytes.size() - 3));
+  auto j = openOk(opts(tmp.path()));
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->recordCount(), 2u);
+  EXPECT_EQ(j->recovery().torn_tail_bytes, r.bytes.size() - 3 - r.starts[2]);
+  EXPECT_EQ(j->recovery().corrupt_truncations, 0u);
+  EXPECT_EQ(replayAll(*j).size(), 2u);
+  j->close();
+  EXPECT_EQ(fs::file_size(path), r.starts[2]);
+}
+
+TEST(EventJournalRecoveryTest, CorruptLastByteOfLastRecordIsATornTail) {
+  const ThreeRecords r = threeRecords();
+  TempDir tmp;
+  std::string bad = r.bytes;
+  bad.back() = static_cast<char>(bad.back() ^ 0x01);
+  putSegment(tmp, r.name, bad);
+  auto j = openOk(opts(tmp.path()));
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->recordCount(), 2u);
+  EXPECT_EQ(j->recovery().torn_tail_bytes, r.bytes.size() - r.starts[2]);
+  EXPECT_EQ(j->recovery().corrupt_truncations, 0u);
+  const auto events = replayAll(*j);
+  ASSERT_EQ(events.size(), 2u);
+  expectSameEvent(events[1], smallEvent(1));
+}
+
+TEST(EventJournalRecoveryTest, CorruptMiddleRecordWithValidRecordsAfterIsDataLossAtItsOffset) {
+  const ThreeRecords r = threeRecords();
+  // Every byte of the middle record: its length, its checksum and its payload.
+  for (size_t at = r.starts[1]; at < r.starts[2]; ++at) {
+    SCOPED_TRACE("flip at " + std::to_string(at));
+    TempDir tmp;
+    std::string bad = r.bytes;
+    bad[at] = static_cast<char>(bad[at] ^ 0x5a);
+    const std::string path = putSegment(tmp, r.name, bad);
+
+    auto j = EventJournal::open(opts(tmp.path()));
+    ASSERT_FALSE(j.ok());
+    EXPECT_EQ(j.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_TRUE(isCorruptRecordError(j.status()));
+    const std::string msg(j.status().message());
+    EXPECT_NE(msg.find(path), std::string::npos) << msg;
+    EXPECT_NE(msg.find("corrupt record at byte offset " + std::to_string(r.starts[1]) + " ("),
+              std::string::npos)
+        << msg;
+    EXPECT_NE(msg.find("a valid record at byte offset " + std::to_string(r.starts[2])),
+              std::string::npos)
+        << msg;
+    // Refused, and nothing changed.
+    EXPECT_EQ(readFile(path), bad);
+    EXPECT_EQ(segmentFiles(tmp.path()).size(), 1u);
+  }
+}
+
+TEST(EventJournalRecoveryTest, TruncateCorruptCutsAtTheCorruptRecordAndKeepsTheDroppedBytes) {
+  const ThreeRecords r = threeRecords();
+  TempDir tmp;
+  std::string bad = r.bytes;
+  const size_t at = r.starts[1] + kRecordHeaderBytes + 2;  // inside the middle payload
+  bad[at] = static_cast<char>(bad[at] ^ 0x01);
+  const std::string path = putSegment(tmp, r.name, bad);
+  auto o = opts(tmp.path());
+  o.truncate_corrupt = true;
+  {
+    auto j = openOk(o);
+    ASSERT_TRUE(j);
+    EXPECT_EQ(j->recordCount(), 1u);
+    EXPECT_EQ(j->recovery().corrupt_truncations, 1u);
+    EXPECT_EQ(j->recovery().corrupt_bytes, r.bytes.size() - r.starts[1]);
+    EXPECT_EQ(j->recovery().torn_tail_bytes, 0u);
+    const auto events = replayAll(*j);
+    ASSERT_EQ(events.size(), 1u);
+    expectSameEvent(events[0], smallEvent(0));
+    j->append(smallEvent(1));
+    j->close();
+  }
+  EXPECT_EQ(readFile(path + ".dropped-at-" + std::to_string(r.starts[1])), bad.substr(r.starts[1]));
+  // The cut sticks: the next open, without the flag, finds a clean journal.
+  expectEventsZeroTo(opts(tmp.path()), 2);
+}
+
+TEST(EventJournalRecoveryTest, TruncateCorruptInEarlierSegmentSetsLaterSegmentsAside) {
+  TempDir tmp;
+  auto o = opts(tmp.path(), /*fsync=*/false, /*segment_bytes=*/200);
+  writeEvents(o, 0, 20);
+  const auto files = segmentFiles(tmp.path());
+  ASSERT_GE(files.size(), 3u);
+  std::string data = readFile(files[0]);
+  const size_t second = kSegmentHeaderBytes + recordBytes(smallEvent(0));
+  data[second + kRecordHeaderBytes] = static_cast<char>(data[second + kRecordHeaderBytes] ^ 1);
+  writeFile(files[0], data);
+
+  o.truncate_corrupt = true;
+  auto j = openOk(o);
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->recordCount(), 1u);
+  EXPECT_EQ(j->recovery().segments_set_aside, files.size() - 1);
+  for (size_t k = 1; k < files.size(); ++k) {
+    EXPECT_FALSE(fs::exists(files[k]));
+    EXPECT_TRUE(fs::exists(files[k] + ".dropped"));
+  }
+  EXPECT_EQ(replayAll(*j).size(), 1u);
+}
+
 TEST(EventJournalTest, MissingMiddleSegmentIsDataLoss) {
   TempDir tmp;
   const auto o = opts(tmp.path(), /*fsync=*/false, /*segment_bytes=*/200);

@@ -1,0 +1,51 @@
+// Whether a connecting ZeroMQ socket has a live peer, from the socket's own event stream
+// (zmq_socket_monitor, through cppzmq's monitor_t).
+//
+// ZeroMQ connects in the background and reconnects by itself, so a connect() that returned says
+// nothing about a peer. The monitor counts a connection once its ZMTP handshake succeeded (a TCP
+// connection to something that is not a ZeroMQ peer does not count) and forgets it when it is
+// closed: by the peer, by a heartbeat timeout (ZMQ_HEARTBEAT_TIMEOUT, for a peer that vanished
+// without closing), or by the socket. connected() is true while at least one counted connection
+// is open.
+//
+// Threads: attach() on the thread that owns the socket, before connect(), so no event is missed;
+// poll() only on the thread that then owns the socket (the connector's). connected() from any
+// thread. `on_change(connected)` runs on the polling thread whenever connected() flips.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "absl/container/flat_hash_set.h"
+
+namespace casewatch {
+
+class ZmqConnectionMonitor final : private zmq::monitor_t {
+ public:
+  ZmqConnectionMonitor(std::string feed_name, std::function<void(bool connected)> on_change);
+  ~ZmqConnectionMonitor() override = default;
+
+  // Starts monitoring `socket` (an inproc PAIR socket named after the feed). Throws zmq::error_t.
+  void attach(zmq::socket_t& socket);
+  // Handles every event queued so far, without waiting. Throws zmq::error_t (ETERM at shutdown).
+  void poll();
+  bool connected() const { return connected_.load(std::memory_order_acquire); }
+
+ private:
+  void on_event_handshake_succeeded(const zmq_event_t& event, const char* addr) override;
+  void on_event_disconnected(const zmq_event_t& event, const char* addr) override;
+  void on_event_closed(const zmq_event_t& event, const char* addr) override;
+  void settle();
+
+  const std::string feed_;
+  std::function<void(bool)> on_change_;
+  // Endpoints with a handshaken connection. By address, not by descriptor: libzmq reports the
+  // handshake with value 0, a disconnect with the descriptor.
+  absl::flat_hash_set<std::string> peers_;
+  std::atomic<bool> connected_{false};
+};
+
+}  // namespace casewatch

@@ -1,0 +1,64 @@
+// The App's readiness and health figures: what GET /readyz answers and casewatch_ready,
+// casewatch_feed_connected and the journal, store and feed error counters export.
+#include <spdlog/spdlog.h>
+
+#include "daemon/app.h"
+
+namespace casewatch {
+
+ReadinessInputs App::readinessInputs() const {
+  ReadinessInputs in;
+  in.started = started_;
+  in.stopping = stopping_;
+  in.journal = journal_ ? journal_->health() : absl::FailedPreconditionError("journal: not open");
+  in.store = store_ ? store_->health() : absl::FailedPreconditionError("store: not open");
+  // Every configured feed, in order; one whose connector failed to start (on a reload) has none.
+  for (const FeedConfig& f : config_.feeds) {
+    FeedLink link{f.name, f.endpoint, false, false};
+    for (const auto& c : connectors_) {
+      if (c->name() == f.name) {
+        link.running = true;
+        link.connected = c->connected();
+        break;
+      }
+    }
+    in.feeds.push_back(std::move(link));
+  }
+  return in;
+}
+
+void App::updateReadiness() {
+  const ReadinessInputs in = readinessInputs();
+  Readiness now = assessReadiness(in);
+  if (now != readiness_) {
+    if (now.ready()) {
+      spdlog::info("Ready: journal and store healthy, every feed bound or connected.");
+    } else if (started_ && !stopping_) {
+      std::string why;
+      for (const std::string& r : now.reasons) why += (why.empty() ? "" : "; ") + r;
+      spdlog::warn("Not ready: {}.", why);
+    }
+    readiness_ = std::move(now);
+  }
+  if (!health_metrics_) return;
+  health_metrics_->setReady(readiness_.ready());
+  std::vector<std::pair<std::string, bool>> feeds;
+  for (const FeedLink& f : in.feeds) feeds.emplace_back(f.name, f.connected);
+  health_metrics_->setFeedsConnected(feeds);
+  const JournalStats& js = journal_->stats();
+  health_metrics_->syncJournal(js.write_errors.load(std::memory_order_relaxed),
+                               js.records_dropped.load(std::memory_order_relaxed));
+  const SqliteAlertStoreStats& ss = store_->stats();
+  health_metrics_->syncStore(ss.commit_errors.load(std::memory_order_relaxed),
+                             ss.writes_dropped.load(std::memory_order_relaxed));
+  for (const auto& c : connectors_) {
+    health_metrics_->syncFeed(c->name(),
+                              c->stats().transport_errors.load(std::memory_order_relaxed));
+  }
+}
+
+void App::healthChanged() {
+  boost::asio::post(io_, [this] { updateReadiness(); });
+}
+
+}  // namespace casewatch

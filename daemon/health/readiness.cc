@@ -1,0 +1,27 @@
+#include "daemon/health/readiness.h"
+
+#include "base/str_cat.h"
+
+namespace casewatch {
+
+Readiness assessReadiness(const ReadinessInputs& in) {
+  Readiness r;
+  if (in.stopping) {
+    r.reasons.push_back("daemon: stopping");
+  } else if (!in.started) {
+    r.reasons.push_back("daemon: starting");
+  }
+  // Their messages already say whose they are ("journal: ...", "store: ...").
+  if (!in.journal.ok()) r.reasons.push_back(std::string(in.journal.message()));
+  if (!in.store.ok()) r.reasons.push_back(std::string(in.store.message()));
+  for (const FeedLink& f : in.feeds) {
+    if (!f.running) {
+      r.reasons.push_back(strCat("feed ", f.name, ": not running (it failed to start)"));
+    } else if (!f.connected) {
+      r.reasons.push_back(strCat("feed ", f.name, ": not connected to ", f.endpoint));
+    }
+  }
+  return r;
+}
+
+}  // namespace casewatch

@@ -1,0 +1,62 @@
+// The daemon's health figures for Prometheus: whether it is ready (casewatch_ready), whether each
+// feed is connected (casewatch_feed_connected), and the error and drop counters that the journal,
+// the store and the connectors keep as atomics of their own (exported as counters that grow by
+// what their source's running total grew since the last sync), plus what the journal's recovery
+// dropped at start-up.
+//
+// Threads: every call on the io_context thread (the App's tick and readiness updates). The
+// exposer reads the registry on its own threads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+namespace casewatch {
+
+class HealthMetrics {
+ public:
+  explicit HealthMetrics(prometheus::Registry& registry);
+
+  void setReady(bool ready) { ready_->Set(ready ? 1 : 0); }
+  // Each configured feed's connection, as (name, connected); series of feeds no longer configured
+  // are removed.
+  void setFeedsConnected(const std::vector<std::pair<std::string, bool>>& feeds);
+
+  // Running totals from their sources; each counter grows by the difference.
+  void syncJournal(uint64_t write_errors, uint64_t records_dropped);
+  void syncStore(uint64_t commit_errors, uint64_t writes_dropped);
+  void syncFeed(const std::string& feed, uint64_t transport_errors);
+  // A feed's connector was rebuilt (a reload): its totals start again from zero.
+  void feedRestarted(const std::string& feed);
+
+  // What opening the journal dropped: a torn tail, or a cut at a corrupt record.
+  void journalRecovered(uint64_t torn_tail_bytes, uint64_t corrupt_truncations,
+                        uint64_t corrupt_bytes);
+
+ private:
+  // A counter that follows a source's running total.
+  struct Mirror {
+    prometheus::Counter* counter = nullptr;
+    uint64_t seen = 0;
+    void sync(uint64_t total);
+  };
+
+  prometheus::Gauge* ready_;
+  prometheus::Family<prometheus::Gauge>* feed_connected_family_;
+  std::map<std::string, prometheus::Gauge*> feed_connected_;
+  Mirror journal_write_errors_, journal_records_dropped_;
+  Mirror store_commit_errors_, store_writes_dropped_;
+  prometheus::Family<prometheus::Counter>* feed_errors_family_;
+  std::map<std::string, Mirror> feed_errors_;
+  prometheus::Counter *torn_tail_truncations_, *corrupt_truncations_;
+  prometheus::Counter *torn_tail_bytes_, *corrupt_bytes_;
+};
+
+}  // namespace casewatch
