@@ -8,37 +8,41 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace casewatch::testing {
 
 using MetricLabels = std::map<std::string, std::string>;
 
-// The value of a counter with exactly these labels (0 when absent).
-inline double counterValue(const prometheus::Registry& registry, const std::string& name,
-                           const MetricLabels& labels) {
-  for (const auto& family : registry.Collect()) {
+// The sample with exactly these labels in the family `name`, or null.
+inline const prometheus::ClientMetric* findSample(const std::vector<prometheus::MetricFamily>& all,
+                                                  const std::string& name,
+                                                  const MetricLabels& labels) {
+  for (const auto& family : all) {
     if (family.name != name) continue;
     for (const auto& m : family.metric) {
       MetricLabels got;
       for (const auto& l : m.label) got[l.name] = l.value;
-      if (got == labels) return m.counter.value;
+      if (got == labels) return &m;
     }
   }
-  return 0;
+  return nullptr;
+}
+
+// The value of a counter with exactly these labels (0 when absent).
+inline double counterValue(const prometheus::Registry& registry, const std::string& name,
+                           const MetricLabels& labels) {
+  const auto all = registry.Collect();
+  const prometheus::ClientMetric* m = findSample(all, name, labels);
+  return m ? m->counter.value : 0;
 }
 
 // The value of a gauge with exactly these labels (0 when absent).
 inline double gaugeValue(const prometheus::Registry& registry, const std::string& name,
                          const MetricLabels& labels = {}) {
-  for (const auto& family : registry.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& m : family.metric) {
-      MetricLabels got;
-      for (const auto& l : m.label) got[l.name] = l.value;
-      if (got == labels) return m.gauge.value;
-    }
-  }
-  return 0;
+  const auto all = registry.Collect();
+  const prometheus::ClientMetric* m = findSample(all, name, labels);
+  return m ? m->gauge.value : 0;
 }
 
 }  // namespace casewatch::testing
