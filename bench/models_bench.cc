@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/allocation_count.h"
 #include "bench/case_world.h"
 #include "daemon/daemon_config.h"
 #include "models/escalation_risk/escalation_risk_model.h"
@@ -101,12 +102,21 @@ World& world() {
   return *w;
 }
 
+// Heap allocations per event over the timed loop (making the events included: see
+// Baseline/MakeContact for what that alone costs).
+void reportAllocations(benchmark::State& state, uint64_t before) {
+  state.counters["allocs_per_event"] =
+      static_cast<double>(bench::allocationsSoFar() - before) /
+      static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
+}
+
 // The contact stream of the single-model benchmarks: the event and the CaseUpdate a
 // registration of an existing case would give (no case-state work is timed).
 template <typename ModelT>
 void contactLoop(benchmark::State& state, ModelT* model) {
   World& w = world();
   CaseEvent ev;
+  const uint64_t allocations_before = bench::allocationsSoFar();
   for (auto _ : state) {
     const uint64_t r = mix(++w.counter) % 100;
     CaseUpdate u;
@@ -130,6 +140,7 @@ void contactLoop(benchmark::State& state, ModelT* model) {
     }
   }
   state.SetItemsProcessed(state.iterations());
+  reportAllocations(state, allocations_before);
 }
 
 // Making the contact events alone (strings formatted, hashes drawn): subtract from the two below.
@@ -184,6 +195,7 @@ void mixedLoop(benchmark::State& state, int models) {
                                          EventType::kReplied, EventType::kClosed};
   std::array<CaseIndex, 4> cursor;
   cursor.fill(static_cast<CaseIndex>(w.store.size()));
+  const uint64_t allocations_before = bench::allocationsSoFar();
   for (auto _ : state) {
     const uint64_t r = mix(++w.counter) % 100;
     const size_t k = r % 4;
@@ -198,6 +210,7 @@ void mixedLoop(benchmark::State& state, int models) {
     w.apply(ev, models);
   }
   state.SetItemsProcessed(state.iterations());
+  reportAllocations(state, allocations_before);
   state.counters["open_cases"] = static_cast<double>(w.store.openCases());
   state.counters["signals"] = static_cast<double>(w.sink.signals);
 }
