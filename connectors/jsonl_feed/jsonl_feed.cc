@@ -206,7 +206,6 @@ JsonlFeed::ReadOptions JsonlFeed::ReadOptions::from(const FeedConfig& feed,
   ReadOptions options;
   options.feed = feed.name;
   options.max_message_bytes = ingest.max_message_bytes;
-  options.dead_letter_max_bytes = ingest.dead_letter_max_bytes;
   options.batch_size = batch_size;
   return options;
 }

@@ -45,7 +45,6 @@ class JsonlFeed final : public Connector {
   struct ReadOptions {
     std::string feed;
     size_t max_message_bytes = 64 * 1024;
-    size_t dead_letter_max_bytes = 2048;
     size_t batch_size = 4096;
     static ReadOptions from(const FeedConfig& feed, const IngestConfig& ingest,
                             size_t batch_size = 4096);
