@@ -8,7 +8,7 @@ BatchDecoder::BatchDecoder(const Pseudonymizer& pseudonymizer, DecoderLimits lim
                            size_t dead_letter_max_bytes)
     : decoder_(pseudonymizer, limits),
       max_future_skew_ms_(limits.max_future_skew_ms),
-      dead_letter_max_bytes_(dead_letter_max_bytes) {}
+      sanitiser_(pseudonymizer, limits, dead_letter_max_bytes) {}
 
 void BatchDecoder::add(std::string_view message, DecodedBatch& batch, TimeMs wall_now) {
   std::string detail;
@@ -32,7 +32,25 @@ void BatchDecoder::add(std::string_view message, DecodedBatch& batch, TimeMs wal
   r.reason = error_.reason;
   r.detail = std::move(detail);
   r.raw_size = message.size();
-  r.raw.assign(message.substr(0, std::min(message.size(), dead_letter_max_bytes_)));
+  r.raw = sanitiser_.sanitise(message);
+  r.received_at = wall_now;
+}
+
+void BatchDecoder::addTooLarge(std::string_view message, DecodedBatch& batch, TimeMs wall_now) {
+  Rejection& r = batch.rejections.emplace_back();
+  r.reason = RejectReason::kTooLarge;
+  r.detail = DecodeError{RejectReason::kTooLarge, {}}.message();
+  r.raw_size = message.size();
+  r.raw = sanitiser_.tooLarge(message);
+  r.received_at = wall_now;
+}
+
+void BatchDecoder::addTooLarge(size_t size, DecodedBatch& batch, TimeMs wall_now) {
+  Rejection& r = batch.rejections.emplace_back();
+  r.reason = RejectReason::kTooLarge;
+  r.detail = DecodeError{RejectReason::kTooLarge, {}}.message();
+  r.raw_size = size;
+  r.raw = sanitiser_.tooLarge(size);
   r.received_at = wall_now;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/dead_letter_sanitiser.h"
 #include "connectors/decode/case_event.h"
 #include "connectors/decode/event_decoder.h"
 
@@ -16,9 +17,11 @@ namespace casewatch {
 
 struct Rejection {
   RejectReason reason = RejectReason::kNone;
-  std::string detail;      // DecodeError::message()
-  std::string raw;         // the raw bytes, truncated to ingest.dead_letter_max_bytes
-  size_t raw_size = 0;     // the size before truncation
+  std::string detail;  // DecodeError::message()
+  // The message made safe to keep (DeadLetterSanitiser: no raw person id, no field outside the
+  // contract), at most ingest.dead_letter_max_bytes. Never the raw bytes.
+  std::string raw;
+  size_t raw_size = 0;     // the size of the message as received
   TimeMs received_at = 0;  // wall clock
 };
 
@@ -38,18 +41,24 @@ using DecodedBatchPtr = std::unique_ptr<DecodedBatch>;
 using BatchHandler = std::function<void(DecodedBatchPtr)>;
 
 // Decodes raw messages into a batch: successes into `events`, failures into `rejections` with the
-// raw bytes truncated to `dead_letter_max_bytes`. One per connector thread.
+// message sanitised (DeadLetterSanitiser) into at most `dead_letter_max_bytes`: the raw bytes of a
+// rejected message never leave the connector's thread. One per connector thread.
 class BatchDecoder {
  public:
   BatchDecoder(const Pseudonymizer& pseudonymizer, DecoderLimits limits,
                size_t dead_letter_max_bytes);
   // Appends the decoded event or the rejection for `message` to `batch`. Never throws.
   void add(std::string_view message, DecodedBatch& batch, TimeMs wall_now);
+  // Appends a too_large rejection for `message`, over the feed's own limit, without parsing it.
+  void addTooLarge(std::string_view message, DecodedBatch& batch, TimeMs wall_now);
+  // Appends a too_large rejection for a message of `size` bytes that the feed skipped without
+  // holding it whole (so nothing of it, not even a digest, is kept).
+  void addTooLarge(size_t size, DecodedBatch& batch, TimeMs wall_now);
 
  private:
   EventDecoder decoder_;
   int64_t max_future_skew_ms_;
-  size_t dead_letter_max_bytes_;
+  DeadLetterSanitiser sanitiser_;
   CaseEvent scratch_;
   DecodeError error_;
 };

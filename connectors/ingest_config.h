@@ -17,7 +17,7 @@ class MapReader;
 struct IngestConfig {
   int orphan_horizon_hours = 72;  // how long an event may wait for its case.registered
   size_t max_message_bytes = 64 * 1024;
-  size_t dead_letter_max_bytes = 2048;  // raw bytes kept per dead letter
+  size_t dead_letter_max_bytes = 2048;  // kept per dead letter, after it is sanitised
   size_t max_persons = 1000;
   int dedup_window_days = 365;  // an event id is remembered for 1 to 2 windows of event time
   // A live feed rejects (out_of_range) an event stamped more than this far ahead of the wall

@@ -36,6 +36,7 @@
       by: 'By', at: 'At', change: 'Change', tier: 'Tier', no_ledger: 'The ledger is empty.',
       case_id: 'Case', region: 'Region', agency: 'Agency', category: 'Category', reasons: 'Reasons',
       owner: 'Owner', last_activity: 'Last activity', no_dead: 'No dead letters.',
+      dead_forbidden: 'Dead letters are shown to duty officers and leaders only.',
       received: 'Received', feed: 'Feed', reason: 'Reason', detail: 'Detail', raw: 'Raw',
       note_col: 'Note', no_history: 'No recorded changes yet.', need_comment: 'Say why (comment).',
       need_matcher: 'Give at least one matcher with a value.', viewer_note: 'read-only',
@@ -72,7 +73,8 @@
       no_silences: '没有静默。', expire: '使失效', id: '编号', status: '状态', until: '截止',
       by: '操作人', at: '时间', change: '变化', tier: '级别', no_ledger: '台账为空。',
       case_id: '案件', region: '地区', agency: '单位', category: '类别', reasons: '原因',
-      owner: '包案领导', last_activity: '最近办理', no_dead: '没有异常数据。', received: '接收时间',
+      owner: '包案领导', last_activity: '最近办理', no_dead: '没有异常数据。',
+      dead_forbidden: '异常数据仅对值班员和领导显示。', received: '接收时间',
       feed: '数据源', reason: '原因', detail: '说明', raw: '原始数据', note_col: '备注', no_history: '暂无记录。',
       need_comment: '请填写原因。', need_matcher: '至少需要一个有值的匹配条件。', viewer_note: '只读',
       tier_red: '红色', tier_orange: '橙色', tier_yellow: '黄色', tier_blue: '蓝色',
@@ -577,10 +579,13 @@
   }
 
   async function loadDeadLetters() {
+    const root = $('dead');
+    if (!state.me || !state.me.may_read_dead_letters) {
+      return root.replaceChildren(el('p', { class: 'empty', text: t('dead_forbidden') }));
+    }
     const reply = await api('GET', '/api/v1/dead-letters?limit=100');
     if (reply.status !== 200) return;
     const list = reply.data.dead_letters || [];
-    const root = $('dead');
     if (!list.length) return root.replaceChildren(el('p', { class: 'empty', text: t('no_dead') }));
     root.replaceChildren(el('table', {},
       el('thead', {}, el('tr', {}, ...['received', 'feed', 'reason', 'detail', 'raw'].map(

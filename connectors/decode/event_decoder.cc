@@ -240,6 +240,10 @@ bool isNumber(Kind k) {
 
 }  // namespace
 
+bool isContractEventField(std::string_view key) {
+  return std::find(kKeyNames.begin(), kKeyNames.end(), key) != kKeyNames.end();
+}
+
 std::string_view rejectReasonName(RejectReason r) {
   static constexpr std::array<std::string_view, kRejectReasonCount> kNames = {
       "none",       "too_large",    "invalid_json",  "unsupported_version", "missing_field",

@@ -50,6 +50,10 @@ enum class RejectReason : uint8_t {
 constexpr size_t kRejectReasonCount = 10;
 std::string_view rejectReasonName(RejectReason r);  // "too_large", "invalid_json", ...
 
+// True for the names of the contract's event fields (common and per-type: "v", "persons", ...),
+// the only fields a decoded event or a dead letter keeps.
+bool isContractEventField(std::string_view key);
+
 struct DecodeError {
   RejectReason reason = RejectReason::kNone;
   std::string field;            // the offending field, when there is one ("ts", "persons[2]", ...)

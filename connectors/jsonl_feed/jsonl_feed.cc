@@ -52,8 +52,7 @@ class JsonlReader {
         batch_size_(std::max<size_t>(options.batch_size, 1)),
         stats_(stats),
         capacity_(std::max(kMinBufferBytes, 2 * (options.max_message_bytes + 2))),
-        buffer_(new char[capacity_]),
-        too_large_detail_(DecodeError{RejectReason::kTooLarge, {}}.message()) {
+        buffer_(new char[capacity_]) {
     resetBatch();
   }
 
@@ -126,8 +125,9 @@ class JsonlReader {
     if (len > 0 && p[len - 1] == '\r') --len;
     if (len == 0) return;
     startEntry();
+    // Over the limit: too_large, and its dead letter keeps no byte of it (DeadLetterSanitiser).
     if (len > options_.max_message_bytes) {
-      reject(std::string(p, std::min(len, options_.dead_letter_max_bytes)), len);
+      decoder_.addTooLarge(std::string_view(p, len), batch_, wall_now_);
     } else {
       decoder_.add(std::string_view(p, len), batch_, wall_now_);
     }
@@ -135,27 +135,20 @@ class JsonlReader {
 
   void startOversized(const char* p, size_t n) {
     skipping_ = true;
-    oversized_raw_.clear();
     oversized_size_ = 0;
     continueOversized(p, n);
   }
   void continueOversized(const char* p, size_t n) {
     if (n == 0) return;
-    const size_t keep = options_.dead_letter_max_bytes;
-    if (oversized_raw_.size() < keep) {
-      oversized_raw_.append(p, std::min(n, keep - oversized_raw_.size()));
-    }
     oversized_size_ += n;
     last_was_cr_ = p[n - 1] == '\r';
   }
   void finishOversized(const char* p, size_t n) {
     continueOversized(p, n);
     skipping_ = false;
-    size_t size = oversized_size_ - (last_was_cr_ ? 1 : 0);
-    if (oversized_raw_.size() > size) oversized_raw_.resize(size);
+    const size_t size = oversized_size_ - (last_was_cr_ ? 1 : 0);
     startEntry();
-    reject(std::move(oversized_raw_), size);
-    oversized_raw_ = std::string();
+    decoder_.addTooLarge(size, batch_, wall_now_);
   }
 
   // Each entry (event or rejection) of a batch goes through here first.
@@ -165,15 +158,6 @@ class JsonlReader {
       wall_now_ = wallNowMs();
     }
     ++count_;
-  }
-
-  void reject(std::string raw, size_t raw_size) {
-    Rejection& r = batch_.rejections.emplace_back();
-    r.reason = RejectReason::kTooLarge;
-    r.detail = too_large_detail_;
-    r.raw = std::move(raw);
-    r.raw_size = raw_size;
-    r.received_at = wall_now_;
   }
 
   template <typename Deliver>
@@ -204,7 +188,6 @@ class JsonlReader {
   FeedStats* const stats_;
   const size_t capacity_;
   std::unique_ptr<char[]> buffer_;
-  const std::string too_large_detail_;
 
   DecodedBatch batch_;
   size_t count_ = 0;  // entries in batch_
@@ -212,7 +195,6 @@ class JsonlReader {
   int read_errno_ = 0;
 
   bool skipping_ = false;  // inside a line longer than max_message_bytes
-  std::string oversized_raw_;
   size_t oversized_size_ = 0;
   bool last_was_cr_ = false;
 };
@@ -224,7 +206,6 @@ JsonlFeed::ReadOptions JsonlFeed::ReadOptions::from(const FeedConfig& feed,
   ReadOptions options;
   options.feed = feed.name;
   options.max_message_bytes = ingest.max_message_bytes;
-  options.dead_letter_max_bytes = ingest.dead_letter_max_bytes;
   options.batch_size = batch_size;
   return options;
 }

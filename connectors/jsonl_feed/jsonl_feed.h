@@ -3,7 +3,8 @@
 //
 // Lines are split with large read(2)s and memchr, a trailing '\r' is stripped and empty lines are
 // skipped. A line longer than ingest.max_message_bytes is rejected as too_large without ever being
-// held whole: only its first dead_letter_max_bytes are kept. A last line without '\n' still counts.
+// held whole: its dead letter keeps only its size (DeadLetterSanitiser: not a byte of it, since a
+// prefix may hold a person id). A last line without '\n' still counts.
 // At the end of input a final batch with `end_of_input = true` is handed over (possibly empty).
 //
 // Two ways to run it:
@@ -44,7 +45,6 @@ class JsonlFeed final : public Connector {
   struct ReadOptions {
     std::string feed;
     size_t max_message_bytes = 64 * 1024;
-    size_t dead_letter_max_bytes = 2048;
     size_t batch_size = 4096;
     static ReadOptions from(const FeedConfig& feed, const IngestConfig& ingest,
                             size_t batch_size = 4096);

@@ -27,6 +27,7 @@ bool apiRoleAllows(ApiRole role, ApiRight right) {
     case ApiRight::kRead:
       return true;
     case ApiRight::kAct:
+    case ApiRight::kReadDeadLetters:
       return role == ApiRole::kDutyOfficer || role == ApiRole::kLeader;
   }
   return false;

@@ -1,6 +1,7 @@
 // Who is calling the HTTP API: bearer tokens from `auth.tokens` (daemon/http/auth_config.h), each
-// with a name (recorded with every change made with it) and a role. viewer reads; duty_officer also
-// acknowledges, silences and resolves; leader may do all of that.
+// with a name (recorded with every change made with it) and a role. viewer reads (all but the dead
+// letters); duty_officer also reads the dead letters, acknowledges, silences and resolves; leader
+// may do all of that.
 //
 // Tokens are kept only as BLAKE2b digests and compared in constant time (every configured token is
 // compared, whatever matches). Built once at start-up (token files are read then), then read-only:
@@ -18,7 +19,9 @@
 
 namespace casewatch {
 
-enum class ApiRight : uint8_t { kRead, kAct };
+// kRead: every GET; kAct: change alerts or silences; kReadDeadLetters: the rejected feed messages
+// (sanitised, but they are still the raw side of the feeds: for those on duty, not every viewer).
+enum class ApiRight : uint8_t { kRead, kAct, kReadDeadLetters };
 
 std::string_view apiRoleName(ApiRole role);  // "viewer", "duty_officer", "leader"
 bool apiRoleAllows(ApiRole role, ApiRight right);

@@ -14,6 +14,19 @@ namespace {
 
 constexpr std::string_view kApiPrefix = "/api/v1/";
 
+// What a 403 says the role may not do.
+std::string_view rightDescription(ApiRight right) {
+  switch (right) {
+    case ApiRight::kRead:
+      return "read";
+    case ApiRight::kAct:
+      return "change alerts or silences";
+    case ApiRight::kReadDeadLetters:
+      return "read the dead letters (duty_officer or leader)";
+  }
+  return "do this";
+}
+
 }  // namespace
 
 void ApiRouter::route(ApiContext& ctx) {
@@ -61,7 +74,7 @@ void ApiRouter::route(ApiContext& ctx) {
     } else if (r == "ledger" && n == 3) {
       match = Match{"ledger", {"GET"}, ApiRight::kRead};
     } else if (r == "dead-letters" && n == 3) {
-      match = Match{"dead_letters", {"GET"}, ApiRight::kRead};
+      match = Match{"dead_letters", {"GET"}, ApiRight::kReadDeadLetters};
     } else if (r == "events" && n == 3) {
       match = Match{"events", {"GET"}, ApiRight::kRead};
     } else if (r == "whoami" && n == 3) {
@@ -91,10 +104,9 @@ void ApiRouter::route(ApiContext& ctx) {
       return ctx.reply(std::move(r));
     }
     if (!apiRoleAllows(ctx.principal->role, *match->right)) {
-      return ctx.error(
-          403, strCat("the role ", apiRoleName(ctx.principal->role), " of ",
-                      jsonQuoted(ctx.principal->name), " may not ",
-                      *match->right == ApiRight::kAct ? "change alerts or silences" : "read"));
+      return ctx.error(403, strCat("the role ", apiRoleName(ctx.principal->role), " of ",
+                                   jsonQuoted(ctx.principal->name), " may not ",
+                                   rightDescription(*match->right)));
     }
   }
   if (!ctx.query_error.empty()) return ctx.error(400, ctx.query_error);

@@ -25,6 +25,7 @@ void ApiRouter::whoami(ApiContext& ctx) {
   j["name"] = ctx.principal->name;
   j["role"] = apiRoleName(ctx.principal->role);
   j["may_act"] = apiRoleAllows(ctx.principal->role, ApiRight::kAct);
+  j["may_read_dead_letters"] = apiRoleAllows(ctx.principal->role, ApiRight::kReadDeadLetters);
   ctx.ok(dumpJson(j));
 }
 

@@ -59,6 +59,14 @@ CREATE TABLE snapshots (
   data     BLOB NOT NULL
 );
 )sql",
+    // Version 2: dead letters are sanitised before they are stored (connectors/
+    // dead_letter_sanitiser.h); those stored earlier held raw bytes (raw person ids among them), so
+    // their bodies are dropped, keeping the size. The store runs with secure_delete, so the old
+    // bytes are zeroed, not left in free pages.
+    R"sql(
+UPDATE dead_letters
+   SET raw = CAST('{"dropped":"stored_before_sanitising","bytes":' || raw_size || '}' AS BLOB);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

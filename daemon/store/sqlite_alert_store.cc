@@ -48,6 +48,9 @@ absl::Status SqliteAlertStore::init() {
     if (mode != "wal") return absl::InternalError("store: cannot turn on WAL (got " + mode + ")");
   }
   if (auto s = w.exec("PRAGMA synchronous=NORMAL"); !s.ok()) return s;
+  // secure_delete: a deleted or overwritten row's bytes are zeroed, not left in free pages (dead
+  // letters trimmed, and those rewritten by migration 2, must not linger in the file).
+  if (auto s = w.exec("PRAGMA secure_delete=ON"); !s.ok()) return s;
 
   if (auto s = migrateAlertStore(w, db_path_, *log_); !s.ok()) return s;
   if (auto s = prepareWrites(); !s.ok()) return s;

@@ -34,7 +34,9 @@ TEST_F(BatchDecoderTest, AnEventTooFarAheadOfTheWallClockIsRejectedOutOfRange) {
   EXPECT_EQ(r.detail,
             "out_of_range: ts is 11 min ahead of the wall clock "
             "(ingest.max_future_skew_minutes 10)");
-  EXPECT_EQ(r.raw, acceptedLine("ahead"));  // kept whole for the dead letters
+  // Sanitised for the dead letters: only contract fields, re-serialised compactly (the same
+  // bytes here, as the line holds nothing else).
+  EXPECT_EQ(r.raw, acceptedLine("ahead"));
   EXPECT_EQ(r.received_at, ts_ - 11 * kMsPerMinute);
 }
 
@@ -58,6 +60,26 @@ TEST_F(BatchDecoderTest, AfterARejectionTheNextEventDecodesWhole) {
   EXPECT_EQ(batch.events[0].event_id, "next");
   EXPECT_EQ(batch.events[0].case_id, "C-1");
   EXPECT_EQ(batch.events[0].ts, ts_);
+}
+
+TEST_F(BatchDecoderTest, ARejectionKeepsNoRawPersonIdNorUnknownField) {
+  IngestConfig ingest;
+  BatchDecoder decoder(pseudonymizer_, decoderLimits(ingest), ingest.dead_letter_max_bytes);
+  DecodedBatch batch;
+  decoder.add(
+      R"({"v":1,"event_id":"e","source":"t","type":"visit","ts":"bad","persons":["id:RAW-1"],)"
+      R"("matter":"m","region":"520302","level":"county","phone":"13800138000"})",
+      batch, ts_);
+  decoder.add(R"({"persons":["id:RAW-2"],"v":1,"event_id":"cut)", batch, ts_);
+  ASSERT_EQ(batch.rejections.size(), 2u);
+  EXPECT_EQ(batch.rejections[0].reason, RejectReason::kBadTimestamp);
+  EXPECT_EQ(batch.rejections[0].raw,
+            R"({"v":1,"event_id":"e","source":"t","type":"visit","ts":"bad","persons":[")" +
+                Pseudonymizer::format(pseudonymizer_.pseudonymise("id:RAW-1")) +
+                R"("],"matter":"m","region":"520302","level":"county"})");
+  EXPECT_EQ(batch.rejections[1].reason, RejectReason::kInvalidJson);
+  EXPECT_EQ(batch.rejections[1].raw.find("RAW-2"), std::string::npos) << batch.rejections[1].raw;
+  EXPECT_EQ(batch.rejections[1].raw_size, 45u);
 }
 
 }  // namespace

@@ -298,6 +298,10 @@ def test(args, tmp):
         wd.wait_find(card_css)
         assert wd.js("return document.querySelectorAll('.ack-btn, .resolve-btn, .silence-btn').length;") == 0, \
             "a viewer is offered buttons that change alerts"
+        # The dead letters are for those on duty: the viewer is told so, and nothing is asked.
+        wd.click(wd.find('.tabs button[data-tab="dead"]'))
+        cwtest.wait_until(lambda: "duty officers" in wd.text_of("#dead"),
+                          message="the dead letter tab refusing the viewer")
 
         errors = severe(wd.browser_log())
         assert not errors, "the browser console has errors:\n%s" % json.dumps(errors, indent=1)

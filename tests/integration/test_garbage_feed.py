@@ -1,16 +1,22 @@
-"""Garbage on the feed: casewatchd rejects each bad message by reason and carries on.
+"""Garbage on the feed: casewatchd rejects each bad message by reason and carries on, and no raw
+person id (of an accepted or a rejected event) appears anywhere.
 
 Random bytes, truncated JSON, wrong types, an unknown type, bad timestamps, a 1 MB message, missing
 fields, out-of-range values and an unsupported version are PUSHed with valid events in between. The
 daemon must stay up, count each rejection by reason, keep each one as a dead letter (reason, detail,
-raw bytes truncated to ingest.dead_letter_max_bytes), apply the valid events, and never write a raw
-person id of a valid event to its store, its journal or its log.
+the message sanitised: README "Privacy"), apply the valid events, and never write or serve a raw
+person id: not in its log, the SQLite files (with the WAL), the journal and snapshots, nor any API
+answer (alerts, dead letters, ledger, silences, metrics). The rejected messages carry raw ids in
+`persons`, in unknown fields, in truncated and too-large bodies.
 """
 
 import collections
+import json
 import os
 import random
+import re
 import sys
+import urllib.request
 
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -19,7 +25,17 @@ import zmq  # noqa: E402
 
 VALID_PERSONS = ["id:gfeed-valid-person-0001", "id:gfeed-valid-person-0002",
                  "id:gfeed-valid-person-0003"]
+# Raw ids carried by rejected messages: none may be kept anywhere.
+REJECTED_PERSONS = ["id:gfeed-rejected-person-%04d" % i for i in range(1, 8)]
 TS = "2026-03-04T09:15:00+08:00"
+DUTY_TOKEN = "gfeed-duty-token-0001"
+VIEWER_TOKEN = "gfeed-viewer-token-0001"
+# The contract's event fields (shared/contracts/events.md): all a sanitised dead letter may hold.
+CONTRACT_FIELDS = {
+    "v", "event_id", "source", "seq", "type", "ts", "case_id", "persons", "matter", "region",
+    "agency", "category", "channel", "level", "competent_level", "group_size", "to_agency",
+    "to_level", "days", "outcome", "leader", "resolved", "satisfaction", "reason", "amount"}
+PSEUDONYM = re.compile(r"^p_[0-9a-f]{16}$")
 DEAD_LETTER_MAX = 2048  # ingest.dead_letter_max_bytes (the default, set explicitly below)
 MAX_MESSAGE = 65536     # ingest.max_message_bytes
 
@@ -31,7 +47,7 @@ def good(i, case_id, person):
 def bad_messages():
     """(label, frames, expected reason)."""
     rng = random.Random(20260304)
-    base = cwtest.registered("gf-bad", TS, "GF-BAD", ["id:gfeed-rejected-person"])
+    base = cwtest.registered("gf-bad", TS, "GF-BAD", [REJECTED_PERSONS[0]])
 
     def variant(**changes):
         d = dict(base)
@@ -45,6 +61,10 @@ def bad_messages():
     full = variant()
     big = variant(event_id="gf-big", note="x" * (1 << 20))
     assert len(big) > (1 << 20)
+    # persons first: a prefix of the body would hold the raw id.
+    big_persons_first = ('{"persons":["%s"],"note":"%s"}' % (REJECTED_PERSONS[6], "y" * 70000)).encode()
+    with_persons = '"persons":["%s","%s"]' % (REJECTED_PERSONS[1], REJECTED_PERSONS[2])
+    truncated_persons = ('{"v":1,%s,"event_id":"gf-tp","type":"visit"' % with_persons).encode()
     return [
         ("random bytes", [bytes(rng.randrange(256) for _ in range(300))], "invalid_json"),
         ("truncated JSON", [full[: len(full) // 2]], "invalid_json"),
@@ -52,10 +72,20 @@ def bad_messages():
         ("JSON array", [b"[1,2,3]"], "invalid_json"),
         ("invalid UTF-8 in a string", [full.replace(b"GF-BAD", b"GF-\xff\xfe")], "invalid_json"),
         ("two frames, garbage body", [b"case.registered", b"{not json at all"], "invalid_json"),
-        ("persons is a string", [variant(event_id="gf-w1", persons="id:x")], "wrong_type"),
+        ("persons is a string", [variant(event_id="gf-w1", persons=REJECTED_PERSONS[3])],
+         "wrong_type"),
+        ("invalid type, raw persons", [variant(event_id="gf-w3", type=42,
+                                               persons=[REJECTED_PERSONS[4]])], "wrong_type"),
+        ("invalid JSON with a persons array", [truncated_persons], "invalid_json"),
+        ("too large, persons first", [big_persons_first], "too_large"),
+        ("unknown field holding an id",
+         [variant(event_id="gf-x1", channel="pigeon", contact_person=REJECTED_PERSONS[5],
+                  petitioner={"id": REJECTED_PERSONS[5], "phone": "13800138000"})],
+         "out_of_range"),
         ("seq is a string", [variant(event_id="gf-w2", seq="twelve")], "wrong_type"),
         ("unknown type", [variant(event_id="gf-u1", type="case.exploded")], "unknown_type"),
-        ("bad ts", [variant(event_id="gf-t1", ts="2026-13-45T99:00:00+08:00")], "bad_timestamp"),
+        ("bad ts", [variant(event_id="gf-t1", ts="2026-13-45T99:00:00+08:00",
+                            persons=[REJECTED_PERSONS[1], REJECTED_PERSONS[2]])], "bad_timestamp"),
         ("ts without offset", [variant(event_id="gf-t2", ts="2026-03-04T09:15:00")],
          "bad_timestamp"),
         ("ts not a time", [variant(event_id="gf-t3", ts="yesterday")], "bad_timestamp"),
@@ -77,7 +107,9 @@ def test(args, tmp):
     d = cwtest.Daemon.start_bound(
         args, data_dir, log_path,
         extra_sets=["ingest.dead_letter_max_bytes=%d" % DEAD_LETTER_MAX,
-                    "ingest.max_message_bytes=%d" % MAX_MESSAGE])
+                    "ingest.max_message_bytes=%d" % MAX_MESSAGE,
+                    "auth.tokens=[{name: duty, role: duty_officer, token: %s}, "
+                    "{name: viewer, role: viewer, token: %s}]" % (DUTY_TOKEN, VIEWER_TOKEN)])
     push = cwtest.Pusher(ctx, connect=d.feed_endpoint)
 
     bad = bad_messages()
@@ -115,7 +147,7 @@ def test(args, tmp):
     d.wait_metric(lambda s: cwtest.metric_sum(s, "casewatch_ingest_events_total", feed="f1") == 4,
                   what="a 4th valid event after the garbage")
 
-    # Dead letters: one row per rejected message, with its reason and truncated raw bytes.
+    # Dead letters: one row per rejected message, with its reason and the sanitised message.
     def dead_letters():
         db = cwtest.open_db_readonly(d.db_path())
         try:
@@ -125,6 +157,54 @@ def test(args, tmp):
             db.close()
 
     cwtest.wait_until(lambda: len(dead_letters()) >= len(bad), message="%d dead letters" % len(bad))
+
+    # Every API answer, while the daemon runs (the dead letters with the duty officer's token).
+    base = d.http_base()
+
+    def get(path, token=DUTY_TOKEN):
+        req = urllib.request.Request(base + path)
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    answers = {}
+    for path in ("/api/v1/alerts", "/api/v1/alerts?status=resolved", "/api/v1/dead-letters?limit=1000",
+                 "/api/v1/ledger", "/api/v1/silences", "/api/v1/whoami", "/api/v1/components"):
+        status, body = get(path)
+        assert status == 200, "GET %s: %d %r" % (path, status, body[:300])
+        answers[path] = body
+    for a in json.loads(answers["/api/v1/alerts"])["alerts"]:
+        path = "/api/v1/alerts/" + a["alert_id"]
+        status, answers[path] = get(path)
+        assert status == 200, "GET %s: %d" % (path, status)
+    answers["/metrics"] = d.metrics_text().encode()
+    status, body = get("/api/v1/dead-letters", token=VIEWER_TOKEN)
+    assert status == 403 and b"duty_officer" in body, "a viewer reading dead letters: %d %r" % (
+        status, body)
+    served = json.loads(answers["/api/v1/dead-letters?limit=1000"])["dead_letters"]
+    assert len(served) == len(bad), "GET /api/v1/dead-letters: %d, want %d" % (len(served), len(bad))
+
+    def scan_data_dir(when):
+        found = []
+        for root, _, files in os.walk(data_dir):
+            for name in files:
+                path = os.path.join(root, name)
+                try:
+                    with open(path, "rb") as f:
+                        blob = f.read()
+                except FileNotFoundError:  # a WAL checkpointed away meanwhile
+                    continue
+                for p in VALID_PERSONS + REJECTED_PERSONS:
+                    if p[3:].encode() in blob:
+                        found.append("%s in %s (%s)" % (p, os.path.relpath(path, data_dir), when))
+        return found
+
+    # While running: the SQLite WAL and shared-memory files exist now, not after a clean stop.
+    leaks = scan_data_dir("while running")
     rc = d.terminate()
     assert rc == 0, "SIGTERM: exit code %d; log tail:\n%s" % (rc, d.log()[-3000:])
     rows = dead_letters()
@@ -132,9 +212,9 @@ def test(args, tmp):
         len(rows), len(bad), [(r[1], r[2]) for r in rows])
     by_reason = collections.Counter(r[1] for r in rows)
     assert by_reason == want, "dead letters by reason %s, want %s" % (dict(by_reason), dict(want))
-    expected = {}
-    for label, frames, reason in bad:
-        expected.setdefault(frames[-1], (label, reason))
+    sizes = collections.Counter((len(frames[-1]), reason) for _, frames, reason in bad)
+    got_sizes = collections.Counter((r[3], r[1]) for r in rows)
+    assert got_sizes == sizes, "dead letters' (raw_size, reason) %s, want %s" % (got_sizes, sizes)
     for feed, reason, detail, raw_size, raw in rows:
         raw = bytes(raw)
         assert feed == "f1", "dead letter feed %r" % feed
@@ -142,34 +222,51 @@ def test(args, tmp):
             detail, reason)
         assert len(raw) <= DEAD_LETTER_MAX, "dead letter raw is %d bytes, limit %d" % (
             len(raw), DEAD_LETTER_MAX)
-        match = [m for m in expected if m[:DEAD_LETTER_MAX] == raw and len(m) == raw_size]
-        assert match, "dead letter (%s, %s, raw_size %d) does not hold the first bytes of any " \
-            "message sent: %r" % (reason, detail, raw_size, raw[:120])
-        label, want_reason = expected[match[0]]
-        assert reason == want_reason, "%s: reason %s, want %s" % (label, reason, want_reason)
+        kept = json.loads(raw)
+        if "dropped" in kept:
+            # Not a JSON object, or too large: no body kept (README "Privacy").
+            assert set(kept) == {"dropped", "bytes", "digest"} and kept["bytes"] == raw_size, kept
+            assert kept["dropped"] == ("too_large" if reason == "too_large" else "not_json") or \
+                kept["dropped"] == "not_an_object", (reason, kept)
+            assert re.match(r"^[0-9a-f]{16}$", kept["digest"]), kept
+        else:
+            assert set(kept) <= CONTRACT_FIELDS, "fields outside the contract kept: %s" % (
+                set(kept) - CONTRACT_FIELDS)
+            persons = kept.get("persons", [])
+            for p in persons if isinstance(persons, list) else [persons]:
+                assert isinstance(p, str) and PSEUDONYM.match(p), "persons kept as %r" % p
     big_rows = [r for r in rows if r[1] == "too_large"]
-    assert big_rows and big_rows[0][3] > (1 << 20) and len(bytes(big_rows[0][4])) == DEAD_LETTER_MAX, \
-        "the 1 MB message's dead letter: raw_size %s, kept %d bytes" % (
-            big_rows[0][3] if big_rows else None, len(bytes(big_rows[0][4])) if big_rows else 0)
+    assert len(big_rows) == 2 and all(json.loads(bytes(r[4]))["dropped"] == "too_large"
+                                      for r in big_rows), big_rows
+    # The same person in two rejected messages has the same pseudonym (an analyst can correlate).
+    bad_ts = [json.loads(bytes(r[4])) for r in rows if r[1] == "bad_timestamp"
+              and b'"persons":[' in bytes(r[4]) and len(json.loads(bytes(r[4]))["persons"]) == 2]
+    assert bad_ts, "the bad-ts dead letter with two persons"
+    firsts = [json.loads(bytes(r[4]))["persons"][0] for r in rows
+              if r[1] in ("unknown_type", "missing_field", "unsupported_version")
+              and "persons" in json.loads(bytes(r[4]))]
+    assert firsts and len(set(firsts)) == 1, "one raw id, one pseudonym: %s" % firsts
 
-    # Raw person ids of accepted events appear nowhere the daemon writes.
-    leaks = []
-    for root, _, files in os.walk(data_dir):
-        for name in files:
-            path = os.path.join(root, name)
-            with open(path, "rb") as f:
-                blob = f.read()
-            for p in VALID_PERSONS:
-                if p.encode() in blob or p[3:].encode() in blob:
-                    leaks.append("%s in %s" % (p, os.path.relpath(path, data_dir)))
+    # Raw person ids (of accepted and of rejected events) appear nowhere the daemon writes or
+    # serves.
+    leaks += scan_data_dir("after stop")
     with open(log_path, "rb") as f:
         log = f.read()
-    for p in VALID_PERSONS:
+    for p in VALID_PERSONS + REJECTED_PERSONS:
         if p[3:].encode() in log:
             leaks.append("%s in the log" % p)
+        for path, body in answers.items():
+            if p[3:].encode() in body:
+                leaks.append("%s in GET %s" % (p, path))
+    for secret in (b"13800138000", b"contact_person", b"petitioner"):
+        for path, body in answers.items():
+            if secret in body:
+                leaks.append("unknown field %r in GET %s" % (secret, path))
     journal_dir = os.path.join(data_dir, "journal")
     assert os.path.isdir(journal_dir) and os.listdir(journal_dir), "no journal files in " + journal_dir
-    assert not leaks, "raw person ids written by the daemon: %s" % leaks
+    assert not leaks, "raw person ids written or served by the daemon: %s" % leaks
+    print("checked for raw ids: the log, %d files under the data dir (with the WAL while running), "
+          "%d API answers" % (sum(len(f) for _, _, f in os.walk(data_dir)), len(answers)))
     push.close()
     ctx.term()
 

@@ -247,7 +247,7 @@ def test(args, tmp):
                                                "ends_at": "soon", "comment": "c"}),
                  400, "ends_at", "silence with a bad time")
     expect_error(api.get("/api/v1/alerts?tier=crimson"), 400, "tier", "bad tier filter")
-    expect_error(api.get("/api/v1/dead-letters?limit=x"), 400, "limit", "bad limit")
+    expect_error(api.get("/api/v1/dead-letters?limit=x", token=DUTY[1]), 400, "limit", "bad limit")
     expect_error(api.post("/api/v1/alerts/ffffffffffffffff/ack", {"note": "x"}), 404, "", "ack unknown id")
     expect_error(api.get("/api/v1/alerts/ffffffffffffffff"), 404, "", "GET unknown id")
     expect_error(api.delete("/api/v1/silences/no-such-silence"), 404, "", "DELETE unknown silence")
@@ -301,9 +301,14 @@ def test(args, tmp):
     # --- dead letters and the ledger ---
     push.send(b"{this is not json")
     letters = cwtest.wait_until(
-        lambda: [x for x in api.get("/api/v1/dead-letters?limit=10")[1]["dead_letters"]
+        lambda: [x for x in api.get("/api/v1/dead-letters?limit=10", token=DUTY[1])[1]["dead_letters"]
                  if x["reason"] == "invalid_json"] or None, message="the dead letter")
-    assert letters[0]["feed"] == "f1" and "this is not json" in letters[0]["raw"], letters[0]
+    # Not JSON: none of the body is kept, only its size and keyed digest (README "Privacy").
+    assert letters[0]["feed"] == "f1" and "this is not json" not in letters[0]["raw"] \
+        and json.loads(letters[0]["raw"])["dropped"] == "not_json" \
+        and letters[0]["raw_size"] == len(b"{this is not json"), letters[0]
+    # The dead letters are for those on duty: a viewer is refused, naming the role needed.
+    expect_error(api.get("/api/v1/dead-letters"), 403, "duty_officer", "a viewer reading dead letters")
     assert isinstance(expect(api.get("/api/v1/ledger"), 200, "ledger")["ledger"], list)
 
     # --- the command-line client ---
@@ -328,8 +333,10 @@ def test(args, tmp):
     r = run_client(args, api, "silences", "--json", token=VIEWER[1])
     assert sid.group(1) in [s["id"] for s in json.loads(r.stdout_text)["silences"]], r.stdout_text
     run_client(args, api, "silence", "--expire", sid.group(1), token=DUTY[1])
-    r = run_client(args, api, "dead-letters", "--limit", "5", token=VIEWER[1])
+    r = run_client(args, api, "dead-letters", "--limit", "5", token=DUTY[1])
     assert "invalid_json" in r.stdout_text, r.stdout_text
+    r = run_client(args, api, "dead-letters", token=VIEWER[1], check=1)
+    assert "403" in r.stderr_text, r.stderr_text
     run_client(args, api, "ledger", token=VIEWER[1])
     r = run_client(args, api, "alerts", check=1)
     assert "401" in r.stderr_text and "CASEWATCH_TOKEN" in r.stderr_text, r.stderr_text

@@ -46,6 +46,10 @@ TEST(ApiAuthTest, RolesAndRights) {
   EXPECT_TRUE(apiRoleAllows(ApiRole::kDutyOfficer, ApiRight::kAct));
   EXPECT_TRUE(apiRoleAllows(ApiRole::kLeader, ApiRight::kRead));
   EXPECT_TRUE(apiRoleAllows(ApiRole::kLeader, ApiRight::kAct));
+  // The dead letters are for those on duty, not every viewer.
+  EXPECT_FALSE(apiRoleAllows(ApiRole::kViewer, ApiRight::kReadDeadLetters));
+  EXPECT_TRUE(apiRoleAllows(ApiRole::kDutyOfficer, ApiRight::kReadDeadLetters));
+  EXPECT_TRUE(apiRoleAllows(ApiRole::kLeader, ApiRight::kReadDeadLetters));
   EXPECT_EQ(apiRoleName(ApiRole::kDutyOfficer), "duty_officer");
 }
 

@@ -198,8 +198,9 @@ struct RouteCase {
   std::string method;
   std::string target;
   std::string body;
-  bool acts;      // needs duty_officer or leader (else any role)
-  int ok_status;  // what an allowed caller gets
+  bool acts;               // needs duty_officer or leader (else any role)
+  int ok_status;           // what an allowed caller gets
+  bool duty_only = false;  // reads, but needs duty_officer or leader (the dead letters)
 };
 
 std::vector<RouteCase> apiRoutes() {
@@ -217,7 +218,7 @@ std::vector<RouteCase> apiRoutes() {
       {"POST", "/api/v1/silences", silenceBody(), true, 201},
       {"DELETE", "/api/v1/silences/s-existing", "", true, 200},
       {"GET", "/api/v1/ledger", "", false, 200},
-      {"GET", "/api/v1/dead-letters?limit=5", "", false, 200},
+      {"GET", "/api/v1/dead-letters?limit=5", "", false, 200, true},
       {"GET", "/api/v1/whoami", "", false, 200},
       {"GET", "/api/v1/components", "", false, 200},
   };
@@ -248,7 +249,7 @@ TEST_F(HttpServerTest, EveryRouteWithEveryCaller) {
           httpRequest(port_, rc.method, rc.target, "", rc.body, caller.authorization);
       int want = rc.ok_status;
       if (caller.role < 0) want = 401;
-      if (caller.role == 0 && rc.acts) want = 403;
+      if (caller.role == 0 && (rc.acts || rc.duty_only)) want = 403;
       EXPECT_EQ(r.status, want) << r.body;
       EXPECT_EQ(r.header("content-type"), "application/json");
       if (want >= 400) {
@@ -277,9 +278,11 @@ TEST_F(HttpServerTest, WhoAmI) {
   EXPECT_EQ(r.json()["name"], "duty:li");
   EXPECT_EQ(r.json()["role"], "duty_officer");
   EXPECT_EQ(r.json()["may_act"], true);
+  EXPECT_EQ(r.json()["may_read_dead_letters"], true);
   r = get("/api/v1/whoami", kViewer);
   EXPECT_EQ(r.json()["role"], "viewer");
   EXPECT_EQ(r.json()["may_act"], false);
+  EXPECT_EQ(r.json()["may_read_dead_letters"], false);
 }
 
 TEST_F(HttpServerTest, EventStreamNeedsAToken) {
@@ -543,7 +546,7 @@ TEST_F(HttpServerTest, BadParametersAre400NamingTheProblem) {
   };
   for (const auto& [target, message] : cases) {
     SCOPED_TRACE(target);
-    const HttpReply r = get(target);
+    const HttpReply r = get(target, kDuty);  // the dead letters need duty_officer
     EXPECT_EQ(r.status, 400) << r.body;
     EXPECT_THAT(r.json().value("error", ""), HasSubstr(message)) << r.body;
   }
@@ -628,13 +631,16 @@ TEST_F(HttpServerTest, LedgerAndDeadLetters) {
   store_->addDeadLetters(letters);
   store_->flush();
   r = get("/api/v1/dead-letters");
+  EXPECT_EQ(r.status, 403) << r.body;  // not for viewers
+  EXPECT_THAT(r.json().value("error", ""), HasSubstr("duty_officer")) << r.body;
+  r = get("/api/v1/dead-letters", kDuty);
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_FALSE(r.json().is_discarded()) << r.body;
   ASSERT_EQ(r.json()["dead_letters"].size(), 3u);
   EXPECT_EQ(r.json()["dead_letters"][0]["detail"], "line 2");  // newest first
   EXPECT_EQ(r.json()["dead_letters"][0]["reason"], "invalid_json");
   EXPECT_EQ(r.json()["dead_letters"][0]["raw_size"], 6);
-  r = get("/api/v1/dead-letters?limit=1");
+  r = get("/api/v1/dead-letters?limit=1", kDuty);
   EXPECT_EQ(r.json()["dead_letters"].size(), 1u);
 }
 

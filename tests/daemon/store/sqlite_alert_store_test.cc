@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 
 #include "tests/fakes/temp_dir.h"
@@ -76,12 +78,44 @@ TEST(SqliteAlertStoreTest, CreatesTheDatabaseInWalModeWithSchemaVersion) {
   EXPECT_EQ(store->dbPath(), dir + "/casewatch.db");
   EXPECT_TRUE(std::filesystem::exists(dir + "/casewatch.db"));
   EXPECT_EQ(queryText(store->dbPath(), "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "1");
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "2");
   store->close();
   // Reopening an up-to-date database applies nothing and keeps the version.
   store = openOk(dir);
   ASSERT_TRUE(store);
-  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "1");
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "2");
+}
+
+// Dead letters stored before they were sanitised held raw bytes: migration 2 drops their bodies,
+// and secure_delete leaves none of the old bytes in the file.
+TEST(SqliteAlertStoreTest, Migration2DropsTheRawBytesOfOldDeadLetters) {
+  TempDir tmp;
+  {
+    auto store = openOk(tmp.path());
+    ASSERT_TRUE(store);
+    store->addDeadLetters({letter(1, R"({"persons":["id:RAW-PERSON-4711"]})")});
+    store->flush();
+    store->close();
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((tmp.path() + "/casewatch.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE meta SET value='1' WHERE key='schema_version'", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = openOk(tmp.path());
+  ASSERT_TRUE(store);
+  auto all = store->listDeadLetters(10);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].raw, R"({"dropped":"stored_before_sanitising","bytes":134})");
+  EXPECT_EQ((*all)[0].reason, "invalid_json");
+  store->close();
+  for (const auto& entry : std::filesystem::directory_iterator(tmp.path())) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find("RAW-PERSON-4711"), std::string::npos) << entry.path();
+  }
 }
 
 TEST(SqliteAlertStoreTest, RefusesADatabaseFromANewerSchema) {
