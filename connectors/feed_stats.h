@@ -15,6 +15,10 @@ struct FeedStats {
   std::atomic<uint64_t> bytes{0};             // payload bytes (zmq: all frames; jsonl: bytes read)
   std::atomic<uint64_t> batches{0};           // DecodedBatches handed over
   std::atomic<uint64_t> transport_errors{0};  // receive/read failures (each retried or ends input)
+  // zmq: peer connections that ended after their handshake: closed by the peer, or dropped by
+  // ZeroMQ because a frame was over ZMQ_MAXMSGSIZE (ingest.max_message_bytes plus slack); such a
+  // message is never buffered whole, and this count is all the feed sees of it.
+  std::atomic<uint64_t> peer_disconnects{0};
   std::atomic<uint64_t> backpressure_waits{
       0};  // times input paused because the in-flight bound was hit
 

@@ -12,9 +12,12 @@
 #include "alerts/alert_json.h"
 #include "alerts/sinks/alertmanager/alertmanager_config.h"
 #include "base/str_cat.h"
+#include "connectors/pseudonym/key_fingerprint.h"
 #include "daemon/app_parts.h"
 #include "daemon/components.h"
 #include "daemon/config_loader.h"
+#include "daemon/data_dir.h"
+#include "daemon/key_fingerprint_file.h"
 #include "models/key_case/key_case_model.h"
 
 namespace casewatch {
@@ -59,11 +62,12 @@ absl::Status App::start() {
   }
   pseudonymizer_ = std::make_unique<Pseudonymizer>(key->key);
 
-  std::error_code ec;
-  std::filesystem::create_directories(config_.data_dir, ec);
-  if (ec)
-    return absl::UnavailableError(
-        strCat("data_dir: cannot create ", config_.data_dir, ": ", ec.message()));
+  // Private before anything is written there; the key checked before any pseudonym is stored.
+  if (auto s = prepareDataDir(config_.data_dir); !s.ok()) return s;
+  if (auto s = checkKeyFingerprint(config_.data_dir, keyFingerprint(key->key), key->origin);
+      !s.ok()) {
+    return s;
+  }
 
   auto store = SqliteAlertStore::open(config_.data_dir);
   if (!store.ok())
@@ -75,7 +79,7 @@ absl::Status App::start() {
     recorded_position_ = std::strtoull((*snap)->c_str(), nullptr, 10);
   }
   const std::string pos_path = config_.data_dir + "/published.pos";
-  published_fd_ = ::open(pos_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  published_fd_ = ::open(pos_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (published_fd_ < 0) {
     return absl::UnavailableError(
         strCat("data_dir: cannot open ", pos_path, ": ", std::strerror(errno)));

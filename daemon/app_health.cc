@@ -53,7 +53,8 @@ void App::updateReadiness() {
                              ss.writes_dropped.load(std::memory_order_relaxed));
   for (const auto& c : connectors_) {
     health_metrics_->syncFeed(c->name(),
-                              c->stats().transport_errors.load(std::memory_order_relaxed));
+                              c->stats().transport_errors.load(std::memory_order_relaxed),
+                              c->stats().peer_disconnects.load(std::memory_order_relaxed));
   }
 }
 

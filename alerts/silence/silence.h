@@ -16,7 +16,7 @@ namespace casewatch {
 struct SilenceMatcher {
   std::string name;
   std::string value;
-  bool is_regex = false;  // ECMAScript regex, anchored (matches the whole value)
+  bool is_regex = false;  // RE2 regex, anchored (matches the whole value); silence_regex.h
 };
 
 struct Silence {

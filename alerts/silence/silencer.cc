@@ -23,14 +23,9 @@ std::string newSilenceId() {
   return id;
 }
 
-bool matcherMatches(const SilenceMatcher& m, const std::optional<std::regex>& re,
-                    const std::string& value) {
-  if (!re) return value == m.value;
-  try {
-    return std::regex_match(value, *re);
-  } catch (const std::regex_error&) {
-    return false;  // too complex for the engine on this value: treat as no match
-  }
+bool matcherMatches(const SilenceMatcher& m, const SilenceRegex* re, const std::string& value) {
+  if (re == nullptr) return value == m.value;
+  return re->fullMatch(value);
 }
 
 }  // namespace
@@ -47,16 +42,17 @@ absl::StatusOr<Silencer::Compiled> Silencer::compile(Silence s) {
       return absl::InvalidArgumentError(
           strCat("matchers[", i, "].name: unknown label \"", m.name, "\" (known: ", names, ")"));
     }
-    std::optional<std::regex> re;
+    std::unique_ptr<const SilenceRegex> re;
     if (m.is_regex) {
-      try {
-        re.emplace(m.value, std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
+      auto compiled = SilenceRegex::compile(m.value);
+      if (!compiled.ok()) {
         return absl::InvalidArgumentError(
-            strCat("matchers[", i, "].value: not a valid regular expression: ", e.what()));
+            strCat("matchers[", i,
+                   "].value: not a valid regular expression: ", compiled.status().message()));
       }
+      re = std::move(*compiled);
     }
-    if (!matcherMatches(m, re, "")) matches_something = true;
+    if (!matcherMatches(m, re.get(), "")) matches_something = true;
     c.regexes.push_back(std::move(re));
   }
   if (!matches_something) {
@@ -71,7 +67,7 @@ absl::StatusOr<Silencer::Compiled> Silencer::compile(Silence s) {
 bool Silencer::matches(const Compiled& c, const Alert& a, const AlertNames& names) {
   for (size_t i = 0; i < c.silence.matchers.size(); ++i) {
     const SilenceMatcher& m = c.silence.matchers[i];
-    if (!matcherMatches(m, c.regexes[i], alertLabel(a, m.name, names))) return false;
+    if (!matcherMatches(m, c.regexes[i].get(), alertLabel(a, m.name, names))) return false;
   }
   return true;
 }

@@ -3,7 +3,8 @@
 // is expired by hand; an ended silence is kept for `retention` for the record, then forgotten.
 //
 // Matching: every matcher must match; a label the alert lacks has the value "" (as in
-// Alertmanager); `is_regex` matchers are ECMAScript regexes matched against the whole value.
+// Alertmanager); `is_regex` matchers are regexes matched against the whole value, by RE2 in
+// linear time (silence_regex.h says why and what is refused).
 // A silence must have a matcher that does not match "" so that one silence cannot mute
 // everything by accident.
 //
@@ -11,8 +12,7 @@
 // once, when a silence is added or loaded.
 #pragma once
 
-#include <optional>
-#include <regex>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +21,7 @@
 #include "alerts/alert.h"
 #include "alerts/alert_names.h"
 #include "alerts/silence/silence.h"
+#include "alerts/silence/silence_regex.h"
 
 namespace casewatch {
 
@@ -60,7 +61,7 @@ class Silencer {
  private:
   struct Compiled {
     Silence silence;
-    std::vector<std::optional<std::regex>> regexes;  // one per matcher; set for is_regex
+    std::vector<std::unique_ptr<const SilenceRegex>> regexes;  // one per matcher; set for is_regex
   };
   static absl::StatusOr<Compiled> compile(Silence s);
   static bool matches(const Compiled& c, const Alert& a, const AlertNames& names);

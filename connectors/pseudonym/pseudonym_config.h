@@ -11,8 +11,8 @@ class ConfigWriter;
 class MapReader;
 
 struct PseudonymConfig {
-  std::string key_file;                             // secret material; read once at start-up
-  std::string key_env = "CASEWATCH_PSEUDONYM_KEY";  // environment variable, used if set
+  std::string key_file;  // secret material; read once at start-up; wins over key_env when set
+  std::string key_env = "CASEWATCH_PSEUDONYM_KEY";  // environment variable, used when no key_file
   friend bool operator==(const PseudonymConfig&, const PseudonymConfig&) = default;
 };
 

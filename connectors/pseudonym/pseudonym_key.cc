@@ -1,8 +1,12 @@
 #include "connectors/pseudonym/pseudonym_key.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "base/str_cat.h"
 
@@ -13,6 +17,16 @@ absl::StatusOr<PseudonymKey> loadPseudonymKey(const PseudonymConfig& pseudonym, 
     std::ifstream in(pseudonym.key_file, std::ios::binary);
     if (!in) {
       return absl::NotFoundError(strCat("pseudonym.key_file: cannot read ", pseudonym.key_file));
+    }
+    // A secret others on the machine can read is no secret: with it, anyone could link a
+    // pseudonym back to a person by hashing guesses.
+    struct stat st {};
+    if (::stat(pseudonym.key_file.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+      return absl::FailedPreconditionError(
+          strCat("pseudonym.key_file: ", pseudonym.key_file, " is open to group or others (mode ",
+                 fmt::format("{:04o}", st.st_mode & 07777),
+                 "); a pseudonym key must be readable by its owner only: run `chmod 600 ",
+                 pseudonym.key_file, "`"));
     }
     std::stringstream ss;
     ss << in.rdbuf();

@@ -40,6 +40,7 @@ void ZmqConnectionMonitor::on_event_disconnected(const zmq_event_t&, const char*
   if (peers_.erase(addr) > 0) {
     spdlog::warn("feed {}: lost the connection to {}; reconnecting", feed_, addr);
   }
+  if (on_disconnect_) on_disconnect_();
   settle();
 }
 

@@ -8,6 +8,10 @@
 // without closing), or by the socket. connected() is true while at least one counted connection
 // is open.
 //
+// A bound socket is monitored too, for one thing only: each connection that ends after its
+// handshake is reported to `on_disconnect` (ZeroMQ drops a peer that sends a message over
+// ZMQ_MAXMSGSIZE, and a disconnect is all a socket shows of that).
+//
 // Threads: attach() on the thread that owns the socket, before connect(), so no event is missed;
 // poll() only on the thread that then owns the socket (the connector's). connected() from any
 // thread. `on_change(connected)` runs on the polling thread whenever connected() flips.
@@ -32,6 +36,10 @@ class ZmqConnectionMonitor final : private zmq::monitor_t {
   void attach(zmq::socket_t& socket);
   // Handles every event queued so far, without waiting. Throws zmq::error_t (ETERM at shutdown).
   void poll();
+  // Called on the polling thread for every handshaken connection that ended.
+  void setOnDisconnect(std::function<void()> on_disconnect) {
+    on_disconnect_ = std::move(on_disconnect);
+  }
   bool connected() const { return connected_.load(std::memory_order_acquire); }
 
  private:
@@ -42,6 +50,7 @@ class ZmqConnectionMonitor final : private zmq::monitor_t {
 
   const std::string feed_;
   std::function<void(bool)> on_change_;
+  std::function<void()> on_disconnect_;
   // Endpoints with a handshaken connection. By address, not by descriptor: libzmq reports the
   // handshake with value 0, a disconnect with the descriptor.
   absl::flat_hash_set<std::string> peers_;

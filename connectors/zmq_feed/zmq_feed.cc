@@ -38,6 +38,7 @@ ZmqFeed::ZmqFeed(const FeedConfig& feed, const ZmqFeedConfig& zmq, const IngestC
     : feed_(feed),
       zmq_(zmq),
       options_(options),
+      max_frame_bytes_(static_cast<int64_t>(ingest.max_message_bytes) + kMaxMessageSlackBytes),
       context_(context),
       decoder_(pseudonymizer, decoderLimits(ingest), ingest.dead_letter_max_bytes),
       limiter_(options.max_in_flight) {}
@@ -64,6 +65,7 @@ absl::Status ZmqFeed::start(BatchHandler handler) {
     socket = std::make_unique<zmq::socket_t>(context_,
                                              pull ? zmq::socket_type::pull : zmq::socket_type::sub);
     socket->set(zmq::sockopt::rcvhwm, zmq_.rcvhwm);
+    socket->set(zmq::sockopt::maxmsgsize, max_frame_bytes_);
     // Pending input is dropped on close: a stopped feed must not hold up context shutdown.
     socket->set(zmq::sockopt::linger, 0);
     if (!pull) {
@@ -74,6 +76,11 @@ absl::Status ZmqFeed::start(BatchHandler handler) {
       }
     }
     if (zmq_.bind) {
+      // Only to count the peers that went away (a message over the size limit among the causes);
+      // a bound socket is connected once bound, whatever its peers do.
+      monitor = std::make_unique<ZmqConnectionMonitor>(feed_.name, [](bool) {});
+      monitor->setOnDisconnect([this] { FeedStats::add(stats_.peer_disconnects); });
+      monitor->attach(*socket);
       socket->bind(feed_.endpoint);
     } else {
       if (zmq_.heartbeat_interval_ms > 0) {
@@ -85,6 +92,7 @@ absl::Status ZmqFeed::start(BatchHandler handler) {
         peer_connected_.store(connected, std::memory_order_release);
         if (on_connection_change_) on_connection_change_();
       });
+      monitor->setOnDisconnect([this] { FeedStats::add(stats_.peer_disconnects); });
       monitor->attach(*socket);
       socket->connect(feed_.endpoint);
     }

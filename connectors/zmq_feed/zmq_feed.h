@@ -12,6 +12,12 @@
 // pipeline holds that many, nothing is received and ZeroMQ's high-water mark pushes back on the
 // producer (PUSH blocks; PUB drops, as PUB/SUB always does).
 //
+// Bounded input: ZMQ_MAXMSGSIZE is ingest.max_message_bytes plus kMaxMessageSlackBytes, so a
+// frame far over the limit is refused by libzmq as its header arrives (the peer is disconnected,
+// counted in FeedStats::peer_disconnects) and never buffered whole; one within the slack arrives
+// and is rejected too_large by the decoder. ZMQ_RCVHWM (config, bounded) caps how many messages
+// are queued per peer.
+//
 // Connected (for /readyz): a bound socket is connected once bound. A connecting socket is connected
 // only while it has a peer, as its socket monitor reports (ZmqConnectionMonitor: the ZMTP handshake
 // succeeded, and the connection was not lost since); it sends heartbeats (ZMQ_HEARTBEAT_IVL,
@@ -54,6 +60,10 @@ struct ZmqFeedOptions {
 
 class ZmqFeed final : public Connector {
  public:
+  // Room for a topic frame and for a message just over the limit to reach the decoder, which
+  // rejects and counts it as too_large (a disconnect says less about what happened).
+  static constexpr int64_t kMaxMessageSlackBytes = 4096;
+
   // `feed` has the shared keys, `zmq` the kind's own (the socket type among them).
   ZmqFeed(const FeedConfig& feed, const ZmqFeedConfig& zmq, const IngestConfig& ingest,
           zmq::context_t& context, const Pseudonymizer& pseudonymizer, ZmqFeedOptions options = {});
@@ -85,6 +95,7 @@ class ZmqFeed final : public Connector {
   const FeedConfig feed_;
   const ZmqFeedConfig zmq_;
   const ZmqFeedOptions options_;
+  const int64_t max_frame_bytes_;  // ZMQ_MAXMSGSIZE
   zmq::context_t& context_;
   BatchDecoder decoder_;  // used only by the thread
   InFlightLimiter limiter_;

@@ -1,7 +1,5 @@
 #include "connectors/zmq_feed/zmq_feed_config.h"
 
-#include <climits>
-
 #include "config/address_checks.h"
 #include "config/config_reader.h"
 #include "config/config_writer.h"
@@ -10,6 +8,8 @@
 namespace casewatch {
 namespace {
 
+constexpr int kMaxRcvhwm = 1000000;
+
 void decodeZmqFeed(MapReader& r, FeedConfig& f, ZmqSocketType socket) {
   ZmqFeedConfig c;
   c.socket = socket;
@@ -17,7 +17,8 @@ void decodeZmqFeed(MapReader& r, FeedConfig& f, ZmqSocketType socket) {
   // Read on a PULL socket too, so that topics there get their own error (validateZmqFeed), not
   // "unknown key".
   r.read("topics", c.topics);
-  r.read("rcvhwm", c.rcvhwm, 0, INT_MAX);
+  // 0 is read so that it gets its own message (validateZmqFeed), not a bare range error.
+  r.read("rcvhwm", c.rcvhwm, 0, kMaxRcvhwm);
   r.read("heartbeat_interval_ms", c.heartbeat_interval_ms, 0, 3600000);
   r.read("heartbeat_timeout_ms", c.heartbeat_timeout_ms, 0, 3600000);
   f.own.set(std::move(c));
@@ -37,6 +38,12 @@ void validateZmqFeed(ConfigDecoder& d, const std::string& at, const FeedConfig& 
   const ZmqFeedConfig& c = f.own.get<ZmqFeedConfig>();
   if (!f.endpoint.empty() && !isZmqEndpoint(f.endpoint)) {
     d.invalid(at + ".endpoint", std::string(kZmqEndpointHelp) + ", got " + inQuotes(f.endpoint));
+  }
+  if (c.rcvhwm == 0) {
+    d.invalid(at + ".rcvhwm",
+              "0 (unlimited) is refused: a fast or hostile producer could fill memory; give a "
+              "bound in messages per peer, 1.." +
+                  std::to_string(kMaxRcvhwm) + " (default 10000)");
   }
   if (!c.topics.empty() && c.socket != ZmqSocketType::kSub) {
     d.invalid(at + ".topics", "only allowed for kind zmq_sub");

@@ -20,7 +20,10 @@ struct ZmqFeedConfig {
   ZmqSocketType socket = ZmqSocketType::kPull;  // from the kind, not a key of its own
   bool bind = true;                             // bind (true) or connect (false)
   std::vector<std::string> topics;              // zmq_sub: prefix filters; empty = everything
-  int rcvhwm = 100000;                          // receive high-water mark (messages)
+  // Receive high-water mark in messages, per connected peer: what ZeroMQ queues before it pushes
+  // back. Bounded (1..1,000,000; 0 = unlimited is refused): with ZMQ_MAXMSGSIZE set from
+  // ingest.max_message_bytes, at most rcvhwm x that size is buffered per peer.
+  int rcvhwm = 10000;
   // A connecting socket (bind: false) pings its peer this often (ZMQ_HEARTBEAT_IVL) and drops the
   // connection when no traffic came back for heartbeat_timeout_ms (ZMQ_HEARTBEAT_TIMEOUT), so a
   // dead peer shows as not connected (/readyz) and the socket reconnects. 0 = off.
@@ -30,9 +33,9 @@ struct ZmqFeedConfig {
 };
 
 // The feed table's functions for the two kinds (connectors/feed_config.h, FeedKindConfig): the
-// keys read into `f.own`, the checks (a ZeroMQ endpoint; topics only on a SUB socket; a heartbeat
-// timeout not shorter than its interval) and the
-// keys written back.
+// keys read into `f.own`, the checks (a ZeroMQ endpoint; rcvhwm bounded (0 = unlimited refused);
+// topics only on a SUB socket; a heartbeat timeout not shorter than its interval) and the keys
+// written back.
 void decodeZmqPullFeed(MapReader& r, FeedConfig& f);
 void decodeZmqSubFeed(MapReader& r, FeedConfig& f);
 void validateZmqFeed(ConfigDecoder& d, const std::string& at, const FeedConfig& f);

@@ -70,7 +70,7 @@ constexpr absl::string_view kCorruptRecordPayload = "casewatch.journal/corrupt-r
 
 // Copies bytes [from, to) of `fd` into a new file at `path`, synced: what a cut drops is kept.
 absl::Status copyRange(int fd, uint64_t from, uint64_t to, const std::string& path) {
-  FdGuard out(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  FdGuard out(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (out.get() < 0) return absl::InternalError(errnoText("journal: cannot create", path));
   std::string buf(1 << 20, '\0');
   for (uint64_t at = from; at < to;) {
@@ -308,7 +308,7 @@ absl::StatusOr<int> EventJournal::createSegment(uint64_t first_index) {
   // never exists without a whole header.
   const std::string path = journal_dir_ + "/" + segmentFileName(first_index);
   const std::string tmp = path + ".tmp";
-  FdGuard fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644));
+  FdGuard fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600));
   if (fd.get() < 0) return absl::InternalError(errnoText("journal: cannot create", tmp));
   const std::string header = encodeSegmentHeader(first_index);
   if (!writeFully(fd.get(), header.data(), header.size())) {

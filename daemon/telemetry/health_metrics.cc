@@ -63,6 +63,14 @@ HealthMetrics::HealthMetrics(prometheus::Registry& r) {
                                  "Receive or read failures of a feed's transport (each retried, "
                                  "or ending a file's input), by feed.")
                              .Register(r);
+  feed_disconnects_family_ =
+      &BuildCounter()
+           .Name("casewatch_feed_peer_disconnects_total")
+           .Help(
+               "ZeroMQ feed peer connections that ended after their handshake, by feed: closed "
+               "by the peer, or dropped because a message was over ingest.max_message_bytes "
+               "plus slack (ZMQ_MAXMSGSIZE; never buffered whole).")
+           .Register(r);
   auto& truncations =
       BuildCounter()
           .Name("casewatch_journal_truncations_total")
@@ -107,16 +115,23 @@ void HealthMetrics::syncStore(uint64_t commit_errors, uint64_t writes_dropped) {
   store_writes_dropped_.sync(writes_dropped);
 }
 
-void HealthMetrics::syncFeed(const std::string& feed, uint64_t transport_errors) {
+void HealthMetrics::syncFeed(const std::string& feed, uint64_t transport_errors,
+                             uint64_t peer_disconnects) {
   auto it = feed_errors_.find(feed);
   if (it == feed_errors_.end()) {
-    it = feed_errors_.emplace(feed, Mirror{&feed_errors_family_->Add({{"feed", feed}}), 0}).first;
+    FeedMirrors m{Mirror{&feed_errors_family_->Add({{"feed", feed}}), 0},
+                  Mirror{&feed_disconnects_family_->Add({{"feed", feed}}), 0}};
+    it = feed_errors_.emplace(feed, m).first;
   }
-  it->second.sync(transport_errors);
+  it->second.errors.sync(transport_errors);
+  it->second.disconnects.sync(peer_disconnects);
 }
 
 void HealthMetrics::feedRestarted(const std::string& feed) {
-  if (auto it = feed_errors_.find(feed); it != feed_errors_.end()) it->second.seen = 0;
+  if (auto it = feed_errors_.find(feed); it != feed_errors_.end()) {
+    it->second.errors.seen = 0;
+    it->second.disconnects.seen = 0;
+  }
 }
 
 void HealthMetrics::journalRecovered(uint64_t torn_tail_bytes, uint64_t corrupt_truncations,

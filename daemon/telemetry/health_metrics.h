@@ -32,7 +32,7 @@ class HealthMetrics {
   // Running totals from their sources; each counter grows by the difference.
   void syncJournal(uint64_t write_errors, uint64_t records_dropped);
   void syncStore(uint64_t commit_errors, uint64_t writes_dropped);
-  void syncFeed(const std::string& feed, uint64_t transport_errors);
+  void syncFeed(const std::string& feed, uint64_t transport_errors, uint64_t peer_disconnects);
   // A feed's connector was rebuilt (a reload): its totals start again from zero.
   void feedRestarted(const std::string& feed);
 
@@ -54,7 +54,11 @@ class HealthMetrics {
   Mirror journal_write_errors_, journal_records_dropped_;
   Mirror store_commit_errors_, store_writes_dropped_;
   prometheus::Family<prometheus::Counter>* feed_errors_family_;
-  std::map<std::string, Mirror> feed_errors_;
+  prometheus::Family<prometheus::Counter>* feed_disconnects_family_;
+  struct FeedMirrors {
+    Mirror errors, disconnects;
+  };
+  std::map<std::string, FeedMirrors> feed_errors_;
   prometheus::Counter *torn_tail_truncations_, *corrupt_truncations_;
   prometheus::Counter *torn_tail_bytes_, *corrupt_bytes_;
 };

@@ -148,12 +148,12 @@ TEST(ConfigLoaderTest, FullFileSetsEveryKey) {
   EXPECT_EQ(c.feeds[0].endpoint, "tcp://10.1.2.3:5570");
   EXPECT_FALSE(zmqOf(c.feeds[0]).bind);
   EXPECT_THAT(zmqOf(c.feeds[0]).topics, ElementsAre("case.", "visit"));
-  EXPECT_EQ(zmqOf(c.feeds[0]).rcvhwm, 0);
+  EXPECT_EQ(zmqOf(c.feeds[0]).rcvhwm, 20000);
   EXPECT_EQ(c.feeds[1].name, "backfill");
   EXPECT_EQ(c.feeds[1].kind, "jsonl");
   EXPECT_EQ(c.feeds[1].endpoint, "-");
-  EXPECT_TRUE(zmqOf(c.feeds[1]).bind);          // struct default for a key not given
-  EXPECT_EQ(zmqOf(c.feeds[1]).rcvhwm, 100000);  // likewise
+  EXPECT_TRUE(zmqOf(c.feeds[1]).bind);         // struct default for a key not given
+  EXPECT_EQ(zmqOf(c.feeds[1]).rcvhwm, 10000);  // likewise
   EXPECT_EQ(c.sinks.get<ZmqBusConfig>().endpoint, "ipc:///run/casewatch/alerts");
   EXPECT_EQ(c.locale, "zh-CN");
   EXPECT_EQ(c.log_format, LogFormat::kJson);

@@ -2,7 +2,10 @@
 #include "daemon/app.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -120,6 +123,51 @@ TEST(AppTest, AStartThatCannotUseItsDataDirSaysWhichKey) {
   absl::Status s = app.start();
   EXPECT_FALSE(s.ok());
   EXPECT_NE(std::string(s.message()).find("data_dir"), std::string::npos) << s.message();
+}
+
+mode_t modeOf(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & 07777;
+}
+
+TEST(AppTest, DemoModeMakesAPrivateDataDirAndPinsTheKey) {
+  TempDir tmp;
+  const std::string data = tmp.path() + "/data";
+  auto sets = baseSets(data);
+  sets.push_back("pseudonym.key_env=CASEWATCH_APP_TEST_KEY");
+  ::unsetenv("CASEWATCH_APP_TEST_KEY");
+  {
+    App app(optionsFor(sets));  // demo mode: the built-in key, as before
+    ASSERT_TRUE(app.start().ok());
+    app.requestStop();
+    EXPECT_EQ(app.run(), 0);
+  }
+  EXPECT_EQ(modeOf(data), 0700u);
+  size_t files = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(data)) {
+    const std::string p = e.path().string();
+    EXPECT_EQ(modeOf(p), e.is_directory() ? 0700u : 0600u) << p;
+    if (!e.is_directory()) ++files;
+  }
+  EXPECT_GE(files, 3u);  // the store, published.pos, the fingerprint (and journal segments)
+  EXPECT_TRUE(std::filesystem::exists(data + "/casewatch.db"));
+  EXPECT_TRUE(std::filesystem::exists(data + "/pseudonym_key.fingerprint"));
+
+  {
+    App again(optionsFor(sets));  // the same (demo) key: accepted
+    ASSERT_TRUE(again.start().ok());
+    again.requestStop();
+    EXPECT_EQ(again.run(), 0);
+  }
+  ::setenv("CASEWATCH_APP_TEST_KEY", "a-different-real-secret-0123456789", 1);
+  App other(optionsFor(sets));
+  absl::Status s = other.start();
+  ::unsetenv("CASEWATCH_APP_TEST_KEY");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(std::string(s.message()).find("is not the key this data directory was made with"),
+            std::string::npos)
+      << s.message();
 }
 
 }  // namespace

@@ -68,6 +68,22 @@ TEST(SilencerTest, EqualityAndAnchoredRegexMatchers) {
       silence({{"model", "overdue", false}, {"category", "", false}}), a, kNames));
 }
 
+TEST(SilencerTest, ACatastrophicRegexSilenceDoesNotHangMatching) {
+  Silencer s(7 * kMsPerDay, kNames);
+  ASSERT_TRUE(s.add(silence({{"subject_id", "(a+)+$", true}}), "li", kT0).ok());
+  // std::regex backtracks exponentially here; RE2 answers in linear time.
+  EXPECT_EQ(s.match(alert("overdue", Tier::kRed, std::string(50000, 'a') + "b"), kT0 + 1), "");
+  EXPECT_NE(s.match(alert("overdue", Tier::kRed, std::string(50000, 'a')), kT0 + 1), "");
+}
+
+TEST(SilencerTest, ABadRegexIsRefusedWithRe2sReason) {
+  Silencer s(7 * kMsPerDay, kNames);
+  auto bad = s.add(silence({{"subject_id", "C-(1", true}}), "li", kT0);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(std::string(bad.status().message()),
+              HasSubstr("matchers[0].value: not a valid regular expression: missing )"));
+}
+
 TEST(SilencerTest, ActiveWindowAndTheEarliestSilenceWins) {
   Silencer s(7 * kMsPerDay, kNames);
   Silence later = silence({{"model", "overdue", false}}, kT0 + 3 * kHour);

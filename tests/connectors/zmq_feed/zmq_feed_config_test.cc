@@ -56,7 +56,24 @@ TEST(ZmqFeedConfigTest, BadFileNamesEachMistakeAtItsKey) {
   EXPECT_THAT(errorAt(r, "feeds[4].topics"), HasSubstr("only allowed for kind zmq_sub"));
   EXPECT_THAT(errorAt(r, "feeds[5].heartbeat_timeout_ms"),
               HasSubstr("must be at least heartbeat_interval_ms (2000), got 500"));
-  EXPECT_THAT(r.errors, SizeIs(6)) << r.describe();
+  EXPECT_THAT(errorAt(r, "feeds[6].rcvhwm"), HasSubstr("0 (unlimited) is refused"));
+  EXPECT_THAT(errorAt(r, "feeds[7].rcvhwm"), HasSubstr("got 1000001"));
+  EXPECT_THAT(r.errors, SizeIs(8)) << r.describe();
+}
+
+TEST(ZmqFeedConfigTest, DefaultHighWaterMarkIsBounded) {
+  EXPECT_EQ(ZmqFeedConfig{}.rcvhwm, 10000);
+  const ConfigResult r = loadConfig("feeds:\n  - name: a\n    endpoint: tcp://127.0.0.1:5570\n");
+  ASSERT_TRUE(r.ok()) << r.describe();
+  EXPECT_EQ(r.config.feeds[0].own.get<ZmqFeedConfig>().rcvhwm, 10000);
+}
+
+TEST(ZmqFeedConfigTest, UnlimitedHighWaterMarkIsRefusedWithItsKeyPath) {
+  const ConfigResult r =
+      loadConfig("feeds:\n  - name: a\n    endpoint: tcp://127.0.0.1:5570\n    rcvhwm: 0\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(errorAt(r, "feeds[0].rcvhwm"),
+              HasSubstr("0 (unlimited) is refused: a fast or hostile producer could fill memory"));
 }
 
 }  // namespace

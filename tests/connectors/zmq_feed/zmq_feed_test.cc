@@ -320,6 +320,30 @@ TEST_F(ZmqFeedTest, GarbageIsRejectedKeepingNoRawBytes) {
   EXPECT_EQ(rejections[1].raw_size, huge.size());
 }
 
+TEST_F(ZmqFeedTest, AMessageFarOverTheLimitIsDroppedByZeroMqAndCountedNotBuffered) {
+  ingest_.max_message_bytes = 512;
+  ZmqFeed feed(feedConfig(), zmqConfig(ZmqSocketType::kPull), ingest_, context_, pseudonymizer_);
+  Collector collector;
+  ASSERT_TRUE(feed.start(collector.handler()).ok());
+  // Over max_message_bytes + kMaxMessageSlackBytes: ZMQ_MAXMSGSIZE refuses it as its header
+  // arrives and drops that connection; it never reaches the decoder.
+  zmq::socket_t big(context_, zmq::socket_type::push);
+  big.set(zmq::sockopt::linger, 0);
+  big.connect(feed.boundEndpoint());
+  sendFrames(big, {"{" + std::string(1 << 20, ' ') + "}"});
+  ASSERT_TRUE(eventually([&] { return feed.stats().peer_disconnects.load() >= 1; }));
+
+  // Another producer's events still arrive.
+  zmq::socket_t push(context_, zmq::socket_type::push);
+  push.set(zmq::sockopt::linger, 0);
+  push.connect(feed.boundEndpoint());
+  sendFrames(push, {acceptedLine("after")});
+  ASSERT_TRUE(eventually([&] { return collector.hasId("after"); }));
+  feed.stop();
+  EXPECT_TRUE(collector.rejections().empty());
+  EXPECT_EQ(feed.stats().messages.load(), 1u);
+}
+
 TEST_F(ZmqFeedTest, AThrowingHandlerDoesNotEndTheThread) {
   ZmqFeedOptions options;
   options.max_batch_messages = 1;
