@@ -65,7 +65,9 @@ absl::Status App::start() {
     return absl::UnavailableError(
         strCat("data_dir: cannot create ", config_.data_dir, ": ", ec.message()));
 
-  auto store = SqliteAlertStore::open(config_.data_dir);
+  SqliteAlertStoreOptions store_options;
+  store_options.busy_timeout_ms = config_.store.busy_timeout_ms;
+  auto store = SqliteAlertStore::open(config_.data_dir, store_options);
   if (!store.ok())
     return absl::Status(store.status().code(),
                         strCat("data_dir: store: ", store.status().message()));
@@ -124,11 +126,7 @@ absl::Status App::start() {
   workflow_ = std::make_unique<AlertWorkflow>(
       workflowOptions(config_), &pipeline_->alerts(), [this] { return pipeline_->now(); },
       [this](AlertChange&& c) { submitChange(std::move(c)); });
-  // The ledger is the key_case model's (when configured); the App names its cases.
-  workflow_->setLedger([this] { return ledgerView(); });
-  workflow_->setPersist([this](std::string state) {
-    store_->putSnapshot(std::string(kWorkflowSnapshot), pipeline_->now(), std::move(state));
-  });
+  wireWorkflow(*workflow_);
   if (auto snap = store_->getSnapshot(std::string(kWorkflowSnapshot)); snap.ok() && *snap) {
     if (auto s = workflow_->loadState(**snap); !s.ok()) {
       spdlog::warn("The stored workflow state is partly unreadable ({}); the rest is restored.",
@@ -157,8 +155,8 @@ absl::Status App::start() {
   // The HTTP API and duty console: on this io_context, so its calls into the workflow need no
   // locks; its event stream (GET /api/v1/events) is a sink that sees every recorded change.
   auto http = startHttpServer(
-      io_, config_, *workflow_, *store_, metrics_->registry(), [this] { return pipeline_->now(); },
-      [this] { return readiness_; });
+      io_, config_, operations(), *store_, metrics_->registry(),
+      [this] { return pipeline_->now(); }, [this] { return readiness_; });
   if (!http.ok()) return http.status();
   http_ = std::move(*http);
   if (http_) dispatcher_->addSink(http_->eventSink(), AlertDispatcher::Route::kEveryChange);
@@ -288,6 +286,11 @@ void App::deadLetter(std::string_view feed, const Rejection& r) {
 }
 
 void App::onBatch(DecodedBatchPtr batch) {
+  // The workflow stands still while a duty officer's action is committed (app_operations.cc).
+  if (action_in_flight_) {
+    deferred_batches_.push_back(std::move(batch));
+    return;
+  }
   pipeline_->ingest(*batch);
   // On the wall clock, escalations fall due between events too.
   workflow_->advanceTo(pipeline_->now());
@@ -301,8 +304,10 @@ void App::scheduleTick() {
   tick_timer_.expires_after(kTickInterval);
   tick_timer_.async_wait([this](const boost::system::error_code& e) {
     if (e || stopping_) return;
-    pipeline_->tick();
-    workflow_->advanceTo(pipeline_->now());
+    if (!action_in_flight_) {  // the workflow stands still while an action is committed
+      pipeline_->tick();
+      workflow_->advanceTo(pipeline_->now());
+    }
     dispatcher_->pump(steadyMs());
     advancePublishedPosition(false);
     dispatcher_->updateMetrics();
