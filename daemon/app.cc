@@ -359,7 +359,18 @@ void App::shutdown() {
   // Stop taking input; the connectors hand over what they already received (posted behind us).
   if (http_) http_->stop();  // no new requests; waits for its store reads before the store closes
   for (auto& c : connectors_) c->stop();
-  boost::asio::post(io_, [this] {
+  boost::asio::post(io_, [this] { closeDown(); });
+}
+
+void App::closeDown() {
+  // A duty officer's action being committed finishes first (its answer, then the batches that
+  // waited for it): the handlers it needs (journal durable, store answer) run between these posts.
+  if (action_in_flight_) {
+    commitJournal();
+    boost::asio::post(io_, [this] { closeDown(); });
+    return;
+  }
+  {
     // Every received batch has been applied by now (they were queued before this handler).
     if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
     commitJournal();
@@ -382,7 +393,7 @@ void App::shutdown() {
       work_.reset();
       io_.stop();
     });
-  });
+  }
 }
 
 }  // namespace casewatch

@@ -128,6 +128,7 @@ class App final : private PipelineOutput, private AlertOperations {
   // What the sink table's factories are built with, adding to `dispatcher`.
   SinkContext sinkContext(AlertDispatcher& dispatcher, const Config& config);
   void shutdown();
+  void closeDown();  // shutdown()'s second step, once no action is being committed
   // app_health.cc. Readiness is assessed on the io_context only: whenever an input may have
   // changed (a feed's connection, the journal's or the store's health; they call
   // healthChanged() from their threads) and on every tick. Also syncs the health metrics.
