@@ -4,9 +4,17 @@
 // with who (`by`: the API token's name) and when, and published like any alert change.
 //
 // Errors: NotFound for an unknown id, InvalidArgument for a malformed request, FailedPrecondition
-// for an action that does not apply (e.g. ack of a resolved alert).
+// for an action that does not apply (e.g. ack of a resolved alert), Unavailable when the store
+// could not commit the action (then it was not made).
+//
+// Durable actions: the API makes every changing call (acknowledge, unacknowledge, resolve,
+// addSilence, expireSilence) through commitAction(), which calls `done` only once the action's
+// changes are committed; the daemon's App makes the action on a trial copy of the workflow,
+// commits its changes (synchronous=FULL), and only then makes the copy the workflow and publishes
+// the changes (daemon/app_operations.cc).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,6 +48,16 @@ class AlertOperations {
   virtual absl::StatusOr<Silence> addSilence(Silence silence, const std::string& by) = 0;
   virtual absl::Status expireSilence(const std::string& silence_id, const std::string& by) = 0;
   virtual std::vector<LedgerEntry> ledger() const = 0;
+
+  // `action` makes one changing call on the operations it is given and returns its error (then
+  // nothing changed). `done` runs once, on the same thread as the rest: with that error, with
+  // Unavailable when the change could not be made durable (nothing changed, nothing published),
+  // or OK once it is committed. `action` may run later (after an action still being committed)
+  // and must not keep the operations it is given. This default makes the action at once, with
+  // nothing to commit (tests and the replay, which have no store).
+  using Action = std::function<absl::Status(AlertOperations&)>;
+  using ActionDone = std::function<void(absl::Status)>;
+  virtual void commitAction(Action action, ActionDone done) { done(action(*this)); }
 };
 
 }  // namespace casewatch

@@ -69,7 +69,9 @@ absl::Status App::start() {
     return s;
   }
 
-  auto store = SqliteAlertStore::open(config_.data_dir);
+  SqliteAlertStoreOptions store_options;
+  store_options.busy_timeout_ms = config_.store.busy_timeout_ms;
+  auto store = SqliteAlertStore::open(config_.data_dir, store_options);
   if (!store.ok())
     return absl::Status(store.status().code(),
                         strCat("data_dir: store: ", store.status().message()));
@@ -128,11 +130,7 @@ absl::Status App::start() {
   workflow_ = std::make_unique<AlertWorkflow>(
       workflowOptions(config_), &pipeline_->alerts(), [this] { return pipeline_->now(); },
       [this](AlertChange&& c) { submitChange(std::move(c)); });
-  // The ledger is the key_case model's (when configured); the App names its cases.
-  workflow_->setLedger([this] { return ledgerView(); });
-  workflow_->setPersist([this](std::string state) {
-    store_->putSnapshot(std::string(kWorkflowSnapshot), pipeline_->now(), std::move(state));
-  });
+  wireWorkflow(*workflow_);
   if (auto snap = store_->getSnapshot(std::string(kWorkflowSnapshot)); snap.ok() && *snap) {
     if (auto s = workflow_->loadState(**snap); !s.ok()) {
       spdlog::warn("The stored workflow state is partly unreadable ({}); the rest is restored.",
@@ -161,8 +159,8 @@ absl::Status App::start() {
   // The HTTP API and duty console: on this io_context, so its calls into the workflow need no
   // locks; its event stream (GET /api/v1/events) is a sink that sees every recorded change.
   auto http = startHttpServer(
-      io_, config_, *workflow_, *store_, metrics_->registry(), [this] { return pipeline_->now(); },
-      [this] { return readiness_; });
+      io_, config_, operations(), *store_, metrics_->registry(),
+      [this] { return pipeline_->now(); }, [this] { return readiness_; });
   if (!http.ok()) return http.status();
   http_ = std::move(*http);
   if (http_) dispatcher_->addSink(http_->eventSink(), AlertDispatcher::Route::kEveryChange);
@@ -292,6 +290,11 @@ void App::deadLetter(std::string_view feed, const Rejection& r) {
 }
 
 void App::onBatch(DecodedBatchPtr batch) {
+  // The workflow stands still while a duty officer's action is committed (app_operations.cc).
+  if (action_in_flight_) {
+    deferred_batches_.push_back(std::move(batch));
+    return;
+  }
   pipeline_->ingest(*batch);
   // On the wall clock, escalations fall due between events too.
   workflow_->advanceTo(pipeline_->now());
@@ -305,8 +308,10 @@ void App::scheduleTick() {
   tick_timer_.expires_after(kTickInterval);
   tick_timer_.async_wait([this](const boost::system::error_code& e) {
     if (e || stopping_) return;
-    pipeline_->tick();
-    workflow_->advanceTo(pipeline_->now());
+    if (!action_in_flight_) {  // the workflow stands still while an action is committed
+      pipeline_->tick();
+      workflow_->advanceTo(pipeline_->now());
+    }
     dispatcher_->pump(steadyMs());
     advancePublishedPosition(false);
     dispatcher_->updateMetrics();
@@ -358,7 +363,18 @@ void App::shutdown() {
   // Stop taking input; the connectors hand over what they already received (posted behind us).
   if (http_) http_->stop();  // no new requests; waits for its store reads before the store closes
   for (auto& c : connectors_) c->stop();
-  boost::asio::post(io_, [this] {
+  boost::asio::post(io_, [this] { closeDown(); });
+}
+
+void App::closeDown() {
+  // A duty officer's action being committed finishes first (its answer, then the batches that
+  // waited for it): the handlers it needs (journal durable, store answer) run between these posts.
+  if (action_in_flight_) {
+    commitJournal();
+    boost::asio::post(io_, [this] { closeDown(); });
+    return;
+  }
+  {
     // Every received batch has been applied by now (they were queued before this handler).
     if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
     commitJournal();
@@ -381,7 +397,7 @@ void App::shutdown() {
       work_.reset();
       io_.stop();
     });
-  });
+  }
 }
 
 }  // namespace casewatch

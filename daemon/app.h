@@ -50,7 +50,7 @@ struct AppOptions {
   bool truncate_corrupt_journal = false;
 };
 
-class App final : private PipelineOutput {
+class App final : private PipelineOutput, private AlertOperations {
  public:
   explicit App(AppOptions options);
   ~App() override;
@@ -64,10 +64,11 @@ class App final : private PipelineOutput {
   void requestReload();
 
   uint16_t metricsPort() const { return metrics_ ? metrics_->port() : 0; }
+  uint16_t httpPort() const { return http_ ? http_->port() : 0; }
   Pipeline& pipelineForTest() { return *pipeline_; }
   // The duty officers' operations (ack, silences, ...), for the HTTP API; valid after start().
-  // Call on the io_context only.
-  AlertOperations& operations() { return *workflow_; }
+  // Call on the io_context only. Their changes are durable before commitAction() says done.
+  AlertOperations& operations() { return *this; }
 
  private:
   // PipelineOutput
@@ -76,6 +77,34 @@ class App final : private PipelineOutput {
   // The workflow's changes: held until durable, recorded, then delivered.
   void submitChange(AlertChange&& change);
   void deadLetter(std::string_view feed, const Rejection& r) override;
+
+  // AlertOperations (app_operations.cc): reads from the workflow; a changing call made through
+  // commitAction() is made on a trial copy of the workflow, committed to the store with
+  // synchronous=FULL, and only then kept and published. While one is being committed the
+  // workflow stands still: event batches, timers, reloads and further actions wait (queued, the
+  // io_context never blocks). The direct changing calls go to the workflow and are not durable
+  // (the API never uses them).
+  std::vector<Alert> activeAlerts() const override;
+  absl::StatusOr<Alert> acknowledge(const std::string& alert_id, const std::string& by,
+                                    const std::string& note) override;
+  absl::StatusOr<Alert> unacknowledge(const std::string& alert_id, const std::string& by) override;
+  absl::StatusOr<Alert> resolve(const std::string& alert_id, const std::string& by,
+                                const std::string& note) override;
+  std::vector<Silence> silences() const override;
+  absl::StatusOr<Silence> addSilence(Silence silence, const std::string& by) override;
+  absl::Status expireSilence(const std::string& silence_id, const std::string& by) override;
+  std::vector<LedgerEntry> ledger() const override;
+  void commitAction(Action action, ActionDone done) override;
+  // Makes the waiting action once every change decided before it is recorded (so the store's
+  // rows keep decision order: an older change never overwrites an action's row).
+  void startWaitingAction();
+  // On the io_context, once the store has answered for the action made on `trial`.
+  void actionCommitted(const absl::Status& status, std::shared_ptr<AlertWorkflow> trial,
+                       std::shared_ptr<std::vector<AlertChange>> changes, ActionDone done);
+  // Lets the workflow move again: deferred batches, a deferred reload, the next queued action.
+  void resumeAfterAction();
+  // The workflow's live outputs (the trial copy of an action gets them once it is kept).
+  void wireWorkflow(AlertWorkflow& workflow);
 
   // The key-case ledger for the API (empty when the key_case model is not configured).
   std::vector<LedgerEntry> ledgerView() const;
@@ -99,6 +128,7 @@ class App final : private PipelineOutput {
   // What the sink table's factories are built with, adding to `dispatcher`.
   SinkContext sinkContext(AlertDispatcher& dispatcher, const Config& config);
   void shutdown();
+  void closeDown();  // shutdown()'s second step, once no action is being committed
   // app_health.cc. Readiness is assessed on the io_context only: whenever an input may have
   // changed (a feed's connection, the journal's or the store's health; they call
   // healthChanged() from their threads) and on every tick. Also syncs the health metrics.
@@ -160,9 +190,17 @@ class App final : private PipelineOutput {
     uint64_t batch;     // the journal batch that must be durable first
     uint64_t position;  // decision order (see nextChangePosition)
     AlertChange change;
+    bool recorded = false;  // an operator's action, committed before it was held
   };
   std::deque<HeldChange> held_changes_;
   std::vector<DeadLetter> dead_letters_;
+  // A duty officer's action being committed (app_operations.cc), and what waits for it.
+  bool action_in_flight_ = false;
+  std::deque<std::pair<Action, ActionDone>> queued_actions_;
+  std::optional<std::pair<Action, ActionDone>> waiting_action_;  // in flight, not yet made
+  uint64_t recordings_in_flight_ = 0;  // releaseAlerts() batches the store has not answered
+  std::deque<DecodedBatchPtr> deferred_batches_;
+  bool reload_deferred_ = false;
 
   // The HTTP API and duty console (daemon/http/): last, so it goes before the store and the
   // workflow it reads.

@@ -70,8 +70,10 @@ void App::onDurable(uint64_t batch) {
 void App::releaseAlerts() {
   std::vector<AlertChange> ready;
   std::vector<uint64_t> positions;
+  std::vector<bool> recorded;  // an operator's action, already committed (app_operations.cc)
   uint64_t last = 0;
   while (!held_changes_.empty() && held_changes_.front().batch <= durable_batch_) {
+    recorded.push_back(held_changes_.front().recorded);
     ready.push_back(std::move(held_changes_.front().change));
     last = held_changes_.front().position;
     positions.push_back(last);
@@ -81,20 +83,27 @@ void App::releaseAlerts() {
   std::vector<AlertRecord> records;
   records.reserve(ready.size());
   const AlertJsonOptions jo = jsonOptions(config_);
-  for (AlertChange& c : ready) {
+  for (size_t i = 0; i < ready.size(); ++i) {
+    AlertChange& c = ready[i];
+    if (recorded[i]) continue;  // encoded and recorded when it was committed
     // Encoded once here; the store, the bus and the API's stream print this encoding.
     c.encoded = encodeAlert(c.alert, jo);
     records.push_back(toRecord(c, jo));
   }
   auto shared = std::make_shared<std::vector<AlertChange>>(std::move(ready));
   // Recorded first, then published: what the store says was published is what consumers saw.
+  // Through the store's queue even when every change was recorded already (an operator's
+  // action), so that publication keeps the changes' order.
   auto shared_positions = std::make_shared<std::vector<uint64_t>>(std::move(positions));
+  ++recordings_in_flight_;
   store_->recordAlertChanges(
       std::move(records), [this, shared, shared_positions](const absl::Status& s) {
         if (!s.ok())
           spdlog::error("Recording alert changes failed: {}; publishing anyway.", s.message());
         boost::asio::post(io_, [this, shared, shared_positions] {
+          --recordings_in_flight_;
           deliverEach(std::move(*shared), std::move(*shared_positions));
+          startWaitingAction();  // an action waits for the changes decided before it
         });
       });
   store_->putSnapshot(std::string(kRecordedPositionSnapshot), pipeline_->now(),

@@ -43,6 +43,11 @@ bool sameFeedLimits(const IngestConfig& a, const IngestConfig& b) {
 }  // namespace
 
 void App::reload() {
+  // The workflow stands still while a duty officer's action is committed: reload right after.
+  if (action_in_flight_) {
+    reload_deferred_ = true;
+    return;
+  }
   ConfigResult r = options_.config_path.empty()
                        ? loadDefaultConfig(options_.sets)
                        : loadConfigFile(options_.config_path, options_.sets);

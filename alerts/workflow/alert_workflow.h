@@ -76,7 +76,13 @@ class AlertWorkflow final : public AlertOperations {
   // change, in decision order.
   AlertWorkflow(WorkflowOptions options, const AlertBook* book, NowFn now, EmitFn emit);
   ~AlertWorkflow() override;
+  // A copy is a trial workflow: the App makes a duty officer's action on a copy (with its own
+  // emit and persist) and keeps it only once the action is committed (daemon/app_operations.cc).
+  AlertWorkflow(const AlertWorkflow&) = default;
+  AlertWorkflow& operator=(AlertWorkflow&&) = default;
 
+  // Where the changes go (replaces the constructor's `emit`).
+  void setEmit(EmitFn fn) { emit_ = std::move(fn); }
   // Called with the workflow's state whenever silences or manual resolutions change.
   void setPersist(PersistFn fn) { persist_ = std::move(fn); }
   void setLedger(std::function<std::vector<LedgerEntry>()> fn) { ledger_ = std::move(fn); }

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 
 #include "base/str_cat.h"
@@ -164,21 +165,37 @@ void ApiRouter::alertAction(ApiContext& ctx, const std::string& id, std::string_
       return ctx.error(400, strCat("note: longer than ", kMaxNoteBytes, " bytes"));
     }
   }
-  const std::string& by = ctx.principal->name;
-  absl::StatusOr<Alert> result = action == "ack"     ? options_.ops->acknowledge(id, by, note)
-                                 : action == "unack" ? options_.ops->unacknowledge(id, by)
-                                                     : options_.ops->resolve(id, by, note);
-  if (!result.ok()) {
-    const int status = httpStatusOf(result.status());
-    std::string message(result.status().message());
-    if (status == 404 && message.empty()) message = strCat("no alert with id ", jsonQuoted(id));
-    return ctx.error(status, message);
-  }
-  spdlog::info(
-      "HTTP API: {} {} alert {}{}{}.", by,
-      action == "ack" ? "acknowledged" : (action == "unack" ? "unacknowledged" : "resolved"), id,
-      note.empty() ? "" : ": ", note);
-  ctx.ok(strCat("{\"alert\":", alertToJson(*result, options_.json), "}"));
+  // Answered once the change is committed (AlertOperations::commitAction): 503 if it cannot be,
+  // and then nothing changed.
+  const std::string by = ctx.principal->name;
+  auto result = std::make_shared<std::optional<Alert>>();
+  ApiResponder respond = ctx.later();
+  const AlertJsonOptions jo = options_.json;
+  const std::string act(action);
+  options_.ops->commitAction(
+      [id, by, note, act, result](AlertOperations& ops) -> absl::Status {
+        absl::StatusOr<Alert> r = act == "ack"     ? ops.acknowledge(id, by, note)
+                                  : act == "unack" ? ops.unacknowledge(id, by)
+                                                   : ops.resolve(id, by, note);
+        if (!r.ok()) return r.status();
+        *result = std::move(*r);
+        return absl::OkStatus();
+      },
+      [id, by, note, act, result, respond, jo](absl::Status s) {
+        if (!s.ok()) {
+          const int status = httpStatusOf(s);
+          std::string message(s.message());
+          if (status == 404 && message.empty()) {
+            message = strCat("no alert with id ", jsonQuoted(id));
+          }
+          return respond(jsonResponse(status, jsonError(message)));
+        }
+        spdlog::info(
+            "HTTP API: {} {} alert {}{}{}.", by,
+            act == "ack" ? "acknowledged" : (act == "unack" ? "unacknowledged" : "resolved"), id,
+            note.empty() ? "" : ": ", note);
+        respond(jsonResponse(200, strCat("{\"alert\":", alertToJson(**result, jo), "}")));
+      });
 }
 
 }  // namespace casewatch

@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <memory>
 #include <optional>
 
 #include "alerts/silence/silence_regex.h"
@@ -170,13 +171,27 @@ void ApiRouter::addSilence(ApiContext& ctx) {
     return ctx.error(400, strCat("comment: longer than ", kMaxNoteBytes, " bytes"));
   }
   s.created_by = ctx.principal->name;
-  absl::StatusOr<Silence> added = options_.ops->addSilence(std::move(s), ctx.principal->name);
-  if (!added.ok())
-    return ctx.error(httpStatusOf(added.status()), std::string(added.status().message()));
-  spdlog::info("HTTP API: {} added silence {}.", ctx.principal->name, added->id);
-  Json j;
-  j["silence"] = silenceJson(*added, now, options_.json.utc_offset_minutes);
-  ctx.ok(dumpJson(j), 201);
+  // Answered once the silence is committed (AlertOperations::commitAction): 503 if it cannot be,
+  // and then nothing changed.
+  const std::string by = ctx.principal->name;
+  auto added = std::make_shared<std::optional<Silence>>();
+  ApiResponder respond = ctx.later();
+  const int offset = options_.json.utc_offset_minutes;
+  options_.ops->commitAction(
+      [s = std::move(s), by, added](AlertOperations& ops) -> absl::Status {
+        absl::StatusOr<Silence> r = ops.addSilence(s, by);
+        if (!r.ok()) return r.status();
+        *added = std::move(*r);
+        return absl::OkStatus();
+      },
+      [by, added, respond, now, offset](absl::Status st) {
+        if (!st.ok())
+          return respond(jsonResponse(httpStatusOf(st), jsonError(std::string(st.message()))));
+        spdlog::info("HTTP API: {} added silence {}.", by, (*added)->id);
+        Json j;
+        j["silence"] = silenceJson(**added, now, offset);
+        respond(jsonResponse(201, dumpJson(j)));
+      });
 }
 
 void ApiRouter::expireSilence(ApiContext& ctx, const std::string& id) {
@@ -184,21 +199,31 @@ void ApiRouter::expireSilence(ApiContext& ctx, const std::string& id) {
   if (!ctx.body.empty() && ctx.body.find_first_not_of(" \t\r\n") != std::string::npos) {
     return ctx.error(400, "body: expected none");
   }
-  absl::Status s = options_.ops->expireSilence(id, ctx.principal->name);
-  if (!s.ok()) {
-    const int status = httpStatusOf(s);
-    return ctx.error(status, status == 404 && s.message().empty()
-                                 ? strCat("no silence with id ", jsonQuoted(id))
-                                 : std::string(s.message()));
-  }
-  spdlog::info("HTTP API: {} expired silence {}.", ctx.principal->name, id);
-  const TimeMs now = options_.now ? options_.now() : 0;
-  Json j;
-  j["silence"] = Json{{"id", id}, {"status", "expired"}};
-  for (const Silence& x : options_.ops->silences()) {
-    if (x.id == id) j["silence"] = silenceJson(x, now, options_.json.utc_offset_minutes);
-  }
-  ctx.ok(dumpJson(j));
+  // Answered once the expiry is committed (AlertOperations::commitAction): 503 if it cannot be,
+  // and then nothing changed.
+  const std::string by = ctx.principal->name;
+  ApiResponder respond = ctx.later();
+  AlertOperations* ops = options_.ops;
+  std::function<TimeMs()> clock = options_.now;
+  const int offset = options_.json.utc_offset_minutes;
+  ops->commitAction([id, by](AlertOperations& o) { return o.expireSilence(id, by); },
+                    [id, by, respond, ops, clock, offset](absl::Status s) {
+                      if (!s.ok()) {
+                        const int status = httpStatusOf(s);
+                        return respond(jsonResponse(
+                            status, jsonError(status == 404 && s.message().empty()
+                                                  ? strCat("no silence with id ", jsonQuoted(id))
+                                                  : std::string(s.message()))));
+                      }
+                      spdlog::info("HTTP API: {} expired silence {}.", by, id);
+                      const TimeMs now = clock ? clock() : 0;
+                      Json j;
+                      j["silence"] = Json{{"id", id}, {"status", "expired"}};
+                      for (const Silence& x : ops->silences()) {
+                        if (x.id == id) j["silence"] = silenceJson(x, now, offset);
+                      }
+                      respond(jsonResponse(200, dumpJson(j)));
+                    });
 }
 
 }  // namespace casewatch

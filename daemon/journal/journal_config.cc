@@ -9,6 +9,7 @@ void decodeConfig(MapReader& r, StoreConfig& c) {
   r.read("commit_interval_ms", c.commit_interval_ms, 1, 10000);
   r.read("commit_max_events", c.commit_max_events, 1, 1000000);
   r.read("fsync", c.fsync);
+  r.read("busy_timeout_ms", c.busy_timeout_ms, 0, 60000);
 }
 
 void validateConfig(ConfigDecoder& d, const std::string& path, const StoreConfig& c) {
@@ -19,6 +20,7 @@ void writeConfig(ConfigWriter& w, const StoreConfig& c) {
   w.integer("commit_interval_ms", c.commit_interval_ms);
   w.integer("commit_max_events", static_cast<long long>(c.commit_max_events));
   w.boolean("fsync", c.fsync);
+  w.integer("busy_timeout_ms", c.busy_timeout_ms);
 }
 
 }  // namespace casewatch

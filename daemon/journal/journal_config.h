@@ -15,6 +15,9 @@ struct StoreConfig {
   int commit_interval_ms = 5;       // group commit: a batch at least this often
   size_t commit_max_events = 4096;  // ... or when this many events are waiting
   bool fsync = true;                // fdatasync each batch (off only for benchmarks)
+  // How long a write to the SQLite store waits for a lock held by another process (e.g. an
+  // operator's sqlite3 shell) before the attempt fails and is retried.
+  int busy_timeout_ms = 5000;
   friend bool operator==(const StoreConfig&, const StoreConfig&) = default;
 };
 

@@ -33,7 +33,8 @@ absl::StatusOr<std::unique_ptr<SqliteAlertStore>> SqliteAlertStore::open(
 absl::Status SqliteAlertStore::init() {
   writer_db_ = std::make_unique<SqliteConnection>();
   SqliteConnection& w = *writer_db_;
-  if (auto s = w.open(db_path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
+  if (auto s = w.open(db_path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      options_.busy_timeout_ms);
       !s.ok()) {
     return s;
   }
@@ -56,7 +57,9 @@ absl::Status SqliteAlertStore::init() {
   if (auto s = prepareWrites(); !s.ok()) return s;
 
   reader_db_ = std::make_unique<SqliteConnection>();
-  if (auto s = reader_db_->open(db_path_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX); !s.ok()) {
+  if (auto s = reader_db_->open(db_path_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                                options_.busy_timeout_ms);
+      !s.ok()) {
     return s;
   }
   if (auto s = prepareReads(); !s.ok()) return s;

@@ -47,10 +47,19 @@ namespace casewatch {
 
 struct SqliteConnection;
 
+// A named state snapshot (the `snapshots` table), e.g. the workflow's silences.
+struct NamedSnapshot {
+  std::string name;
+  TimeMs at = 0;
+  std::string data;
+};
+
 struct SqliteAlertStoreOptions {
   // Oldest dead letters beyond this many are deleted, so a feed of garbage cannot fill the disk.
   // 0 = keep all.
   size_t max_dead_letters = 100000;
+  // How long a statement waits for a lock another connection holds (store.busy_timeout_ms).
+  int busy_timeout_ms = 5000;
   std::shared_ptr<spdlog::logger> logger;  // null: spdlog's default logger
 };
 
@@ -80,6 +89,12 @@ class SqliteAlertStore {
   void addDeadLetters(std::vector<DeadLetter> letters);
   // `on_committed` runs on the store thread once the changes are committed (OK) or given up on.
   void recordAlertChanges(std::vector<AlertRecord> changes, CommitCallback on_committed);
+  // A duty officer's action: its alert changes and, when it has one, the workflow state it leaves
+  // (`state`, a named snapshot), in the same transaction, committed with synchronous=FULL (the WAL
+  // is synced before `on_committed` runs with OK, so the action survives a power loss too).
+  // `on_committed` runs on the store thread; with an error nothing of the action was written.
+  void recordOperatorAction(std::vector<AlertRecord> changes, std::optional<NamedSnapshot> state,
+                            CommitCallback on_committed);
   void putSnapshot(std::string name, TimeMs at, std::string data);
   // Blocks until everything queued before the call has been committed (or given up on).
   void flush();
@@ -111,14 +126,16 @@ class SqliteAlertStore {
   struct DeadLettersOp {
     std::vector<DeadLetter> letters;
   };
-  struct AlertsOp {
-    std::vector<AlertRecord> changes;
-    CommitCallback on_committed;
-  };
   struct SnapshotOp {
     std::string name;
     TimeMs at = 0;
     std::string data;
+  };
+  struct AlertsOp {
+    std::vector<AlertRecord> changes;
+    CommitCallback on_committed;
+    bool durable = false;                // an operator's action: synchronous=FULL
+    std::optional<SnapshotOp> snapshot;  // written in the same transaction
   };
   using Op = std::variant<DeadLettersOp, AlertsOp, SnapshotOp>;
 
@@ -129,6 +146,8 @@ class SqliteAlertStore {
   void enqueue(Op op);
   void writerLoop();
   absl::Status applyAll(std::vector<Op>& ops, uint64_t& dead_letter_delta);
+  // synchronous=FULL for a batch holding an operator's action, NORMAL otherwise.
+  absl::Status setSynchronous(bool full);
   absl::Status apply(DeadLettersOp& op, uint64_t& added);
   absl::Status apply(AlertsOp& op);
   absl::Status apply(SnapshotOp& op);
@@ -151,6 +170,7 @@ class SqliteAlertStore {
   absl::Status last_failure_;  // the last transaction given up on; OK once one commits
   std::function<void()> on_health_change_;
 
+  bool synchronous_full_ = false;  // store thread only
   std::atomic<uint64_t> dead_letter_count_{0};
   SqliteAlertStoreStats stats_;
   std::thread thread_;

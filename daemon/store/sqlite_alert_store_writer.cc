@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -85,7 +86,25 @@ void SqliteAlertStore::addDeadLetters(std::vector<DeadLetter> letters) {
 
 void SqliteAlertStore::recordAlertChanges(std::vector<AlertRecord> changes,
                                           CommitCallback on_committed) {
-  enqueue(AlertsOp{std::move(changes), std::move(on_committed)});
+  enqueue(AlertsOp{std::move(changes), std::move(on_committed), /*durable=*/false, std::nullopt});
+}
+
+void SqliteAlertStore::recordOperatorAction(std::vector<AlertRecord> changes,
+                                            std::optional<NamedSnapshot> state,
+                                            CommitCallback on_committed) {
+  AlertsOp op{std::move(changes), std::move(on_committed), /*durable=*/true, std::nullopt};
+  if (state) op.snapshot = SnapshotOp{std::move(state->name), state->at, std::move(state->data)};
+  enqueue(std::move(op));
+}
+
+absl::Status SqliteAlertStore::setSynchronous(bool full) {
+  if (full == synchronous_full_) return absl::OkStatus();
+  SqliteConnection& w = *writer_db_;
+  if (auto s = w.exec(full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !s.ok()) {
+    return s;
+  }
+  synchronous_full_ = full;
+  return absl::OkStatus();
 }
 
 void SqliteAlertStore::putSnapshot(std::string name, TimeMs at, std::string data) {
@@ -157,6 +176,13 @@ void SqliteAlertStore::writerLoop() {
 
 absl::Status SqliteAlertStore::applyAll(std::vector<Op>& ops, uint64_t& dead_letter_delta) {
   SqliteConnection& w = *writer_db_;
+  // An operator's action waits for this commit before its answer: its batch syncs the WAL at
+  // COMMIT (FULL); the bulk of model-driven changes stays NORMAL (durable at the checkpoint).
+  const bool full = std::any_of(ops.begin(), ops.end(), [](const Op& op) {
+    const auto* a = std::get_if<AlertsOp>(&op);
+    return a != nullptr && a->durable;
+  });
+  if (auto s = setSynchronous(full); !s.ok()) return s;
   if (auto s = w.run(w.begin, "begin"); !s.ok()) return s;
   absl::Status status;
   uint64_t added = 0;
@@ -231,6 +257,7 @@ absl::Status SqliteAlertStore::apply(AlertsOp& op) {
     }
     if (auto st = w.run(s, "insert alert history"); !st.ok()) return st;
   }
+  if (op.snapshot) return apply(*op.snapshot);
   return absl::OkStatus();
 }
 

@@ -15,13 +15,13 @@ absl::Status SqliteConnection::error(std::string_view what) const {
   return absl::InternalError("store: " + std::string(what) + ": " + sqlite3_errmsg(db));
 }
 
-absl::Status SqliteConnection::open(const std::string& path, int flags) {
+absl::Status SqliteConnection::open(const std::string& path, int flags, int busy_timeout_ms) {
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     return absl::InternalError("store: cannot open " + path + ": " +
                                (db ? sqlite3_errmsg(db) : "out of memory"));
   }
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, 5000);
+  sqlite3_busy_timeout(db, busy_timeout_ms);
   return absl::OkStatus();
 }
 

@@ -36,7 +36,7 @@ struct SqliteConnection {
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
   absl::Status error(std::string_view what) const;
-  absl::Status open(const std::string& path, int flags);
+  absl::Status open(const std::string& path, int flags, int busy_timeout_ms = 5000);
   absl::Status exec(const std::string& sql);
   absl::Status prepare(sqlite3_stmt*& out, std::string_view sql);
   // Runs a statement to completion (bindings already set) and resets it.

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <mutex>
 
+#include "tests/fakes/sqlite_write_lock.h"
 #include "tests/fakes/temp_dir.h"
 
 namespace casewatch {
@@ -399,6 +400,67 @@ TEST(SqliteAlertStoreTest, StatsCountCommits) {
   EXPECT_EQ(store->stats().writes_dropped.load(), 0u);
   EXPECT_EQ(store->stats().queue_depth.load(), 0u);
   EXPECT_GE(store->stats().last_commit_seconds.load(), 0.0);
+}
+
+}  // namespace
+}  // namespace casewatch
+
+namespace casewatch {
+namespace {
+
+using testing::SqliteWriteLock;
+
+TEST(SqliteAlertStoreTest, AnOperatorActionCommitsItsChangesAndItsStateTogether) {
+  TempDir tmp;
+  auto store = openOk(tmp.path());
+  ASSERT_TRUE(store);
+  absl::Status result = absl::UnknownError("not called");
+  std::string rows_seen;
+  store->recordOperatorAction(
+      {change("a1", "acknowledged", "duty:li", "on it", 2000)},
+      NamedSnapshot{"alerts.workflow", 2000, R"({"silences":[]})"}, [&](const absl::Status& s) {
+        result = s;
+        rows_seen = queryText(store->dbPath(), "SELECT count(*) FROM alert_history");
+      });
+  store->flush();
+  EXPECT_TRUE(result.ok()) << result;
+  EXPECT_EQ(rows_seen, "1");  // committed before the callback runs
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT actor || ' ' || note FROM alert_history"),
+            "duty:li on it");
+  auto snap = store->getSnapshot("alerts.workflow");
+  ASSERT_TRUE(snap.ok() && *snap);
+  EXPECT_EQ(**snap, R"({"silences":[]})");
+  EXPECT_TRUE(store->health().ok());
+}
+
+TEST(SqliteAlertStoreTest, AnOperatorActionOnALockedStoreFailsAndWritesNothing) {
+  TempDir tmp;
+  SqliteAlertStoreOptions options;
+  options.busy_timeout_ms = 0;  // fail at once instead of waiting for the lock
+  auto store = openOk(tmp.path(), options);
+  ASSERT_TRUE(store);
+  SqliteWriteLock lock(store->dbPath());
+  ASSERT_TRUE(lock.locked());
+  absl::Status result;
+  store->recordOperatorAction({change("a1", "acknowledged", "duty:li", "on it", 2000)},
+                              NamedSnapshot{"alerts.workflow", 2000, "{}"},
+                              [&](const absl::Status& s) { result = s; });
+  store->flush();
+  EXPECT_FALSE(result.ok());
+  EXPECT_NE(std::string(result.message()).find("locked"), std::string::npos) << result;
+  EXPECT_EQ(store->health().code(), absl::StatusCode::kUnavailable);
+  lock.release();
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT count(*) FROM alert_history"), "0");
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT count(*) FROM alerts"), "0");
+  auto snap = store->getSnapshot("alerts.workflow");
+  ASSERT_TRUE(snap.ok());
+  EXPECT_FALSE(*snap);
+  // Once the lock is gone the same action commits, and the store is healthy again.
+  store->recordOperatorAction({change("a1", "acknowledged", "duty:li", "on it", 2000)},
+                              std::nullopt, [&](const absl::Status& s) { result = s; });
+  store->flush();
+  EXPECT_TRUE(result.ok()) << result;
+  EXPECT_TRUE(store->health().ok());
 }
 
 }  // namespace
