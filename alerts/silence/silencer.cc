@@ -42,7 +42,7 @@ absl::StatusOr<Silencer::Compiled> Silencer::compile(Silence s) {
       return absl::InvalidArgumentError(
           strCat("matchers[", i, "].name: unknown label \"", m.name, "\" (known: ", names, ")"));
     }
-    std::unique_ptr<const SilenceRegex> re;
+    std::shared_ptr<const SilenceRegex> re;
     if (m.is_regex) {
       auto compiled = SilenceRegex::compile(m.value);
       if (!compiled.ok()) {

@@ -61,7 +61,9 @@ class Silencer {
  private:
   struct Compiled {
     Silence silence;
-    std::vector<std::unique_ptr<const SilenceRegex>> regexes;  // one per matcher; set for is_regex
+    // One per matcher; set for is_regex. Shared: compiled once, immutable, and the workflow is
+    // copied for an operator action on trial (a copy shares them).
+    std::vector<std::shared_ptr<const SilenceRegex>> regexes;
   };
   static absl::StatusOr<Compiled> compile(Silence s);
   static bool matches(const Compiled& c, const Alert& a, const AlertNames& names);
