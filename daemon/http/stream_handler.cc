@@ -31,8 +31,8 @@ std::string ApiRouter::eventMessage(const AlertChange& change, uint64_t sequence
   // One line of JSON (no raw newlines), as an SSE `data:` field needs.
   return strCat("id: ", sequence, "\nevent: change\ndata: {\"change\":", dumpJson(j["change"]),
                 ",\"by\":", dumpJson(j["by"]), ",\"note\":", dumpJson(j["note"]),
-                ",\"at\":", dumpJson(j["at"]),
-                ",\"alert\":", alertJsonOf(change, options_.json), "}\n\n");
+                ",\"at\":", dumpJson(j["at"]), ",\"alert\":", alertJsonOf(change, options_.json),
+                "}\n\n");
 }
 
 }  // namespace casewatch
