@@ -27,6 +27,17 @@ class SystemClock final : public Clock {
   }
 };
 
+// Monotonic milliseconds (std::chrono::steady_clock), for measuring how long something takes:
+// never jumps when the wall clock is set.
+class SteadyClock final : public Clock {
+ public:
+  TimeMs now() const override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+};
+
 // Event time: the latest `ts` seen (never moves backwards). Replay, demo and tests run on it.
 class EventClock final : public Clock {
  public:

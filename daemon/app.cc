@@ -224,6 +224,7 @@ absl::Status App::start() {
   scheduleCommit();
   started_ = true;
   updateReadiness();
+  notifier_.startWatchdog();
   return absl::OkStatus();
 }
 
@@ -356,6 +357,8 @@ std::vector<LedgerEntry> App::ledgerView() const {
 void App::shutdown() {
   if (stopping_) return;
   stopping_ = true;
+  notifier_.stopping();
+  notifier_.stop();
   updateReadiness();
   signals_.cancel();
   tick_timer_.cancel();

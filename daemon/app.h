@@ -34,6 +34,7 @@
 #include "daemon/http/http_server.h"
 #include "daemon/journal/event_journal.h"
 #include "daemon/pipeline.h"
+#include "daemon/service/systemd_notifier.h"
 #include "daemon/store/sqlite_alert_store.h"
 #include "daemon/telemetry/health_metrics.h"
 #include "daemon/telemetry/metrics.h"
@@ -134,6 +135,8 @@ class App final : private PipelineOutput, private AlertOperations {
   // healthChanged() from their threads) and on every tick. Also syncs the health metrics.
   void updateReadiness();
   void healthChanged();  // any thread: posts updateReadiness()
+  // READY=1 and STATUS= for systemd (daemon/service/systemd_notifier.h), from the same inputs.
+  void notifyServiceManager(const ReadinessInputs& in);
   ReadinessInputs readinessInputs() const;
 
   AppOptions options_;
@@ -143,6 +146,8 @@ class App final : private PipelineOutput, private AlertOperations {
   boost::asio::signal_set signals_;
   boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer commit_timer_;
+  // Type=notify under systemd: READY=1 once recovered and bound, STATUS=, the watchdog's pings.
+  SystemdNotifier notifier_{io_};
   SystemClock wall_;
   zmq::context_t zmq_;
   std::unique_ptr<Pseudonymizer> pseudonymizer_;

@@ -40,6 +40,7 @@ void App::updateReadiness() {
     }
     readiness_ = std::move(now);
   }
+  notifyServiceManager(in);
   if (!health_metrics_) return;
   health_metrics_->setReady(readiness_.ready());
   std::vector<std::pair<std::string, bool>> feeds;
@@ -56,6 +57,24 @@ void App::updateReadiness() {
                               c->stats().transport_errors.load(std::memory_order_relaxed),
                               c->stats().peer_disconnects.load(std::memory_order_relaxed));
   }
+}
+
+void App::notifyServiceManager(const ReadinessInputs& in) {
+  if (!notifier_.active() || !started_ || stopping_) return;
+  std::string status = "Ready.";
+  if (!readiness_.ready()) {
+    status = "Not ready: ";
+    for (size_t i = 0; i < readiness_.reasons.size(); ++i)
+      status += (i ? "; " : "") + readiness_.reasons[i];
+    status += ".";
+  }
+  // systemd's READY=1 means started: recovered, journal and store healthy, every feed bound (or,
+  // for a feed that connects, connecting). A peer that is not there yet is for /readyz to say,
+  // not a reason to fail the start (a publisher may itself be ordered After=casewatch.service).
+  ReadinessInputs bound = in;
+  for (FeedLink& f : bound.feeds) f.connected = f.connected || f.running;
+  if (assessReadiness(bound).ready()) notifier_.ready(status);
+  notifier_.status(status);
 }
 
 void App::healthChanged() {

@@ -15,6 +15,8 @@
 
 #include <optional>
 
+#include "absl/cleanup/cleanup.h"
+
 #include "alerts/sinks/zmq_bus/zmq_bus_config.h"
 #include "base/str_cat.h"
 #include "config/config_writer.h"
@@ -48,6 +50,10 @@ void App::reload() {
     reload_deferred_ = true;
     return;
   }
+  // systemd shows "reloading" until the next READY=1, which the readiness check sends when done
+  // (whether the file was taken or refused: the daemon runs on either way).
+  notifier_.reloading();
+  absl::Cleanup reloaded = [this] { updateReadiness(); };
   ConfigResult r = options_.config_path.empty()
                        ? loadDefaultConfig(options_.sets)
                        : loadConfigFile(options_.config_path, options_.sets);

@@ -1,5 +1,4 @@
 // casewatchd: flags and signals, then hands over to App (live), runReplay or check-config.
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -10,21 +9,10 @@
 #include "daemon/component_keys.h"
 #include "daemon/components.h"
 #include "daemon/config_loader.h"
+#include "daemon/logging/log_setup.h"
 #include "daemon/replay.h"
 
 namespace {
-
-void setUpLogging(const casewatch::Config& config) {
-  auto logger = spdlog::stderr_color_mt("casewatchd");
-  if (config.log_format == casewatch::LogFormat::kJson) {
-    logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","msg":"%v"})");
-  } else {
-    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
-  }
-  logger->set_level(
-      spdlog::level::from_str(std::string(casewatch::logLevelName(config.log_level))));
-  spdlog::set_default_logger(logger);
-}
 
 casewatch::ConfigResult load(const std::string& path, std::vector<std::string> sets, bool demo) {
   if (demo) {
@@ -135,7 +123,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "casewatchd: invalid configuration:\n%s\n", cfg.describe().c_str());
     return 2;
   }
-  setUpLogging(cfg.config);
+  casewatch::setUpLogging(cfg.config.log_format, cfg.config.log_level);
 
   if (*replay) return casewatch::runReplay(cfg.config, ropts);
 

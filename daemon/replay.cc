@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include "alerts/sinks/console/console_config.h"
 #include "alerts/workflow/alert_dispatcher.h"
 #include "alerts/workflow/alert_workflow.h"
+#include "base/progress_line.h"
 #include "base/str_cat.h"
 #include "connectors/decoded_batch_queue.h"
 #include "connectors/jsonl_feed/jsonl_feed.h"
@@ -113,10 +115,25 @@ int runReplay(const Config& config, const ReplayOptions& options) {
     std::fprintf(stderr, "casewatchd replay: %s\n", std::string(s.message()).c_str());
     return 1;
   }
+  // Progress on a terminal (how far through the file: the bytes the reader has read), then a
+  // summary line; none with --quiet.
+  const SteadyClock steady;
+  ProgressLine::Options progress_options;
+  progress_options.label = "replay";
+  progress_options.count_unit = "lines";
+  progress_options.terminal = ProgressLine::stderrIsTerminal();
+  if (struct stat st{};
+      options.input != "-" && ::stat(options.input.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+    progress_options.position.total = static_cast<uint64_t>(st.st_size);
+  }
+  ProgressLine progress(
+      progress_options, steady,
+      options.quiet ? ProgressLine::Write([](std::string_view) {}) : ProgressLine::toStderr());
   for (bool end = false; !end;) {
     DecodedBatchPtr b = decoded.pop();
     end = b->end_of_input;
     lines += b->events.size() + b->rejections.size();
+    progress.update(lines, reader.stats().bytes.load(std::memory_order_relaxed));
     if (until != 0) {
       // History up to --until only: later events are left out (counted).
       auto keep = std::remove_if(b->events.begin(), b->events.end(),
@@ -129,6 +146,8 @@ int runReplay(const Config& config, const ReplayOptions& options) {
     workflow.advanceTo(pipeline.now());
   }
   reader.stop();
+  progress.update(lines, reader.stats().bytes.load(std::memory_order_relaxed));
+  progress.finish();
   // A read error ends the input early: what came before it was applied, but history is missing.
   const auto status = reader.stats().transport_errors.load() == 0
                           ? absl::OkStatus()

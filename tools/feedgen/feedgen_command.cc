@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "base/progress_line.h"
 #include "tools/feedgen/feed_generator.h"
 #include "tools/feedgen/zmq_publisher.h"
 
@@ -19,7 +20,6 @@ void fail(const std::string& message) {
 }  // namespace
 
 int runFeedgen(FeedgenRun run) {
-  const auto started = std::chrono::steady_clock::now();
   const std::optional<CivilDate> start = parseCivilDate(run.start);
   if (!start) {
     fail("--start must be a date YYYY-MM-DD, got \"" + run.start + "\"");
@@ -55,11 +55,24 @@ int runFeedgen(FeedgenRun run) {
   }
 
   FeedGenerator generator(run.generator, !run.truth.empty());
+  // Progress through the window's days on a terminal; the summary line at the end either way.
+  const SteadyClock steady;
+  ProgressLine::Options progress_options;
+  progress_options.label = "feedgen";
+  progress_options.position = {"days", static_cast<uint64_t>(run.generator.days)};
+  progress_options.terminal = ProgressLine::stderrIsTerminal();
+  ProgressLine progress(progress_options, steady, ProgressLine::toStderr());
+  const TimeMs window_start = generator.windowStart();
+  uint64_t lines = 0;
   FeedLine line;
   int rc = 0;
   std::string batch;  // lines are written in large chunks: one stdio call per ~1 MiB
   batch.reserve(kOutputBuffer + 4096);
   while (generator.next(line)) {
+    if (++lines % 1024 == 0) {
+      const TimeMs into = line.ts > window_start ? line.ts - window_start : 0;
+      progress.update(lines, static_cast<uint64_t>(into / kMsPerDay));
+    }
     if (out != nullptr) {
       batch.append(line.json).push_back('\n');
       if (batch.size() >= kOutputBuffer) {
@@ -101,15 +114,14 @@ int runFeedgen(FeedgenRun run) {
                       : 0.0);
     truth_note = buf;
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::fprintf(stderr, "feedgen: %llu events, %llu cases, %.2f s (seed %llu, %s..%s)%s\n",
-               static_cast<unsigned long long>(generator.eventsWritten()),
-               static_cast<unsigned long long>(generator.casesRegistered()), seconds,
-               static_cast<unsigned long long>(run.generator.seed),
-               EventWriter::formatTs(generator.windowStart()).substr(0, 10).c_str(),
-               EventWriter::formatTs(generator.windowEnd() - 1).substr(0, 10).c_str(),
-               truth_note.c_str());
+  progress.update(generator.eventsWritten(), static_cast<uint64_t>(run.generator.days));
+  char note[160];
+  std::snprintf(note, sizeof note, "; %llu cases (seed %llu, %s..%s)",
+                static_cast<unsigned long long>(generator.casesRegistered()),
+                static_cast<unsigned long long>(run.generator.seed),
+                EventWriter::formatTs(generator.windowStart()).substr(0, 10).c_str(),
+                EventWriter::formatTs(generator.windowEnd() - 1).substr(0, 10).c_str());
+  progress.finish(note + truth_note);
   return rc;
 }
 

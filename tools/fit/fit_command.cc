@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "base/hash.h"
+#include "base/progress_line.h"
 #include "base/str_cat.h"
 #include "connectors/decode/event_decoder.h"
 #include "connectors/pseudonym/pseudonymizer.h"
@@ -140,14 +141,46 @@ absl::StatusOr<nlohmann::json> fitAndDescribe(const std::vector<std::string>& na
 }
 
 // An istream over text that another object owns (the history readers take a stream): no copy,
-// where an istringstream would copy the whole file.
+// where an istringstream would copy the whole file. Handed out 1 MiB at a time, so that each
+// step reports how far the reader has come (lines and bytes) to `progress`.
 class TextStreamBuf : public std::streambuf {
  public:
-  explicit TextStreamBuf(std::string_view text) {
-    char* begin = const_cast<char*>(text.data());  // read only: the get area is never written
-    setg(begin, begin, begin + text.size());
+  TextStreamBuf(std::string_view text, ProgressLine* progress) : text_(text), progress_(progress) {
+    underflow();
   }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (progress_ != nullptr && handed_ > 0) {
+      lines_ += static_cast<uint64_t>(std::count(eback(), egptr(), '\n'));
+      progress_->update(lines_, handed_);
+    }
+    if (handed_ >= text_.size()) return traits_type::eof();
+    const size_t n = std::min(kChunk, text_.size() - handed_);
+    char* begin = const_cast<char*>(text_.data() + handed_);  // read only: never written
+    setg(begin, begin, begin + n);
+    handed_ += n;
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  static constexpr size_t kChunk = 1 << 20;
+  std::string_view text_;
+  ProgressLine* progress_;
+  size_t handed_ = 0;
+  uint64_t lines_ = 0;
 };
+
+// Reading a history: progress on a terminal, the summary line once the fit is done.
+ProgressLine::Options historyProgress(const char* label, size_t bytes) {
+  ProgressLine::Options o;
+  o.label = label;
+  o.count_unit = "lines";
+  o.position.total = bytes;
+  o.terminal = ProgressLine::stderrIsTerminal();
+  return o;
+}
 
 int writeOut(const std::string& path, const std::string& text, const char* command) {
   if (path == "-") {
@@ -224,9 +257,13 @@ int runFitEscalation(const EscalationFitRun& run) {
   if (!run.features.empty()) {
     out = fitEscalationFromCsv(run, input->text());
   } else {
-    TextStreamBuf buf(input->text());
+    const SteadyClock steady;
+    ProgressLine progress(historyProgress("fit escalation", input->text().size()), steady,
+                          ProgressLine::toStderr());
+    TextStreamBuf buf(input->text(), &progress);
     std::istream in(&buf);
     out = fitEscalationFromHistory(run, in);
+    progress.finish(out.ok() ? ", fitted" : "");
   }
   if (!out.ok()) {
     std::fprintf(stderr, "fit escalation: %s: %s\n", path == "-" ? "<stdin>" : path.c_str(),
@@ -313,9 +350,13 @@ int runFitHawkes(const HawkesFitRun& run) {
     std::fprintf(stderr, "fit hawkes: %s\n", std::string(input.status().message()).c_str());
     return 1;
   }
-  TextStreamBuf buf(input->text());
+  const SteadyClock steady;
+  ProgressLine progress(historyProgress("fit hawkes", input->text().size()), steady,
+                        ProgressLine::toStderr());
+  TextStreamBuf buf(input->text(), &progress);
   std::istream in(&buf);
   auto out = fitHawkesFromHistory(run, in);
+  progress.finish(out.ok() ? ", fitted" : "");
   if (!out.ok()) {
     std::fprintf(stderr, "fit hawkes: %s: %s\n", run.history.c_str(),
                  std::string(out.status().message()).c_str());
