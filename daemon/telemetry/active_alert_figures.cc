@@ -16,7 +16,7 @@ void ActiveAlertFigures::add(const Alert& a) {
   if (a.model == "overdue") {
     for (const AlertReason& r : a.reasons) {
       if (r.code.size() > kOverdueSuffix.size() && r.code.ends_with(kOverdueSuffix)) {
-        ++overdue_by_agency_step[{a.agency,
+        ++overdue_by_agency_step[{a.region, a.agency,
                                   r.code.substr(0, r.code.size() - kOverdueSuffix.size())}];
       }
     }

@@ -1,7 +1,7 @@
 // What the duty board shows of the active alerts, counted once a second from the alert book: by
-// model and tier, by region, overdue cases by agency and step, collective incidents by region and
-// category, and key cases without an owner by region. Counting from the book (not from each
-// model) keeps the figures equal to what the console shows, whatever the models' internals.
+// model and tier, by region, overdue cases by region, agency and step, collective incidents by
+// region and category, and key cases without an owner by region. Counting from the book (not from
+// each model) keeps the figures equal to what the console shows, whatever the models' internals.
 //
 // Label values are regions, agencies, categories, steps, tiers and model names; never a case or
 // person id (the alert's subject is never read).
@@ -21,8 +21,9 @@ struct ActiveAlertFigures {
   absl::flat_hash_map<std::pair<std::string, Tier>, int64_t> by_model_tier;
   // (model, tier, region)
   absl::flat_hash_map<std::tuple<std::string, Tier, std::string>, int64_t> by_region;
-  // (agency, step) of the overdue model's alerts with a step past its deadline
-  absl::flat_hash_map<std::pair<std::string, std::string>, int64_t> overdue_by_agency_step;
+  // (region, agency, step) of the overdue model's alerts with a step past its deadline
+  absl::flat_hash_map<std::tuple<std::string, std::string, std::string>, int64_t>
+      overdue_by_agency_step;
   // (region, category) of the group_incident model's alerts
   absl::flat_hash_map<std::pair<std::string, std::string>, int64_t> incidents_by_region_category;
   // region -> key_case alerts raised because the case has no owner acting

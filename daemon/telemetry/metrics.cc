@@ -139,8 +139,8 @@ Metrics::Metrics(std::vector<std::string> feeds)
       &BuildGauge()
            .Name("casewatch_overdue_cases")
            .Help(
-               "Cases with an active overdue alert past a step's deadline, by responsible agency "
-               "and step (a case late on two steps counts under each).")
+               "Cases with an active overdue alert past a step's deadline, by region, responsible "
+               "agency and step (a case late on two steps counts under each).")
            .Register(r);
   incidents_family_ =
       &BuildGauge()
@@ -387,8 +387,9 @@ void Metrics::setActiveAlerts(const ActiveAlertFigures& figures) {
                  {{"model", model}, {"tier", tier}, {"region", region}}, n);
   }
   for (const auto& [key, n] : figures.overdue_by_agency_step) {
-    refreshGauge(*overdue_family_, overdue_, strCat(key.first, "\n", key.second),
-                 {{"agency", key.first}, {"step", key.second}}, n);
+    const auto& [region, agency, step] = key;
+    refreshGauge(*overdue_family_, overdue_, strCat(region, "\n", agency, "\n", step),
+                 {{"region", region}, {"agency", agency}, {"step", step}}, n);
   }
   for (const auto& [key, n] : figures.incidents_by_region_category) {
     refreshGauge(*incidents_family_, incidents_, strCat(key.first, "\n", key.second),

@@ -159,19 +159,22 @@ TEST_F(MetricsTest, ActiveAlertFiguresBecomeGaugesAndEmptiedSeriesReadZero) {
   EXPECT_EQ(gaugeValue(r, "casewatch_alerts_active_by_region",
                        {{"model", "group_incident"}, {"tier", "orange"}, {"region", "520302"}}),
             1);
-  EXPECT_EQ(
-      gaugeValue(r, "casewatch_overdue_cases", {{"agency", "agency-x"}, {"step", "handling"}}), 1);
   EXPECT_EQ(gaugeValue(r, "casewatch_overdue_cases",
-                       {{"agency", "agency-x"}, {"step", "procedural_reply"}}),
-            0);
+                       {{"region", "520302"}, {"agency", "agency-x"}, {"step", "handling"}}),
+            1);
+  EXPECT_EQ(
+      gaugeValue(r, "casewatch_overdue_cases",
+                 {{"region", "520302"}, {"agency", "agency-x"}, {"step", "procedural_reply"}}),
+      0);
   EXPECT_EQ(gaugeValue(r, "casewatch_group_incidents_active",
                        {{"region", "520302"}, {"category", "wage_arrears"}}),
             1);
   EXPECT_EQ(gaugeValue(r, "casewatch_key_cases_unowned", {{"region", "520303"}}), 1);
 
   metrics_.setActiveAlerts(ActiveAlertFigures{});
-  EXPECT_EQ(
-      gaugeValue(r, "casewatch_overdue_cases", {{"agency", "agency-x"}, {"step", "handling"}}), 0);
+  EXPECT_EQ(gaugeValue(r, "casewatch_overdue_cases",
+                       {{"region", "520302"}, {"agency", "agency-x"}, {"step", "handling"}}),
+            0);
   EXPECT_EQ(gaugeValue(r, "casewatch_alerts_active", {{"model", "overdue"}, {"tier", "red"}}), 0);
 }
 
