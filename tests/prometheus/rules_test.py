@@ -23,7 +23,7 @@ def promtool(*args):
 def main():
     src = sys.argv[1]
     prom_dir = os.path.join(src, "config", "prometheus")
-    tests = os.path.join(src, "tests", "prometheus", "casewatch_alerting_rules_test.yml")
+    tests = os.path.join(src, "tests", "prometheus", "casewatch_rules_test.yml")
     promtool("check", "config", os.path.join(prom_dir, "prometheus.yml"))
     with open(os.path.join(prom_dir, "prometheus.yml")) as f:
         rule_files = [os.path.join(prom_dir, r) for r in yaml.safe_load(f)["rule_files"]]
