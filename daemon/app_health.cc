@@ -43,6 +43,7 @@ void App::updateReadiness() {
   notifyServiceManager(in);
   if (!health_metrics_) return;
   health_metrics_->setReady(readiness_.ready());
+  health_metrics_->syncProcess();
   std::vector<std::pair<std::string, bool>> feeds;
   for (const FeedLink& f : in.feeds) feeds.emplace_back(f.name, f.connected);
   health_metrics_->setFeedsConnected(feeds);

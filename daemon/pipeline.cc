@@ -130,8 +130,21 @@ void Pipeline::ingest(DecodedBatch& batch) {
   }
   const uint64_t dups_before = counters_.duplicates;
   const uint64_t conflicts_before = counters_.conflicts;
-  for (const CaseEvent& ev : batch.events) ingestEvent(ev, current_feed_);
+  for (const CaseEvent& ev : batch.events) {
+    const uint64_t accepted_before = counters_.accepted;
+    ingestEvent(ev, current_feed_);
+    if (metrics_ && counters_.accepted != accepted_before) {
+      // Runs of one source are counted once (the batch's events outlive the run).
+      const std::string_view source = ev.source.empty() ? std::string_view("none") : ev.source;
+      if (source != run_source_) {
+        flushSourceRun();
+        run_source_ = source;
+      }
+      ++run_count_;
+    }
+  }
   if (metrics_) {
+    flushSourceRun();
     metrics_->eventsIn(current_feed_, batch_types_);
     if (counters_.duplicates != dups_before) {
       metrics_->duplicates(current_feed_, counters_.duplicates - dups_before);
@@ -188,12 +201,26 @@ void Pipeline::ingestEvent(const CaseEvent& ev, size_t feed_index) {
   }
 }
 
+void Pipeline::flushSourceRun() {
+  if (run_count_ != 0) metrics_->sourceEvents(current_feed_, run_source_, run_count_);
+  run_source_ = {};
+  run_count_ = 0;
+}
+
 void Pipeline::apply(const CaseEvent& ev) {
   const CaseUpdate u = cases_.apply(ev);
   if (u.conflict) ++counters_.conflicts;
   if (ev.type == EventType::kVisit) visits_.record(ev, u.index, cases_.strings());
-  if (ev.type == EventType::kClosed && u.index != kNoCase && metrics_) {
-    metrics_->caseClosed(cases_.at(u.index).agency, ev.resolved, ev.satisfaction);
+  if (metrics_ && u.index != kNoCase && !u.conflict) {
+    const Case& c = cases_.at(u.index);
+    if (ev.type == EventType::kClosed) {
+      metrics_->caseClosed(c.region, c.agency, ev.resolved, ev.satisfaction);
+    } else if (ev.type == EventType::kReviewRequested) {
+      // The agency whose decision is disputed: the one responsible before the request.
+      metrics_->reviewRequested(c.region, u.agency_before, Step::kReview);
+    } else if (ev.type == EventType::kRecheckRequested) {
+      metrics_->reviewRequested(c.region, u.agency_before, Step::kRecheck);
+    }
   }
   for (auto& m : models_) m->onEvent(ev, u, ctx_);
 }
@@ -208,16 +235,17 @@ void Pipeline::emit(Signal&& s) {
   auto change = book_.apply(std::move(s));
   if (!change) return;
   ++counters_.alert_changes;
-  if (metrics_) metrics_->alertChange(change->alert.model, changeKindName(change->kind));
+  if (metrics_)
+    metrics_->alertChange(change->alert.model, changeKindName(change->kind), change->alert.tier);
   out_.alertChanged(std::move(*change));
 }
 
 void Pipeline::publishGauges() {
   if (!metrics_) return;
   metrics_->setOpenCases(cases_);
-  absl::flat_hash_map<std::pair<std::string, Tier>, int64_t> counts;
-  book_.forEachActive([&](const Alert& a) { ++counts[{a.model, a.tier}]; });
-  metrics_->setActiveAlerts(counts);
+  ActiveAlertFigures figures;
+  book_.forEachActive([&](const Alert& a) { figures.add(a); });
+  metrics_->setActiveAlerts(figures);
   size_t queued = 0;
   for (const auto& m : models_) queued += m->queuedThresholds();
   metrics_->setStateFigures(cases_.openCases(), cases_.size(), cases_.approximateBytes(),

@@ -127,6 +127,11 @@ class Pipeline final : public SignalSink {
   absl::flat_hash_set<std::string> rebuild_raised_;  // alert ids re-raised during a rebuild
   size_t current_feed_ = 0;
   std::array<uint64_t, kEventTypeCount> batch_types_{};
+  // Events of one source in a row within the batch being ingested (views into its events), counted
+  // once when the source changes and at the batch's end.
+  std::string_view run_source_;
+  uint64_t run_count_ = 0;
+  void flushSourceRun();
 };
 
 }  // namespace casewatch

@@ -20,13 +20,14 @@
 
 namespace casewatch {
 
-// Accountability figures a model can report (implemented by the daemon's telemetry). Agencies are
-// passed as interned ids of CaseStore::strings().
+// Accountability figures a model can report (implemented by the daemon's telemetry). Regions and
+// agencies are passed as interned ids of CaseStore::strings(); the region is the case's (the
+// grievance's jurisdiction), so that figures roll up per region as well as per agency.
 class ModelMetrics {
  public:
   virtual ~ModelMetrics() = default;
-  virtual void deadlineBreached(uint32_t agency, Step step) = 0;
-  virtual void stepCompleted(uint32_t agency, Step step, bool on_time) = 0;
+  virtual void deadlineBreached(uint32_t region, uint32_t agency, Step step) = 0;
+  virtual void stepCompleted(uint32_t region, uint32_t agency, Step step, bool on_time) = 0;
   // Per-region figures (region codes, never a person or case id); set when they change.
   virtual void keyCases(std::string_view region, int64_t count) { (void)region, (void)count; }
   virtual void stabilityIndex(std::string_view region, double index) { (void)region, (void)index; }

@@ -104,6 +104,13 @@ void AlertDispatcher::exportMetrics(prometheus::Registry& registry) {
                      .Register(registry);
   changes_family_ = &changes;
   queued_family_ = &queued;
+  escalations_family_ = &prometheus::BuildCounter()
+                             .Name("casewatch_alert_escalations_total")
+                             .Help(
+                                 "Alerts escalated up the chain (kind=escalated) or announced at "
+                                 "once (kind=notice, e.g. to leadership when an alert turns red), "
+                                 "by target")
+                             .Register(registry);
   for (auto& r : sinks_) hookMetrics(*r);
   if (escalations_) hookMetrics(*escalations_);
 }
@@ -187,7 +194,29 @@ void AlertDispatcher::deliverOne(const AlertChange& change, int64_t now_ms) {
   pump(now_ms);
 }
 
+void AlertDispatcher::countEscalation(std::string_view target, std::string_view kind) {
+  if (escalations_family_ == nullptr || target.empty()) return;
+  const std::string key = strCat(kind, "/", target);
+  auto it = escalation_counters_.find(key);
+  if (it == escalation_counters_.end()) {
+    it = escalation_counters_
+             .emplace(key, &escalations_family_->Add(
+                               {{"target", std::string(target)}, {"kind", std::string(kind)}}))
+             .first;
+  }
+  it->second->Increment();
+}
+
 void AlertDispatcher::submit(const AlertChange& c) {
+  if (c.kind == ChangeKind::kEscalated && c.alert.escalation) {
+    countEscalation(c.alert.escalation->target, "escalated");
+  }
+  for (size_t start = 0; start < c.notice.size();) {
+    size_t comma = c.notice.find(',', start);
+    if (comma == std::string::npos) comma = c.notice.size();
+    countEscalation(std::string_view(c.notice).substr(start, comma - start), "notice");
+    start = comma + 1;
+  }
   for (auto& r : sinks_) {
     if (r->wants(c)) r->stage.submit(c);
   }

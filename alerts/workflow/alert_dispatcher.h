@@ -12,8 +12,10 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -80,6 +82,11 @@ class AlertDispatcher {
   // Set by exportMetrics(), so that sinks added or replaced later are counted too.
   prometheus::Family<prometheus::Counter>* changes_family_ = nullptr;
   prometheus::Family<prometheus::Gauge>* queued_family_ = nullptr;
+  // Escalations and immediate notices by target (the escalation chain's targets: a fixed set
+  // from the configuration).
+  prometheus::Family<prometheus::Counter>* escalations_family_ = nullptr;
+  std::map<std::string, prometheus::Counter*, std::less<>> escalation_counters_;
+  void countEscalation(std::string_view target, std::string_view kind);
 };
 
 }  // namespace casewatch

@@ -1,5 +1,9 @@
 #include "daemon/telemetry/health_metrics.h"
 
+#include <unistd.h>
+
+#include <fstream>
+
 namespace casewatch {
 
 using prometheus::BuildCounter;
@@ -20,6 +24,11 @@ HealthMetrics::HealthMetrics(prometheus::Registry& r) {
                     "store healthy, every feed bound or connected), else 0.")
                 .Register(r)
                 .Add({});
+  resident_bytes_ = &BuildGauge()
+                         .Name("casewatch_process_resident_memory_bytes")
+                         .Help("Resident memory of the casewatchd process (RSS), in bytes.")
+                         .Register(r)
+                         .Add({});
   feed_connected_family_ =
       &BuildGauge()
            .Name("casewatch_feed_connected")
@@ -144,6 +153,15 @@ void HealthMetrics::journalRecovered(uint64_t torn_tail_bytes, uint64_t corrupt_
     corrupt_truncations_->Increment(static_cast<double>(corrupt_truncations));
     corrupt_bytes_->Increment(static_cast<double>(corrupt_bytes));
   }
+}
+
+void HealthMetrics::syncProcess() {
+  // statm: size resident shared text lib data dt, in pages.
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  if (!(statm >> size >> resident)) return;
+  static const long page = sysconf(_SC_PAGESIZE);
+  resident_bytes_->Set(static_cast<double>(resident) * static_cast<double>(page));
 }
 
 }  // namespace casewatch

@@ -33,6 +33,8 @@ class HealthMetrics {
   void syncJournal(uint64_t write_errors, uint64_t records_dropped);
   void syncStore(uint64_t commit_errors, uint64_t writes_dropped);
   void syncFeed(const std::string& feed, uint64_t transport_errors, uint64_t peer_disconnects);
+  // The process's resident memory, read from /proc/self/statm (left as it was if unreadable).
+  void syncProcess();
   // A feed's connector was rebuilt (a reload): its totals start again from zero.
   void feedRestarted(const std::string& feed);
 
@@ -49,6 +51,7 @@ class HealthMetrics {
   };
 
   prometheus::Gauge* ready_;
+  prometheus::Gauge* resident_bytes_;
   prometheus::Family<prometheus::Gauge>* feed_connected_family_;
   std::map<std::string, prometheus::Gauge*> feed_connected_;
   Mirror journal_write_errors_, journal_records_dropped_;

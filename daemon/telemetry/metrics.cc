@@ -19,8 +19,14 @@ prometheus::Histogram::BucketBoundaries latencyBuckets() {
 
 }  // namespace
 
-std::string Metrics::agencyName(uint32_t agency) const {
-  return agencies_ ? std::string(agencies_->name(agency)) : std::string("unknown");
+// Label values that come from the feed (regions, sources, categories): past this many series of one
+// family a feed inventing values would grow the registry without bound, so further values get no
+// series (the models still count them).
+constexpr size_t kMaxRegionSeries = 10000;
+constexpr size_t kMaxSourceSeries = 256;
+
+std::string Metrics::internedName(uint32_t id) const {
+  return agencies_ ? std::string(agencies_->name(id)) : std::string("unknown");
 }
 
 Metrics::Metrics(std::vector<std::string> feeds)
@@ -75,27 +81,48 @@ Metrics::Metrics(std::vector<std::string> feeds)
                        .Add({}, latencyBuckets());
   alert_changes_family_ = &BuildCounter()
                                .Name("casewatch_alert_changes_total")
-                               .Help("Alert changes published, by model and change.")
+                               .Help(
+                                   "Alert changes published, by model, change and the tier after "
+                                   "the change.")
                                .Register(r);
-  breaches_family_ = &BuildCounter()
-                          .Name("casewatch_deadline_breaches_total")
-                          .Help("Statutory deadlines missed, by agency and step.")
-                          .Register(r);
+  breaches_family_ =
+      &BuildCounter()
+           .Name("casewatch_deadline_breaches_total")
+           .Help(
+               "Statutory deadlines missed, by region (of the case), agency and step "
+               "(counted once per running clock).")
+           .Register(r);
   replies_family_ = &BuildCounter()
                          .Name("casewatch_agency_steps_completed_total")
                          .Help(
-                             "Clocked steps done (replies, decisions), by agency, step and "
-                             "timeliness (on_time or late).")
+                             "Clocked steps done (replies, decisions), by region (of the case), "
+                             "agency, step and timeliness (on_time or late).")
                          .Register(r);
   closed_family_ = &BuildCounter()
                         .Name("casewatch_agency_cases_closed_total")
-                        .Help("Cases closed, by agency and whether they were resolved.")
+                        .Help(
+                            "Cases closed, by region (of the case), agency and whether they were "
+                            "resolved (化解).")
                         .Register(r);
   satisfaction_family_ =
       &BuildCounter()
            .Name("casewatch_agency_satisfaction_total")
-           .Help("Closed cases by the petitioner's stated satisfaction, by agency.")
+           .Help(
+               "Closed cases by the petitioner's stated satisfaction, by region (of the case) "
+               "and agency.")
            .Register(r);
+  reviews_family_ = &BuildCounter()
+                         .Name("casewatch_agency_reviews_requested_total")
+                         .Help(
+                             "Petitioners disputing an agency's decision, by region (of the case), "
+                             "agency and level: review (复查) or recheck (复核).")
+                         .Register(r);
+  source_family_ = &BuildCounter()
+                        .Name("casewatch_ingest_source_events_total")
+                        .Help(
+                            "Events accepted, by feed and source (the upstream system numbering "
+                            "them); sources past the first 256 count as source=\"other\".")
+                        .Register(r);
   open_family_ = &BuildGauge()
                       .Name("casewatch_cases_open")
                       .Help("Open cases by stage and responsible agency.")
@@ -104,6 +131,28 @@ Metrics::Metrics(std::vector<std::string> feeds)
                         .Name("casewatch_alerts_active")
                         .Help("Active (not resolved) alerts by tier and model.")
                         .Register(r);
+  alerts_region_family_ = &BuildGauge()
+                               .Name("casewatch_alerts_active_by_region")
+                               .Help("Active (not resolved) alerts by model, tier and region.")
+                               .Register(r);
+  overdue_family_ =
+      &BuildGauge()
+           .Name("casewatch_overdue_cases")
+           .Help(
+               "Cases with an active overdue alert past a step's deadline, by region, responsible "
+               "agency and step (a case late on two steps counts under each).")
+           .Register(r);
+  incidents_family_ =
+      &BuildGauge()
+           .Name("casewatch_group_incidents_active")
+           .Help("Active collective-petition (group_incident) alerts by region and category.")
+           .Register(r);
+  unowned_family_ = &BuildGauge()
+                         .Name("casewatch_key_cases_unowned")
+                         .Help(
+                             "Key cases alerted for having no owner acting (no leader assigned "
+                             "while the petitioner keeps coming), by region.")
+                         .Register(r);
   key_cases_family_ = &BuildGauge()
                            .Name("casewatch_key_cases")
                            .Help("Cases on the key-case ledger (台账), by region.")
@@ -224,51 +273,72 @@ void Metrics::orphans(std::string_view outcome, uint64_t n) {
   orphans_family_->Add({{"outcome", std::string(outcome)}}).Increment(static_cast<double>(n));
 }
 
-void Metrics::alertChange(std::string_view model, std::string_view change) {
-  const std::string key = strCat(model, "/", change);
+void Metrics::alertChange(std::string_view model, std::string_view change, Tier tier) {
+  const std::string key = strCat(model, "/", change, "/", tierName(tier));
   auto it = alert_changes_.find(key);
   if (it == alert_changes_.end()) {
     it = alert_changes_
-             .emplace(key, &alert_changes_family_->Add(
-                               {{"model", std::string(model)}, {"change", std::string(change)}}))
+             .emplace(key, &alert_changes_family_->Add({{"model", std::string(model)},
+                                                        {"change", std::string(change)},
+                                                        {"tier", std::string(tierName(tier))}}))
              .first;
   }
   it->second->Increment();
 }
 
-prometheus::Counter& Metrics::agencyCounter(
-    prometheus::Family<prometheus::Counter>& family,
-    absl::flat_hash_map<uint64_t, prometheus::Counter*>& cache, uint64_t key, uint32_t agency,
-    std::map<std::string, std::string> labels) {
+void Metrics::sourceEvents(size_t feed, std::string_view source, uint64_t n) {
+  std::string key = strCat(feeds_[feed], "\n", source);
+  auto it = source_events_.find(key);
+  if (it == source_events_.end()) {
+    const std::string label =
+        source_events_.size() < kMaxSourceSeries ? std::string(source) : std::string("other");
+    prometheus::Counter* c = &source_family_->Add({{"feed", feeds_[feed]}, {"source", label}});
+    it = source_events_.emplace(std::move(key), c).first;
+  }
+  it->second->Increment(static_cast<double>(n));
+}
+
+prometheus::Counter& Metrics::agencyCounter(prometheus::Family<prometheus::Counter>& family,
+                                            AgencyCounters& cache, uint32_t region, uint32_t agency,
+                                            uint32_t what,
+                                            std::map<std::string, std::string> labels) {
+  const AgencyKey key{region, agency, what};
   auto it = cache.find(key);
   if (it != cache.end()) return *it->second;
-  labels["agency"] = agencyName(agency);
+  labels["region"] = internedName(region);
+  labels["agency"] = internedName(agency);
   prometheus::Counter* c = &family.Add(labels);
   cache.emplace(key, c);
   return *c;
 }
 
-void Metrics::deadlineBreached(uint32_t agency, Step step) {
-  const uint64_t key = (uint64_t{agency} << 8) | static_cast<uint8_t>(step);
-  agencyCounter(*breaches_family_, breaches_, key, agency, {{"step", std::string(stepName(step))}})
+void Metrics::deadlineBreached(uint32_t region, uint32_t agency, Step step) {
+  agencyCounter(*breaches_family_, breaches_, region, agency, static_cast<uint32_t>(step),
+                {{"step", std::string(stepName(step))}})
       .Increment();
 }
 
-void Metrics::stepCompleted(uint32_t agency, Step step, bool on_time) {
-  const uint64_t key = (uint64_t{agency} << 16) | (static_cast<uint64_t>(step) << 8) | on_time;
+void Metrics::stepCompleted(uint32_t region, uint32_t agency, Step step, bool on_time) {
   agencyCounter(
-      *replies_family_, replies_, key, agency,
+      *replies_family_, replies_, region, agency, (static_cast<uint32_t>(step) << 1) | on_time,
       {{"step", std::string(stepName(step))}, {"timeliness", on_time ? "on_time" : "late"}})
       .Increment();
 }
 
-void Metrics::caseClosed(uint32_t agency, bool resolved, Satisfaction satisfaction) {
-  agencyCounter(*closed_family_, closed_, (uint64_t{agency} << 8) | resolved, agency,
+void Metrics::caseClosed(uint32_t region, uint32_t agency, bool resolved,
+                         Satisfaction satisfaction) {
+  agencyCounter(*closed_family_, closed_, region, agency, resolved,
                 {{"resolved", resolved ? "true" : "false"}})
       .Increment();
-  agencyCounter(*satisfaction_family_, satisfaction_,
-                (uint64_t{agency} << 8) | static_cast<uint8_t>(satisfaction), agency,
+  agencyCounter(*satisfaction_family_, satisfaction_, region, agency,
+                static_cast<uint32_t>(satisfaction),
                 {{"satisfaction", std::string(satisfactionLabel(satisfaction))}})
+      .Increment();
+}
+
+void Metrics::reviewRequested(uint32_t region, uint32_t agency, Step level) {
+  agencyCounter(*reviews_family_, reviews_, region, agency, static_cast<uint32_t>(level),
+                {{"level", std::string(stepName(level))}})
       .Increment();
 }
 
@@ -282,26 +352,51 @@ void Metrics::setOpenCases(const CaseStore& cases) {
       if (count == 0) return;
       it = open_
                .emplace(key, &open_family_->Add({{"stage", std::string(stageName(stage))},
-                                                 {"agency", agencyName(agency)}}))
+                                                 {"agency", internedName(agency)}}))
                .first;
     }
     it->second->Set(static_cast<double>(count));
   });
 }
 
-void Metrics::setActiveAlerts(
-    const absl::flat_hash_map<std::pair<std::string, Tier>, int64_t>& counts) {
-  for (auto& [key, g] : alerts_active_) g->Set(0);
-  for (const auto& [key, n] : counts) {
-    const std::string k = strCat(key.first, "/", tierName(key.second));
-    auto it = alerts_active_.find(k);
-    if (it == alerts_active_.end()) {
-      it = alerts_active_
-               .emplace(k, &alerts_family_->Add(
-                               {{"model", key.first}, {"tier", std::string(tierName(key.second))}}))
-               .first;
-    }
-    it->second->Set(static_cast<double>(n));
+void Metrics::refreshGauge(prometheus::Family<prometheus::Gauge>& family, GaugeCache& cache,
+                           const std::string& key, const std::map<std::string, std::string>& labels,
+                           int64_t value) {
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    if (cache.size() >= kMaxRegionSeries) return;
+    it = cache.emplace(key, &family.Add(labels)).first;
+  }
+  it->second->Set(static_cast<double>(value));
+}
+
+void Metrics::setActiveAlerts(const ActiveAlertFigures& figures) {
+  // Zero first: a series whose alerts all resolved must read 0, not its last value.
+  for (GaugeCache* cache : {&alerts_active_, &alerts_region_, &overdue_, &incidents_, &unowned_}) {
+    for (auto& [key, g] : *cache) g->Set(0);
+  }
+  for (const auto& [key, n] : figures.by_model_tier) {
+    const std::string tier(tierName(key.second));
+    refreshGauge(*alerts_family_, alerts_active_, strCat(key.first, "\n", tier),
+                 {{"model", key.first}, {"tier", tier}}, n);
+  }
+  for (const auto& [key, n] : figures.by_region) {
+    const auto& [model, tier_value, region] = key;
+    const std::string tier(tierName(tier_value));
+    refreshGauge(*alerts_region_family_, alerts_region_, strCat(model, "\n", tier, "\n", region),
+                 {{"model", model}, {"tier", tier}, {"region", region}}, n);
+  }
+  for (const auto& [key, n] : figures.overdue_by_agency_step) {
+    const auto& [region, agency, step] = key;
+    refreshGauge(*overdue_family_, overdue_, strCat(region, "\n", agency, "\n", step),
+                 {{"region", region}, {"agency", agency}, {"step", step}}, n);
+  }
+  for (const auto& [key, n] : figures.incidents_by_region_category) {
+    refreshGauge(*incidents_family_, incidents_, strCat(key.first, "\n", key.second),
+                 {{"region", key.first}, {"category", key.second}}, n);
+  }
+  for (const auto& [region, n] : figures.unowned_key_cases) {
+    refreshGauge(*unowned_family_, unowned_, region, {{"region", region}}, n);
   }
 }
 
@@ -316,10 +411,6 @@ void Metrics::setStateFigures(size_t open_cases, size_t total_cases, size_t stat
 }
 
 namespace {
-
-// Region label values come from the feed: past this many a feed inventing regions would grow the
-// registry without bound, so further regions get no series (the models still count them).
-constexpr size_t kMaxRegionSeries = 10000;
 
 prometheus::Gauge* regionGauge(prometheus::Family<prometheus::Gauge>& family,
                                absl::flat_hash_map<std::string, prometheus::Gauge*>& cache,

@@ -12,6 +12,7 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <prometheus/counter.h>
@@ -24,6 +25,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "connectors/decode/event_decoder.h"
+#include "daemon/telemetry/active_alert_figures.h"
 #include "models/model.h"
 #include "state/case_store.h"
 
@@ -33,7 +35,7 @@ class Metrics final : public ModelMetrics {
  public:
   // `feeds`: the configured feed names (label values), plus "journal" used during recovery.
   explicit Metrics(std::vector<std::string> feeds);
-  // Agency label values are read from the case state's interned strings.
+  // Region and agency label values are read from the case state's interned strings.
   void setAgencyNames(const StringInterner& names) { agencies_ = &names; }
   ~Metrics() override;
 
@@ -56,8 +58,15 @@ class Metrics final : public ModelMetrics {
   void decisionLatency(double seconds) { latency_->Observe(seconds); }
   void journalCommit(double seconds) { journal_commit_->Observe(seconds); }
   void storeCommit(double seconds) { store_commit_->Observe(seconds); }
-  void alertChange(std::string_view model, std::string_view change);
-  void caseClosed(uint32_t agency, bool resolved, Satisfaction satisfaction);
+  // A change of the alert book; `tier` is the alert's tier after it.
+  void alertChange(std::string_view model, std::string_view change, Tier tier);
+  // Per source (the upstream system that numbers its events): `n` events of one batch. Sources past
+  // a fixed number get no series of their own (counted under source="other").
+  void sourceEvents(size_t feed, std::string_view source, uint64_t n);
+  // Accountability figures per region and agency (interned ids of CaseStore::strings()).
+  void caseClosed(uint32_t region, uint32_t agency, bool resolved, Satisfaction satisfaction);
+  // A petitioner disputed an agency's decision: `level` is Step::kReview (复查) or kRecheck (复核).
+  void reviewRequested(uint32_t region, uint32_t agency, Step level);
   void configReload(bool ok) { (ok ? reload_ok_ : reload_failed_)->Increment(); }
   // A reload found `key` changed, which only a restart applies (data_dir, a listen address...).
   // `key` is a config key path from a fixed set, never a value.
@@ -66,23 +75,31 @@ class Metrics final : public ModelMetrics {
   }
 
   // ModelMetrics
-  void deadlineBreached(uint32_t agency, Step step) override;
-  void stepCompleted(uint32_t agency, Step step, bool on_time) override;
+  void deadlineBreached(uint32_t region, uint32_t agency, Step step) override;
+  void stepCompleted(uint32_t region, uint32_t agency, Step step, bool on_time) override;
   void keyCases(std::string_view region, int64_t count) override;
   void stabilityIndex(std::string_view region, double index) override;
 
   // Periodic gauges (once a second, from the pipeline's thread).
   void setOpenCases(const CaseStore& cases);
-  void setActiveAlerts(const absl::flat_hash_map<std::pair<std::string, Tier>, int64_t>& counts);
+  void setActiveAlerts(const ActiveAlertFigures& figures);
   void setStateFigures(size_t open_cases, size_t total_cases, size_t state_bytes,
                        size_t orphans_waiting, size_t queued_thresholds);
 
  private:
-  std::string agencyName(uint32_t agency) const;
+  // (region, agency, what): `what` packs the figure's other labels.
+  using AgencyKey = std::tuple<uint32_t, uint32_t, uint32_t>;
+  using AgencyCounters = absl::flat_hash_map<AgencyKey, prometheus::Counter*>;
+  // A gauge family whose series are zeroed and set again on each refresh.
+  using GaugeCache = absl::flat_hash_map<std::string, prometheus::Gauge*>;
+
+  std::string internedName(uint32_t id) const;
   prometheus::Counter& agencyCounter(prometheus::Family<prometheus::Counter>& family,
-                                     absl::flat_hash_map<uint64_t, prometheus::Counter*>& cache,
-                                     uint64_t key, uint32_t agency,
-                                     std::map<std::string, std::string> labels);
+                                     AgencyCounters& cache, uint32_t region, uint32_t agency,
+                                     uint32_t what, std::map<std::string, std::string> labels);
+  void refreshGauge(prometheus::Family<prometheus::Gauge>& family, GaugeCache& cache,
+                    const std::string& key, const std::map<std::string, std::string>& labels,
+                    int64_t value);
 
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<prometheus::Exposer> exposer_;
@@ -106,11 +123,17 @@ class Metrics final : public ModelMetrics {
   prometheus::Family<prometheus::Counter>* replies_family_;
   prometheus::Family<prometheus::Counter>* closed_family_;
   prometheus::Family<prometheus::Counter>* satisfaction_family_;
-  absl::flat_hash_map<uint64_t, prometheus::Counter*> breaches_, replies_, closed_, satisfaction_;
+  prometheus::Family<prometheus::Counter>* reviews_family_;
+  AgencyCounters breaches_, replies_, closed_, satisfaction_, reviews_;
+  prometheus::Family<prometheus::Counter>* source_family_;
+  absl::flat_hash_map<std::string, prometheus::Counter*> source_events_;
   prometheus::Family<prometheus::Gauge>* open_family_;
   absl::flat_hash_map<uint64_t, prometheus::Gauge*> open_;
   prometheus::Family<prometheus::Gauge>* alerts_family_;
-  absl::flat_hash_map<std::string, prometheus::Gauge*> alerts_active_;
+  GaugeCache alerts_active_;
+  prometheus::Family<prometheus::Gauge>*alerts_region_family_, *overdue_family_, *incidents_family_,
+      *unowned_family_;
+  GaugeCache alerts_region_, overdue_, incidents_, unowned_;
   prometheus::Gauge* open_total_;
   prometheus::Gauge* cases_total_;
   prometheus::Gauge* state_bytes_;

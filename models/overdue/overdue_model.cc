@@ -71,7 +71,7 @@ void OverdueModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelContex
       // agency: the step judged here is the sending agency's).
       const TimeMs start = (u.started_steps & bit(step)) ? u.restarted_from : c.start(step);
       const TimeMs due = rules_.deadlineOf(c, step, ctx.cases.strings(), u.agency_before, start);
-      ctx.metrics->stepCompleted(u.agency_before, step, ev.ts < due);
+      ctx.metrics->stepCompleted(c.region, u.agency_before, step, ev.ts < due);
     }
   }
   uint8_t rescheduled = u.started_steps;
@@ -164,7 +164,7 @@ void OverdueModel::evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps) 
     if (fresh && ctx.metrics) {
       for (size_t s = 0; s < kStepCount; ++s) {
         if (fresh & bit(static_cast<Step>(s)))
-          ctx.metrics->deadlineBreached(c.agency, static_cast<Step>(s));
+          ctx.metrics->deadlineBreached(c.region, c.agency, static_cast<Step>(s));
       }
     }
     a.breached_steps |= missed_steps;

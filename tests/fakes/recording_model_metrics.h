@@ -26,10 +26,12 @@ class RecordingModelMetrics final : public ModelMetrics {
     bool on_time;
   };
 
-  void deadlineBreached(uint32_t agency, Step step) override {
+  void deadlineBreached(uint32_t region, uint32_t agency, Step step) override {
+    (void)region;
     breaches.push_back(Breach{agency, step});
   }
-  void stepCompleted(uint32_t agency, Step step, bool on_time) override {
+  void stepCompleted(uint32_t region, uint32_t agency, Step step, bool on_time) override {
+    (void)region;
     completions.push_back(Completion{agency, step, on_time});
   }
 

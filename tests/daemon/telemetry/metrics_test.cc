@@ -24,11 +24,14 @@ constexpr char kCaseId[] = "C-SECRET-0042";
 class MetricsTest : public ::testing::Test {
  protected:
   MetricsTest() : metrics_({"feed-a"}) {
-    const CaseEvent reg =
-        EventBuilder::registered(kCaseId, "2026-03-04T09:15:00+08:00").agency("agency-x").build();
+    const CaseEvent reg = EventBuilder::registered(kCaseId, "2026-03-04T09:15:00+08:00")
+                              .agency("agency-x")
+                              .region("520302")
+                              .build();
     person_ = reg.persons.at(0);
     const CaseUpdate u = cases_.apply(reg);
     agency_ = cases_.at(u.index).agency;
+    region_ = cases_.at(u.index).region;
     metrics_.setAgencyNames(cases_.strings());
 
     std::array<uint64_t, kEventTypeCount> by_type{};
@@ -36,11 +39,13 @@ class MetricsTest : public ::testing::Test {
     metrics_.eventsIn(0, by_type);
     metrics_.rejected(0, RejectReason{}, 2);
     metrics_.duplicates(0, 1);
-    metrics_.alertChange("overdue", "fired");
-    metrics_.alertChange("overdue", "fired");
-    metrics_.caseClosed(agency_, true, Satisfaction::kSatisfied);
-    metrics_.deadlineBreached(agency_, Step{});
-    metrics_.stepCompleted(agency_, Step{}, true);
+    metrics_.alertChange("overdue", "fired", Tier::kRed);
+    metrics_.alertChange("overdue", "fired", Tier::kRed);
+    metrics_.caseClosed(region_, agency_, true, Satisfaction::kSatisfied);
+    metrics_.reviewRequested(region_, agency_, Step::kReview);
+    metrics_.sourceEvents(0, "court-system", 3);
+    metrics_.deadlineBreached(region_, agency_, Step{});
+    metrics_.stepCompleted(region_, agency_, Step{}, true);
     metrics_.keyCases("520302", 2);
     metrics_.stabilityIndex("520302", 87.5);
     metrics_.setOpenCases(cases_);
@@ -52,6 +57,7 @@ class MetricsTest : public ::testing::Test {
   Metrics metrics_;
   uint64_t person_ = 0;
   uint32_t agency_ = 0;
+  uint32_t region_ = 0;
 };
 
 TEST_F(MetricsTest, NamesFollowTheConvention) {
@@ -70,9 +76,9 @@ TEST_F(MetricsTest, NamesFollowTheConvention) {
 
 TEST_F(MetricsTest, LabelsComeFromASmallFixedSetAndNeverNameACaseOrPerson) {
   const std::set<std::string> allowed = {
-      "feed",   "type",     "reason",       "outcome", "model",  "change",
-      "agency", "resolved", "satisfaction", "stage",   "step",   "timeliness",
-      "result", "status",   "region",       "tier",    "version"};
+      "feed",     "type",         "reason",  "outcome", "model",      "change",  "agency",
+      "resolved", "satisfaction", "stage",   "step",    "timeliness", "result",  "status",
+      "region",   "tier",         "version", "level",   "source",     "category"};
   const std::string person_decimal = std::to_string(person_);
   size_t values_seen = 0;
   for (const auto& f : metrics_.registry()->Collect()) {
@@ -98,12 +104,78 @@ TEST_F(MetricsTest, CountersReadBackWithTheirLabels) {
                          {{"feed", "feed-a"}, {"type", "case.accepted"}}),
             0);
   EXPECT_EQ(counterValue(r, "casewatch_ingest_duplicates_total", {{"feed", "feed-a"}}), 1);
-  EXPECT_EQ(
-      counterValue(r, "casewatch_alert_changes_total", {{"model", "overdue"}, {"change", "fired"}}),
-      2);
+  EXPECT_EQ(counterValue(r, "casewatch_alert_changes_total",
+                         {{"model", "overdue"}, {"change", "fired"}, {"tier", "red"}}),
+            2);
   EXPECT_EQ(counterValue(r, "casewatch_agency_cases_closed_total",
-                         {{"agency", "agency-x"}, {"resolved", "true"}}),
+                         {{"region", "520302"}, {"agency", "agency-x"}, {"resolved", "true"}}),
             1);
+  EXPECT_EQ(counterValue(r, "casewatch_agency_reviews_requested_total",
+                         {{"region", "520302"}, {"agency", "agency-x"}, {"level", "review"}}),
+            1);
+  EXPECT_EQ(counterValue(r, "casewatch_agency_steps_completed_total",
+                         {{"region", "520302"},
+                          {"agency", "agency-x"},
+                          {"step", "procedural_reply"},
+                          {"timeliness", "on_time"}}),
+            1);
+  EXPECT_EQ(counterValue(r, "casewatch_ingest_source_events_total",
+                         {{"feed", "feed-a"}, {"source", "court-system"}}),
+            3);
+}
+
+AlertReason reason(std::string code, double number) {
+  AlertReason r;
+  r.code = std::move(code);
+  r.number = number;
+  return r;
+}
+
+TEST_F(MetricsTest, ActiveAlertFiguresBecomeGaugesAndEmptiedSeriesReadZero) {
+  Alert overdue;
+  overdue.model = "overdue";
+  overdue.tier = Tier::kRed;
+  overdue.region = "520302";
+  overdue.agency = "agency-x";
+  overdue.reasons.push_back(reason("handling_days_overdue", 3));
+  overdue.reasons.push_back(reason("procedural_reply_days_left", 1));
+  Alert incident;
+  incident.model = "group_incident";
+  incident.tier = Tier::kOrange;
+  incident.region = "520302";
+  incident.category = "wage_arrears";
+  Alert key_case;
+  key_case.model = "key_case";
+  key_case.tier = Tier::kYellow;
+  key_case.region = "520303";
+  key_case.reasons.push_back(reason("unowned_events", 2));
+  ActiveAlertFigures figures;
+  for (const Alert* a : {&overdue, &incident, &key_case}) figures.add(*a);
+  metrics_.setActiveAlerts(figures);
+
+  const prometheus::Registry& r = *metrics_.registry();
+  using testing::gaugeValue;
+  EXPECT_EQ(gaugeValue(r, "casewatch_alerts_active", {{"model", "overdue"}, {"tier", "red"}}), 1);
+  EXPECT_EQ(gaugeValue(r, "casewatch_alerts_active_by_region",
+                       {{"model", "group_incident"}, {"tier", "orange"}, {"region", "520302"}}),
+            1);
+  EXPECT_EQ(gaugeValue(r, "casewatch_overdue_cases",
+                       {{"region", "520302"}, {"agency", "agency-x"}, {"step", "handling"}}),
+            1);
+  EXPECT_EQ(
+      gaugeValue(r, "casewatch_overdue_cases",
+                 {{"region", "520302"}, {"agency", "agency-x"}, {"step", "procedural_reply"}}),
+      0);
+  EXPECT_EQ(gaugeValue(r, "casewatch_group_incidents_active",
+                       {{"region", "520302"}, {"category", "wage_arrears"}}),
+            1);
+  EXPECT_EQ(gaugeValue(r, "casewatch_key_cases_unowned", {{"region", "520303"}}), 1);
+
+  metrics_.setActiveAlerts(ActiveAlertFigures{});
+  EXPECT_EQ(gaugeValue(r, "casewatch_overdue_cases",
+                       {{"region", "520302"}, {"agency", "agency-x"}, {"step", "handling"}}),
+            0);
+  EXPECT_EQ(gaugeValue(r, "casewatch_alerts_active", {{"model", "overdue"}, {"tier", "red"}}), 0);
 }
 
 TEST_F(MetricsTest, OpenCasesAreCountedByAgencyName) {
