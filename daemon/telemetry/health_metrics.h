@@ -33,6 +33,8 @@ class HealthMetrics {
   void syncJournal(uint64_t write_errors, uint64_t records_dropped);
   void syncStore(uint64_t commit_errors, uint64_t writes_dropped);
   void syncFeed(const std::string& feed, uint64_t transport_errors, uint64_t peer_disconnects);
+  // ZeroMQ clients refused by CURVE/ZAP on `socket` (`feed/<name>`, `publish`), a running total.
+  void syncAuthRefusals(const std::string& socket, uint64_t refusals);
   // A feed's connector was rebuilt (a reload): its totals start again from zero.
   void feedRestarted(const std::string& feed);
 
@@ -59,6 +61,8 @@ class HealthMetrics {
     Mirror errors, disconnects;
   };
   std::map<std::string, FeedMirrors> feed_errors_;
+  prometheus::Family<prometheus::Counter>* auth_refusals_family_;
+  std::map<std::string, Mirror> auth_refusals_;  // by socket
   prometheus::Counter *torn_tail_truncations_, *corrupt_truncations_;
   prometheus::Counter *torn_tail_bytes_, *corrupt_bytes_;
 };
