@@ -9,7 +9,8 @@ publishes its alert bus as a CURVE server admitting one subscriber key. Then:
 - the PUSH with the listed key delivers; its event with source `forged` is rejected
   unauthorised_source, counted, and kept as a dead letter;
 - a SUB without the bus's public key receives nothing, a SUB with an unlisted key is refused and
-  counted (socket="publish"), and the listed SUB receives the alert that the events raise.
+  counted (socket="publish"), and the listed SUB receives the alert that the events raise;
+- `casewatch feedgen --curve-key --curve-server-key` gets its events through.
 """
 
 import os
@@ -180,6 +181,17 @@ def test(args, tmp):
         for sock in (listed, keyless, unlisted):
             sock.close()
         good.close()
+
+        # feedgen publishes with the listed producer's key (its sources are not `integ`: what it
+        # sends is rejected unauthorised_source, which shows it got through CURVE).
+        def taken(s):
+            return (cwtest.metric_sum(s, "casewatch_ingest_events_total")
+                    + cwtest.metric_sum(s, "casewatch_ingest_rejected_total"))
+        before = taken(d.metrics())
+        cwtest.run([args.casewatch, "feedgen", "--cases", "3", "--seed", "7", "--publish", endpoint,
+                    "--curve-key", os.path.join(k, "producer.key"),
+                    "--curve-server-key", os.path.join(k, "feed.pub")], timeout=120, check=0)
+        d.wait_metric(lambda s: taken(s) > before, what="feedgen's events through CURVE")
         d.assert_alive("after the CURVE checks")
     finally:
         ctx.destroy(linger=0)
