@@ -15,6 +15,11 @@
 #include <thread>
 #include <vector>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -594,6 +599,35 @@ TEST_F(ZmqFeedTest, AnEventFromASourceNotListedIsRejectedUnauthorisedSource) {
   EXPECT_EQ(rejections[0].reason, RejectReason::kUnauthorisedSource);
   EXPECT_EQ(rejections[0].detail, "unauthorised_source: source");
   EXPECT_THAT(rejections[0].raw, HasSubstr("\"event_id\":\"forged\""));
+}
+
+}  // namespace
+}  // namespace casewatch
+
+namespace casewatch {
+namespace {
+
+TEST_F(ZmqFeedTest, OffLoopbackWithoutCurveWarnsAtEveryStart) {
+  // Captures what the feed logs (the default logger, as the daemon's).
+  auto out = std::make_shared<std::ostringstream>();
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(*out)));
+  ZmqFeedConfig config = zmqConfig(ZmqSocketType::kPull, /*bind=*/false);
+  config.insecure = true;  // what check-config demands for this endpoint
+  config.heartbeat_interval_ms = 0;
+  // TEST-NET-1 (RFC 5737): never a real peer; connecting happens in the background.
+  for (int start = 0; start < 2; ++start) {
+    ZmqFeed feed(feedConfig("tcp://192.0.2.1:5570"), config, ingest_, context_, pseudonymizer_);
+    ASSERT_TRUE(feed.start(Collector().handler()).ok());
+    feed.stop();
+  }
+  spdlog::set_default_logger(previous);
+  const std::string logged = out->str();
+  const std::string warning = "is reachable beyond this host WITHOUT CURVE (insecure: true)";
+  const size_t first = logged.find(warning);
+  ASSERT_NE(first, std::string::npos) << logged;
+  EXPECT_NE(logged.find(warning, first + 1), std::string::npos) << "once per start: " << logged;
 }
 
 }  // namespace
