@@ -11,6 +11,19 @@ bool isZmqEndpoint(std::string_view s) {
   return false;
 }
 
+bool isLoopbackZmqEndpoint(std::string_view s) {
+  constexpr std::string_view kTcp = "tcp://";
+  if (s.substr(0, kTcp.size()) != kTcp) return true;
+  std::string_view rest = s.substr(kTcp.size());
+  // tcp://source;host:port connects from a chosen source; the host is what counts.
+  if (const size_t semi = rest.find(';'); semi != std::string_view::npos)
+    rest = rest.substr(semi + 1);
+  const size_t colon = rest.rfind(':');
+  const std::string_view host = colon == std::string_view::npos ? rest : rest.substr(0, colon);
+  return host == "localhost" || host == "[::1]" || host == "::1" || host == "lo" ||
+         host.substr(0, 4) == "127.";
+}
+
 bool isHostPort(std::string_view s) {
   const size_t colon = s.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return false;

@@ -11,6 +11,10 @@ bool isZmqEndpoint(std::string_view s);
 inline constexpr std::string_view kZmqEndpointHelp =
     "expected a ZeroMQ endpoint (tcp://host:port, ipc://path or inproc://name)";
 
+// True unless the endpoint is tcp:// on a host that is not loopback (127.0.0.0/8, [::1], ::1,
+// localhost): ipc and inproc never leave the host. `*` and 0.0.0.0 are every interface.
+bool isLoopbackZmqEndpoint(std::string_view s);
+
 // `host:port`, the host possibly a bracketed IPv6 address, the port 0..65535.
 bool isHostPort(std::string_view s);
 

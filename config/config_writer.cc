@@ -6,7 +6,8 @@
 
 namespace casewatch {
 
-ConfigWriter::ConfigWriter() : e_(std::make_unique<YAML::Emitter>()) {
+ConfigWriter::ConfigWriter(bool redact_secrets)
+    : e_(std::make_unique<YAML::Emitter>()), redact_secrets_(redact_secrets) {
   *e_ << YAML::BeginMap;
 }
 
@@ -40,6 +41,10 @@ void ConfigWriter::endItem() {
 
 void ConfigWriter::string(std::string_view key, const std::string& value) {
   *e_ << YAML::Key << std::string(key) << YAML::Value << YAML::DoubleQuoted << value;
+}
+
+void ConfigWriter::secret(std::string_view key, const std::string& value) {
+  string(key, redact_secrets_ && !value.empty() ? std::string(kRedacted) : value);
 }
 
 void ConfigWriter::name(std::string_view key, std::string_view value) {

@@ -16,7 +16,11 @@ namespace casewatch {
 
 class ConfigWriter {
  public:
-  ConfigWriter();  // opens the top-level map
+  // What a secret (an inline token) is written as when secrets are redacted.
+  static constexpr std::string_view kRedacted = "<redacted>";
+  // Opens the top-level map. With `redact_secrets`, secret() writes kRedacted for a value (for
+  // showing a configuration: check-config --print); without, the value (a round trip).
+  explicit ConfigWriter(bool redact_secrets = false);
   ~ConfigWriter();
   ConfigWriter(const ConfigWriter&) = delete;
   ConfigWriter& operator=(const ConfigWriter&) = delete;
@@ -31,7 +35,9 @@ class ConfigWriter {
   void endItem();
 
   void string(std::string_view key, const std::string& value);  // always quoted
-  void name(std::string_view key, std::string_view value);      // plain: an enum's name
+  // A secret: like string(), or kRedacted (when redacting and `value` is not empty).
+  void secret(std::string_view key, const std::string& value);
+  void name(std::string_view key, std::string_view value);  // plain: an enum's name
   void integer(std::string_view key, long long value);
   void boolean(std::string_view key, bool value);
   // Shortest round-trip form, written plain so that it reads back as a number.
@@ -44,6 +50,7 @@ class ConfigWriter {
 
  private:
   std::unique_ptr<YAML::Emitter> e_;
+  bool redact_secrets_;
 };
 
 }  // namespace casewatch

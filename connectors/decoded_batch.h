@@ -54,6 +54,11 @@ class BatchDecoder {
   // Appends a too_large rejection for a message of `size` bytes that the feed skipped without
   // holding it whole (so nothing of it, not even a digest, is kept).
   void addTooLarge(size_t size, DecodedBatch& batch, TimeMs wall_now);
+  // From now on an event whose `source` is not among `sources` is rejected unauthorised_source
+  // (and kept as a sanitised dead letter like any rejection). Empty = any source.
+  void setAllowedSources(std::vector<std::string> sources) {
+    allowed_sources_ = std::move(sources);
+  }
 
  private:
   EventDecoder decoder_;
@@ -61,6 +66,7 @@ class BatchDecoder {
   DeadLetterSanitiser sanitiser_;
   CaseEvent scratch_;
   DecodeError error_;
+  std::vector<std::string> allowed_sources_;  // a handful: a linear scan beats hashing
 };
 
 }  // namespace casewatch

@@ -19,6 +19,9 @@ struct FeedStats {
   // ZeroMQ because a frame was over ZMQ_MAXMSGSIZE (ingest.max_message_bytes plus slack); such a
   // message is never buffered whole, and this count is all the feed sees of it.
   std::atomic<uint64_t> peer_disconnects{0};
+  // zmq: handshakes that failed: with CURVE, a client without keys or with the wrong server key,
+  // or with a public key the ZAP handler does not list (feeds[].curve.clients_file).
+  std::atomic<uint64_t> auth_refusals{0};
   std::atomic<uint64_t> backpressure_waits{
       0};  // times input paused because the in-flight bound was hit
 

@@ -115,6 +115,14 @@ absl::Status App::start() {
   // The metrics label agencies by name, read from the case state's interned strings.
   metrics_ = std::make_unique<Metrics>(feedLabels(config_));
   health_metrics_ = std::make_unique<HealthMetrics>(*metrics_->registry());
+  // Before any feed or the bus binds: a CURVE server socket without a ZAP handler would admit
+  // every client that knows its public key.
+  try {
+    zap_ =
+        std::make_unique<ZapAuthenticator>(zmq_, [this](const std::string&) { healthChanged(); });
+  } catch (const zmq::error_t& e) {
+    return absl::InternalError(strCat("ZeroMQ: cannot start the ZAP handler: ", e.what()));
+  }
   const JournalRecovery& recovered = journal_->recovery();
   health_metrics_->journalRecovered(recovered.torn_tail_bytes, recovered.corrupt_truncations,
                                     recovered.corrupt_bytes);
@@ -231,6 +239,7 @@ absl::Status App::start() {
 SinkContext App::sinkContext(AlertDispatcher& dispatcher, const Config& config) {
   SinkContext sinks{dispatcher, jsonOptions(config)};
   sinks.zmq = &zmq_;
+  sinks.zap = zap_.get();
   sinks.registry = metrics_->registry().get();
   sinks.generator_base = generatorBase(config);
   sinks.console_color = isatty(1);
@@ -239,7 +248,8 @@ SinkContext App::sinkContext(AlertDispatcher& dispatcher, const Config& config) 
 
 absl::StatusOr<std::unique_ptr<Connector>> App::startFeed(const FeedConfig& f, size_t index) {
   const FeedComponent* kind = feedComponent(f.kind);  // every decodable kind has a row
-  std::unique_ptr<Connector> c = kind->make(f, FeedContext{config_.ingest, zmq_, *pseudonymizer_});
+  std::unique_ptr<Connector> c =
+      kind->make(f, FeedContext{config_.ingest, zmq_, *pseudonymizer_, zap_.get()});
   metrics_->addFeed(f.name);  // a reload may bring a feed the metrics have not seen
   health_metrics_->feedRestarted(f.name);
   // Its connection changes come from its own threads: posted, then assessed on the io_context.

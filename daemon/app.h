@@ -21,6 +21,8 @@
 #include <boost/asio.hpp>
 #include <zmq.hpp>
 
+#include "base/zmq_curve/zap_authenticator.h"
+
 #include "absl/status/status.h"
 #include "alerts/sinks/sink.h"
 #include "alerts/workflow/alert_dispatcher.h"
@@ -150,6 +152,9 @@ class App final : private PipelineOutput, private AlertOperations {
   SystemdNotifier notifier_{io_};
   SystemClock wall_;
   zmq::context_t zmq_;
+  // The ZAP handler of zmq_ (CURVE client keys of the feeds and the bus): bound before any socket,
+  // and destroyed before the context (declared after it).
+  std::unique_ptr<ZapAuthenticator> zap_;
   std::unique_ptr<Pseudonymizer> pseudonymizer_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<HealthMetrics> health_metrics_;

@@ -57,6 +57,11 @@ void App::updateReadiness() {
     health_metrics_->syncFeed(c->name(),
                               c->stats().transport_errors.load(std::memory_order_relaxed),
                               c->stats().peer_disconnects.load(std::memory_order_relaxed));
+    health_metrics_->syncAuthRefusals("feed/" + c->name(),
+                                      c->stats().auth_refusals.load(std::memory_order_relaxed));
+  }
+  if (zap_) {
+    health_metrics_->syncAuthRefusals("publish", zap_->refusals("publish"));
   }
 }
 

@@ -75,8 +75,10 @@ absl::StatusOr<std::unique_ptr<Model>> makeOverdue(const ComponentConfigs&,
 }
 
 std::unique_ptr<Connector> makeZmqFeed(const FeedConfig& f, const FeedContext& ctx) {
+  ZmqFeedOptions options;
+  options.zap = ctx.zap;
   return std::make_unique<ZmqFeed>(f, f.own.get<ZmqFeedConfig>(), ctx.ingest, ctx.zmq,
-                                   ctx.pseudonymizer);
+                                   ctx.pseudonymizer, options);
 }
 
 std::unique_ptr<Connector> makeJsonlFeed(const FeedConfig& f, const FeedContext& ctx) {
@@ -94,7 +96,7 @@ absl::Status attachConsole(const ComponentConfigs& sinks, SinkContext& ctx) {
 absl::Status attachZmqBus(const ComponentConfigs& sinks, SinkContext& ctx) {
   const ZmqBusConfig& c = sinks.get<ZmqBusConfig>();
   if (c.endpoint.empty() || !ctx.live) return absl::OkStatus();
-  auto bus = ZmqBusSink::create(*ctx.zmq, c.endpoint, ctx.json);
+  auto bus = ZmqBusSink::create(*ctx.zmq, c, ctx.zap, ctx.json);
   if (!bus.ok()) return bus.status();
   spdlog::info("Publishing alerts on {}.", (*bus)->boundEndpoint());
   ZmqBusSink* b = bus->get();

@@ -15,6 +15,8 @@
 
 #include <zmq.hpp>
 
+#include "base/zmq_curve/zap_authenticator.h"
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "alerts/alert_json.h"
@@ -66,6 +68,7 @@ struct FeedContext {
   const IngestConfig& ingest;
   zmq::context_t& zmq;
   const Pseudonymizer& pseudonymizer;
+  ZapAuthenticator* zap = nullptr;  // the context's ZAP handler (CURVE on a bound feed needs it)
 };
 
 // A feed kind: `name` is the `kind:` of an item of `feeds`; decode, validate and write handle the
@@ -85,6 +88,7 @@ struct SinkContext {
   AlertJsonOptions json;  // locale and time zone of rendered alerts
   bool live = true;       // false (replay): the sinks that publish stay off
   zmq::context_t* zmq = nullptr;
+  ZapAuthenticator* zap = nullptr;           // the context's ZAP handler (a CURVE bus needs it)
   prometheus::Registry* registry = nullptr;  // null: no per-sink metrics
   std::string generator_base;                // the daemon's HTTP API base URL
   std::FILE* console = stdout;               // where the console sink prints

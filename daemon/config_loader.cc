@@ -52,8 +52,8 @@ ConfigResult decodeConfigForTest(std::string_view yaml_text, bool require_every_
   return result;
 }
 
-std::string formatConfigYaml(const Config& config) {
-  ConfigWriter w;
+std::string formatConfigYaml(const Config& config, bool redact_secrets) {
+  ConfigWriter w(redact_secrets);
   writeConfig(w, config);
   return w.text();
 }

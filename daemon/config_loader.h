@@ -37,9 +37,10 @@ ConfigResult loadConfigFile(const std::string& path, const std::vector<std::stri
 // The embedded defaults with `sets` applied.
 ConfigResult loadDefaultConfig(const std::vector<std::string>& sets = {});
 
-// The whole effective configuration as YAML in the same shape the loader reads (for
-// `check-config --print`). Loading the result gives back an equal Config.
-std::string formatConfigYaml(const Config& config);
+// The whole effective configuration as YAML in the same shape the loader reads. Without
+// `redact_secrets`, loading the result gives back an equal Config; with it (`check-config
+// --print`), inline secrets (auth.tokens[].token) are shown as `<redacted>`.
+std::string formatConfigYaml(const Config& config, bool redact_secrets = false);
 
 // Decodes `yaml_text` alone over the struct defaults (no embedded defaults underneath, no sets).
 // With `require_every_key`, a key the loader knows but the text leaves out is an error too: this is

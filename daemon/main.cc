@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
   bool print_config = false;
   check->add_option("--config", config_path, "YAML configuration file")->check(CLI::ExistingFile);
   check->add_option("--set", sets, "Override one key (repeatable)")->take_all();
-  check->add_flag("--print", print_config, "Print the effective configuration as YAML");
+  check->add_flag("--print", print_config,
+                  "Print the effective configuration as YAML (inline tokens as <redacted>)");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -116,7 +117,8 @@ int main(int argc, char** argv) {
       for (const std::string& key : english) std::printf(" %s", key.c_str());
       std::printf("\n");
     }
-    if (print_config) std::printf("%s", casewatch::formatConfigYaml(cfg.config).c_str());
+    if (print_config)
+      std::printf("%s", casewatch::formatConfigYaml(cfg.config, /*redact_secrets=*/true).c_str());
     return 0;
   }
   if (!cfg.ok()) {

@@ -6,6 +6,7 @@
 #include "tools/detect/detect_command.h"
 #include "tools/feedgen/feedgen_command.h"
 #include "tools/fit/fit_command.h"
+#include "tools/keygen/keygen_command.h"
 
 namespace {
 
@@ -17,7 +18,7 @@ constexpr CommandRegistrar kCommands[] = {
     casewatch::addFeedgenCommand, casewatch::addDetectCommand,   casewatch::addAlertsCommand,
     casewatch::addAckCommand,     casewatch::addUnackCommand,    casewatch::addResolveCommand,
     casewatch::addSilenceCommand, casewatch::addSilencesCommand, casewatch::addDeadLettersCommand,
-    casewatch::addLedgerCommand,  casewatch::addFitCommand,
+    casewatch::addLedgerCommand,  casewatch::addFitCommand,      casewatch::addKeygenCommand,
 };
 
 }  // namespace

@@ -246,8 +246,9 @@ bool isContractEventField(std::string_view key) {
 
 std::string_view rejectReasonName(RejectReason r) {
   static constexpr std::array<std::string_view, kRejectReasonCount> kNames = {
-      "none",       "too_large",    "invalid_json",  "unsupported_version", "missing_field",
-      "wrong_type", "unknown_type", "bad_timestamp", "out_of_range",        "orphan_expired",
+      "none",          "too_large",      "invalid_json",        "unsupported_version",
+      "missing_field", "wrong_type",     "unknown_type",        "bad_timestamp",
+      "out_of_range",  "orphan_expired", "unauthorised_source",
   };
   const size_t i = static_cast<size_t>(r);
   return i < kNames.size() ? kNames[i] : std::string_view("unknown");

@@ -46,8 +46,10 @@ enum class RejectReason : uint8_t {
   kBadTimestamp,        // `ts` does not parse as RFC 3339 with an offset
   kOutOfRange,     // a value outside its allowed set or range (length limits, enums, days, ...)
   kOrphanExpired,  // (set by the pipeline) an orphan whose case never came within the horizon
+  // (set by BatchDecoder) a `source` the feed may not carry (feeds[].sources)
+  kUnauthorisedSource,
 };
-constexpr size_t kRejectReasonCount = 10;
+constexpr size_t kRejectReasonCount = 11;
 std::string_view rejectReasonName(RejectReason r);  // "too_large", "invalid_json", ...
 
 // True for the names of the contract's event fields (common and per-type: "v", "persons", ...),

@@ -22,7 +22,9 @@ ZmqConnectionMonitor::ZmqConnectionMonitor(std::string feed_name,
 
 void ZmqConnectionMonitor::attach(zmq::socket_t& socket) {
   init(socket, monitorAddress(feed_),
-       ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CLOSED);
+       ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CLOSED |
+           ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+           ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
 }
 
 void ZmqConnectionMonitor::poll() {
@@ -47,6 +49,27 @@ void ZmqConnectionMonitor::on_event_disconnected(const zmq_event_t&, const char*
 void ZmqConnectionMonitor::on_event_closed(const zmq_event_t&, const char* addr) {
   peers_.erase(addr);
   settle();
+}
+
+void ZmqConnectionMonitor::on_event_handshake_failed_no_detail(const zmq_event_t&,
+                                                               const char* addr) {
+  handshakeFailed("handshake failed", addr);
+}
+
+void ZmqConnectionMonitor::on_event_handshake_failed_protocol(const zmq_event_t&,
+                                                              const char* addr) {
+  handshakeFailed("handshake refused (no CURVE, or the wrong server key)", addr);
+}
+
+void ZmqConnectionMonitor::on_event_handshake_failed_auth(const zmq_event_t&, const char* addr) {
+  handshakeFailed("client key not admitted", addr);
+}
+
+void ZmqConnectionMonitor::handshakeFailed(const char* why, const char* addr) {
+  // A refused client retries every reconnect interval: log the 1st, 2nd, 4th, 8th... only.
+  const uint64_t n = ++handshake_failures_;
+  if ((n & (n - 1)) == 0) spdlog::warn("feed {}: {} on {} ({} so far)", feed_, why, addr, n);
+  if (on_handshake_failed_) on_handshake_failed_();
 }
 
 void ZmqConnectionMonitor::settle() {

@@ -7,6 +7,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/str_cat.h"
+#include "base/zmq_curve/curve_keys.h"
+#include "base/zmq_curve/zap_authenticator.h"
+
 namespace casewatch {
 namespace {
 
@@ -41,10 +45,63 @@ ZmqFeed::ZmqFeed(const FeedConfig& feed, const ZmqFeedConfig& zmq, const IngestC
       max_frame_bytes_(static_cast<int64_t>(ingest.max_message_bytes) + kMaxMessageSlackBytes),
       context_(context),
       decoder_(pseudonymizer, decoderLimits(ingest), ingest.dead_letter_max_bytes),
-      limiter_(options.max_in_flight) {}
+      limiter_(options.max_in_flight) {
+  decoder_.setAllowedSources(zmq_.sources);
+}
 
 ZmqFeed::~ZmqFeed() {
   stop();
+}
+
+absl::Status ZmqFeed::secure(zmq::socket_t& socket) {
+  const ZmqCurveConfig& c = zmq_.curve;
+  const std::string at = strCat("feed ", feed_.name, ": curve.");
+  if (!c.on()) {
+    if (zmqNeedsInsecure(feed_.endpoint, c)) {
+      // Said at every start: nothing authenticates this feed's peers or hides what they send.
+      spdlog::warn(
+          "feed {}: {} is reachable beyond this host WITHOUT CURVE (insecure: true): anyone who "
+          "can reach it can {} unauthenticated and read what passes.",
+          feed_.name, feed_.endpoint, zmq_.bind ? "send events" : "pose as the producer");
+    }
+    return absl::OkStatus();
+  }
+  auto pair = readCurveSecretKeyFile(c.secret_key_file);
+  if (!pair.ok()) {
+    return absl::Status(pair.status().code(),
+                        strCat(at, "secret_key_file: ", pair.status().message()));
+  }
+  socket.set(zmq::sockopt::curve_secretkey, pair->secret_z85);
+  socket.set(zmq::sockopt::curve_publickey, pair->public_z85);
+  if (zmq_.bind) {
+    auto clients = readCurveClientKeysFile(c.clients_file);
+    if (!clients.ok()) {
+      return absl::Status(clients.status().code(),
+                          strCat(at, "clients_file: ", clients.status().message()));
+    }
+    if (options_.zap == nullptr) {
+      return absl::FailedPreconditionError(strCat(at, "no ZAP handler to admit the client keys"));
+    }
+    options_.zap->admit(zapDomain(), *clients);
+    zap_admitted_ = true;
+    socket.set(zmq::sockopt::curve_server, true);
+    socket.set(zmq::sockopt::zap_domain, zapDomain());
+    spdlog::info("feed {}: CURVE server, {} client key(s) admitted", feed_.name, clients->size());
+  } else {
+    auto server = readCurvePublicKeyFile(c.server_public_key_file);
+    if (!server.ok()) {
+      return absl::Status(server.status().code(),
+                          strCat(at, "server_public_key_file: ", server.status().message()));
+    }
+    socket.set(zmq::sockopt::curve_serverkey, *server);
+  }
+  return absl::OkStatus();
+}
+
+void ZmqFeed::withdrawKeys() {
+  // Once: a replacement feed of the same name (a reload) may have registered the domain since.
+  if (zap_admitted_) options_.zap->forget(zapDomain());
+  zap_admitted_ = false;
 }
 
 std::string ZmqFeed::boundEndpoint() const {
@@ -68,6 +125,10 @@ absl::Status ZmqFeed::start(BatchHandler handler) {
     socket->set(zmq::sockopt::maxmsgsize, max_frame_bytes_);
     // Pending input is dropped on close: a stopped feed must not hold up context shutdown.
     socket->set(zmq::sockopt::linger, 0);
+    if (absl::Status s = secure(*socket); !s.ok()) {
+      socket.reset();
+      return s;
+    }
     if (!pull) {
       if (zmq_.topics.empty()) {
         socket->set(zmq::sockopt::subscribe, "");
@@ -80,6 +141,10 @@ absl::Status ZmqFeed::start(BatchHandler handler) {
       // a bound socket is connected once bound, whatever its peers do.
       monitor = std::make_unique<ZmqConnectionMonitor>(feed_.name, [](bool) {});
       monitor->setOnDisconnect([this] { FeedStats::add(stats_.peer_disconnects); });
+      monitor->setOnHandshakeFailed([this] {
+        FeedStats::add(stats_.auth_refusals);
+        if (on_connection_change_) on_connection_change_();  // so the metric follows soon
+      });
       monitor->attach(*socket);
       socket->bind(feed_.endpoint);
     } else {
@@ -103,6 +168,7 @@ absl::Status ZmqFeed::start(BatchHandler handler) {
   } catch (const zmq::error_t& e) {
     monitor.reset();
     socket.reset();
+    withdrawKeys();
     return absl::Status(
         absl::ErrnoToStatusCode(e.num()),
         "feed " + feed_.name + ": cannot " + action + " " + feed_.endpoint + ": " + e.what());
@@ -128,6 +194,7 @@ bool ZmqFeed::connected() const {
 void ZmqFeed::stop() {
   stop_.store(true);
   if (thread_.joinable()) thread_.join();
+  withdrawKeys();
   const bool was = connected();
   connected_.store(false, std::memory_order_release);
   if (was && on_connection_change_) on_connection_change_();

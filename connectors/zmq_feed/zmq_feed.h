@@ -18,6 +18,13 @@
 // and is rejected too_large by the decoder. ZMQ_RCVHWM (config, bounded) caps how many messages
 // are queued per peer.
 //
+// Authenticated (zmq_feed_config.h `curve`): a bound feed with CURVE is a CURVE server in the ZAP
+// domain `feed/<name>`, whose admitted client keys it registers with the context's ZAP handler
+// (base/zmq_curve/zap_authenticator.h) at start and withdraws at stop; a connecting one is a CURVE
+// client of the server key it was given. Failed handshakes (no keys, wrong server key, a key not
+// listed) are counted in FeedStats::auth_refusals from the socket monitor. With `sources`, an
+// event whose source is not listed is rejected unauthorised_source (BatchDecoder).
+//
 // Connected (for /readyz): a bound socket is connected once bound. A connecting socket is connected
 // only while it has a peer, as its socket monitor reports (ZmqConnectionMonitor: the ZMTP handshake
 // succeeded, and the connection was not lost since); it sends heartbeats (ZMQ_HEARTBEAT_IVL,
@@ -50,12 +57,18 @@
 #include "connectors/zmq_feed/zmq_feed_config.h"
 
 namespace casewatch {
+class ZapAuthenticator;
+}
+
+namespace casewatch {
 
 struct ZmqFeedOptions {
   int max_in_flight = 8;             // batches handed over and not yet dropped by the pipeline
   size_t max_batch_messages = 1024;  // messages per drain (one batch)
   std::chrono::milliseconds poll_timeout{100};   // bounds how long stop() waits for the thread
   std::chrono::milliseconds error_backoff{100};  // pause after a transport error before retrying
+  // The ZAP handler of `context`: needed by a bound feed with CURVE (it admits the client keys).
+  ZapAuthenticator* zap = nullptr;
 };
 
 class ZmqFeed final : public Connector {
@@ -89,6 +102,11 @@ class ZmqFeed final : public Connector {
 
  private:
   void run();
+  // Sets the CURVE options of the socket about to bind or connect, and registers the admitted
+  // client keys. Errors name the key path.
+  absl::Status secure(zmq::socket_t& socket);
+  std::string zapDomain() const { return "feed/" + feed_.name; }
+  void withdrawKeys();
   // Receives what is queued (up to the batch limit) and hands it over. Returns the messages taken.
   size_t drain();
 
@@ -101,6 +119,7 @@ class ZmqFeed final : public Connector {
   InFlightLimiter limiter_;
   FeedStats stats_;
 
+  bool zap_admitted_ = false;              // this feed's keys are registered with the ZAP handler
   std::unique_ptr<zmq::socket_t> socket_;  // created in start(), then owned by the thread
   // Connecting sockets only; owned like the socket, and closed before it.
   std::unique_ptr<ZmqConnectionMonitor> monitor_;

@@ -21,6 +21,9 @@ void decodeZmqFeed(MapReader& r, FeedConfig& f, ZmqSocketType socket) {
   r.read("rcvhwm", c.rcvhwm, 0, kMaxRcvhwm);
   r.read("heartbeat_interval_ms", c.heartbeat_interval_ms, 0, 3600000);
   r.read("heartbeat_timeout_ms", c.heartbeat_timeout_ms, 0, 3600000);
+  decodeConfig(r, c.curve);
+  r.read("insecure", c.insecure);
+  r.read("sources", c.sources);
   f.own.set(std::move(c));
 }
 
@@ -53,6 +56,10 @@ void validateZmqFeed(ConfigDecoder& d, const std::string& at, const FeedConfig& 
                                                 std::to_string(c.heartbeat_interval_ms) +
                                                 "), got " + std::to_string(c.heartbeat_timeout_ms));
   }
+  validateZmqCurve(d, at + ".curve", c.curve, c.bind, f.endpoint, c.insecure, at + ".insecure");
+  for (size_t i = 0; i < c.sources.size(); ++i) {
+    if (c.sources[i].empty()) d.invalid(indexPath(at + ".sources", i), "must not be empty");
+  }
 }
 
 void writeZmqFeed(ConfigWriter& w, const FeedConfig& f) {
@@ -62,6 +69,9 @@ void writeZmqFeed(ConfigWriter& w, const FeedConfig& f) {
   w.integer("rcvhwm", c.rcvhwm);
   w.integer("heartbeat_interval_ms", c.heartbeat_interval_ms);
   w.integer("heartbeat_timeout_ms", c.heartbeat_timeout_ms);
+  writeConfig(w, c.curve);
+  w.boolean("insecure", c.insecure);
+  w.strings("sources", c.sources);
 }
 
 }  // namespace casewatch

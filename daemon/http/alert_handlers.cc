@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "base/log_escape.h"
 #include "base/str_cat.h"
 #include "daemon/store/sqlite_alert_store.h"
 
@@ -193,7 +194,7 @@ void ApiRouter::alertAction(ApiContext& ctx, const std::string& id, std::string_
         spdlog::info(
             "HTTP API: {} {} alert {}{}{}.", by,
             act == "ack" ? "acknowledged" : (act == "unack" ? "unacknowledged" : "resolved"), id,
-            note.empty() ? "" : ": ", note);
+            note.empty() ? "" : ": ", note.empty() ? "" : "\"" + escapedForLog(note) + "\"");
         respond(jsonResponse(200, strCat("{\"alert\":", alertToJson(**result, jo), "}")));
       });
 }

@@ -88,6 +88,7 @@ struct ApiContext {
   std::string authorization;
   const ApiPrincipal* principal = nullptr;
   std::string_view route = "unknown";
+  bool headers_only = false;  // ApiRouter::admit: stop once the caller's rights are decided
   std::shared_ptr<bool> responded = std::make_shared<bool>(false);
   ApiResponder respond;
 

@@ -49,6 +49,11 @@ class ApiRouter {
 
   // io_context thread. Calls `respond` exactly once (maybe later, after a store read).
   void handle(const ApiRequest& request, ApiResponder respond);
+  // io_context thread, on a request's headers (no body yet): decides what needs no body — an
+  // unknown route (404), a wrong method (405), a missing or unknown token (401), a role without
+  // the right (403) — and answers it through `respond` (returning false); true: read the body,
+  // then handle(). So a refused caller's body is never read.
+  bool admit(const ApiRequest& head, ApiResponder respond);
 
   // io_context thread: a reload's locale and time zone for the alerts' JSON (handlers copy the
   // options before any work they offload, so this never races a store read).

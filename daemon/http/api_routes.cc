@@ -109,6 +109,7 @@ void ApiRouter::route(ApiContext& ctx) {
                                    rightDescription(*match->right)));
     }
   }
+  if (ctx.headers_only) return;  // admitted: the body may be read
   if (!ctx.query_error.empty()) return ctx.error(400, ctx.query_error);
 
   const std::string_view route = match->route;

@@ -68,7 +68,7 @@ void writeConfig(ConfigWriter& w, const AuthConfig& c) {
     w.beginItem();
     w.string("name", t.name);
     w.name("role", enumName(kApiRoles, t.role));
-    if (!t.token.empty()) w.string("token", t.token);
+    if (!t.token.empty()) w.secret("token", t.token);
     if (!t.token_file.empty()) w.string("token_file", t.token_file);
     w.endItem();
   }

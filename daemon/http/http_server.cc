@@ -27,7 +27,11 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 constexpr uint32_t kHeaderLimit = 16 * 1024;
-constexpr size_t kMaxConnections = 1024;
+// Connections over http.max_connections or http.max_connections_per_client still get an answer to
+// GET /healthz and /readyz (and 503 for anything else) in one of these slots, so that one client
+// holding every connection does not make the daemon look dead to its supervisor.
+constexpr size_t kProbeSlots = 16;
+constexpr size_t kProbeSlotsPerClient = 2;
 constexpr size_t kMaxQueuedEvents = 4096;  // per event stream; a client this far behind is dropped
 constexpr auto kEventWriteTimeout = std::chrono::seconds(30);
 constexpr auto kHeartbeat = std::chrono::seconds(15);
@@ -49,6 +53,11 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         pool(options.store_threads) {}
 
   void accept();
+  void admitConnection(tcp::socket socket);
+  // A session ended: its slot, its client's count and its event stream are free again.
+  void release(const std::string& client, bool probe, bool stream);
+  // An event stream for `client`, within http.max_event_streams(_per_client)? Takes the slot.
+  bool takeStream(const std::string& client);
   void heartbeat();
   void count(std::string_view route, int status);
   void publish(const AlertChange& change);
@@ -67,27 +76,42 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   std::vector<std::weak_ptr<Session>> sessions;
   std::vector<std::weak_ptr<Session>> streams;
   uint64_t event_sequence = 0;
+  // Open sessions by remote address (normal, probe-only) and open event streams; entries at 0 are
+  // erased, so the maps hold only clients with something open.
+  size_t connections = 0, probes = 0, open_streams = 0;
+  std::map<std::string, size_t> connections_by_client, probes_by_client, streams_by_client;
 
   // Metrics (null without a registry); handles resolved once per (route, code).
   prometheus::Family<prometheus::Counter>* requests = nullptr;
   std::map<std::pair<std::string_view, int>, prometheus::Counter*> request_counters;
   prometheus::Gauge* streams_open = nullptr;
   prometheus::Counter* streams_dropped = nullptr;
+  prometheus::Counter* over_cap_probe = nullptr;   // given a probe slot
+  prometheus::Counter* over_cap_closed = nullptr;  // closed at once
 };
 
 namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::weak_ptr<HttpServer::Impl> server, size_t max_body,
-          std::chrono::seconds idle)
-      : stream_(std::move(socket)), server_(std::move(server)), max_body_(max_body), idle_(idle) {}
+  Session(tcp::socket socket, std::weak_ptr<HttpServer::Impl> server, std::string client,
+          bool probe_only, const HttpServerOptions& o)
+      : stream_(std::move(socket)),
+        idle_timer_(stream_.get_executor()),
+        server_(std::move(server)),
+        client_(std::move(client)),
+        probe_only_(probe_only),
+        max_body_(o.max_body_bytes),
+        // A probe-only session gets no idle time: it answers one request and goes.
+        idle_(probe_only ? o.header_timeout : o.idle_timeout),
+        header_timeout_(o.header_timeout) {}
 
   void run() { readHeader(); }
 
   void close() {
     if (closed_) return;
     closed_ = true;
+    idle_timer_.cancel();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.close();
@@ -108,11 +132,29 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // Waits up to the idle timeout for the next request's first byte, then gives its headers
+  // http.header_timeout_seconds: an idle keep-alive connection may wait long, a client trickling
+  // its headers may not.
   void readHeader() {
     parser_.emplace();
     parser_->body_limit(max_body_);
     parser_->header_limit(kHeaderLimit);
-    stream_.expires_after(idle_);
+    if (buffer_.size() > 0) return readHeaderNow();  // a pipelined request is already here
+    idle_timer_.expires_after(idle_);
+    idle_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (ec) return;
+      if (auto self = weak.lock()) self->close();
+    });
+    stream_.socket().async_wait(tcp::socket::wait_read,
+                                [self = shared_from_this()](beast::error_code ec) {
+                                  self->idle_timer_.cancel();
+                                  if (ec || self->closed_) return self->close();
+                                  self->readHeaderNow();
+                                });
+  }
+
+  void readHeaderNow() {
+    stream_.expires_after(header_timeout_);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->onHeader(ec); });
@@ -120,9 +162,32 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void onHeader(beast::error_code ec) {
     if (ec) return readFailed(ec);
+    auto server = server_.lock();
+    if (!server || server->stopped) return close();
     auto& req = parser_->get();
     version_ = req.version();
     keep_alive_ = req.keep_alive();
+    ApiRequest head;
+    head.method = std::string(req.method_string());
+    head.target = std::string(req.target());
+    head.authorization = std::string(req[http::field::authorization]);
+    method_ = head.method;
+    target_ = head.target;
+    // A refusal leaves the body unread: the connection then ends after the answer.
+    auto refuse = [self = shared_from_this()](ApiResponse r) {
+      if (!self->parser_->is_done()) self->keep_alive_ = false;
+      self->respond(std::move(r));
+    };
+    if (probe_only_) {
+      keep_alive_ = false;
+      const std::string_view path = std::string_view(target_).substr(0, target_.find('?'));
+      if (head.method != "GET" || (path != "/healthz" && path != "/readyz")) {
+        return refuse(plain(503, jsonError("too many connections (from this address, or in all); "
+                                           "only GET /healthz and /readyz are answered now")));
+      }
+    }
+    // The token and role are checked on the headers, before any body is read.
+    if (!server->router->admit(head, refuse)) return;
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       // curl and others wait for this before sending a larger body.
       auto cont =
@@ -178,7 +243,7 @@ class Session : public std::enable_shared_from_this<Session> {
     request.target = std::string(req.target());
     request.authorization = std::string(req[http::field::authorization]);
     request.body = std::move(req.body());
-    keep_alive_ = req.keep_alive();
+    keep_alive_ = req.keep_alive() && !probe_only_;
     method_ = request.method;
     target_ = request.target;
     server->router->handle(
@@ -187,7 +252,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void respond(ApiResponse r) {
     if (closed_) return;
-    if (auto server = server_.lock()) server->count(r.route, r.status);
+    auto server = server_.lock();
+    if (r.event_stream && (!server || !server->takeStream(client_))) {
+      ApiResponse refused =
+          plain(429, jsonError("too many event streams (from this address, or in all); "
+                               "close one, or try again later"));
+      refused.route = r.route;
+      refused.headers.emplace_back("Retry-After", "30");
+      r = std::move(refused);
+    }
+    if (server) server->count(r.route, r.status);
     spdlog::debug("HTTP {} {} -> {}", method_, target_, r.status);
     if (r.event_stream) return startStream(std::move(r));
     auto res = std::make_shared<http::response<http::string_body>>(
@@ -239,7 +313,7 @@ class Session : public std::enable_shared_from_this<Session> {
     strAppend(head, "Connection: close\r\n\r\n", r.body);
     server->streams.push_back(weak_from_this());
     if (server->streams_open) server->streams_open->Increment();
-    counted_stream_ = true;
+    counted_stream_ = true;  // its slot was taken in respond()
     sendEvent(std::make_shared<const std::string>(std::move(head)));
     // The client sends nothing more: readable means it closed (or misbehaves); either way, end.
     stream_.socket().async_wait(tcp::socket::wait_read,
@@ -260,18 +334,23 @@ class Session : public std::enable_shared_from_this<Session> {
 
  public:
   ~Session() {
-    if (!counted_stream_) return;
-    if (auto server = server_.lock(); server && server->streams_open)
-      server->streams_open->Decrement();
+    auto server = server_.lock();
+    if (!server) return;
+    server->release(client_, probe_only_, counted_stream_);
+    if (counted_stream_ && server->streams_open) server->streams_open->Decrement();
   }
 
  private:
   beast::tcp_stream stream_;
+  asio::steady_timer idle_timer_;  // between requests (tcp_stream's own timer covers the reads)
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::weak_ptr<HttpServer::Impl> server_;
+  const std::string client_;  // remote address, for the per-client caps
+  const bool probe_only_;     // over a connection cap: answers /healthz and /readyz only
   size_t max_body_;
   std::chrono::seconds idle_;
+  std::chrono::seconds header_timeout_;
   unsigned version_ = 11;
   bool keep_alive_ = true;
   bool closed_ = false;
@@ -312,19 +391,75 @@ void HttpServer::Impl::accept() {
       });
       return;
     }
-    prune(self->sessions);
-    if (self->sessions.size() >= kMaxConnections) {
-      spdlog::warn("HTTP: {} connections open; refusing another.", self->sessions.size());
-      beast::error_code ignored;
-      socket.close(ignored);
-    } else {
-      auto session = std::make_shared<Session>(
-          std::move(socket), self, self->options.max_body_bytes, self->options.idle_timeout);
-      self->sessions.push_back(session);
-      session->run();
-    }
+    self->admitConnection(std::move(socket));
     self->accept();
   });
+}
+
+void HttpServer::Impl::admitConnection(tcp::socket socket) {
+  beast::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  if (ec) return;  // already gone
+  std::string client = remote.address().to_string();
+  prune(sessions);
+  const size_t mine = connections_by_client.count(client) ? connections_by_client[client] : 0;
+  const bool over =
+      connections >= options.max_connections || mine >= options.max_connections_per_client;
+  bool probe = false;
+  if (over) {
+    const size_t my_probes = probes_by_client.count(client) ? probes_by_client[client] : 0;
+    if (probes >= kProbeSlots || my_probes >= kProbeSlotsPerClient) {
+      if (over_cap_closed) over_cap_closed->Increment();
+      socket.close(ec);
+      return;
+    }
+    if (over_cap_probe) over_cap_probe->Increment();
+    probe = true;
+    ++probes;
+    ++probes_by_client[client];
+  } else {
+    ++connections;
+    ++connections_by_client[client];
+  }
+  auto session = std::make_shared<Session>(std::move(socket), shared_from_this(), std::move(client),
+                                           probe, options);
+  sessions.push_back(session);
+  session->run();
+}
+
+namespace {
+
+void decrement(std::map<std::string, size_t>& counts, const std::string& key) {
+  auto it = counts.find(key);
+  if (it == counts.end()) return;
+  if (--it->second == 0) counts.erase(it);
+}
+
+}  // namespace
+
+void HttpServer::Impl::release(const std::string& client, bool probe, bool stream) {
+  if (probe) {
+    --probes;
+    decrement(probes_by_client, client);
+  } else {
+    --connections;
+    decrement(connections_by_client, client);
+  }
+  if (stream) {
+    --open_streams;
+    decrement(streams_by_client, client);
+  }
+}
+
+bool HttpServer::Impl::takeStream(const std::string& client) {
+  auto it = streams_by_client.find(client);
+  const size_t mine = it == streams_by_client.end() ? 0 : it->second;
+  if (open_streams >= options.max_event_streams || mine >= options.max_event_streams_per_client) {
+    return false;
+  }
+  ++open_streams;
+  ++streams_by_client[client];
+  return true;
 }
 
 void HttpServer::Impl::heartbeat() {
@@ -443,6 +578,15 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(asio::io_context& 
                                 .Help("Event streams closed because the client fell too far behind")
                                 .Register(reg)
                                 .Add({});
+    auto& over_cap = prometheus::BuildCounter()
+                         .Name("casewatch_http_connections_over_cap_total")
+                         .Help(
+                             "Connections over http.max_connections or "
+                             "http.max_connections_per_client: outcome=probe_slot (answered "
+                             "for /healthz and /readyz only), outcome=closed (no slot left)")
+                         .Register(reg);
+    raw->over_cap_probe = &over_cap.Add({{"outcome", "probe_slot"}});
+    raw->over_cap_closed = &over_cap.Add({{"outcome", "closed"}});
   }
   raw->accept();
   raw->heartbeat();
@@ -524,6 +668,11 @@ absl::StatusOr<std::unique_ptr<HttpServer>> startHttpServer(
   o.listen = config.http.listen;
   o.max_body_bytes = config.http.max_body_bytes;
   o.idle_timeout = std::chrono::seconds(config.http.idle_timeout_seconds);
+  o.header_timeout = std::chrono::seconds(config.http.header_timeout_seconds);
+  o.max_connections = config.http.max_connections;
+  o.max_connections_per_client = config.http.max_connections_per_client;
+  o.max_event_streams = config.http.max_event_streams;
+  o.max_event_streams_per_client = config.http.max_event_streams_per_client;
   o.json =
       AlertJsonOptions{std::string(localeName(config.locale)), config.clocks.utc_offset_minutes};
   o.now = std::move(now);

@@ -5,7 +5,14 @@
 // that owns all state, so no locks. Store reads (alert history, resolved alerts, dead letters) run
 // on a small thread pool owned here, with their answers posted back. Connections are kept alive;
 // request bodies are limited (413 above http.max_body_bytes); an idle connection is closed after
-// http.idle_timeout_seconds. Bad input is answered (400/413/431), never thrown.
+// http.idle_timeout_seconds, one whose headers take longer than http.header_timeout_seconds too.
+// Bad input is answered (400/413/431), never thrown.
+//
+// Limits, so that one client cannot starve the others (http_config.h): connections in all and per
+// remote address, event streams in all and per address (429 above). A connection over a connection
+// cap gets one of a few probe slots (two per address) that answer only GET /healthz and /readyz
+// (503 otherwise), or is closed when none is left. The route, token and role are decided on the
+// headers (ApiRouter::admit): a refused request's body is never read.
 //
 // Lifetime: start() binds; stop() (on the io_context thread; also run by the destructor) closes
 // the listener and every connection, and waits for store reads in flight, so it must run before
@@ -41,6 +48,11 @@ struct HttpServerOptions {
   std::string listen = "127.0.0.1:9470";  // host:port; port 0 = any free port
   size_t max_body_bytes = 1024 * 1024;
   std::chrono::seconds idle_timeout{60};
+  std::chrono::seconds header_timeout{10};  // first byte to the end of the headers
+  size_t max_connections = 1024;
+  size_t max_connections_per_client = 32;  // by remote address
+  size_t max_event_streams = 64;
+  size_t max_event_streams_per_client = 4;
   AlertJsonOptions json;
   std::function<TimeMs()> now;                     // the daemon's clock
   std::shared_ptr<prometheus::Registry> registry;  // null: no metrics

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "alerts/silence/silence_regex.h"
+#include "base/log_escape.h"
 #include "base/str_cat.h"
 
 namespace casewatch {
@@ -187,7 +188,8 @@ void ApiRouter::addSilence(ApiContext& ctx) {
       [by, added, respond, now, offset](absl::Status st) {
         if (!st.ok())
           return respond(jsonResponse(httpStatusOf(st), jsonError(std::string(st.message()))));
-        spdlog::info("HTTP API: {} added silence {}.", by, (*added)->id);
+        spdlog::info("HTTP API: {} added silence {}: \"{}\".", by, (*added)->id,
+                     escapedForLog((*added)->comment));
         Json j;
         j["silence"] = silenceJson(**added, now, offset);
         respond(jsonResponse(201, dumpJson(j)));

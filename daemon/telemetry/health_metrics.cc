@@ -80,6 +80,15 @@ HealthMetrics::HealthMetrics(prometheus::Registry& r) {
                "by the peer, or dropped because a message was over ingest.max_message_bytes "
                "plus slack (ZMQ_MAXMSGSIZE; never buffered whole).")
            .Register(r);
+  auth_refusals_family_ =
+      &BuildCounter()
+           .Name("casewatch_zmq_auth_refusals_total")
+           .Help(
+               "ZeroMQ clients refused by CURVE authentication, by socket (feed/<name>, "
+               "publish). A feed counts every failed handshake (no CURVE, the wrong server key, "
+               "a client key not in curve.clients_file); the bus counts the keys its ZAP handler "
+               "refused. A refused client retries, so a steady rise is one client trying.")
+           .Register(r);
   auto& truncations =
       BuildCounter()
           .Name("casewatch_journal_truncations_total")
@@ -136,7 +145,20 @@ void HealthMetrics::syncFeed(const std::string& feed, uint64_t transport_errors,
   it->second.disconnects.sync(peer_disconnects);
 }
 
+void HealthMetrics::syncAuthRefusals(const std::string& socket, uint64_t refusals) {
+  auto it = auth_refusals_.find(socket);
+  if (it == auth_refusals_.end()) {
+    it =
+        auth_refusals_.emplace(socket, Mirror{&auth_refusals_family_->Add({{"socket", socket}}), 0})
+            .first;
+  }
+  it->second.sync(refusals);
+}
+
 void HealthMetrics::feedRestarted(const std::string& feed) {
+  if (auto it = auth_refusals_.find("feed/" + feed); it != auth_refusals_.end()) {
+    it->second.seen = 0;
+  }
   if (auto it = feed_errors_.find(feed); it != feed_errors_.end()) {
     it->second.errors.seen = 0;
     it->second.disconnects.seen = 0;

@@ -35,6 +35,8 @@ class HealthMetrics {
   void syncFeed(const std::string& feed, uint64_t transport_errors, uint64_t peer_disconnects);
   // The process's resident memory, read from /proc/self/statm (left as it was if unreadable).
   void syncProcess();
+  // ZeroMQ clients refused by CURVE/ZAP on `socket` (`feed/<name>`, `publish`), a running total.
+  void syncAuthRefusals(const std::string& socket, uint64_t refusals);
   // A feed's connector was rebuilt (a reload): its totals start again from zero.
   void feedRestarted(const std::string& feed);
 
@@ -62,6 +64,8 @@ class HealthMetrics {
     Mirror errors, disconnects;
   };
   std::map<std::string, FeedMirrors> feed_errors_;
+  prometheus::Family<prometheus::Counter>* auth_refusals_family_;
+  std::map<std::string, Mirror> auth_refusals_;  // by socket
   prometheus::Counter *torn_tail_truncations_, *corrupt_truncations_;
   prometheus::Counter *torn_tail_bytes_, *corrupt_bytes_;
 };

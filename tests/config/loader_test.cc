@@ -409,7 +409,8 @@ TEST(ConfigLoaderTest, SetNestedMapListAndAppend) {
       "clocks.handling_days=15",
       "feeds.0.endpoint=tcp://10.0.0.5:5570",
       "feeds.0.bind=false",
-      "feeds.1.name=replay",  // index == size appends
+      "feeds.0.insecure=true",  // off loopback without CURVE
+      "feeds.1.name=replay",    // index == size appends
       "feeds.1.kind=jsonl",
       "feeds.1.endpoint=/data/replay.jsonl",
       "clocks.overrides.0.agency=a",  // append to an empty list, then fill it in

@@ -54,6 +54,20 @@ def check_config(args, tmp):
     assert "warning_days: 3" in r.stdout_text and "zh-CN" in r.stdout_text, \
         "--print does not show the overrides:\n" + r.stdout_text
 
+    # --print never shows an inline token.
+    r = cwtest.run([args.casewatchd, "check-config", "--print",
+                    "--set", "auth.tokens=[{name: li, role: leader, token: cli-inline-s3cret}]"],
+                   check=0)
+    assert "cli-inline-s3cret" not in r.stdout_text and '"<redacted>"' in r.stdout_text, \
+        r.stdout_text
+    # A feed or the bus off loopback without CURVE needs insecure: true.
+    r = cwtest.run([args.casewatchd, "check-config", "--set", "feeds.0.endpoint=tcp://0.0.0.0:5570",
+                    "--set", "publish.zmq=tcp://*:5571"], check=1)
+    for path in ("feeds[0].insecure", "publish.insecure"):
+        assert path in r.stdout_text + r.stderr_text, (path, r.stdout_text, r.stderr_text)
+    cwtest.run([args.casewatchd, "check-config", "--set", "feeds.0.endpoint=tcp://0.0.0.0:5570",
+                "--set", "feeds.0.insecure=true"], check=0)
+
     bad = os.path.join(tmp, "bad.yaml")
     with open(bad, "w") as f:
         f.write("clock: sundial\n"

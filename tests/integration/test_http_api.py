@@ -286,8 +286,17 @@ def test(args, tmp):
     # --- unack, resolve; resolved alerts from the store ---
     expect(api.post(path + "/unack", token=LEADER[1]), 200, "unack")
     assert api.get(path)[1]["alert"]["status"] == "firing"
-    resolved = expect(api.post(path + "/resolve", {"note": "replied by phone"}), 200, "resolve")["alert"]
+    # A note that tries to forge a log line, and is long: logged escaped and cut at 200 bytes;
+    # stored and answered whole.
+    resolve_note = "replied by phone\n[error] FORGED LOG LINE \x1b[31m" + "z" * 300
+    resolved = expect(api.post(path + "/resolve", {"note": resolve_note}), 200, "resolve")["alert"]
     assert resolved["status"] == "resolved", resolved
+    logged = d.wait_log(r"resolved alert %s: \"(.*)\"\." % alert_id, what="the resolve log line")
+    assert logged.group(1).startswith("replied by phone\\n[error] FORGED LOG LINE \\u001b[31m"), \
+        logged.group(0)
+    assert logged.group(1).endswith("\u2026 (+%d bytes)" % (len(resolve_note.encode()) - 200)), \
+        logged.group(0)
+    assert "\n[error] FORGED LOG LINE" not in d.log(), "a note forged a log line"
     assert alert_id not in [a["alert_id"] for a in api.get("/api/v1/alerts")[1]["alerts"]]
     cwtest.wait_until(lambda: alert_id in [a["alert_id"] for a in
                                            api.get("/api/v1/alerts?status=resolved")[1]["alerts"]],
@@ -342,6 +351,18 @@ def test(args, tmp):
     assert "401" in r.stderr_text and "CASEWATCH_TOKEN" in r.stderr_text, r.stderr_text
     r = cwtest.run([args.casewatch, "alerts", "--url", "http://127.0.0.1:1"], check=2)
     assert "cannot connect" in r.stderr_text, r.stderr_text
+    # The token from a file or the environment, quietly; from --token with a warning (ps shows it).
+    viewer_file = os.path.join(tmp, "viewer.token")
+    with open(viewer_file, "w") as f:
+        f.write(VIEWER[1] + "\n")
+    r = run_client(args, api, "alerts", "--token-file", viewer_file)
+    assert "warning" not in r.stderr_text, r.stderr_text
+    r = run_client(args, api, "alerts", env_token=VIEWER[1])
+    assert "warning" not in r.stderr_text, r.stderr_text
+    r = run_client(args, api, "alerts", token=VIEWER[1])
+    assert "--token shows in `ps`" in r.stderr_text, r.stderr_text
+    r = run_client(args, api, "alerts", "--token-file", os.path.join(tmp, "missing"), check=2)
+    assert "--token-file: cannot read" in r.stderr_text, r.stderr_text
 
     # A silence that is still active when the daemon stops.
     kept = expect(api.post("/api/v1/silences", {

@@ -2,8 +2,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <memory>
+#include <sstream>
 
 #include "base/str_cat.h"
 #include "base/time.h"
@@ -20,14 +22,20 @@ constexpr int kExitUsage = 2;
 
 struct CommonOptions {
   std::string url = "http://127.0.0.1:9470";
-  std::string token;
+  std::string token;       // --token: works, but shows in ps (warned)
+  std::string token_file;  // --token-file
   bool json = false;
   std::string locale = "en";
 };
 
 void addCommon(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--url", o.url, "Base URL of casewatchd's HTTP API")->capture_default_str();
-  cmd->add_option("--token", o.token, "API token (default: $CASEWATCH_TOKEN)");
+  auto* file = cmd->add_option("--token-file", o.token_file,
+                               "File holding the API token (default: $CASEWATCH_TOKEN)");
+  cmd->add_option("--token", o.token,
+                  "API token on the command line: visible to every user in `ps`; prefer "
+                  "$CASEWATCH_TOKEN or --token-file")
+      ->excludes(file);
   cmd->add_flag("--json", o.json, "Print the API's JSON answer as is");
   cmd->add_option("--locale", o.locale,
                   "Language of summaries: en, zh-CN or a locale the daemon's templates add "
@@ -43,6 +51,28 @@ std::string str(const Json& j, const char* key) {
   return v.dump();
 }
 
+// The token: --token-file, else --token (with a warning: the command line is public on the
+// host), else $CASEWATCH_TOKEN; "" = none. An unreadable file is an error.
+absl::StatusOr<std::string> tokenOf(const CommonOptions& o) {
+  if (!o.token_file.empty()) {
+    std::ifstream in(o.token_file);
+    if (!in) return absl::NotFoundError(strCat("--token-file: cannot read ", o.token_file));
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string token = text.str();
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+    return token;
+  }
+  if (!o.token.empty()) {
+    std::fprintf(stderr,
+                 "casewatch: warning: --token shows in `ps` to every user of this host; use "
+                 "CASEWATCH_TOKEN or --token-file\n");
+    return o.token;
+  }
+  const char* env = std::getenv("CASEWATCH_TOKEN");
+  return std::string(env != nullptr ? env : "");
+}
+
 // Sends the request and prints the outcome; returns the exit code. `render` formats a 2xx answer.
 int call(const CommonOptions& o, const std::string& method, const std::string& path,
          const std::string& body, const std::function<std::string(const Json&)>& render) {
@@ -51,10 +81,12 @@ int call(const CommonOptions& o, const std::string& method, const std::string& p
     std::fprintf(stderr, "casewatch: %s\n", std::string(endpoint.status().message()).c_str());
     return kExitUsage;
   }
-  std::string token = o.token;
-  if (token.empty()) {
-    if (const char* env = std::getenv("CASEWATCH_TOKEN")) token = env;
+  auto got = tokenOf(o);
+  if (!got.ok()) {
+    std::fprintf(stderr, "casewatch: %s\n", std::string(got.status().message()).c_str());
+    return kExitUsage;
   }
+  const std::string token = std::move(*got);
   ApiClient api(*endpoint, token);
   auto reply = api.request(method, path, body);
   if (!reply.ok()) {
@@ -66,7 +98,7 @@ int call(const CommonOptions& o, const std::string& method, const std::string& p
     std::string message = answer.is_object() ? str(answer, "error") : reply->body;
     std::fprintf(stderr, "casewatch: %d %s\n", reply->status, message.c_str());
     if (reply->status == 401 && token.empty()) {
-      std::fprintf(stderr, "casewatch: give a token with --token or CASEWATCH_TOKEN\n");
+      std::fprintf(stderr, "casewatch: give a token with CASEWATCH_TOKEN or --token-file\n");
     }
     return kExitRefused;
   }

@@ -8,8 +8,9 @@
 //   casewatch silence --expire ID         casewatch silences
 //   casewatch dead-letters [--limit N]    casewatch ledger
 //
-// Every command takes --url (default http://127.0.0.1:9470), --token (default: the environment
-// variable CASEWATCH_TOKEN) and --json (print the API's JSON as is). --locale (en, zh-CN or an
+// Every command takes --url (default http://127.0.0.1:9470), the token from the environment
+// variable CASEWATCH_TOKEN or --token-file (--token works too, with a warning: it shows in `ps`)
+// and --json (print the API's JSON as is). --locale (en, zh-CN or an
 // added locale such as fr) picks the language of summaries. Exit codes: 0 done; 1 the API refused
 // (the status and its error message on stderr); 2 bad arguments or the daemon cannot be reached.
 #pragma once

@@ -46,7 +46,20 @@ int runFeedgen(FeedgenRun run) {
   }
   std::unique_ptr<ZmqPublisher> publisher;
   if (!run.publish.empty()) {
-    auto p = ZmqPublisher::create(PublisherOptions{run.publish, run.bind, run.rate, run.linger_ms});
+    PublisherOptions options;
+    options.endpoint = run.publish;
+    options.bind = run.bind;
+    options.rate = run.rate;
+    options.linger_ms = run.linger_ms;
+    options.curve_secret_key_file = run.curve_key;
+    options.curve_server_key_file = run.curve_server_key;
+    options.curve_clients_file = run.curve_clients;
+    if (!run.curve_key.empty() && (run.bind ? run.curve_clients : run.curve_server_key).empty()) {
+      fail(run.bind ? "--curve-key with --bind needs --curve-clients"
+                    : "--curve-key needs --curve-server-key (the daemon feed's public key)");
+      return 2;
+    }
+    auto p = ZmqPublisher::create(options);
     if (!p.ok()) {
       fail(std::string(p.status().message()));
       return 1;
@@ -157,6 +170,15 @@ void addFeedgenCommand(CLI::App& app) {
   cmd->add_flag("--bind", run->bind, "Bind the PUSH socket instead of connecting")
       ->needs(publish)
       ->excludes(connect);
+  auto* curve_key = cmd->add_option("--curve-key", run->curve_key,
+                                    "CURVE: this publisher's secret key file (casewatch keygen)")
+                        ->needs(publish);
+  cmd->add_option("--curve-server-key", run->curve_server_key,
+                  "CURVE, connecting: the public key file of the daemon's feed")
+      ->needs(curve_key);
+  cmd->add_option("--curve-clients", run->curve_clients,
+                  "CURVE, with --bind: the file of client public keys admitted (the daemon's)")
+      ->needs(curve_key);
   cmd->add_option("--linger-ms", run->linger_ms,
                   "At the end, wait this long for queued messages to be delivered")
       ->capture_default_str()

@@ -14,13 +14,16 @@ namespace casewatch::feedgen {
 struct FeedgenRun {
   FeedgenOptions generator;
   std::string start = "2026-01-05";  // parsed into generator.start
-  std::string out;        // JSON Lines file; "-" = stdout; empty = stdout unless publishing
-  std::string truth;      // ground-truth JSON Lines file; empty = none
-  std::string publish;    // ZeroMQ endpoint; empty = none
-  double rate = 0;        // events per second when publishing; 0 = unlimited
-  bool bind = false;      // bind the PUSH socket instead of connecting
-  bool connect = false;   // --connect (the default; excludes --bind)
-  int linger_ms = 30000;  // wait this long at the end for the queue to drain
+  std::string out;               // JSON Lines file; "-" = stdout; empty = stdout unless publishing
+  std::string truth;             // ground-truth JSON Lines file; empty = none
+  std::string publish;           // ZeroMQ endpoint; empty = none
+  double rate = 0;               // events per second when publishing; 0 = unlimited
+  bool bind = false;             // bind the PUSH socket instead of connecting
+  bool connect = false;          // --connect (the default; excludes --bind)
+  int linger_ms = 30000;         // wait this long at the end for the queue to drain
+  std::string curve_key;         // --curve-key: this publisher's secret key file
+  std::string curve_server_key;  // --curve-server-key: the daemon feed's public key file
+  std::string curve_clients;     // --curve-clients: with --bind, the client keys admitted
 };
 
 // Runs the command; returns the process exit code (0 = success). Errors go to stderr.

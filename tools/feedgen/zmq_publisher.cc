@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "base/zmq_curve/curve_keys.h"
+
 namespace casewatch::feedgen {
 
 ZmqPublisher::ZmqPublisher(const PublisherOptions& options)
@@ -17,6 +19,24 @@ absl::StatusOr<std::unique_ptr<ZmqPublisher>> ZmqPublisher::create(
   try {
     p->socket_.set(zmq::sockopt::sndhwm, options.sndhwm);
     p->socket_.set(zmq::sockopt::linger, options.linger_ms);
+    if (!options.curve_secret_key_file.empty()) {
+      auto pair = readCurveSecretKeyFile(options.curve_secret_key_file);
+      if (!pair.ok()) return pair.status();
+      p->socket_.set(zmq::sockopt::curve_secretkey, pair->secret_z85);
+      p->socket_.set(zmq::sockopt::curve_publickey, pair->public_z85);
+      if (options.bind) {
+        auto clients = readCurveClientKeysFile(options.curve_clients_file);
+        if (!clients.ok()) return clients.status();
+        p->zap_ = std::make_unique<ZapAuthenticator>(p->context_);
+        p->zap_->admit("feedgen", *clients);
+        p->socket_.set(zmq::sockopt::curve_server, true);
+        p->socket_.set(zmq::sockopt::zap_domain, "feedgen");
+      } else {
+        auto server = readCurvePublicKeyFile(options.curve_server_key_file);
+        if (!server.ok()) return server.status();
+        p->socket_.set(zmq::sockopt::curve_serverkey, *server);
+      }
+    }
     if (options.bind) {
       p->socket_.bind(options.endpoint);
     } else {
@@ -53,6 +73,7 @@ void ZmqPublisher::close() {
   if (closed_) return;
   closed_ = true;
   socket_.close();
+  zap_.reset();
   context_.close();  // blocks until queued messages are sent or the linger time is up
 }
 

@@ -136,8 +136,9 @@ constexpr TimeMs kExampleTs = 1772586900000;  // 2026-03-04T01:15:00Z
 
 TEST(RejectReasonTest, NamesAreSnakeCaseAndDistinct) {
   const std::vector<std::string_view> expected = {
-      "none",       "too_large",    "invalid_json",  "unsupported_version", "missing_field",
-      "wrong_type", "unknown_type", "bad_timestamp", "out_of_range",        "orphan_expired"};
+      "none",          "too_large",      "invalid_json",       "unsupported_version",
+      "missing_field", "wrong_type",     "unknown_type",       "bad_timestamp",
+      "out_of_range",  "orphan_expired", "unauthorised_source"};
   ASSERT_EQ(expected.size(), kRejectReasonCount);
   for (size_t i = 0; i < kRejectReasonCount; ++i) {
     EXPECT_EQ(rejectReasonName(static_cast<RejectReason>(i)), expected[i]);

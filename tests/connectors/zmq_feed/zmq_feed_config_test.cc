@@ -35,6 +35,11 @@ TEST(ZmqFeedConfigTest, GoodFileSetsEveryKeyAndPrintsBackEqual) {
   EXPECT_EQ(c.rcvhwm, 5000);
   EXPECT_EQ(c.heartbeat_interval_ms, 2000);
   EXPECT_EQ(c.heartbeat_timeout_ms, 10000);
+  EXPECT_EQ(c.curve.secret_key_file, "/etc/casewatch/daemon.key");
+  EXPECT_EQ(c.curve.server_public_key_file, "/etc/casewatch/intake.pub");
+  EXPECT_EQ(c.curve.clients_file, "");
+  EXPECT_FALSE(c.insecure);
+  EXPECT_THAT(c.sources, ElementsAre("hotline", "web-intake"));
   // No kind: the table's first row, a PULL socket with the defaults.
   EXPECT_EQ(r.config.feeds[1].kind, "zmq_pull");
   EXPECT_EQ(r.config.feeds[1].own.get<ZmqFeedConfig>(), ZmqFeedConfig{});
@@ -74,6 +79,63 @@ TEST(ZmqFeedConfigTest, UnlimitedHighWaterMarkIsRefusedWithItsKeyPath) {
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(errorAt(r, "feeds[0].rcvhwm"),
               HasSubstr("0 (unlimited) is refused: a fast or hostile producer could fill memory"));
+}
+
+ConfigResult feed(const std::string& keys) {
+  return loadConfig("feeds:\n  - name: a\n" + keys);
+}
+
+TEST(ZmqFeedConfigTest, UnknownCurveKeyIsNamedWithItsPath) {
+  const ConfigResult r =
+      feed("    endpoint: tcp://127.0.0.1:5570\n    curve:\n      secret_key: /k\n");
+  EXPECT_THAT(errorAt(r, "feeds[0].curve.secret_key"), HasSubstr("unknown key"));
+}
+
+TEST(ZmqFeedConfigTest, OffLoopbackWithoutCurveNeedsInsecure) {
+  for (const char* endpoint : {"tcp://0.0.0.0:5570", "tcp://*:5570", "tcp://10.1.2.3:5570",
+                               "tcp://eth0:5570", "tcp://[::]:5570"}) {
+    const ConfigResult r = feed(std::string("    endpoint: \"") + endpoint + "\"\n");
+    EXPECT_THAT(errorAt(r, "feeds[0].insecure"),
+                HasSubstr("is not on loopback and has no CURVE keys"))
+        << endpoint;
+    EXPECT_THAT(errorAt(r, "feeds[0].insecure"), HasSubstr("insecure: true")) << endpoint;
+    EXPECT_TRUE(feed(std::string("    endpoint: \"") + endpoint + "\"\n    insecure: true\n").ok())
+        << endpoint;
+  }
+  // Loopback, ipc and inproc stay on the host: no insecure needed.
+  for (const char* endpoint : {"tcp://127.0.0.1:5570", "tcp://localhost:5570", "tcp://[::1]:5570",
+                               "ipc:///run/x", "inproc://x"}) {
+    EXPECT_TRUE(feed(std::string("    endpoint: \"") + endpoint + "\"\n").ok()) << endpoint;
+  }
+  // With CURVE, no insecure needed either.
+  const ConfigResult curve = feed(
+      "    endpoint: tcp://0.0.0.0:5570\n    curve:\n      secret_key_file: /k\n"
+      "      clients_file: /c\n");
+  EXPECT_TRUE(curve.ok()) << curve.describe();
+}
+
+TEST(ZmqFeedConfigTest, CurveKeysMustFitTheSocketsRole) {
+  // Bound: the server needs the client list, and has no server key of its own to name.
+  ConfigResult r = feed(
+      "    endpoint: tcp://127.0.0.1:5570\n    curve:\n      secret_key_file: /k\n"
+      "      server_public_key_file: /s\n");
+  EXPECT_THAT(errorAt(r, "feeds[0].curve.clients_file"), HasSubstr("required"));
+  EXPECT_THAT(errorAt(r, "feeds[0].curve.server_public_key_file"),
+              HasSubstr("only for a connecting"));
+  // Connecting: the client needs the server's key; a client list means nothing there.
+  r = feed(
+      "    endpoint: tcp://127.0.0.1:5570\n    bind: false\n    curve:\n"
+      "      secret_key_file: /k\n      clients_file: /c\n");
+  EXPECT_THAT(errorAt(r, "feeds[0].curve.server_public_key_file"), HasSubstr("required"));
+  EXPECT_THAT(errorAt(r, "feeds[0].curve.clients_file"), HasSubstr("only for a bound"));
+  // Another key without the secret key.
+  r = feed("    endpoint: tcp://127.0.0.1:5570\n    curve:\n      clients_file: /c\n");
+  EXPECT_THAT(errorAt(r, "feeds[0].curve.secret_key_file"), HasSubstr("required"));
+}
+
+TEST(ZmqFeedConfigTest, SourcesMustNotBeEmptyStrings) {
+  const ConfigResult r = feed("    endpoint: tcp://127.0.0.1:5570\n    sources: [a, \"\"]\n");
+  EXPECT_THAT(errorAt(r, "feeds[0].sources[1]"), HasSubstr("must not be empty"));
 }
 
 }  // namespace

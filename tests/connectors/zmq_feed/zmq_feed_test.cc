@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,11 +15,19 @@
 #include <thread>
 #include <vector>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "base/zmq_curve/curve_keys.h"
+#include "base/zmq_curve/zap_authenticator.h"
 #include "tests/fakes/eventually.h"
 #include "tests/fakes/feed_lines.h"
+#include "tests/fakes/temp_dir.h"
 
 namespace casewatch {
 namespace {
@@ -479,6 +488,146 @@ TEST_F(ZmqFeedTest, StopWhileWaitingOnTheBoundReturns) {
   feed.stop();  // must not wait for the held batch
   EXPECT_EQ(collector.batches(), 1u);
   EXPECT_FALSE(feed.connected());
+}
+
+}  // namespace
+}  // namespace casewatch
+
+namespace casewatch {
+namespace {
+
+// A key pair written where keygen would, and the client list of a bound CURVE feed.
+struct CurveFiles {
+  explicit CurveFiles(const std::string& dir, const std::vector<std::string>& clients)
+      : server(*generateCurveKeyPair()) {
+    secret_key_file = dir + "/server";
+    EXPECT_TRUE(writeCurveKeyPair(secret_key_file, server).ok());
+    secret_key_file += ".key";
+    clients_file = dir + "/clients";
+    std::FILE* f = std::fopen(clients_file.c_str(), "w");
+    std::fputs("# admitted\n", f);
+    for (const std::string& c : clients) std::fprintf(f, "%s\n", c.c_str());
+    std::fclose(f);
+  }
+  CurveKeyPair server;
+  std::string secret_key_file;
+  std::string clients_file;
+};
+
+class ZmqFeedCurveTest : public ZmqFeedTest {
+ protected:
+  ZmqFeedOptions withZap() {
+    ZmqFeedOptions o;
+    o.zap = &zap_;
+    return o;
+  }
+  static void clientKeys(zmq::socket_t& s, const CurveKeyPair& mine, const std::string& server) {
+    s.set(zmq::sockopt::curve_secretkey, mine.secret_z85);
+    s.set(zmq::sockopt::curve_publickey, mine.public_z85);
+    s.set(zmq::sockopt::curve_serverkey, server);
+  }
+  testing::TempDir dir_;
+  ZapAuthenticator zap_{context_};
+};
+
+TEST_F(ZmqFeedCurveTest, OnlyAListedClientKeyDelivers) {
+  const CurveKeyPair listed = *generateCurveKeyPair();
+  const CurveKeyPair stranger = *generateCurveKeyPair();
+  CurveFiles files(dir_.path(), {listed.public_z85});
+  ZmqFeedConfig config = zmqConfig(ZmqSocketType::kPull);
+  config.curve.secret_key_file = files.secret_key_file;
+  config.curve.clients_file = files.clients_file;
+  ZmqFeed feed(feedConfig(), config, ingest_, context_, pseudonymizer_, withZap());
+  Collector collector;
+  ASSERT_TRUE(feed.start(collector.handler()).ok());
+
+  zmq::socket_t plain(context_, zmq::socket_type::push);
+  plain.set(zmq::sockopt::linger, 0);
+  plain.connect(feed.boundEndpoint());
+  sendFrames(plain, {acceptedLine("from-plain")});
+  ASSERT_TRUE(eventually([&] { return feed.stats().auth_refusals.load() >= 1; }));
+
+  zmq::socket_t unlisted(context_, zmq::socket_type::push);
+  unlisted.set(zmq::sockopt::linger, 0);
+  clientKeys(unlisted, stranger, files.server.public_z85);
+  unlisted.connect(feed.boundEndpoint());
+  sendFrames(unlisted, {acceptedLine("from-stranger")});
+  ASSERT_TRUE(eventually([&] { return zap_.refusals("feed/test") >= 1; }));
+
+  zmq::socket_t good(context_, zmq::socket_type::push);
+  good.set(zmq::sockopt::linger, 0);
+  clientKeys(good, listed, files.server.public_z85);
+  good.connect(feed.boundEndpoint());
+  sendFrames(good, {acceptedLine("from-listed")});
+  ASSERT_TRUE(eventually([&] { return collector.entries() >= 1; }));
+  EXPECT_THAT(collector.ids(), ElementsAre("from-listed"));
+  feed.stop();
+  // The keyless client (a protocol failure) and the stranger (refused by ZAP).
+  EXPECT_GE(feed.stats().auth_refusals.load(), 2u);
+}
+
+TEST_F(ZmqFeedCurveTest, AGroupReadableSecretKeyIsRefusedAtStartWithItsKeyPath) {
+  CurveFiles files(dir_.path(), {});
+  ::chmod(files.secret_key_file.c_str(), 0640);
+  ZmqFeedConfig config = zmqConfig(ZmqSocketType::kPull);
+  config.curve.secret_key_file = files.secret_key_file;
+  config.curve.clients_file = files.clients_file;
+  ZmqFeed feed(feedConfig(), config, ingest_, context_, pseudonymizer_, withZap());
+  const absl::Status s = feed.start(Collector().handler());
+  EXPECT_FALSE(s.ok());
+  EXPECT_THAT(std::string(s.message()), HasSubstr("feed test: curve.secret_key_file: "));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("open to group or others"));
+}
+
+TEST_F(ZmqFeedTest, AnEventFromASourceNotListedIsRejectedUnauthorisedSource) {
+  ZmqFeedConfig config = zmqConfig(ZmqSocketType::kPull);
+  config.sources = {"hotline"};
+  ZmqFeed feed(feedConfig(), config, ingest_, context_, pseudonymizer_);
+  Collector collector;
+  ASSERT_TRUE(feed.start(collector.handler()).ok());
+  zmq::socket_t push(context_, zmq::socket_type::push);
+  push.set(zmq::sockopt::linger, 0);
+  push.connect(feed.boundEndpoint());
+  std::string hotline = acceptedLine("ok");
+  hotline.replace(hotline.find("\"source\":\"t\""), 12, "\"source\":\"hotline\"");
+  sendFrames(push, {acceptedLine("forged")});  // source "t"
+  sendFrames(push, {hotline});
+  ASSERT_TRUE(eventually([&] { return collector.entries() == 2; }));
+  EXPECT_THAT(collector.ids(), ElementsAre("ok"));
+  const std::vector<Rejection> rejections = collector.rejections();
+  ASSERT_EQ(rejections.size(), 1u);
+  EXPECT_EQ(rejections[0].reason, RejectReason::kUnauthorisedSource);
+  EXPECT_EQ(rejections[0].detail, "unauthorised_source: source");
+  EXPECT_THAT(rejections[0].raw, HasSubstr("\"event_id\":\"forged\""));
+}
+
+}  // namespace
+}  // namespace casewatch
+
+namespace casewatch {
+namespace {
+
+TEST_F(ZmqFeedTest, OffLoopbackWithoutCurveWarnsAtEveryStart) {
+  // Captures what the feed logs (the default logger, as the daemon's).
+  auto out = std::make_shared<std::ostringstream>();
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(*out)));
+  ZmqFeedConfig config = zmqConfig(ZmqSocketType::kPull, /*bind=*/false);
+  config.insecure = true;  // what check-config demands for this endpoint
+  config.heartbeat_interval_ms = 0;
+  // TEST-NET-1 (RFC 5737): never a real peer; connecting happens in the background.
+  for (int start = 0; start < 2; ++start) {
+    ZmqFeed feed(feedConfig("tcp://192.0.2.1:5570"), config, ingest_, context_, pseudonymizer_);
+    ASSERT_TRUE(feed.start(Collector().handler()).ok());
+    feed.stop();
+  }
+  spdlog::set_default_logger(previous);
+  const std::string logged = out->str();
+  const std::string warning = "is reachable beyond this host WITHOUT CURVE (insecure: true)";
+  const size_t first = logged.find(warning);
+  ASSERT_NE(first, std::string::npos) << logged;
+  EXPECT_NE(logged.find(warning, first + 1), std::string::npos) << "once per start: " << logged;
 }
 
 }  // namespace

@@ -21,7 +21,51 @@ TEST(HttpConfigTest, Defaults) {
   EXPECT_EQ(r.config.http.listen, "127.0.0.1:9470");
   EXPECT_EQ(r.config.http.max_body_bytes, 1048576u);
   EXPECT_EQ(r.config.http.idle_timeout_seconds, 60);
+  EXPECT_EQ(r.config.http.header_timeout_seconds, 10);
+  EXPECT_EQ(r.config.http.max_connections, 1024u);
+  EXPECT_EQ(r.config.http.max_connections_per_client, 32u);
+  EXPECT_EQ(r.config.http.max_event_streams, 64u);
+  EXPECT_EQ(r.config.http.max_event_streams_per_client, 4u);
   EXPECT_TRUE(r.config.auth.tokens.empty());
+}
+
+TEST(HttpConfigTest, LimitsAreReadAndAPerClientCapAboveTheTotalIsRefused) {
+  const ConfigResult r = loadConfig(
+      "http:\n  header_timeout_seconds: 3\n  max_connections: 100\n"
+      "  max_connections_per_client: 10\n  max_event_streams: 8\n"
+      "  max_event_streams_per_client: 2\n");
+  ASSERT_TRUE(r.ok()) << r.describe();
+  EXPECT_EQ(r.config.http.header_timeout_seconds, 3);
+  EXPECT_EQ(r.config.http.max_connections_per_client, 10u);
+  EXPECT_EQ(r.config.http.max_event_streams_per_client, 2u);
+  const ConfigResult bad = loadConfig(
+      "http:\n  max_connections: 10\n  max_connections_per_client: 11\n"
+      "  max_event_streams: 1\n  max_event_streams_per_client: 2\n  header_timeout_seconds: 0\n"
+      "  max_connection: 5\n");
+  EXPECT_THAT(errorAt(bad, "http.max_connections_per_client"),
+              HasSubstr("must be at most max_connections (10), got 11"));
+  EXPECT_THAT(errorAt(bad, "http.max_event_streams_per_client"),
+              HasSubstr("must be at most max_event_streams (1), got 2"));
+  EXPECT_THAT(errorAt(bad, "http.header_timeout_seconds"), HasSubstr("got 0"));
+  EXPECT_THAT(errorAt(bad, "http.max_connection"), HasSubstr("unknown key"));
+}
+
+TEST(HttpConfigTest, PrintRedactsInlineTokensButNotTokenFiles) {
+  testing::TempDir tmp;
+  const std::string file = tmp.path() + "/bot.token";
+  testing::writeFile(file, "s3cret-in-a-file\n");
+  const ConfigResult r = loadConfig(
+      "auth:\n  tokens:\n    - {name: li, role: duty_officer, token: s3cret-inline}\n"
+      "    - {name: bot, token_file: " +
+      file + "}\n");
+  ASSERT_TRUE(r.ok()) << r.describe();
+  const std::string shown = formatConfigYaml(r.config, /*redact_secrets=*/true);
+  EXPECT_THAT(shown, ::testing::Not(HasSubstr("s3cret-inline")));
+  EXPECT_THAT(shown, HasSubstr("token: \"<redacted>\""));
+  EXPECT_THAT(shown, HasSubstr(file));  // a path, not a secret
+  EXPECT_THAT(shown, ::testing::Not(HasSubstr("s3cret-in-a-file")));
+  // Unredacted, it is a round trip.
+  EXPECT_THAT(formatConfigYaml(r.config), HasSubstr("s3cret-inline"));
 }
 
 TEST(HttpConfigTest, EveryKey) {

@@ -15,6 +15,7 @@
 #include "alerts/alert_json.h"
 #include "daemon/store/sqlite_alert_store.h"
 #include "tests/daemon/http/http_test_client.h"
+#include "tests/fakes/eventually.h"
 #include "tests/fakes/fake_alert_operations.h"
 #include "tests/fakes/temp_dir.h"
 
@@ -69,6 +70,9 @@ std::string silenceBody(const std::string& ends_at = "2026-03-05T10:00:00+08:00"
 
 class HttpServerTest : public ::testing::Test {
  protected:
+  // A fixture that tests the limits sets them here.
+  virtual void tune(HttpServerOptions&) {}
+
   void SetUp() override {
     auto store = SqliteAlertStore::open(tmp_.path());
     ASSERT_TRUE(store.ok()) << store.status();
@@ -80,6 +84,7 @@ class HttpServerTest : public ::testing::Test {
     o.now = [] { return kNow; };
     o.json = AlertJsonOptions{"en", 480};
     o.readiness = [this] { return ops_.readiness(); };
+    tune(o);
     ApiAuth auth({{"vera", ApiRole::kViewer, kViewer},
                   {"duty:li", ApiRole::kDutyOfficer, kDuty},
                   {"chief:wang", ApiRole::kLeader, kLeader}});
@@ -757,6 +762,97 @@ TEST_F(HttpServerTest, StopClosesConnectionsAndRefusesNewOnes) {
   EXPECT_TRUE(stream.closedByPeer());
   EXPECT_TRUE(idle.closedByPeer());
   EXPECT_THROW(HttpTestConnection late(port_), std::runtime_error);
+}
+
+// --- limits: one client cannot starve the others ---
+
+class HttpServerLimitsTest : public HttpServerTest {
+ protected:
+  void tune(HttpServerOptions& o) override {
+    o.max_connections = 8;
+    o.max_connections_per_client = 4;
+    o.max_event_streams = 2;
+    o.max_event_streams_per_client = 1;
+    o.header_timeout = std::chrono::seconds(1);
+  }
+  // A keep-alive connection from `source` that the server has accepted and counted (it answered).
+  std::unique_ptr<HttpTestConnection> held(const char* source) {
+    auto c = std::make_unique<HttpTestConnection>(port_, 20, source);
+    EXPECT_TRUE(c->sendRaw(testing::buildRequest("GET", "/healthz", "", "", true)));
+    EXPECT_EQ(c->readReply().status, 200);
+    return c;
+  }
+  // One request on a fresh connection from `source`.
+  HttpReply once(const char* source, const std::string& target, const std::string& token = "") {
+    HttpTestConnection c(port_, 20, source);
+    EXPECT_TRUE(c.sendRaw(testing::buildRequest("GET", target, token)));
+    return c.readReply();
+  }
+};
+
+TEST_F(HttpServerLimitsTest, OneClientHoldingItsConnectionsStopsNeitherAnotherNorHealthz) {
+  std::vector<std::unique_ptr<HttpTestConnection>> hog;
+  for (int i = 0; i < 4; ++i) hog.push_back(held("127.0.0.2"));
+  // Over its own cap: a probe slot (two per address), answering /healthz and /readyz only.
+  EXPECT_EQ(once("127.0.0.2", "/healthz").status, 200);
+  const HttpReply refused = once("127.0.0.2", "/api/v1/alerts", kViewer);
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_THAT(refused.json().value("error", ""), HasSubstr("too many connections"));
+  // Another client is served as usual.
+  EXPECT_EQ(once("127.0.0.1", "/api/v1/alerts", kViewer).status, 200);
+
+  // Every connection taken (4 + 4 from two addresses): a third address still gets /healthz.
+  for (int i = 0; i < 4; ++i) hog.push_back(held("127.0.0.3"));
+  EXPECT_EQ(once("127.0.0.1", "/readyz").status, 200);
+  EXPECT_EQ(once("127.0.0.1", "/api/v1/alerts", kViewer).status, 503);
+  // Once the hog lets go (the server sees the closes in its own time), the slots are free again.
+  hog.clear();
+  EXPECT_TRUE(testing::eventually(
+      [&] { return once("127.0.0.1", "/api/v1/alerts", kViewer).status == 200; }));
+}
+
+TEST_F(HttpServerLimitsTest, ARefusedTokenIsAnsweredBeforeTheBodyIsSent) {
+  const Snapshot before = snapshot();
+  for (const std::string& token :
+       {std::string(), std::string("not-a-token"), std::string(kViewer)}) {
+    HttpTestConnection c(port_);
+    // Headers announcing a large body (within max_body_bytes), and not a byte of the body: the
+    // answer can only come from the headers.
+    ASSERT_TRUE(c.sendRaw(
+        "POST /api/v1/alerts/" + std::string(kRed) + "/ack HTTP/1.1\r\nHost: x\r\n" +
+        (token.empty() ? "" : "Authorization: Bearer " + token + "\r\n") +
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(kMaxBody - 1) +
+        "\r\n\r\n"));
+    const HttpReply r = c.readReply();
+    EXPECT_EQ(r.status, token == kViewer ? 403 : 401) << token;
+    EXPECT_EQ(r.headers.at("connection"), "close");  // the body is never read
+  }
+  EXPECT_TRUE(snapshot() == before);
+}
+
+TEST_F(HttpServerLimitsTest, EventStreamsAreCappedPerClientAndInAll) {
+  auto open = [&](const char* source) {
+    auto c = std::make_unique<HttpTestConnection>(port_, 20, source);
+    EXPECT_TRUE(c->sendRaw(testing::buildRequest("GET", "/api/v1/events", kViewer)));
+    return c;
+  };
+  auto first = open("127.0.0.1");
+  ASSERT_TRUE(first->readUntil("retry: 2000\n\n"));
+  const HttpReply second = open("127.0.0.1")->readReply();
+  EXPECT_EQ(second.status, 429);
+  EXPECT_THAT(second.json().value("error", ""), HasSubstr("too many event streams"));
+  auto other = open("127.0.0.2");
+  ASSERT_TRUE(other->readUntil("retry: 2000\n\n"));
+  EXPECT_EQ(open("127.0.0.3")->readReply().status, 429);  // two in all
+  // Ordinary requests are not affected.
+  EXPECT_EQ(get("/api/v1/alerts").status, 200);
+}
+
+TEST_F(HttpServerLimitsTest, HeadersTrickledPastTheHeaderTimeoutEndTheConnection) {
+  HttpTestConnection c(port_);
+  ASSERT_TRUE(c.sendRaw("GET /healthz HTTP/1.1\r\nHost: x\r\n"));  // and never the blank line
+  // idle_timeout is 60 s and the test client waits 20 s: only the header timeout can close it.
+  EXPECT_TRUE(c.closedByPeer());
 }
 
 TEST(HttpServerStartTest, BadListenAddressIsAnErrorNamingTheKey) {

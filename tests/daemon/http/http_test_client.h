@@ -35,11 +35,22 @@ struct HttpReply {
 
 class HttpTestConnection {
  public:
-  explicit HttpTestConnection(uint16_t port, int timeout_seconds = 20) {
+  // `source`: the local address to connect from (another 127.x address is another client to the
+  // server's per-address limits); null = the kernel's choice (127.0.0.1).
+  explicit HttpTestConnection(uint16_t port, int timeout_seconds = 20,
+                              const char* source = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     timeval tv{timeout_seconds, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    if (source != nullptr) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      ::inet_pton(AF_INET, source, &local.sin_addr);
+      if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+        throw std::runtime_error("cannot bind the test client to its source address");
+      }
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);

@@ -14,6 +14,12 @@
 namespace casewatch {
 namespace {
 
+ZmqBusConfig busAt(const std::string& endpoint) {
+  ZmqBusConfig c;
+  c.endpoint = endpoint;
+  return c;
+}
+
 using testing::eventually;
 using Json = nlohmann::json;
 
@@ -37,7 +43,8 @@ AlertChange change(const std::string& model, const std::string& subject, Tier ti
 class ZmqBusSinkTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto sink = ZmqBusSink::create(ctx_, "tcp://127.0.0.1:0", AlertJsonOptions{"en", 480});
+    auto sink =
+        ZmqBusSink::create(ctx_, busAt("tcp://127.0.0.1:0"), nullptr, AlertJsonOptions{"en", 480});
     ASSERT_TRUE(sink.ok()) << sink.status();
     sink_ = std::move(*sink);
     sub_.set(zmq::sockopt::linger, 0);
@@ -124,7 +131,7 @@ TEST_F(ZmqBusSinkTest, ExtraTopicsArePublishedAsGiven) {
 
 TEST(ZmqBusSinkCreateTest, ABadEndpointIsUnavailable) {
   zmq::context_t ctx;
-  auto sink = ZmqBusSink::create(ctx, "tcp://not an endpoint", {});
+  auto sink = ZmqBusSink::create(ctx, busAt("tcp://not an endpoint"), nullptr, {});
   ASSERT_FALSE(sink.ok());
   EXPECT_EQ(sink.status().code(), absl::StatusCode::kUnavailable);
 }
