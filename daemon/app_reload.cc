@@ -114,6 +114,7 @@ void App::reload() {
   pipeline_->setOrphanHorizon(TimeMs{config_.ingest.orphan_horizon_hours} * kMsPerHour);
   pipeline_->setDedupWindow(TimeMs{config_.ingest.dedup_window_days} * kMsPerDay);
   pipeline_->setModels(std::move(*models));
+  publishLearningMetrics();
   workflow_->applyPolicy(workflowOptions(config_), pipeline_->now());
 
   std::vector<std::string_view> off;  // rebuilt to nothing: the section now turns it off
