@@ -148,8 +148,8 @@ void App::startEscalationFit(TimeMs at) {
         "escalation_risk refit at {}: {} rows of {} cases ({} escalations); held-out {} cases, "
         "AUC {:.4f} (gate {}), calibration error {:.4f} (gate {}): {}",
         formatRfc3339(at), fit.rows, fit.cases, fit.positives, fit.holdout_cases,
-        fit.auc ? *fit.auc : 0.0, learn.min_auc, fit.calibration_error,
-        learn.max_calibration_error, fit.accepted ? "accepted" : "refused (" + fit.reason + ")");
+        fit.auc ? *fit.auc : 0.0, learn.min_auc, fit.calibration_error, learn.max_calibration_error,
+        fit.accepted ? "accepted" : "refused (" + fit.reason + ")");
     boost::asio::post(io_, [this, fit = std::move(fit)] {
       escalation_fit_in_flight_ = false;
       learning_metrics_->refit(std::string(kEscalation), fit.accepted);
@@ -202,6 +202,7 @@ void App::startHawkesFit(TimeMs at) {
 
 void App::restoreFits() {
   learning_metrics_ = std::make_unique<LearningMetrics>(*metrics_->registry());
+  if (auto* m = findModel<EscalationRiskModel>(*pipeline_); m != nullptr) m->startLearning();
   if (auto* m = findModel<EscalationRiskModel>(*pipeline_); m != nullptr && m->learning()) {
     const std::string name(kEscalation);
     // The last accepted fit is the one in use; a later refused one says why it was refused.

@@ -70,7 +70,7 @@ UPDATE dead_letters
     // Version 3: what the models learn from (daemon/store/model_learning_records.h): training
     // rows as they are labelled, and every refit with its outcome.
     R"sql(
-CREATE TABLE training_rows (
+CREATE TABLE IF NOT EXISTS training_rows (
   model         TEXT NOT NULL,
   row_id        TEXT NOT NULL,
   case_id       TEXT NOT NULL,
@@ -80,8 +80,8 @@ CREATE TABLE training_rows (
   features      BLOB NOT NULL,     -- IEEE doubles, little-endian
   PRIMARY KEY (model, row_id)
 );
-CREATE INDEX training_rows_at ON training_rows (model, at);
-CREATE TABLE model_fits (
+CREATE INDEX IF NOT EXISTS training_rows_at ON training_rows (model, at);
+CREATE TABLE IF NOT EXISTS model_fits (
   id                INTEGER PRIMARY KEY,
   model             TEXT NOT NULL,
   at                TEXT NOT NULL,  -- RFC 3339, event time of the refit
@@ -92,7 +92,7 @@ CREATE TABLE model_fits (
   reason            TEXT NOT NULL,
   json              TEXT NOT NULL
 );
-CREATE INDEX model_fits_model ON model_fits (model, id);
+CREATE INDEX IF NOT EXISTS model_fits_model ON model_fits (model, id);
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -68,14 +68,21 @@ absl::StatusOr<EscalationModelFile> loadEscalationModelFile(const std::string& p
 EscalationRiskModel::EscalationRiskModel(const EscalationRiskConfig& config,
                                          const ClocksConfig& clocks,
                                          std::optional<EscalationModelFile> model)
-    : config_(config), model_(std::move(model)), features_(clocks, config.visit_half_life_days) {
-  if (!model_ && config_.learn.enabled) rows_.emplace(config_.learn.horizon_days);
+    : config_(config), model_(std::move(model)), features_(clocks, config.visit_half_life_days) {}
+
+bool EscalationRiskModel::mayLearn() const {
+  return config_.model_file.empty() && config_.learn.enabled;
+}
+
+void EscalationRiskModel::startLearning() {
+  if (mayLearn() && !rows_) rows_.emplace(config_.learn.horizon_days);
 }
 
 void EscalationRiskModel::inherit(const Model& previous) {
-  if (!learning()) return;
   const auto& p = static_cast<const EscalationRiskModel&>(previous);
-  if (!p.learning() || p.config_.learn.horizon_days != config_.learn.horizon_days) return;
+  if (!mayLearn() || !p.learning()) return;
+  startLearning();
+  if (p.config_.learn.horizon_days != config_.learn.horizon_days) return;
   // The rows waiting for their label, the fit in use and the schedule carry over a reload.
   rows_ = p.rows_;
   last_fit_ = p.last_fit_;
@@ -98,7 +105,9 @@ void EscalationRiskModel::useFit(const EscalationFitRecord& fit) {
 
 std::string EscalationRiskModel::silentReason() const {
   if (model_) return {};
-  if (!learning()) return "off: models.escalation_risk.learn.enabled is false and no model_file";
+  if (!mayLearn()) return "off: models.escalation_risk.learn.enabled is false and no model_file";
+  if (!learning())
+    return "not learning: only the daemon learns (a replay does not); pin a model_file";
   if (!last_fit_) {
     return strCat("learning: no fit yet (the first after ", config_.learn.refit_every_days,
                   " day(s) of events, with at least ", config_.learn.min_labelled_cases,
@@ -138,15 +147,15 @@ std::string EscalationRiskModel::stateJson() const {
   }
   if (learning()) {
     const EscalationLearnConfig& l = config_.learn;
-    j["learn"] = {{"refit_every_days", l.refit_every_days},
-                  {"horizon_days", l.horizon_days},
-                  {"min_labelled_cases", l.min_labelled_cases},
-                  {"holdout_share", l.holdout_share},
-                  {"gates", {{"min_auc", l.min_auc},
-                             {"max_calibration_error", l.max_calibration_error}}},
-                  {"rows_waiting_for_label", rows_->pending()},
-                  {"next_refit_at", next_refit_ == 0 ? nlohmann::json(nullptr)
-                                                     : nlohmann::json(formatRfc3339(next_refit_))}};
+    j["learn"] = {
+        {"refit_every_days", l.refit_every_days},
+        {"horizon_days", l.horizon_days},
+        {"min_labelled_cases", l.min_labelled_cases},
+        {"holdout_share", l.holdout_share},
+        {"gates", {{"min_auc", l.min_auc}, {"max_calibration_error", l.max_calibration_error}}},
+        {"rows_waiting_for_label", rows_->pending()},
+        {"next_refit_at",
+         next_refit_ == 0 ? nlohmann::json(nullptr) : nlohmann::json(formatRfc3339(next_refit_))}};
     auto fitJson = [](const EscalationFitRecord& f) {
       nlohmann::json r = nlohmann::json::parse(escalationFitJson(f));
       r["at"] = formatRfc3339(f.at);

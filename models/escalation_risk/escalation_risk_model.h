@@ -84,7 +84,9 @@ class EscalationRiskModel final : public Model {
   std::string stateJson() const override;
 
   bool enabled() const { return model_.has_value(); }
-  // Learning from the daemon's own history (no model_file, learn.enabled).
+  // Learning from the daemon's own history (no model_file, learn.enabled): the daemon starts it
+  // (it keeps the rows and runs the fits; a replay does not, and pays nothing for it).
+  void startLearning();
   bool learning() const { return rows_.has_value(); }
   const EscalationLearnConfig& learnConfig() const { return config_.learn; }
   // The rows labelled since the last call (for the store), and whether a refit fell due (event
@@ -110,13 +112,14 @@ class EscalationRiskModel final : public Model {
   void emit(CaseIndex i, Tier tier, double p, const EscalationFeatures& f, ModelContext& ctx);
 
   void scheduleRefit();
+  bool mayLearn() const;
 
   EscalationRiskConfig config_;
   std::optional<EscalationModelFile> model_;
-  std::optional<EscalationRowTaker> rows_;        // learning only
-  std::optional<EscalationFitRecord> fitted_;     // the accepted self-fit in use
-  std::optional<EscalationFitRecord> last_fit_;   // the latest attempt
-  TimeMs next_refit_ = 0;                         // 0 = at the first event + the interval
+  std::optional<EscalationRowTaker> rows_;       // learning only
+  std::optional<EscalationFitRecord> fitted_;    // the accepted self-fit in use
+  std::optional<EscalationFitRecord> last_fit_;  // the latest attempt
+  TimeMs next_refit_ = 0;                        // 0 = at the first event + the interval
   bool refit_due_ = false;
   EscalationFeatureBuilder features_;
   absl::flat_hash_map<CaseIndex, Alerted> alerted_;
