@@ -101,12 +101,18 @@ void App::learn() {
     }
     // A refit due during the journal's replay is not run: the fit in use came back from the
     // store (restoreFits), and the schedule goes on from the live events.
-    if (m->takeRefitDue() && !recovering_ && !escalation_fit_in_flight_) {
+    // One refit at a time: one that falls due meanwhile waits (the flag stays) and starts when
+    // the running one is back.
+    if (recovering_) {
+      (void)m->takeRefitDue();
+    } else if (!escalation_fit_in_flight_ && m->takeRefitDue()) {
       startEscalationFit(pipeline_->now());
     }
   }
   if (auto* m = findModel<RepeatVisitModel>(*pipeline_); m != nullptr && m->learning()) {
-    if (m->takeRefitDue() && !recovering_ && !hawkes_fit_in_flight_) {
+    if (recovering_) {
+      (void)m->takeRefitDue();
+    } else if (!hawkes_fit_in_flight_ && m->takeRefitDue()) {
       startHawkesFit(pipeline_->now());
     }
   }
@@ -156,8 +162,15 @@ void App::startEscalationFit(TimeMs at) {
       learning_metrics_->setTrainingRows(std::string(kEscalation), static_cast<double>(fit.rows));
       if (auto* model = findModel<EscalationRiskModel>(*pipeline_); model && model->learning()) {
         model->useFit(fit);
+        // The new coefficients apply to every open case now (the workflow is still while a duty
+        // officer's action is committed: then at each case's next event).
+        if (fit.accepted && !action_in_flight_) {
+          model->rescoreOpen(pipeline_->now(), pipeline_->modelContext());
+          workflow_->advanceTo(pipeline_->now());
+        }
       }
       publishLearningMetrics();
+      this->learn();  // a refit that fell due meanwhile
     });
   });
 }
@@ -196,6 +209,7 @@ void App::startHawkesFit(TimeMs at) {
         model->useHawkes(o);
       }
       publishLearningMetrics();
+      this->learn();  // a refit that fell due meanwhile
     });
   });
 }

@@ -335,6 +335,14 @@ void EscalationRiskModel::emit(CaseIndex i, Tier tier, double p, const Escalatio
   ctx.signals.emit(std::move(s));
 }
 
+void EscalationRiskModel::rescoreOpen(TimeMs now, ModelContext& ctx) {
+  if (!model_) return;
+  now_ = std::max(now_, now);
+  for (CaseIndex i = 0; i < ctx.cases.size(); ++i) {
+    if (ctx.cases.at(i).open() || alerted_.contains(i)) score(i, now_, ctx);
+  }
+}
+
 void EscalationRiskModel::rebuild(TimeMs now, ModelContext& ctx) {
   if (!model_ && !rows_) return;
   now_ = std::max(now_, now);

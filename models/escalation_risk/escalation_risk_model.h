@@ -95,6 +95,9 @@ class EscalationRiskModel final : public Model {
   bool takeRefitDue() { return std::exchange(refit_due_, false); }
   // A self-fit's outcome: recorded; when accepted its coefficients are used from now on.
   void useFit(const EscalationFitRecord& fit);
+  // Scores every open case now (after an accepted fit: its coefficients apply at once, not only
+  // at each case's next event). O(open cases), once per accepted refit.
+  void rescoreOpen(TimeMs now, ModelContext& ctx);
   // Why the model raises no alert ("" when it does).
   std::string silentReason() const;
   const std::optional<EscalationFitRecord>& fitInUse() const { return fitted_; }

@@ -11,7 +11,8 @@ namespace casewatch {
 namespace {
 
 // Bounds of a usable fit (per day): a background rate of at most one return a day, jumps of at
-// most 10, a decay between a thousand days and a tenth of a day, and a stationary process.
+// most 10, a decay between a thousand days and a tenth of a day, and a stationary process. A μ
+// below mu_lo is raised to it (a boundary maximum), the others are refused.
 struct Bounds {
   double mu_lo = 1e-6, mu_hi = 1;
   double alpha_lo = 1e-6, alpha_hi = 10;
@@ -69,8 +70,11 @@ RepeatVisitModel::HawkesOutcome RepeatVisitModel::fitHawkesBounded(
     o.reason = strCat("no_convergence: ", fit.status().message());
     return o;
   }
-  const HawkesParams& p = fit->params;
+  HawkesParams p = fit->params;
   const Bounds& b = kHawkesBounds;
+  // A background rate that tends to 0 (no return without an earlier contact's excitation: the
+  // likelihood's maximum is on the boundary) is held at the bound rather than refused.
+  if (p.mu > 0 && p.mu < b.mu_lo) p.mu = b.mu_lo;
   if (!(p.mu >= b.mu_lo && p.mu <= b.mu_hi && p.alpha >= b.alpha_lo && p.alpha <= b.alpha_hi &&
         p.beta >= b.beta_lo && p.beta <= b.beta_hi && p.alpha / p.beta <= b.max_branching)) {
     o.reason = strCat("out_of_bounds: mu ", p.mu, ", alpha ", p.alpha, ", beta ", p.beta);
@@ -110,14 +114,11 @@ std::string RepeatVisitModel::stateJson() const {
                   {"next_refit_at", next_refit_ == 0 ? nlohmann::json(nullptr)
                                                      : nlohmann::json(formatRfc3339(next_refit_))}};
     if (hawkes_fit_) {
-      j["latest_fit"] = {{"at", formatRfc3339(hawkes_fit_->at)},
-                         {"fitted", hawkes_fit_->fitted},
-                         {"reason", hawkes_fit_->reason},
-                         {"streams", hawkes_fit_->streams},
-                         {"returns", hawkes_fit_->returns},
-                         {"mu", hawkes_fit_->params.mu},
-                         {"alpha", hawkes_fit_->params.alpha},
-                         {"beta", hawkes_fit_->params.beta}};
+      j["latest_fit"] = {
+          {"at", formatRfc3339(hawkes_fit_->at)}, {"fitted", hawkes_fit_->fitted},
+          {"reason", hawkes_fit_->reason},        {"streams", hawkes_fit_->streams},
+          {"returns", hawkes_fit_->returns},      {"mu", hawkes_fit_->params.mu},
+          {"alpha", hawkes_fit_->params.alpha},   {"beta", hawkes_fit_->params.beta}};
     } else {
       j["latest_fit"] = nullptr;
     }

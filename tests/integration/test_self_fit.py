@@ -91,6 +91,16 @@ def test(args, tmp):
     assert rep["latest_fit"]["returns"] > 0, rep
 
     # The store: every refit recorded; no escalation alert starts before the first accepted fit.
+    changes = cwtest.metric_sum(d.metrics(), "casewatch_alert_changes_total", model="escalation_risk")
+    print("escalation_risk alert changes: %d" % changes)
+    assert changes > 0, "no escalation_risk alert after the accepted fit"
+
+    def recorded():
+        db = cwtest.open_db_readonly(d.db_path())
+        n = db.execute("SELECT count(*) FROM alerts WHERE model='escalation_risk'").fetchone()[0]
+        db.close()
+        return n > 0
+    cwtest.wait_until(recorded, timeout=30, message="the escalation_risk alerts in the store")
     db = cwtest.open_db_readonly(d.db_path())
     fits = db.execute("SELECT at, rows, auc, calibration_error, accepted, reason FROM model_fits "
                       "WHERE model='escalation_risk' ORDER BY id").fetchall()
