@@ -34,6 +34,13 @@ struct LedgerEntry {
   TimeMs last_activity = 0;
 };
 
+// A running model's state as it describes it (Model::stateJson: a JSON object; "" = nothing to
+// say), for GET /api/v1/models.
+struct ModelState {
+  std::string name;
+  std::string json;
+};
+
 class AlertOperations {
  public:
   virtual ~AlertOperations() = default;
@@ -48,6 +55,8 @@ class AlertOperations {
   virtual absl::StatusOr<Silence> addSilence(Silence silence, const std::string& by) = 0;
   virtual absl::Status expireSilence(const std::string& silence_id, const std::string& by) = 0;
   virtual std::vector<LedgerEntry> ledger() const = 0;
+  // The running models' states (what they learnt or use).
+  virtual std::vector<ModelState> modelStates() const { return {}; }
 
   // `action` makes one changing call on the operations it is given and returns its error (then
   // nothing changed). `done` runs once, on the same thread as the rest: with that error, with

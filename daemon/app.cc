@@ -43,6 +43,7 @@ App::App(AppOptions options)
 
 App::~App() {
   http_.reset();  // first: it may still read the store
+  fit_pool_.join();  // a refit still running reads the store
   for (auto& c : connectors_) c->stop();
   if (published_fd_ >= 0) ::close(published_fd_);
   if (journal_) journal_->close();
@@ -132,6 +133,8 @@ absl::Status App::start() {
   auto models = buildModels(config_.models, config_.clocks);
   if (!models.ok()) return models.status();
   pipeline_->setModels(std::move(*models));
+  // The fits learnt before the restart, before the journal's replay scores with them.
+  restoreFits();
 
   // The workflow's own state (silences, manual resolutions) first; acknowledgements and
   // escalations come back from the stored alerts in reconcile(), after the journal's replay.
@@ -148,6 +151,7 @@ absl::Status App::start() {
   workflow_->setRecovering(true);
 
   if (auto s = recover(); !s.ok()) return s;
+  learn();  // the rows the replay labelled
 
   journal_->setWriteObserver(
       [this](const JournalWriteSample& s) { metrics_->journalCommit(s.seconds); });
@@ -281,6 +285,8 @@ void App::requestReload() {
 
 void App::accepted(const CaseEvent& ev) {
   ++events_journaled_;
+  // The models' labelled rows go to the store every so often (bounded memory in a long replay).
+  if (++events_since_drain_ >= kLearnDrainEvents) learn();
   if (!recovering_) journal_->append(ev);
   // Escalations due by this event's time come before its own changes (and wait for its batch:
   // they depend on its time), in recovery as live, so that a replay of the journal decides them
@@ -307,6 +313,7 @@ void App::onBatch(DecodedBatchPtr batch) {
     return;
   }
   pipeline_->ingest(*batch);
+  learn();
   // On the wall clock, escalations fall due between events too.
   workflow_->advanceTo(pipeline_->now());
   if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
@@ -322,6 +329,7 @@ void App::scheduleTick() {
     if (!action_in_flight_) {  // the workflow stands still while an action is committed
       pipeline_->tick();
       workflow_->advanceTo(pipeline_->now());
+      learn();
     }
     dispatcher_->pump(steadyMs());
     advancePublishedPosition(false);

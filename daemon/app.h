@@ -19,6 +19,7 @@
 #include <vector>
 
 #include <boost/asio.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <zmq.hpp>
 
 #include "base/zmq_curve/zap_authenticator.h"
@@ -39,6 +40,7 @@
 #include "daemon/service/systemd_notifier.h"
 #include "daemon/store/sqlite_alert_store.h"
 #include "daemon/telemetry/health_metrics.h"
+#include "daemon/telemetry/learning_metrics.h"
 #include "daemon/telemetry/metrics.h"
 
 namespace casewatch {
@@ -97,6 +99,7 @@ class App final : private PipelineOutput, private AlertOperations {
   absl::StatusOr<Silence> addSilence(Silence silence, const std::string& by) override;
   absl::Status expireSilence(const std::string& silence_id, const std::string& by) override;
   std::vector<LedgerEntry> ledger() const override;
+  std::vector<ModelState> modelStates() const override;  // app_learning.cc
   void commitAction(Action action, ActionDone done) override;
   // Makes the waiting action once every change decided before it is recorded (so the store's
   // rows keep decision order: an older change never overwrites an action's row).
@@ -121,6 +124,14 @@ class App final : private PipelineOutput, private AlertOperations {
   void deliverEach(std::vector<AlertChange> changes, std::vector<uint64_t> positions);
   absl::Status recover();
   void reconcile();
+  // app_learning.cc: the models that learn from the daemon's own history. Their labelled rows go
+  // to the store (writer thread); a refit that fell due runs on fit_pool_ and posts its outcome
+  // back; at start-up the last accepted fit comes back from the store.
+  void learn();
+  void restoreFits();
+  void startEscalationFit(TimeMs at);
+  void startHawkesFit(TimeMs at);
+  void publishLearningMetrics();
   void scheduleTick();
   void scheduleCommit();
   void reload();  // app_reload.cc
@@ -211,6 +222,14 @@ class App final : private PipelineOutput, private AlertOperations {
   uint64_t recordings_in_flight_ = 0;  // releaseAlerts() batches the store has not answered
   std::deque<DecodedBatchPtr> deferred_batches_;
   bool reload_deferred_ = false;
+
+  // The refits (app_learning.cc): one at a time, on their own thread.
+  std::unique_ptr<LearningMetrics> learning_metrics_;
+  boost::asio::thread_pool fit_pool_{1};
+  bool escalation_fit_in_flight_ = false;
+  bool hawkes_fit_in_flight_ = false;
+  uint64_t events_since_drain_ = 0;
+  static constexpr uint64_t kLearnDrainEvents = 4096;
 
   // The HTTP API and duty console (daemon/http/): last, so it goes before the store and the
   // workflow it reads.

@@ -24,6 +24,7 @@
 #include "daemon/app_parts.h"
 #include "daemon/components.h"
 #include "daemon/config_loader.h"
+#include "models/escalation_risk/escalation_risk_model.h"
 
 namespace casewatch {
 namespace {
@@ -114,6 +115,12 @@ void App::reload() {
   pipeline_->setOrphanHorizon(TimeMs{config_.ingest.orphan_horizon_hours} * kMsPerHour);
   pipeline_->setDedupWindow(TimeMs{config_.ingest.dedup_window_days} * kMsPerDay);
   pipeline_->setModels(std::move(*models));
+  // A model that learns carries its rows and fit over (inherit); one that starts learning now
+  // starts here.
+  if (auto* m = const_cast<EscalationRiskModel*>(pipeline_->model<EscalationRiskModel>())) {
+    m->startLearning();
+  }
+  publishLearningMetrics();
   workflow_->applyPolicy(workflowOptions(config_), pipeline_->now());
 
   std::vector<std::string_view> off;  // rebuilt to nothing: the section now turns it off

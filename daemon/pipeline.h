@@ -81,6 +81,9 @@ class Pipeline final : public SignalSink {
   size_t dedupEntries() const { return seen_.size(); }
   void setDedupWindow(TimeMs window_ms) { seen_.setWindow(window_ms); }
   const std::vector<std::unique_ptr<Model>>& models() const { return models_; }
+  // The models' context (the case state, the signal sink), for a model asked to act outside an
+  // event (a self-fit swapped in rescores the open cases); pipeline's thread only.
+  ModelContext& modelContext() { return ctx_; }
   // The running model of type T (found by T::kName), or null when it is not configured. For read
   // access from the pipeline's thread (e.g. the API's view of the key-case ledger).
   template <typename T>

@@ -66,6 +66,9 @@ class Model {
   // open alerts before this model's rebuild() runs.
   virtual void onSignal(const Signal& s, ModelContext& ctx) { (void)s, (void)ctx; }
 
+  // What the model has learnt or uses, as a JSON object (GET /api/v1/models); "" = nothing to say.
+  virtual std::string stateJson() const { return {}; }
+
   // Deadline thresholds the model holds waiting for the clock (the gauge
   // casewatch_deadline_thresholds_queued sums them over the models).
   virtual size_t queuedThresholds() const { return 0; }

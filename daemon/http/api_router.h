@@ -71,6 +71,8 @@ class ApiRouter {
   void whoami(ApiContext& ctx);
   // components_handler.cc
   void components(ApiContext& ctx);
+  // models_handler.cc
+  void models(ApiContext& ctx);
   // console_handler.cc
   void console(ApiContext& ctx);
   // alert_handlers.cc

@@ -81,6 +81,8 @@ void ApiRouter::route(ApiContext& ctx) {
       match = Match{"whoami", {"GET"}, ApiRight::kRead};
     } else if (r == "components" && n == 3) {
       match = Match{"components", {"GET"}, ApiRight::kRead};
+    } else if (r == "models" && n == 3) {
+      match = Match{"models", {"GET"}, ApiRight::kRead};
     }
   }
   if (!match) return ctx.error(404, strCat("no such resource: ", jsonQuoted(ctx.path)));
@@ -125,6 +127,7 @@ void ApiRouter::route(ApiContext& ctx) {
   if (route == "dead_letters") return deadLetters(ctx);
   if (route == "whoami") return whoami(ctx);
   if (route == "components") return components(ctx);
+  if (route == "models") return models(ctx);
   if (route == "events") return openEventStream(ctx);
   ctx.error(404, strCat("no such resource: ", jsonQuoted(ctx.path)));
 }

@@ -67,6 +67,33 @@ CREATE TABLE snapshots (
 UPDATE dead_letters
    SET raw = CAST('{"dropped":"stored_before_sanitising","bytes":' || raw_size || '}' AS BLOB);
 )sql",
+    // Version 3: what the models learn from (daemon/store/model_learning_records.h): training
+    // rows as they are labelled, and every refit with its outcome.
+    R"sql(
+CREATE TABLE IF NOT EXISTS training_rows (
+  model         TEXT NOT NULL,
+  row_id        TEXT NOT NULL,
+  case_id       TEXT NOT NULL,
+  registered_at INTEGER NOT NULL,  -- ms since the epoch
+  at            INTEGER NOT NULL,  -- ms since the epoch
+  label         INTEGER NOT NULL,
+  features      BLOB NOT NULL,     -- IEEE doubles, little-endian
+  PRIMARY KEY (model, row_id)
+);
+CREATE INDEX IF NOT EXISTS training_rows_at ON training_rows (model, at);
+CREATE TABLE IF NOT EXISTS model_fits (
+  id                INTEGER PRIMARY KEY,
+  model             TEXT NOT NULL,
+  at                TEXT NOT NULL,  -- RFC 3339, event time of the refit
+  rows              INTEGER NOT NULL,
+  auc               REAL,
+  calibration_error REAL,
+  accepted          INTEGER NOT NULL,
+  reason            TEXT NOT NULL,
+  json              TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS model_fits_model ON model_fits (model, id);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

@@ -38,6 +38,7 @@
 #include "base/time.h"
 #include "daemon/store/alert_record.h"
 #include "daemon/store/dead_letter.h"
+#include "daemon/store/model_learning_records.h"
 
 namespace spdlog {
 class logger;
@@ -96,6 +97,10 @@ class SqliteAlertStore {
   void recordOperatorAction(std::vector<AlertRecord> changes, std::optional<NamedSnapshot> state,
                             CommitCallback on_committed);
   void putSnapshot(std::string name, TimeMs at, std::string data);
+  // A model's labelled training rows (a row with the same model and row_id is replaced).
+  void addTrainingRows(std::vector<TrainingRow> rows);
+  // A refit and its outcome.
+  void recordModelFit(ModelFitRow fit);
   // Blocks until everything queued before the call has been committed (or given up on).
   void flush();
   // Commits everything queued, stops the thread and closes the database. Idempotent. Writes after
@@ -110,6 +115,12 @@ class SqliteAlertStore {
   absl::StatusOr<std::vector<AlertRecord>> alertHistory(const std::string& alert_id);   // oldest
                                                                                         // first
   absl::StatusOr<std::optional<std::string>> getSnapshot(const std::string& name);
+  // The `limit` most recent (by `at`) training rows of `model`, oldest first.
+  absl::StatusOr<std::vector<TrainingRow>> loadTrainingRows(const std::string& model,
+                                                            size_t limit);
+  // The refits of `model`, newest first; `accepted_only` keeps the accepted ones.
+  absl::StatusOr<std::vector<ModelFitRow>> listModelFits(const std::string& model, size_t limit,
+                                                         bool accepted_only = false);
   // Rows in dead_letters as of the last commit (kept in memory; no query).
   uint64_t deadLetterCount() const { return dead_letter_count_.load(std::memory_order_relaxed); }
 
@@ -137,7 +148,13 @@ class SqliteAlertStore {
     bool durable = false;                // an operator's action: synchronous=FULL
     std::optional<SnapshotOp> snapshot;  // written in the same transaction
   };
-  using Op = std::variant<DeadLettersOp, AlertsOp, SnapshotOp>;
+  struct TrainingRowsOp {
+    std::vector<TrainingRow> rows;
+  };
+  struct ModelFitOp {
+    ModelFitRow fit;
+  };
+  using Op = std::variant<DeadLettersOp, AlertsOp, SnapshotOp, TrainingRowsOp, ModelFitOp>;
 
   SqliteAlertStore(std::string db_path, SqliteAlertStoreOptions options);
   absl::Status init();
@@ -151,6 +168,8 @@ class SqliteAlertStore {
   absl::Status apply(DeadLettersOp& op, uint64_t& added);
   absl::Status apply(AlertsOp& op);
   absl::Status apply(SnapshotOp& op);
+  absl::Status apply(TrainingRowsOp& op);
+  absl::Status apply(ModelFitOp& op);
 
   const std::string db_path_;
   const SqliteAlertStoreOptions options_;

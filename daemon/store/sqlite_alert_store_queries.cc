@@ -2,6 +2,9 @@
 // (read_mu_), safe to call from any thread while the store thread writes (WAL).
 #include "daemon/store/sqlite_alert_store.h"
 
+#include <cmath>
+#include <cstring>
+
 #include "daemon/store/sqlite_connection.h"
 
 namespace casewatch {
@@ -22,6 +25,13 @@ absl::Status SqliteAlertStore::prepareReads() {
             "SELECT alert_id, at, actor, action, status, tier, note, json FROM alert_history "
             "WHERE alert_id = ? ORDER BY id"},
            {&r.get_snapshot, "SELECT data FROM snapshots WHERE name = ?"},
+           {&r.load_training_rows,
+            "SELECT row_id, case_id, registered_at, at, label, features FROM (SELECT * FROM "
+            "training_rows WHERE model = ?1 ORDER BY at DESC, row_id DESC LIMIT ?2) "
+            "ORDER BY at, row_id"},
+           {&r.list_model_fits,
+            "SELECT id, model, at, rows, auc, calibration_error, accepted, reason, json FROM "
+            "model_fits WHERE model = ?1 AND (?2 = 0 OR accepted = 1) ORDER BY id DESC LIMIT ?3"},
        }) {
     if (auto s = r.prepare(*stmt, sql); !s.ok()) return s;
   }
@@ -120,6 +130,62 @@ absl::StatusOr<std::optional<std::string>> SqliteAlertStore::getSnapshot(const s
   if (rc == SQLITE_ROW) return std::optional<std::string>(columnBlob(s, 0));
   if (rc != SQLITE_DONE) return reader_db_->error("get snapshot");
   return std::optional<std::string>();
+}
+
+absl::StatusOr<std::vector<TrainingRow>> SqliteAlertStore::loadTrainingRows(
+    const std::string& model, size_t limit) {
+  std::lock_guard lk(read_mu_);
+  if (!reader_db_) return absl::FailedPreconditionError("store: closed");
+  sqlite3_stmt* s = reader_db_->load_training_rows;
+  ResetOnExit reset(s);
+  bindText(s, 1, model);
+  sqlite3_bind_int64(s, 2, limit == 0 ? -1 : static_cast<int64_t>(limit));
+  std::vector<TrainingRow> out;
+  int rc = 0;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    TrainingRow t;
+    t.model = model;
+    t.row_id = columnText(s, 0);
+    t.case_id = columnText(s, 1);
+    t.registered_at = sqlite3_column_int64(s, 2);
+    t.at = sqlite3_column_int64(s, 3);
+    t.label = sqlite3_column_int(s, 4);
+    const std::string blob = columnBlob(s, 5);
+    t.features.resize(blob.size() / sizeof(double));
+    std::memcpy(t.features.data(), blob.data(), t.features.size() * sizeof(double));
+    out.push_back(std::move(t));
+  }
+  if (rc != SQLITE_DONE) return reader_db_->error("load training rows");
+  return out;
+}
+
+absl::StatusOr<std::vector<ModelFitRow>> SqliteAlertStore::listModelFits(const std::string& model,
+                                                                         size_t limit,
+                                                                         bool accepted_only) {
+  std::lock_guard lk(read_mu_);
+  if (!reader_db_) return absl::FailedPreconditionError("store: closed");
+  sqlite3_stmt* s = reader_db_->list_model_fits;
+  ResetOnExit reset(s);
+  bindText(s, 1, model);
+  sqlite3_bind_int(s, 2, accepted_only ? 1 : 0);
+  sqlite3_bind_int64(s, 3, limit == 0 ? -1 : static_cast<int64_t>(limit));
+  std::vector<ModelFitRow> out;
+  int rc = 0;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    ModelFitRow f;
+    f.id = sqlite3_column_int64(s, 0);
+    f.model = columnText(s, 1);
+    f.at = parseRfc3339(columnText(s, 2)).value_or(0);
+    f.rows = sqlite3_column_int64(s, 3);
+    f.auc = sqlite3_column_type(s, 4) == SQLITE_NULL ? std::nan("") : sqlite3_column_double(s, 4);
+    f.calibration_error = sqlite3_column_double(s, 5);
+    f.accepted = sqlite3_column_int(s, 6) != 0;
+    f.reason = columnText(s, 7);
+    f.json = columnText(s, 8);
+    out.push_back(std::move(f));
+  }
+  if (rc != SQLITE_DONE) return reader_db_->error("list model fits");
+  return out;
 }
 
 }  // namespace casewatch

@@ -5,7 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "daemon/store/sqlite_connection.h"
@@ -54,6 +56,12 @@ absl::Status SqliteAlertStore::prepareWrites() {
            {&w.upsert_snapshot,
             "INSERT INTO snapshots(name, taken_at, data) VALUES(?, ?, ?) ON CONFLICT(name) DO "
             "UPDATE SET taken_at=excluded.taken_at, data=excluded.data"},
+           {&w.upsert_training_row,
+            "INSERT OR REPLACE INTO training_rows(model, row_id, case_id, registered_at, at, "
+            "label, features) VALUES(?, ?, ?, ?, ?, ?, ?)"},
+           {&w.insert_model_fit,
+            "INSERT INTO model_fits(model, at, rows, auc, calibration_error, accepted, reason, "
+            "json) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"},
        }) {
     if (auto s = w.prepare(*stmt, sql); !s.ok()) return s;
   }
@@ -109,6 +117,15 @@ absl::Status SqliteAlertStore::setSynchronous(bool full) {
 
 void SqliteAlertStore::putSnapshot(std::string name, TimeMs at, std::string data) {
   enqueue(SnapshotOp{std::move(name), at, std::move(data)});
+}
+
+void SqliteAlertStore::addTrainingRows(std::vector<TrainingRow> rows) {
+  if (rows.empty()) return;
+  enqueue(TrainingRowsOp{std::move(rows)});
+}
+
+void SqliteAlertStore::recordModelFit(ModelFitRow fit) {
+  enqueue(ModelFitOp{std::move(fit)});
 }
 
 void SqliteAlertStore::flush() {
@@ -268,6 +285,46 @@ absl::Status SqliteAlertStore::apply(SnapshotOp& op) {
   bindText(w.upsert_snapshot, 2, at);
   bindBlob(w.upsert_snapshot, 3, op.data);
   return w.run(w.upsert_snapshot, "put snapshot");
+}
+
+absl::Status SqliteAlertStore::apply(TrainingRowsOp& op) {
+  SqliteConnection& w = *writer_db_;
+  sqlite3_stmt* s = w.upsert_training_row;
+  std::string blob;
+  for (const TrainingRow& r : op.rows) {
+    static_assert(std::endian::native == std::endian::little, "features are stored little-endian");
+    blob.assign(reinterpret_cast<const char*>(r.features.data()),
+                r.features.size() * sizeof(double));
+    bindText(s, 1, r.model);
+    bindText(s, 2, r.row_id);
+    bindText(s, 3, r.case_id);
+    sqlite3_bind_int64(s, 4, r.registered_at);
+    sqlite3_bind_int64(s, 5, r.at);
+    sqlite3_bind_int(s, 6, r.label);
+    bindBlob(s, 7, blob);
+    if (auto st = w.run(s, "upsert training row"); !st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteAlertStore::apply(ModelFitOp& op) {
+  SqliteConnection& w = *writer_db_;
+  sqlite3_stmt* s = w.insert_model_fit;
+  const ModelFitRow& f = op.fit;
+  const std::string at = formatTimeMs(f.at);
+  bindText(s, 1, f.model);
+  bindText(s, 2, at);
+  sqlite3_bind_int64(s, 3, f.rows);
+  if (std::isnan(f.auc)) {
+    sqlite3_bind_null(s, 4);
+  } else {
+    sqlite3_bind_double(s, 4, f.auc);
+  }
+  sqlite3_bind_double(s, 5, f.calibration_error);
+  sqlite3_bind_int(s, 6, f.accepted ? 1 : 0);
+  bindText(s, 7, f.reason);
+  bindText(s, 8, f.json);
+  return w.run(s, "insert model fit");
 }
 
 absl::Status SqliteAlertStore::health() const {

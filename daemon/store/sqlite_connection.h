@@ -24,11 +24,15 @@ struct SqliteConnection {
   sqlite3_stmt* upsert_alert = nullptr;
   sqlite3_stmt* insert_history = nullptr;
   sqlite3_stmt* upsert_snapshot = nullptr;
+  sqlite3_stmt* upsert_training_row = nullptr;
+  sqlite3_stmt* insert_model_fit = nullptr;
   // Reads (sqlite_alert_store_queries.cc).
   sqlite3_stmt* list_dead_letters = nullptr;
   sqlite3_stmt* load_alerts = nullptr;
   sqlite3_stmt* alert_history = nullptr;
   sqlite3_stmt* get_snapshot = nullptr;
+  sqlite3_stmt* load_training_rows = nullptr;
+  sqlite3_stmt* list_model_fits = nullptr;
 
   SqliteConnection() = default;
   ~SqliteConnection();

@@ -51,6 +51,14 @@ namespace casewatch {
 constexpr size_t kEscalationFeatureCount = 19;
 using EscalationFeatures = std::array<double, kEscalationFeatureCount>;
 
+// A fitted model: the intercept and one coefficient per feature (a model file, or a self-fit).
+struct EscalationModelFile {
+  double intercept = 0;
+  EscalationFeatures coefficients{};
+  int horizon_days = 0;
+  friend bool operator==(const EscalationModelFile&, const EscalationModelFile&) = default;
+};
+
 // The stable feature names, in the order of EscalationFeatures.
 const std::array<std::string_view, kEscalationFeatureCount>& escalationFeatureNames();
 // The index of a feature name, or -1.

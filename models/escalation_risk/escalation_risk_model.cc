@@ -70,6 +70,103 @@ EscalationRiskModel::EscalationRiskModel(const EscalationRiskConfig& config,
                                          std::optional<EscalationModelFile> model)
     : config_(config), model_(std::move(model)), features_(clocks, config.visit_half_life_days) {}
 
+bool EscalationRiskModel::mayLearn() const {
+  return config_.model_file.empty() && config_.learn.enabled;
+}
+
+void EscalationRiskModel::startLearning() {
+  if (mayLearn() && !rows_) rows_.emplace(config_.learn.horizon_days);
+}
+
+void EscalationRiskModel::inherit(const Model& previous) {
+  const auto& p = static_cast<const EscalationRiskModel&>(previous);
+  if (!mayLearn() || !p.learning()) return;
+  startLearning();
+  if (p.config_.learn.horizon_days != config_.learn.horizon_days) return;
+  // The rows waiting for their label, the fit in use and the schedule carry over a reload.
+  rows_ = p.rows_;
+  last_fit_ = p.last_fit_;
+  next_refit_ = p.next_refit_;
+  if (p.fitted_) useFit(*p.fitted_);
+}
+
+std::vector<EscalationRow> EscalationRiskModel::takeLabelledRows() {
+  if (!rows_) return {};
+  return rows_->takeLabelled();
+}
+
+void EscalationRiskModel::useFit(const EscalationFitRecord& fit) {
+  if (!learning()) return;
+  last_fit_ = fit;
+  if (!fit.accepted) return;
+  fitted_ = fit;
+  model_ = fit.model;
+}
+
+std::string EscalationRiskModel::silentReason() const {
+  if (model_) return {};
+  if (!mayLearn()) return "off: models.escalation_risk.learn.enabled is false and no model_file";
+  if (!learning())
+    return "not learning: only the daemon learns (a replay does not); pin a model_file";
+  if (!last_fit_) {
+    return strCat("learning: no fit yet (the first after ", config_.learn.refit_every_days,
+                  " day(s) of events, with at least ", config_.learn.min_labelled_cases,
+                  " labelled cases)");
+  }
+  return strCat("learning: the latest fit was refused: ", last_fit_->reason);
+}
+
+void EscalationRiskModel::scheduleRefit() {
+  if (!rows_) return;
+  const TimeMs every = TimeMs{config_.learn.refit_every_days} * kMsPerDay;
+  if (next_refit_ == 0) {
+    next_refit_ = now_ + every;
+    return;
+  }
+  if (now_ < next_refit_) return;
+  refit_due_ = true;
+  while (next_refit_ <= now_) next_refit_ += every;
+}
+
+std::string EscalationRiskModel::stateJson() const {
+  nlohmann::json j;
+  j["mode"] = !config_.model_file.empty() ? "pinned" : (learning() ? "learning" : "off");
+  if (!config_.model_file.empty()) j["model_file"] = config_.model_file;
+  j["alerting"] = model_.has_value();
+  const std::string why = silentReason();
+  j["silent_reason"] = why.empty() ? nlohmann::json(nullptr) : nlohmann::json(why);
+  if (model_) {
+    nlohmann::json c = nlohmann::json::object();
+    c["intercept"] = model_->intercept;
+    const auto& names = escalationFeatureNames();
+    for (size_t k = 0; k < kEscalationFeatureCount; ++k) {
+      c[std::string(names[k])] = model_->coefficients[k];
+    }
+    j["coefficients"] = std::move(c);
+    j["horizon_days"] = model_->horizon_days;
+  }
+  if (learning()) {
+    const EscalationLearnConfig& l = config_.learn;
+    j["learn"] = {
+        {"refit_every_days", l.refit_every_days},
+        {"horizon_days", l.horizon_days},
+        {"min_labelled_cases", l.min_labelled_cases},
+        {"holdout_share", l.holdout_share},
+        {"gates", {{"min_auc", l.min_auc}, {"max_calibration_error", l.max_calibration_error}}},
+        {"rows_waiting_for_label", rows_->pending()},
+        {"next_refit_at",
+         next_refit_ == 0 ? nlohmann::json(nullptr) : nlohmann::json(formatRfc3339(next_refit_))}};
+    auto fitJson = [](const EscalationFitRecord& f) {
+      nlohmann::json r = nlohmann::json::parse(escalationFitJson(f));
+      r["at"] = formatRfc3339(f.at);
+      return r;
+    };
+    j["fitted"] = fitted_ ? fitJson(*fitted_) : nlohmann::json(nullptr);
+    j["latest_fit"] = last_fit_ ? fitJson(*last_fit_) : nlohmann::json(nullptr);
+  }
+  return j.dump();
+}
+
 absl::StatusOr<std::unique_ptr<Model>> EscalationRiskModel::create(const EscalationRiskConfig& c,
                                                                    const ClocksConfig& clocks) {
   std::optional<EscalationModelFile> model;
@@ -102,9 +199,14 @@ double EscalationRiskModel::probabilityForTest(const CaseStore& cases, CaseIndex
 }
 
 void EscalationRiskModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelContext& ctx) {
-  if (!model_) return;
+  if (!model_ && !rows_) return;
   now_ = std::max(now_, ev.ts);
   features_.observe(ev, u, ctx.cases);
+  if (rows_) {
+    rows_->onEvent(ev, u, ctx.cases, features_);
+    scheduleRefit();
+  }
+  if (!model_) return;  // learning, no fit has passed yet: no alert
   if (ev.type == EventType::kVisit || (ev.type == EventType::kRegistered && !u.conflict)) {
     if (ev.matter.empty()) return;
     // A contact changes visit_intensity of every open case on the matter (the new one included).
@@ -123,6 +225,7 @@ void EscalationRiskModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, Mode
 void EscalationRiskModel::advanceTo(TimeMs now, ModelContext& ctx) {
   (void)ctx;
   now_ = std::max(now_, now);
+  scheduleRefit();
 }
 
 void EscalationRiskModel::score(CaseIndex i, TimeMs now, ModelContext& ctx) {
@@ -232,11 +335,20 @@ void EscalationRiskModel::emit(CaseIndex i, Tier tier, double p, const Escalatio
   ctx.signals.emit(std::move(s));
 }
 
-void EscalationRiskModel::rebuild(TimeMs now, ModelContext& ctx) {
+void EscalationRiskModel::rescoreOpen(TimeMs now, ModelContext& ctx) {
   if (!model_) return;
+  now_ = std::max(now_, now);
+  for (CaseIndex i = 0; i < ctx.cases.size(); ++i) {
+    if (ctx.cases.at(i).open() || alerted_.contains(i)) score(i, now_, ctx);
+  }
+}
+
+void EscalationRiskModel::rebuild(TimeMs now, ModelContext& ctx) {
+  if (!model_ && !rows_) return;
   now_ = std::max(now_, now);
   features_.rebuild(ctx.cases, ctx.visits);
   alerted_.clear();
+  if (!model_) return;
   for (CaseIndex i = 0; i < ctx.cases.size(); ++i) {
     if (ctx.cases.at(i).open()) score(i, now_, ctx);
   }

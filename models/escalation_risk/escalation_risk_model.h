@@ -21,6 +21,13 @@
 // a missing intercept or a non-finite number) and "horizon_days" (a positive integer; the H of
 // the alert texts). Other keys (std_errors, auc, calibration, ...) are for analysts.
 //
+// Learning (models.escalation_risk.learn, on unless a model_file pins the model): after each
+// event the model takes and labels training rows (models/escalation_risk/escalation_rows.h, the
+// same code as `casewatch fit escalation --history`), hands them out (takeLabelledRows: the
+// daemon keeps them in its store) and, every refit_every_days of event time, says a refit is due;
+// the daemon fits on its own thread (models/escalation_risk/escalation_self_fit.h) and passes the
+// outcome back (useFit). Until a fit passes the gates the model raises no alert (silentReason).
+//
 // Assumptions: days_overdue is evaluated when the case is scored (on its events), not as time
 // passes: a case that goes overdue in silence is the overdue model's alert, and is rescored here
 // at its next event. Coefficients are fitted on history by `casewatch fit escalation`, whose
@@ -44,15 +51,12 @@
 #include "models/clocks_config.h"
 #include "models/escalation_risk/escalation_features.h"
 #include "models/escalation_risk/escalation_risk_config.h"
+#include "models/escalation_risk/escalation_rows.h"
+#include "models/escalation_risk/escalation_self_fit.h"
 #include "models/model.h"
 
 namespace casewatch {
 
-struct EscalationModelFile {
-  double intercept = 0;
-  EscalationFeatures coefficients{};
-  int horizon_days = 0;
-};
 // Parses a MODEL.json text; errors name the key.
 absl::StatusOr<EscalationModelFile> parseEscalationModelFile(std::string_view json);
 absl::StatusOr<EscalationModelFile> loadEscalationModelFile(const std::string& path);
@@ -62,7 +66,9 @@ class EscalationRiskModel final : public Model {
   static constexpr std::string_view kName = "escalation_risk";
   static constexpr size_t kMaxRescoredPerContact = 64;
 
-  // `model` empty: the model is off (every call returns at once).
+  // `model` empty and learning off: the model is off (every call returns at once). `model` empty
+  // and learning on (config.learn.enabled, no model_file): rows are taken, no alert is raised
+  // until a self-fit passes its gates (useFit).
   EscalationRiskModel(const EscalationRiskConfig& config, const ClocksConfig& clocks,
                       std::optional<EscalationModelFile> model);
   // The component table's factory (daemon/components.cc): reads models.escalation_risk.model_file.
@@ -74,7 +80,27 @@ class EscalationRiskModel final : public Model {
   void advanceTo(TimeMs now, ModelContext& ctx) override;
   void rebuild(TimeMs now, ModelContext& ctx) override;
 
+  void inherit(const Model& previous) override;
+  std::string stateJson() const override;
+
   bool enabled() const { return model_.has_value(); }
+  // Learning from the daemon's own history (no model_file, learn.enabled): the daemon starts it
+  // (it keeps the rows and runs the fits; a replay does not, and pays nothing for it).
+  void startLearning();
+  bool learning() const { return rows_.has_value(); }
+  const EscalationLearnConfig& learnConfig() const { return config_.learn; }
+  // The rows labelled since the last call (for the store), and whether a refit fell due (event
+  // time, every learn.refit_every_days) since the last call.
+  std::vector<EscalationRow> takeLabelledRows();
+  bool takeRefitDue() { return std::exchange(refit_due_, false); }
+  // A self-fit's outcome: recorded; when accepted its coefficients are used from now on.
+  void useFit(const EscalationFitRecord& fit);
+  // Scores every open case now (after an accepted fit: its coefficients apply at once, not only
+  // at each case's next event). O(open cases), once per accepted refit.
+  void rescoreOpen(TimeMs now, ModelContext& ctx);
+  // Why the model raises no alert ("" when it does).
+  std::string silentReason() const;
+  const std::optional<EscalationFitRecord>& fitInUse() const { return fitted_; }
   // P(escalation) of case `i` now (tests).
   double probabilityForTest(const CaseStore& cases, CaseIndex i) const;
   size_t openAlerts() const { return alerted_.size(); }
@@ -88,8 +114,16 @@ class EscalationRiskModel final : public Model {
   Tier tierOf(double p) const;
   void emit(CaseIndex i, Tier tier, double p, const EscalationFeatures& f, ModelContext& ctx);
 
+  void scheduleRefit();
+  bool mayLearn() const;
+
   EscalationRiskConfig config_;
   std::optional<EscalationModelFile> model_;
+  std::optional<EscalationRowTaker> rows_;       // learning only
+  std::optional<EscalationFitRecord> fitted_;    // the accepted self-fit in use
+  std::optional<EscalationFitRecord> last_fit_;  // the latest attempt
+  TimeMs next_refit_ = 0;                        // 0 = at the first event + the interval
+  bool refit_due_ = false;
   EscalationFeatureBuilder features_;
   absl::flat_hash_map<CaseIndex, Alerted> alerted_;
   TimeMs now_ = 0;

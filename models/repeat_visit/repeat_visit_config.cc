@@ -19,6 +19,12 @@ void decodeConfig(MapReader& r, RepeatVisitConfig& c) {
   r.read("quiet_days", c.quiet_days, 1, kMaxDays);
   r.read("matter_min_persons", c.matter_min_persons, 2, 10000);
   r.read("matter_min_returns_90d", c.matter_min_returns_90d, 1, 10000);
+  if (const ConfigNode* n = r.take("learn")) {
+    MapReader l(r.decoder(), *n, r.pathOf("learn"));
+    l.read("enabled", c.learn.enabled);
+    l.read("refit_every_days", c.learn.refit_every_days, 1, 365);
+    l.read("min_returns", c.learn.min_returns, 10, 100000000);
+  }
 }
 
 void validateConfig(ConfigDecoder& d, const std::string& path, const RepeatVisitConfig& c) {
@@ -61,6 +67,11 @@ void writeConfig(ConfigWriter& w, const RepeatVisitConfig& c) {
   w.integer("quiet_days", c.quiet_days);
   w.integer("matter_min_persons", c.matter_min_persons);
   w.integer("matter_min_returns_90d", c.matter_min_returns_90d);
+  w.beginMap("learn");
+  w.boolean("enabled", c.learn.enabled);
+  w.integer("refit_every_days", c.learn.refit_every_days);
+  w.integer("min_returns", c.learn.min_returns);
+  w.endMap();
 }
 
 }  // namespace casewatch

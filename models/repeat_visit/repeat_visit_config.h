@@ -11,6 +11,14 @@ class ConfigDecoder;
 class ConfigWriter;
 class MapReader;
 
+// models.repeat_visit.learn: μ, α, β refitted from the contacts the daemon holds.
+struct RepeatVisitLearnConfig {
+  bool enabled = true;
+  int refit_every_days = 1;  // event time between refits
+  int min_returns = 200;     // returns (contact days after a pair's first) before a fit is tried
+  friend bool operator==(const RepeatVisitLearnConfig&, const RepeatVisitLearnConfig&) = default;
+};
+
 struct RepeatVisitConfig {
   double hawkes_mu = 0.002;         // background rate of returns per day (Hawkes μ)
   double hawkes_alpha = 0.05;       // jump of the rate per return (Hawkes α)
@@ -25,6 +33,7 @@ struct RepeatVisitConfig {
   int quiet_days = 30;             // resolve after this long without a return (and λ < yellow)
   int matter_min_persons = 3;      // matter alert: this many persons ...
   int matter_min_returns_90d = 2;  // ... each with this many returns in 90 days
+  RepeatVisitLearnConfig learn;
   friend bool operator==(const RepeatVisitConfig&, const RepeatVisitConfig&) = default;
 };
 

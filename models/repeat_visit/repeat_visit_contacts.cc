@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "base/hash.h"
+#include "models/repeat_visit/repeat_contacts.h"
 
 namespace casewatch {
 namespace {
@@ -16,11 +17,11 @@ namespace {
 constexpr uint32_t kAboveBit = 0x80000000u;
 
 uint64_t matterHash(std::string_view matter) {
-  return hashText(matter, 0x6d61747465720000ULL);
+  return repeatMatterKey(matter);
 }
 
 uint64_t pairKey(PersonId person, uint64_t matter) {
-  return hashPair(person, matter);
+  return repeatPairKey(person, matter);
 }
 
 uint16_t saturatingInc(uint16_t v) {
@@ -30,10 +31,9 @@ uint16_t saturatingInc(uint16_t v) {
 }  // namespace
 
 void RepeatVisitModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelContext& ctx) {
-  if (ev.type != EventType::kRegistered && ev.type != EventType::kVisit) return;
-  if (ev.type == EventType::kRegistered && (u.conflict || u.index == kNoCase)) return;
-  if (ev.persons.empty() || ev.matter.empty()) return;
+  if (!isRepeatContact(ev, u)) return;  // models/repeat_visit/repeat_contacts.h
   now_ = std::max(now_, ev.ts);
+  scheduleRefit();
   pairs_.rotateIfDue(localDay(now_));
 
   contacts(ev.persons, ev.matter, ev.region, ev.level, u.index, ev.ts, ctx);
@@ -44,9 +44,7 @@ void RepeatVisitModel::contacts(std::span<const PersonId> persons, std::string_v
                                 ModelContext& ctx) {
   const StringInterner& strings = ctx.cases.strings();
   const Case* c = index != kNoCase ? &ctx.cases.at(index) : nullptr;
-  Level competent = Level::kCounty;
-  if (c != nullptr && c->competent_level != Level::kUnknown) competent = c->competent_level;
-  const bool above = level != Level::kUnknown && level > competent;
+  const bool above = repeatContactAbove(level, c);
   ContactInfo info;
   info.matter = matter;
   info.region = region;

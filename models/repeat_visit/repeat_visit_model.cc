@@ -33,6 +33,7 @@ void RepeatVisitModel::clear() {
 void RepeatVisitModel::advanceTo(TimeMs now, ModelContext& ctx) {
   if (now <= now_) return;
   now_ = now;
+  scheduleRefit();
   pairs_.rotateIfDue(localDay(now_));
   while (!queue_.empty() && queue_.top().at <= now_) {
     const Due d = queue_.top();

@@ -23,6 +23,12 @@
 // matter_min_returns_90d returns in 90 days (yellow; orange from twice that many persons, red from
 // four times); it resolves when fewer remain.
 //
+// Learning (models.repeat_visit.learn, on by default): μ, α, β are refitted by maximum likelihood
+// (models/stats/hawkes_fit.h) on the contact streams the state holds (models/repeat_visit/
+// repeat_contacts.h: the same contacts the model counts, weighted as it weighs them) every
+// refit_every_days; a fit outside the bounds or that fails leaves the configured values. A new μ,
+// α, β applies from then on; the excitation already accumulated keeps the decay it had.
+//
 // Assumptions: person ids are keyed hashes (subject ids are Pseudonymizer::format of them, never a
 // raw id); a matter key identifies the grievance across cases and channels (the feed contract says
 // so). Matters are keyed by a 64-bit hash of their text and (person, matter) pairs by a 64-bit mix
@@ -56,6 +62,8 @@
 #include "models/repeat_visit/repeat_visit_config.h"
 #include "models/repeat_visit/return_days.h"
 #include "models/stats/hawkes.h"
+#include "models/stats/hawkes_fit.h"
+#include "state/visit_log.h"
 
 namespace casewatch {
 
@@ -71,6 +79,32 @@ class RepeatVisitModel final : public Model {
   void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) override;
   void advanceTo(TimeMs now, ModelContext& ctx) override;
   void rebuild(TimeMs now, ModelContext& ctx) override;
+
+  void inherit(const Model& previous) override;
+  std::string stateJson() const override;
+
+  // Learning μ, α, β (models.repeat_visit.learn): a refit falls due every refit_every_days of the
+  // model's clock; the daemon builds the streams here (hawkesStreams, on the pipeline's thread:
+  // one pass over the contacts the state holds), fits them on its own thread (fitHawkesBounded)
+  // and passes the outcome back (useHawkes). A fit that fails, has too few returns or leaves the
+  // bounds (kHawkesBounds) leaves the configured values in use.
+  struct HawkesOutcome {
+    TimeMs at = 0;
+    bool fitted = false;  // the fitted values are in use (else the configured ones)
+    HawkesParams params;  // the fitted values (fitted) or the configured ones
+    std::string reason;   // "fitted", or why the configured values stay
+    size_t streams = 0, returns = 0;
+    double log_likelihood = 0;
+  };
+  bool learning() const { return config_.learn.enabled; }
+  bool takeRefitDue() { return std::exchange(refit_due_, false); }
+  std::vector<HawkesStream> hawkesStreams(const CaseStore& cases, const VisitLog* visits) const;
+  static HawkesOutcome fitHawkesBounded(std::vector<HawkesStream> streams,
+                                        const RepeatVisitConfig& config, TimeMs at);
+  void useHawkes(const HawkesOutcome& outcome);
+  bool hawkesFitted() const { return hawkes_fit_ && hawkes_fit_->fitted; }
+  const HawkesParams& hawkesInUse() const { return hawkes_; }
+  const RepeatVisitConfig& config() const { return config_; }
 
   // What the model knows of a (person, matter) pair (tests, the bench).
   struct PairView {
@@ -171,8 +205,13 @@ class RepeatVisitModel final : public Model {
   void clear();
   int64_t localDay(TimeMs t) const;
 
+  void scheduleRefit();
+
   RepeatVisitConfig config_;
   HawkesParams hawkes_;
+  std::optional<HawkesOutcome> hawkes_fit_;  // the latest refit's outcome
+  TimeMs next_refit_ = 0;
+  bool refit_due_ = false;
   TimeMs offset_ms_;
   TimeMs now_ = 0;
 

@@ -15,7 +15,7 @@ constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 double totalLogLikelihood(const HawkesParams& p, std::span<const HawkesStream> streams) {
   double ll = 0;
   for (const HawkesStream& s : streams) {
-    ll += hawkesStreamLogLikelihood(p, s.times, s.end);
+    ll += hawkesStreamLogLikelihood(p, s.times, s.end, s.weights);
     if (!std::isfinite(ll)) return kNegInf;
   }
   return ll;
@@ -101,18 +101,21 @@ Point nelderMead(F&& f, Point x0, double step, int max_evaluations, int& evaluat
 
 }  // namespace
 
-double hawkesStreamLogLikelihood(const HawkesParams& p, std::span<const double> times, double end) {
+double hawkesStreamLogLikelihood(const HawkesParams& p, std::span<const double> times, double end,
+                                 std::span<const double> weights) {
   if (times.empty()) return 0;
+  const bool weighted = weights.size() == times.size();
+  auto w = [&](size_t i) { return weighted ? weights[i] : 1.0; };
   double ll = -p.mu * (end - times[0]);
   double a = 0;
   for (size_t i = 0; i < times.size(); ++i) {
     if (i > 0) {
-      a = std::exp(-p.beta * (times[i] - times[i - 1])) * (1 + a);
+      a = std::exp(-p.beta * (times[i] - times[i - 1])) * (w(i - 1) + a);
       const double lambda = p.mu + p.alpha * a;
       if (!(lambda > 0)) return kNegInf;
       ll += std::log(lambda);
     }
-    ll -= p.alpha / p.beta * (1 - std::exp(-p.beta * (end - times[i])));
+    ll -= p.alpha / p.beta * w(i) * (1 - std::exp(-p.beta * (end - times[i])));
   }
   return ll;
 }

@@ -27,10 +27,16 @@ namespace casewatch {
 struct HawkesStream {
   std::vector<double> times;  // ascending; times[0] is the conditioning first event
   double end = 0;             // end of observation, ≥ times.back()
+  // The weight of each event's jump (α·wᵢ), one per time; empty = every weight 1. The
+  // repeat_visit model weighs a contact lodged above the competent level by above_level_weight.
+  std::vector<double> weights;
 };
 
-// The conditional log-likelihood of one stream (above). -infinity when some intensity ≤ 0.
-double hawkesStreamLogLikelihood(const HawkesParams& p, std::span<const double> times, double end);
+// The conditional log-likelihood of one stream (above; with weights, A_i = e^{−β(t_i −
+// t_{i−1})}(w_{i−1} + A_{i−1}) and the last sum weighted by w_i). -infinity when some intensity
+// ≤ 0. `weights` empty (or not one per time): every weight 1.
+double hawkesStreamLogLikelihood(const HawkesParams& p, std::span<const double> times, double end,
+                                 std::span<const double> weights = {});
 // The same by the direct O(n²) sums (tests).
 double hawkesStreamLogLikelihoodDirect(const HawkesParams& p, std::span<const double> times,
                                        double end);

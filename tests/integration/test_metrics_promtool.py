@@ -98,7 +98,12 @@ def scrape_with_prometheus(tmp, metrics_port, want_total):
 
 
 def test(args, tmp):
-    d = cwtest.Daemon.start_bound(args, os.path.join(tmp, "data"), os.path.join(tmp, "daemon.log"))
+    # Learning off: the replay this run is compared with does not learn (a live self-fit would
+    # add escalation_risk alerts the replay cannot have).
+    d = cwtest.Daemon.start_bound(
+        args, os.path.join(tmp, "data"), os.path.join(tmp, "daemon.log"),
+        extra_sets=["models.escalation_risk.learn.enabled=false",
+                    "models.repeat_visit.learn.enabled=false"])
     feed = os.path.join(tmp, "feed.jsonl")
     cwtest.feedgen(args, feed, CASES, SEED,
                    extra=["--raw-persons", "--publish", d.feed_endpoint, "--linger-ms", "60000"])

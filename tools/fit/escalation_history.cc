@@ -3,33 +3,16 @@
 #include <algorithm>
 #include <string>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "base/hash.h"
 #include "base/str_cat.h"
 #include "connectors/decode/event_decoder.h"
 #include "connectors/pseudonym/pseudonymizer.h"
 #include "models/escalation_risk/escalation_features.h"
+#include "models/escalation_risk/escalation_rows.h"
 #include "state/case_store.h"
 
 namespace casewatch::fit {
-namespace {
-
-struct Snapshot {
-  CaseIndex index;
-  TimeMs at;
-  EscalationFeatures features;
-};
-
-struct Contact {
-  TimeMs at;
-  Level level;
-};
-
-Level levelOr(Level l) {
-  return l == Level::kUnknown ? Level::kCounty : l;
-}
-
-}  // namespace
 
 absl::StatusOr<EscalationRows> escalationRowsFromHistory(std::istream& in,
                                                          const EscalationHistoryOptions& options) {
@@ -44,12 +27,11 @@ absl::StatusOr<EscalationRows> escalationRowsFromHistory(std::istream& in,
   EventDecoder decoder(pseudonymizer, limits);
   CaseStore cases;
   EscalationFeatureBuilder features(options.clocks, options.visit_half_life_days);
+  // The daemon's own row taker (models/escalation_risk/escalation_rows.h): the same rows and
+  // labels as the daemon's self-fit keeps.
+  EscalationRowTaker taker(options.horizon_days);
   absl::flat_hash_set<std::string> seen;
-  std::vector<Snapshot> snapshots;
-  absl::flat_hash_map<CaseIndex, std::vector<TimeMs>> escalations;  // review / recheck requests
-  absl::flat_hash_map<uint64_t, std::vector<Contact>> contacts;     // by matter
   EscalationRows rows;
-  TimeMs last_ts = 0;
 
   CaseEvent ev;
   DecodeError error;
@@ -64,81 +46,30 @@ absl::StatusOr<EscalationRows> escalationRowsFromHistory(std::istream& in,
       continue;
     }
     ++rows.events;
-    last_ts = std::max(last_ts, ev.ts);
-    if (ev.type == EventType::kVisit) {
-      CaseUpdate u;
-      features.observe(ev, u, cases);
-      contacts[escalationMatterKey(ev.matter)].push_back(Contact{ev.ts, levelOr(ev.level)});
-      continue;
-    }
-    if (ev.type != EventType::kRegistered && cases.find(ev.case_id) == kNoCase) {
+    if (ev.type != EventType::kRegistered && ev.type != EventType::kVisit &&
+        cases.find(ev.case_id) == kNoCase) {
       ++rows.orphans;
       continue;
     }
+    // As the daemon's pipeline: the case state first, then the features, then the rows.
     const CaseUpdate u = cases.apply(ev);
-    if (u.index == kNoCase || u.conflict) continue;
     features.observe(ev, u, cases);
-    if (ev.type == EventType::kRegistered) {
-      contacts[escalationMatterKey(ev.matter)].push_back(Contact{ev.ts, levelOr(ev.level)});
-    }
-    if (ev.type == EventType::kReviewRequested || ev.type == EventType::kRecheckRequested) {
-      escalations[u.index].push_back(ev.ts);
-    }
-    if (!cases.at(u.index).open()) continue;
-    Snapshot s{u.index, ev.ts, {}};
-    features.compute(cases, u.index, ev.ts, s.features);
-    snapshots.push_back(s);
+    taker.onEvent(ev, u, cases, features);
   }
   rows.cases = cases.size();
-  for (auto& [key, v] : contacts) {
-    std::sort(v.begin(), v.end(), [](const Contact& a, const Contact& b) { return a.at < b.at; });
-  }
-  for (auto& [key, v] : escalations) std::sort(v.begin(), v.end());
-
-  const TimeMs horizon = TimeMs{options.horizon_days} * kMsPerDay;
-  std::vector<size_t> kept;
-  std::vector<double> labels;
-  for (size_t r = 0; r < snapshots.size(); ++r) {
-    const Snapshot& s = snapshots[r];
-    const TimeMs from = s.at, to = s.at + horizon;  // (from, to]
-    bool y = false;
-    if (auto it = escalations.find(s.index); it != escalations.end()) {
-      auto e = std::upper_bound(it->second.begin(), it->second.end(), from);
-      y = e != it->second.end() && *e <= to;
-    }
-    if (!y) {
-      const Case& c = cases.at(s.index);
-      const Level level = levelOr(c.level);
-      auto it = contacts.find(escalationMatterKey(cases.strings().name(c.matter)));
-      if (it != contacts.end()) {
-        auto e = std::upper_bound(it->second.begin(), it->second.end(), from,
-                                  [](TimeMs t, const Contact& k) { return t < k.at; });
-        for (; e != it->second.end() && e->at <= to; ++e) {
-          if (e->level > level) {
-            y = true;
-            break;
-          }
-        }
-      }
-    }
-    if (!y && to > last_ts) {
-      ++rows.censored;
-      continue;
-    }
-    kept.push_back(r);
-    labels.push_back(y ? 1 : 0);
-  }
-  const auto n = static_cast<Eigen::Index>(kept.size());
+  rows.censored = taker.pending();
+  rows.list = taker.takeLabelled();
+  const auto n = static_cast<Eigen::Index>(rows.list.size());
   rows.x.resize(n, static_cast<Eigen::Index>(kEscalationFeatureCount));
   rows.y.resize(n);
-  rows.groups.resize(kept.size());
+  rows.groups.resize(rows.list.size());
   for (Eigen::Index i = 0; i < n; ++i) {
-    const Snapshot& s = snapshots[kept[static_cast<size_t>(i)]];
+    const EscalationRow& r = rows.list[static_cast<size_t>(i)];
     for (size_t k = 0; k < kEscalationFeatureCount; ++k) {
-      rows.x(i, static_cast<Eigen::Index>(k)) = s.features[k];
+      rows.x(i, static_cast<Eigen::Index>(k)) = r.features[k];
     }
-    rows.y[i] = labels[static_cast<size_t>(i)];
-    rows.groups[static_cast<size_t>(i)] = s.index;
+    rows.y[i] = r.label;
+    rows.groups[static_cast<size_t>(i)] = hashText(r.case_id);
   }
   return rows;
 }

@@ -6,17 +6,9 @@
 // error here, naming the line: an analyst's history should be clean); a repeated event_id is
 // skipped; an event for a case not yet registered is skipped and counted (orphan).
 //
-// Rows (the moments the daemon scores a case): after each event of a case (its registration
-// included) that leaves the case open, one row: the features of the case at the event's time.
-//
-// Label: y = 1 when the case is "taken to a higher level" within H days after the row's time
-// (strictly after it, up to and including t + H days), that is when, in that window,
-//   - a case.review_requested or case.recheck_requested arrives for the case (the petitioner
-//     takes the decision to the next level up: 复查, 复核), or
-//   - a `visit` or `case.registered` on the same matter is lodged at a level above the level the
-//     case was lodged at (county when the case gives none): 越级 in the plain sense.
-// Rows whose window reaches past the last event of the history and that have no escalation yet
-// are left out (their label is not known: right-censored).
+// Rows and labels: models/escalation_risk/escalation_rows.h (the daemon's own row taker, so the
+// daemon's self-fit rows are reproduced from the same history). Rows still waiting for their
+// label when the history ends are left out (right-censored).
 //
 // Rows of one case are correlated; `groups` holds the case of each row so that the held-out split
 // keeps a case's rows together.
@@ -30,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "models/clocks_config.h"
+#include "models/escalation_risk/escalation_rows.h"
 
 namespace casewatch::fit {
 
@@ -42,7 +35,8 @@ struct EscalationHistoryOptions {
 struct EscalationRows {
   Eigen::MatrixXd x;  // rows × kEscalationFeatureCount, in escalationFeatureNames()
   Eigen::VectorXd y;
-  std::vector<uint64_t> groups;  // the case of each row
+  std::vector<uint64_t> groups;  // the case of each row (a hash of its case_id)
+  std::vector<EscalationRow> list;  // the rows themselves, in the order they were labelled
   size_t events = 0;
   size_t duplicates = 0;
   size_t orphans = 0;

@@ -18,6 +18,8 @@
 #include "connectors/decode/event_decoder.h"
 #include "connectors/pseudonym/pseudonymizer.h"
 #include "models/escalation_risk/escalation_features.h"
+#include "models/repeat_visit/repeat_contacts.h"
+#include "state/case_store.h"
 #include "models/stats/logistic_regression.h"
 #include "tools/fit/escalation_history.h"
 #include "tools/fit/feature_csv.h"
@@ -274,14 +276,17 @@ int runFitEscalation(const EscalationFitRun& run) {
 }
 
 absl::StatusOr<std::vector<HawkesStream>> hawkesStreamsFromHistory(std::istream& history,
-                                                                   int utc_offset_minutes) {
+                                                                   int utc_offset_minutes,
+                                                                   double above_level_weight) {
   const Pseudonymizer pseudonymizer(Pseudonymizer::demoKey());
   DecoderLimits limits;
   limits.max_message_bytes = 1 << 20;
   EventDecoder decoder(pseudonymizer, limits);
   absl::flat_hash_set<std::string> seen;
-  absl::flat_hash_set<std::string> registered;
-  absl::flat_hash_map<uint64_t, std::vector<TimeMs>> pairs;
+  // The case state gives the competent level of a contact's case (the weight of a contact above
+  // it) and tells a repeated registration from a new one, as in the daemon.
+  CaseStore cases;
+  RepeatContactStreams streams(utc_offset_minutes, above_level_weight);
   TimeMs last_ts = 0;
   CaseEvent ev;
   DecodeError error;
@@ -293,39 +298,20 @@ absl::StatusOr<std::vector<HawkesStream>> hawkesStreamsFromHistory(std::istream&
     }
     if (!seen.insert(ev.event_id).second) continue;
     last_ts = std::max(last_ts, ev.ts);
-    if (ev.type == EventType::kRegistered && !registered.insert(ev.case_id).second) continue;
-    if (ev.type != EventType::kVisit && ev.type != EventType::kRegistered) continue;
-    const uint64_t matter = escalationMatterKey(ev.matter);
-    for (PersonId p : ev.persons) pairs[mix64(p ^ mix64(matter))].push_back(ev.ts);
-  }
-  const TimeMs offset = TimeMs{utc_offset_minutes} * kMsPerMinute;
-  const double end = static_cast<double>(last_ts) / static_cast<double>(kMsPerDay);
-  std::vector<HawkesStream> streams;
-  streams.reserve(pairs.size());
-  for (auto& [key, times] : pairs) {
-    std::sort(times.begin(), times.end());
-    HawkesStream s;
-    s.end = end;
-    int64_t last_day = INT64_MIN;
-    for (TimeMs t : times) {
-      const TimeMs local = t + offset;
-      const int64_t day = local / kMsPerDay - (local % kMsPerDay < 0 ? 1 : 0);
-      if (day == last_day) continue;  // one contact per local day: the first
-      last_day = day;
-      s.times.push_back(static_cast<double>(t) / static_cast<double>(kMsPerDay));
+    if (ev.type != EventType::kRegistered && ev.type != EventType::kVisit &&
+        cases.find(ev.case_id) == kNoCase) {
+      continue;  // an orphan: no case to apply it to
     }
-    streams.push_back(std::move(s));
+    const CaseUpdate u = cases.apply(ev);
+    if (!isRepeatContact(ev, u)) continue;
+    const Case* c = u.index != kNoCase ? &cases.at(u.index) : nullptr;
+    streams.add(ev.persons, ev.matter, ev.ts, repeatContactAbove(ev.level, c));
   }
-  // A fixed order (the hash map's is not): the sum of the log-likelihood is then reproducible.
-  std::sort(streams.begin(), streams.end(), [](const HawkesStream& a, const HawkesStream& b) {
-    return a.times.front() != b.times.front() ? a.times.front() < b.times.front()
-                                              : a.times.size() < b.times.size();
-  });
-  return streams;
+  return streams.streams(last_ts);
 }
 
 absl::StatusOr<std::string> fitHawkesFromHistory(const HawkesFitRun& run, std::istream& history) {
-  auto streams = hawkesStreamsFromHistory(history, run.utc_offset_minutes);
+  auto streams = hawkesStreamsFromHistory(history, run.utc_offset_minutes, run.above_level_weight);
   if (!streams.ok()) return streams.status();
   auto fitted = fitHawkes(*streams);
   if (!fitted.ok()) return fitted.status();
@@ -398,6 +384,10 @@ void addFitCommand(CLI::App& app) {
   h->add_option("--out", hk->out, "JSON file to write ('-' = stdout)")->required();
   h->add_option("--utc-offset-minutes", hk->utc_offset_minutes,
                 "local time of the day boundaries (contacts count once per local day)")
+      ->capture_default_str();
+  h->add_option("--above-level-weight", hk->above_level_weight,
+                "weight of a contact lodged above the competent level "
+                "(models.repeat_visit.above_level_weight)")
       ->capture_default_str();
   h->callback([hk] {
     const int rc = fit::runFitHawkes(*hk);

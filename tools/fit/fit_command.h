@@ -67,11 +67,14 @@ struct HawkesFitRun {
   std::string history;
   std::string out;
   int utc_offset_minutes = 8 * 60;
+  double above_level_weight = 1.5;  // as models.repeat_visit.above_level_weight
 };
 
-// The (person, matter) streams of a history, in days.
+// The (person, matter) streams of a history, in days: the repeat_visit model's own contacts
+// (models/repeat_visit/repeat_contacts.h), weighted as it weighs them.
 absl::StatusOr<std::vector<HawkesStream>> hawkesStreamsFromHistory(std::istream& history,
-                                                                   int utc_offset_minutes);
+                                                                   int utc_offset_minutes,
+                                                                   double above_level_weight = 1.5);
 absl::StatusOr<std::string> fitHawkesFromHistory(const HawkesFitRun& run, std::istream& history);
 int runFitHawkes(const HawkesFitRun& run);
 

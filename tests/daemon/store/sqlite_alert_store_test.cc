@@ -79,12 +79,12 @@ TEST(SqliteAlertStoreTest, CreatesTheDatabaseInWalModeWithSchemaVersion) {
   EXPECT_EQ(store->dbPath(), dir + "/casewatch.db");
   EXPECT_TRUE(std::filesystem::exists(dir + "/casewatch.db"));
   EXPECT_EQ(queryText(store->dbPath(), "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "2");
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "3");
   store->close();
   // Reopening an up-to-date database applies nothing and keeps the version.
   store = openOk(dir);
   ASSERT_TRUE(store);
-  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "2");
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "3");
 }
 
 // Dead letters stored before they were sanitised held raw bytes: migration 2 drops their bodies,

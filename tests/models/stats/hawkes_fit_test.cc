@@ -51,7 +51,8 @@ TEST(HawkesFitTest, RecoversKnownParametersFromSimulatedStreams) {
   const HawkesParams truth{0.02, 0.3, 0.6};
   std::mt19937_64 rng(20261123);
   std::vector<HawkesStream> streams;
-  for (int i = 0; i < 3000; ++i) streams.push_back(HawkesStream{simulate(truth, 365, rng), 365});
+  for (int i = 0; i < 3000; ++i)
+    streams.push_back(HawkesStream{simulate(truth, 365, rng), 365, {}});
   auto fit = fitHawkes(streams);
   ASSERT_TRUE(fit.ok()) << fit.status();
   EXPECT_NEAR(fit->params.mu, truth.mu, 0.1 * truth.mu);
@@ -73,13 +74,13 @@ TEST(HawkesFitTest, RecoversKnownParametersFromSimulatedStreams) {
 }
 
 TEST(HawkesFitTest, NoReturnsOrBadStreamsAreErrors) {
-  std::vector<HawkesStream> none = {{{1}, 10}, {{2}, 10}};
+  std::vector<HawkesStream> none = {{{1}, 10, {}}, {{2}, 10, {}}};
   auto fit = fitHawkes(none);
   ASSERT_FALSE(fit.ok());
   EXPECT_THAT(fit.status().message(), HasSubstr("no stream has a return"));
-  std::vector<HawkesStream> unsorted = {{{3, 1}, 10}};
+  std::vector<HawkesStream> unsorted = {{{3, 1}, 10, {}}};
   EXPECT_THAT(fitHawkes(unsorted).status().message(), HasSubstr("not sorted"));
-  std::vector<HawkesStream> short_end = {{{1, 3}, 2}};
+  std::vector<HawkesStream> short_end = {{{1, 3}, 2, {}}};
   EXPECT_THAT(fitHawkes(short_end).status().message(), HasSubstr("ends before"));
 }
 

@@ -1,0 +1,103 @@
+#include "models/escalation_risk/escalation_rows.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace casewatch {
+namespace {
+
+Level levelOr(Level l) {
+  return l == Level::kUnknown ? Level::kCounty : l;
+}
+
+}  // namespace
+
+EscalationRowTaker::EscalationRowTaker(int horizon_days)
+    : horizon_days_(horizon_days), horizon_(TimeMs{horizon_days} * kMsPerDay) {}
+
+void EscalationRowTaker::drop(absl::flat_hash_map<uint64_t, std::vector<uint64_t>>& index,
+                              uint64_t key, uint64_t id) {
+  auto it = index.find(key);
+  if (it == index.end()) return;
+  std::erase(it->second, id);
+  if (it->second.empty()) index.erase(it);
+}
+
+void EscalationRowTaker::finish(uint64_t id, int label) {
+  auto it = pending_.find(id);
+  if (it == pending_.end()) return;
+  Pending p = std::move(it->second);
+  pending_.erase(it);
+  drop(by_case_, p.index, id);
+  drop(by_matter_, p.matter, id);
+  auto [lo, hi] = expiry_.equal_range(p.to);
+  for (auto e = lo; e != hi; ++e) {
+    if (e->second == id) {
+      expiry_.erase(e);
+      break;
+    }
+  }
+  p.row.label = label;
+  labelled_.push_back(std::move(p.row));
+}
+
+void EscalationRowTaker::escalate(const std::vector<uint64_t>* ids, TimeMs ts,
+                                  const Level* contact_level, const CaseStore& cases) {
+  if (ids == nullptr) return;
+  std::vector<uint64_t> hit;
+  for (uint64_t id : *ids) {
+    const Pending& p = pending_.at(id);
+    if (!(p.row.at < ts && ts <= p.to)) continue;
+    if (contact_level != nullptr && !(*contact_level > levelOr(cases.at(p.index).level))) continue;
+    hit.push_back(id);
+  }
+  for (uint64_t id : hit) finish(id, 1);
+}
+
+void EscalationRowTaker::expire(TimeMs now) {
+  // Strictly past t + H: an escalation at exactly t + H, later in the same instant, still counts.
+  while (!expiry_.empty() && expiry_.begin()->first < now) finish(expiry_.begin()->second, 0);
+}
+
+void EscalationRowTaker::onEvent(const CaseEvent& ev, const CaseUpdate& u, const CaseStore& cases,
+                                 const EscalationFeatureBuilder& features) {
+  now_ = std::max(now_, ev.ts);
+  const bool of_case = u.index != kNoCase && !u.conflict;
+  // The labels this event settles (rows taken before it).
+  const bool contact =
+      ev.type == EventType::kVisit || (ev.type == EventType::kRegistered && of_case);
+  if (contact && !ev.matter.empty() && !pending_.empty()) {
+    if (auto it = by_matter_.find(escalationMatterKey(ev.matter)); it != by_matter_.end()) {
+      const Level level = levelOr(ev.level);
+      escalate(&it->second, ev.ts, &level, cases);
+    }
+  }
+  if (of_case &&
+      (ev.type == EventType::kReviewRequested || ev.type == EventType::kRecheckRequested)) {
+    if (auto it = by_case_.find(u.index); it != by_case_.end()) {
+      escalate(&it->second, ev.ts, nullptr, cases);
+    }
+  }
+  // The row this event gives.
+  if (ev.type != EventType::kVisit && of_case && cases.at(u.index).open()) {
+    const Case& c = cases.at(u.index);
+    Pending p;
+    p.index = u.index;
+    p.row.row_id = ev.event_id;
+    p.row.case_id = std::string(cases.caseId(u.index));
+    p.row.registered_at = c.registered_at;
+    p.row.at = ev.ts;
+    features.compute(cases, u.index, ev.ts, p.row.features);
+    p.to = ev.ts + horizon_;
+    const std::string_view matter = cases.strings().name(c.matter);
+    p.matter = matter.empty() ? 0 : escalationMatterKey(matter);
+    const uint64_t id = next_id_++;
+    by_case_[u.index].push_back(id);
+    if (!matter.empty()) by_matter_[p.matter].push_back(id);
+    expiry_.emplace(p.to, id);
+    pending_.emplace(id, std::move(p));
+  }
+  expire(now_);
+}
+
+}  // namespace casewatch

@@ -1,0 +1,85 @@
+// Training rows of the escalation_risk model, taken and labelled as events are applied: ONE code
+// path for the daemon's self-fit (models/escalation_risk/escalation_self_fit.h, rows kept in the
+// store as they are labelled) and `casewatch fit escalation --history` (tools/fit/), so that the
+// daemon's rows can be reproduced from the same history.
+//
+// Rows (the moments the daemon scores a case): after each event of a case (its registration
+// included) that leaves the case open, one row: the features of the case at the event's time
+// (EscalationFeatureBuilder::compute, after the builder observed the event). Its id is the
+// event's event_id (unique once duplicates are dropped).
+//
+// Label: y = 1 when the case is "taken to a higher level" within H days after the row's time
+// (strictly after it, up to and including t + H days), that is when, in that window,
+//   - a case.review_requested or case.recheck_requested arrives for the case (复查, 复核), or
+//   - a `visit` or `case.registered` on the same matter is lodged at a level above the level the
+//     case was lodged at (county when the case gives none): 越级 in the plain sense.
+// A row is labelled as soon as its label is known: 1 at the escalating event, 0 once the clock
+// (the latest event time seen) reaches t + H without one. Rows still waiting when the history ends
+// are right-censored (pending()). An event that arrives late (its time before the clock) labels
+// only the rows still waiting: the label is what was known on arrival, the same in the daemon as
+// in the tool.
+//
+// Memory: the waiting rows (those of the last H days): ~200 bytes each. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "connectors/decode/case_event.h"
+#include "models/escalation_risk/escalation_features.h"
+#include "state/case_store.h"
+
+namespace casewatch {
+
+struct EscalationRow {
+  std::string row_id;  // the event_id of the event the row was taken at
+  std::string case_id;
+  TimeMs registered_at = 0;  // of the case: the held-out slice is the most recent cases
+  TimeMs at = 0;             // the row's time
+  int label = 0;             // 0 or 1
+  EscalationFeatures features{};
+  friend bool operator==(const EscalationRow&, const EscalationRow&) = default;
+};
+
+class EscalationRowTaker {
+ public:
+  explicit EscalationRowTaker(int horizon_days);
+
+  // After `ev` has been applied to `cases` (`u`) and observed by `features`. Never throws.
+  void onEvent(const CaseEvent& ev, const CaseUpdate& u, const CaseStore& cases,
+               const EscalationFeatureBuilder& features);
+  // The rows labelled since the last call, in the order they were labelled.
+  std::vector<EscalationRow> takeLabelled() { return std::exchange(labelled_, {}); }
+  size_t labelledWaiting() const { return labelled_.size(); }
+  size_t pending() const { return pending_.size(); }
+  int horizonDays() const { return horizon_days_; }
+
+ private:
+  struct Pending {
+    EscalationRow row;
+    CaseIndex index = kNoCase;
+    uint64_t matter = 0;
+    TimeMs to = 0;
+  };
+  void escalate(const std::vector<uint64_t>* ids, TimeMs ts, const Level* above_of,
+                const CaseStore& cases);
+  void finish(uint64_t id, int label);
+  void expire(TimeMs now);
+  static void drop(absl::flat_hash_map<uint64_t, std::vector<uint64_t>>& index, uint64_t key,
+                   uint64_t id);
+
+  int horizon_days_;
+  TimeMs horizon_;
+  TimeMs now_ = 0;
+  uint64_t next_id_ = 1;
+  absl::flat_hash_map<uint64_t, Pending> pending_;
+  absl::flat_hash_map<uint64_t, std::vector<uint64_t>> by_case_;    // CaseIndex → row ids
+  absl::flat_hash_map<uint64_t, std::vector<uint64_t>> by_matter_;  // matter key → row ids
+  std::multimap<TimeMs, uint64_t> expiry_;                          // t + H → row id
+  std::vector<EscalationRow> labelled_;
+};
+
+}  // namespace casewatch
