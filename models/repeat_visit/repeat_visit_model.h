@@ -71,6 +71,8 @@ class RepeatVisitModel final : public Model {
   void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) override;
   void advanceTo(TimeMs now, ModelContext& ctx) override;
   void rebuild(TimeMs now, ModelContext& ctx) override;
+  bool saveState(ArchiveOut& out) const override;
+  bool loadState(ArchiveIn& in) override;
 
   // What the model knows of a (person, matter) pair (tests, the bench).
   struct PairView {
