@@ -49,6 +49,14 @@ class AlertOperations {
   virtual absl::Status expireSilence(const std::string& silence_id, const std::string& by) = 0;
   virtual std::vector<LedgerEntry> ledger() const = 0;
 
+  // The digest of the state a restart must reproduce (daemon/snapshot/state_digest.h), with the
+  // counts it covers (GET /api/v1/digest). Empty where there is no daemon state (tests, replay).
+  struct StateDigest {
+    std::string digest;
+    uint64_t cases = 0, visits = 0, active_alerts = 0, events_journaled = 0;
+  };
+  virtual StateDigest stateDigest() const { return {}; }
+
   // `action` makes one changing call on the operations it is given and returns its error (then
   // nothing changed). `done` runs once, on the same thread as the rest: with that error, with
   // Unavailable when the change could not be made durable (nothing changed, nothing published),

@@ -190,7 +190,7 @@ absl::Status App::start() {
   releaseAlerts();
   store_->flush();
   reconcile();
-  spdlog::info("State digest after start-up: {}", stateDigest(*pipeline_, *workflow_));
+  spdlog::info("State digest after start-up: {}", casewatch::stateDigest(*pipeline_, *workflow_));
   // A PUB socket drops what it sends before subscribers (re)connect: after a restart they need a
   // moment, so publications wait for a short grace period.
   publish_grace_timer_.expires_after(kPublishGrace);
@@ -323,6 +323,7 @@ void App::scheduleTick() {
     if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
     pipeline_->publishGauges();
     maybeSnapshot();
+    publishSnapshotAge();
     updateReadiness();
     scheduleTick();
   });
@@ -398,7 +399,7 @@ void App::closeDown() {
       dispatcher_->flush(steadyMs());
       advancePublishedPosition(true);  // a clean stop: ZeroMQ sends what is queued before exit
       store_->close();
-      spdlog::info("State digest at stop: {}", stateDigest(*pipeline_, *workflow_));
+      spdlog::info("State digest at stop: {}", casewatch::stateDigest(*pipeline_, *workflow_));
       spdlog::info("Stopped: {} events accepted, {} rejected, {} duplicates; state committed.",
                    pipeline_->counters().accepted, pipeline_->counters().rejected,
                    pipeline_->counters().duplicates);

@@ -96,6 +96,7 @@ class App final : private PipelineOutput, private AlertOperations {
   absl::StatusOr<Silence> addSilence(Silence silence, const std::string& by) override;
   absl::Status expireSilence(const std::string& silence_id, const std::string& by) override;
   std::vector<LedgerEntry> ledger() const override;
+  StateDigest stateDigest() const override;
   void commitAction(Action action, ActionDone done) override;
   // Makes the waiting action once every change decided before it is recorded (so the store's
   // rows keep decision order: an older change never overwrites an action's row).
@@ -128,6 +129,8 @@ class App final : private PipelineOutput, private AlertOperations {
   uint64_t configFingerprint() const;
   void maybeSnapshot();
   void snapshotDone(SnapshotResult r);
+  // Sets casewatch_snapshot_age_seconds from snapshot_unix_ (each tick).
+  void publishSnapshotAge();
   void reconcile();
   void scheduleTick();
   void scheduleCommit();
@@ -163,7 +166,9 @@ class App final : private PipelineOutput, private AlertOperations {
   std::unique_ptr<SnapshotWriter> snapshot_writer_;
   uint64_t snapshot_position_ = 0;  // events covered by the newest snapshot (loaded or written)
   int64_t snapshot_steady_ms_ = 0;  // when it was taken (steady clock; 0 = at start-up)
-  double snapshot_unix_ = 0;        // wall time of the last one written (0 = none yet)
+  // Wall time (s) of the last snapshot written, or of the file loaded at start-up; before any,
+  // the daemon's start (the age gauge then grows from it).
+  double snapshot_unix_ = 0;
   int64_t snapshot_started_ms_ = 0;
   bool snapshots_unsupported_ = false;         // a running model cannot be saved (logged once)
   Readiness readiness_{{"daemon: starting"}};  // as last assessed; what GET /readyz answers

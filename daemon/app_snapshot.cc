@@ -7,6 +7,8 @@
 // store holds their latest state, loaded after the snapshot as before.
 #include <spdlog/spdlog.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <functional>
 
@@ -95,6 +97,7 @@ absl::Status App::loadSnapshotFile(const std::string& path, uint64_t& position) 
 }
 
 absl::StatusOr<uint64_t> App::loadSnapshot() {
+  snapshot_unix_ = static_cast<double>(wall_.now()) / 1000.0;
   for (const SnapshotFileInfo& f : listSnapshots(config_.data_dir)) {
     const auto t0 = std::chrono::steady_clock::now();
     uint64_t position = 0;
@@ -102,6 +105,9 @@ absl::StatusOr<uint64_t> App::loadSnapshot() {
     if (s.ok()) {
       spdlog::info("Loaded snapshot {} ({} journal records) in {:.2f} s.", f.path, position,
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      // Its age goes on from when it was written.
+      struct stat st {};
+      if (::stat(f.path.c_str(), &st) == 0) snapshot_unix_ = static_cast<double>(st.st_mtime);
       return position;
     }
     // Never a partial state: the next attempt starts from an empty one.
@@ -164,6 +170,10 @@ void App::snapshotDone(SnapshotResult r) {
   if (r.segments_compacted > 0) snapshot_metrics_->compacted(r.segments_compacted);
   spdlog::info("Snapshot at record {}: {} bytes in {:.2f} s; {} journal segments compacted.",
                r.position, r.bytes, seconds, r.segments_compacted);
+}
+
+void App::publishSnapshotAge() {
+  snapshot_metrics_->age(static_cast<double>(wall_.now()) / 1000.0 - snapshot_unix_);
 }
 
 }  // namespace casewatch

@@ -17,6 +17,15 @@ SnapshotMetrics::SnapshotMetrics(prometheus::Registry& r) {
                         "this); 0 before the first.")
                     .Register(r)
                     .Add({});
+  // The age too, for rules that cannot subtract (and so that a daemon that has never managed a
+  // snapshot ages from its start instead of reading 0).
+  age_ = &BuildGauge()
+              .Name("casewatch_snapshot_age_seconds")
+              .Help(
+                  "Seconds (wall clock) since the last snapshot made durable, or loaded at "
+                  "start-up (its file's time); before any, since the daemon started.")
+              .Register(r)
+              .Add({});
   last_bytes_ = &BuildGauge()
                      .Name("casewatch_snapshot_last_size_bytes")
                      .Help("Size of the last snapshot written, header included.")
@@ -59,6 +68,10 @@ void SnapshotMetrics::written(uint64_t bytes, double seconds, double unix_second
   last_bytes_->Set(static_cast<double>(bytes));
   last_seconds_->Set(seconds);
   last_time_->Set(unix_seconds);
+}
+
+void SnapshotMetrics::age(double seconds) {
+  age_->Set(seconds < 0 ? 0 : seconds);
 }
 
 void SnapshotMetrics::failed(std::string_view stage) {

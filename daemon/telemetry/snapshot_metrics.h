@@ -20,9 +20,12 @@ class SnapshotMetrics {
   void compacted(uint64_t segments);
   // At start-up: the journal records replayed after the snapshot loaded (or all of them).
   void startedFrom(bool snapshot, uint64_t replayed);
+  // Seconds since the last successful snapshot (wall clock), set on every tick.
+  void age(double seconds);
 
  private:
   prometheus::Gauge* last_time_;
+  prometheus::Gauge* age_;
   prometheus::Gauge* last_bytes_;
   prometheus::Gauge* last_seconds_;
   prometheus::Family<prometheus::Counter>* failed_;
