@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -54,6 +55,8 @@ class AlertOperations {
   struct StateDigest {
     std::string digest;
     uint64_t cases = 0, visits = 0, active_alerts = 0, events_journaled = 0;
+    // (part name, its digest): which part differs when two digests do.
+    std::vector<std::pair<std::string, std::string>> parts;
   };
   virtual StateDigest stateDigest() const { return {}; }
 

@@ -74,7 +74,13 @@ std::vector<LedgerEntry> App::ledger() const {
 
 AlertOperations::StateDigest App::stateDigest() const {
   StateDigest d;
-  d.digest = casewatch::stateDigest(*pipeline_, *workflow_);
+  const StateDigestParts parts = stateDigestParts(*pipeline_, *workflow_);
+  d.digest = parts.digest;
+  d.parts = {{"cases", parts.cases},
+             {"visits", parts.visits},
+             {"orphans", parts.orphans},
+             {"alert_book", parts.alert_book},
+             {"workflow", parts.workflow}};
   d.cases = pipeline_->cases().size();
   d.visits = pipeline_->visits().size();
   d.active_alerts = workflow_->activeAlerts().size();

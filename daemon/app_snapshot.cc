@@ -125,6 +125,10 @@ void App::maybeSnapshot() {
       !snapshot_writer_ || snapshot_writer_->busy()) {
     return;
   }
+  // Every change decided so far must be in the store first: a restart from this snapshot never
+  // decides them again (a full replay does), so one still held or being recorded at a crash would
+  // be lost, and the restart's reconcile would take the store's older escalation/reminders.
+  if (!held_changes_.empty() || recordings_in_flight_ > 0) return;
   if (snapshot_steady_ms_ == 0) snapshot_steady_ms_ = steadyMs();
   const uint64_t since = events_journaled_ - snapshot_position_;
   const bool due_by_time = steadyMs() - snapshot_steady_ms_ >= int64_t{sc.every_minutes} * 60000;

@@ -14,6 +14,9 @@ void ApiRouter::digest(ApiContext& ctx) {
   j["visits"] = d.visits;
   j["active_alerts"] = d.active_alerts;
   j["events_journaled"] = d.events_journaled;
+  ApiJson parts = ApiJson::object();
+  for (const auto& [name, hex] : d.parts) parts[name] = hex;
+  j["parts"] = parts;
   ctx.ok(dumpJson(j));
 }
 

@@ -12,6 +12,12 @@
 
 namespace casewatch {
 
+// One digest per part, so that a mismatch names the part that differs; `digest` covers them all.
+struct StateDigestParts {
+  std::string digest, cases, visits, orphans, alert_book, workflow;
+};
+StateDigestParts stateDigestParts(const Pipeline& pipeline, const AlertWorkflow& workflow);
+
 std::string stateDigest(const Pipeline& pipeline, const AlertWorkflow& workflow);
 
 }  // namespace casewatch
