@@ -1,5 +1,7 @@
 #include "alerts/alert_book.h"
 
+#include "alerts/alert_archive.h"
+
 namespace casewatch {
 
 const Alert* AlertBook::find(const std::string& alert_id) const {
@@ -73,6 +75,30 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
   c.at = s.at;
   c.alert = a;
   return c;
+}
+
+}  // namespace casewatch
+
+namespace casewatch {
+
+void AlertBook::save(ArchiveOut& out) const {
+  out.pod(evidence_rev_);
+  out.count(active_.size());
+  for (const auto& [id, a] : active_) saveAlert(out, a);
+}
+
+bool AlertBook::load(ArchiveIn& in) {
+  active_.clear();
+  in.pod(evidence_rev_);
+  size_t n = 0;
+  if (!in.count(n, 64)) return false;
+  for (size_t i = 0; i < n; ++i) {
+    Alert a;
+    if (!loadAlert(in, a)) return false;
+    std::string id = a.alert_id;
+    active_.emplace(std::move(id), std::move(a));
+  }
+  return in.ok();
 }
 
 }  // namespace casewatch

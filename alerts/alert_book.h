@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "alerts/alert.h"
 #include "alerts/wording/alert_wording.h"
+#include "base/state_archive.h"
 #include "models/signal.h"
 
 namespace casewatch {
@@ -36,6 +37,10 @@ class AlertBook {
   }
   // Replaces the book's content (recovery).
   void clear() { active_.clear(); }
+
+  // Snapshot (base/state_archive.h): the active alerts and the evidence counter.
+  void save(ArchiveOut& out) const;
+  bool load(ArchiveIn& in);
 
  private:
   absl::flat_hash_map<std::string, Alert> active_;

@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -57,6 +58,16 @@ class AlertOperations {
   virtual std::vector<LedgerEntry> ledger() const = 0;
   // The running models' states (what they learnt or use).
   virtual std::vector<ModelState> modelStates() const { return {}; }
+
+  // The digest of the state a restart must reproduce (daemon/snapshot/state_digest.h), with the
+  // counts it covers (GET /api/v1/digest). Empty where there is no daemon state (tests, replay).
+  struct StateDigest {
+    std::string digest;
+    uint64_t cases = 0, visits = 0, active_alerts = 0, events_journaled = 0;
+    // (part name, its digest): which part differs when two digests do.
+    std::vector<std::pair<std::string, std::string>> parts;
+  };
+  virtual StateDigest stateDigest() const { return {}; }
 
   // `action` makes one changing call on the operations it is given and returns its error (then
   // nothing changed). `done` runs once, on the same thread as the rest: with that error, with

@@ -18,6 +18,7 @@
 #include "daemon/config_loader.h"
 #include "daemon/data_dir.h"
 #include "daemon/key_fingerprint_file.h"
+#include "daemon/snapshot/state_digest.h"
 #include "models/key_case/key_case_model.h"
 
 namespace casewatch {
@@ -42,9 +43,10 @@ App::App(AppOptions options)
       publish_grace_timer_(io_) {}
 
 App::~App() {
-  http_.reset();  // first: it may still read the store
+  http_.reset();     // first: it may still read the store
   fit_pool_.join();  // a refit still running reads the store
   for (auto& c : connectors_) c->stop();
+  if (snapshot_writer_) snapshot_writer_->stop();  // it waits on the journal
   if (published_fd_ >= 0) ::close(published_fd_);
   if (journal_) journal_->close();
   if (store_) store_->close();
@@ -127,21 +129,17 @@ absl::Status App::start() {
   const JournalRecovery& recovered = journal_->recovery();
   health_metrics_->journalRecovered(recovered.torn_tail_bytes, recovered.corrupt_truncations,
                                     recovered.corrupt_bytes);
-  pipeline_ = std::make_unique<Pipeline>(config_, &wall_, metrics_.get(),
-                                         static_cast<PipelineOutput&>(*this));
-  metrics_->setAgencyNames(pipeline_->cases().strings());
-  auto models = buildModels(config_.models, config_.clocks);
-  if (!models.ok()) return models.status();
-  pipeline_->setModels(std::move(*models));
+  snapshot_metrics_ = std::make_unique<SnapshotMetrics>(*metrics_->registry());
+  // The newest valid snapshot, if any (app_snapshot.cc); else the state starts empty and the
+  // whole journal is replayed.
+  auto loaded = loadSnapshot();
+  if (!loaded.ok()) return loaded.status();
+  snapshot_position_ = *loaded;
   // The fits learnt before the restart, before the journal's replay scores with them.
   restoreFits();
 
-  // The workflow's own state (silences, manual resolutions) first; acknowledgements and
+  // The workflow's own state (silences, manual resolutions) next; acknowledgements and
   // escalations come back from the stored alerts in reconcile(), after the journal's replay.
-  workflow_ = std::make_unique<AlertWorkflow>(
-      workflowOptions(config_), &pipeline_->alerts(), [this] { return pipeline_->now(); },
-      [this](AlertChange&& c) { submitChange(std::move(c)); });
-  wireWorkflow(*workflow_);
   if (auto snap = store_->getSnapshot(std::string(kWorkflowSnapshot)); snap.ok() && *snap) {
     if (auto s = workflow_->loadState(**snap); !s.ok()) {
       spdlog::warn("The stored workflow state is partly unreadable ({}); the rest is restored.",
@@ -153,6 +151,11 @@ absl::Status App::start() {
   if (auto s = recover(); !s.ok()) return s;
   learn();  // the rows the replay labelled
 
+  snapshot_writer_ = std::make_unique<SnapshotWriter>(
+      config_.data_dir, [this] { return journal_->stats().durable_batch.load(); },
+      [this](SnapshotResult r) {
+        boost::asio::post(io_, [this, r = std::move(r)]() mutable { snapshotDone(std::move(r)); });
+      });
   journal_->setWriteObserver(
       [this](const JournalWriteSample& s) { metrics_->journalCommit(s.seconds); });
   journal_->setOnDurable(
@@ -199,6 +202,7 @@ absl::Status App::start() {
   releaseAlerts();
   store_->flush();
   reconcile();
+  spdlog::info("State digest after start-up: {}", casewatch::stateDigest(*pipeline_, *workflow_));
   // A PUB socket drops what it sends before subscribers (re)connect: after a restart they need a
   // moment, so publications wait for a short grace period.
   publish_grace_timer_.expires_after(kPublishGrace);
@@ -319,6 +323,7 @@ void App::onBatch(DecodedBatchPtr batch) {
   if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
   if (batch->end_of_input) spdlog::info("Feed {} reached the end of its input.", batch->feed);
   if (journal_->pendingRecords() >= config_.store.commit_max_events) commitJournal();
+  if (events_journaled_ - snapshot_position_ >= config_.snapshot.every_events) maybeSnapshot();
   // Dropping the batch releases its connector's in-flight slot.
 }
 
@@ -336,6 +341,8 @@ void App::scheduleTick() {
     dispatcher_->updateMetrics();
     if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
     pipeline_->publishGauges();
+    maybeSnapshot();
+    publishSnapshotAge();
     updateReadiness();
     scheduleTick();
   });
@@ -399,7 +406,8 @@ void App::closeDown() {
     // Every received batch has been applied by now (they were queued before this handler).
     if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
     commitJournal();
-    journal_->close();  // durable; its callback posts onDurable
+    journal_->close();                               // durable; its callback posts onDurable
+    if (snapshot_writer_) snapshot_writer_->stop();  // a snapshot being written finishes
     durable_batch_ = std::max(durable_batch_, committed_batch_);
     releaseAlerts();
     store_->flush();  // alert records committed; their publications are posted behind us
@@ -412,6 +420,7 @@ void App::closeDown() {
       dispatcher_->flush(steadyMs());
       advancePublishedPosition(true);  // a clean stop: ZeroMQ sends what is queued before exit
       store_->close();
+      spdlog::info("State digest at stop: {}", casewatch::stateDigest(*pipeline_, *workflow_));
       spdlog::info("Stopped: {} events accepted, {} rejected, {} duplicates; state committed.",
                    pipeline_->counters().accepted, pipeline_->counters().rejected,
                    pipeline_->counters().duplicates);

@@ -38,10 +38,12 @@
 #include "daemon/journal/event_journal.h"
 #include "daemon/pipeline.h"
 #include "daemon/service/systemd_notifier.h"
+#include "daemon/snapshot/snapshot_writer.h"
 #include "daemon/store/sqlite_alert_store.h"
 #include "daemon/telemetry/health_metrics.h"
 #include "daemon/telemetry/learning_metrics.h"
 #include "daemon/telemetry/metrics.h"
+#include "daemon/telemetry/snapshot_metrics.h"
 
 namespace casewatch {
 
@@ -100,6 +102,7 @@ class App final : private PipelineOutput, private AlertOperations {
   absl::Status expireSilence(const std::string& silence_id, const std::string& by) override;
   std::vector<LedgerEntry> ledger() const override;
   std::vector<ModelState> modelStates() const override;  // app_learning.cc
+  StateDigest stateDigest() const override;
   void commitAction(Action action, ActionDone done) override;
   // Makes the waiting action once every change decided before it is recorded (so the store's
   // rows keep decision order: an older change never overwrites an action's row).
@@ -123,6 +126,17 @@ class App final : private PipelineOutput, private AlertOperations {
   // a batch then re-sends at most the one change being sent, not the whole batch.
   void deliverEach(std::vector<AlertChange> changes, std::vector<uint64_t> positions);
   absl::Status recover();
+  // Snapshots (app_snapshot.cc). buildState() makes an empty pipeline (with the configured models
+  // when `with_models`) and workflow; loadSnapshot() builds them and loads the newest valid
+  // snapshot into them, returning the journal position it covers (0: none, state empty).
+  absl::Status buildState(bool with_models);
+  absl::StatusOr<uint64_t> loadSnapshot();
+  absl::Status loadSnapshotFile(const std::string& path, uint64_t& position);
+  uint64_t configFingerprint() const;
+  void maybeSnapshot();
+  void snapshotDone(SnapshotResult r);
+  // Sets casewatch_snapshot_age_seconds from snapshot_unix_ (each tick).
+  void publishSnapshotAge();
   void reconcile();
   // app_learning.cc: the models that learn from the daemon's own history. Their labelled rows go
   // to the store (writer thread); a refit that fell due runs on fit_pool_ and posts its outcome
@@ -169,6 +183,15 @@ class App final : private PipelineOutput, private AlertOperations {
   std::unique_ptr<Pseudonymizer> pseudonymizer_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<HealthMetrics> health_metrics_;
+  std::unique_ptr<SnapshotMetrics> snapshot_metrics_;
+  std::unique_ptr<SnapshotWriter> snapshot_writer_;
+  uint64_t snapshot_position_ = 0;  // events covered by the newest snapshot (loaded or written)
+  int64_t snapshot_steady_ms_ = 0;  // when it was taken (steady clock; 0 = at start-up)
+  // Wall time (s) of the last snapshot written, or of the file loaded at start-up; before any,
+  // the daemon's start (the age gauge then grows from it).
+  double snapshot_unix_ = 0;
+  int64_t snapshot_started_ms_ = 0;
+  bool snapshots_unsupported_ = false;         // a running model cannot be saved (logged once)
   Readiness readiness_{{"daemon: starting"}};  // as last assessed; what GET /readyz answers
   bool started_ = false;
   std::unique_ptr<SqliteAlertStore> store_;

@@ -21,6 +21,7 @@
 #include "base/str_cat.h"
 #include "daemon/app.h"
 #include "daemon/app_parts.h"
+#include "daemon/snapshot/state_digest.h"
 
 namespace casewatch {
 
@@ -69,6 +70,22 @@ absl::Status App::expireSilence(const std::string& silence_id, const std::string
 
 std::vector<LedgerEntry> App::ledger() const {
   return workflow_->ledger();
+}
+
+AlertOperations::StateDigest App::stateDigest() const {
+  StateDigest d;
+  const StateDigestParts parts = stateDigestParts(*pipeline_, *workflow_);
+  d.digest = parts.digest;
+  d.parts = {{"cases", parts.cases},
+             {"visits", parts.visits},
+             {"orphans", parts.orphans},
+             {"alert_book", parts.alert_book},
+             {"workflow", parts.workflow}};
+  d.cases = pipeline_->cases().size();
+  d.visits = pipeline_->visits().size();
+  d.active_alerts = workflow_->activeAlerts().size();
+  d.events_journaled = events_journaled_;
+  return d;
 }
 
 void App::commitAction(Action action, ActionDone done) {

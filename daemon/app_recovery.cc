@@ -21,10 +21,23 @@ absl::Status App::recover() {
   const auto t0 = std::chrono::steady_clock::now();
   const size_t journal_feed = metrics_->feedIndex("journal");
   std::array<uint64_t, kEventTypeCount> by_type{};
-  auto s = journal_->replay([&](const CaseEvent& ev) {
-    ++by_type[static_cast<size_t>(ev.type)];
-    pipeline_->ingestEvent(ev, journal_feed);
-  });
+  if (journal_->firstIndex() > snapshot_position_) {
+    recovering_ = false;
+    return absl::DataLossError(strCat(
+        "data_dir: journal: it starts at record ", journal_->firstIndex(),
+        " (older segments were compacted) but no valid snapshot covers the records before it "
+        "(the newest loaded covers ",
+        snapshot_position_, "); see the log for why each snapshot was skipped"));
+  }
+  uint64_t replayed = 0;
+  auto s = journal_->replay(
+      [&](const CaseEvent& ev) {
+        ++by_type[static_cast<size_t>(ev.type)];
+        ++replayed;
+        pipeline_->ingestEvent(ev, journal_feed);
+      },
+      snapshot_position_);
+  snapshot_metrics_->startedFrom(snapshot_position_ > 0, replayed);
   recovering_ = false;
   pipeline_->setRecoveringJournal(false);
   metrics_->eventsIn(journal_feed, by_type);
@@ -32,9 +45,11 @@ absl::Status App::recover() {
   pipeline_->setFollowEvents(config_.clock == ClockSource::kEvent);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (journal_->recordCount() > 0) {
-    spdlog::info("Recovered {} journaled events in {:.2f} s: {} cases, {} active alerts.",
-                 journal_->recordCount(), secs, pipeline_->cases().size(),
-                 pipeline_->alerts().activeCount());
+    spdlog::info(
+        "Recovered {} journaled events in {:.2f} s ({} from the snapshot, {} journal records "
+        "replayed): {} cases, {} active alerts.",
+        journal_->recordCount(), secs, snapshot_position_, replayed, pipeline_->cases().size(),
+        pipeline_->alerts().activeCount());
   }
   if (journal_->truncatedBytesAtOpen() > 0) {
     spdlog::warn(

@@ -44,6 +44,7 @@ void decodeConfig(ConfigDecoder& d, const ConfigNode& root, Config& c) {
     decodeSection(r, "ingest", c.ingest);
     decodeSection(r, "clocks", c.clocks);
     decodeSection(r, "store", c.store);
+    decodeSection(r, "snapshot", c.snapshot);
     decodeSection(r, "http", c.http);
     decodeSection(r, "auth", c.auth);
     decodeSection(r, "workflow", c.workflow);
@@ -73,6 +74,7 @@ void decodeConfig(ConfigDecoder& d, const ConfigNode& root, Config& c) {
   validateConfig(d, "pseudonym", c.pseudonym);
   validateConfig(d, "ingest", c.ingest);
   validateConfig(d, "store", c.store);
+  validateConfig(d, "snapshot", c.snapshot);
 }
 
 WorkflowOptions workflowOptions(const Config& c) {
@@ -92,6 +94,7 @@ void writeConfig(ConfigWriter& w, const Config& c) {
   writeSection(w, "ingest", c.ingest);
   writeSection(w, "clocks", c.clocks);
   writeSection(w, "store", c.store);
+  writeSection(w, "snapshot", c.snapshot);
   writeSection(w, "http", c.http);
   writeSection(w, "auth", c.auth);
   writeSection(w, "workflow", c.workflow);

@@ -23,6 +23,7 @@
 #include "daemon/http/auth_config.h"
 #include "daemon/http/http_config.h"
 #include "daemon/journal/journal_config.h"
+#include "daemon/snapshot/snapshot_config.h"
 #include "models/clocks_config.h"
 
 namespace casewatch {
@@ -39,6 +40,7 @@ struct Config : TopLevelConfig {
   IngestConfig ingest;
   ClocksConfig clocks;  // shared by the models (models/clocks_config.h)
   StoreConfig store;
+  SnapshotConfig snapshot;
   HttpConfig http;
   AuthConfig auth;
   WorkflowConfig workflow;

@@ -16,6 +16,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
 #include "alerts/alert_book.h"
 #include "base/clock.h"
 #include "connectors/decoded_batch.h"
@@ -96,6 +97,15 @@ class Pipeline final : public SignalSink {
 
   // SignalSink
   void emit(Signal&& s) override;
+
+  // Snapshot (daemon/snapshot/pipeline_snapshot.cc): everything above that a journal replay
+  // rebuilds — the event clock, the dedup window, sequence trackers, orphans, cases, visits, the
+  // alert book, the region board and every model's state. saveState() is false when a running
+  // model cannot be saved. loadState() with `with_models` needs the same models (and model
+  // configuration) as when saved; without, it skips the models' parts (the caller then rebuilds
+  // them with setModels(), as a reload does).
+  bool saveState(ArchiveOut& out) const;
+  absl::Status loadState(ArchiveIn& in, bool with_models);
 
  private:
   // Words alerts with the configured templates (once per catalog).

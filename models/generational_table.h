@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "base/state_archive.h"
 
 namespace casewatch {
 
@@ -117,6 +118,53 @@ class GenerationalTable {
       return &it->second;
     }
     return nullptr;
+  }
+
+  // Snapshot (daemon/snapshot/): both generations with their exact layout (slots, value arrays
+  // with their free places, the generation's start), so that a loaded table rotates, reuses and
+  // forgets exactly as the saved one would have. `save_value(out, v)` writes one Value,
+  // `load_value(in, v)` reads it back (false: unreadable).
+  template <typename SaveValue>
+  void save(ArchiveOut& out, SaveValue&& save_value) const {
+    out.pod(generation_day_);
+    for (const Generation& g : gen_) {
+      out.count(g.slots.size());
+      for (const auto& [key, slot] : g.slots) {
+        out.pod(key);
+        out.pod(slot);
+      }
+      out.count(g.values.size());
+      for (const Value& v : g.values) save_value(out, v);
+      out.pods(g.free);
+    }
+  }
+  template <typename LoadValue>
+  bool load(ArchiveIn& in, LoadValue&& load_value) {
+    clear();
+    in.pod(generation_day_);
+    for (Generation& g : gen_) {
+      size_t n = 0;
+      if (!in.count(n, sizeof(uint64_t) + sizeof(Slot))) return false;
+      g.slots.reserve(n);
+      for (size_t i = 0; i < n && in.ok(); ++i) {
+        const auto key = in.get<uint64_t>();
+        g.slots.insert_or_assign(key, in.get<Slot>());
+      }
+      if (!in.count(n)) return false;
+      g.values.resize(n);
+      for (Value& v : g.values) {
+        if (!load_value(in, v)) return in.fail();
+      }
+      if (!in.pods(g.free)) return false;
+      // A damaged index would point outside the values: refused.
+      for (const auto& [key, slot] : g.slots) {
+        if (slot.holdsValue() && slot.valueIndex() >= g.values.size()) return in.fail();
+      }
+      for (uint32_t f : g.free) {
+        if (f >= g.values.size()) return in.fail();
+      }
+    }
+    return in.ok();
   }
 
   // Keys remembered, in both generations.

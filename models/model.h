@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/state_archive.h"
 #include "base/time.h"
 #include "connectors/decode/case_event.h"
 #include "models/region_board.h"
@@ -72,6 +73,13 @@ class Model {
   // Deadline thresholds the model holds waiting for the clock (the gauge
   // casewatch_deadline_thresholds_queued sums them over the models).
   virtual size_t queuedThresholds() const { return 0; }
+
+  // Snapshot (daemon/snapshot/): everything the model holds besides its configuration, so that a
+  // model built with the same configuration and loaded continues exactly as the saved one would
+  // have. A model that does not implement them returns false, and no snapshot is taken while it
+  // runs (start-up then replays the whole journal).
+  virtual bool saveState(ArchiveOut& out) const { return (void)out, false; }
+  virtual bool loadState(ArchiveIn& in) { return (void)in, false; }
 };
 
 }  // namespace casewatch

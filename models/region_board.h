@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "base/state_archive.h"
 
 namespace casewatch {
 
@@ -40,6 +41,25 @@ class RegionBoard {
     std::vector<std::string> changed;
     changed.swap(changed_);
     for (const std::string& region : changed) fn(std::string_view(region), keyCases(region));
+  }
+
+  // Snapshot (base/state_archive.h).
+  void save(ArchiveOut& out) const {
+    out.count(key_cases_.size());
+    for (const auto& [region, n] : key_cases_) {
+      out.str(region);
+      out.pod(n);
+    }
+    out.strs(changed_);
+  }
+  bool load(ArchiveIn& in) {
+    key_cases_.clear();
+    size_t n = 0;
+    if (!in.count(n, 16)) return false;
+    std::string region;
+    for (size_t i = 0; i < n && in.str(region); ++i) key_cases_[region] = in.get<int64_t>();
+    in.strs(changed_);
+    return in.ok();
   }
 
  private:

@@ -243,3 +243,40 @@ size_t CaseStore::approximateBytes() const {
 }
 
 }  // namespace casewatch
+
+namespace casewatch {
+
+void CaseStore::save(ArchiveOut& out) const {
+  out.pods(cases_);
+  case_ids_.save(out);
+  strings_.save(out);
+  out.count(overflow_persons_.size());
+  for (const auto& p : overflow_persons_) out.pods(p);
+  out.count(open_by_stage_agency_.size());
+  for (const auto& [key, n] : open_by_stage_agency_) {
+    out.pod(key);
+    out.pod(n);
+  }
+  out.count(open_cases_);
+}
+
+bool CaseStore::load(ArchiveIn& in) {
+  in.pods(cases_);
+  case_ids_.load(in);
+  strings_.load(in);
+  size_t n = 0;
+  if (!in.count(n, 8)) return false;
+  overflow_persons_.resize(n);
+  for (auto& p : overflow_persons_) in.pods(p);
+  if (!in.count(n, 16)) return false;
+  open_by_stage_agency_.clear();
+  for (size_t i = 0; i < n; ++i) {
+    const auto key = in.get<uint64_t>();
+    open_by_stage_agency_[key] = in.get<int64_t>();
+  }
+  in.count(open_cases_, 0);
+  if (in.ok() && case_ids_.size() != cases_.size() + 1) return in.fail();
+  return in.ok();
+}
+
+}  // namespace casewatch

@@ -60,6 +60,10 @@ class CaseStore {
   // Approximate heap bytes held by the case state (for bytes-per-open-case reporting).
   size_t approximateBytes() const;
 
+  // Snapshot (base/state_archive.h): everything, so that a loaded store equals the saved one.
+  void save(ArchiveOut& out) const;
+  bool load(ArchiveIn& in);
+
  private:
   void countOpen(const Case& c, int delta);
   CaseIndex create(const CaseEvent& ev);

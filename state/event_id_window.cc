@@ -55,3 +55,31 @@ void EventIdWindow::insert(const Key& k, TimeMs ts) {
 }
 
 }  // namespace casewatch
+
+namespace casewatch {
+
+void EventIdWindow::save(ArchiveOut& out) const {
+  out.pod(started_);
+  out.pod(newest_);
+  out.pod(generation_start_);
+  for (const auto* set : {&current_, &previous_}) {
+    out.count(set->size());
+    for (const Key& k : *set) out.pod(k);
+  }
+}
+
+bool EventIdWindow::load(ArchiveIn& in) {
+  in.pod(started_);
+  in.pod(newest_);
+  in.pod(generation_start_);
+  for (auto* set : {&current_, &previous_}) {
+    size_t n = 0;
+    if (!in.count(n, sizeof(Key))) return false;
+    set->clear();
+    set->reserve(n);
+    for (size_t i = 0; i < n; ++i) set->insert(in.get<Key>());
+  }
+  return in.ok();
+}
+
+}  // namespace casewatch

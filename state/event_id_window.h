@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_set.h"
+#include "base/state_archive.h"
 #include "base/time.h"
 
 namespace casewatch {
@@ -36,6 +37,11 @@ class EventIdWindow {
   size_t size() const { return current_.size() + previous_.size(); }
   TimeMs window() const { return window_; }
   void setWindow(TimeMs window) { window_ = window; }
+
+  // Snapshot (base/state_archive.h): both generations and the window's clock; the window's
+  // length stays as constructed (configuration).
+  void save(ArchiveOut& out) const;
+  bool load(ArchiveIn& in);
 
  private:
   struct Key {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "connectors/decode/case_event_archive.h"
+
 namespace casewatch {
 
 void Orphanage::hold(const CaseEvent& ev, TimeMs now) {
@@ -39,6 +41,58 @@ std::vector<CaseEvent> Orphanage::expire(TimeMs now) {
     if (held.empty()) by_case_.erase(it);
   }
   return out;
+}
+
+}  // namespace casewatch
+
+namespace casewatch {
+
+void Orphanage::save(ArchiveOut& out) const {
+  out.count(by_case_.size());
+  for (const auto& [case_id, held] : by_case_) {
+    out.str(case_id);
+    out.count(held.size());
+    for (const Held& h : held) {
+      saveEvent(out, h.ev);
+      out.pod(h.held_at);
+    }
+  }
+  out.count(arrivals_.size());
+  for (const auto& [at, case_id] : arrivals_) {
+    out.pod(at);
+    out.str(case_id);
+  }
+  out.count(count_);
+}
+
+bool Orphanage::load(ArchiveIn& in) {
+  by_case_.clear();
+  arrivals_.clear();
+  size_t cases = 0;
+  if (!in.count(cases, 16)) return false;
+  std::string case_id;
+  for (size_t i = 0; i < cases && in.str(case_id); ++i) {
+    size_t n = 0;
+    if (!in.count(n, 16)) return false;
+    auto& held = by_case_[case_id];
+    held.resize(n);
+    for (Held& h : held) {
+      if (!loadEvent(in, h.ev)) return in.fail();
+      in.pod(h.held_at);
+    }
+  }
+  size_t arrivals = 0;
+  if (!in.count(arrivals, 16)) return false;
+  for (size_t i = 0; i < arrivals; ++i) {
+    TimeMs at = 0;
+    in.pod(at);
+    if (!in.str(case_id)) return false;
+    arrivals_.emplace_back(at, case_id);
+  }
+  size_t count = 0;
+  in.count(count, 0);
+  count_ = count;
+  return in.ok();
 }
 
 }  // namespace casewatch

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "base/state_archive.h"
 #include "connectors/decode/case_event.h"
 
 namespace casewatch {
@@ -25,6 +26,11 @@ class Orphanage {
   std::vector<CaseEvent> expire(TimeMs now);
   size_t size() const { return count_; }
   void setHorizon(TimeMs horizon_ms) { horizon_ms_ = horizon_ms; }
+
+  // Snapshot (base/state_archive.h): the held events and their arrival order (stale arrivals
+  // included, as expire() expects them); the horizon stays as constructed.
+  void save(ArchiveOut& out) const;
+  bool load(ArchiveIn& in);
 
  private:
   struct Held {

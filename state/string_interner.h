@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <deque>
+
 #include <string>
 #include <string_view>
+#include "base/state_archive.h"
 
 #include "absl/container/flat_hash_map.h"
 
@@ -31,6 +33,23 @@ class StringInterner {
   }
   std::string_view name(uint32_t id) const { return strings_[id]; }
   size_t size() const { return strings_.size(); }
+
+  // Snapshot (base/state_archive.h): the strings in id order; load() re-interns them, so ids stay.
+  void save(ArchiveOut& out) const {
+    out.count(strings_.size());
+    for (const std::string& s : strings_) out.str(s);
+  }
+  bool load(ArchiveIn& in) {
+    size_t n = 0;
+    if (!in.count(n, 8) || n == 0) return in.fail();
+    strings_.clear();
+    ids_.clear();
+    std::string s;
+    for (size_t i = 0; i < n && in.str(s); ++i) {
+      if (intern(s) != i) return in.fail();  // a duplicate: not an interner's strings
+    }
+    return in.ok();
+  }
 
  private:
   std::deque<std::string> strings_;

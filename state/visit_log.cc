@@ -57,3 +57,24 @@ size_t VisitLog::approximateBytes() const {
 }
 
 }  // namespace casewatch
+
+namespace casewatch {
+
+void VisitLog::save(ArchiveOut& out) const {
+  out.pods(visits_);
+  out.pods(extra_persons_);
+  out.pod(extra_base_);
+  out.pod(newest_);
+  out.pod(dropped_);
+}
+
+bool VisitLog::load(ArchiveIn& in) {
+  in.pods(visits_);
+  in.pods(extra_persons_);
+  in.pod(extra_base_);
+  in.pod(newest_);
+  in.pod(dropped_);
+  return in.ok();
+}
+
+}  // namespace casewatch

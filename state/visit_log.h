@@ -57,6 +57,11 @@ class VisitLog {
   const std::deque<VisitRecord>& visits() const { return visits_; }
   size_t approximateBytes() const;
 
+  // Snapshot (base/state_archive.h): the visits and their persons; the horizon and the bound
+  // stay as constructed (they are configuration).
+  void save(ArchiveOut& out) const;
+  bool load(ArchiveIn& in);
+
  private:
   void forgetBefore(TimeMs cutoff);
   void dropFront();

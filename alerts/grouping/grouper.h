@@ -17,6 +17,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "alerts/alert.h"
 #include "alerts/grouping/grouping_config.h"
+#include "base/state_archive.h"
 
 namespace casewatch {
 
@@ -37,6 +38,10 @@ class Grouper {
   // The group (a parent's alert id) of a tracked alert; "" when none.
   std::string groupOf(const std::string& alert_id) const;
   size_t tracked() const { return alerts_.size(); }
+
+  // Snapshot (base/state_archive.h): what it tracks; the configuration stays as constructed.
+  void save(ArchiveOut& out) const;
+  bool load(ArchiveIn& in);
 
  private:
   struct Matter {

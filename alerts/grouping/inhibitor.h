@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "alerts/alert.h"
+#include "base/state_archive.h"
 
 namespace casewatch {
 
@@ -28,6 +29,10 @@ class Inhibitor {
   // The alert that inhibits `alert_id` ("" when none): among the other models' alerts on the
   // subject at min_tier or above and above this one's tier, the highest tier, then the smallest id.
   std::string inhibitorOf(const std::string& alert_id) const;
+
+  // Snapshot (base/state_archive.h): what it tracks; the configuration stays as constructed.
+  void save(ArchiveOut& out) const;
+  bool load(ArchiveIn& in);
 
  private:
   struct Member {

@@ -125,6 +125,12 @@ class AlertWorkflow final : public AlertOperations {
   size_t timersQueued() const { return timers_.size(); }
   bool holdPendingForTest(const std::string& alert_id) const;
 
+  // Snapshot (daemon/snapshot/): the active alerts' lifecycle (entries, timers, groups,
+  // inhibitions, the clock) — what replaying the journal rebuilds. Silences, manual resolutions
+  // and reminders are not in it: they are the store's (stateJson), loaded after loadSnapshot().
+  void saveSnapshot(ArchiveOut& out) const;
+  bool loadSnapshot(ArchiveIn& in);
+
  private:
   struct Entry {
     Alert shown;                   // as last published

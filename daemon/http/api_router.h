@@ -85,6 +85,7 @@ class ApiRouter {
   void expireSilence(ApiContext& ctx, const std::string& id);
   // ledger_handler.cc
   void ledger(ApiContext& ctx);
+  void digest(ApiContext& ctx);
   // dead_letters_handler.cc
   void deadLetters(ApiContext& ctx);
   // stream_handler.cc

@@ -79,6 +79,8 @@ void ApiRouter::route(ApiContext& ctx) {
       match = Match{"events", {"GET"}, ApiRight::kRead};
     } else if (r == "whoami" && n == 3) {
       match = Match{"whoami", {"GET"}, ApiRight::kRead};
+    } else if (r == "digest" && n == 3) {
+      match = Match{"digest", {"GET"}, ApiRight::kRead};
     } else if (r == "components" && n == 3) {
       match = Match{"components", {"GET"}, ApiRight::kRead};
     } else if (r == "models" && n == 3) {
@@ -128,6 +130,7 @@ void ApiRouter::route(ApiContext& ctx) {
   if (route == "whoami") return whoami(ctx);
   if (route == "components") return components(ctx);
   if (route == "models") return models(ctx);
+  if (route == "digest") return digest(ctx);
   if (route == "events") return openEventStream(ctx);
   ctx.error(404, strCat("no such resource: ", jsonQuoted(ctx.path)));
 }

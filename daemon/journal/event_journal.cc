@@ -329,13 +329,14 @@ absl::StatusOr<int> EventJournal::createSegment(uint64_t first_index) {
   return fd.release();
 }
 
-absl::Status EventJournal::replay(const std::function<void(const CaseEvent&)>& fn) {
+absl::Status EventJournal::replay(const std::function<void(const CaseEvent&)>& fn, uint64_t from) {
   if (replayed_ || closed_ || pending_records_ > 0 || last_batch_ > 0) {
     return absl::FailedPreconditionError("journal: replay() must come once, before any append()");
   }
   replayed_ = true;
   CaseEvent ev;
   for (const Segment& seg : segments_) {
+    if (seg.first_index + seg.records <= from) continue;
     FdGuard fd(::open(seg.path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) return absl::InternalError(errnoText("journal: cannot open", seg.path));
     SegmentReader reader(fd.get(), kSegmentHeaderBytes);
@@ -355,6 +356,7 @@ absl::Status EventJournal::replay(const std::function<void(const CaseEvent&)>& f
           return absl::DataLossError("journal: " + seg.path + " at offset " + std::to_string(at) +
                                      ": " + reader.badReason());
       }
+      if (seg.first_index + i < from) continue;
       if (!decodeEvent(payload, ev)) {
         return absl::DataLossError("journal: " + seg.path + " at offset " + std::to_string(at) +
                                    ": undecodable event");

@@ -111,7 +111,11 @@ class EventJournal {
 
   // Calls `fn` with every record in order. Call at most once, after open() and before any
   // append(). DataLoss if a record fails to decode; FailedPrecondition if misused.
-  absl::Status replay(const std::function<void(const CaseEvent&)>& fn);
+  // `from`: the records before it are skipped (a snapshot covers them); segments wholly before
+  // it are not read.
+  absl::Status replay(const std::function<void(const CaseEvent&)>& fn, uint64_t from = 0);
+  // The index of the first record the journal still holds (0 until it is compacted).
+  uint64_t firstIndex() const { return segments_.empty() ? 0 : segments_.front().first_index; }
 
   // Records in the journal, counting those appended but not yet written.
   uint64_t recordCount() const { return next_index_; }

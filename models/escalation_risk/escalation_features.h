@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "base/state_archive.h"
 #include "connectors/decode/case_event.h"
 #include "models/clocks_config.h"
 #include "state/case_store.h"
@@ -78,6 +79,9 @@ class EscalationFeatureBuilder {
   // of the visit log (null: registrations only).
   void rebuild(const CaseStore& cases, const VisitLog* visits = nullptr);
   size_t matters() const { return matters_.size(); }
+  // Snapshot (base/state_archive.h).
+  void save(ArchiveOut& out) const;
+  bool load(ArchiveIn& in);
 
  private:
   struct MatterState {

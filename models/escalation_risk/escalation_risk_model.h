@@ -105,6 +105,9 @@ class EscalationRiskModel final : public Model {
   double probabilityForTest(const CaseStore& cases, CaseIndex i) const;
   size_t openAlerts() const { return alerted_.size(); }
 
+  bool saveState(ArchiveOut& out) const override;
+  bool loadState(ArchiveIn& in) override;
+
  private:
   struct Alerted {
     Tier tier = Tier::kNone;

@@ -71,4 +71,27 @@ SeriesJudgement CountSeries::add(int64_t day, double n, bool& counted) {
   return j;
 }
 
+void CountSeries::save(ArchiveOut& out) const {
+  out.pod(day_);
+  out.pod(today_);
+  out.pod(alarmed_today_);
+  out.pods(history_);
+  out.pod(threshold_);
+  out.pod(cusum_.value());
+  out.pod(baseline_);
+  out.pod(days_completed_);
+}
+
+bool CountSeries::load(ArchiveIn& in) {
+  in.pod(day_);
+  in.pod(today_);
+  in.pod(alarmed_today_);
+  in.pods(history_);
+  in.pod(threshold_);
+  cusum_.restore(in.get<double>());
+  in.pod(baseline_);
+  in.pod(days_completed_);
+  return in.ok() && history_.size() <= history_cap_;
+}
+
 }  // namespace casewatch

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/state_archive.h"
 #include "models/stats/ears.h"
 #include "models/stats/poisson_cusum.h"
 
@@ -58,6 +59,11 @@ class CountSeries {
   bool alarmedToday() const { return alarmed_today_; }
   int64_t day() const { return day_; }
   int daysCompleted() const { return days_completed_; }
+
+  // Snapshot (daemon/snapshot/): the day being counted, the history, the day's EARS threshold,
+  // the CUSUM statistic and the weekday baseline. The options are the constructor's.
+  void save(ArchiveOut& out) const;
+  bool load(ArchiveIn& in);
 
  private:
   void rollTo(int64_t day);

@@ -72,6 +72,8 @@ class GroupIncidentModel final : public Model {
   void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) override;
   void advanceTo(TimeMs now, ModelContext& ctx) override;
   void rebuild(TimeMs now, ModelContext& ctx) override;
+  bool saveState(ArchiveOut& out) const override;
+  bool loadState(ArchiveIn& in) override;
 
   size_t openAlerts() const { return open_.size(); }
   size_t trackedMatters() const { return matters_.size(); }

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "base/state_archive.h"
 #include "base/time.h"
 
 namespace casewatch {
@@ -58,6 +59,46 @@ class SlidingDistinct {
     }
   }
   size_t shortCount() const { return in_short_; }
+
+  // Snapshot (daemon/snapshot/): the windows' contents and counter, exactly. The windows' lengths
+  // are the constructor's.
+  void save(ArchiveOut& out) const {
+    out.pod(short_cut_);
+    out.pod(in_short_);
+    out.count(latest_.size());
+    for (const auto& [person, t] : latest_) {
+      out.pod(person);
+      out.pod(t);
+    }
+    for (const auto* q : {&short_queue_, &long_queue_}) {
+      out.count(q->size());
+      for (const auto& [t, person] : *q) {
+        out.pod(t);
+        out.pod(person);
+      }
+    }
+  }
+  bool load(ArchiveIn& in) {
+    in.pod(short_cut_);
+    in.pod(in_short_);
+    size_t n = 0;
+    if (!in.count(n, sizeof(uint64_t) + sizeof(TimeMs))) return false;
+    latest_.clear();
+    latest_.reserve(n);
+    for (size_t i = 0; i < n && in.ok(); ++i) {
+      const auto person = in.get<uint64_t>();
+      latest_[person] = in.get<TimeMs>();
+    }
+    for (auto* q : {&short_queue_, &long_queue_}) {
+      if (!in.count(n, sizeof(TimeMs) + sizeof(uint64_t))) return false;
+      q->clear();
+      for (size_t i = 0; i < n && in.ok(); ++i) {
+        const auto t = in.get<TimeMs>();
+        q->emplace_back(t, in.get<uint64_t>());
+      }
+    }
+    return in.ok();
+  }
   size_t longCount() const { return latest_.size(); }
 
  private:

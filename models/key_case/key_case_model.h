@@ -108,6 +108,9 @@ class KeyCaseModel final : public Model {
   bool ledgered(CaseIndex i) const { return entries_.contains(i); }
   size_t queued() const { return queue_.size(); }
 
+  bool saveState(ArchiveOut& out) const override;
+  bool loadState(ArchiveIn& in) override;
+
  private:
   struct Entry {
     uint32_t region = 0;  // CaseStore::strings() id

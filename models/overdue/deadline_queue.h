@@ -14,6 +14,7 @@
 #include <queue>
 #include <vector>
 
+#include "base/state_archive.h"
 #include "base/time.h"
 #include "state/case.h"
 
@@ -41,6 +42,9 @@ class DeadlineQueue {
   TimeMs nextFireAt() const { return heap_.empty() ? INT64_MAX : heap_.top().fire_at; }
   size_t size() const { return heap_.size(); }
   void clear() { heap_ = {}; }
+  // Snapshot (base/state_archive.h): the heap as laid out, so that ties pop in the same order.
+  void save(ArchiveOut& out) const { out.pods(heapOf(heap_)); }
+  bool load(ArchiveIn& in) { return in.pods(heapOf(heap_)); }
 
  private:
   struct Later {

@@ -41,6 +41,9 @@ class OverdueModel final : public Model {
   TimeMs nextThresholdAt() const { return queue_.nextFireAt(); }
   ClockRules& rulesForTest() { return rules_; }
 
+  bool saveState(ArchiveOut& out) const override;
+  bool loadState(ArchiveIn& in) override;
+
  private:
   struct Active {
     Tier tier = Tier::kNone;

@@ -79,6 +79,8 @@ class RepeatVisitModel final : public Model {
   void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) override;
   void advanceTo(TimeMs now, ModelContext& ctx) override;
   void rebuild(TimeMs now, ModelContext& ctx) override;
+  bool saveState(ArchiveOut& out) const override;
+  bool loadState(ArchiveIn& in) override;
 
   void inherit(const Model& previous) override;
   std::string stateJson() const override;

@@ -93,6 +93,9 @@ class StabilityModel final : public Model {
   size_t regions() const { return regions_.size(); }
   size_t heldAlerts() const { return held_.size(); }
 
+  bool saveState(ArchiveOut& out) const override;
+  bool loadState(ArchiveIn& in) override;
+
  private:
   struct Region {
     int64_t open_cases = 0;

@@ -54,6 +54,8 @@ class PoissonCusum {
   CusumStep update(double x, double lambda0);
   double value() const { return s_; }
   void reset() { s_ = 0; }
+  // Restores S from a snapshot (models/group_incident/count_series.h).
+  void restore(double s) { s_ = s; }
   const PoissonCusumOptions& options() const { return o_; }
 
  private:

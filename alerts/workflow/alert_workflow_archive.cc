@@ -1,0 +1,91 @@
+// AlertWorkflow::saveSnapshot / loadSnapshot (alerts/workflow/alert_workflow.h).
+#include <algorithm>
+
+#include "alerts/alert_archive.h"
+#include "alerts/workflow/alert_workflow.h"
+
+namespace casewatch {
+
+void AlertWorkflow::saveSnapshot(ArchiveOut& out) const {
+  out.count(entries_.size());
+  for (const auto& [id, e] : entries_) {
+    saveAlert(out, e.shown);
+    out.pod(e.book_tier);
+    out.pod(e.book_since);
+    out.pod(e.tier_since);
+    out.pod(e.last_step_at);
+    out.pod(e.step_armed_at);
+    out.pod(e.hold);
+    out.pod(e.hold_gen);
+    out.pod(e.step_gen);
+  }
+  // Silence timers are left out: loadState() arms them again from the store's silences.
+  const auto& heap = heapOf(timers_);
+  size_t timers = 0;
+  for (const Timer& t : heap) timers += t.kind == TimerKind::kStep || t.kind == TimerKind::kHold;
+  out.count(timers);
+  for (const Timer& t : heap) {
+    if (t.kind != TimerKind::kStep && t.kind != TimerKind::kHold) continue;
+    out.pod(t.due);
+    out.pod(t.seq);
+    out.pod(t.kind);
+    out.pod(t.gen);
+    out.str(t.id);
+  }
+  out.pod(timer_seq_);
+  out.pod(clock_);
+  out.pod(next_gc_);
+  out.pod(resumed_at_);
+  out.count(recently_resolved_order_.size());
+  for (const std::string& id : recently_resolved_order_) out.str(id);
+  grouper_.save(out);
+  inhibitor_.save(out);
+}
+
+bool AlertWorkflow::loadSnapshot(ArchiveIn& in) {
+  entries_.clear();
+  size_t n = 0;
+  if (!in.count(n, 64)) return false;
+  for (size_t i = 0; i < n; ++i) {
+    Entry e;
+    if (!loadAlert(in, e.shown)) return false;
+    in.pod(e.book_tier);
+    in.pod(e.book_since);
+    in.pod(e.tier_since);
+    in.pod(e.last_step_at);
+    in.pod(e.step_armed_at);
+    in.pod(e.hold);
+    in.pod(e.hold_gen);
+    in.pod(e.step_gen);
+    std::string id = e.shown.alert_id;
+    entries_.emplace(std::move(id), std::move(e));
+  }
+  if (!in.count(n, 32)) return false;
+  std::vector<Timer> timers(n);
+  for (Timer& t : timers) {
+    in.pod(t.due);
+    in.pod(t.seq);
+    in.pod(t.kind);
+    in.pod(t.gen);
+    in.str(t.id);
+  }
+  // Timers order fully by (due, seq): any heap of them pops in the same order.
+  timers_ = decltype(timers_)(std::greater<Timer>(), std::move(timers));
+  in.pod(timer_seq_);
+  in.pod(clock_);
+  in.pod(next_gc_);
+  in.pod(resumed_at_);
+  if (!in.count(n, 8)) return false;
+  recently_resolved_order_.clear();
+  recently_resolved_.clear();
+  std::string id;
+  for (size_t i = 0; i < n && in.str(id); ++i) {
+    recently_resolved_order_.push_back(id);
+    recently_resolved_.insert(id);
+  }
+  grouper_.load(in);
+  inhibitor_.load(in);
+  return in.ok();
+}
+
+}  // namespace casewatch

@@ -1,0 +1,183 @@
+// Snapshots of the App's state (daemon/snapshot/): taken on the io_context into a buffer, written
+// by the SnapshotWriter's thread; loaded at start-up before the journal after it is replayed.
+//
+// A snapshot's body: the App's positions (events journaled, the last change position), the
+// pipeline's state (daemon/snapshot/pipeline_snapshot.cc) and the workflow's
+// (AlertWorkflow::saveSnapshot). Silences, manual resolutions and reminders are not in it: the
+// store holds their latest state, loaded after the snapshot as before.
+#include <spdlog/spdlog.h>
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <functional>
+
+#include "base/str_cat.h"
+#include "config/config_writer.h"
+#include "daemon/app.h"
+#include "daemon/app_parts.h"
+#include "daemon/components.h"
+#include "daemon/snapshot/snapshot_file.h"
+
+namespace casewatch {
+
+using app::steadyMs;
+
+absl::Status App::buildState(bool with_models) {
+  workflow_.reset();
+  pipeline_ = std::make_unique<Pipeline>(config_, &wall_, metrics_.get(),
+                                         static_cast<PipelineOutput&>(*this));
+  metrics_->setAgencyNames(pipeline_->cases().strings());
+  if (with_models) {
+    auto models = buildModels(config_.models, config_.clocks);
+    if (!models.ok()) return models.status();
+    pipeline_->setModels(std::move(*models));
+  }
+  workflow_ = std::make_unique<AlertWorkflow>(
+      workflowOptions(config_), &pipeline_->alerts(), [this] { return pipeline_->now(); },
+      [this](AlertChange&& c) { submitChange(std::move(c)); });
+  wireWorkflow(*workflow_);
+  events_journaled_ = 0;
+  last_position_ = 0;
+  return absl::OkStatus();
+}
+
+uint64_t App::configFingerprint() const {
+  // What the models' saved state depends on: their sections and the shared clocks. Another
+  // configuration loads the rest of the snapshot and rebuilds the models, as a reload does.
+  Config c;
+  c.models = config_.models;
+  c.clocks = config_.clocks;
+  ConfigWriter w;
+  writeConfig(w, c);
+  return std::hash<std::string>{}(w.text());
+}
+
+absl::Status App::loadSnapshotFile(const std::string& path, uint64_t& position) {
+  auto contents = readSnapshotFile(path);
+  if (!contents.ok()) return contents.status();
+  if (contents->position > journal_->recordCount()) {
+    return absl::DataLossError(strCat("snapshot ", path, " covers ", contents->position,
+                                      " journal records, the journal holds ",
+                                      journal_->recordCount()));
+  }
+  if (contents->position < journal_->firstIndex()) {
+    return absl::DataLossError(strCat("snapshot ", path, " ends at record ", contents->position,
+                                      " before the journal's first, ", journal_->firstIndex()));
+  }
+  const bool same_models = contents->config_fingerprint == configFingerprint();
+  if (auto s = buildState(same_models); !s.ok()) return s;
+  ArchiveIn in(contents->body);
+  in.pod(events_journaled_);
+  in.pod(last_position_);
+  if (events_journaled_ != contents->position) {
+    return absl::DataLossError(strCat("snapshot ", path, ": its body is for another position"));
+  }
+  if (auto s = pipeline_->loadState(in, same_models); !s.ok()) {
+    return absl::Status(s.code(), strCat(path, ": ", s.message()));
+  }
+  if (!workflow_->loadSnapshot(in) || !in.atEnd()) {
+    return absl::DataLossError(strCat("snapshot ", path, ": workflow state unreadable"));
+  }
+  if (!same_models) {
+    // Rebuilt from the loaded cases and visits, as a reload does (its changes are decided like
+    // any other during recovery).
+    spdlog::warn(
+        "The models' configuration changed since snapshot {}: its models' state is rebuilt from "
+        "the case state and the visit log, as on a reload.",
+        path);
+    auto models = buildModels(config_.models, config_.clocks);
+    if (!models.ok()) return models.status();
+    recovering_ = true;
+    pipeline_->setModels(std::move(*models));
+    recovering_ = false;
+  }
+  position = contents->position;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> App::loadSnapshot() {
+  snapshot_unix_ = static_cast<double>(wall_.now()) / 1000.0;
+  for (const SnapshotFileInfo& f : listSnapshots(config_.data_dir)) {
+    const auto t0 = std::chrono::steady_clock::now();
+    uint64_t position = 0;
+    absl::Status s = loadSnapshotFile(f.path, position);
+    if (s.ok()) {
+      spdlog::info("Loaded snapshot {} ({} journal records) in {:.2f} s.", f.path, position,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      // Its age goes on from when it was written.
+      struct stat st {};
+      if (::stat(f.path.c_str(), &st) == 0) snapshot_unix_ = static_cast<double>(st.st_mtime);
+      return position;
+    }
+    // Never a partial state: the next attempt starts from an empty one.
+    spdlog::error("Snapshot skipped: {}. Trying the previous one (or the whole journal).",
+                  s.message());
+    snapshot_metrics_->failed("load");
+  }
+  if (auto s = buildState(true); !s.ok()) return s;
+  return uint64_t{0};
+}
+
+void App::maybeSnapshot() {
+  const SnapshotConfig& sc = config_.snapshot;
+  if (!sc.enabled || snapshots_unsupported_ || stopping_ || recovering_ || action_in_flight_ ||
+      !snapshot_writer_ || snapshot_writer_->busy()) {
+    return;
+  }
+  // Every change decided so far must be in the store first: a restart from this snapshot never
+  // decides them again (a full replay does), so one still held or being recorded at a crash would
+  // be lost, and the restart's reconcile would take the store's older escalation/reminders.
+  if (!held_changes_.empty() || recordings_in_flight_ > 0) return;
+  if (snapshot_steady_ms_ == 0) snapshot_steady_ms_ = steadyMs();
+  const uint64_t since = events_journaled_ - snapshot_position_;
+  const bool due_by_time = steadyMs() - snapshot_steady_ms_ >= int64_t{sc.every_minutes} * 60000;
+  if (since == 0 || (since < sc.every_events && !due_by_time)) return;
+
+  const int64_t t0 = steadyMs();
+  commitJournal();
+  SnapshotJob job;
+  job.position = events_journaled_;
+  job.config_fingerprint = configFingerprint();
+  job.journal_batch = committed_batch_;
+  job.keep = sc.keep;
+  ArchiveOut out(job.body);
+  out.pod(events_journaled_);
+  out.pod(last_position_);
+  if (!pipeline_->saveState(out)) {
+    snapshots_unsupported_ = true;
+    snapshot_metrics_->failed("save");
+    spdlog::warn(
+        "No snapshots: a configured model cannot save its state; start-up replays the whole "
+        "journal, and it is never compacted.");
+    return;
+  }
+  workflow_->saveSnapshot(out);
+  const int64_t serialised = steadyMs() - t0;
+  spdlog::debug("Snapshot at record {}: {} bytes serialised in {} ms.", job.position,
+                job.body.size(), serialised);
+  snapshot_position_ = job.position;
+  snapshot_steady_ms_ = steadyMs();
+  snapshot_started_ms_ = t0;
+  snapshot_writer_->submit(std::move(job));
+}
+
+void App::snapshotDone(SnapshotResult r) {
+  if (!r.status.ok()) {
+    snapshot_metrics_->failed("write");
+    spdlog::error("Snapshot at record {} failed: {}", r.position, r.status.message());
+    return;
+  }
+  const double seconds = static_cast<double>(steadyMs() - snapshot_started_ms_) / 1000.0;
+  snapshot_unix_ = static_cast<double>(wall_.now()) / 1000.0;
+  snapshot_metrics_->written(r.bytes, seconds, snapshot_unix_);
+  if (r.segments_compacted > 0) snapshot_metrics_->compacted(r.segments_compacted);
+  spdlog::info("Snapshot at record {}: {} bytes in {:.2f} s; {} journal segments compacted.",
+               r.position, r.bytes, seconds, r.segments_compacted);
+}
+
+void App::publishSnapshotAge() {
+  snapshot_metrics_->age(static_cast<double>(wall_.now()) / 1000.0 - snapshot_unix_);
+}
+
+}  // namespace casewatch

@@ -1,0 +1,46 @@
+// A snapshot file: <data_dir>/snapshots/snap-<journal position, 20 digits>.cws, holding the state
+// after the first <position> journal records. Layout (little-endian):
+//   header  magic "CWSNAP\0\1" | u32 format version | u32 crc32 of the body | u64 position |
+//           u64 body bytes | u64 config fingerprint | u32 crc32 of the header before it
+//   body    the state (daemon/snapshot/snapshot_state.h), as written by base/state_archive.h
+// Written atomically: temp file, write, fsync, rename, directory fsync; a crash leaves either the
+// old set of snapshots or the new one, plus at most a *.tmp that the next start removes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace casewatch {
+
+// Bumped whenever anything a snapshot saves changes shape: an older file is then skipped (and
+// start-up replays the journal from the previous snapshot, or from its beginning).
+inline constexpr uint32_t kSnapshotFormatVersion = 1;
+
+struct SnapshotFileInfo {
+  std::string path;
+  uint64_t position = 0;  // from the file name
+};
+
+struct SnapshotContents {
+  uint64_t position = 0;
+  uint64_t config_fingerprint = 0;
+  std::string body;
+};
+
+std::string snapshotDir(const std::string& data_dir);
+// Snapshot files found, newest (highest position) first; removes leftover *.tmp files.
+std::vector<SnapshotFileInfo> listSnapshots(const std::string& data_dir);
+// Writes and makes durable the snapshot at `position`; returns the bytes written.
+absl::StatusOr<uint64_t> writeSnapshotFile(const std::string& data_dir, uint64_t position,
+                                           uint64_t config_fingerprint, std::string_view body);
+// Reads and checks a snapshot: DataLoss naming what is wrong (magic, version, checksum, a short
+// file), Internal for I/O errors.
+absl::StatusOr<SnapshotContents> readSnapshotFile(const std::string& path);
+// Removes all but the `keep` newest snapshots; returns the position of the oldest one kept.
+uint64_t pruneSnapshots(const std::string& data_dir, int keep);
+
+}  // namespace casewatch

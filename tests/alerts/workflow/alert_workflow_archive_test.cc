@@ -1,0 +1,57 @@
+// AlertWorkflow::saveSnapshot / loadSnapshot: what is loaded goes on deciding the same changes
+// (escalations, reminders, a held tier's fall) as the workflow saved. Not byte equality: hash maps
+// save in their own order.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "base/state_archive.h"
+#include "tests/alerts/workflow/workflow_fixture.h"
+
+namespace casewatch {
+namespace {
+
+using testing::kMin;
+using testing::kT0;
+using testing::WorkflowHarness;
+
+std::string saved(const AlertWorkflow& w) {
+  std::string out;
+  ArchiveOut a(out);
+  w.saveSnapshot(a);
+  return out;
+}
+
+TEST(AlertWorkflowArchiveTest, ALoadedWorkflowGoesOnDecidingTheSameChanges) {
+  WorkflowHarness a;
+  a.signal(Tier::kOrange, "case-1", kT0);
+  a.signal(Tier::kRed, "case-2", kT0 + 5 * kMin);
+  a.signal(Tier::kYellow, "case-3", kT0 + 10 * kMin);
+  a.advance(kT0 + 3 * 24 * 60 * kMin);  // escalations and reminders are due by now
+  a.signal(Tier::kBlue, "case-2", kT0 + 3 * 24 * 60 * kMin + kMin);  // a fall, held
+  ASSERT_FALSE(a.take().empty());
+  const std::string bytes = saved(a.workflow());
+
+  WorkflowHarness b;
+  b.now() = a.now();
+  ArchiveIn in(bytes);
+  ASSERT_TRUE(b.workflow().loadSnapshot(in));
+  EXPECT_TRUE(in.atEnd());
+
+  // Both go on: the same timers fire into the same changes.
+  const TimeMs later = a.now() + 5 * 24 * 60 * kMin;
+  for (WorkflowHarness* h : {&a, &b}) h->advance(later);
+  const auto ca = a.take();
+  const auto cb = b.take();
+  ASSERT_EQ(ca.size(), cb.size());
+  ASSERT_FALSE(ca.empty());
+  for (size_t i = 0; i < ca.size(); ++i) {
+    EXPECT_EQ(ca[i].kind, cb[i].kind) << i;
+    EXPECT_EQ(ca[i].alert.alert_id, cb[i].alert.alert_id) << i;
+    EXPECT_EQ(ca[i].alert.updated_at, cb[i].alert.updated_at) << i;
+    EXPECT_EQ(ca[i].alert.tier, cb[i].alert.tier) << i;
+  }
+}
+
+}  // namespace
+}  // namespace casewatch

@@ -1,0 +1,127 @@
+#include "daemon/snapshot/snapshot_file.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "tests/fakes/temp_dir.h"
+
+namespace casewatch {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::TempDir;
+
+constexpr size_t kHeaderBytes = 8 + 4 + 4 + 8 + 8 + 8 + 4;
+
+std::string readAll(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+void writeAll(const std::string& path, const std::string& data) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << data;
+}
+
+class SnapshotFileTest : public ::testing::Test {
+ protected:
+  std::string write(uint64_t position, std::string_view body) {
+    auto n = writeSnapshotFile(dir_.path(), position, 0xfeed, body);
+    EXPECT_TRUE(n.ok()) << n.status();
+    return listSnapshots(dir_.path()).front().path;
+  }
+  TempDir dir_;
+  const std::string body_ =
+      std::string("the state after the first records, ") + std::string(500, 'x');
+};
+
+TEST_F(SnapshotFileTest, WrittenFilesReadBackWithTheirPositionAndFingerprint) {
+  const std::string path = write(42, body_);
+  auto c = readSnapshotFile(path);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->position, 42u);
+  EXPECT_EQ(c->config_fingerprint, 0xfeedu);
+  EXPECT_EQ(c->body, body_);
+  // No temp file is left beside it.
+  for (const auto& e : std::filesystem::directory_iterator(snapshotDir(dir_.path()))) {
+    EXPECT_EQ(e.path().extension(), ".cws") << e.path();
+  }
+}
+
+TEST_F(SnapshotFileTest, ListsNewestFirstRemovesLeftoverTempFilesAndPrunesToKeep) {
+  write(10, body_);
+  write(30, body_);
+  write(20, body_);
+  writeAll(snapshotDir(dir_.path()) + "/snap-00000000000000000040.cws.tmp", "half");
+  auto all = listSnapshots(dir_.path());
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].position, 30u);
+  EXPECT_EQ(all[1].position, 20u);
+  EXPECT_EQ(all[2].position, 10u);
+  EXPECT_FALSE(
+      std::filesystem::exists(snapshotDir(dir_.path()) + "/snap-00000000000000000040.cws.tmp"));
+  EXPECT_EQ(pruneSnapshots(dir_.path(), 2), 20u);
+  all = listSnapshots(dir_.path());
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].position, 20u);
+}
+
+TEST_F(SnapshotFileTest, AFlippedByteAnywhereIsDataLossNamingWhatIsWrong) {
+  const std::string path = write(7, body_);
+  const std::string good = readAll(path);
+  for (const size_t at : {size_t{3}, size_t{13}, size_t{20}, kHeaderBytes - 1, kHeaderBytes,
+                          kHeaderBytes + 100, good.size() - 1}) {
+    std::string bad = good;
+    bad[at] = static_cast<char>(bad[at] ^ 0x10);
+    writeAll(path, bad);
+    auto c = readSnapshotFile(path);
+    ASSERT_FALSE(c.ok()) << "byte " << at;
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kDataLoss) << c.status();
+  }
+  std::string bad = good;
+  bad[kHeaderBytes + 100] ^= 1;
+  writeAll(path, bad);
+  EXPECT_THAT(readSnapshotFile(path).status().message(), HasSubstr("body checksum mismatch"));
+  bad = good;
+  bad[0] = 'X';
+  writeAll(path, bad);
+  EXPECT_THAT(readSnapshotFile(path).status().message(), HasSubstr("magic"));
+}
+
+TEST_F(SnapshotFileTest, ATruncatedFileIsDataLoss) {
+  const std::string path = write(7, body_);
+  const std::string good = readAll(path);
+  for (const size_t size : {size_t{0}, size_t{10}, kHeaderBytes, good.size() - 1}) {
+    writeAll(path, good.substr(0, size));
+    auto c = readSnapshotFile(path);
+    ASSERT_FALSE(c.ok()) << size;
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kDataLoss);
+  }
+  writeAll(path, good.substr(0, good.size() - 1));
+  EXPECT_THAT(readSnapshotFile(path).status().message(), HasSubstr("truncated"));
+}
+
+TEST_F(SnapshotFileTest, AnotherFormatVersionIsRefusedWithBothVersions) {
+  const std::string path = write(7, body_);
+  std::string data = readAll(path);
+  const uint32_t other = kSnapshotFormatVersion + 1;
+  std::memcpy(data.data() + 8, &other, 4);
+  // A consistent header of another version (its checksum recomputed), as an older build wrote.
+  const uint32_t crc = static_cast<uint32_t>(
+      crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(data.data()), kHeaderBytes - 4));
+  std::memcpy(data.data() + kHeaderBytes - 4, &crc, 4);
+  writeAll(path, data);
+  auto c = readSnapshotFile(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(c.status().message(), HasSubstr("format version"));
+}
+
+}  // namespace
+}  // namespace casewatch
