@@ -181,15 +181,19 @@ class AlertJsonWriter {
     }
     return simdjson::validate_utf8(s.data(), s.size());
   }
+  // A text that the fast path would escape unlike nlohmann marks the encoding for the DOM fallback,
+  // but is still written: the writer's nesting must stay whole (RapidJSON asserts on it).
   void key(std::string_view k) {
-    ok_ = ok_ && escapesAlike(k) && w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    if (!escapesAlike(k)) ok_ = false;
+    w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
   }
   void field(std::string_view k, std::string_view v) {
     key(k);
     str(v);
   }
   void str(std::string_view s) {
-    ok_ = ok_ && escapesAlike(s) && w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    if (!escapesAlike(s)) ok_ = false;
+    w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
   }
   void number(double v) {
     char buf[64];

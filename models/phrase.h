@@ -43,9 +43,10 @@ struct PhraseArg {
   template <class T>
   requires std::is_floating_point_v<T> PhraseArg(const char* n, T v)
       : name(n), kind(Kind::kNumber), number(static_cast<double>(v)) {}
-  PhraseArg(const char* n, std::string_view v) : name(n), kind(Kind::kText), text(v) {}
-  PhraseArg(const char* n, const std::string& v) : name(n), kind(Kind::kText), text(v) {}
-  PhraseArg(const char* n, const char* v) : name(n), kind(Kind::kText), text(v) {}
+  // Defined below Phrase: clang needs Phrase complete for `phrases`' destructor.
+  PhraseArg(const char* n, std::string_view v);
+  PhraseArg(const char* n, const std::string& v);
+  PhraseArg(const char* n, const char* v);
   PhraseArg(const char* n, Phrase p);
   PhraseArg(const char* n, PhraseList list);
 };
@@ -62,6 +63,11 @@ struct Phrase {
   bool empty() const { return key.empty(); }
 };
 
+inline PhraseArg::PhraseArg(const char* n, std::string_view v)
+    : name(n), kind(Kind::kText), text(v) {}
+inline PhraseArg::PhraseArg(const char* n, const std::string& v)
+    : name(n), kind(Kind::kText), text(v) {}
+inline PhraseArg::PhraseArg(const char* n, const char* v) : name(n), kind(Kind::kText), text(v) {}
 inline PhraseArg::PhraseArg(const char* n, Phrase p) : name(n), kind(Kind::kPhrase) {
   phrases.push_back(std::move(p));
 }

@@ -181,7 +181,7 @@ void OverdueModel::evaluate(CaseIndex i, ModelContext& ctx, uint8_t done_steps) 
     // The last day of the period, in the configured zone (the deadline is its end).
     const std::string due_date =
         formatCivilDate(civilFromDays((due - 1 + TimeMs{offset} * kMsPerMinute) / kMsPerDay));
-    const Phrase step_name(std::string(kStepMessages[s]));
+    const Phrase step_name{std::string(kStepMessages[s])};
     if (now_ < due) {
       const int64_t left = daysCeil(due - now_);
       sig.addReason(strCat(stepName(step), "_days_left"), static_cast<double>(left),
