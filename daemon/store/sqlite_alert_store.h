@@ -116,8 +116,7 @@ class SqliteAlertStore {
                                                                                         // first
   absl::StatusOr<std::optional<std::string>> getSnapshot(const std::string& name);
   // The `limit` most recent (by `at`) training rows of `model`, oldest first.
-  absl::StatusOr<std::vector<TrainingRow>> loadTrainingRows(const std::string& model,
-                                                            size_t limit);
+  absl::StatusOr<std::vector<TrainingRow>> loadTrainingRows(const std::string& model, size_t limit);
   // The refits of `model`, newest first; `accepted_only` keeps the accepted ones.
   absl::StatusOr<std::vector<ModelFitRow>> listModelFits(const std::string& model, size_t limit,
                                                          bool accepted_only = false);

@@ -15,11 +15,11 @@ using Json = nlohmann::json;
 
 Eigen::MatrixXd design(const std::vector<EscalationRow>& rows, const std::vector<size_t>& take,
                        const std::vector<size_t>& cols) {
-  Eigen::MatrixXd x(static_cast<Eigen::Index>(take.size()),
-                    static_cast<Eigen::Index>(cols.size()));
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(take.size()), static_cast<Eigen::Index>(cols.size()));
   for (size_t j = 0; j < cols.size(); ++j) {
     for (size_t i = 0; i < take.size(); ++i) {
-      x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = rows[take[i]].features[cols[j]];
+      x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+          rows[take[i]].features[cols[j]];
     }
   }
   return x;
@@ -198,10 +198,10 @@ absl::StatusOr<EscalationFitRecord> parseEscalationFitJson(std::string_view text
     if (!j.at("auc").is_null()) r.auc = j.at("auc").get<double>();
     r.calibration_error = j.at("calibration_error").get<double>();
     for (const Json& b : j.at("calibration")) {
-      r.calibration.push_back(CalibrationBin{
-          b.at("count").get<size_t>(), b.at("min_predicted").get<double>(),
-          b.at("max_predicted").get<double>(), b.at("mean_predicted").get<double>(),
-          b.at("observed_rate").get<double>()});
+      r.calibration.push_back(
+          CalibrationBin{b.at("count").get<size_t>(), b.at("min_predicted").get<double>(),
+                         b.at("max_predicted").get<double>(), b.at("mean_predicted").get<double>(),
+                         b.at("observed_rate").get<double>()});
     }
     r.min_auc = j.at("gates").at("min_auc").get<double>();
     r.max_calibration_error = j.at("gates").at("max_calibration_error").get<double>();

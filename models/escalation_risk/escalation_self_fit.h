@@ -39,11 +39,11 @@ struct EscalationFitRecord {
   size_t holdout_rows = 0, holdout_cases = 0;
   std::optional<double> auc;  // held-out
   double calibration_error = 0;
-  std::vector<CalibrationBin> calibration;  // held-out deciles
+  std::vector<CalibrationBin> calibration;        // held-out deciles
   double min_auc = 0, max_calibration_error = 0;  // the gates it was judged by
   bool accepted = false;
-  std::string reason;  // "passed", or why it was refused
-  EscalationModelFile model;  // fitted on all rows (accepted only)
+  std::string reason;                // "passed", or why it was refused
+  EscalationModelFile model;         // fitted on all rows (accepted only)
   std::vector<std::string> dropped;  // columns left out
 };
 

@@ -66,10 +66,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       check(reader.offset() >= last && reader.offset() <= size, "final offset within the file");
       if (next == casewatch::SegmentReader::Next::kBad) {
         check(std::strlen(reader.badReason()) > 0, "a reason for a bad record");
-        auto after = casewatch::findValidRecordAfter(
-            fd, reader.offset(), [&](std::string_view p) {
-              return casewatch::decodeEvent(p, event);
-            });
+        auto after = casewatch::findValidRecordAfter(fd, reader.offset(), [&](std::string_view p) {
+          return casewatch::decodeEvent(p, event);
+        });
         check(after.ok(), "resync reads a memfd");
         if (after->has_value()) {
           const uint64_t off = **after;
@@ -77,8 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 "resync offset after the bad record");
           const uint32_t len = readU32(data + off);
           check(off + casewatch::kRecordHeaderBytes + len <= size, "resync record within file");
-          const uint32_t crc = static_cast<uint32_t>(
-              crc32(0, data + off + casewatch::kRecordHeaderBytes, len));
+          const uint32_t crc =
+              static_cast<uint32_t>(crc32(0, data + off + casewatch::kRecordHeaderBytes, len));
           check(crc == readU32(data + off + 4), "resync record checksum");
         }
       }
