@@ -35,7 +35,7 @@ struct EscalationHistoryOptions {
 struct EscalationRows {
   Eigen::MatrixXd x;  // rows × kEscalationFeatureCount, in escalationFeatureNames()
   Eigen::VectorXd y;
-  std::vector<uint64_t> groups;  // the case of each row (a hash of its case_id)
+  std::vector<uint64_t> groups;     // the case of each row (a hash of its case_id)
   std::vector<EscalationRow> list;  // the rows themselves, in the order they were labelled
   size_t events = 0;
   size_t duplicates = 0;
