@@ -12,6 +12,7 @@
 #include "base/str_cat.h"
 #include "daemon/app.h"
 #include "daemon/app_parts.h"
+#include "daemon/service/kill_point.h"
 
 namespace casewatch {
 
@@ -101,6 +102,7 @@ void App::releaseAlerts() {
         if (!s.ok())
           spdlog::error("Recording alert changes failed: {}; publishing anyway.", s.message());
         boost::asio::post(io_, [this, shared, shared_positions] {
+          killPointForTest("alerts.recorded");
           --recordings_in_flight_;
           deliverEach(std::move(*shared), std::move(*shared_positions));
           startWaitingAction();  // an action waits for the changes decided before it
@@ -142,6 +144,7 @@ void App::deliverEach(std::vector<AlertChange> changes, std::vector<uint64_t> po
   const int64_t now = steadyMs();
   for (size_t i = 0; i < changes.size(); ++i) {
     dispatcher_->deliverOne(changes[i], now);
+    killPointForTest("alerts.published");
     markSent(positions[i]);
   }
 }
