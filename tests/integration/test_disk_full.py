@@ -6,13 +6,15 @@ not). The test reaches into that namespace with `nsenter -t <pid> -m` to fill th
 
 Run A takes a generated feed on an ordinary disk, never interrupted: its GET /api/v1/digest is the
 reference. Run B, on the tmpfs, over real ZeroMQ:
-  1. takes the first part of the feed, with a snapshot every 150 events;
-  2. the disk is filled but for a little room: the journal's small batches still fit, a snapshot
-     does not: the snapshot fails for the space, its temp file is removed, casewatch_disk_full
-     says 1, and intake goes on;
+  1. takes the first third of the feed, with a snapshot every 150 events;
+  2. the disk is filled but for 96 KiB, and 150 registrations of new cases are sent (at the time
+     the feed has reached: they move no clock and change no alert, so the store writes nothing and
+     the journal takes them in a few KiB): the snapshot they make due fails for the space (it is
+     over 200 KiB), its temp file is removed, casewatch_disk_full says 1, and intake goes on;
   3. the disk is filled completely while the rest of the feed is sent: the journal (or the store)
-     is refused with ENOSPC; the daemon does not crash, pauses intake (casewatch_intake_paused 1,
-     fewer events taken than sent), GET /readyz answers 503 naming the disk, "Intake paused" is
+     is refused with ENOSPC; the daemon does not crash, pauses intake (casewatch_intake_paused 1;
+     what arrives after the pause is held, not taken: casewatch_intake_held_batches, fewer events
+     taken than sent), GET /readyz answers 503 naming the disk, "Intake paused" is
      logged once, and the daemon's own alert (model `casewatch`, red) is published on the bus;
   4. the filler is removed: intake resumes by itself, every sent event is counted, /readyz is 200
      again, the metrics go back to 0, the own alert is resolved on the bus, a snapshot is written
@@ -33,7 +35,8 @@ import zmq  # noqa: E402
 
 CASES = 500
 SEED = 5151
-DISK = "24m"
+DISK = "96m"  # the store alone grows to ~26 MiB on this feed
+SNAPSHOT_EVERY = 150
 TOKEN = "viewer-token-disk"
 # Learning off: a refit lands whenever its thread is done, which two runs would not share.
 SETS = ["auth.tokens=[{name: vera, role: viewer, token: %s}]" % TOKEN,
@@ -101,7 +104,17 @@ def wrap_in_tmpfs(d):
 def test(args, tmp):
     feed = os.path.join(tmp, "feed.jsonl")
     cwtest.feedgen(args, feed, CASES, SEED)
-    lines = read_lines(feed)
+    generated = read_lines(feed)
+    # Quiet events: registrations of new cases at the time the feed has reached, so that they move
+    # no clock and change no alert: the journal takes them in a few KiB, the store nothing.
+    first = len(generated) // 3
+    at = json.loads(generated[first - 1])["ts"]
+    quiet = [cwtest.dumps(cwtest.registered("disk-%d" % i, at, "disk-case-%d" % i,
+                                            ["disk-person-%d" % i])).encode()
+             for i in range(2 * SNAPSHOT_EVERY)]
+    lines = generated[:first] + quiet + generated[first:]
+    settled = first + SNAPSHOT_EVERY  # step 1 ends here
+    second = first + len(quiet)  # step 2 ends here
     ctx = zmq.Context()
 
     # A: an ordinary disk, never interrupted.
@@ -124,38 +137,53 @@ def test(args, tmp):
     sub = cwtest.Subscriber(ctx, pub, prefix=b"alert.red.casewatch")
     b = cwtest.Daemon(args, os.path.join(tmp, "data-b"), os.path.join(tmp, "b.log"),
                       feed_connect=push.endpoint, publish=pub,
-                      extra_sets=SETS + ["snapshot.every_events=150", "snapshot.keep=1"])
+                      extra_sets=SETS + ["snapshot.every_events=%d" % SNAPSHOT_EVERY,
+                                                  "snapshot.keep=1"])
     wrap_in_tmpfs(b)
     b.start()
     sub.wait_joined()
-    first = len(lines) // 3
-    second = len(lines) // 2
-    for line in lines[:first]:
+    for line in lines[:settled]:
         push.send(line)
-    cwtest.wait_until(lambda: b.assert_alive("run B") or fed(b) >= first,
-                      message="run B to take %d events" % first)
+    cwtest.wait_until(lambda: b.assert_alive("run B") or fed(b) >= settled,
+                      message="run B to take %d events" % settled)
+    # A snapshot covering the feed's part waits until every alert change decided before it is
+    # recorded: after it the store has nothing left to write (the quiet events add nothing).
+    cwtest.wait_until(lambda: any(int(p) >= first for p in re.findall(
+        r"Snapshot at record (\d+): \d+ bytes", b.log())),
+        message="a snapshot at record >= %d" % first)
     snap_ok = len(re.findall(r"Snapshot at record \d+: \d+ bytes", b.log()))
-    assert snap_ok > 0, "run B wrote no snapshot before the disk filled"
 
-    # 2. Room for journal batches, not for a snapshot.
-    fill(b, leave_bytes=48 << 10)
-    for line in lines[first:second]:
+    # 2. Room for journal batches, not for a snapshot (over 200 KiB by now).
+    fill(b, leave_bytes=96 << 10)
+    for line in lines[settled:second]:
         push.send(line)
     m = b.wait_log(r"Snapshot at record (\d+) failed, tried again in \d+ s: snapshot: cannot write "
                    r"\S+: No space left on device", what="a snapshot failing for the space")
     tmp_left = in_ns(b, 'ls "%s/snapshots"' % b.data_dir).stdout.split()
     assert not [f for f in tmp_left if f.endswith(".tmp")], \
         "a failed snapshot left its temp file: %s" % tmp_left
-    b.wait_metric(lambda s: cwtest.metric_sum(s, "casewatch_disk_full") == 1,
-                  what="casewatch_disk_full 1 after the snapshot failed")
-    print("snapshot at record %s failed for the space; its temp file removed" % m.group(1))
+    s = b.wait_metric(lambda s: cwtest.metric_sum(s, "casewatch_disk_full") == 1,
+                      what="casewatch_disk_full 1 after the snapshot failed")
+    assert cwtest.metric_sum(s, "casewatch_intake_paused") == 0, \
+        "intake paused though only the snapshot was refused"
+    cwtest.wait_until(lambda: b.assert_alive("step 2") or fed(b) >= second,
+                      message="run B to take the quiet events with the snapshot refused")
+    print("snapshot at record %s failed for the space; its temp file removed; intake went on" % (
+        m.group(1)))
 
     # 3. The disk full: intake pauses.
     fill(b)
-    for line in lines[second:]:
-        push.send(line)  # PUSH queues them (no high-water mark on the test's side)
+    # The first of these is taken (applied in memory, its journal write refused), which pauses
+    # intake; the later ones are held unapplied, and the rest waits in ZeroMQ.
+    third = second + (len(lines) - second) // 2
+    for line in lines[second:third]:
+        push.send(line)
     b.wait_metric(lambda s: cwtest.metric_sum(s, "casewatch_intake_paused") == 1,
                   what="casewatch_intake_paused 1")
+    for line in lines[third:]:
+        push.send(line)  # PUSH queues them (no high-water mark on the test's side)
+    b.wait_metric(lambda s: cwtest.metric_sum(s, "casewatch_intake_held_batches") >= 1,
+                  what="a feed batch held while paused")
     status, body = b.readyz()
     assert status == 503, "GET /readyz answered %d with the disk full: %s" % (status, body)
     assert any(r.startswith("disk: the data dir %s is full" % b.data_dir) for r in body["reasons"]), \
@@ -177,6 +205,8 @@ def test(args, tmp):
 
     # 4. Space again: resumes by itself.
     in_ns(b, 'rm -f "%s"/filler-*' % b.data_dir)
+    room = free_bytes(b)
+    assert room > 16 << 20, "the filler was not removed: %d bytes free" % room
     cwtest.wait_until(lambda: b.assert_alive("after the space returned") or fed(b) >= len(lines),
                       message="run B to take all %d events after the space returned" % len(lines))
     b.wait_metric(lambda s: cwtest.metric_sum(s, "casewatch_intake_paused") == 0
@@ -194,8 +224,13 @@ def test(args, tmp):
         "the store dropped writes for the full disk"
     cwtest.wait_until(lambda: len(re.findall(r"Snapshot at record \d+: \d+ bytes", b.log()))
                       > snap_ok, message="a snapshot written after the space returned")
-    cwtest.wait_until(lambda: cwtest.metric_sum(b.metrics(), "casewatch_disk_full") == 0,
-                      message="casewatch_disk_full 0 after a snapshot succeeded")
+    try:
+        cwtest.wait_until(lambda: cwtest.metric_sum(b.metrics(), "casewatch_disk_full") == 0,
+                          message="casewatch_disk_full 0 after a snapshot succeeded")
+    except cwtest.TestFailure:
+        print(in_ns(b, 'df -k "{0}"; ls -la "{0}" "{0}/journal" "{0}/snapshots"'.format(
+            b.data_dir)).stdout, cwtest.metric_sum(b.metrics(), "casewatch_store_commit_errors_total"))
+        raise
     got = digest(b)
     log = b.log()
     assert log.count("Intake paused") == 1, "'Intake paused' logged %d times" % log.count(

@@ -1,8 +1,9 @@
 """Compaction deletes whole journal segments (store.journal_segment_bytes), and a restart after it
 comes back to the same state.
 
-One daemon takes a generated feed with journal segments of 8 KiB and a snapshot every 200 events
-(keep 1). Then:
+One daemon takes a generated feed, 30 lines at a time (each chunk taken before the next is sent,
+so that no group commit is larger than a segment: such a batch gets a segment of its own), with
+journal segments of 8 KiB and a snapshot every 200 events (keep 1). Then:
   - the journal was cut into many segments (seg-<first record>.log, each at most 8 KiB but for a
     batch larger than that), and compaction deleted the ones wholly before the kept snapshot:
     casewatch_journal_segments_compacted_total > 0, the oldest segment left starts at a record
@@ -74,10 +75,12 @@ def test(args, tmp):
     push = cwtest.Pusher(ctx)
     d = cwtest.Daemon(args, data, os.path.join(tmp, "d0.log"), feed_connect=push.endpoint,
                       extra_sets=SETS, publish=False).start()
-    for line in lines:
-        push.send(line)
-    cwtest.wait_until(lambda: d.assert_alive("the feed") or fed(d) >= len(lines),
-                      message="the daemon to take %d events" % len(lines))
+    for at in range(0, len(lines), 30):
+        for line in lines[at:at + 30]:
+            push.send(line)
+        upto = min(len(lines), at + 30)
+        cwtest.wait_until(lambda: d.assert_alive("the feed") or fed(d) >= upto, interval=0.01,
+                          message="the daemon to take %d events" % upto)
     last = (len(lines) // 200) * 200
     cwtest.wait_until(lambda: snapshots(data) and snapshots(data)[-1] >= last,
                       message="a snapshot at record %d" % last)
