@@ -91,7 +91,7 @@ absl::Status App::start() {
   }
   uint64_t published = 0;
   if (::pread(published_fd_, &published, sizeof published, 0) == sizeof published) {
-    published_position_ = published;
+    published_position_ = published_written_ = published;
   } else if (::pwrite(published_fd_, &published, sizeof published, 0) != sizeof published) {
     // Written now, so that its later rewrites in place never need space on a full disk.
     return absl::UnavailableError(

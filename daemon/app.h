@@ -240,6 +240,7 @@ class App final : private PipelineOutput, private AlertOperations {
   uint64_t last_position_ = 0;
   uint64_t recorded_position_ = 0;   // from the store at start-up
   uint64_t published_position_ = 0;  // from <data_dir>/published.pos at start-up
+  uint64_t published_written_ = 0;   // the last position written there (snapshots wait for it)
   int published_fd_ = -1;
   bool publishing_open_ = false;  // the bus's subscribers have had time to (re)connect
   std::vector<AlertChange> publish_backlog_;

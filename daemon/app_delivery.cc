@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -33,7 +34,9 @@ void App::writePublishedPosition(uint64_t pos) {
   // older, and the changes after it are published again (at least once).
   if (::pwrite(published_fd_, &pos, sizeof pos, 0) != sizeof pos) {
     spdlog::warn("Cannot write {}/published.pos: {}", config_.data_dir, std::strerror(errno));
+    return;
   }
+  published_written_ = std::max(published_written_, pos);
 }
 
 void App::alertChanged(AlertChange&& change) {
@@ -119,6 +122,7 @@ void App::deliver(std::vector<AlertChange> changes, uint64_t last_position) {
     return;
   }
   dispatcher_->deliver(changes, steadyMs());
+  killPointForTest("alerts.published");
   markSent(last_position);
 }
 

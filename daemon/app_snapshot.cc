@@ -132,6 +132,11 @@ void App::maybeSnapshot() {
   // decides them again (a full replay does), so one still held or being recorded at a crash would
   // be lost, and the restart's reconcile would take the store's older escalation/reminders.
   if (!held_changes_.empty() || recordings_in_flight_ > 0) return;
+  // ... and published, as far as published.pos says: a restart from this snapshot does not
+  // decide them again either, so one recorded but not yet (surely) sent would never be sent
+  // (found by tests/integration/test_kill_moments.py: a kill in the publish grace period after
+  // a snapshot lost every change recorded before it).
+  if (!publishing_open_ || !publish_backlog_.empty() || published_written_ < last_position_) return;
   if (snapshot_steady_ms_ == 0) snapshot_steady_ms_ = steadyMs();
   const uint64_t since = events_journaled_ - snapshot_position_;
   const bool due_by_time = steadyMs() - snapshot_steady_ms_ >= int64_t{sc.every_minutes} * 60000;

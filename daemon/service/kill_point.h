@@ -6,7 +6,8 @@
 //   snapshot.written     a snapshot's temp file written and synced, not yet renamed into place
 //   compaction.deleted   one journal segment deleted by compaction, the rest not yet
 //   alerts.recorded      alert changes committed in the store, not yet published
-//   alerts.published     one alert change handed to the sinks, its published position not moved
+//   alerts.published     alert changes handed to the sinks (one, or the backlog of the first
+//                        second after a start), their published position not moved
 // It writes "kill point <point> reached: SIGKILL" to stderr first. Unset (always, outside tests)
 // it costs one relaxed atomic load per pass. A process-wide switch by nature: armed once by main()
 // before any thread starts; killPointForTest() may be called from any thread.
