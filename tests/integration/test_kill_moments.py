@@ -26,7 +26,13 @@ A last run takes the rest of the feed and stops with SIGTERM. Then:
     printed.)
   - every line was accepted exactly once (events_journaled = lines; no event journaled twice).
 
-N is 6 by default (each kind once, ~30 s); `--long` (or CW_LONG=1) makes it 20.
+N is 6 by default (each kind once, ~20 s); `--long` (or CW_LONG=1) makes it 20 (~35 s).
+
+Known open bug (found by `--long`): escalation reminders (and other workflow timers) falling due at
+the same moment fire in the order they were armed (AlertWorkflow::Timer ties by `seq`), and a
+restart re-arms them from a hash map (snapshot load, reconcile), so after a restart the same `seq`
+can carry another alert's change than before the kill; a consumer that drops seen seqs then loses
+one change and sees another twice (20 kills: 3 reminders replaced by repeated `resolved`).
 Deterministic: the moments come from the seed; no retries; nothing is timed.
 """
 
@@ -36,6 +42,7 @@ import os
 import random
 import re
 import sys
+import time
 import urllib.request
 
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
@@ -98,6 +105,18 @@ def as_consumer(received):
         kept.append((seq,) + key(a))
         last = seq
     return kept, dropped
+
+
+def send_or_dead(push, line, d):
+    """Sends `line`; False when the daemon died meanwhile (a PUSH without a peer would block)."""
+    while True:
+        try:
+            push.sock.send(line, zmq.NOBLOCK)
+            return True
+        except zmq.Again:
+            if not d.alive():
+                return False
+            time.sleep(0.001)
 
 
 def plan(rng, n):
@@ -180,8 +199,8 @@ def test(args, tmp):
         for at in range(start, target, CHUNK):
             if not d.alive():
                 break
-            for line in lines[at:min(at + CHUNK, target)]:
-                push.send(line)
+            if not all(send_or_dead(push, line, d) for line in lines[at:min(at + CHUNK, target)]):
+                break
             end = min(at + CHUNK, target)
 
             def taken_or_dead():
@@ -227,13 +246,19 @@ def test(args, tmp):
     # another order after a restart: the contract orders an alert's changes, not the stream.
     per_alert = lambda pubs: collections.Counter((p[1], p[2:]) for p in pubs)  # noqa: E731
     by_alert = lambda pubs: {a: [p[2:] for p in pubs if p[1] == a] for a in {p[1] for p in pubs}}  # noqa: E731,E501
-    if per_alert(kept) != per_alert(want_pubs) or sorted(p[0] for p in kept) != sorted(
-            p[0] for p in want_pubs) or by_alert(kept) != by_alert(want_pubs):
-        missing = sorted(set(want_pubs) - set(kept))
-        extra = sorted(set(kept) - set(want_pubs))
-        problems.append("the bus stream differs from run A's (%d kept vs %d): %d missing, e.g. %s; "
-                        "%d not in A, e.g. %s" % (len(kept), len(want_pubs), len(missing),
-                                                  missing[:4], len(extra), extra[:4]))
+    if per_alert(kept) != per_alert(want_pubs):
+        missing = sorted((per_alert(want_pubs) - per_alert(kept)).items())
+        extra = sorted((per_alert(kept) - per_alert(want_pubs)).items())
+        problems.append("the bus stream differs from run A's (%d kept vs %d): %d changes missing, "
+                        "e.g. %s; %d not in A, e.g. %s" % (len(kept), len(want_pubs), len(missing),
+                                                          missing[:4], len(extra), extra[:4]))
+    elif sorted(p[0] for p in kept) != sorted(p[0] for p in want_pubs):
+        problems.append("the same changes as run A's, but not with the same seq numbers")
+    elif by_alert(kept) != by_alert(want_pubs):
+        a, b = by_alert(kept), by_alert(want_pubs)
+        differ = [k for k in b if a.get(k) != b[k]]
+        problems.append("%d alerts' changes in another order than run A's, e.g. %s: %s vs A %s" % (
+            len(differ), differ[0], a.get(differ[0]), b[differ[0]]))
     swapped = sum(1 for x, y in zip(kept, want_pubs) if x != y)
     print("%d events; %d kills: %s; %d publications kept, %d re-sent with a seq already seen "
           "(dropped), %d in another order than run A's among changes decided together; digest %s "
