@@ -242,7 +242,7 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
       return absl::InvalidArgumentError("alert: bad tier");
     }
     const std::string kind = j.at("subject").at("kind").get<std::string>();
-    for (uint8_t k = 0; k < 5; ++k) {
+    for (uint8_t k = 0; k < kSubjectKindCount; ++k) {
       if (subjectKindName(static_cast<SubjectKind>(k)) == kind)
         a.subject_kind = static_cast<SubjectKind>(k);
     }

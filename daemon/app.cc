@@ -91,12 +91,17 @@ absl::Status App::start() {
   }
   uint64_t published = 0;
   if (::pread(published_fd_, &published, sizeof published, 0) == sizeof published) {
-    published_position_ = published;
+    published_position_ = published_written_ = published;
+  } else if (::pwrite(published_fd_, &published, sizeof published, 0) != sizeof published) {
+    // Written now, so that its later rewrites in place never need space on a full disk.
+    return absl::UnavailableError(
+        strCat("data_dir: cannot write ", pos_path, ": ", std::strerror(errno)));
   }
 
   JournalOptions jopts;
   jopts.dir = config_.data_dir;
   jopts.fsync = config_.store.fsync;
+  jopts.segment_bytes = config_.store.journal_segment_bytes;
   // Under load one fdatasync can outlast several commit intervals; queue rather than block the
   // loop.
   jopts.max_queued_batches = 64;
@@ -311,6 +316,11 @@ void App::deadLetter(std::string_view feed, const Rejection& r) {
 }
 
 void App::onBatch(DecodedBatchPtr batch) {
+  // The journal or the store cannot write: held (its in-flight slot too) until they can.
+  if (intake_paused_) {
+    held_batches_.push_back(std::move(batch));
+    return;
+  }
   // The workflow stands still while a duty officer's action is committed (app_operations.cc).
   if (action_in_flight_) {
     deferred_batches_.push_back(std::move(batch));
@@ -403,7 +413,15 @@ void App::closeDown() {
     return;
   }
   {
-    // Every received batch has been applied by now (they were queued before this handler).
+    // Every received batch has been applied by now (they were queued before this handler), but
+    // those held while intake is paused: the disk still refuses, so they cannot be accepted.
+    if (!held_batches_.empty()) {
+      spdlog::warn(
+          "Stopping with intake paused: {} feed batches received meanwhile were not taken (their "
+          "producers must send them again).",
+          held_batches_.size());
+      held_batches_.clear();
+    }
     if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
     commitJournal();
     journal_->close();                               // durable; its callback posts onDurable

@@ -162,6 +162,16 @@ class App final : private PipelineOutput, private AlertOperations {
   // healthChanged() from their threads) and on every tick. Also syncs the health metrics.
   void updateReadiness();
   void healthChanged();  // any thread: posts updateReadiness()
+  // app_intake.cc. Intake pauses while the journal or the store cannot write (a full disk, an I/O
+  // error): feed batches are held, not applied, so the connectors' in-flight bounds push back on
+  // ZeroMQ and nothing grows; logged once, exported, and the daemon's own alert is raised. It
+  // resumes, applying the held batches in order, as soon as both write again. From
+  // updateReadiness().
+  void updateIntake(const ReadinessInputs& in);
+  void pauseIntake(const ReadinessInputs& in);
+  void resumeIntake();
+  // Sends the daemon's own alert (daemon/health/self_alert.h) to every sink.
+  void deliverSelfAlert(AlertChange change);
   // READY=1 and STATUS= for systemd (daemon/service/systemd_notifier.h), from the same inputs.
   void notifyServiceManager(const ReadinessInputs& in);
   ReadinessInputs readinessInputs() const;
@@ -191,7 +201,18 @@ class App final : private PipelineOutput, private AlertOperations {
   // the daemon's start (the age gauge then grows from it).
   double snapshot_unix_ = 0;
   int64_t snapshot_started_ms_ = 0;
-  bool snapshots_unsupported_ = false;         // a running model cannot be saved (logged once)
+  bool snapshots_unsupported_ = false;  // a running model cannot be saved (logged once)
+  // A failed snapshot is abandoned (its temp file removed) and tried again no sooner than this
+  // (steady ms), with a backoff that doubles up to 5 minutes.
+  uint64_t snapshot_previous_position_ = 0;
+  int64_t snapshot_retry_at_ms_ = 0;
+  int64_t snapshot_backoff_ms_ = 5000;
+  bool snapshot_disk_full_ = false;  // the last snapshot failed for a full disk
+  // Intake (app_intake.cc).
+  bool intake_paused_ = false;
+  int64_t intake_paused_since_ms_ = 0;
+  std::deque<DecodedBatchPtr> held_batches_;   // received while paused, in order
+  std::optional<Alert> self_alert_;            // the daemon's own alert, while it fires
   Readiness readiness_{{"daemon: starting"}};  // as last assessed; what GET /readyz answers
   bool started_ = false;
   std::unique_ptr<SqliteAlertStore> store_;
@@ -219,6 +240,7 @@ class App final : private PipelineOutput, private AlertOperations {
   uint64_t last_position_ = 0;
   uint64_t recorded_position_ = 0;   // from the store at start-up
   uint64_t published_position_ = 0;  // from <data_dir>/published.pos at start-up
+  uint64_t published_written_ = 0;   // the last position written there (snapshots wait for it)
   int published_fd_ = -1;
   bool publishing_open_ = false;  // the bus's subscribers have had time to (re)connect
   std::vector<AlertChange> publish_backlog_;

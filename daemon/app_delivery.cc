@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "base/str_cat.h"
 #include "daemon/app.h"
 #include "daemon/app_parts.h"
+#include "daemon/service/kill_point.h"
 
 namespace casewatch {
 
@@ -32,7 +34,9 @@ void App::writePublishedPosition(uint64_t pos) {
   // older, and the changes after it are published again (at least once).
   if (::pwrite(published_fd_, &pos, sizeof pos, 0) != sizeof pos) {
     spdlog::warn("Cannot write {}/published.pos: {}", config_.data_dir, std::strerror(errno));
+    return;
   }
+  published_written_ = std::max(published_written_, pos);
 }
 
 void App::alertChanged(AlertChange&& change) {
@@ -101,6 +105,7 @@ void App::releaseAlerts() {
         if (!s.ok())
           spdlog::error("Recording alert changes failed: {}; publishing anyway.", s.message());
         boost::asio::post(io_, [this, shared, shared_positions] {
+          killPointForTest("alerts.recorded");
           --recordings_in_flight_;
           deliverEach(std::move(*shared), std::move(*shared_positions));
           startWaitingAction();  // an action waits for the changes decided before it
@@ -117,6 +122,7 @@ void App::deliver(std::vector<AlertChange> changes, uint64_t last_position) {
     return;
   }
   dispatcher_->deliver(changes, steadyMs());
+  killPointForTest("alerts.published");
   markSent(last_position);
 }
 
@@ -142,6 +148,7 @@ void App::deliverEach(std::vector<AlertChange> changes, std::vector<uint64_t> po
   const int64_t now = steadyMs();
   for (size_t i = 0; i < changes.size(); ++i) {
     dispatcher_->deliverOne(changes[i], now);
+    killPointForTest("alerts.published");
     markSent(positions[i]);
   }
 }

@@ -12,6 +12,9 @@ ReadinessInputs App::readinessInputs() const {
   in.stopping = stopping_;
   in.journal = journal_ ? journal_->health() : absl::FailedPreconditionError("journal: not open");
   in.store = store_ ? store_->health() : absl::FailedPreconditionError("store: not open");
+  in.disk_full = in.journal.code() == absl::StatusCode::kResourceExhausted ||
+                 in.store.code() == absl::StatusCode::kResourceExhausted;
+  in.data_dir = config_.data_dir;
   // Every configured feed, in order; one whose connector failed to start (on a reload) has none.
   for (const FeedConfig& f : config_.feeds) {
     FeedLink link{f.name, f.endpoint, false, false};
@@ -29,6 +32,7 @@ ReadinessInputs App::readinessInputs() const {
 
 void App::updateReadiness() {
   const ReadinessInputs in = readinessInputs();
+  updateIntake(in);
   Readiness now = assessReadiness(in);
   if (now != readiness_) {
     if (now.ready()) {
@@ -43,6 +47,8 @@ void App::updateReadiness() {
   notifyServiceManager(in);
   if (!health_metrics_) return;
   health_metrics_->setReady(readiness_.ready());
+  health_metrics_->setIntake(intake_paused_, in.disk_full || snapshot_disk_full_,
+                             held_batches_.size());
   health_metrics_->syncProcess();
   std::vector<std::pair<std::string, bool>> feeds;
   for (const FeedLink& f : in.feeds) feeds.emplace_back(f.name, f.connected);

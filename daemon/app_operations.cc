@@ -39,7 +39,10 @@ void App::wireWorkflow(AlertWorkflow& workflow) {
 }
 
 std::vector<Alert> App::activeAlerts() const {
-  return workflow_->activeAlerts();
+  std::vector<Alert> out = workflow_->activeAlerts();
+  // The daemon's own alert, while it fires (daemon/health/self_alert.h), so the console shows it.
+  if (self_alert_) out.insert(out.begin(), *self_alert_);
+  return out;
 }
 
 absl::StatusOr<Alert> App::acknowledge(const std::string& alert_id, const std::string& by,

@@ -9,6 +9,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 
@@ -125,10 +126,17 @@ void App::maybeSnapshot() {
       !snapshot_writer_ || snapshot_writer_->busy()) {
     return;
   }
+  // Not while the disk refuses the journal or the store, nor before a failed one's backoff ends.
+  if (intake_paused_ || steadyMs() < snapshot_retry_at_ms_) return;
   // Every change decided so far must be in the store first: a restart from this snapshot never
   // decides them again (a full replay does), so one still held or being recorded at a crash would
   // be lost, and the restart's reconcile would take the store's older escalation/reminders.
   if (!held_changes_.empty() || recordings_in_flight_ > 0) return;
+  // ... and published, as far as published.pos says: a restart from this snapshot does not
+  // decide them again either, so one recorded but not yet (surely) sent would never be sent
+  // (found by tests/integration/test_kill_moments.py: a kill in the publish grace period after
+  // a snapshot lost every change recorded before it).
+  if (!publishing_open_ || !publish_backlog_.empty() || published_written_ < last_position_) return;
   if (snapshot_steady_ms_ == 0) snapshot_steady_ms_ = steadyMs();
   const uint64_t since = events_journaled_ - snapshot_position_;
   const bool due_by_time = steadyMs() - snapshot_steady_ms_ >= int64_t{sc.every_minutes} * 60000;
@@ -156,6 +164,7 @@ void App::maybeSnapshot() {
   const int64_t serialised = steadyMs() - t0;
   spdlog::debug("Snapshot at record {}: {} bytes serialised in {} ms.", job.position,
                 job.body.size(), serialised);
+  snapshot_previous_position_ = snapshot_position_;
   snapshot_position_ = job.position;
   snapshot_steady_ms_ = steadyMs();
   snapshot_started_ms_ = t0;
@@ -164,10 +173,18 @@ void App::maybeSnapshot() {
 
 void App::snapshotDone(SnapshotResult r) {
   if (!r.status.ok()) {
+    // Abandoned (the writer removed its temp file); due again once the backoff has passed.
     snapshot_metrics_->failed("write");
-    spdlog::error("Snapshot at record {} failed: {}", r.position, r.status.message());
+    snapshot_disk_full_ = r.status.code() == absl::StatusCode::kResourceExhausted;
+    snapshot_position_ = snapshot_previous_position_;
+    snapshot_retry_at_ms_ = steadyMs() + snapshot_backoff_ms_;
+    spdlog::error("Snapshot at record {} failed, tried again in {} s: {}", r.position,
+                  snapshot_backoff_ms_ / 1000, r.status.message());
+    snapshot_backoff_ms_ = std::min<int64_t>(snapshot_backoff_ms_ * 2, 300000);
     return;
   }
+  snapshot_disk_full_ = false;
+  snapshot_backoff_ms_ = 5000;
   const double seconds = static_cast<double>(steadyMs() - snapshot_started_ms_) / 1000.0;
   snapshot_unix_ = static_cast<double>(wall_.now()) / 1000.0;
   snapshot_metrics_->written(r.bytes, seconds, snapshot_unix_);

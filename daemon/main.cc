@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "daemon/app.h"
@@ -11,6 +12,7 @@
 #include "daemon/config_loader.h"
 #include "daemon/logging/log_setup.h"
 #include "daemon/replay.h"
+#include "daemon/service/kill_point.h"
 
 namespace {
 
@@ -129,6 +131,14 @@ int main(int argc, char** argv) {
 
   if (*replay) return casewatch::runReplay(cfg.config, ropts);
 
+  // Test-only (daemon/service/kill_point.h): crash at a named point, for the kill tests.
+  if (const char* kill_at = std::getenv("CASEWATCH_TEST_KILL_AT"); kill_at && *kill_at) {
+    if (!casewatch::armKillPointForTest(kill_at)) {
+      std::fprintf(stderr, "casewatchd: CASEWATCH_TEST_KILL_AT=%s is not <point>:<n>\n", kill_at);
+      return 2;
+    }
+    spdlog::warn("Test kill point armed: {} (CASEWATCH_TEST_KILL_AT).", kill_at);
+  }
   casewatch::AppOptions options;
   options.config = cfg.config;
   options.config_path = config_path;

@@ -5,8 +5,8 @@
 namespace casewatch {
 namespace {
 constexpr std::array<std::string_view, 5> kTierNames = {"none", "blue", "yellow", "orange", "red"};
-constexpr std::array<std::string_view, 5> kSubjectNames = {"case", "person", "matter", "region",
-                                                           "agency"};
+constexpr std::array<std::string_view, kSubjectKindCount> kSubjectNames = {
+    "case", "person", "matter", "region", "agency", "service"};
 constexpr std::array<std::string_view, 9> kActionNames = {
     "reply_now",        "send_procedural_reply", "assign_leader", "schedule_hearing",
     "mediate",          "check_aid_eligibility", "review_case",   "fix_at_source",

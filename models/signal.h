@@ -5,6 +5,7 @@
 // gone.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -20,7 +21,10 @@ std::string_view tierName(Tier t);  // "none", "blue", "yellow", "orange", "red"
 bool tierFromName(std::string_view s, Tier& out);
 Phrase tierPhrase(Tier t);  // the tier's name in words (`tier.<name>`)
 
-enum class SubjectKind : uint8_t { kCase, kPerson, kMatter, kRegion, kAgency };
+// kService: the daemon itself, the subject of its own alerts (model `casewatch`, raised by the
+// App, daemon/health/self_alert.h); no model emits it.
+enum class SubjectKind : uint8_t { kCase, kPerson, kMatter, kRegion, kAgency, kService };
+inline constexpr size_t kSubjectKindCount = 6;
 std::string_view subjectKindName(SubjectKind k);
 
 // The contract's recommended actions.

@@ -11,6 +11,10 @@ Readiness assessReadiness(const ReadinessInputs& in) {
   } else if (!in.started) {
     r.reasons.push_back("daemon: starting");
   }
+  if (in.disk_full) {
+    r.reasons.push_back(strCat("disk: the data dir ", in.data_dir,
+                               " is full: intake paused, writes retried until space returns"));
+  }
   // Their messages already say whose they are ("journal: ...", "store: ...").
   if (!in.journal.ok()) r.reasons.push_back(std::string(in.journal.message()));
   if (!in.store.ok()) r.reasons.push_back(std::string(in.store.message()));

@@ -7,7 +7,8 @@
 // configured feed bound or connected (a connecting ZeroMQ socket counts only while its socket
 // monitor sees a peer; a feed that failed to start counts as not connected). Each thing that is
 // not ready gives one reason, a short sentence naming it (`feed f1: not connected to
-// tcp://127.0.0.1:5570`), in a fixed order: lifecycle, journal, store, feeds in configured order.
+// tcp://127.0.0.1:5570`), in a fixed order: lifecycle, a full disk, journal, store, feeds in
+// configured order.
 //
 // The App gathers ReadinessInputs and calls assessReadiness() on its io_context thread whenever an
 // input changes and on its periodic tick; nothing here blocks or does I/O. Pure; thread-safe.
@@ -32,6 +33,10 @@ struct ReadinessInputs {
   bool stopping = false;
   absl::Status journal;  // EventJournal::health(); its message starts "journal: "
   absl::Status store;    // SqliteAlertStore::health(); its message starts "store: "
+  // The data dir's disk (or quota) is full (the journal or the store is ResourceExhausted): named
+  // first, before the journal's and store's own reasons.
+  bool disk_full = false;
+  std::string data_dir;
   std::vector<FeedLink> feeds;
 };
 

@@ -18,6 +18,7 @@
 #include "daemon/journal/event_codec.h"
 #include "daemon/journal/record_resync.h"
 #include "daemon/journal/segment_reader.h"
+#include "daemon/service/kill_point.h"
 
 namespace casewatch {
 namespace {
@@ -30,10 +31,25 @@ constexpr size_t kMaxBatchesPerWrite = 512;
 // How long close() keeps retrying a disk that refuses writes before giving up.
 constexpr auto kShutdownWriteGrace = std::chrono::seconds(5);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(1000);
-constexpr auto kErrorLogInterval = std::chrono::seconds(10);
+// A disk that keeps refusing is logged when it starts, then only as a reminder (the App logs the
+// pause and its end once, and exports it).
+constexpr auto kErrorLogInterval = std::chrono::minutes(10);
 
 std::string errnoText(const std::string& what, const std::string& path) {
   return what + " " + path + ": " + std::strerror(errno);
+}
+
+bool isDiskFull(int err) {
+  return err == ENOSPC || err == EDQUOT;
+}
+
+// An I/O failure as a status: ResourceExhausted for a full disk (or quota), which the daemon
+// waits out with intake paused, Internal for anything else.
+absl::Status ioError(const std::string& what, const std::string& path) {
+  const int err = errno;
+  std::string text = errnoText(what, path);
+  return isDiskFull(err) ? absl::ResourceExhaustedError(std::move(text))
+                         : absl::InternalError(std::move(text));
 }
 
 // Closes a descriptor on scope exit.
@@ -309,20 +325,22 @@ absl::StatusOr<int> EventJournal::createSegment(uint64_t first_index) {
   const std::string path = journal_dir_ + "/" + segmentFileName(first_index);
   const std::string tmp = path + ".tmp";
   FdGuard fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600));
-  if (fd.get() < 0) return absl::InternalError(errnoText("journal: cannot create", tmp));
+  if (fd.get() < 0) return ioError("journal: cannot create", tmp);
   const std::string header = encodeSegmentHeader(first_index);
   if (!writeFully(fd.get(), header.data(), header.size())) {
-    return absl::InternalError(errnoText("journal: cannot write", tmp));
+    absl::Status s = ioError("journal: cannot write", tmp);
+    ::unlink(tmp.c_str());  // a part-written header must not hold on to the space it took
+    return s;
   }
   if (options_.fsync && ::fdatasync(fd.get()) != 0) {
-    return absl::InternalError(errnoText("journal: cannot sync", tmp));
+    return ioError("journal: cannot sync", tmp);
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return absl::InternalError(errnoText("journal: cannot rename", tmp));
+    return ioError("journal: cannot rename", tmp);
   }
   // The directory entry must be durable too, or a power loss could lose the whole segment.
   if (options_.fsync && ::fsync(dir_fd_) != 0) {
-    return absl::InternalError(errnoText("journal: cannot sync", journal_dir_));
+    return ioError("journal: cannot sync", journal_dir_);
   }
   stats_.segments_created.fetch_add(1, std::memory_order_relaxed);
   stats_.bytes_written.fetch_add(header.size(), std::memory_order_relaxed);
@@ -402,7 +420,8 @@ uint64_t EventJournal::commit() {
 absl::Status EventJournal::health() const {
   std::lock_guard lk(mu_);
   if (!failed_.ok() || !stalled_) return failed_;
-  return absl::UnavailableError("journal: writes are failing and being retried: " + stall_reason_);
+  const std::string why = "journal: writes are failing and being retried: " + stall_reason_;
+  return stall_disk_full_ ? absl::ResourceExhaustedError(why) : absl::UnavailableError(why);
 }
 
 void EventJournal::close() {
@@ -478,6 +497,7 @@ void EventJournal::writeBatches(std::vector<Batch>& work) {
     const auto t0 = SteadyClock::now();
     if (!writeAll(work, i, j)) break;
     segment_bytes_written_ += bytes;
+    killPointForTest("journal.written");
     if (options_.fsync && ::fdatasync(fd_) != 0) {
       fail(absl::DataLossError(std::string("journal: fdatasync failed: ") + std::strerror(errno)));
       break;
@@ -534,7 +554,7 @@ bool EventJournal::writeAll(std::vector<Batch>& work, size_t first, size_t last)
     stats_.write_errors.fetch_add(1, std::memory_order_relaxed);
     if (first_error == SteadyClock::time_point{}) {
       first_error = now;
-      setStalled(true, std::strerror(err));
+      setStalled(true, std::strerror(err), isDiskFull(err));
     }
     if (now - last_log >= kErrorLogInterval) {
       log_->error("journal: write failed, retrying: {}", std::strerror(err));
@@ -571,7 +591,10 @@ bool EventJournal::rotate(uint64_t first_index) {
       return true;
     }
     stats_.write_errors.fetch_add(1, std::memory_order_relaxed);
-    if (!stalled) setStalled(stalled = true, std::string(fd.status().message()));
+    if (!stalled) {
+      setStalled(stalled = true, std::string(fd.status().message()),
+                 fd.status().code() == absl::StatusCode::kResourceExhausted);
+    }
     const auto now = SteadyClock::now();
     if (now - last_log >= kErrorLogInterval) {
       log_->error("journal: cannot start a new segment, retrying: {}",
@@ -588,11 +611,12 @@ bool EventJournal::rotate(uint64_t first_index) {
   }
 }
 
-void EventJournal::setStalled(bool stalled, std::string why) {
+void EventJournal::setStalled(bool stalled, std::string why, bool disk_full) {
   {
     std::lock_guard lk(mu_);
     stalled_ = stalled;
     stall_reason_ = std::move(why);
+    stall_disk_full_ = stalled && disk_full;
   }
   // While stalled, a producer waiting for queue space must not wait for a disk that refuses.
   if (stalled) not_full_cv_.notify_all();

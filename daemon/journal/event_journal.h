@@ -28,7 +28,8 @@
 // the producer for several batches in a row).
 //
 // Errors: a failed write() (disk full, ...) is logged, counted and retried with backoff, leaving
-// the file consistent; meanwhile commit() stops blocking and queued batches pile up in memory. A
+// the file consistent; meanwhile commit() stops blocking, and the daemon stops taking input
+// (its App pauses intake on health()), so the batches queued meanwhile stay few. A
 // failed fdatasync() cannot be retried safely (the kernel may have dropped the dirty pages), so the
 // journal turns failed: health() returns the error, later batches are dropped and counted, and no
 // more batches are reported durable. The daemon should then stop; a restart reopens the journal
@@ -136,8 +137,9 @@ class EventJournal {
   // Set before the first commit().
   void setOnHealthChange(std::function<void()> cb) { on_health_change_ = std::move(cb); }
 
-  // OK; Unavailable while writes fail and are being retried (a full disk); or why the writer gave
-  // up for good (a failed fdatasync).
+  // OK; while writes fail and are being retried, ResourceExhausted when the disk (or the quota) is
+  // full and Unavailable for other errors; or why the writer gave up for good (a failed
+  // fdatasync).
   absl::Status health() const;
   const JournalStats& stats() const { return stats_; }
 
@@ -175,7 +177,7 @@ class EventJournal {
   // giving up (stopping and the disk still refuses).
   bool writeAll(std::vector<Batch>& work, size_t first, size_t last);
   bool rotate(uint64_t first_index);
-  void setStalled(bool stalled, std::string why = {});
+  void setStalled(bool stalled, std::string why = {}, bool disk_full = false);
   void fail(absl::Status status);
   bool stoppingFor(std::chrono::steady_clock::time_point since);
 
@@ -211,6 +213,7 @@ class EventJournal {
   bool stopping_ = false;
   bool stalled_ = false;  // the writer is retrying a failed write: commit() must not block
   std::string stall_reason_;
+  bool stall_disk_full_ = false;  // the refusal is ENOSPC or EDQUOT
   absl::Status failed_;
 
   JournalStats stats_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "daemon/journal/segment_reader.h"
+#include "daemon/service/kill_point.h"
 
 namespace casewatch {
 
@@ -26,6 +27,7 @@ uint64_t compactJournalBefore(const std::string& data_dir, uint64_t position) {
   // Segment i ends where segment i + 1 starts; the newest is never deleted.
   for (size_t i = 0; i + 1 < segments.size() && segments[i + 1].first <= position; ++i) {
     if (::unlink(segments[i].second.c_str()) == 0) ++deleted;
+    killPointForTest("compaction.deleted");
   }
   if (deleted > 0) {
     const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

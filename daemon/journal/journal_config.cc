@@ -10,6 +10,7 @@ void decodeConfig(MapReader& r, StoreConfig& c) {
   r.read("commit_max_events", c.commit_max_events, 1, 1000000);
   r.read("fsync", c.fsync);
   r.read("busy_timeout_ms", c.busy_timeout_ms, 0, 60000);
+  r.read("journal_segment_bytes", c.journal_segment_bytes, 4096, 1LL << 30);
 }
 
 void validateConfig(ConfigDecoder& d, const std::string& path, const StoreConfig& c) {
@@ -21,6 +22,7 @@ void writeConfig(ConfigWriter& w, const StoreConfig& c) {
   w.integer("commit_max_events", static_cast<long long>(c.commit_max_events));
   w.boolean("fsync", c.fsync);
   w.integer("busy_timeout_ms", c.busy_timeout_ms);
+  w.integer("journal_segment_bytes", static_cast<long long>(c.journal_segment_bytes));
 }
 
 }  // namespace casewatch

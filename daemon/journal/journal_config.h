@@ -18,6 +18,9 @@ struct StoreConfig {
   // How long a write to the SQLite store waits for a lock held by another process (e.g. an
   // operator's sqlite3 shell) before the attempt fails and is retried.
   int busy_timeout_ms = 5000;
+  // The journal starts a new segment file when a batch would take the current one past this size;
+  // compaction deletes whole segments, so this is also the granularity of the disk it frees.
+  size_t journal_segment_bytes = 64 << 20;
   friend bool operator==(const StoreConfig&, const StoreConfig&) = default;
 };
 

@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "base/str_cat.h"
+#include "daemon/service/kill_point.h"
 
 namespace casewatch {
 namespace {
@@ -113,12 +114,15 @@ absl::StatusOr<uint64_t> writeSnapshotFile(const std::string& data_dir, uint64_t
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return absl::InternalError(errnoText("snapshot: cannot create", tmp));
   const bool written = writeAll(fd, header) && writeAll(fd, body) && ::fsync(fd) == 0;
+  const bool full = !written && (errno == ENOSPC || errno == EDQUOT);
   const std::string why = written ? "" : errnoText("snapshot: cannot write", tmp);
   ::close(fd);
   if (!written) {
+    // Abandoned whole: the part written would only hold on to the space a full disk needs.
     ::unlink(tmp.c_str());
-    return absl::InternalError(why);
+    return full ? absl::ResourceExhaustedError(why) : absl::InternalError(why);
   }
+  killPointForTest("snapshot.written");
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const std::string msg = errnoText("snapshot: cannot rename", tmp);
     ::unlink(tmp.c_str());

@@ -34,7 +34,8 @@ struct SnapshotContents {
 std::string snapshotDir(const std::string& data_dir);
 // Snapshot files found, newest (highest position) first; removes leftover *.tmp files.
 std::vector<SnapshotFileInfo> listSnapshots(const std::string& data_dir);
-// Writes and makes durable the snapshot at `position`; returns the bytes written.
+// Writes and makes durable the snapshot at `position`; returns the bytes written. On failure the
+// temporary file is removed; ResourceExhausted when the disk (or quota) is full.
 absl::StatusOr<uint64_t> writeSnapshotFile(const std::string& data_dir, uint64_t position,
                                            uint64_t config_fingerprint, std::string_view body);
 // Reads and checks a snapshot: DataLoss naming what is wrong (magic, version, checksum, a short

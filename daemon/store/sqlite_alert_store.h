@@ -13,6 +13,9 @@
 //
 // Errors: a failed transaction is rolled back and retried a few times with backoff; if it still
 // fails, its writes are dropped, counted, and logged, and alert-change callbacks get the error.
+// A full disk (SQLITE_FULL, ENOSPC, EDQUOT) drops nothing: the writes are kept and retried until
+// the disk has room, health() being ResourceExhausted meanwhile; only a duty officer's action is
+// answered with the error at once (waitOutFullDisk).
 //
 // Files: sqlite_alert_store.cc (open, close), alert_store_schema.cc (tables and migrations),
 // sqlite_alert_store_writer.cc (the write queue and the store thread),
@@ -125,8 +128,9 @@ class SqliteAlertStore {
 
   const SqliteAlertStoreStats& stats() const { return stats_; }
   std::string dbPath() const { return db_path_; }
-  // OK while the store takes writes: FailedPrecondition once closed, Unavailable while its last
-  // transaction was given up on (until one commits again). Any thread.
+  // OK while the store takes writes: FailedPrecondition once closed, Unavailable (ResourceExhausted
+  // for a full disk) while its last transaction was given up on (until one commits again). Any
+  // thread.
   absl::Status health() const;
   // Called on the store thread whenever health() may have changed (quick: post, do not work).
   // Set before the first write.
@@ -162,6 +166,9 @@ class SqliteAlertStore {
   void enqueue(Op op);
   void writerLoop();
   absl::Status applyAll(std::vector<Op>& ops, uint64_t& dead_letter_delta);
+  // After the attempts failed for a full disk: keeps `ops` (and what is queued meanwhile, up to
+  // `through`) and retries until they commit (true; `status` then OK) or the store stops.
+  bool waitOutFullDisk(std::vector<Op>& ops, absl::Status& status, uint64_t& through);
   // synchronous=FULL for a batch holding an operator's action, NORMAL otherwise.
   absl::Status setSynchronous(bool full);
   absl::Status apply(DeadLettersOp& op, uint64_t& added);
@@ -185,6 +192,7 @@ class SqliteAlertStore {
   uint64_t done_ = 0;      // ops committed or given up on
   bool stopping_ = false;
   bool closed_ = false;
+  int flushers_ = 0;           // flush() calls waiting
   absl::Status last_failure_;  // the last transaction given up on; OK once one commits
   std::function<void()> on_health_change_;
 

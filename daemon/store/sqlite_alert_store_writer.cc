@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "daemon/store/sqlite_connection.h"
 
@@ -18,6 +19,8 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr int kCommitAttempts = 3;
+// How long a flush() (a stop) waits for a full disk to take the writes kept for it.
+constexpr auto kFlushGrace = std::chrono::seconds(5);
 
 // RFC 3339 in UTC with milliseconds, e.g. 2026-03-04T01:15:00.250Z (sorts as text).
 std::string formatTimeMs(TimeMs t) {
@@ -131,7 +134,9 @@ void SqliteAlertStore::recordModelFit(ModelFitRow fit) {
 void SqliteAlertStore::flush() {
   std::unique_lock lk(mu_);
   const uint64_t target = enqueued_;
+  ++flushers_;
   done_cv_.wait(lk, [&] { return done_ >= target || closed_; });
+  --flushers_;
 }
 
 void SqliteAlertStore::writerLoop() {
@@ -170,6 +175,10 @@ void SqliteAlertStore::writerLoop() {
         std::this_thread::sleep_for(std::chrono::milliseconds(100) * attempt);
       }
     }
+    if (status.code() == absl::StatusCode::kResourceExhausted &&
+        waitOutFullDisk(ops, status, through)) {
+      status = absl::OkStatus();
+    }
     if (!status.ok()) {
       stats_.writes_dropped.fetch_add(ops.size(), std::memory_order_relaxed);
       log_->error("store: dropped {} queued writes", ops.size());
@@ -188,6 +197,60 @@ void SqliteAlertStore::writerLoop() {
     }
     done_cv_.notify_all();
     if (health_changed && on_health_change_) on_health_change_();
+  }
+}
+
+bool SqliteAlertStore::waitOutFullDisk(std::vector<Op>& ops, absl::Status& status,
+                                       uint64_t& through) {
+  // Nothing is dropped for a full disk: the writes are kept and tried again until the disk has
+  // room (health() says so meanwhile, and the App stops taking events, so that what waits stays
+  // small). A duty officer's action is answered with the error at once (the API says 503) rather
+  // than left waiting; writes queued meanwhile join the ones kept. Only close(), or a flush()
+  // that has waited kFlushGrace (a stop), ends the wait: then they are dropped as before.
+  auto backoff = std::chrono::milliseconds(200);
+  std::optional<SteadyClock::time_point> flush_seen;
+  for (;;) {
+    const auto answer = [&](std::vector<Op>& from) {
+      std::erase_if(from, [&](Op& op) {
+        auto* a = std::get_if<AlertsOp>(&op);
+        if (a == nullptr || !a->durable) return false;
+        if (a->on_committed) a->on_committed(status);
+        stats_.writes_dropped.fetch_add(1, std::memory_order_relaxed);
+        return true;
+      });
+    };
+    answer(ops);
+    {
+      std::lock_guard lk(mu_);
+      if (stopping_) return false;
+      if (flushers_ > 0 && !flush_seen) flush_seen = SteadyClock::now();
+      if (flush_seen && SteadyClock::now() - *flush_seen > kFlushGrace) return false;
+      const bool changed = last_failure_.ok();
+      last_failure_ = status;
+      if (changed && on_health_change_) on_health_change_();
+    }
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+    {
+      std::lock_guard lk(mu_);
+      while (!queue_.empty()) {
+        ops.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      through = enqueued_;
+      stats_.queue_depth.store(0, std::memory_order_relaxed);
+    }
+    answer(ops);
+    uint64_t dead_letter_delta = 0;
+    status = applyAll(ops, dead_letter_delta);
+    if (status.ok()) {
+      stats_.commits.fetch_add(1, std::memory_order_relaxed);
+      dead_letter_count_.fetch_add(dead_letter_delta, std::memory_order_relaxed);
+      log_->warn("store: writes recovered; {} kept writes committed", ops.size());
+      return true;
+    }
+    stats_.commit_errors.fetch_add(1, std::memory_order_relaxed);
+    if (status.code() != absl::StatusCode::kResourceExhausted) return false;
   }
 }
 
@@ -331,8 +394,10 @@ absl::Status SqliteAlertStore::health() const {
   std::lock_guard lk(mu_);
   if (closed_ || stopping_) return absl::FailedPreconditionError("store: closed");
   if (!last_failure_.ok()) {
-    return absl::UnavailableError("store: writes are failing: " +
-                                  std::string(last_failure_.message()));
+    std::string why = "store: writes are failing: " + std::string(last_failure_.message());
+    return last_failure_.code() == absl::StatusCode::kResourceExhausted
+               ? absl::ResourceExhaustedError(std::move(why))
+               : absl::UnavailableError(std::move(why));
   }
   return absl::OkStatus();
 }

@@ -1,5 +1,7 @@
 #include "daemon/store/sqlite_connection.h"
 
+#include <cerrno>
+
 namespace casewatch {
 
 SqliteConnection::~SqliteConnection() {
@@ -13,7 +15,14 @@ SqliteConnection::~SqliteConnection() {
 }
 
 absl::Status SqliteConnection::error(std::string_view what) const {
-  return absl::InternalError("store: " + std::string(what) + ": " + sqlite3_errmsg(db));
+  std::string text = "store: " + std::string(what) + ": " + sqlite3_errmsg(db);
+  return diskFull() ? absl::ResourceExhaustedError(std::move(text))
+                    : absl::InternalError(std::move(text));
+}
+
+bool SqliteConnection::diskFull() const {
+  const int err = sqlite3_system_errno(db);
+  return (sqlite3_errcode(db) & 0xff) == SQLITE_FULL || err == ENOSPC || err == EDQUOT;
 }
 
 absl::Status SqliteConnection::open(const std::string& path, int flags, int busy_timeout_ms) {
@@ -29,8 +38,9 @@ absl::Status SqliteConnection::open(const std::string& path, int flags, int busy
 absl::Status SqliteConnection::exec(const std::string& sql) {
   char* msg = nullptr;
   if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
-    absl::Status s = absl::InternalError("store: " + std::string(msg ? msg : "error") +
-                                         " in: " + sql.substr(0, 80));
+    std::string text = "store: " + std::string(msg ? msg : "error") + " in: " + sql.substr(0, 80);
+    absl::Status s = diskFull() ? absl::ResourceExhaustedError(std::move(text))
+                                : absl::InternalError(std::move(text));
     sqlite3_free(msg);
     return s;
   }

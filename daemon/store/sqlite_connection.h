@@ -39,7 +39,9 @@ struct SqliteConnection {
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
+  // The last error as a status: ResourceExhausted when the disk (or quota) is full, else Internal.
   absl::Status error(std::string_view what) const;
+  bool diskFull() const;  // the last error was SQLITE_FULL, ENOSPC or EDQUOT
   absl::Status open(const std::string& path, int flags, int busy_timeout_ms = 5000);
   absl::Status exec(const std::string& sql);
   absl::Status prepare(sqlite3_stmt*& out, std::string_view sql);

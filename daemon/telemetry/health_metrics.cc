@@ -24,6 +24,28 @@ HealthMetrics::HealthMetrics(prometheus::Registry& r) {
                     "store healthy, every feed bound or connected), else 0.")
                 .Register(r)
                 .Add({});
+  intake_paused_ =
+      &BuildGauge()
+           .Name("casewatch_intake_paused")
+           .Help(
+               "1 while the daemon takes no feed input because the journal or the store cannot "
+               "write (ZeroMQ pushes back on the producers); it resumes by itself. Else 0.")
+           .Register(r)
+           .Add({});
+  disk_full_ = &BuildGauge()
+                    .Name("casewatch_disk_full")
+                    .Help(
+                        "1 while the data dir's disk (or quota) is full: the journal or the store "
+                        "is refused with ENOSPC/EDQUOT, or the last snapshot was. Else 0.")
+                    .Register(r)
+                    .Add({});
+  held_batches_ = &BuildGauge()
+                       .Name("casewatch_intake_held_batches")
+                       .Help(
+                           "Feed batches received and held, not yet applied, while intake is "
+                           "paused (at most the feeds' in-flight bound).")
+                       .Register(r)
+                       .Add({});
   resident_bytes_ = &BuildGauge()
                          .Name("casewatch_process_resident_memory_bytes")
                          .Help("Resident memory of the casewatchd process (RSS), in bytes.")

@@ -25,6 +25,13 @@ class HealthMetrics {
   explicit HealthMetrics(prometheus::Registry& registry);
 
   void setReady(bool ready) { ready_->Set(ready ? 1 : 0); }
+  // Intake paused because the journal or store cannot write; whether the disk is full (journal,
+  // store or the last snapshot); the feed batches held while paused.
+  void setIntake(bool paused, bool disk_full, size_t held_batches) {
+    intake_paused_->Set(paused ? 1 : 0);
+    disk_full_->Set(disk_full ? 1 : 0);
+    held_batches_->Set(static_cast<double>(held_batches));
+  }
   // Each configured feed's connection, as (name, connected); series of feeds no longer configured
   // are removed.
   void setFeedsConnected(const std::vector<std::pair<std::string, bool>>& feeds);
@@ -53,6 +60,7 @@ class HealthMetrics {
   };
 
   prometheus::Gauge* ready_;
+  prometheus::Gauge *intake_paused_, *disk_full_, *held_batches_;
   prometheus::Gauge* resident_bytes_;
   prometheus::Family<prometheus::Gauge>* feed_connected_family_;
   std::map<std::string, prometheus::Gauge*> feed_connected_;

@@ -33,6 +33,20 @@ TEST(ReadinessTest, EachProblemIsNamedInOrder) {
                        }));
 }
 
+TEST(ReadinessTest, AFullDiskIsNamedFirstWithTheDataDir) {
+  ReadinessInputs in = healthy();
+  in.journal = absl::ResourceExhaustedError(
+      "journal: writes are failing and being retried: No space left on device");
+  in.disk_full = true;
+  in.data_dir = "/var/lib/casewatch";
+  EXPECT_EQ(assessReadiness(in).reasons,
+            (std::vector<std::string>{
+                "disk: the data dir /var/lib/casewatch is full: intake paused, writes retried "
+                "until space returns",
+                "journal: writes are failing and being retried: No space left on device",
+            }));
+}
+
 TEST(ReadinessTest, NotReadyBeforeStartAndWhileStopping) {
   ReadinessInputs in = healthy();
   in.started = false;
