@@ -24,7 +24,12 @@ void BatchDecoder::add(std::string_view message, DecodedBatch& batch, TimeMs wal
       detail = error_.message();
     } else if (max_future_skew_ms_ <= 0 || scratch_.ts <= wall_now + max_future_skew_ms_) {
       batch.events.push_back(std::move(scratch_));
-      scratch_ = CaseEvent{};
+      if (spare_.empty()) {
+        scratch_ = CaseEvent{};
+      } else {
+        scratch_ = std::move(spare_.back());
+        spare_.pop_back();
+      }
       return;
     } else {
       // A clock wrong at the source: taken, it would move the event clock ahead for good.

@@ -80,6 +80,7 @@ class Pipeline final : public SignalSink {
   const PipelineCounters& counters() const { return counters_; }
   size_t orphansWaiting() const { return orphans_.size(); }
   size_t dedupEntries() const { return seen_.size(); }
+  const EventIdWindow& dedup() const { return seen_; }
   void setDedupWindow(TimeMs window_ms) { seen_.setWindow(window_ms); }
   const std::vector<std::unique_ptr<Model>>& models() const { return models_; }
   // The models' context (the case state, the signal sink), for a model asked to act outside an

@@ -12,7 +12,7 @@
 #include "alerts/workflow/alert_workflow.h"
 #include "base/progress_line.h"
 #include "base/str_cat.h"
-#include "connectors/decoded_batch_queue.h"
+#include "connectors/decoded_batch_ring.h"
 #include "connectors/jsonl_feed/jsonl_feed.h"
 #include "connectors/pseudonym/pseudonym_key.h"
 #include "daemon/components.h"
@@ -102,16 +102,16 @@ int runReplay(const Config& config, const ReplayOptions& options) {
   feed.name = "replay";
   feed.kind = "jsonl";
   feed.endpoint = options.input;
-  // Both cores: the feed's thread reads and decodes (and pseudonymises) while this one applies;
-  // two batches alive are enough to keep both busy (eight cost 16 MiB more peak memory).
+  // Both cores: the feed's thread reads and decodes (and pseudonymises) while this one applies,
+  // through a ring of batch slots that come back to be refilled (no allocation per event); three
+  // slots keep both threads busy (one being filled, one being applied, one waiting).
   IngestConfig ingest = config.ingest;
   ingest.max_future_skew_minutes = 0;  // history is taken as it is, whatever the wall clock says
-  JsonlFeed reader(feed, ingest, pseudonymizer, JsonlFeedOptions{.max_in_flight = 2});
-  DecodedBatchQueue decoded;
+  DecodedBatchRing ring(3);
+  JsonlFeed reader(feed, ingest, pseudonymizer, JsonlFeedOptions{.ring = &ring});
   const auto t0 = std::chrono::steady_clock::now();
   uint64_t lines = 0, skipped_after_until = 0;
-  if (auto s = reader.start([&decoded](DecodedBatchPtr b) { decoded.push(std::move(b)); });
-      !s.ok()) {
+  if (auto s = reader.start([](DecodedBatchPtr) {}); !s.ok()) {
     std::fprintf(stderr, "casewatchd replay: %s\n", std::string(s.message()).c_str());
     return 1;
   }
@@ -130,7 +130,8 @@ int runReplay(const Config& config, const ReplayOptions& options) {
       progress_options, steady,
       options.quiet ? ProgressLine::Write([](std::string_view) {}) : ProgressLine::toStderr());
   for (bool end = false; !end;) {
-    DecodedBatchPtr b = decoded.pop();
+    DecodedBatch* b = ring.pop();
+    if (b == nullptr) break;  // the ring closed (not before the end of input in replay)
     end = b->end_of_input;
     lines += b->events.size() + b->rejections.size();
     progress.update(lines, reader.stats().bytes.load(std::memory_order_relaxed));
@@ -142,6 +143,7 @@ int runReplay(const Config& config, const ReplayOptions& options) {
       b->events.erase(keep, b->events.end());
     }
     pipeline.ingest(*b);
+    ring.release(b);
     pipeline.tick();
     workflow.advanceTo(pipeline.now());
   }

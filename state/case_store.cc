@@ -232,14 +232,18 @@ CaseUpdate CaseStore::apply(const CaseEvent& ev) {
 }
 
 size_t CaseStore::approximateBytes() const {
-  size_t bytes = cases_.capacity() * sizeof(Case);
-  for (size_t i = 0; i < case_ids_.size(); ++i) {
-    const auto s = case_ids_.name(static_cast<uint32_t>(i));
-    bytes += sizeof(std::string) + (s.size() > 15 ? s.size() + 1 : 0);
-    bytes += sizeof(std::string_view) + sizeof(uint32_t) + 1;  // hash-map slot
-  }
-  for (const auto& v : overflow_persons_) bytes += sizeof(v) + v.capacity() * sizeof(PersonId);
-  return bytes;
+  const Bytes b = approximateBytesByPart();
+  return b.records + b.ids + b.strings + b.persons;
+}
+
+CaseStore::Bytes CaseStore::approximateBytesByPart() const {
+  Bytes b;
+  b.records = cases_.capacity() * sizeof(Case);
+  b.ids = case_ids_.approximateBytes();
+  b.strings = strings_.approximateBytes();
+  b.persons = overflow_persons_.capacity() * sizeof(overflow_persons_[0]);
+  for (const auto& v : overflow_persons_) b.persons += v.capacity() * sizeof(PersonId);
+  return b;
 }
 
 }  // namespace casewatch

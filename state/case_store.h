@@ -59,6 +59,14 @@ class CaseStore {
   }
   // Approximate heap bytes held by the case state (for bytes-per-open-case reporting).
   size_t approximateBytes() const;
+  // The same, by part (state_mem --breakdown).
+  struct Bytes {
+    size_t records = 0;  // the Case slots
+    size_t ids = 0;      // the case ids and their lookup
+    size_t strings = 0;  // regions, agencies, categories, matters, leaders
+    size_t persons = 0;  // the overflow person lists
+  };
+  Bytes approximateBytesByPart() const;
 
   // Snapshot (base/state_archive.h): everything, so that a loaded store equals the saved one.
   void save(ArchiveOut& out) const;

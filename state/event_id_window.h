@@ -35,6 +35,10 @@ class EventIdWindow {
   void remember(std::string_view event_id, TimeMs ts);
 
   size_t size() const { return current_.size() + previous_.size(); }
+  // Heap bytes held (both generations' tables), for the bytes-per-case breakdown.
+  size_t approximateBytes() const {
+    return (current_.capacity() + previous_.capacity()) * (sizeof(Key) + 1);
+  }
   TimeMs window() const { return window_; }
   void setWindow(TimeMs window) { window_ = window; }
 

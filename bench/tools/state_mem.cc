@@ -6,16 +6,30 @@
 // RSS is read from /proc/self/statm. It counts everything the pipeline holds for those cases: the
 // case store, the interned strings, the models' queues and the dedup set of event ids.
 //
-//   state_mem [CASES] [ACCEPTED_PERCENT]    defaults 1000000 and 50
+//   state_mem [--models LIST|none] [--breakdown] [CASES] [ACCEPTED_PERCENT]
+//                                            defaults: every default model, 1000000 and 50
+//
+// --models keeps only the named models (comma-separated; "none" for the pipeline alone).
+// --breakdown prints the bytes per open case by component, one JSON object: each model's share is
+// measured as the RSS of a run with every model less the RSS of a run without that model (this
+// program run again with --models), so it is what the model really costs resident, allocator
+// overhead included; the pipeline's own parts (case records, case ids, interned strings, person
+// lists, dedup window, visit log) are the estimates of their containers in the run without models,
+// and "pipeline_other" is that run's RSS less those estimates (the alert book, allocator slack).
 //
 // Registrations are spread over one day of event time, so no clock comes near its deadline and no
 // alert is raised: the figure is the state of quiet open cases.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "daemon/components.h"
 #include "daemon/config_loader.h"
@@ -50,7 +64,22 @@ struct Mix {
   }
 };
 
-int run(uint64_t cases, unsigned accepted_percent) {
+bool wanted(const std::string& list, std::string_view name) {
+  if (list.empty()) return true;
+  size_t start = 0;
+  while (start <= list.size()) {
+    const size_t end = std::min(list.find(',', start), list.size());
+    if (std::string_view(list).substr(start, end - start) == name) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+double perCase(size_t bytes, size_t open) {
+  return open ? static_cast<double>(bytes) / static_cast<double>(open) : 0.0;
+}
+
+int run(uint64_t cases, unsigned accepted_percent, const std::string& only) {
   ConfigResult cfg = loadDefaultConfig({"clock=event"});
   if (!cfg.ok()) {
     std::fprintf(stderr, "state_mem: default config: %s\n", cfg.describe().c_str());
@@ -64,11 +93,14 @@ int run(uint64_t cases, unsigned accepted_percent) {
     return 1;
   }
   std::string model_names;
-  for (const auto& m : *models) {
+  std::vector<std::unique_ptr<Model>> kept;
+  for (auto& m : *models) {
+    if (!wanted(only, m->name())) continue;
     if (!model_names.empty()) model_names += ",";
     model_names += m->name();
+    kept.push_back(std::move(m));
   }
-  pipeline.setModels(std::move(*models));
+  pipeline.setModels(std::move(kept));
 
   static const char* kCategories[] = {"wage_arrears", "demolition",      "land",
                                       "judicial",     "social_security", "other"};
@@ -145,11 +177,94 @@ int run(uint64_t cases, unsigned accepted_percent) {
       "{\"open_cases\":%zu,\"events\":%llu,\"accepted_events\":%llu,\"models\":\"%s\","
       "\"alert_changes\":%llu,\"rss_before\":%zu,\"rss_after\":%zu,"
       "\"bytes_per_open_case\":%.1f,\"case_store_approx_bytes_per_open_case\":%.1f,"
-      "\"dedup_entries\":%zu}\n",
+      "\"dedup_entries\":%zu,",
       open, static_cast<unsigned long long>(cases + accepted),
       static_cast<unsigned long long>(accepted), model_names.c_str(),
       static_cast<unsigned long long>(out.alert_changes), rss_before, rss_after, per_case,
       approx_per_case, pipeline.dedupEntries());
+  const CaseStore::Bytes parts = pipeline.cases().approximateBytesByPart();
+  std::printf(
+      "\"estimates_per_open_case\":{\"case_records\":%.1f,\"case_ids\":%.1f,"
+      "\"strings\":%.1f,\"person_lists\":%.1f,\"dedup_window\":%.1f,\"visit_log\":%.1f}}\n",
+      perCase(parts.records, open), perCase(parts.ids, open), perCase(parts.strings, open),
+      perCase(parts.persons, open), perCase(pipeline.dedup().approximateBytes(), open),
+      perCase(pipeline.visits().approximateBytes(), open));
+  return 0;
+}
+
+// One run of this program (again) with --models; its JSON line's figures by key.
+std::map<std::string, double> runChild(const std::string& models, uint64_t cases,
+                                       unsigned accepted_percent) {
+  // popen's shell would be /proc/self/exe: name this program by its real path.
+  char self[4096];
+  const ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (len <= 0) return {};
+  self[len] = '\0';
+  const std::string cmd = std::string("'") + self + "' --models '" + models + "' " +
+                          std::to_string(cases) + " " + std::to_string(accepted_percent);
+  std::map<std::string, double> figures;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return figures;
+  std::string line;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) line += buf;
+  pclose(p);
+  // Flat scan for "key":number pairs (the child's output is this program's own JSON).
+  size_t pos = 0;
+  while ((pos = line.find('"', pos)) != std::string::npos) {
+    const size_t end = line.find('"', pos + 1);
+    if (end == std::string::npos) break;
+    const std::string key = line.substr(pos + 1, end - pos - 1);
+    pos = end + 1;
+    if (pos < line.size() && line[pos] == ':' && pos + 1 < line.size() &&
+        (std::isdigit(static_cast<unsigned char>(line[pos + 1])) || line[pos + 1] == '-')) {
+      figures[key] = std::strtod(line.c_str() + pos + 1, nullptr);
+    }
+  }
+  return figures;
+}
+
+int breakdown(uint64_t cases, unsigned accepted_percent) {
+  ConfigResult cfg = loadDefaultConfig({"clock=event"});
+  auto models = cfg.ok() ? buildModels(cfg.config.models, cfg.config.clocks)
+                         : absl::StatusOr<std::vector<std::unique_ptr<Model>>>();
+  if (!cfg.ok() || !models.ok()) {
+    std::fprintf(stderr, "state_mem: cannot build the default models\n");
+    return 1;
+  }
+  std::vector<std::string> names;
+  for (const auto& m : *models) names.emplace_back(m->name());
+  std::string all;
+  for (const auto& n : names) all += (all.empty() ? "" : ",") + n;
+  auto whole = runChild(all, cases, accepted_percent);
+  auto bare = runChild("none", cases, accepted_percent);
+  const double open = whole["open_cases"];
+  if (open <= 0 || bare["open_cases"] <= 0) {
+    std::fprintf(stderr, "state_mem: a measuring run failed\n");
+    return 1;
+  }
+  std::printf("{\"open_cases\":%.0f,\"total\":%.1f,\"pipeline_without_models\":%.1f", open,
+              whole["bytes_per_open_case"], bare["bytes_per_open_case"]);
+  double estimated = 0;
+  for (const char* part :
+       {"case_records", "case_ids", "strings", "person_lists", "dedup_window", "visit_log"}) {
+    std::printf(",\"%s\":%.1f", part, bare[part]);
+    estimated += bare[part];
+  }
+  std::printf(",\"pipeline_other\":%.1f", bare["bytes_per_open_case"] - estimated);
+  double models_sum = 0;
+  for (const auto& n : names) {
+    std::string without;
+    for (const auto& o : names) {
+      if (o != n) without += (without.empty() ? "" : ",") + o;
+    }
+    auto less = runChild(without.empty() ? "none" : without, cases, accepted_percent);
+    const double share = whole["bytes_per_open_case"] - less["bytes_per_open_case"];
+    models_sum += share;
+    std::printf(",\"model.%s\":%.1f", n.c_str(), share);
+  }
+  std::printf(",\"models_interaction\":%.1f}\n",
+              whole["bytes_per_open_case"] - bare["bytes_per_open_case"] - models_sum);
   return 0;
 }
 
@@ -157,11 +272,31 @@ int run(uint64_t cases, unsigned accepted_percent) {
 }  // namespace casewatch
 
 int main(int argc, char** argv) {
-  const long long cases = argc > 1 ? std::atoll(argv[1]) : 1000000;
-  const long long accepted_percent = argc > 2 ? std::atoll(argv[2]) : 50;
-  if (argc > 3 || cases < 1 || accepted_percent < 0 || accepted_percent > 100) {
-    std::fprintf(stderr, "usage: state_mem [CASES] [ACCEPTED_PERCENT 0..100]\n");
+  std::string models;
+  bool by_component = false;
+  std::vector<const char*> positional;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--models") == 0 && i + 1 < argc) {
+      models = argv[++i];
+    } else if (std::strcmp(argv[i], "--breakdown") == 0) {
+      by_component = true;
+    } else {
+      positional.push_back(argv[i]);
+    }
+  }
+  const long long cases = positional.size() > 0 ? std::atoll(positional[0]) : 1000000;
+  const long long accepted_percent = positional.size() > 1 ? std::atoll(positional[1]) : 50;
+  if (positional.size() > 2 || cases < 1 || accepted_percent < 0 || accepted_percent > 100) {
+    std::fprintf(stderr,
+                 "usage: state_mem [--models LIST|none] [--breakdown] [CASES] "
+                 "[ACCEPTED_PERCENT 0..100]\n");
     return 2;
   }
-  return casewatch::run(static_cast<uint64_t>(cases), static_cast<unsigned>(accepted_percent));
+  if (by_component) {
+    return casewatch::breakdown(static_cast<uint64_t>(cases),
+                                static_cast<unsigned>(accepted_percent));
+  }
+  // "none": a name no model has, so that none is kept.
+  return casewatch::run(static_cast<uint64_t>(cases), static_cast<unsigned>(accepted_percent),
+                        models == "none" ? std::string(",") : models);
 }

@@ -280,6 +280,7 @@ absl::Status JsonlFeed::start(BatchHandler handler) {
 
 void JsonlFeed::stop() {
   stop_.store(true);
+  if (options_.ring != nullptr) options_.ring->close();  // wakes a thread waiting for a slot
   if (thread_.joinable()) thread_.join();
   if (open_.exchange(false, std::memory_order_acq_rel) && on_connection_change_) {
     on_connection_change_();
@@ -294,6 +295,18 @@ void JsonlFeed::run() {
   const ReadOptions read_options = ReadOptions::from(feed_, ingest_, options_.batch_size);
 
   auto deliver = [this](DecodedBatch& batch) {
+    if (options_.ring != nullptr) {
+      // Swapped into a handed-back slot: the reader goes on with that slot's storage, whose
+      // events the decoder takes back to decode into.
+      DecodedBatch* slot = options_.ring->acquire();
+      if (slot == nullptr) return;  // stopping
+      const bool end = batch.end_of_input;
+      std::swap(*slot, batch);
+      options_.ring->push(slot);
+      decoder_.recycle(batch.events);
+      if (end) finished_.store(true, std::memory_order_release);
+      return;
+    }
     // Holding the batch back (and so not reading) while the pipeline is behind keeps memory
     // bounded; on stop it is handed over anyway, as the Connector contract asks.
     if (limiter_.full()) {

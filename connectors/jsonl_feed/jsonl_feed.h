@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "connectors/connector.h"
+#include "connectors/decoded_batch_ring.h"
 #include "connectors/feed_config.h"
 #include "connectors/feed_stats.h"
 #include "connectors/in_flight_limiter.h"
@@ -37,6 +38,10 @@ struct JsonlFeedOptions {
   size_t batch_size = 4096;  // events + rejections per batch
   int max_in_flight = 8;     // batches handed over and not yet dropped by the pipeline
   std::chrono::milliseconds poll_timeout{100};  // a pipe/terminal is polled so stop() is prompt
+  // When set, batches go to this ring (and come back through it to be filled again, storage and
+  // all) instead of to start()'s handler, and max_in_flight is the ring's: `casewatchd replay`.
+  // The ring must outlive the feed's thread (stop()).
+  DecodedBatchRing* ring = nullptr;
 };
 
 class JsonlFeed final : public Connector {

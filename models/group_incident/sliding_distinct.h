@@ -1,7 +1,9 @@
 // Distinct persons seen in two sliding time windows at once (e.g. the last 24 hours and the last 7
 // days), for a stream of (time, person) contacts of any size: one map person -> latest contact,
-// and one queue of contacts per window whose front is expired as the clock moves. O(1) amortised
-// per contact (one hash update), whatever the number of persons.
+// and one queue of contacts whose front is expired as the clock moves, read by a cursor per window
+// (the short window's cursor is never behind the long one's, so one queue serves both: 16 bytes a
+// contact instead of 32). O(1) amortised per contact (one hash update), whatever the number of
+// persons.
 //
 // The short window's count is kept as a counter: a person enters it with a contact when their
 // previous latest contact was outside it, and leaves it when the queue pops their latest contact.
@@ -12,6 +14,7 @@
 // Not thread-safe: owned by its model.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <utility>
@@ -38,22 +41,24 @@ class SlidingDistinct {
     } else if (t == it->second) {
       return;  // the same instant again: nothing new to queue
     }
-    short_queue_.emplace_back(t, person);
-    long_queue_.emplace_back(t, person);
+    queue_.emplace_back(t, person);
   }
   // Forgets contacts at or before now − window, for each window.
   void expire(TimeMs now) {
     short_cut_ = now - short_;
-    while (!short_queue_.empty() && short_queue_.front().first <= short_cut_) {
-      const auto [t, person] = short_queue_.front();
-      short_queue_.pop_front();
+    while (short_head_ < queue_.size() && queue_[short_head_].first <= short_cut_) {
+      const auto [t, person] = queue_[short_head_];
+      ++short_head_;
       auto it = latest_.find(person);
       if (it != latest_.end() && it->second == t && in_short_ > 0) --in_short_;
     }
+    // The long window's front: the first contact after long_cut is at or before the short
+    // cursor (its time is after short_cut too), so popping never passes the short cursor.
     const TimeMs long_cut = now - long_;
-    while (!long_queue_.empty() && long_queue_.front().first <= long_cut) {
-      const auto [t, person] = long_queue_.front();
-      long_queue_.pop_front();
+    while (!queue_.empty() && queue_.front().first <= long_cut) {
+      const auto [t, person] = queue_.front();
+      queue_.pop_front();
+      --short_head_;
       auto it = latest_.find(person);
       if (it != latest_.end() && it->second <= long_cut) latest_.erase(it);
     }
@@ -70,12 +75,17 @@ class SlidingDistinct {
       out.pod(person);
       out.pod(t);
     }
-    for (const auto* q : {&short_queue_, &long_queue_}) {
-      out.count(q->size());
-      for (const auto& [t, person] : *q) {
-        out.pod(t);
-        out.pod(person);
-      }
+    // The format of two queues (the short window's, then the long one's): the short one is the
+    // tail of the long one from the short cursor.
+    out.count(queue_.size() - short_head_);
+    for (size_t i = short_head_; i < queue_.size(); ++i) {
+      out.pod(queue_[i].first);
+      out.pod(queue_[i].second);
+    }
+    out.count(queue_.size());
+    for (const auto& [t, person] : queue_) {
+      out.pod(t);
+      out.pod(person);
     }
   }
   bool load(ArchiveIn& in) {
@@ -89,13 +99,19 @@ class SlidingDistinct {
       const auto person = in.get<uint64_t>();
       latest_[person] = in.get<TimeMs>();
     }
-    for (auto* q : {&short_queue_, &long_queue_}) {
+    std::deque<std::pair<TimeMs, uint64_t>> short_queue;
+    for (auto* q : {&short_queue, &queue_}) {
       if (!in.count(n, sizeof(TimeMs) + sizeof(uint64_t))) return false;
       q->clear();
       for (size_t i = 0; i < n && in.ok(); ++i) {
         const auto t = in.get<TimeMs>();
         q->emplace_back(t, in.get<uint64_t>());
       }
+    }
+    if (!in.ok() || short_queue.size() > queue_.size()) return in.fail();
+    short_head_ = queue_.size() - short_queue.size();
+    if (!std::equal(short_queue.begin(), short_queue.end(), queue_.begin() + short_head_)) {
+      return in.fail();  // the short queue is always the long one's tail
     }
     return in.ok();
   }
@@ -107,8 +123,8 @@ class SlidingDistinct {
   TimeMs short_cut_ = INT64_MIN;
   size_t in_short_ = 0;
   absl::flat_hash_map<uint64_t, TimeMs> latest_;
-  std::deque<std::pair<TimeMs, uint64_t>> short_queue_;
-  std::deque<std::pair<TimeMs, uint64_t>> long_queue_;
+  std::deque<std::pair<TimeMs, uint64_t>> queue_;  // the long window's contacts, oldest first
+  size_t short_head_ = 0;                          // the short window's front in queue_
 };
 
 }  // namespace casewatch

@@ -82,5 +82,26 @@ TEST_F(BatchDecoderTest, ARejectionKeepsNoRawPersonIdNorUnknownField) {
   EXPECT_EQ(batch.rejections[1].raw_size, 45u);
 }
 
+TEST_F(BatchDecoderTest, RecycledEventsAreDecodedIntoAfresh) {
+  IngestConfig ingest;
+  BatchDecoder decoder(pseudonymizer_, decoderLimits(ingest), ingest.dead_letter_max_bytes);
+  DecodedBatch batch;
+  decoder.add(acceptedLine("first"), batch, ts_);
+  decoder.add(acceptedLine("second"), batch, ts_);
+  ASSERT_EQ(batch.events.size(), 2u);
+  const CaseEvent want = batch.events[1];
+  decoder.recycle(batch.events);
+  EXPECT_TRUE(batch.events.empty());
+  // The next events land in the recycled ones: nothing of the old content shows.
+  decoder.add(acceptedLine("third"), batch, ts_);
+  decoder.add(acceptedLine("second"), batch, ts_);
+  ASSERT_EQ(batch.events.size(), 2u);
+  EXPECT_EQ(batch.events[0].event_id, "third");
+  EXPECT_EQ(batch.events[1].event_id, want.event_id);
+  EXPECT_EQ(batch.events[1].case_id, want.case_id);
+  EXPECT_EQ(batch.events[1].persons, want.persons);
+  EXPECT_EQ(batch.events[1].ts, want.ts);
+}
+
 }  // namespace
 }  // namespace casewatch

@@ -55,5 +55,38 @@ TEST(SlidingDistinctTest, AgreesWithABruteForceCountOnInOrderContacts) {
   }
 }
 
+TEST(SlidingDistinctTest, ASavedWindowLoadsAndGoesOnAsTheOriginal) {
+  std::mt19937_64 rng(4);
+  SlidingDistinct w(24 * kHour, 7 * 24 * kHour);
+  TimeMs t = 0;
+  auto step = [&](SlidingDistinct& x, uint64_t r) {
+    const uint64_t p = r % 200;
+    // Now and then a late contact, as the queue's order allows.
+    const TimeMs at = t - static_cast<TimeMs>((r >> 20) % 5 == 0 ? (r >> 8) % (30 * kHour) : 0);
+    x.add(p, at);
+    x.expire(t);
+  };
+  for (int i = 0; i < 3000; ++i) {
+    t += static_cast<TimeMs>(rng() % (2 * kHour));
+    step(w, rng());
+  }
+  std::string buf;
+  ArchiveOut out(buf);
+  w.save(out);
+  SlidingDistinct loaded(24 * kHour, 7 * 24 * kHour);
+  ArchiveIn in(buf);
+  ASSERT_TRUE(loaded.load(in));
+  EXPECT_EQ(loaded.shortCount(), w.shortCount());
+  EXPECT_EQ(loaded.longCount(), w.longCount());
+  for (int i = 0; i < 3000; ++i) {
+    t += static_cast<TimeMs>(rng() % (2 * kHour));
+    const uint64_t r = rng();
+    step(w, r);
+    step(loaded, r);
+    ASSERT_EQ(loaded.shortCount(), w.shortCount()) << "contact " << i;
+    ASSERT_EQ(loaded.longCount(), w.longCount()) << "contact " << i;
+  }
+}
+
 }  // namespace
 }  // namespace casewatch
