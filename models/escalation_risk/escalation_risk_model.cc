@@ -233,6 +233,7 @@ void EscalationRiskModel::score(CaseIndex i, TimeMs now, ModelContext& ctx) {
   auto it = alerted_.find(i);
   EscalationFeatures f;
   if (!c.open()) {
+    if (keep_scores_) scores_.erase(i);
     if (it != alerted_.end()) {
       features_.compute(ctx.cases, i, now, f);
       emit(i, Tier::kNone, 0, f, ctx);
@@ -244,6 +245,7 @@ void EscalationRiskModel::score(CaseIndex i, TimeMs now, ModelContext& ctx) {
   double eta = model_->intercept;
   for (size_t k = 0; k < f.size(); ++k) eta += model_->coefficients[k] * f[k];
   const double p = logistic(eta);
+  if (keep_scores_) scores_[i] = p;
   const Tier tier = tierOf(p);
   if (it == alerted_.end()) {
     if (tier == Tier::kNone) return;

@@ -104,6 +104,16 @@ class EscalationRiskModel final : public Model {
   // P(escalation) of case `i` now (tests).
   double probabilityForTest(const CaseStore& cases, CaseIndex i) const;
   size_t openAlerts() const { return alerted_.size(); }
+  // Keeps every open case's latest score, not only the alerted ones' (`casewatch evaluate` reads
+  // them: what the daemon would show at that moment). Off in the daemon: 12 bytes per open case.
+  void keepScores() { keep_scores_ = true; }
+  // The features as the model sees them (what it observed of the events so far).
+  const EscalationFeatureBuilder& features() const { return features_; }
+  // The latest score of case `i` (keepScores); 0 when it has none (never scored, or no model).
+  double currentProbability(CaseIndex i) const {
+    auto it = scores_.find(i);
+    return it == scores_.end() ? 0.0 : it->second;
+  }
 
   bool saveState(ArchiveOut& out) const override;
   bool loadState(ArchiveIn& in) override;
@@ -129,6 +139,8 @@ class EscalationRiskModel final : public Model {
   bool refit_due_ = false;
   EscalationFeatureBuilder features_;
   absl::flat_hash_map<CaseIndex, Alerted> alerted_;
+  bool keep_scores_ = false;
+  absl::flat_hash_map<CaseIndex, double> scores_;  // keepScores only
   TimeMs now_ = 0;
 };
 
