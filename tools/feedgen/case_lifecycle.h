@@ -34,12 +34,43 @@ struct EscalationTruth {
 };
 inline constexpr EscalationTruth kEscalationTruth{};
 
+// With --escalation-thresholds, a second mechanism that is NOT a logistic in the model's features:
+// thresholds and interactions driven by lateness, contacts and decisions. The petitioner's chasing
+// visits stay at county level (contacts, not escalations); escalation comes only from:
+//   - being ignored: a case that stalls (routing, handling or a review never decided) is chased in
+//     person with probability 0.6; after that visit, with days_late the days past the step's
+//     deadline on the visit's day, the petitioner goes to the city (a visit above the case's level)
+//     5-20 days later with probability 0.7 when days_late >= 10, 0.25 when 0 < days_late < 10,
+//     0.02 otherwise;
+//   - the decision: after the written reply, a review is requested 3-28 days later with
+//     probability 0.85 when it was not upheld and (days late in all >= 5 or the petitioner chased
+//     the case in person during handling), 0.45 when not upheld without a hearing, 0.08 when not
+//     upheld after a hearing, 0.35 when partly upheld and days late in all >= 15, 0.02 otherwise.
+//     Days late in all: the procedural reply's, routing's and handling's overruns (deadlines 7, 15
+//     and 60 + extension days). A chase during handling comes with probability 0.12 (0.04 without
+//     this mechanism).
+// A re-review after a review not upheld follows the generator's own rate. The mechanism's inputs
+// are (days late in all >= 5, >= 15), chased during handling, not upheld, partly upheld, hearing
+// held, the decision's age; as they change over a case's life, so does its risk.
+struct ThresholdEscalation {
+  double ignored_chase = 0.6;
+  double ignored_late10 = 0.7, ignored_late = 0.25, ignored_on_time = 0.02;
+  double not_upheld_late_or_chased = 0.85, not_upheld_no_hearing = 0.45, not_upheld_hearing = 0.08;
+  double partly_late15 = 0.35, otherwise = 0.02;
+  double handling_chase = 0.12;
+};
+inline constexpr ThresholdEscalation kThresholdEscalation{};
+
 class CaseLifecycle {
  public:
   // `overdue_share`: see tools/feedgen/planned_fault.h (nullopt: the generator's own mix).
   explicit CaseLifecycle(const World& world, bool escalation_model = false,
-                         std::optional<double> overdue_share = std::nullopt)
-      : world_(world), escalation_model_(escalation_model), overdue_share_(overdue_share) {}
+                         std::optional<double> overdue_share = std::nullopt,
+                         bool escalation_thresholds = false)
+      : world_(world),
+        escalation_model_(escalation_model),
+        escalation_thresholds_(escalation_thresholds),
+        overdue_share_(overdue_share) {}
 
   // Appends the case's events in time order (strictly increasing ts), registration first.
   void build(const CaseInfo& c, Rng& rng, std::vector<GenEvent>& out) const;
@@ -53,6 +84,7 @@ class CaseLifecycle {
  private:
   const World& world_;
   bool escalation_model_;
+  bool escalation_thresholds_;
   std::optional<double> overdue_share_;
 };
 

@@ -42,7 +42,8 @@ void sortByTime(std::vector<GenEvent>& events) {
 Scenario::Scenario(const FeedgenOptions& options, const World& world)
     : options_(options),
       world_(world),
-      lifecycle_(world, options.escalation_model, options.overdue_share),
+      lifecycle_(world, options.escalation_model, options.overdue_share,
+                 options.escalation_thresholds),
       start_day_(daysFromCivil(options.start)) {
   day_weight_cum_.push_back(0);
   for (int i = 0; i < options_.days; ++i) {
