@@ -425,8 +425,9 @@ TEST(FeedGeneratorTest, ThresholdEscalationsFollowLatenessContactsAndDecisions) 
   }
   ASSERT_GT(chased, 20);
   ASSERT_GT(heard, 20);
-  EXPECT_GT(chased_review, chased * 6 / 10);
-  EXPECT_LT(heard_review, heard * 3 / 10);
+  // (Repeat petitioners' own visits count as chasing here but not in the mechanism: a margin.)
+  EXPECT_GT(chased_review * heard, 3 * heard_review * chased);
+  EXPECT_LT(heard_review, heard * 2 / 10);
   o.escalation_model = true;
   EXPECT_FALSE(o.validate().ok());
 }
