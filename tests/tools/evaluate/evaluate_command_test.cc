@@ -1,6 +1,7 @@
-// `casewatch evaluate` on feedgen histories: a model fitted on one seed and pinned is judged on
-// another (AUC well above chance, a calibration table over every checkpoint, tier precision rising
-// with the tier); without a model file it learns as the daemon does; bad options exit 2.
+// `casewatch evaluate` on feedgen histories (--escalation-thresholds): a model fitted on one seed
+// and pinned is judged on another (AUC well above chance, a calibration table over every
+// checkpoint, tier precision rising with the tier); without a model file it learns as the daemon
+// does; bad options exit 2.
 #include "tools/evaluate/evaluate_command.h"
 
 #include <gtest/gtest.h>
@@ -16,7 +17,7 @@ namespace {
 
 std::string feed(uint64_t seed) {
   feedgen::FeedgenRun run;
-  run.generator.escalation_model = true;
+  run.generator.escalation_thresholds = true;
   run.generator.seed = seed;
   run.generator.cases = 2000;
   run.generator.days = 150;
