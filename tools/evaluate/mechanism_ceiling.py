@@ -11,7 +11,8 @@ days_late_* columns) >= 5 and >= 15, chased in person (contacts_90d >= 2: the re
 visit), the latest decision not upheld / partly upheld, its age (weekly bins: the review comes
 3-28 days after the reply), a hearing held, and a stall (days_overdue >= 10, > 0) with and without
 a chase. The terms are the mechanism's branches (its interactions), so the logistic can express
-every rate it draws from. Fitted by `CASEWATCH fit escalation --features` (IRLS, ridge 0.01);
+every rate it draws from. Fitted by `CASEWATCH fit escalation --features` (IRLS, ridge 1: some branches are
+nearly separating on a large history);
 printed twice: on the mechanism's terms alone, and with the model's features added (escalations
 that are not the mechanism's: repeat petitioners, re-reviews). AUC by ranks, in pure Python.
 """
@@ -105,7 +106,7 @@ def ceiling(casewatch, train, test, with_features, workdir):
             w.writerow([xi[n] for n in names] + [int(yi)])
     model = os.path.join(workdir, "ceiling_model.json")
     subprocess.run([casewatch, "fit", "escalation", "--features", table, "--out", model,
-                    "--holdout", "0", "--l2", "0.01"], check=True)
+                    "--holdout", "0", "--l2", "1"], check=True)
     with open(model) as f:
         coefficients = json.load(f)["coefficients"]
     xb, yb = load(test, with_features)
