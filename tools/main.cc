@@ -4,6 +4,7 @@
 
 #include "tools/client/client_commands.h"
 #include "tools/detect/detect_command.h"
+#include "tools/evaluate/evaluate_command.h"
 #include "tools/feedgen/feedgen_command.h"
 #include "tools/fit/fit_command.h"
 #include "tools/keygen/keygen_command.h"
@@ -18,7 +19,8 @@ constexpr CommandRegistrar kCommands[] = {
     casewatch::addFeedgenCommand, casewatch::addDetectCommand,   casewatch::addAlertsCommand,
     casewatch::addAckCommand,     casewatch::addUnackCommand,    casewatch::addResolveCommand,
     casewatch::addSilenceCommand, casewatch::addSilencesCommand, casewatch::addDeadLettersCommand,
-    casewatch::addLedgerCommand,  casewatch::addFitCommand,      casewatch::addKeygenCommand,
+    casewatch::addLedgerCommand,  casewatch::addFitCommand,      casewatch::addEvaluateCommand,
+    casewatch::addKeygenCommand,
 };
 
 }  // namespace

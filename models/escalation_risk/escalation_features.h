@@ -27,6 +27,25 @@
 //   decided           1 when the case has a written decision (reply, review or re-review decision)
 //   handling_days     days since the handling clock started while it runs (how far handling has
 //                     got: the reply, and so a review, comes nearer), 0 otherwise; capped at 365
+// The handling history (what the case state forgets once a step is done; kept here per open case):
+//   days_since_registration   capped at 365
+//   deadlines_missed  steps whose deadline passed before they happened, plus the running steps
+//                     overdue now
+//   days_late_procedural_reply, days_late_routing, days_late_handling, days_late_review
+//                     days past the step's deadline (calendar days, the clocks' default days,
+//                     handling + extensions; review and re-review together), summed over the
+//                     case's life: the overrun of each step that happened late, plus the overrun so
+//                     far of a running one; each capped at 365
+//   contacts_30d, contacts_90d   contacts (visits and registrations) on the case's matter in the
+//                     last 30 / 90 days lodged at or below the case's level (county when none)
+//   contacts_above_30d, contacts_above_90d   the same, lodged above the case's level
+//   partly_upheld     1 when the latest decision was partly upheld
+//   decision_age_days days since the latest decision (reply, review or re-review decision); 0 when
+//                     none; capped at 365
+//   decided_within_30d  1 when the latest decision is at most 30 days old
+// A case's handling history is dropped when it closes (a reopened case starts a new one) and is
+// not rebuilt by rebuild() (the case state keeps no completion times): a reload carries it over
+// (takeHistory), a snapshot saves it.
 // Dropping one level of each one-hot group keeps the design free of collinearity with the
 // intercept.
 //
@@ -49,7 +68,7 @@
 
 namespace casewatch {
 
-constexpr size_t kEscalationFeatureCount = 19;
+constexpr size_t kEscalationFeatureCount = 32;
 using EscalationFeatures = std::array<double, kEscalationFeatureCount>;
 
 // A fitted model: the intercept and one coefficient per feature (a model file, or a self-fit).
@@ -79,21 +98,35 @@ class EscalationFeatureBuilder {
   // of the visit log (null: registrations only).
   void rebuild(const CaseStore& cases, const VisitLog* visits = nullptr);
   size_t matters() const { return matters_.size(); }
+  // The handling histories of `previous` (a reload: the same cases, another configuration).
+  void takeHistory(const EscalationFeatureBuilder& previous) { history_ = previous.history_; }
   // Snapshot (base/state_archive.h).
   void save(ArchiveOut& out) const;
   bool load(ArchiveIn& in);
 
  private:
+  struct Contact {
+    TimeMs at = 0;
+    Level level = Level::kUnknown;
+  };
   struct MatterState {
     double excitation = 0;  // Σ exp(−decay (t_last − tᵢ))
     double t_last = 0;      // days since the epoch
     std::vector<CaseIndex> cases;
+    std::vector<Contact> recent;  // the last 90 days' contacts, by time
   };
-  void contact(uint64_t key, double t_days);
+  struct History {
+    std::array<float, 4> late{};  // days late per step (review and re-review together)
+    uint16_t missed = 0;
+    TimeMs decided_at = 0;
+  };
+  void contact(uint64_t key, TimeMs at, Level level);
+  double deadlineDays(const Case& c, Step s) const;
 
   ClocksConfig clocks_;
   double decay_per_day_;
   absl::flat_hash_map<uint64_t, MatterState> matters_;
+  absl::flat_hash_map<CaseIndex, History> history_;  // open cases only
 };
 
 // The hash that keys matters here (stable within a process).

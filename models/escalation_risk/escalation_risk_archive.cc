@@ -12,6 +12,18 @@ void EscalationFeatureBuilder::save(ArchiveOut& out) const {
     out.pod(m.excitation);
     out.pod(m.t_last);
     out.pods(m.cases);
+    out.count(m.recent.size());
+    for (const Contact& c : m.recent) {
+      out.pod(c.at);
+      out.pod(c.level);
+    }
+  }
+  out.count(history_.size());
+  for (const auto& [i, h] : history_) {
+    out.pod(i);
+    for (float v : h.late) out.pod(v);
+    out.pod(h.missed);
+    out.pod(h.decided_at);
   }
 }
 
@@ -24,6 +36,23 @@ bool EscalationFeatureBuilder::load(ArchiveIn& in) {
     in.pod(m.excitation);
     in.pod(m.t_last);
     in.pods(m.cases);
+    size_t r = 0;
+    if (!in.count(r, sizeof(TimeMs) + sizeof(Level))) return false;
+    m.recent.resize(r);
+    for (Contact& c : m.recent) {
+      in.pod(c.at);
+      in.pod(c.level);
+    }
+  }
+  history_.clear();
+  if (!in.count(n, sizeof(CaseIndex) + 4 * sizeof(float) + sizeof(uint16_t) + sizeof(TimeMs))) {
+    return false;
+  }
+  for (size_t k = 0; k < n; ++k) {
+    History& h = history_[in.get<CaseIndex>()];
+    for (float& v : h.late) in.pod(v);
+    in.pod(h.missed);
+    in.pod(h.decided_at);
   }
   return in.ok();
 }
@@ -35,6 +64,11 @@ bool EscalationRiskModel::saveState(ArchiveOut& out) const {
   for (const auto& [i, a] : alerted_) {
     out.pod(i);
     out.pod(a);
+  }
+  out.count(rescore_.size());
+  for (const auto& [at, i] : rescore_) {
+    out.pod(at);
+    out.pod(i);
   }
   return true;
 }
@@ -48,6 +82,15 @@ bool EscalationRiskModel::loadState(ArchiveIn& in) {
   for (size_t k = 0; k < n; ++k) {
     const auto i = in.get<CaseIndex>();
     alerted_[i] = in.get<Alerted>();
+  }
+  if (!in.count(n, sizeof(TimeMs) + sizeof(CaseIndex))) return false;
+  rescore_.clear();
+  rescore_at_.clear();
+  for (size_t k = 0; k < n; ++k) {
+    const auto at = in.get<TimeMs>();
+    const auto i = in.get<CaseIndex>();
+    rescore_.emplace(at, i);
+    rescore_at_[i] = at;
   }
   return in.ok();
 }

@@ -17,6 +17,7 @@ struct EscalationLearnConfig {
   bool enabled = true;
   int refit_every_days = 1;             // event time between refits
   int horizon_days = 30;                // the label: escalation within this many days of the row
+  int row_every_days = 10;              // a row at registration and every this many days of a case
   int min_labelled_cases = 300;         // cases with a labelled row before a fit is tried
   double holdout_share = 0.2;           // the most recently registered cases, held out
   double min_auc = 0.65;                // gate: held-out AUC at least this
@@ -34,6 +35,7 @@ struct EscalationRiskConfig {
   double red_probability = 0.7;
   int top_features = 3;              // contributions named in each alert
   double visit_half_life_days = 30;  // decay of the visit_intensity feature
+  double rescore_every_days = 1;     // open cases rescored at least this often (event time)
   EscalationLearnConfig learn;
   friend bool operator==(const EscalationRiskConfig&, const EscalationRiskConfig&) = default;
 };

@@ -68,21 +68,37 @@ absl::StatusOr<EscalationModelFile> loadEscalationModelFile(const std::string& p
 EscalationRiskModel::EscalationRiskModel(const EscalationRiskConfig& config,
                                          const ClocksConfig& clocks,
                                          std::optional<EscalationModelFile> model)
-    : config_(config), model_(std::move(model)), features_(clocks, config.visit_half_life_days) {}
+    : config_(config),
+      model_(std::move(model)),
+      features_(clocks, config.visit_half_life_days),
+      rescore_every_(std::max<TimeMs>(
+          1, static_cast<TimeMs>(config.rescore_every_days * static_cast<double>(kMsPerDay)))) {}
+
+void EscalationRiskModel::queueRescore(const Case& c, CaseIndex i, TimeMs after) {
+  if (rescore_at_.contains(i)) return;
+  const TimeMs k = after < c.registered_at ? 0 : (after - c.registered_at) / rescore_every_ + 1;
+  const TimeMs at = c.registered_at + k * rescore_every_;
+  rescore_at_.emplace(i, at);
+  rescore_.emplace(at, i);
+}
 
 bool EscalationRiskModel::mayLearn() const {
   return config_.model_file.empty() && config_.learn.enabled;
 }
 
 void EscalationRiskModel::startLearning() {
-  if (mayLearn() && !rows_) rows_.emplace(config_.learn.horizon_days);
+  if (mayLearn() && !rows_) rows_.emplace(config_.learn.horizon_days, config_.learn.row_every_days);
 }
 
 void EscalationRiskModel::inherit(const Model& previous) {
   const auto& p = static_cast<const EscalationRiskModel&>(previous);
+  features_.takeHistory(p.features_);  // the case state cannot give the handling history back
   if (!mayLearn() || !p.learning()) return;
   startLearning();
-  if (p.config_.learn.horizon_days != config_.learn.horizon_days) return;
+  if (p.config_.learn.horizon_days != config_.learn.horizon_days ||
+      p.config_.learn.row_every_days != config_.learn.row_every_days) {
+    return;
+  }
   // The rows waiting for their label, the fit in use and the schedule carry over a reload.
   rows_ = p.rows_;
   last_fit_ = p.last_fit_;
@@ -202,6 +218,10 @@ void EscalationRiskModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, Mode
   if (!model_ && !rows_) return;
   now_ = std::max(now_, ev.ts);
   features_.observe(ev, u, ctx.cases);
+  if (u.index != kNoCase && !u.conflict && ev.type != EventType::kVisit &&
+      ctx.cases.at(u.index).open()) {
+    queueRescore(ctx.cases.at(u.index), u.index, now_);  // registered or reopened
+  }
   if (rows_) {
     rows_->onEvent(ev, u, ctx.cases, features_);
     scheduleRefit();
@@ -223,8 +243,20 @@ void EscalationRiskModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, Mode
 }
 
 void EscalationRiskModel::advanceTo(TimeMs now, ModelContext& ctx) {
-  (void)ctx;
+  if (!model_ && !rows_) return;
+  // Strictly before `now`: the events at `now` are not applied yet, every earlier one is.
+  while (!rescore_.empty() && rescore_.begin()->first < now) {
+    const auto [at, i] = *rescore_.begin();
+    rescore_.erase(rescore_.begin());
+    rescore_at_.erase(i);
+    const Case& c = ctx.cases.at(i);
+    if (!c.open()) continue;
+    now_ = std::max(now_, at);
+    if (model_) score(i, now_, ctx);
+    queueRescore(c, i, at);
+  }
   now_ = std::max(now_, now);
+  if (rows_) rows_->advanceTo(now_, ctx.cases, features_);
   scheduleRefit();
 }
 
@@ -233,6 +265,7 @@ void EscalationRiskModel::score(CaseIndex i, TimeMs now, ModelContext& ctx) {
   auto it = alerted_.find(i);
   EscalationFeatures f;
   if (!c.open()) {
+    if (keep_scores_) scores_.erase(i);
     if (it != alerted_.end()) {
       features_.compute(ctx.cases, i, now, f);
       emit(i, Tier::kNone, 0, f, ctx);
@@ -244,6 +277,7 @@ void EscalationRiskModel::score(CaseIndex i, TimeMs now, ModelContext& ctx) {
   double eta = model_->intercept;
   for (size_t k = 0; k < f.size(); ++k) eta += model_->coefficients[k] * f[k];
   const double p = logistic(eta);
+  if (keep_scores_) scores_[i] = p;
   const Tier tier = tierOf(p);
   if (it == alerted_.end()) {
     if (tier == Tier::kNone) return;
@@ -348,9 +382,13 @@ void EscalationRiskModel::rebuild(TimeMs now, ModelContext& ctx) {
   now_ = std::max(now_, now);
   features_.rebuild(ctx.cases, ctx.visits);
   alerted_.clear();
-  if (!model_) return;
+  rescore_.clear();
+  rescore_at_.clear();
   for (CaseIndex i = 0; i < ctx.cases.size(); ++i) {
-    if (ctx.cases.at(i).open()) score(i, now_, ctx);
+    const Case& c = ctx.cases.at(i);
+    if (!c.open()) continue;
+    queueRescore(c, i, now_);
+    if (model_) score(i, now_, ctx);
   }
 }
 

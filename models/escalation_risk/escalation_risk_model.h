@@ -4,8 +4,11 @@
 //
 // Method. p = 1 / (1 + exp(−(b₀ + Σ b_j x_j))) over the features of
 // models/escalation_risk/escalation_features.h (the same code the fit tool uses). A case is scored
-// after each of its own events while it is open, and after a contact (visit or registration) on
-// its matter (at most kMaxRescoredPerContact open cases of the matter per contact). Tier: red
+// after each of its own events while it is open, after a contact (visit or registration) on its
+// matter (at most kMaxRescoredPerContact open cases of the matter per contact), and as time passes:
+// every rescore_every_days (1) of event time from its registration, from a time queue (one entry
+// per open case; advanceTo costs what falls due), at that moment's features, so that a reply that
+// never comes or a decision ageing moves the score without an event. Tier: red
 // when p ≥ red_probability, orange ≥ orange_probability, yellow ≥ yellow_probability, blue ≥
 // blue_probability. A signal is emitted when the tier changes, or when p moved by 0.05 or more
 // while an alert is open; a case that closes resolves its alert. Every alert names the largest
@@ -21,16 +24,16 @@
 // a missing intercept or a non-finite number) and "horizon_days" (a positive integer; the H of
 // the alert texts). Other keys (std_errors, auc, calibration, ...) are for analysts.
 //
-// Learning (models.escalation_risk.learn, on unless a model_file pins the model): after each
-// event the model takes and labels training rows (models/escalation_risk/escalation_rows.h, the
+// Learning (models.escalation_risk.learn, on unless a model_file pins the model): at each case's
+// registration and every learn.row_every_days of its life the model takes a training row and
+// labels it as events arrive (models/escalation_risk/escalation_rows.h, the
 // same code as `casewatch fit escalation --history`), hands them out (takeLabelledRows: the
 // daemon keeps them in its store) and, every refit_every_days of event time, says a refit is due;
 // the daemon fits on its own thread (models/escalation_risk/escalation_self_fit.h) and passes the
 // outcome back (useFit). Until a fit passes the gates the model raises no alert (silentReason).
 //
-// Assumptions: days_overdue is evaluated when the case is scored (on its events), not as time
-// passes: a case that goes overdue in silence is the overdue model's alert, and is rescored here
-// at its next event. Coefficients are fitted on history by `casewatch fit escalation`, whose
+// Assumptions: the time-dependent features move between rescorings (at most rescore_every_days
+// stale). Coefficients are fitted on history by `casewatch fit escalation`, whose
 // label (what "taken to a higher level" means) is documented in tools/fit/escalation_history.h.
 // Reload: create() reads the model file again (the normal config reload on SIGHUP); rebuild()
 // recomputes the matter contacts from the case registrations and the visit log (the visits of the
@@ -41,6 +44,7 @@
 // Threading: as every model, called from the pipeline's thread only.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -104,6 +108,16 @@ class EscalationRiskModel final : public Model {
   // P(escalation) of case `i` now (tests).
   double probabilityForTest(const CaseStore& cases, CaseIndex i) const;
   size_t openAlerts() const { return alerted_.size(); }
+  // Keeps every open case's latest score, not only the alerted ones' (`casewatch evaluate` reads
+  // them: what the daemon would show at that moment). Off in the daemon: 12 bytes per open case.
+  void keepScores() { keep_scores_ = true; }
+  // The features as the model sees them (what it observed of the events so far).
+  const EscalationFeatureBuilder& features() const { return features_; }
+  // The latest score of case `i` (keepScores); 0 when it has none (never scored, or no model).
+  double currentProbability(CaseIndex i) const {
+    auto it = scores_.find(i);
+    return it == scores_.end() ? 0.0 : it->second;
+  }
 
   bool saveState(ArchiveOut& out) const override;
   bool loadState(ArchiveIn& in) override;
@@ -119,6 +133,8 @@ class EscalationRiskModel final : public Model {
 
   void scheduleRefit();
   bool mayLearn() const;
+  // Puts case `i` on the rescoring clock (its next multiple of the interval after `after`).
+  void queueRescore(const Case& c, CaseIndex i, TimeMs after);
 
   EscalationRiskConfig config_;
   std::optional<EscalationModelFile> model_;
@@ -129,6 +145,11 @@ class EscalationRiskModel final : public Model {
   bool refit_due_ = false;
   EscalationFeatureBuilder features_;
   absl::flat_hash_map<CaseIndex, Alerted> alerted_;
+  TimeMs rescore_every_;
+  std::multimap<TimeMs, CaseIndex> rescore_;           // next rescoring of each open case
+  absl::flat_hash_map<CaseIndex, TimeMs> rescore_at_;  // its entry
+  bool keep_scores_ = false;
+  absl::flat_hash_map<CaseIndex, double> scores_;  // keepScores only
   TimeMs now_ = 0;
 };
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "base/str_cat.h"
+
 namespace casewatch {
 namespace {
 
@@ -12,8 +14,60 @@ Level levelOr(Level l) {
 
 }  // namespace
 
-EscalationRowTaker::EscalationRowTaker(int horizon_days)
-    : horizon_days_(horizon_days), horizon_(TimeMs{horizon_days} * kMsPerDay) {}
+EscalationRowTaker::EscalationRowTaker(int horizon_days, int every_days)
+    : horizon_days_(horizon_days),
+      every_days_(std::max(every_days, 0)),
+      horizon_(TimeMs{horizon_days} * kMsPerDay),
+      every_(TimeMs{std::max(every_days, 0)} * kMsPerDay) {}
+
+void EscalationRowTaker::take(const CaseStore& cases, CaseIndex i, TimeMs at, std::string row_id,
+                              const EscalationFeatureBuilder& features) {
+  const Case& c = cases.at(i);
+  Pending p;
+  p.index = i;
+  p.row.row_id = std::move(row_id);
+  p.row.case_id = std::string(cases.caseId(i));
+  p.row.registered_at = c.registered_at;
+  p.row.at = at;
+  features.compute(cases, i, at, p.row.features);
+  if (scorer_) p.row.score = scorer_(i);
+  p.to = at + horizon_;
+  const std::string_view matter = cases.strings().name(c.matter);
+  p.matter = matter.empty() ? 0 : escalationMatterKey(matter);
+  const uint64_t id = next_id_++;
+  by_case_[i].push_back(id);
+  if (!matter.empty()) by_matter_[p.matter].push_back(id);
+  expiry_.emplace(p.to, id);
+  pending_.emplace(id, std::move(p));
+}
+
+void EscalationRowTaker::schedule(const Case& c, CaseIndex i, TimeMs after) {
+  if (scheduled_.contains(i)) return;
+  // The first multiple of D after `after`, counted from the registration.
+  const TimeMs k = after < c.registered_at ? 0 : (after - c.registered_at) / every_ + 1;
+  const TimeMs at = c.registered_at + k * every_;
+  scheduled_.emplace(i, at);
+  schedule_.emplace(at, i);
+}
+
+void EscalationRowTaker::advanceTo(TimeMs now, const CaseStore& cases,
+                                   const EscalationFeatureBuilder& features) {
+  if (every_ > 0) {
+    // Strictly before `now`: the events at `now` are not applied yet, every earlier one is.
+    while (!schedule_.empty() && schedule_.begin()->first < now) {
+      const auto [at, i] = *schedule_.begin();
+      schedule_.erase(schedule_.begin());
+      scheduled_.erase(i);
+      const Case& c = cases.at(i);
+      if (!c.open()) continue;
+      const TimeMs age = at - c.registered_at;
+      take(cases, i, at, strCat(cases.caseId(i), "+", age / kMsPerDay, "d"), features);
+      schedule(c, i, at);
+    }
+  }
+  now_ = std::max(now_, now);
+  expire(now_);
+}
 
 void EscalationRowTaker::drop(absl::flat_hash_map<uint64_t, std::vector<uint64_t>>& index,
                               uint64_t key, uint64_t id) {
@@ -81,21 +135,15 @@ void EscalationRowTaker::onEvent(const CaseEvent& ev, const CaseUpdate& u, const
   // The row this event gives.
   if (ev.type != EventType::kVisit && of_case && cases.at(u.index).open()) {
     const Case& c = cases.at(u.index);
-    Pending p;
-    p.index = u.index;
-    p.row.row_id = ev.event_id;
-    p.row.case_id = std::string(cases.caseId(u.index));
-    p.row.registered_at = c.registered_at;
-    p.row.at = ev.ts;
-    features.compute(cases, u.index, ev.ts, p.row.features);
-    p.to = ev.ts + horizon_;
-    const std::string_view matter = cases.strings().name(c.matter);
-    p.matter = matter.empty() ? 0 : escalationMatterKey(matter);
-    const uint64_t id = next_id_++;
-    by_case_[u.index].push_back(id);
-    if (!matter.empty()) by_matter_[p.matter].push_back(id);
-    expiry_.emplace(p.to, id);
-    pending_.emplace(id, std::move(p));
+    if (every_ == 0) {
+      take(cases, u.index, ev.ts, ev.event_id, features);
+    } else if (ev.type == EventType::kRegistered) {
+      // At the registration, then every D days (a late registration starts its count there).
+      take(cases, u.index, ev.ts, strCat(ev.case_id, "+0d"), features);
+      schedule(c, u.index, std::max(ev.ts, c.registered_at));
+    } else {
+      schedule(c, u.index, now_);  // reopened: back on the clock
+    }
   }
   expire(now_);
 }

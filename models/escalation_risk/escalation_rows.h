@@ -3,10 +3,17 @@
 // store as they are labelled) and `casewatch fit escalation --history` (tools/fit/), so that the
 // daemon's rows can be reproduced from the same history.
 //
-// Rows (the moments the daemon scores a case): after each event of a case (its registration
-// included) that leaves the case open, one row: the features of the case at the event's time
-// (EscalationFeatureBuilder::compute, after the builder observed the event). Its id is the
-// event's event_id (unique once duplicates are dropped).
+// Rows, one of two schedules (the constructor's every_days):
+//   - every_days = 0, at events: after each event of a case (its registration included) that
+//     leaves the case open, one row: the features of the case at the event's time
+//     (EscalationFeatureBuilder::compute, after the builder observed the event). Its id is the
+//     event's event_id (unique once duplicates are dropped).
+//   - every_days = D > 0, on a clock: at the case's registration and every D days of its life
+//     after it (registered_at + k·D) while it is open, one row: the features at that moment, taken
+//     by advanceTo() before the events of a later time are applied. Its id is
+//     "<case_id>+<k·D>d". A time queue holds one entry per open case: the cost is proportional
+//     to the rows that fall due. A case closed when its moment comes leaves the queue; a reopened
+//     case re-enters it at its next multiple of D.
 //
 // Label: y = 1 when the case is "taken to a higher level" within H days after the row's time
 // (strictly after it, up to and including t + H days), that is when, in that window,
@@ -23,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -41,21 +49,34 @@ struct EscalationRow {
   TimeMs at = 0;             // the row's time
   int label = 0;             // 0 or 1
   EscalationFeatures features{};
+  double score = 0;  // the scorer's value at the row's time (setScorer; `casewatch evaluate`)
   friend bool operator==(const EscalationRow&, const EscalationRow&) = default;
 };
 
 class EscalationRowTaker {
  public:
-  explicit EscalationRowTaker(int horizon_days);
+  explicit EscalationRowTaker(int horizon_days, int every_days = 0);
 
   // After `ev` has been applied to `cases` (`u`) and observed by `features`. Never throws.
   void onEvent(const CaseEvent& ev, const CaseUpdate& u, const CaseStore& cases,
                const EscalationFeatureBuilder& features);
+  // The clock moved to `now` (before the events at `now` are applied): takes the scheduled rows
+  // due before `now` (every_days > 0) and labels 0 the rows whose horizon has passed.
+  void advanceTo(TimeMs now, const CaseStore& cases, const EscalationFeatureBuilder& features);
+  // A row of case `i` at `at` now (not on either schedule), labelled as the others are.
+  void takeNow(const CaseStore& cases, CaseIndex i, TimeMs at, std::string row_id,
+               const EscalationFeatureBuilder& features) {
+    take(cases, i, at, std::move(row_id), features);
+  }
+  // A score recorded in each row as it is taken (the model's current probability of the case).
+  void setScorer(std::function<double(CaseIndex)> scorer) { scorer_ = std::move(scorer); }
   // The rows labelled since the last call, in the order they were labelled.
   std::vector<EscalationRow> takeLabelled() { return std::exchange(labelled_, {}); }
   size_t labelledWaiting() const { return labelled_.size(); }
   size_t pending() const { return pending_.size(); }
   int horizonDays() const { return horizon_days_; }
+  int everyDays() const { return every_days_; }
+  size_t scheduled() const { return schedule_.size(); }
 
  private:
   struct Pending {
@@ -68,11 +89,16 @@ class EscalationRowTaker {
                 const CaseStore& cases);
   void finish(uint64_t id, int label);
   void expire(TimeMs now);
+  void take(const CaseStore& cases, CaseIndex i, TimeMs at, std::string row_id,
+            const EscalationFeatureBuilder& features);
+  void schedule(const Case& c, CaseIndex i, TimeMs after);
   static void drop(absl::flat_hash_map<uint64_t, std::vector<uint64_t>>& index, uint64_t key,
                    uint64_t id);
 
   int horizon_days_;
+  int every_days_;
   TimeMs horizon_;
+  TimeMs every_;
   TimeMs now_ = 0;
   uint64_t next_id_ = 1;
   absl::flat_hash_map<uint64_t, Pending> pending_;
@@ -80,6 +106,9 @@ class EscalationRowTaker {
   absl::flat_hash_map<uint64_t, std::vector<uint64_t>> by_matter_;  // matter key → row ids
   std::multimap<TimeMs, uint64_t> expiry_;                          // t + H → row id
   std::vector<EscalationRow> labelled_;
+  std::multimap<TimeMs, CaseIndex> schedule_;         // the next row time of each open case
+  absl::flat_hash_map<CaseIndex, TimeMs> scheduled_;  // its entry (one per case)
+  std::function<double(CaseIndex)> scorer_;
 };
 
 }  // namespace casewatch

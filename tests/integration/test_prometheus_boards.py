@@ -38,8 +38,9 @@ import cwtest  # noqa: E402
 
 CASES = 800
 SEED = 4242
-# --escalation-model: review requests drawn from a known model, so that re-reviews (复核) happen too.
-FEED_ARGS = ["--escalation-model"]
+# --escalation-thresholds: reviews follow the decision and the handling, so that re-reviews (复核)
+# happen too.
+FEED_ARGS = ["--escalation-thresholds"]
 MODELS = {"overdue", "repeat_visit", "group_incident", "key_case", "escalation_risk", "stability"}
 # Grafana's variables and macros, replaced by what matches everything / a fixed range.
 SUBSTITUTIONS = [("$__rate_interval", "1m"), ("$__range", "1h"), ("$__interval", "15s"),

@@ -1,16 +1,16 @@
 """The daemon fits escalation_risk on its own history, and refits the Hawkes parameters.
 
-A feedgen history whose reviews follow feedgen's known escalation model (--escalation-model) is
-fed to casewatchd through a JSON Lines feed on event time, with the defaults of
+A feedgen history whose escalations follow thresholds of lateness, contacts and decisions
+(--escalation-thresholds: a strong signal, though not a logistic in the features) is fed to casewatchd through a JSON Lines feed on event time, with the defaults of
 models.escalation_risk.learn except a weekly refit. Checked:
   - the refits run on event time and are recorded in the store (model_fits) with a log line; one
     passes the gates (held-out AUC, calibration) and its coefficients are in use;
   - GET /api/v1/models (viewer token) shows escalation_risk learning, fitted, on how many rows,
     the held-out AUC and calibration table, the gates; repeat_visit's Hawkes μ, α, β in use;
   - no escalation_risk alert starts before the first accepted fit's event time;
-  - the coefficients against feedgen's generating model (printed: the rows are every event of a
-    case with a 30-day horizon, not feedgen's one draw at the reply, so they are compared in sign
-    and printed, not held to 10 %);
+  - the coefficients are printed; a decision not upheld raises the risk (the recovery of
+    feedgen's logistic --escalation-model within 10 % is EscalationSelfFitTest's, on rows every 30
+    days);
   - a restart keeps the fitted model (the same coefficients before any new refit).
 """
 
@@ -28,10 +28,8 @@ CASES = 4000
 DAYS = 150
 SEED = 7
 VIEWER = "viewer-token-self-fit"
-# tools/feedgen/case_lifecycle.h, kEscalationTruth
-TRUTH = {"intercept": -3.0, "not_upheld": 4.5, "leader_assigned": -1.0, "hearing_held": -1.0,
-         "aid_granted": -1.5, "log_group_size": 0.5, "channel_visit": 0.7,
-         "category_judicial": 0.5}
+PRINTED = ("intercept", "not_upheld", "leader_assigned", "hearing_held", "aid_granted",
+           "days_late_handling", "contacts_90d", "decided_within_30d")
 
 
 def models_state(base):
@@ -50,7 +48,7 @@ def parse_ts(text):
 def test(args, tmp):
     feed = os.path.join(tmp, "feed.jsonl")
     cwtest.run([args.casewatch, "feedgen", "--cases", str(CASES), "--seed", str(SEED), "--days",
-                str(DAYS), "--escalation-model", "--follow-ups", "0.3", "--out", feed],
+                str(DAYS), "--escalation-thresholds", "--follow-ups", "0.3", "--out", feed],
                timeout=240, check=0)
     data = os.path.join(tmp, "data")
     sets = ['feeds=[{name: history, kind: jsonl, endpoint: "%s"}]' % feed,
@@ -80,12 +78,9 @@ def test(args, tmp):
         fitted["at"], fitted["rows"], fitted["cases"], fitted["holdout_cases"], fitted["auc"],
         fitted["calibration_error"]))
     coef = esc["coefficients"]
-    for name, truth in TRUTH.items():
-        got = coef[name]
-        print("  %-18s feedgen %+.2f self-fit %+.3f (%+.0f %%)" % (
-            name, truth, got, 100.0 * (got - truth) / abs(truth)))
-    for name in ("not_upheld", "aid_granted", "channel_visit"):
-        assert (coef[name] > 0) == (TRUTH[name] > 0), (name, coef[name])
+    for name in PRINTED:
+        print("  %-18s self-fit %+.3f" % (name, coef[name]))
+    assert coef["not_upheld"] > 0, coef
     print("repeat_visit:", json.dumps(rep["hawkes"]), rep["hawkes_source"], rep["latest_fit"]["reason"])
     assert rep["hawkes_source"] in ("fitted", "configured"), rep
     assert rep["latest_fit"]["returns"] > 0, rep

@@ -123,6 +123,77 @@ AgencyId CaseLifecycle::competentAgency(size_t region, Category category, Rng& r
 }
 
 void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out) const {
+  buildLifecycle(c, r, out);
+  if (escalation_model_) drawEscalations(c, r, out);
+}
+
+void CaseLifecycle::drawEscalations(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out) const {
+  if (out.empty()) return;
+  const EscalationTruth& k = kEscalationTruth;
+  const uint32_t group_size =
+      c.group_size > 0 ? c.group_size : std::max<uint32_t>(c.person_count, 1);
+  const double fixed = k.intercept + k.log_group_size * std::log(static_cast<double>(group_size)) +
+                       (c.channel == Channel::kVisit ? k.channel_visit : 0) +
+                       (c.matter.category == Category::kJudicial ? k.category_judicial : 0);
+  const TimeMs every = TimeMs{kEscalationTruthEveryDays} * kMsPerDay;
+  const TimeMs registered = out.front().ts;
+  std::vector<GenEvent> drawn;
+  bool open = true, not_upheld = false, leader = false, hearing = false, aid = false;
+  size_t next = 0;  // the first event after the moment
+  for (TimeMs t = registered; t < registered + 366 * kMsPerDay; t += every) {
+    for (; next < out.size() && out[next].ts <= t; ++next) {
+      const GenEvent& e = out[next];
+      switch (e.type) {
+        case EventType::kClosed:
+        case EventType::kRejected:
+          open = false;
+          break;
+        case EventType::kReopened:
+          open = true;
+          break;
+        case EventType::kReplied:
+        case EventType::kReviewDecided:
+        case EventType::kRecheckDecided:
+          not_upheld = static_cast<Outcome>(e.code) == Outcome::kNotUpheld;
+          break;
+        case EventType::kLeaderAssigned:
+          leader = true;
+          break;
+        case EventType::kHearingHeld:
+          hearing = true;
+          break;
+        case EventType::kAidGranted:
+          aid = true;
+          break;
+        default:
+          break;
+      }
+    }
+    if (!open) {
+      if (next == out.size()) break;  // closed for good
+      continue;
+    }
+    const double eta = fixed + (not_upheld ? k.not_upheld : 0) + (leader ? k.leader_assigned : 0) +
+                       (hearing ? k.hearing_held : 0) + (aid ? k.aid_granted : 0);
+    if (!r.chance(1 / (1 + std::exp(-eta)))) continue;
+    // Strictly inside (t, t + 30 days): the row's window and no other's.
+    GenEvent v = at(EventType::kVisit, t + r.between(kMsPerMinute, every - kMsPerMinute),
+                    c.group_size, static_cast<uint8_t>(Level::kCity));
+    v.person_base = c.person_base;
+    v.count = c.person_count;
+    v.with_case = true;
+    drawn.push_back(v);
+  }
+  if (drawn.empty()) return;
+  out.insert(out.end(), drawn.begin(), drawn.end());
+  std::stable_sort(out.begin(), out.end(),
+                   [](const GenEvent& a, const GenEvent& b) { return a.ts < b.ts; });
+  for (size_t i = 1; i < out.size(); ++i) {  // strictly increasing, as the lifecycle's own
+    if (out[i].ts <= out[i - 1].ts) out[i].ts = out[i - 1].ts + 1;
+  }
+}
+
+void CaseLifecycle::buildLifecycle(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out) const {
   Timeline tl(world_, r, out);
   const bool regular = c.profile == Profile::kRegular;
   const bool repeat = c.profile == Profile::kRepeatAnchor || c.profile == Profile::kRepeatFollowUp;
@@ -139,13 +210,32 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
     tl.add(e);
     visited = true;
   };
-  // A petitioner whose case sits past its deadline comes in person, sometimes to a higher level.
+  const bool thresholds = escalation_thresholds_;
+  const bool county_only = thresholds || escalation_model_;
+  const ThresholdEscalation& th = kThresholdEscalation;
+  // A petitioner whose case sits past its deadline comes in person, sometimes to a higher level
+  // (with the threshold mechanism: at county level, a contact and not an escalation).
   auto chase = [&](int64_t day, double p) {
     if (!regular || visited || !r.chance(p)) return;
-    const Level level = r.chance(0.5)   ? Level::kCounty
+    const Level level = county_only     ? Level::kCounty
+                        : r.chance(0.5) ? Level::kCounty
                         : r.chance(0.7) ? Level::kCity
                                         : Level::kProvince;
     visit(tl.officeTime(tl.onOrAfter(day)), level);
+  };
+  // A stalled case (its step's deadline was `deadline_day`): chased, and perhaps taken higher.
+  auto ignored = [&](int64_t day, int64_t deadline_day, double p) {
+    if (!thresholds) return chase(day, p);
+    const bool before = visited;
+    chase(day, th.ignored_chase);
+    if (before || !visited) return;
+    const int64_t late = tl.lastDay() - deadline_day;
+    const double q = late >= 10 ? th.ignored_late10
+                     : late > 0 ? th.ignored_late
+                                : th.ignored_on_time;
+    if (r.chance(q)) {
+      visit(tl.officeTime(tl.onOrAfter(tl.lastDay() + r.between(5, 20))), Level::kCity);
+    }
   };
 
   tl.add(at(EventType::kRegistered, c.registered_ts));
@@ -230,9 +320,13 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
     has_proc = false;
   }
   if (!has_routing) {
-    chase(reg_day + r.between(16, 40), 0.4);
+    ignored(reg_day + r.between(16, 40), reg_day + 15, 0.4);
     return;
   }
+  // Days past the procedural reply's and the routing's deadlines (the threshold mechanism's).
+  int64_t days_late = 0;
+  if (proc != 0) days_late += std::max<int64_t>(0, World::localDay(proc) - reg_day - 7);
+  days_late += std::max<int64_t>(0, World::localDay(routing) - reg_day - 15);
   tl.add(route_event);
   if (has_proc) tl.add(at(EventType::kProceduralReply, proc));
   if (decision == Decision::kReject) {
@@ -291,7 +385,9 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
   }
   const bool aid_prone =
       c.matter.category == Category::kJudicial || c.matter.category == Category::kSocialSecurity;
+  // With --escalation-model aid is common enough for its coefficient to be measured.
   const double p_aid = burst && c.matter.category == Category::kWageArrears ? 0.6
+                       : escalation_model_                                  ? 0.15
                        : aid_prone                                          ? 0.06
                                                                             : 0.01;
   if (handling_end - acc_day > 10 && r.chance(p_aid)) {
@@ -308,27 +404,30 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
   std::sort(mid.begin(), mid.begin() + static_cast<ptrdiff_t>(mid_count),
             [](const GenEvent& a, const GenEvent& b) { return a.ts < b.ts; });
   for (size_t i = 0; i < mid_count; ++i) tl.add(mid[i]);
-  if (reply_day && *reply_day - acc_day > 12) chase(r.between(acc_day + 10, *reply_day - 2), 0.04);
+  if (reply_day && *reply_day - acc_day > 12) {
+    chase(r.between(acc_day + 10, *reply_day - 2), thresholds ? th.handling_chase : 0.04);
+  }
+  const bool chased = visited;
   if (!reply_day) {
-    chase(acc_day + 60 + ext_days + r.between(1, 30), 0.4);
+    ignored(acc_day + 60 + ext_days + r.between(1, 30), acc_day + 60 + ext_days, 0.4);
     return;
   }
+  days_late += std::max<int64_t>(0, *reply_day - acc_day - 60 - ext_days);
   Outcome outcome = firstOutcome(c, r);
   tl.add(at(EventType::kReplied, tl.officeTime(*reply_day), 0, static_cast<uint8_t>(outcome)));
 
   // Review (复查) and re-review (复核) of a reply the petitioner disputes.
   bool review = false;
   if (escalation_model_) {
-    const EscalationTruth& k = kEscalationTruth;
-    const uint32_t group_size =
-        c.group_size > 0 ? c.group_size : std::max<uint32_t>(c.person_count, 1);
-    const double eta = k.intercept + (outcome == Outcome::kNotUpheld ? k.not_upheld : 0) +
-                       (has_leader ? k.leader_assigned : 0) + (has_hearing ? k.hearing_held : 0) +
-                       (has_aid ? k.aid_granted : 0) +
-                       k.log_group_size * std::log(static_cast<double>(group_size)) +
-                       (c.channel == Channel::kVisit ? k.channel_visit : 0) +
-                       (c.matter.category == Category::kJudicial ? k.category_judicial : 0);
-    review = r.chance(1 / (1 + std::exp(-eta)));
+    review = false;  // escalations come from drawEscalations alone
+  } else if (thresholds) {
+    const double p = outcome == Outcome::kNotUpheld
+                         ? (days_late >= 5 || chased ? th.not_upheld_late_or_chased
+                            : !has_hearing           ? th.not_upheld_no_hearing
+                                                     : th.not_upheld_hearing)
+                     : outcome == Outcome::kPartlyUpheld && days_late >= 15 ? th.partly_late15
+                                                                            : th.otherwise;
+    review = r.chance(p);
   } else {
     const double p_review = repeat ? 0.3 : burst ? 0.1 : 0.08;
     review = outcome == Outcome::kNotUpheld && r.chance(p_review);
@@ -340,7 +439,7 @@ void CaseLifecycle::build(const CaseInfo& c, Rng& r, std::vector<GenEvent>& out)
               static_cast<uint8_t>(review_level)));
     const double f = punctual ? 1.0 : r.uniform();
     if (f < 0.08) {  // the review body never decides
-      chase(rq_day + r.between(31, 50), 0.4);
+      ignored(rq_day + r.between(31, 50), rq_day + 30, 0.4);
       return;
     }
     const int64_t dec_day = f < 0.20 ? tl.onOrAfter(rq_day + r.between(31, 45))

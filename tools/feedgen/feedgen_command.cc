@@ -196,8 +196,12 @@ void addFeedgenCommand(CLI::App& app) {
       "a replay makes about 0.75 alert changes per event, against 0.2 by default. Default: the "
       "generator's own mix, about 8% of cases overdue");
   cmd->add_flag("--escalation-model", run->generator.escalation_model,
-                "Draw review requests from a known logistic model of the case (ground truth for "
-                "`casewatch fit escalation`)");
+                "Draw escalations from a known logistic model of the case at the self-fit's row "
+                "moments (ground truth for `casewatch fit escalation`)");
+  cmd->add_flag(
+      "--escalation-thresholds", run->generator.escalation_thresholds,
+      "Escalations follow thresholds and interactions of lateness, contacts and decisions "
+      "(not a logistic in the model's features)");
   cmd->add_flag("--raw-persons", run->generator.raw_persons,
                 "Write raw person ids (\"id:<number>\") for the daemon to pseudonymise, instead "
                 "of already pseudonymous ones (\"p:<hex>\")");

@@ -25,6 +25,10 @@ absl::Status FeedgenOptions::validate() const {
   if (overdue_share && !(*overdue_share >= 0 && *overdue_share <= 1)) {
     return absl::InvalidArgumentError("--overdue-share must be between 0 and 1");
   }
+  if (escalation_model && escalation_thresholds) {
+    return absl::InvalidArgumentError(
+        "--escalation-model and --escalation-thresholds are two mechanisms: give one");
+  }
   return absl::OkStatus();
 }
 

@@ -23,10 +23,16 @@ struct FeedgenOptions {
   // visit the lifecycle makes to chase the case): ordinary follow-ups, not repeat petitions.
   // 0 (the default) draws nothing, so the feed of a seed is unchanged.
   double follow_ups = 0;
-  // Reviews (复查) follow a known logistic model of the case (tools/feedgen/case_lifecycle.h,
-  // kEscalationTruth) instead of the fixed rates: ground truth for `casewatch fit escalation`.
+  // Escalations follow a known logistic model of the case at the self-fit's row moments
+  // (tools/feedgen/case_lifecycle.h, kEscalationTruth): ground truth for `casewatch fit
+  // escalation`.
   // Off by default, so the feed of a seed is unchanged.
   bool escalation_model = false;
+  // Escalations follow a second mechanism, thresholds and interactions of lateness, contacts and
+  // decisions (tools/feedgen/case_lifecycle.h, kThresholdEscalation), not a logistic in the
+  // model's features: for judging a model on what it was not built for. Not with
+  // escalation_model.
+  bool escalation_thresholds = false;
   // Share of cases planned to miss a statutory deadline within their first 15 days (a late or
   // missing procedural reply or routing), the others meeting every deadline: an alert-heavy feed
   // for benchmarks (tools/feedgen/planned_fault.h). Unset (the default) keeps the generator's own

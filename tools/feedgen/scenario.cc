@@ -42,7 +42,8 @@ void sortByTime(std::vector<GenEvent>& events) {
 Scenario::Scenario(const FeedgenOptions& options, const World& world)
     : options_(options),
       world_(world),
-      lifecycle_(world, options.escalation_model, options.overdue_share),
+      lifecycle_(world, options.escalation_model, options.overdue_share,
+                 options.escalation_thresholds),
       start_day_(daysFromCivil(options.start)) {
   day_weight_cum_.push_back(0);
   for (int i = 0; i < options_.days; ++i) {
@@ -99,12 +100,15 @@ std::vector<StreamPtr> Scenario::initialStreams() {
   out.push_back(std::move(planner));
 
   // About 3% of petitioners are repeat petitioners; each brings roughly four registrations.
-  const uint64_t repeat_count =
-      options_.cases >= 20 ? std::max<uint64_t>(1, (options_.cases * 3 + 50) / 100) : 0;
+  // None with --escalation-model: their matters, shared between cases, would carry one case's
+  // escalation onto the others (tools/feedgen/case_lifecycle.h, kEscalationTruth).
+  const uint64_t repeat_count = options_.cases >= 20 && !options_.escalation_model
+                                    ? std::max<uint64_t>(1, (options_.cases * 3 + 50) / 100)
+                                    : 0;
   for (uint64_t i = 0; i < repeat_count && special_cases_ < special_budget_; ++i) {
     out.push_back(planRepeat(i));
   }
-  if (options_.burst) out.push_back(planBurst());
+  if (options_.burst && !options_.escalation_model) out.push_back(planBurst());
   regular_cases_ = options_.cases - special_cases_;
   return out;
 }
@@ -163,7 +167,7 @@ StreamPtr Scenario::planRepeat(size_t index) {
       const int64_t reg_day = ch == Channel::kLetter ? world_.workdayOnOrAfter(d) : d;
       if (reg_day > last_day) continue;
       makeCase(Profile::kRepeatFollowUp, ch, registrationTime(ch, reg_day, r),
-               r.chance(0.7) ? Level::kCounty : Level::kCity);
+               static_cast<Level>(contactLevel(r.chance(0.7) ? Level::kCounty : Level::kCity)));
       continue;
     }
     const int64_t visit_day = world_.workdayOnOrAfter(d);
@@ -174,7 +178,7 @@ StreamPtr Scenario::planRepeat(size_t index) {
     e.ts = registrationTime(Channel::kVisit, visit_day, r);
     e.person_base = person;
     e.count = 1;
-    e.code = static_cast<uint8_t>(r.pick(kLevels));
+    e.code = contactLevel(static_cast<Level>(r.pick(kLevels)));
     e.with_case = r.chance(0.6);
     s->events.push_back(e);
   }
@@ -212,11 +216,11 @@ StreamPtr Scenario::planBurst() {
     e.ts = burstTime(first_day);
     e.person_base = base + idx;
     e.count = static_cast<uint8_t>(g);
-    e.code = static_cast<uint8_t>(r.chance(0.75) ? Level::kCounty : Level::kCity);
+    e.code = contactLevel(r.chance(0.75) ? Level::kCounty : Level::kCity);
     s->events.push_back(e);
     if (r.chance(0.25)) {  // the same group comes back, this time to the city
       e.ts = burstTime(World::localDay(e.ts));
-      e.code = static_cast<uint8_t>(Level::kCity);
+      e.code = contactLevel(Level::kCity);
       s->events.push_back(e);
     }
     idx += g;
@@ -309,7 +313,7 @@ void Scenario::addFollowUps(Stream& s, const CaseInfo& c, int64_t day, Rng& r) c
     e.ts = registrationTime(Channel::kVisit, d, r);
     e.person_base = c.person_base;
     e.count = 1;
-    e.code = static_cast<uint8_t>(r.chance(0.2) ? Level::kCity : Level::kCounty);
+    e.code = contactLevel(r.chance(0.2) ? Level::kCity : Level::kCounty);
     e.with_case = true;
     s.events.push_back(e);
   }

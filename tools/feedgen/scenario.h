@@ -59,6 +59,11 @@ class Scenario {
   const std::vector<BurstPlan>& bursts() const { return bursts_; }
 
  private:
+  // The level of a contact outside a case's own lifecycle: county with --escalation-model (no
+  // escalation but the known model's; tools/feedgen/case_lifecycle.h), else as drawn.
+  uint8_t contactLevel(Level l) const {
+    return static_cast<uint8_t>(options_.escalation_model ? Level::kCounty : l);
+  }
   TimeMs registrationTime(Channel channel, int64_t day, Rng& r) const;
   Category pickCategory(int64_t day, Rng& r) const;
   CaseInfoPtr newCase(Profile profile);

@@ -29,7 +29,7 @@ absl::StatusOr<EscalationRows> escalationRowsFromHistory(std::istream& in,
   EscalationFeatureBuilder features(options.clocks, options.visit_half_life_days);
   // The daemon's own row taker (models/escalation_risk/escalation_rows.h): the same rows and
   // labels as the daemon's self-fit keeps.
-  EscalationRowTaker taker(options.horizon_days);
+  EscalationRowTaker taker(options.horizon_days, options.row_every_days);
   absl::flat_hash_set<std::string> seen;
   EscalationRows rows;
 
@@ -46,12 +46,14 @@ absl::StatusOr<EscalationRows> escalationRowsFromHistory(std::istream& in,
       continue;
     }
     ++rows.events;
+    taker.advanceTo(ev.ts, cases, features);
     if (ev.type != EventType::kRegistered && ev.type != EventType::kVisit &&
         cases.find(ev.case_id) == kNoCase) {
       ++rows.orphans;
       continue;
     }
-    // As the daemon's pipeline: the case state first, then the features, then the rows.
+    // As the daemon's pipeline: the clock (the rows due before the event), the case state, then
+    // the features, then the rows.
     const CaseUpdate u = cases.apply(ev);
     features.observe(ev, u, cases);
     taker.onEvent(ev, u, cases, features);

@@ -28,6 +28,7 @@ namespace casewatch::fit {
 
 struct EscalationHistoryOptions {
   int horizon_days = 30;
+  int row_every_days = 10;           // as models.escalation_risk.learn.row_every_days
   ClocksConfig clocks;               // statutory days for days_overdue
   double visit_half_life_days = 30;  // as models.escalation_risk.visit_half_life_days
 };

@@ -222,6 +222,7 @@ absl::StatusOr<std::string> fitEscalationFromHistory(const EscalationFitRun& run
   }
   EscalationHistoryOptions options;
   options.horizon_days = *run.horizon_days;
+  options.row_every_days = run.row_every_days;
   auto rows = escalationRowsFromHistory(history, options);
   if (!rows.ok()) return rows.status();
   if (rows->x.rows() == 0) {
@@ -364,6 +365,10 @@ void addFitCommand(CLI::App& app) {
       "escalation", "Fit the escalation_risk logistic regression (IRLS) and write MODEL.json");
   e->add_option("--features", esc->features, "CSV: header row, 0/1 column y, numeric features");
   e->add_option("--history", esc->history, "event history, JSON Lines (the feed contract)");
+  e->add_option("--row-every-days", esc->row_every_days,
+                "with --history: a row at each case's registration and every D days of its life "
+                "(as models.escalation_risk.learn.row_every_days)")
+      ->capture_default_str();
   e->add_option("--horizon-days", esc->horizon_days,
                 "with --history: escalation within this many days is the label");
   e->add_option("--out", esc->out, "MODEL.json to write ('-' = stdout)")->required();

@@ -9,17 +9,18 @@
 // other column a numeric feature; an intercept is added); a constant or separating column is an
 // error naming it. With --history, rows and labels are built from an event history by the daemon's
 // own feature code (tools/fit/escalation_history.h documents the label, "taken to a higher level
-// within H days"); there a feature column that is constant or (with --l2 0) alone separates the
-// classes in the training part is left out and listed under "dropped_features" with the reason
-// (e.g. a category the history never has), and the daemon gives it coefficient 0.
-// A seeded part of the rows (--holdout, default 0.2; by case with --history, so that the rows of
-// one case stay together) is held out: the fit uses the rest, and "auc" and "calibration" (deciles
-// of the predicted probability: mean predicted against observed rate) are measured on the held-out
-// part. MODEL.json: {"model": "escalation_risk", "features": [...], "coefficients": {"intercept":
-// b0, "<feature>": b, ...}, "std_errors": {same keys}, "horizon_days": H (null with --features),
-// "l2", "auc" (null when the held-out part lacks a class), "calibration": [{"count",
-// "min_predicted", "max_predicted", "mean_predicted", "observed_rate"}], "dropped_features",
-// "training": {...}, "holdout": {...}}.
+// within H days"; rows at each case's registration and every --row-every-days D (10) days of its
+// life, as the daemon's self-fit takes them); there a feature column that is constant or (with --l2
+// 0) alone separates the classes in the training part is left out and listed under
+// "dropped_features" with the reason (e.g. a category the history never has), and the daemon gives
+// it coefficient 0. A seeded part of the rows (--holdout, default 0.2; by case with --history, so
+// that the rows of one case stay together) is held out: the fit uses the rest, and "auc" and
+// "calibration" (deciles of the predicted probability: mean predicted against observed rate) are
+// measured on the held-out part. MODEL.json: {"model": "escalation_risk", "features": [...],
+// "coefficients": {"intercept": b0, "<feature>": b, ...}, "std_errors": {same keys},
+// "horizon_days": H (null with --features), "l2", "auc" (null when the held-out part lacks a
+// class), "calibration": [{"count", "min_predicted", "max_predicted", "mean_predicted",
+// "observed_rate"}], "dropped_features", "training": {...}, "holdout": {...}}.
 //
 // fit hawkes: μ, α, β (per day) of the repeat-visit process by maximum likelihood
 // (models/stats/hawkes_fit.h): one stream per (person, matter) pair, its contacts being every
@@ -53,6 +54,7 @@ struct EscalationFitRun {
   std::string out;       // MODEL.json path ("-" = stdout)
   double l2 = 0;
   std::optional<int> horizon_days;  // required with --history
+  int row_every_days = 10;          // with --history: the row schedule
   double holdout = 0.2;
   uint64_t seed = 1;
 };

@@ -1,8 +1,8 @@
 // escalation_risk in the real Pipeline, in-process on event time, over feedgen's feed
-// (--escalation-model) with the shipped demonstration model (config/escalation_model.json): alerts
-// fire on cases, each says why (the probability and the top contributions, with numbers, in en and
-// zh-CN) and what to do, and the cases it alerts on escalate (a review request) more often than
-// those it does not.
+// (--escalation-thresholds: reviews follow the decision and the handling) with the shipped
+// demonstration model (config/escalation_model.json): alerts fire on cases, each says why (the
+// probability and the top contributions, with numbers, in en and zh-CN) and what to do, and the
+// cases it alerts on escalate (a review request) more often than those it does not.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -58,7 +58,7 @@ TEST(EscalationPipelineTest, AlertsExplainThemselvesAndPickOutTheCasesThatEscala
   options.cases = 3000;
   options.seed = 11;
   options.days = 150;
-  options.escalation_model = true;
+  options.escalation_thresholds = true;  // reviews follow the decision and the handling
   feedgen::FeedGenerator generator(options, /*with_truth=*/false);
 
   ConfigResult loaded =

@@ -118,6 +118,55 @@ TEST_F(EscalationFeaturesTest, EachFeatureComesFromTheCaseStateAndTheMattersCont
   EXPECT_DOUBLE_EQ(f[feature("not_upheld")], 0);        // the review upheld it
 }
 
+// The handling history remembers what the case state forgets: a reply that came 10 days late
+// leaves days_late_handling 10 and one deadline missed after it arrives (days_overdue is 0 again);
+// a running overrun counts as it grows; contacts are counted per window and level; the decision's
+// age grows with time.
+TEST_F(EscalationFeaturesTest, TheHandlingHistoryOutlivesTheStep) {
+  apply(EventBuilder::registered("C-1", t0_).matter("m:h").level(Level::kCounty));
+  apply(EventBuilder::of(EventType::kProceduralReply, "C-1", t0_ + kDay));
+  apply(EventBuilder::of(EventType::kAccepted, "C-1", t0_ + kDay));
+  EscalationFeatures f = at("C-1", t0_ + 65 * kDay);  // handling running, 4 days past day 61
+  EXPECT_NEAR(f[feature("days_late_handling")], 4, 1e-9);
+  EXPECT_EQ(f[feature("deadlines_missed")], 1);
+  EXPECT_NEAR(f[feature("days_since_registration")], 65, 1e-9);
+  apply(
+      EventBuilder::of(EventType::kVisit, "", t0_ + 66 * kDay).matter("m:h").level(Level::kCounty));
+  apply(EventBuilder::of(EventType::kVisit, "", t0_ + 68 * kDay).matter("m:h").level(Level::kCity));
+  apply(EventBuilder::of(EventType::kReplied, "C-1", t0_ + 71 * kDay)
+            .outcome(Outcome::kPartlyUpheld));
+  f = at("C-1", t0_ + 80 * kDay);
+  EXPECT_EQ(f[feature("days_overdue")], 0);
+  EXPECT_NEAR(f[feature("days_late_handling")], 10, 1e-6);
+  EXPECT_EQ(f[feature("deadlines_missed")], 1);
+  EXPECT_EQ(f[feature("days_late_procedural_reply")], 0);
+  EXPECT_EQ(f[feature("partly_upheld")], 1);
+  EXPECT_NEAR(f[feature("decision_age_days")], 9, 1e-9);
+  EXPECT_EQ(f[feature("decided_within_30d")], 1);
+  // The registration fell out of the 30-day window, not the 90-day one.
+  EXPECT_EQ(f[feature("contacts_30d")], 1);
+  EXPECT_EQ(f[feature("contacts_90d")], 2);
+  EXPECT_EQ(f[feature("contacts_above_30d")], 1);
+  EXPECT_EQ(f[feature("contacts_above_90d")], 1);
+  f = at("C-1", t0_ + 200 * kDay);
+  EXPECT_EQ(f[feature("decided_within_30d")], 0);
+  EXPECT_EQ(f[feature("contacts_90d")], 0);
+  // A snapshot of the builder gives the same features back.
+  std::string bytes;
+  ArchiveOut out(bytes);
+  builder_.save(out);
+  EscalationFeatureBuilder loaded(clocks_, 30);
+  ArchiveIn in(bytes);
+  ASSERT_TRUE(loaded.load(in));
+  EscalationFeatures g;
+  loaded.compute(cases_, cases_.find("C-1"), t0_ + 80 * kDay, g);
+  EXPECT_EQ(g, at("C-1", t0_ + 80 * kDay));
+  // Closing drops it.
+  apply(EventBuilder::of(EventType::kClosed, "C-1", t0_ + 90 * kDay).resolved(true));
+  apply(EventBuilder::of(EventType::kReopened, "C-1", t0_ + 95 * kDay));
+  EXPECT_EQ(at("C-1", t0_ + 96 * kDay)[feature("days_late_handling")], 0);
+}
+
 TEST_F(EscalationFeaturesTest, MatterKeepsItsOpenCasesOnly) {
   apply(EventBuilder::registered("C-1", t0_).matter("m:x"));
   apply(EventBuilder::registered("C-2", t0_ + kDay).matter("m:x"));
@@ -210,6 +259,27 @@ TEST_F(EscalationRiskModelTest, OverdueCaseIsRedAndAsksForAReply) {
   EXPECT_EQ(sink_.last().reasons[1].code, "days_overdue");
   EXPECT_THAT(sink_.last().actions, ::testing::Contains(Action::kReplyNow));
   EXPECT_THAT(sink_.last().actions, ::testing::Contains(Action::kNotifyLeadership));
+}
+
+// With no event at all, the clock moves the score: a handling step running past its deadline
+// turns the case red on the daily rescoring, at that day's features; cost is what falls due.
+TEST_F(EscalationRiskModelTest, TheDailyRescoringMovesTheScoreWithoutAnEvent) {
+  apply(EventBuilder::registered("C-2", t0_));
+  apply(EventBuilder::of(EventType::kProceduralReply, "C-2", t0_ + kDay));
+  apply(EventBuilder::of(EventType::kAccepted, "C-2", t0_ + kDay));
+  // η = −3 + 0.1 · (t − 61 days): blue (0.2) from 16.1 days overdue (day 77.1), red (0.7) from
+  // 38.5 (day 99.5). Rescored at each whole day from the registration.
+  model_.advanceTo(t0_ + 77 * kDay, ctx_);
+  EXPECT_TRUE(sink_.empty());
+  model_.advanceTo(t0_ + 200 * kDay, ctx_);
+  ASSERT_FALSE(sink_.empty());
+  EXPECT_EQ(sink_.signals().front().tier, Tier::kBlue);
+  EXPECT_EQ(sink_.signals().front().at, t0_ + 78 * kDay);
+  const auto red = std::find_if(sink_.signals().begin(), sink_.signals().end(),
+                                [](const Signal& x) { return x.tier == Tier::kRed; });
+  ASSERT_NE(red, sink_.signals().end());
+  EXPECT_EQ(red->at, t0_ + 100 * kDay);
+  EXPECT_NEAR(red->score, logistic(-3 + 0.1 * 39), 1e-9);
 }
 
 TEST_F(EscalationRiskModelTest, RebuildAfterAReloadRaisesTheSameAlertsFromTheCaseState) {

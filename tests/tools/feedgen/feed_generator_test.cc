@@ -378,5 +378,59 @@ TEST(FeedGeneratorTest, TruthMatchesAnIndependentPassOverTheFeed) {
   EXPECT_GE(replied_on_time, cases * 2 / 5);
 }
 
+// --escalation-thresholds: reviews follow the decision and how the case was handled (a reply not
+// upheld after a chasing visit is disputed far more often than one after a hearing), and visits
+// above county level follow a county visit on the case (being ignored).
+TEST(FeedGeneratorTest, ThresholdEscalationsFollowLatenessContactsAndDecisions) {
+  FeedgenOptions o = smallOptions(3);
+  o.cases = 6000;
+  o.escalation_thresholds = true;
+  struct Seen {
+    bool county_visit = false, hearing = false, not_upheld = false, review = false;
+    bool replied = false, visit_before_reply = false;
+  };
+  std::map<std::string, Seen> cases;
+  int above = 0;
+  for (const json& e : parseAll(generate(o))) {
+    if (!e.contains("case_id")) continue;
+    Seen& s = cases[e["case_id"].get<std::string>()];
+    const std::string type = e["type"];
+    if (type == "visit") {
+      if (e["level"] == "county") {
+        s.county_visit = true;
+        if (!s.replied) s.visit_before_reply = true;
+      } else if (s.county_visit) {
+        ++above;  // taken higher after being ignored
+      }
+    } else if (type == "case.hearing_held") {
+      s.hearing = true;
+    } else if (type == "case.replied" && !s.replied) {
+      s.replied = true;
+      s.not_upheld = e["outcome"] == "not_upheld";
+    } else if (type == "case.review_requested") {
+      s.review = true;
+    }
+  }
+  EXPECT_GT(above, 10);
+  int chased = 0, chased_review = 0, heard = 0, heard_review = 0;
+  for (const auto& [id, s] : cases) {
+    if (!s.not_upheld) continue;
+    if (s.visit_before_reply) {
+      ++chased;
+      chased_review += s.review ? 1 : 0;
+    } else if (s.hearing) {
+      ++heard;
+      heard_review += s.review ? 1 : 0;
+    }
+  }
+  ASSERT_GT(chased, 20);
+  ASSERT_GT(heard, 20);
+  // (Repeat petitioners' own visits count as chasing here but not in the mechanism: a margin.)
+  EXPECT_GT(chased_review * heard, 3 * heard_review * chased);
+  EXPECT_LT(heard_review, heard * 2 / 10);
+  o.escalation_model = true;
+  EXPECT_FALSE(o.validate().ok());
+}
+
 }  // namespace
 }  // namespace casewatch::feedgen

@@ -106,7 +106,7 @@ TEST(FitEscalationCsvTest, RunExitsWithTwoOnBadInputAndWritesTheModelOtherwise) 
 
 std::string feedgenFeed(uint64_t seed, uint64_t cases, double follow_ups) {
   feedgen::FeedgenRun run;
-  run.generator.escalation_model = true;
+  run.generator.escalation_thresholds = true;
   run.generator.seed = seed;
   run.generator.cases = cases;
   run.generator.days = 180;
@@ -116,7 +116,8 @@ std::string feedgenFeed(uint64_t seed, uint64_t cases, double follow_ups) {
   return run.out;
 }
 
-// The history fit on feedgen's feed (--escalation-model: reviews follow a known logistic model):
+// The history fit on feedgen's feed (--escalation-thresholds: reviews follow the decision and the
+// handling):
 // held-out AUC ≥ 0.8 over several seeds, and a MODEL.json the daemon's model file parser accepts,
 // with std_errors under the same keys as the coefficients.
 TEST(FitEscalationHistoryTest, FeedgenHistoryReachesAucPointEightOnHeldOutCases) {
@@ -137,8 +138,8 @@ TEST(FitEscalationHistoryTest, FeedgenHistoryReachesAucPointEightOnHeldOutCases)
       EXPECT_TRUE(j["std_errors"].contains(key)) << key;
       EXPECT_TRUE(value.is_number()) << key;
     }
-    // feedgen's reviews follow its known model (tools/feedgen/case_lifecycle.h): a reply not
-    // upheld raises the odds most.
+    // feedgen's reviews follow the decision (tools/feedgen/case_lifecycle.h): a reply not upheld
+    // raises the odds.
     EXPECT_GT(j["coefficients"]["not_upheld"].get<double>(), 0) << *out;
     auto parsed = parseEscalationModelFile(*out);
     EXPECT_TRUE(parsed.ok()) << parsed.status();
