@@ -33,6 +33,13 @@ class StringInterner {
   }
   std::string_view name(uint32_t id) const { return strings_[id]; }
   size_t size() const { return strings_.size(); }
+  // Forgets the string of `id` (retention: a purged case's id): find() no longer knows it, its
+  // name() is "", and the id is not reused, so that ids held elsewhere keep their meaning.
+  void forget(uint32_t id) {
+    if (id == 0 || id >= strings_.size() || strings_[id].empty()) return;
+    ids_.erase(std::string_view(strings_[id]));
+    std::string().swap(strings_[id]);
+  }
 
   // Snapshot (base/state_archive.h): the strings in id order; load() re-interns them, so ids stay.
   void save(ArchiveOut& out) const {
@@ -46,6 +53,10 @@ class StringInterner {
     ids_.clear();
     std::string s;
     for (size_t i = 0; i < n && in.str(s); ++i) {
+      if (i > 0 && s.empty()) {  // a forgotten id keeps its place
+        strings_.emplace_back();
+        continue;
+      }
       if (intern(s) != i) return in.fail();  // a duplicate: not an interner's strings
     }
     return in.ok();
