@@ -130,6 +130,7 @@ absl::Status App::start() {
   health_metrics_->journalRecovered(recovered.torn_tail_bytes, recovered.corrupt_truncations,
                                     recovered.corrupt_bytes);
   snapshot_metrics_ = std::make_unique<SnapshotMetrics>(*metrics_->registry());
+  retention_metrics_ = std::make_unique<RetentionMetrics>(*metrics_->registry());
   // The newest valid snapshot, if any (app_snapshot.cc); else the state starts empty and the
   // whole journal is replayed.
   auto loaded = loadSnapshot();

@@ -43,6 +43,7 @@
 #include "daemon/telemetry/health_metrics.h"
 #include "daemon/telemetry/learning_metrics.h"
 #include "daemon/telemetry/metrics.h"
+#include "daemon/telemetry/retention_metrics.h"
 #include "daemon/telemetry/snapshot_metrics.h"
 
 namespace casewatch {
@@ -84,6 +85,9 @@ class App final : private PipelineOutput, private AlertOperations {
   // The workflow's changes: held until durable, recorded, then delivered.
   void submitChange(AlertChange&& change);
   void deadLetter(std::string_view feed, const Rejection& r) override;
+  // The daily retention purge (app_retention.cc): the store's part, the counts and the log line,
+  // and a snapshot that makes it durable (older snapshots and journal segments go).
+  void purged(CasePurge&& purge) override;
 
   // AlertOperations (app_operations.cc): reads from the workflow; a changing call made through
   // commitAction() is made on a trial copy of the workflow, committed to the store with
@@ -184,6 +188,10 @@ class App final : private PipelineOutput, private AlertOperations {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<HealthMetrics> health_metrics_;
   std::unique_ptr<SnapshotMetrics> snapshot_metrics_;
+  std::unique_ptr<RetentionMetrics> retention_metrics_;
+  // A purge forgot cases since the last snapshot: the next one is taken even without new events,
+  // and it replaces every older snapshot (they hold the purged cases).
+  bool purge_snapshot_due_ = false;
   std::unique_ptr<SnapshotWriter> snapshot_writer_;
   uint64_t snapshot_position_ = 0;  // events covered by the newest snapshot (loaded or written)
   int64_t snapshot_steady_ms_ = 0;  // when it was taken (steady clock; 0 = at start-up)
