@@ -53,7 +53,8 @@ void EscalationRowTaker::forget(const ForgottenCases& f, const CaseStore& cases)
     for (uint64_t id : rows) finish(id, 0);  // into labelled_, dropped just below
   }
   if (ids.empty()) return;
-  std::erase_if(labelled_, [&](const EscalationRow& r) { return ids.contains(r.case_id); });
+  std::erase_if(labelled_,
+                [&](const EscalationRow& r) { return ids.contains(std::string_view(r.case_id)); });
 }
 
 void EscalationRowTaker::escalate(const std::vector<uint64_t>* ids, TimeMs ts,
