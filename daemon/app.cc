@@ -342,6 +342,7 @@ void App::scheduleTick() {
     dispatcher_->updateMetrics();
     if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
     pipeline_->publishGauges();
+    submitStorePurge(false);
     maybeSnapshot();
     publishSnapshotAge();
     updateReadiness();
@@ -411,7 +412,8 @@ void App::closeDown() {
     if (snapshot_writer_) snapshot_writer_->stop();  // a snapshot being written finishes
     durable_batch_ = std::max(durable_batch_, committed_batch_);
     releaseAlerts();
-    store_->flush();  // alert records committed; their publications are posted behind us
+    submitStorePurge(true);  // after the alert records it may delete
+    store_->flush();         // alert records committed; their publications are posted behind us
     boost::asio::post(io_, [this] {
       // Still inside the grace period (a very short run): publish what waited.
       publishing_open_ = true;

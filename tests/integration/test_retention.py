@@ -9,7 +9,8 @@ time minus 20 days) to know which cases must be gone, then checks:
     casewatch_retention_purged_total{what="cases"} the ones purged; the last purge's time is the
     event time of the purge (casewatch_retention_last_purge_timestamp_seconds);
   - the summary log line names no case (no case id in the log line);
-  - no snapshot file holds the id of a purged case (older snapshots were replaced);
+  - no snapshot file holds the id of a purged case (older snapshots were replaced), and the
+    journal's segments start at the last purge (the older ones were compacted);
   - sqlite3 on the store finds no resolved alert whose last change is older than
     alert_history_days before the last purge, no history rows for such alerts, and no training row
     of a purged case;
@@ -53,19 +54,25 @@ def ts_ms(text):
 
 
 def simulate(events):
-    """The daemon's purge, replayed on the feed: (purged ids, ids left, last purge ms)."""
+    """The daemon's purge, replayed on the feed: (purged ids, ids left, last purge ms, the
+    feed position of the last purge, each case's last position in the feed)."""
     clock = 0
     next_purge = 0
     cases = {}  # id -> closed_at (None while open)
     purged = set()
     last_purge = 0
-    for e in events:
+    purge_position = 0
+    last_seen = {}
+    for position, e in enumerate(events):
         t = ts_ms(e["ts"])
+        if e.get("case_id"):
+            last_seen[e["case_id"]] = position
         if t > clock:
             clock = t
             if clock >= next_purge:
                 next_purge = (clock // DAY_MS + 1) * DAY_MS
                 last_purge = clock
+                purge_position = position
                 cutoff = clock - CLOSED_DAYS * DAY_MS
                 for cid, closed_at in list(cases.items()):
                     if closed_at is not None and closed_at < cutoff:
@@ -82,7 +89,7 @@ def simulate(events):
             cases[cid] = t
         elif kind in REOPENING:
             cases[cid] = None
-    return purged, set(cases), last_purge
+    return purged, set(cases), last_purge, purge_position, last_seen
 
 
 def digest(d):
@@ -119,20 +126,8 @@ def purged_in_snapshots(data, purged):
     return out
 
 
-def check_state(name, d, data, want_left, purged, last_purge, problems):
-    got = digest(d)
-    if got["cases"] != len(want_left):
-        problems.append("%s: the digest counts %d cases, want %d" % (name, got["cases"],
-                                                                       len(want_left)))
-    s = d.metrics()
-    held = cwtest.metric_sum(s, "casewatch_state_cases", status="all")
-    if held != len(want_left):
-        problems.append("%s: casewatch_state_cases{status=all} %s, want %d" % (name, held,
-                                                                              len(want_left)))
-    for path, found in purged_in_snapshots(data, purged).items():
-        problems.append("%s: %s holds %d purged cases, e.g. %s" % (
-            name, os.path.basename(path), len(found), found[:3]))
-    # The store: nothing expired.
+def store_problems(d, last_purge):
+    """What sqlite3 finds expired or left over in the store ([] when nothing)."""
     db = cwtest.open_db_readonly(d.db_path())
     try:
         cutoff = datetime.datetime.fromtimestamp(
@@ -142,23 +137,51 @@ def check_state(name, d, data, want_left, purged, last_purge, problems):
             "SELECT count(*) FROM alerts a WHERE a.status = 'resolved' AND "
             "(SELECT max(h.at) FROM alert_history h WHERE h.alert_id = a.alert_id) < ?",
             (cutoff,)).fetchone()[0]
-        orphans = db.execute(
+        leftover = db.execute(
             "SELECT count(*) FROM alert_history h WHERE NOT EXISTS "
             "(SELECT 1 FROM alerts a WHERE a.alert_id = h.alert_id)").fetchone()[0]
-        rows = [r[0] for r in db.execute("SELECT DISTINCT case_id FROM training_rows")]
+        rows = set(r[0] for r in db.execute("SELECT DISTINCT case_id FROM training_rows"))
         alerts_left = db.execute("SELECT count(*) FROM alerts").fetchone()[0]
     finally:
         db.close()
+    out = []
     if expired:
-        problems.append("%s: %d resolved alerts last changed before %s are still stored" % (
-            name, expired, cutoff))
-    if orphans:
-        problems.append("%s: %d history rows of deleted alerts remain" % (name, orphans))
-    kept_rows = sorted(set(rows) & purged)
+        out.append("%d resolved alerts last changed before %s are still stored" % (expired, cutoff))
+    if leftover:
+        out.append("%d history rows of deleted alerts remain" % leftover)
+    if alerts_left == 0:
+        out.append("no alert left in the store: the check proves nothing")
+    return out, rows
+
+
+def check_state(name, d, data, want_left, purged, last_purge, problems):
+    got = digest(d)
+    if got["cases"] != len(want_left):
+        problems.append("%s: the digest counts %d cases, want %d" % (name, got["cases"],
+                                                                       len(want_left)))
+    # The gauges are published on the daemon's tick.
+    s = d.wait_metric(lambda s: cwtest.metric_sum(s, "casewatch_state_cases", status="all") > 0,
+                      what="the state gauges")
+    held = cwtest.metric_sum(s, "casewatch_state_cases", status="all")
+    if held != len(want_left):
+        problems.append("%s: casewatch_state_cases{status=all} %s, want %d" % (name, held,
+                                                                              len(want_left)))
+    for path, found in purged_in_snapshots(data, purged).items():
+        problems.append("%s: %s holds %d purged cases, e.g. %s" % (
+            name, os.path.basename(path), len(found), found[:3]))
+    # The store's part follows the alert records it may delete (a moment after the purge).
+    try:
+        cwtest.wait_until(lambda: not store_problems(d, last_purge)[0], timeout=30,
+                          message="the store's part of the purge")
+    except cwtest.TestFailure:
+        pass
+    found, rows = store_problems(d, last_purge)
+    problems.extend("%s: %s" % (name, p) for p in found)
+    kept_rows = sorted(rows & purged)
     if kept_rows:
         problems.append("%s: training rows of purged cases remain: %s" % (name, kept_rows[:3]))
-    if alerts_left == 0:
-        problems.append("%s: no alert left in the store: the check proves nothing" % name)
+    if not rows:
+        problems.append("%s: no training row at all: the check proves nothing" % name)
     return got
 
 
@@ -168,7 +191,7 @@ def test(args, tmp):
     with open(feed, "rb") as f:
         lines = [line.rstrip(b"\n") for line in f if line.strip()]
     events = [json.loads(line) for line in lines]
-    purged, left, last_purge = simulate(events)
+    purged, left, last_purge, purge_position, last_seen = simulate(events)
     assert len(purged) > 20 and len(left) > 20, (
         "the feed must span past the retention: %d purged, %d left" % (len(purged), len(left)))
 
@@ -204,6 +227,30 @@ def test(args, tmp):
         if re.search(r"[A-Z]{2}-\d{4}-\d{6}", line) or "p_" in line:
             problems.append("a summary line names a case or a person: %s" % line)
     first = check_state("first run", d, data, left, purged, last_purge, problems)
+    # The journal started a new segment at the last purge, and the snapshot after it compacted
+    # the older ones: no event before the purge is left on disk, so no purged case's either
+    # (unless an event of it came after the purge: an orphan).
+    def segment_firsts():
+        found = glob.glob(os.path.join(data, "journal", "seg-*.log"))
+        return sorted(int(re.search(r"seg-(\d+)\.log$", p).group(1)) for p in found)
+
+    try:  # compaction follows the snapshot's rename on the snapshot thread
+        cwtest.wait_until(lambda: segment_firsts() and min(segment_firsts()) >= purge_position,
+                          timeout=30, message="the compaction after the purge")
+    except cwtest.TestFailure:
+        pass
+    segments = sorted(glob.glob(os.path.join(data, "journal", "seg-*.log")))
+    firsts = segment_firsts()
+    if not firsts or min(firsts) < purge_position:
+        problems.append("journal segments start at %s, want none before the last purge (record %d)"
+                        % (firsts, purge_position))
+    for path in segments:
+        with open(path, "rb") as f:
+            body = f.read()
+        found = sorted(c for c in purged if last_seen[c] < purge_position and c.encode() in body)
+        if found:
+            problems.append("%s holds %d purged cases, e.g. %s" % (os.path.basename(path),
+                                                                   len(found), found[:3]))
     push.close()
     assert d.terminate() == 0
 
