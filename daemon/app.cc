@@ -135,6 +135,7 @@ absl::Status App::start() {
   health_metrics_->journalRecovered(recovered.torn_tail_bytes, recovered.corrupt_truncations,
                                     recovered.corrupt_bytes);
   snapshot_metrics_ = std::make_unique<SnapshotMetrics>(*metrics_->registry());
+  retention_metrics_ = std::make_unique<RetentionMetrics>(*metrics_->registry());
   // The newest valid snapshot, if any (app_snapshot.cc); else the state starts empty and the
   // whole journal is replayed.
   auto loaded = loadSnapshot();
@@ -351,6 +352,7 @@ void App::scheduleTick() {
     dispatcher_->updateMetrics();
     if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
     pipeline_->publishGauges();
+    submitStorePurge(false);
     maybeSnapshot();
     publishSnapshotAge();
     updateReadiness();
@@ -428,7 +430,8 @@ void App::closeDown() {
     if (snapshot_writer_) snapshot_writer_->stop();  // a snapshot being written finishes
     durable_batch_ = std::max(durable_batch_, committed_batch_);
     releaseAlerts();
-    store_->flush();  // alert records committed; their publications are posted behind us
+    submitStorePurge(true);  // after the alert records it may delete
+    store_->flush();         // alert records committed; their publications are posted behind us
     boost::asio::post(io_, [this] {
       // Still inside the grace period (a very short run): publish what waited.
       publishing_open_ = true;

@@ -15,6 +15,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,7 @@
 #include "daemon/telemetry/health_metrics.h"
 #include "daemon/telemetry/learning_metrics.h"
 #include "daemon/telemetry/metrics.h"
+#include "daemon/telemetry/retention_metrics.h"
 #include "daemon/telemetry/snapshot_metrics.h"
 
 namespace casewatch {
@@ -84,6 +86,12 @@ class App final : private PipelineOutput, private AlertOperations {
   // The workflow's changes: held until durable, recorded, then delivered.
   void submitChange(AlertChange&& change);
   void deadLetter(std::string_view feed, const Rejection& r) override;
+  // The daily retention purge (app_retention.cc): the store's part, the counts and the log line,
+  // and a snapshot that makes it durable (older snapshots and journal segments go).
+  void purged(CasePurge&& purge) override;
+  // Hands the store its part of the purges so far once every alert change decided before them
+  // has been handed to the store (its queue then applies the purge after them); `force` at stop.
+  void submitStorePurge(bool force);
 
   // AlertOperations (app_operations.cc): reads from the workflow; a changing call made through
   // commitAction() is made on a trial copy of the workflow, committed to the store with
@@ -194,6 +202,14 @@ class App final : private PipelineOutput, private AlertOperations {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<HealthMetrics> health_metrics_;
   std::unique_ptr<SnapshotMetrics> snapshot_metrics_;
+  std::unique_ptr<RetentionMetrics> retention_metrics_;
+  // A purge forgot cases since the last snapshot: the next one is taken even without new events,
+  // and it replaces every older snapshot (they hold the purged cases).
+  bool purge_snapshot_due_ = false;
+  // The store's part of the purges not yet handed to it, and what those purges forgot (for the
+  // summary line).
+  std::optional<StorePurge> store_purge_due_;
+  CasePurge purge_totals_;
   std::unique_ptr<SnapshotWriter> snapshot_writer_;
   uint64_t snapshot_position_ = 0;  // events covered by the newest snapshot (loaded or written)
   int64_t snapshot_steady_ms_ = 0;  // when it was taken (steady clock; 0 = at start-up)

@@ -84,7 +84,7 @@ AlertOperations::StateDigest App::stateDigest() const {
              {"orphans", parts.orphans},
              {"alert_book", parts.alert_book},
              {"workflow", parts.workflow}};
-  d.cases = pipeline_->cases().size();
+  d.cases = pipeline_->cases().known();
   d.visits = pipeline_->visits().size();
   d.active_alerts = workflow_->activeAlerts().size();
   d.events_journaled = events_journaled_;

@@ -140,7 +140,7 @@ void App::maybeSnapshot() {
   if (snapshot_steady_ms_ == 0) snapshot_steady_ms_ = steadyMs();
   const uint64_t since = events_journaled_ - snapshot_position_;
   const bool due_by_time = steadyMs() - snapshot_steady_ms_ >= int64_t{sc.every_minutes} * 60000;
-  if (since == 0 || (since < sc.every_events && !due_by_time)) return;
+  if (!purge_snapshot_due_ && (since == 0 || (since < sc.every_events && !due_by_time))) return;
 
   const int64_t t0 = steadyMs();
   commitJournal();
@@ -148,7 +148,9 @@ void App::maybeSnapshot() {
   job.position = events_journaled_;
   job.config_fingerprint = configFingerprint();
   job.journal_batch = committed_batch_;
-  job.keep = sc.keep;
+  // After a purge, the snapshots before it hold the purged cases: this one replaces them all.
+  job.keep = purge_snapshot_due_ ? 1 : sc.keep;
+  purge_snapshot_due_ = false;
   ArchiveOut out(job.body);
   out.pod(events_journaled_);
   out.pod(last_position_);

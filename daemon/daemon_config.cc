@@ -45,6 +45,7 @@ void decodeConfig(ConfigDecoder& d, const ConfigNode& root, Config& c) {
     decodeSection(r, "clocks", c.clocks);
     decodeSection(r, "store", c.store);
     decodeSection(r, "snapshot", c.snapshot);
+    decodeSection(r, "retention", c.retention);
     decodeSection(r, "http", c.http);
     decodeSection(r, "auth", c.auth);
     decodeSection(r, "workflow", c.workflow);
@@ -75,6 +76,7 @@ void decodeConfig(ConfigDecoder& d, const ConfigNode& root, Config& c) {
   validateConfig(d, "ingest", c.ingest);
   validateConfig(d, "store", c.store);
   validateConfig(d, "snapshot", c.snapshot);
+  validateConfig(d, "retention", c.retention);
 }
 
 WorkflowOptions workflowOptions(const Config& c) {
@@ -95,6 +97,7 @@ void writeConfig(ConfigWriter& w, const Config& c) {
   writeSection(w, "clocks", c.clocks);
   writeSection(w, "store", c.store);
   writeSection(w, "snapshot", c.snapshot);
+  writeSection(w, "retention", c.retention);
   writeSection(w, "http", c.http);
   writeSection(w, "auth", c.auth);
   writeSection(w, "workflow", c.workflow);

@@ -23,6 +23,7 @@
 #include "daemon/http/auth_config.h"
 #include "daemon/http/http_config.h"
 #include "daemon/journal/journal_config.h"
+#include "daemon/retention/retention_config.h"
 #include "daemon/snapshot/snapshot_config.h"
 #include "models/clocks_config.h"
 
@@ -41,6 +42,7 @@ struct Config : TopLevelConfig {
   ClocksConfig clocks;  // shared by the models (models/clocks_config.h)
   StoreConfig store;
   SnapshotConfig snapshot;
+  RetentionConfig retention;
   HttpConfig http;
   AuthConfig auth;
   WorkflowConfig workflow;

@@ -88,6 +88,18 @@ void Pipeline::moveClock(TimeMs t) {
   if (t <= models_now_) return;
   models_now_ = t;
   for (auto& m : models_) m->advanceTo(t, ctx_);
+  if (t >= next_purge_at_) purgeExpired(t);
+}
+
+void Pipeline::purgeExpired(TimeMs t) {
+  // Once a day, at the first move of the clock past midnight UTC: on event time this is the same
+  // moment in a replay of the journal as in the live run, so both forget the same cases.
+  next_purge_at_ = (t / kMsPerDay + 1) * kMsPerDay;
+  const int days = config_.retention.closed_case_days;
+  CasePurge p;
+  if (days > 0) p = purgeClosedCases(t - TimeMs{days} * kMsPerDay, cases_, visits_, models_, ctx_);
+  p.at = t;
+  out_.purged(std::move(p));
 }
 
 void Pipeline::advanceTo(TimeMs t) {
@@ -248,7 +260,7 @@ void Pipeline::publishGauges() {
   metrics_->setActiveAlerts(figures);
   size_t queued = 0;
   for (const auto& m : models_) queued += m->queuedThresholds();
-  metrics_->setStateFigures(cases_.openCases(), cases_.size(), cases_.approximateBytes(),
+  metrics_->setStateFigures(cases_.openCases(), cases_.known(), cases_.approximateBytes(),
                             orphans_.size(), queued);
 }
 

@@ -21,6 +21,7 @@
 #include "base/clock.h"
 #include "connectors/decoded_batch.h"
 #include "daemon/daemon_config.h"
+#include "daemon/retention/case_purge.h"
 #include "models/model.h"
 #include "state/case_store.h"
 #include "state/event_id_window.h"
@@ -39,6 +40,9 @@ class PipelineOutput {
   virtual void accepted(const CaseEvent& ev) = 0;
   virtual void alertChanged(AlertChange&& change) = 0;
   virtual void deadLetter(std::string_view feed, const Rejection& r) = 0;
+  // The daily retention purge ran (daemon/retention/case_purge.h): its counts, and the purged
+  // case ids for the store. Runs on the pipeline's clock, so also while the journal is replayed.
+  virtual void purged(CasePurge&& purge) { (void)purge; }
 };
 
 struct PipelineCounters {
@@ -78,6 +82,8 @@ class Pipeline final : public SignalSink {
   const VisitLog& visits() const { return visits_; }
   AlertBook& alerts() { return book_; }
   const PipelineCounters& counters() const { return counters_; }
+  // The clock time (ms) of the next retention purge.
+  TimeMs nextPurgeAt() const { return next_purge_at_; }
   size_t orphansWaiting() const { return orphans_.size(); }
   size_t dedupEntries() const { return seen_.size(); }
   const EventIdWindow& dedup() const { return seen_; }
@@ -113,6 +119,8 @@ class Pipeline final : public SignalSink {
   void useTemplates();
   void apply(const CaseEvent& ev);
   void moveClock(TimeMs t);
+  // The daily retention purge (daemon/retention/), once the clock reaches next_purge_at_.
+  void purgeExpired(TimeMs t);
   size_t feedIndex(std::string_view feed);
 
   const Config& config_;
@@ -123,6 +131,7 @@ class Pipeline final : public SignalSink {
   bool recovering_journal_ = false;
   EventClock event_clock_;
   TimeMs models_now_ = 0;
+  TimeMs next_purge_at_ = 0;  // 0: at the first move of the clock
 
   CaseStore cases_;
   VisitLog visits_;

@@ -107,6 +107,31 @@ class GenerationalTable {
     }
   }
 
+  // Forgets every key, in both generations, for which `drop(key, slot, value)` holds (`value`:
+  // null for a light slot); a dropped value is cleared before its place is reused. Retention's
+  // purge (a forgotten person's entries): O(keys), once a day.
+  template <typename Drop>
+  size_t forgetIf(Drop&& drop) {
+    size_t n = 0;
+    for (Generation& g : gen_) {
+      for (auto it = g.slots.begin(); it != g.slots.end();) {
+        const bool has = it->second.holdsValue();
+        const uint32_t at = has ? it->second.valueIndex() : 0;
+        if (!drop(it->first, it->second, has ? &g.values[at] : nullptr)) {
+          ++it;
+          continue;
+        }
+        if (has) {
+          g.values[at] = Value{};
+          g.free.push_back(at);
+        }
+        g.slots.erase(it++);
+        ++n;
+      }
+    }
+    return n;
+  }
+
   // The key's slot in the newest generation that holds it, or null, without moving it (tests);
   // `value` is set when the slot holds one.
   const Slot* peek(uint64_t key, const Value*& value) const {

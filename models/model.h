@@ -17,6 +17,7 @@
 #include "models/region_board.h"
 #include "models/signal.h"
 #include "state/case_store.h"
+#include "state/forgotten_cases.h"
 #include "state/visit_log.h"
 
 namespace casewatch {
@@ -66,6 +67,11 @@ class Model {
   // models listed before this one in the component table have been rebuilt and re-raised their
   // open alerts before this model's rebuild() runs.
   virtual void onSignal(const Signal& s, ModelContext& ctx) { (void)s, (void)ctx; }
+
+  // Retention (daemon/retention/): drop everything held about these closed cases and persons
+  // (entries, queued checks, waiting rows). Called before the case state forgets them, so that
+  // ctx.cases still names them; a case here is never open. Costs at most O(what the model holds).
+  virtual void forget(const ForgottenCases& f, ModelContext& ctx) { (void)f, (void)ctx; }
 
   // What the model has learnt or uses, as a JSON object (GET /api/v1/models); "" = nothing to say.
   virtual std::string stateJson() const { return {}; }

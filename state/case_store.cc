@@ -231,6 +231,22 @@ CaseUpdate CaseStore::apply(const CaseEvent& ev) {
   return u;
 }
 
+bool CaseStore::forget(CaseIndex i) {
+  if (i >= cases_.size()) return false;
+  Case& c = cases_[i];
+  if (!(c.flags & Case::kExists) || c.open()) return false;
+  if (c.more_persons != 0) {
+    std::vector<PersonId>().swap(overflow_persons_[c.more_persons - 1]);
+  }
+  case_ids_.forget(c.case_id);
+  const uint32_t id = c.case_id;
+  c = Case{};
+  c.case_id = id;  // interned id == index + 1 still holds (its name is now "")
+  c.stage = Stage::kClosed;
+  ++forgotten_;
+  return true;
+}
+
 size_t CaseStore::approximateBytes() const {
   const Bytes b = approximateBytesByPart();
   return b.records + b.ids + b.strings + b.persons;
@@ -280,6 +296,8 @@ bool CaseStore::load(ArchiveIn& in) {
   }
   in.count(open_cases_, 0);
   if (in.ok() && case_ids_.size() != cases_.size() + 1) return in.fail();
+  forgotten_ = 0;
+  for (const Case& c : cases_) forgotten_ += (c.flags & Case::kExists) ? 0 : 1;
   return in.ok();
 }
 

@@ -42,7 +42,15 @@ class CaseStore {
   CaseUpdate apply(const CaseEvent& ev);
 
   const Case& at(CaseIndex i) const { return cases_[i]; }
+  // Slots, forgotten ones included (indices stay valid: a slot is never reused).
   size_t size() const { return cases_.size(); }
+  // Cases the state still holds (size() minus the forgotten).
+  size_t known() const { return cases_.size() - forgotten_; }
+  // Retention (daemon/retention/): forgets a closed case. Its id, persons and every field go; the
+  // slot stays as a tombstone (no Case::kExists, closed, all else zero), so that the indices
+  // held elsewhere stay valid. find() no longer knows the id; a later event for it is an orphan.
+  // Open cases are never forgotten (returns false, nothing changes).
+  bool forget(CaseIndex i);
   std::string_view caseId(CaseIndex i) const { return case_ids_.name(cases_[i].case_id); }
   std::span<const PersonId> persons(CaseIndex i, PersonId& first_storage) const;
   StringInterner& strings() { return strings_; }
@@ -82,6 +90,7 @@ class CaseStore {
   std::vector<std::vector<PersonId>> overflow_persons_;
   absl::flat_hash_map<uint64_t, int64_t> open_by_stage_agency_;
   size_t open_cases_ = 0;
+  size_t forgotten_ = 0;  // tombstones among cases_
 };
 
 }  // namespace casewatch

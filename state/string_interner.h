@@ -54,6 +54,16 @@ class StringInterner {
     return arena_->chunks.size() * Arena::kChunk + arena_->at.capacity() * sizeof(const char*) +
            ids_.capacity() * (sizeof(uint32_t) + 1);
   }
+  // Forgets the string of `id` (retention: a purged case's id): find() no longer knows it, its
+  // name() is "" and its bytes are zeroed in the arena; the id is not reused, so that ids held
+  // elsewhere keep their meaning.
+  void forget(uint32_t id) {
+    if (id == 0 || id >= size() || name(id).empty()) return;
+    ids_.erase(id);
+    const std::string_view gone = name(id);
+    std::memset(const_cast<char*>(gone.data()), 0, gone.size());
+    arena_->at[id] = arena_->at[0];
+  }
 
   // Snapshot (base/state_archive.h): the strings in id order; load() re-interns them, so ids stay.
   void save(ArchiveOut& out) const {
@@ -70,7 +80,11 @@ class StringInterner {
     // id 0 is "" (interned by the constructor): a first string that is not "" is not an
     // interner's; every other must be new.
     for (size_t i = 0; i < n && in.str(s); ++i) {
-      if (intern(s) != i) return in.fail();
+      if (i > 0 && s.empty()) {  // a forgotten id keeps its place
+        arena_->at.push_back(arena_->at[0]);
+        continue;
+      }
+      if (intern(s) != i) return in.fail();  // a duplicate: not an interner's strings
     }
     return in.ok();
   }

@@ -52,6 +52,29 @@ std::span<const PersonId> VisitLog::persons(const VisitRecord& v,
   return scratch;
 }
 
+size_t VisitLog::forgetIf(
+    absl::FunctionRef<bool(const VisitRecord&, std::span<const PersonId>)> drop) {
+  std::deque<VisitRecord> kept;
+  std::deque<PersonId> kept_extra;
+  std::vector<PersonId> scratch;
+  size_t removed = 0;
+  for (const VisitRecord& v : visits_) {
+    const std::span<const PersonId> persons = this->persons(v, scratch);
+    if (drop(v, persons)) {
+      ++removed;
+      continue;
+    }
+    VisitRecord k = v;
+    k.more_persons = extra_base_ + kept_extra.size();  // positions restart from the same base
+    for (size_t i = 1; i < persons.size(); ++i) kept_extra.push_back(persons[i]);
+    kept.push_back(k);
+  }
+  if (removed == 0) return 0;
+  visits_ = std::move(kept);
+  extra_persons_ = std::move(kept_extra);
+  return removed;
+}
+
 size_t VisitLog::approximateBytes() const {
   return visits_.size() * sizeof(VisitRecord) + extra_persons_.size() * sizeof(PersonId);
 }

@@ -17,6 +17,7 @@
 #include <span>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "base/time.h"
 #include "connectors/decode/case_event.h"
 #include "state/case.h"
@@ -56,6 +57,9 @@ class VisitLog {
   // In arrival order (late arrivals make it only nearly time-ordered).
   const std::deque<VisitRecord>& visits() const { return visits_; }
   size_t approximateBytes() const;
+  // Retention (daemon/retention/): removes every visit for which `drop(visit, its persons)` holds
+  // (a purged case's, a forgotten person's); returns how many. O(visits): once a day.
+  size_t forgetIf(absl::FunctionRef<bool(const VisitRecord&, std::span<const PersonId>)> drop);
 
   // Snapshot (base/state_archive.h): the visits and their persons; the horizon and the bound
   // stay as constructed (they are configuration).

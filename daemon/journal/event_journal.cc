@@ -482,14 +482,17 @@ void EventJournal::writeBatches(std::vector<Batch>& work) {
     }
     // Rotate only between batches, so each batch stays whole in one segment; a batch larger than
     // a segment gets a segment of its own.
+    const bool asked = work[i].first_index >= rotate_at_.load(std::memory_order_relaxed);
+    if (asked) rotate_at_.store(~uint64_t{0}, std::memory_order_relaxed);
     if (segment_bytes_written_ > kSegmentHeaderBytes &&
-        segment_bytes_written_ + work[i].data.size() > options_.segment_bytes) {
+        (asked || segment_bytes_written_ + work[i].data.size() > options_.segment_bytes)) {
       if (!rotate(work[i].first_index)) break;
     }
     size_t j = i + 1;
     size_t bytes = work[i].data.size();
     while (j < work.size() && j - i < kMaxBatchesPerWrite &&
-           segment_bytes_written_ + bytes + work[j].data.size() <= options_.segment_bytes) {
+           segment_bytes_written_ + bytes + work[j].data.size() <= options_.segment_bytes &&
+           work[j].first_index < rotate_at_.load(std::memory_order_relaxed)) {
       bytes += work[j].data.size();
       ++j;
     }

@@ -130,6 +130,10 @@ class EventJournal {
   // pending, returns the last number and does nothing.
   uint64_t commit();
   size_t pendingRecords() const { return pending_records_; }
+  // Retention (daemon/retention/): the record at `index` (commit() first, so that it starts a
+  // batch) begins a new segment, so that once a snapshot covers it every earlier record is in
+  // segments compaction can delete whole. Any thread.
+  void startSegmentAt(uint64_t index) { rotate_at_.store(index, std::memory_order_relaxed); }
 
   void setOnDurable(DurableCallback cb) { on_durable_ = std::move(cb); }
   void setWriteObserver(WriteObserver cb) { observer_ = std::move(cb); }
@@ -200,6 +204,7 @@ class EventJournal {
   int fd_ = -1;
   int dir_fd_ = -1;
   uint64_t segment_bytes_written_ = 0;
+  std::atomic<uint64_t> rotate_at_{~uint64_t{0}};  // startSegmentAt(); none: all ones
   DurableCallback on_durable_;
   WriteObserver observer_;
   std::function<void()> on_health_change_;

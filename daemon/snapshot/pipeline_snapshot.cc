@@ -9,6 +9,7 @@ namespace casewatch {
 bool Pipeline::saveState(ArchiveOut& out) const {
   out.pod(event_clock_.now());
   out.pod(models_now_);
+  out.pod(next_purge_at_);
   out.pod(counters_);
   seen_.save(out);
   out.count(last_seq_.size());
@@ -40,6 +41,7 @@ absl::Status Pipeline::loadState(ArchiveIn& in, bool with_models) {
   };
   event_clock_.advanceTo(in.get<TimeMs>());
   in.pod(models_now_);
+  in.pod(next_purge_at_);
   in.pod(counters_);
   if (!seen_.load(in)) return bad("dedup window");
   size_t n = 0;

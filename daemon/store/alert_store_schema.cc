@@ -94,6 +94,10 @@ CREATE TABLE IF NOT EXISTS model_fits (
 );
 CREATE INDEX IF NOT EXISTS model_fits_model ON model_fits (model, id);
 )sql",
+    // Version 4: retention deletes the training rows of purged cases by case id.
+    R"sql(
+CREATE INDEX IF NOT EXISTS training_rows_case ON training_rows (case_id);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

@@ -67,6 +67,19 @@ struct SqliteAlertStoreOptions {
   std::shared_ptr<spdlog::logger> logger;  // null: spdlog's default logger
 };
 
+// Retention (daemon/retention/): what a purge deletes. A cutoff of 0 deletes nothing of its kind.
+struct StorePurge {
+  std::vector<std::string> case_ids;  // every training row of these (purged) cases
+  TimeMs resolved_before = 0;      // resolved alerts whose last change is older, with their history
+  TimeMs dead_letters_before = 0;  // dead letters received before this
+};
+struct StorePurgeCounts {
+  uint64_t alerts = 0;
+  uint64_t alert_history = 0;
+  uint64_t dead_letters = 0;
+  uint64_t training_rows = 0;
+};
+
 // Counters for metrics; readable from any thread.
 struct SqliteAlertStoreStats {
   std::atomic<uint64_t> commits{0};
@@ -104,6 +117,10 @@ class SqliteAlertStore {
   void addTrainingRows(std::vector<TrainingRow> rows);
   // A refit and its outcome.
   void recordModelFit(ModelFitRow fit);
+  // Deletes what retention says has expired, in one transaction; `done` runs on the store thread
+  // after the commit (or the failure) with what was deleted.
+  using PurgeCallback = std::function<void(const absl::Status&, const StorePurgeCounts&)>;
+  void purge(StorePurge what, PurgeCallback done);
   // Blocks until everything queued before the call has been committed (or given up on).
   void flush();
   // Commits everything queued, stops the thread and closes the database. Idempotent. Writes after
@@ -157,7 +174,12 @@ class SqliteAlertStore {
   struct ModelFitOp {
     ModelFitRow fit;
   };
-  using Op = std::variant<DeadLettersOp, AlertsOp, SnapshotOp, TrainingRowsOp, ModelFitOp>;
+  struct PurgeOp {
+    StorePurge what;
+    PurgeCallback done;
+    StorePurgeCounts counts;
+  };
+  using Op = std::variant<DeadLettersOp, AlertsOp, SnapshotOp, TrainingRowsOp, ModelFitOp, PurgeOp>;
 
   SqliteAlertStore(std::string db_path, SqliteAlertStoreOptions options);
   absl::Status init();
@@ -176,6 +198,7 @@ class SqliteAlertStore {
   absl::Status apply(SnapshotOp& op);
   absl::Status apply(TrainingRowsOp& op);
   absl::Status apply(ModelFitOp& op);
+  absl::Status apply(PurgeOp& op, uint64_t& dead_letters_deleted);
 
   const std::string db_path_;
   const SqliteAlertStoreOptions options_;

@@ -131,6 +131,10 @@ void SqliteAlertStore::recordModelFit(ModelFitRow fit) {
   enqueue(ModelFitOp{std::move(fit)});
 }
 
+void SqliteAlertStore::purge(StorePurge what, PurgeCallback done) {
+  enqueue(PurgeOp{std::move(what), std::move(done), {}});
+}
+
 void SqliteAlertStore::flush() {
   std::unique_lock lk(mu_);
   const uint64_t target = enqueued_;
@@ -186,6 +190,9 @@ void SqliteAlertStore::writerLoop() {
     // Callbacks only after COMMIT (or the final failure), and before flush() returns.
     for (Op& op : ops) {
       if (auto* a = std::get_if<AlertsOp>(&op); a && a->on_committed) a->on_committed(status);
+      if (auto* p = std::get_if<PurgeOp>(&op); p && p->done) {
+        p->done(status, status.ok() ? p->counts : StorePurgeCounts{});
+      }
     }
     ops.clear();
     bool health_changed = false;
@@ -266,11 +273,15 @@ absl::Status SqliteAlertStore::applyAll(std::vector<Op>& ops, uint64_t& dead_let
   if (auto s = w.run(w.begin, "begin"); !s.ok()) return s;
   absl::Status status;
   uint64_t added = 0;
+  uint64_t purged = 0;  // dead letters deleted by a retention purge
   for (Op& op : ops) {
     status = std::visit(
         [&](auto& o) {
           if constexpr (std::is_same_v<std::decay_t<decltype(o)>, DeadLettersOp>) {
             return apply(o, added);
+          } else if constexpr (std::is_same_v<std::decay_t<decltype(o)>, PurgeOp>) {
+            o.counts = {};  // a retried transaction counts again
+            return apply(o, purged);
           } else {
             return apply(o);
           }
@@ -280,7 +291,8 @@ absl::Status SqliteAlertStore::applyAll(std::vector<Op>& ops, uint64_t& dead_let
   }
   int64_t trimmed = 0;
   if (status.ok() && added > 0 && options_.max_dead_letters > 0 &&
-      dead_letter_count_.load(std::memory_order_relaxed) + added > options_.max_dead_letters) {
+      dead_letter_count_.load(std::memory_order_relaxed) + added - purged >
+          options_.max_dead_letters) {
     sqlite3_bind_int64(w.trim_dead_letters, 1, static_cast<int64_t>(options_.max_dead_letters));
     status = w.run(w.trim_dead_letters, "trim dead letters");
     if (status.ok()) trimmed = sqlite3_changes(w.db);
@@ -295,7 +307,7 @@ absl::Status SqliteAlertStore::applyAll(std::vector<Op>& ops, uint64_t& dead_let
                                           std::memory_order_relaxed);
   }
   // The count only ever moves by what committed; `added - trimmed` can be negative.
-  dead_letter_delta = added - static_cast<uint64_t>(trimmed);
+  dead_letter_delta = added - static_cast<uint64_t>(trimmed) - purged;
   return absl::OkStatus();
 }
 
@@ -399,6 +411,74 @@ absl::Status SqliteAlertStore::health() const {
                ? absl::ResourceExhaustedError(std::move(why))
                : absl::UnavailableError(std::move(why));
   }
+  return absl::OkStatus();
+}
+
+}  // namespace casewatch
+
+namespace casewatch {
+
+absl::Status SqliteAlertStore::apply(PurgeOp& op, uint64_t& dead_letters_deleted) {
+  // Once a day: the statements are prepared here rather than kept.
+  SqliteConnection& w = *writer_db_;
+  auto run = [&](std::string_view sql, auto bind, uint64_t& count) -> absl::Status {
+    sqlite3_stmt* s = nullptr;
+    if (auto st = w.prepare(s, sql); !st.ok()) return st;
+    bind(s);
+    const int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) return w.error("retention purge");
+    count += static_cast<uint64_t>(sqlite3_changes(w.db));
+    return absl::OkStatus();
+  };
+  const StorePurge& p = op.what;
+  for (const std::string& id : p.case_ids) {
+    auto st = run(
+        "DELETE FROM training_rows WHERE case_id = ?1",
+        [&](sqlite3_stmt* s) { bindText(s, 1, id); }, op.counts.training_rows);
+    if (!st.ok()) return st;
+  }
+  if (p.resolved_before > 0) {
+    // An alert's last change is its latest history row (written in UTC with milliseconds, so
+    // that the text sorts as the time).
+    const std::string before = formatTimeMs(p.resolved_before);
+    uint64_t ignored = 0;
+    auto st = run(
+        "CREATE TEMP TABLE IF NOT EXISTS retention_alerts(alert_id TEXT PRIMARY KEY)",
+        [](sqlite3_stmt*) {}, ignored);
+    if (st.ok())
+      st = run(
+          "DELETE FROM temp.retention_alerts", [](sqlite3_stmt*) {}, ignored);
+    if (st.ok()) {
+      st = run(
+          "INSERT INTO temp.retention_alerts SELECT a.alert_id FROM alerts a "
+          "WHERE a.status = 'resolved' AND coalesce((SELECT max(h.at) FROM alert_history h "
+          "WHERE h.alert_id = a.alert_id), '') < ?1",
+          [&](sqlite3_stmt* s) { bindText(s, 1, before); }, ignored);
+    }
+    if (st.ok()) {
+      st = run(
+          "DELETE FROM alert_history WHERE alert_id IN (SELECT alert_id FROM "
+          "temp.retention_alerts)",
+          [](sqlite3_stmt*) {}, op.counts.alert_history);
+    }
+    if (st.ok()) {
+      st = run(
+          "DELETE FROM alerts WHERE alert_id IN (SELECT alert_id FROM temp.retention_alerts)",
+          [](sqlite3_stmt*) {}, op.counts.alerts);
+    }
+    if (!st.ok()) return st;
+  }
+  if (p.dead_letters_before > 0) {
+    // Up to the newest expired id, so that the ids left stay contiguous (trim_dead_letters).
+    const std::string before = formatTimeMs(p.dead_letters_before);
+    auto st = run(
+        "DELETE FROM dead_letters WHERE id <= (SELECT max(id) FROM dead_letters WHERE "
+        "received_at < ?1)",
+        [&](sqlite3_stmt* s) { bindText(s, 1, before); }, op.counts.dead_letters);
+    if (!st.ok()) return st;
+  }
+  dead_letters_deleted += op.counts.dead_letters;
   return absl::OkStatus();
 }
 

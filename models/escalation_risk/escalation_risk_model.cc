@@ -377,6 +377,11 @@ void EscalationRiskModel::rescoreOpen(TimeMs now, ModelContext& ctx) {
   }
 }
 
+void EscalationRiskModel::forget(const ForgottenCases& f, ModelContext& ctx) {
+  for (CaseIndex i : f.cases) alerted_.erase(i);  // closed: their alerts resolved at the close
+  if (rows_) rows_->forget(f, ctx.cases);
+}
+
 void EscalationRiskModel::rebuild(TimeMs now, ModelContext& ctx) {
   if (!model_ && !rows_) return;
   now_ = std::max(now_, now);

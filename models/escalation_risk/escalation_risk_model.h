@@ -83,6 +83,8 @@ class EscalationRiskModel final : public Model {
   void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) override;
   void advanceTo(TimeMs now, ModelContext& ctx) override;
   void rebuild(TimeMs now, ModelContext& ctx) override;
+  // Retention: the purged cases' alert entries and training rows not yet handed out.
+  void forget(const ForgottenCases& f, ModelContext& ctx) override;
 
   void inherit(const Model& previous) override;
   std::string stateJson() const override;

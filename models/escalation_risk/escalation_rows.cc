@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "base/str_cat.h"
 
 namespace casewatch {
@@ -93,6 +94,20 @@ void EscalationRowTaker::finish(uint64_t id, int label) {
   }
   p.row.label = label;
   labelled_.push_back(std::move(p.row));
+}
+
+void EscalationRowTaker::forget(const ForgottenCases& f, const CaseStore& cases) {
+  absl::flat_hash_set<std::string_view> ids;
+  for (CaseIndex i : f.cases) {
+    ids.insert(cases.caseId(i));
+    auto it = by_case_.find(i);
+    if (it == by_case_.end()) continue;
+    const std::vector<uint64_t> rows = it->second;
+    for (uint64_t id : rows) finish(id, 0);  // into labelled_, dropped just below
+  }
+  if (ids.empty()) return;
+  std::erase_if(labelled_,
+                [&](const EscalationRow& r) { return ids.contains(std::string_view(r.case_id)); });
 }
 
 void EscalationRowTaker::escalate(const std::vector<uint64_t>* ids, TimeMs ts,

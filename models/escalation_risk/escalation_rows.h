@@ -39,6 +39,7 @@
 #include "connectors/decode/case_event.h"
 #include "models/escalation_risk/escalation_features.h"
 #include "state/case_store.h"
+#include "state/forgotten_cases.h"
 
 namespace casewatch {
 
@@ -73,6 +74,9 @@ class EscalationRowTaker {
   // The rows labelled since the last call, in the order they were labelled.
   std::vector<EscalationRow> takeLabelled() { return std::exchange(labelled_, {}); }
   size_t labelledWaiting() const { return labelled_.size(); }
+  // Retention (Model::forget): drops the rows of these cases, waiting or labelled and not yet
+  // taken (`cases` still names them).
+  void forget(const ForgottenCases& f, const CaseStore& cases);
   size_t pending() const { return pending_.size(); }
   int horizonDays() const { return horizon_days_; }
   int everyDays() const { return every_days_; }

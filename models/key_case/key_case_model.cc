@@ -324,6 +324,17 @@ void KeyCaseModel::exitLedger(CaseIndex i, ModelContext& ctx) {
   countRegion(region, -1, ctx);
 }
 
+void KeyCaseModel::forget(const ForgottenCases& f, ModelContext& ctx) {
+  for (CaseIndex i : f.cases) {
+    exitLedger(i, ctx);
+    inherited_.erase(i);
+  }
+  for (PersonId p : f.persons) {
+    hot_.erase(p);
+    open_by_person_.erase(p);  // holds open cases only: nothing there for a forgotten person
+  }
+}
+
 void KeyCaseModel::advanceTo(TimeMs now, ModelContext& ctx) {
   if (now <= now_) return;
   now_ = now;

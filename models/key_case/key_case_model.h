@@ -83,6 +83,9 @@ class KeyCaseModel final : public Model {
   void rebuild(TimeMs now, ModelContext& ctx) override;
   void inherit(const Model& previous) override;
   void onSignal(const Signal& s, ModelContext& ctx) override;
+  // Retention: purged cases leave the ledger (their exit checks, still queued, find no entry),
+  // forgotten persons the hot list.
+  void forget(const ForgottenCases& f, ModelContext& ctx) override;
 
   // Rules for entry, as bits of Row::rules.
   enum Rule : uint8_t {

@@ -79,6 +79,10 @@ class RepeatVisitModel final : public Model {
   void onEvent(const CaseEvent& ev, const CaseUpdate& update, ModelContext& ctx) override;
   void advanceTo(TimeMs now, ModelContext& ctx) override;
   void rebuild(TimeMs now, ModelContext& ctx) override;
+  // Retention: a forgotten person's pairs (tracks, first contacts on the purged cases' matters,
+  // open person alerts, which resolve) and places in the matters' person lists
+  // (repeat_visit_forget.cc).
+  void forget(const ForgottenCases& f, ModelContext& ctx) override;
   bool saveState(ArchiveOut& out) const override;
   bool loadState(ArchiveIn& in) override;
 

@@ -25,6 +25,9 @@ class RecordingOutput final : public PipelineOutput {
   void deadLetter(std::string_view feed, const Rejection& r) override {
     dead_letters_.push_back(DeadLetter{std::string(feed), r});
   }
+  void purged(CasePurge&& purge) override { purges_.push_back(std::move(purge)); }
+  // Every retention purge the pipeline ran (daemon/retention/case_purge.h), in order.
+  const std::vector<CasePurge>& purges() const { return purges_; }
 
   const std::vector<CaseEvent>& acceptedEvents() const { return accepted_; }
   const std::vector<AlertChange>& changes() const { return changes_; }
@@ -59,6 +62,7 @@ class RecordingOutput final : public PipelineOutput {
   std::vector<CaseEvent> accepted_;
   std::vector<AlertChange> changes_;
   std::vector<DeadLetter> dead_letters_;
+  std::vector<CasePurge> purges_;
 };
 
 }  // namespace casewatch::testing

@@ -518,3 +518,45 @@ TEST_F(CaseStoreTest, ApproximateBytesGrowsWithCases) {
 
 }  // namespace
 }  // namespace casewatch
+
+namespace casewatch {
+namespace {
+
+// Retention: a closed case is forgotten as a tombstone; an open one never is; the snapshot keeps
+// the tombstone (its id stays unknown) and the indices of the cases after it.
+TEST_F(CaseStoreTest, ForgetLeavesATombstoneOnlyForClosedCasesAndSurvivesASnapshot) {
+  apply(EventBuilder::registered("GONE", t0_).persons({11, 12, 13}));
+  apply(EventBuilder::registered("OPEN", t0_));
+  apply(EventBuilder::of(EventType::kClosed, "GONE", t0_ + kDay));
+  const CaseIndex gone = store_.find("GONE");
+  const CaseIndex open = store_.find("OPEN");
+  EXPECT_FALSE(store_.forget(open));
+  EXPECT_TRUE(store_.forget(gone));
+  EXPECT_FALSE(store_.forget(gone));  // already forgotten
+  EXPECT_EQ(store_.find("GONE"), kNoCase);
+  EXPECT_EQ(store_.caseId(gone), "");
+  EXPECT_FALSE(store_.at(gone).flags & Case::kExists);
+  EXPECT_FALSE(store_.at(gone).open());
+  PersonId first = 0;
+  EXPECT_TRUE(store_.persons(gone, first).empty());
+  EXPECT_EQ(store_.size(), 2u);
+  EXPECT_EQ(store_.known(), 1u);
+  EXPECT_EQ(store_.openCases(), 1u);
+
+  std::string body;
+  ArchiveOut out(body);
+  store_.save(out);
+  CaseStore loaded;
+  ArchiveIn in(body);
+  ASSERT_TRUE(loaded.load(in));
+  EXPECT_EQ(loaded.find("GONE"), kNoCase);
+  EXPECT_EQ(loaded.find("OPEN"), open);
+  EXPECT_EQ(loaded.known(), 1u);
+  // A new case with the forgotten id is a new case, in a new slot.
+  loaded.apply(EventBuilder::registered("GONE", t0_ + 2 * kDay));
+  EXPECT_EQ(loaded.find("GONE"), 2u);
+  EXPECT_EQ(loaded.known(), 2u);
+}
+
+}  // namespace
+}  // namespace casewatch

@@ -85,3 +85,31 @@ TEST(VisitLogTest, DropsTheOldestBeyondTheBoundAndCountsThem) {
 
 }  // namespace
 }  // namespace casewatch
+
+namespace casewatch {
+namespace {
+
+TEST(VisitLogTest, ForgetIfDropsMatchingVisitsAndKeepsTheOthersPersons) {
+  StringInterner strings;
+  VisitLog log;
+  log.record(visitOf("m:a", 10 * kDay, {1, 2, 3}), 0, strings);
+  log.record(visitOf("m:b", 11 * kDay, {4, 5}), 1, strings);
+  log.record(visitOf("m:c", 12 * kDay, {6}), kNoCase, strings);
+  log.record(visitOf("m:d", 13 * kDay, {7, 8, 9}), 2, strings);
+  const size_t removed = log.forgetIf([](const VisitRecord& v, std::span<const PersonId> persons) {
+    return v.index == 1 || persons[0] == 6;
+  });
+  EXPECT_EQ(removed, 2u);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(personsOf(log, 0), (std::vector<PersonId>{1, 2, 3}));
+  EXPECT_EQ(personsOf(log, 1), (std::vector<PersonId>{7, 8, 9}));
+  // Later visits still find their persons, and the bounds still work.
+  log.record(visitOf("m:e", 14 * kDay, {10, 11}), kNoCase, strings);
+  EXPECT_EQ(personsOf(log, 2), (std::vector<PersonId>{10, 11}));
+  log.record(visitOf("m:f", 300 * kDay, {12}), kNoCase, strings);  // past the horizon: the rest go
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(personsOf(log, 0), (std::vector<PersonId>{12}));
+}
+
+}  // namespace
+}  // namespace casewatch

@@ -79,12 +79,12 @@ TEST(SqliteAlertStoreTest, CreatesTheDatabaseInWalModeWithSchemaVersion) {
   EXPECT_EQ(store->dbPath(), dir + "/casewatch.db");
   EXPECT_TRUE(std::filesystem::exists(dir + "/casewatch.db"));
   EXPECT_EQ(queryText(store->dbPath(), "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "3");
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "4");
   store->close();
   // Reopening an up-to-date database applies nothing and keeps the version.
   store = openOk(dir);
   ASSERT_TRUE(store);
-  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "3");
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "4");
 }
 
 // Dead letters stored before they were sanitised held raw bytes: migration 2 drops their bodies,
@@ -461,6 +461,103 @@ TEST(SqliteAlertStoreTest, AnOperatorActionOnALockedStoreFailsAndWritesNothing) 
   store->flush();
   EXPECT_TRUE(result.ok()) << result;
   EXPECT_TRUE(store->health().ok());
+}
+
+}  // namespace
+}  // namespace casewatch
+
+namespace casewatch {
+namespace {
+
+TrainingRow trainingRow(const std::string& row_id, const std::string& case_id) {
+  TrainingRow r;
+  r.model = "escalation_risk";
+  r.row_id = row_id;
+  r.case_id = case_id;
+  r.at = 1000;
+  r.features = {1.0, 2.0};
+  return r;
+}
+
+int64_t countRows(const std::string& db_path, const std::string& table) {
+  return std::stoll(queryText(db_path, "SELECT count(*) FROM " + table));
+}
+
+// Retention: resolved alerts whose last change is past the cutoff go with their history; active
+// ones and recently resolved ones stay, whatever their age; dead letters go by age, keeping ids
+// contiguous for the count cap; training rows go by case. The counts say what went.
+TEST(SqliteAlertStoreTest, RetentionPurgeDeletesExpiredRowsOnlyAndCountsThem) {
+  TempDir tmp;
+  auto store = openOk(tmp.path());
+  ASSERT_TRUE(store);
+  const TimeMs day = kMsPerDay;
+  const TimeMs t0 = 1772586900000;
+  // old-resolved: fired and resolved long ago (2 history rows) -> goes.
+  store->recordAlertChanges({change("old", "firing", "system", "", t0),
+                             change("old", "resolved", "system", "", t0 + day)},
+                            nullptr);
+  // old-firing: fired long ago, still active -> stays.
+  store->recordAlertChanges({change("active", "firing", "system", "", t0)}, nullptr);
+  // recent: fired long ago, resolved after the cutoff -> stays.
+  store->recordAlertChanges({change("recent", "firing", "system", "", t0),
+                             change("recent", "resolved", "system", "", t0 + 50 * day)},
+                            nullptr);
+  std::vector<DeadLetter> letters;
+  for (int i = 0; i < 6; ++i) {
+    DeadLetter d = letter(i, "x");
+    d.received_at = t0 + i * 10 * day;  // days 0, 10, ..., 50
+    letters.push_back(d);
+  }
+  store->addDeadLetters(std::move(letters));
+  store->addTrainingRows(
+      {trainingRow("e1", "C-gone"), trainingRow("e2", "C-gone"), trainingRow("e3", "C-kept")});
+  store->flush();
+  ASSERT_EQ(store->deadLetterCount(), 6u);
+
+  StorePurge what;
+  what.case_ids = {"C-gone", "C-never-seen"};
+  what.resolved_before = t0 + 30 * day;
+  what.dead_letters_before = t0 + 25 * day;  // days 0, 10, 20 go
+  std::atomic<bool> called{false};
+  StorePurgeCounts got;
+  absl::Status status = absl::UnknownError("not called");
+  store->purge(std::move(what), [&](const absl::Status& s, const StorePurgeCounts& n) {
+    status = s;
+    got = n;
+    called = true;
+  });
+  store->flush();
+  ASSERT_TRUE(called.load());
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(got.alerts, 1u);
+  EXPECT_EQ(got.alert_history, 2u);
+  EXPECT_EQ(got.dead_letters, 3u);
+  EXPECT_EQ(got.training_rows, 2u);
+
+  const std::string db = store->dbPath();
+  EXPECT_EQ(queryText(db,
+                      "SELECT group_concat(alert_id, ',') FROM (SELECT alert_id FROM alerts "
+                      "ORDER BY alert_id)"),
+            "active,recent");
+  EXPECT_EQ(countRows(db, "alert_history WHERE alert_id = 'old'"), 0);
+  EXPECT_EQ(countRows(db, "alert_history"), 3);
+  EXPECT_EQ(countRows(db, "dead_letters"), 3);
+  EXPECT_EQ(countRows(db, "dead_letters WHERE received_at < '2026-03-29'"), 0);
+  EXPECT_EQ(store->deadLetterCount(), 3u);
+  EXPECT_EQ(queryText(db, "SELECT group_concat(case_id, ',') FROM training_rows"), "C-kept");
+
+  // Nothing left to purge: a second run deletes nothing.
+  StorePurge again;
+  again.case_ids = {"C-gone"};
+  again.resolved_before = t0 + 30 * day;
+  again.dead_letters_before = t0 + 25 * day;
+  store->purge(std::move(again), [&](const absl::Status& s, const StorePurgeCounts& n) {
+    status = s;
+    got = n;
+  });
+  store->flush();
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(got.alerts + got.alert_history + got.dead_letters + got.training_rows, 0u);
 }
 
 }  // namespace

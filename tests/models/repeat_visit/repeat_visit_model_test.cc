@@ -318,3 +318,36 @@ TEST_F(RepeatVisitModelTest, RebuildRecoversFromTheCaseRegistrations) {
 
 }  // namespace
 }  // namespace casewatch
+
+namespace casewatch {
+namespace {
+
+// Retention (Model::forget): a forgotten person's pairs go, tracked or first contact, and their
+// open person alert resolves; another person's stay.
+TEST_F(RepeatVisitModelTest, ForgetDropsAForgottenPersonsPairsAndResolvesTheirAlert) {
+  feed(registration("C-1", day(0)));
+  feed(visit(day(5)));
+  feed(visit(day(10)));
+  feed(visit(day(15)));
+  feed(registration("C-2", day(1), 2, "m:other"));
+  feed(visit(day(2), 2, "m:other"));
+  feed(registration("C-3", day(3), kPerson, "m:first-contact-only"));
+  ASSERT_EQ(personSignals().size(), 1u);
+  ASSERT_TRUE(model_->pairForTest(kPerson, "m:first-contact-only").known);
+  ForgottenCases f;
+  f.cases = {store_.find("C-1"), store_.find("C-3")};
+  f.persons = {kPerson};
+  model_->forget(f, ctx_);
+  EXPECT_FALSE(model_->pairForTest(kPerson, "m:wages-17").known);
+  EXPECT_FALSE(model_->pairForTest(kPerson, "m:first-contact-only").known);
+  EXPECT_TRUE(model_->pairForTest(2, "m:other").known);
+  const auto sigs = personSignals();
+  ASSERT_EQ(sigs.size(), 2u);
+  EXPECT_EQ(sigs[1].tier, Tier::kNone);
+  // The model goes on: the person's next contact is a first contact again.
+  feed(visit(day(20)));
+  EXPECT_EQ(model_->pairForTest(kPerson, "m:wages-17").contact_days, 1);
+}
+
+}  // namespace
+}  // namespace casewatch
