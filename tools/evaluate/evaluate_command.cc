@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "base/str_cat.h"
-#include "connectors/decoded_batch_queue.h"
+#include "connectors/decoded_batch_ring.h"
 #include "connectors/jsonl_feed/jsonl_feed.h"
 #include "connectors/pseudonym/pseudonymizer.h"
 #include "daemon/components.h"
@@ -101,17 +101,20 @@ std::string evaluateHistory(const EvaluateRun& run, int& code) {
   feed.endpoint = run.history;
   IngestConfig ingest = config.ingest;
   ingest.max_future_skew_minutes = 0;
-  JsonlFeed reader(feed, ingest, pseudonymizer, JsonlFeedOptions{.max_in_flight = 2});
-  DecodedBatchQueue decoded;
-  if (auto s = reader.start([&decoded](DecodedBatchPtr b) { decoded.push(std::move(b)); });
-      !s.ok()) {
+  // As `casewatchd replay`: the feed's thread decodes into recycled batch slots while this one
+  // applies.
+  DecodedBatchRing ring(3);
+  JsonlFeed reader(feed, ingest, pseudonymizer, JsonlFeedOptions{.ring = &ring});
+  if (auto s = reader.start([](DecodedBatchPtr) {}); !s.ok()) {
     code = 1;
     return strCat("casewatch evaluate: ", s.message());
   }
   for (bool end = false; !end;) {
-    DecodedBatchPtr b = decoded.pop();
+    DecodedBatch* b = ring.pop();
+    if (b == nullptr) break;
     end = b->end_of_input;
     pipeline.ingest(*b);
+    ring.release(b);
     pipeline.tick();
     if (learning) learning->step(pipeline);
   }
