@@ -146,11 +146,25 @@ class AlertWorkflow final : public AlertOperations {
   enum class TimerKind : uint8_t { kStep, kHold, kSilenceStart, kSilenceEnd };
   struct Timer {
     TimeMs due;
-    uint64_t seq;  // ties fire in the order they were set
+    uint64_t seq;  // order of setting: breaks the last ties (a re-armed alert's stale timers)
     TimerKind kind;
     uint32_t gen;
     std::string id;  // alert id, or silence id
-    bool operator>(const Timer& o) const { return due != o.due ? due > o.due : seq > o.seq; }
+    // Timers due at the same moment fire in an order that depends only on what is due, never on
+    // the order they were armed: a restart re-arms every alert's step (from the store, from a
+    // snapshot) in another order than the live run armed them, and the seq numbers of the changes
+    // they cause must come out the same (the kill test at 20 moments found reminders swapping
+    // seqs). Silences first (a silence ending at t no longer holds at t), then holds, then steps;
+    // within a kind, by id.
+    static int rank(TimerKind k) {
+      return k == TimerKind::kStep ? 2 : k == TimerKind::kHold ? 1 : 0;
+    }
+    bool operator>(const Timer& o) const {
+      if (due != o.due) return due > o.due;
+      if (rank(kind) != rank(o.kind)) return rank(kind) > rank(o.kind);
+      if (int c = id.compare(o.id); c != 0) return c > 0;
+      return seq > o.seq;
+    }
   };
   struct ManualResolution {
     Tier tier = Tier::kNone;

@@ -69,7 +69,7 @@ bool AlertWorkflow::loadSnapshot(ArchiveIn& in) {
     in.pod(t.gen);
     in.str(t.id);
   }
-  // Timers order fully by (due, seq): any heap of them pops in the same order.
+  // Timers order fully (due, kind, id, seq): any heap of them pops in the same order.
   timers_ = decltype(timers_)(std::greater<Timer>(), std::move(timers));
   in.pod(timer_seq_);
   in.pod(clock_);
