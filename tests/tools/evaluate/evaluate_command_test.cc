@@ -15,13 +15,20 @@
 namespace casewatch::evaluate {
 namespace {
 
+// A path of this test's own: ctest runs the tests of this file as parallel processes, and one
+// rewriting a history another has memory-mapped kills the reader with SIGBUS.
+std::string ownPath(const std::string& name) {
+  return ::testing::TempDir() + "/" +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" + name;
+}
+
 std::string feed(uint64_t seed) {
   feedgen::FeedgenRun run;
   run.generator.escalation_thresholds = true;
   run.generator.seed = seed;
   run.generator.cases = 2000;
   run.generator.days = 150;
-  run.out = ::testing::TempDir() + "/evaluate_feed_" + std::to_string(seed) + ".jsonl";
+  run.out = ownPath("evaluate_feed_" + std::to_string(seed) + ".jsonl");
   EXPECT_EQ(feedgen::runFeedgen(run), 0);
   return run.out;
 }
@@ -41,7 +48,7 @@ TEST(EvaluateCommandTest, PinnedModelFittedOnOneSeedIsJudgedOnAnother) {
   run.history = feed(12);
   run.model_file = modelOf(feed(11));
   run.json = true;
-  run.rows_out = ::testing::TempDir() + "/evaluate_rows.csv";
+  run.rows_out = ownPath("evaluate_rows.csv");
   int code = -1;
   const std::string out = evaluateHistory(run, code);
   ASSERT_EQ(code, 0) << out;
