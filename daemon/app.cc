@@ -323,7 +323,8 @@ void App::onBatch(DecodedBatchPtr batch) {
     return;
   }
   // The workflow stands still while a duty officer's action is committed (app_operations.cc).
-  if (action_in_flight_) {
+  // So does intake while a due snapshot waits for the changes before it (app_snapshot.cc).
+  if (action_in_flight_ || snapshot_draining_) {
     deferred_batches_.push_back(std::move(batch));
     return;
   }

@@ -120,6 +120,7 @@ class App final : private PipelineOutput, private AlertOperations {
                        std::shared_ptr<std::vector<AlertChange>> changes, ActionDone done);
   // Lets the workflow move again: deferred batches, a deferred reload, the next queued action.
   void resumeAfterAction();
+  void applyDeferredBatches();  // in order, while neither an action nor a drain holds them
   // The workflow's live outputs (the trial copy of an action gets them once it is kept).
   void wireWorkflow(AlertWorkflow& workflow);
 
@@ -142,6 +143,7 @@ class App final : private PipelineOutput, private AlertOperations {
   absl::Status loadSnapshotFile(const std::string& path, uint64_t& position);
   uint64_t configFingerprint() const;
   void maybeSnapshot();
+  void endSnapshotDrain();
   void snapshotDone(SnapshotResult r);
   // Sets casewatch_snapshot_age_seconds from snapshot_unix_ (each tick).
   void publishSnapshotAge();
@@ -281,8 +283,14 @@ class App final : private PipelineOutput, private AlertOperations {
   std::deque<std::pair<Action, ActionDone>> queued_actions_;
   std::optional<std::pair<Action, ActionDone>> waiting_action_;  // in flight, not yet made
   uint64_t recordings_in_flight_ = 0;  // releaseAlerts() batches the store has not answered
-  std::deque<DecodedBatchPtr> deferred_batches_;
+  std::deque<DecodedBatchPtr> deferred_batches_;  // for an action, or a snapshot's drain
   bool reload_deferred_ = false;
+  // A due snapshot waits for the changes decided before it to be recorded and published; under a
+  // steady stream they never all are, so intake stands still (batches deferred) until they are,
+  // for at most kSnapshotDrainMs (app_snapshot.cc).
+  bool snapshot_draining_ = false;
+  int64_t snapshot_drain_since_ms_ = 0;
+  int64_t snapshot_drain_next_ms_ = 0;  // after a drain that timed out, the next one waits
 
   // The refits (app_learning.cc): one at a time, on their own thread.
   std::unique_ptr<LearningMetrics> learning_metrics_;

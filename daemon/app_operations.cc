@@ -166,17 +166,22 @@ void App::actionCommitted(const absl::Status& status, std::shared_ptr<AlertWorkf
 
 void App::resumeAfterAction() {
   action_in_flight_ = false;
-  while (!deferred_batches_.empty()) {
-    DecodedBatchPtr batch = std::move(deferred_batches_.front());
-    deferred_batches_.pop_front();
-    onBatch(std::move(batch));
-  }
+  applyDeferredBatches();
   if (std::exchange(reload_deferred_, false)) reload();
   // An action refused at once (404, 409) leaves nothing in flight: take the next one.
   while (!action_in_flight_ && !queued_actions_.empty()) {
     auto [action, done] = std::move(queued_actions_.front());
     queued_actions_.pop_front();
     commitAction(std::move(action), std::move(done));
+  }
+}
+
+void App::applyDeferredBatches() {
+  // onBatch() may start a snapshot's drain: what is left waits for its end.
+  while (!deferred_batches_.empty() && !action_in_flight_ && !snapshot_draining_) {
+    DecodedBatchPtr batch = std::move(deferred_batches_.front());
+    deferred_batches_.pop_front();
+    onBatch(std::move(batch));
   }
 }
 

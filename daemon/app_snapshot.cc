@@ -120,27 +120,66 @@ absl::StatusOr<uint64_t> App::loadSnapshot() {
   return uint64_t{0};
 }
 
+namespace {
+
+// The longest intake stands still for a due snapshot (the changes before it are recorded within a
+// group commit and published within kOnTheWire, so a drain normally lasts one or two ticks); one
+// that times out is not tried again for kSnapshotDrainPauseMs, so intake can never be held for
+// good.
+constexpr int64_t kSnapshotDrainMs = 5000;
+constexpr int64_t kSnapshotDrainPauseMs = 60000;
+
+}  // namespace
+
+void App::endSnapshotDrain() {
+  if (!std::exchange(snapshot_draining_, false)) return;
+  // Posted: maybeSnapshot() runs inside onBatch() and the tick, which must not re-enter it.
+  boost::asio::post(io_, [this] { applyDeferredBatches(); });
+}
+
 void App::maybeSnapshot() {
   const SnapshotConfig& sc = config_.snapshot;
   if (!sc.enabled || snapshots_unsupported_ || stopping_ || recovering_ || action_in_flight_ ||
       !snapshot_writer_ || snapshot_writer_->busy()) {
+    endSnapshotDrain();
     return;
   }
   // Not while the disk refuses the journal or the store, nor before a failed one's backoff ends.
-  if (intake_paused_ || steadyMs() < snapshot_retry_at_ms_) return;
-  // Every change decided so far must be in the store first: a restart from this snapshot never
-  // decides them again (a full replay does), so one still held or being recorded at a crash would
-  // be lost, and the restart's reconcile would take the store's older escalation/reminders.
-  if (!held_changes_.empty() || recordings_in_flight_ > 0) return;
-  // ... and published, as far as published.pos says: a restart from this snapshot does not
-  // decide them again either, so one recorded but not yet (surely) sent would never be sent
-  // (found by tests/integration/test_kill_moments.py: a kill in the publish grace period after
-  // a snapshot lost every change recorded before it).
-  if (!publishing_open_ || !publish_backlog_.empty() || published_written_ < last_position_) return;
+  if (intake_paused_ || steadyMs() < snapshot_retry_at_ms_) {
+    endSnapshotDrain();
+    return;
+  }
   if (snapshot_steady_ms_ == 0) snapshot_steady_ms_ = steadyMs();
   const uint64_t since = events_journaled_ - snapshot_position_;
   const bool due_by_time = steadyMs() - snapshot_steady_ms_ >= int64_t{sc.every_minutes} * 60000;
   if (!purge_snapshot_due_ && (since == 0 || (since < sc.every_events && !due_by_time))) return;
+  // Every change decided so far must be in the store first: a restart from this snapshot never
+  // decides them again (a full replay does), so one still held or being recorded at a crash would
+  // be lost, and the restart's reconcile would take the store's older escalation/reminders.
+  // ... and published, as far as published.pos says: a restart from this snapshot does not
+  // decide them again either, so one recorded but not yet (surely) sent would never be sent
+  // (found by tests/integration/test_kill_moments.py: a kill in the publish grace period after
+  // a snapshot lost every change recorded before it).
+  const bool waiting = !held_changes_.empty() || recordings_in_flight_ > 0 || !publishing_open_ ||
+                       !publish_backlog_.empty() || published_written_ < last_position_;
+  if (waiting) {
+    // Under a steady stream of alert changes these never all settle while intake goes on (a 1M-case
+    // live feed took no snapshot at all): intake stands still until they do, within a bound.
+    const int64_t now = steadyMs();
+    if (!snapshot_draining_ && now >= snapshot_drain_next_ms_) {
+      snapshot_draining_ = true;
+      snapshot_drain_since_ms_ = now;
+    } else if (snapshot_draining_ && now - snapshot_drain_since_ms_ >= kSnapshotDrainMs) {
+      spdlog::warn(
+          "Snapshot put off: the alert changes before it were not all recorded and "
+          "published within {} s; intake goes on, and the snapshot is tried again.",
+          kSnapshotDrainMs / 1000);
+      snapshot_drain_next_ms_ = now + kSnapshotDrainPauseMs;
+      endSnapshotDrain();
+    }
+    return;
+  }
+  endSnapshotDrain();
 
   const int64_t t0 = steadyMs();
   commitJournal();
