@@ -129,6 +129,12 @@ def read_jsonl(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
+def read_lines(path):
+    """The file's non-blank lines, as bytes without their newline (a feed to send as it is)."""
+    with open(path, "rb") as f:
+        return [line.rstrip(b"\n") for line in f if line.strip()]
+
+
 def count_lines(path):
     with open(path, "rb") as f:
         return sum(1 for line in f if line.strip())
@@ -381,6 +387,20 @@ class Daemon:
                           "the HTTP port")
         host = m.group(1).rsplit(":", 1)[0]
         return "http://%s:%s" % (host, m.group(2))
+
+    def lines_fed(self, feed):
+        """Lines of `feed` the daemon has taken so far: accepted, duplicates and rejected."""
+        samples = self.metrics()
+        return sum(metric_sum(samples, name, feed=feed) for name in (
+            "casewatch_ingest_events_total", "casewatch_ingest_duplicates_total",
+            "casewatch_ingest_rejected_total"))
+
+    def digest(self, token):
+        """GET /api/v1/digest (the state digest, with its parts) with a viewer's token."""
+        req = urllib.request.Request(self.http_base() + "/api/v1/digest",
+                                     headers={"Authorization": "Bearer " + token})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read())
 
     def readyz(self):
         """(status, parsed JSON) of GET /readyz."""

@@ -43,25 +43,6 @@ SETS = ["auth.tokens=[{name: vera, role: viewer, token: %s}]" % TOKEN,
         "models.escalation_risk.learn.enabled=false", "models.repeat_visit.learn.enabled=false"]
 
 
-def read_lines(path):
-    with open(path, "rb") as f:
-        return [line.rstrip(b"\n") for line in f if line.strip()]
-
-
-def fed(d):
-    s = d.metrics()
-    return sum(cwtest.metric_sum(s, name, feed="f1") for name in (
-        "casewatch_ingest_events_total", "casewatch_ingest_duplicates_total",
-        "casewatch_ingest_rejected_total"))
-
-
-def digest(d):
-    req = urllib.request.Request(d.http_base() + "/api/v1/digest",
-                                 headers={"Authorization": "Bearer " + TOKEN})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read())
-
-
 def gauge(d, name):
     return cwtest.metric_sum(d.metrics(), name)
 
@@ -104,7 +85,7 @@ def wrap_in_tmpfs(d):
 def test(args, tmp):
     feed = os.path.join(tmp, "feed.jsonl")
     cwtest.feedgen(args, feed, CASES, SEED)
-    generated = read_lines(feed)
+    generated = cwtest.read_lines(feed)
     # Quiet events: registrations of new cases at the time the feed has reached, so that they move
     # no clock and change no alert: the journal takes them in a few KiB, the store nothing.
     first = len(generated) // 3
@@ -124,9 +105,9 @@ def test(args, tmp):
                       publish=False).start()
     for line in lines:
         push.send(line)
-    cwtest.wait_until(lambda: a.assert_alive("run A") or fed(a) >= len(lines),
+    cwtest.wait_until(lambda: a.assert_alive("run A") or a.lines_fed("f1") >= len(lines),
                       message="run A to take %d events" % len(lines))
-    want = digest(a)
+    want = a.digest(TOKEN)
     assert a.terminate() == 0
     push.close()
     assert want["active_alerts"] > 0, "run A ended with no active alert: proves nothing"
@@ -144,7 +125,7 @@ def test(args, tmp):
     sub.wait_joined()
     for line in lines[:settled]:
         push.send(line)
-    cwtest.wait_until(lambda: b.assert_alive("run B") or fed(b) >= settled,
+    cwtest.wait_until(lambda: b.assert_alive("run B") or b.lines_fed("f1") >= settled,
                       message="run B to take %d events" % settled)
     # A snapshot covering the feed's part waits until every alert change decided before it is
     # recorded: after it the store has nothing left to write (the quiet events add nothing).
@@ -166,7 +147,7 @@ def test(args, tmp):
                       what="casewatch_disk_full 1 after the snapshot failed")
     assert cwtest.metric_sum(s, "casewatch_intake_paused") == 0, \
         "intake paused though only the snapshot was refused"
-    cwtest.wait_until(lambda: b.assert_alive("step 2") or fed(b) >= second,
+    cwtest.wait_until(lambda: b.assert_alive("step 2") or b.lines_fed("f1") >= second,
                       message="run B to take the quiet events with the snapshot refused")
     print("snapshot at record %s failed for the space; its temp file removed; intake went on" % (
         m.group(1)))
@@ -197,7 +178,7 @@ def test(args, tmp):
     s = b.wait_metric(lambda s: cwtest.metric_sum(s, "casewatch_journal_write_errors_total")
                       + cwtest.metric_sum(s, "casewatch_store_commit_errors_total") >= 4,
                       what="the writes to be retried")
-    taken_while_full = fed(b)
+    taken_while_full = b.lines_fed("f1")
     assert taken_while_full < len(lines), "took all %d events with the disk full" % len(lines)
     b.assert_alive("with the disk full")
     print("disk full: intake paused after %d of %d events; readyz %s" % (
@@ -207,7 +188,7 @@ def test(args, tmp):
     in_ns(b, 'rm -f "%s"/filler-*' % b.data_dir)
     room = free_bytes(b)
     assert room > 16 << 20, "the filler was not removed: %d bytes free" % room
-    cwtest.wait_until(lambda: b.assert_alive("after the space returned") or fed(b) >= len(lines),
+    cwtest.wait_until(lambda: b.assert_alive("after the space returned") or b.lines_fed("f1") >= len(lines),
                       message="run B to take all %d events after the space returned" % len(lines))
     b.wait_metric(lambda s: cwtest.metric_sum(s, "casewatch_intake_paused") == 0
                   and cwtest.metric_sum(s, "casewatch_ready") == 1,
@@ -231,7 +212,7 @@ def test(args, tmp):
         print(in_ns(b, 'df -k "{0}"; ls -la "{0}" "{0}/journal" "{0}/snapshots"'.format(
             b.data_dir)).stdout, cwtest.metric_sum(b.metrics(), "casewatch_store_commit_errors_total"))
         raise
-    got = digest(b)
+    got = b.digest(TOKEN)
     log = b.log()
     assert log.count("Intake paused") == 1, "'Intake paused' logged %d times" % log.count(
         "Intake paused")

@@ -66,25 +66,6 @@ POINT_GRACE = 6.0
 CHUNK = 60
 
 
-def read_lines(path):
-    with open(path, "rb") as f:
-        return [line.rstrip(b"\n") for line in f if line.strip()]
-
-
-def fed(d):
-    s = d.metrics()
-    return sum(cwtest.metric_sum(s, name, feed="f1") for name in (
-        "casewatch_ingest_events_total", "casewatch_ingest_duplicates_total",
-        "casewatch_ingest_rejected_total"))
-
-
-def digest(d):
-    req = urllib.request.Request(d.http_base() + "/api/v1/digest",
-                                 headers={"Authorization": "Bearer " + TOKEN})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read())
-
-
 def key(alert):
     return (alert["alert_id"], alert["tier"], alert["status"], alert.get("change", ""))
 
@@ -135,7 +116,7 @@ def plan(rng, n):
 def test(args, tmp):
     feed = os.path.join(tmp, "feed.jsonl")
     cwtest.feedgen(args, feed, CASES, SEED)
-    lines = read_lines(feed)
+    lines = cwtest.read_lines(feed)
     ctx = zmq.Context()
 
     # A: never interrupted.
@@ -146,9 +127,9 @@ def test(args, tmp):
     sub.wait_joined()
     for line in lines:
         push.send(line)
-    cwtest.wait_until(lambda: a.assert_alive("run A") or fed(a) >= len(lines),
+    cwtest.wait_until(lambda: a.assert_alive("run A") or a.lines_fed("f1") >= len(lines),
                       message="run A to take %d events" % len(lines))
-    want = digest(a)
+    want = a.digest(TOKEN)
     assert a.terminate() == 0
     sub.drain()
     want_pubs, dropped_a = as_consumer(sub.received)
@@ -181,9 +162,9 @@ def test(args, tmp):
         if kind == "end":
             for line in lines[start:upto]:
                 push.send(line)
-            cwtest.wait_until(lambda: d.assert_alive("the last run") or fed(d) >= upto - start,
+            cwtest.wait_until(lambda: d.assert_alive("the last run") or d.lines_fed("f1") >= upto - start,
                               message="the last run to take its %d events" % (upto - start))
-            got = digest(d)
+            got = d.digest(TOKEN)
             assert d.terminate() == 0
             sub.drain()
             push.close()
@@ -202,7 +183,7 @@ def test(args, tmp):
             def taken_or_dead():
                 sub.poll(0)
                 try:
-                    return start + fed(d) >= end
+                    return start + d.lines_fed("f1") >= end
                 except OSError:  # the metrics endpoint went away: it died (or it is an error)
                     d.proc.wait(10)
                     return True

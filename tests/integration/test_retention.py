@@ -92,21 +92,6 @@ def simulate(events):
     return purged, set(cases), last_purge, purge_position, last_seen
 
 
-def digest(d):
-    m = d.wait_log(r"HTTP API and duty console on (http://\S+/) \(port (\d+)\)", what="the HTTP port")
-    req = urllib.request.Request("http://127.0.0.1:%s/api/v1/digest" % m.group(2),
-                                 headers={"Authorization": "Bearer " + TOKEN})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read())
-
-
-def fed(d):
-    s = d.metrics()
-    return sum(cwtest.metric_sum(s, name, feed="f1") for name in (
-        "casewatch_ingest_events_total", "casewatch_ingest_duplicates_total",
-        "casewatch_ingest_rejected_total"))
-
-
 def snapshot_files(data):
     return sorted(glob.glob(os.path.join(data, "snapshots", "snap-*.cws")))
 
@@ -155,7 +140,7 @@ def store_problems(d, last_purge):
 
 
 def check_state(name, d, data, want_left, purged, last_purge, problems):
-    got = digest(d)
+    got = d.digest(TOKEN)
     if got["cases"] != len(want_left):
         problems.append("%s: the digest counts %d cases, want %d" % (name, got["cases"],
                                                                        len(want_left)))
@@ -202,7 +187,7 @@ def test(args, tmp):
                       extra_sets=SETS, publish=False).start()
     for line in lines:
         push.send(line)
-    cwtest.wait_until(lambda: d.assert_alive("first run") or fed(d) >= len(lines), timeout=90,
+    cwtest.wait_until(lambda: d.assert_alive("first run") or d.lines_fed("f1") >= len(lines), timeout=90,
                       message="the daemon to take %d events" % len(lines))
     d.wait_metric(lambda s: cwtest.metric_sum(
         s, "casewatch_retention_last_purge_timestamp_seconds") * 1000 >= last_purge,

@@ -31,26 +31,6 @@ SETS = ["auth.tokens=[{name: vera, role: viewer, token: %s}]" % TOKEN]
 SNAP_SETS = SETS + ["snapshot.every_events=300", "snapshot.keep=2"]
 
 
-def read_lines(path):
-    with open(path, "rb") as f:
-        return [line.rstrip(b"\n") for line in f if line.strip()]
-
-
-def fed(d):
-    s = d.metrics()
-    return sum(cwtest.metric_sum(s, name, feed="f1") for name in (
-        "casewatch_ingest_events_total", "casewatch_ingest_duplicates_total",
-        "casewatch_ingest_rejected_total"))
-
-
-def digest(d):
-    m = d.wait_log(r"HTTP API and duty console on (http://\S+/) \(port (\d+)\)", what="the HTTP port")
-    req = urllib.request.Request("http://127.0.0.1:%s/api/v1/digest" % m.group(2),
-                                 headers={"Authorization": "Bearer " + TOKEN})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read())
-
-
 def active_alerts(d):
     db = cwtest.open_db_readonly(d.db_path())
     try:
@@ -76,7 +56,7 @@ def start(args, ctx, data, log, sets):
 def test(args, tmp):
     feed = os.path.join(tmp, "feed.jsonl")
     cwtest.feedgen(args, feed, CASES, SEED)
-    lines = read_lines(feed)
+    lines = cwtest.read_lines(feed)
     ctx = zmq.Context()
 
     # A: never restarted.
@@ -84,9 +64,9 @@ def test(args, tmp):
                     SETS + ["snapshot.enabled=false"])
     for line in lines:
         push.send(line)
-    cwtest.wait_until(lambda: d.assert_alive("run A") or fed(d) >= len(lines), timeout=60,
+    cwtest.wait_until(lambda: d.assert_alive("run A") or d.lines_fed("f1") >= len(lines), timeout=60,
                       message="run A to take %d events" % len(lines))
-    want = digest(d)
+    want = d.digest(TOKEN)
     assert d.terminate() == 0
     want_active = active_alerts(d)
     push.close()
@@ -100,11 +80,11 @@ def test(args, tmp):
     half = len(lines) // 2
     for line in lines[:half]:
         push.send(line)
-    cwtest.wait_until(lambda: d.assert_alive("run B") or (fed(d) >= half and snapshots(data)),
+    cwtest.wait_until(lambda: d.assert_alive("run B") or (d.lines_fed("f1") >= half and snapshots(data)),
                       timeout=60, message="run B's first snapshot")
     for line in lines[half:]:
         push.send(line)
-    cwtest.wait_until(lambda: d.assert_alive("run B") or fed(d) >= len(lines), timeout=60,
+    cwtest.wait_until(lambda: d.assert_alive("run B") or d.lines_fed("f1") >= len(lines), timeout=60,
                       message="run B to take %d events" % len(lines))
     # The snapshot covering the last full 300 events is written on the next ticks.
     last = (len(lines) // 300) * 300
@@ -119,7 +99,7 @@ def test(args, tmp):
         positions = snapshots(data)
         assert len(positions) == 2, "%s: snapshots kept %s, want keep=2" % (name, positions)
         d, push = start(args, ctx, data, os.path.join(tmp, name + ".log"), SNAP_SETS)
-        got = digest(d)
+        got = d.digest(TOKEN)
         replayed = cwtest.metric_sum(d.metrics(), "casewatch_startup_journal_records_replayed")
         active = None
         rc = d.terminate()
