@@ -298,10 +298,13 @@ void App::accepted(const CaseEvent& ev) {
   // The models' labelled rows go to the store every so often (bounded memory in a long replay).
   if (++events_since_drain_ >= kLearnDrainEvents) learn();
   if (!recovering_) journal_->append(ev);
+}
+
+void App::clockMoved(TimeMs now) {
   // Escalations due by this event's time come before its own changes (and wait for its batch:
   // they depend on its time), in recovery as live, so that a replay of the journal decides them
   // at the same positions.
-  workflow_->advanceTo(pipeline_->now());
+  workflow_->advanceTo(now);
 }
 
 void App::deadLetter(std::string_view feed, const Rejection& r) {

@@ -82,6 +82,7 @@ class App final : private PipelineOutput, private AlertOperations {
  private:
   // PipelineOutput
   void accepted(const CaseEvent& ev) override;
+  void clockMoved(TimeMs now) override;
   void alertChanged(AlertChange&& change) override;
   // The workflow's changes: held until durable, recorded, then delivered.
   void submitChange(AlertChange&& change);

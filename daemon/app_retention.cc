@@ -27,8 +27,10 @@ void App::purged(CasePurge&& purge) {
   retention_metrics_->purged("persons", purge.persons);
   if (purge.cases > 0 || purge.visits > 0) {
     purge_snapshot_due_ = true;
-    if (!recovering_) commitJournal();  // the next record starts a batch, then a segment
+    // The records so far end a segment (the event whose time brought the purge among them),
+    // and the next one starts a batch and a new segment.
     journal_->startSegmentAt(journal_->recordCount());
+    if (!recovering_) commitJournal();
     if (!config_.snapshot.enabled) {
       spdlog::warn(
           "Retention: snapshots are off, so the journal is never compacted: the purged cases' "

@@ -193,11 +193,16 @@ void Pipeline::ingestEvent(const CaseEvent& ev, size_t feed_index) {
       if (ev.seq > it->second) it->second = ev.seq;
     }
   }
+  // Journaled before the clock moves: a deadline that passes at this event's time is decided by
+  // this event, so its change must wait for the event's batch to be durable, and a replay must
+  // decide it after as many events (tests/integration/test_kill_moments.py found a tier change
+  // published whose event a crash then lost: the restart's clock stood before it).
+  out_.accepted(ev);
   if (follow_events_) {
     event_clock_.advanceTo(ev.ts);
     moveClock(event_clock_.now());
   }
-  out_.accepted(ev);
+  out_.clockMoved(now());
   if (ev.type != EventType::kRegistered && ev.type != EventType::kVisit &&
       cases_.find(ev.case_id) == kNoCase) {
     orphans_.hold(ev, now());

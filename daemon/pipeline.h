@@ -36,8 +36,12 @@ class Metrics;
 class PipelineOutput {
  public:
   virtual ~PipelineOutput() = default;
-  // An event was accepted (first time its event_id is seen): journal it.
+  // An event was accepted (first time its event_id is seen): journal it. Called before the clock
+  // moves to the event's time, since what that move decides depends on the event.
   virtual void accepted(const CaseEvent& ev) = 0;
+  // The clock has moved to an accepted event's time and the models have caught up with it (the
+  // workflow's escalations due by then come next, before the event's own changes).
+  virtual void clockMoved(TimeMs now) { (void)now; }
   virtual void alertChanged(AlertChange&& change) = 0;
   virtual void deadLetter(std::string_view feed, const Rejection& r) = 0;
   // The daily retention purge ran (daemon/retention/case_purge.h): its counts, and the purged

@@ -33,7 +33,8 @@ class ReplayOutput final : public PipelineOutput {
   std::vector<AlertChange> batch;
 
   // Escalations due by an event's time come before its changes, as in the live daemon.
-  void accepted(const CaseEvent&) override { workflow->advanceTo(pipeline->now()); }
+  void accepted(const CaseEvent&) override {}
+  void clockMoved(TimeMs now) override { workflow->advanceTo(now); }
   void alertChanged(AlertChange&& c) override { workflow->onBookChange(std::move(c)); }
   void published(AlertChange&& c) {
     ++changes[static_cast<size_t>(c.kind)];

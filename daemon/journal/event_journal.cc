@@ -519,6 +519,14 @@ void EventJournal::writeBatches(std::vector<Batch>& work) {
       if (on_durable_) on_durable_(work[k].number);
     }
     i = j;
+    // A new segment asked for right after what was just written starts now, not with the next
+    // batch, which may be long in coming: until then the segment before it is the open one,
+    // which compaction never deletes.
+    const uint64_t end = work[j - 1].first_index + work[j - 1].records;
+    if (j == work.size() && rotate_at_.load(std::memory_order_relaxed) == end) {
+      rotate_at_.store(~uint64_t{0}, std::memory_order_relaxed);
+      if (!rotate(end)) break;
+    }
   }
   dropFrom(i);
 }

@@ -130,9 +130,10 @@ class EventJournal {
   // pending, returns the last number and does nothing.
   uint64_t commit();
   size_t pendingRecords() const { return pending_records_; }
-  // Retention (daemon/retention/): the record at `index` (commit() first, so that it starts a
-  // batch) begins a new segment, so that once a snapshot covers it every earlier record is in
-  // segments compaction can delete whole. Any thread.
+  // Retention (daemon/retention/): the record at `index` begins a new segment, so that once a
+  // snapshot covers it every earlier record is in segments compaction can delete whole. Call it
+  // before the commit() of the records before `index`: the segment is then started as soon as
+  // they are written. Any thread.
   void startSegmentAt(uint64_t index) { rotate_at_.store(index, std::memory_order_relaxed); }
 
   void setOnDurable(DurableCallback cb) { on_durable_ = std::move(cb); }

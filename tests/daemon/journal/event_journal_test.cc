@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -230,6 +231,29 @@ TEST(EventJournalTest, RotatesSegmentsAndReplaysAcrossThem) {
   }
   EXPECT_EQ(expected_first, 80u);
   expectEventsZeroTo(o, 80);
+}
+
+TEST(EventJournalTest, ASegmentAskedForAfterTheLastBatchStartsWithoutWaitingForTheNext) {
+  // Retention asks for a new segment at the end of what is written, so that a snapshot there can
+  // compact every record before it: the segment holding them must not stay the open one until
+  // another event happens to come.
+  TempDir tmp;
+  const auto o = opts(tmp.path(), /*fsync=*/true);
+  auto j = openOk(o);
+  ASSERT_TRUE(j);
+  for (uint64_t i = 0; i < 10; ++i) j->append(smallEvent(i));
+  j->startSegmentAt(j->recordCount());
+  j->commit();
+  const std::string second = tmp.path() + "/journal/seg-00000000000000000010.log";
+  for (int i = 0; i < 1000 && !fs::exists(second); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(fs::exists(second)) << "no segment started at record 10 after the batch was written";
+  EXPECT_EQ(fs::file_size(second), kSegmentHeaderBytes);
+  for (uint64_t i = 10; i < 15; ++i) j->append(smallEvent(i));
+  j->close();
+  EXPECT_EQ(segmentFiles(tmp.path()).size(), 2u);  // the later records went on in it
+  expectEventsZeroTo(o, 15);
 }
 
 TEST(EventJournalTest, BatchLargerThanASegmentGetsItsOwnSegment) {
