@@ -444,6 +444,7 @@ void App::closeDown() {
         deliver(std::exchange(publish_backlog_, {}), backlog_position_);
       dispatcher_->flush(steadyMs());
       advancePublishedPosition(true);  // a clean stop: ZeroMQ sends what is queued before exit
+      snapshotAtStop();
       store_->close();
       spdlog::info("State digest at stop: {}", casewatch::stateDigest(*pipeline_, *workflow_));
       spdlog::info("Stopped: {} events accepted, {} rejected, {} duplicates; state committed.",

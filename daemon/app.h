@@ -144,6 +144,9 @@ class App final : private PipelineOutput, private AlertOperations {
   absl::Status loadSnapshotFile(const std::string& path, uint64_t& position);
   uint64_t configFingerprint() const;
   void maybeSnapshot();
+  // The state as a snapshot of the journal so far (null: a model cannot save its state).
+  std::optional<SnapshotJob> snapshotJob();
+  void snapshotAtStop();
   void endSnapshotDrain();
   void snapshotDone(SnapshotResult r);
   // Sets casewatch_snapshot_age_seconds from snapshot_unix_ (each tick).

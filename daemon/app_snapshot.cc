@@ -183,12 +183,25 @@ void App::maybeSnapshot() {
 
   const int64_t t0 = steadyMs();
   commitJournal();
+  std::optional<SnapshotJob> job = snapshotJob();
+  if (!job) return;
+  const int64_t serialised = steadyMs() - t0;
+  spdlog::debug("Snapshot at record {}: {} bytes serialised in {} ms.", job->position,
+                job->body.size(), serialised);
+  snapshot_previous_position_ = snapshot_position_;
+  snapshot_position_ = job->position;
+  snapshot_steady_ms_ = steadyMs();
+  snapshot_started_ms_ = t0;
+  snapshot_writer_->submit(std::move(*job));
+}
+
+std::optional<SnapshotJob> App::snapshotJob() {
   SnapshotJob job;
   job.position = events_journaled_;
   job.config_fingerprint = configFingerprint();
   job.journal_batch = committed_batch_;
   // After a purge, the snapshots before it hold the purged cases: this one replaces them all.
-  job.keep = purge_snapshot_due_ ? 1 : sc.keep;
+  job.keep = purge_snapshot_due_ ? 1 : config_.snapshot.keep;
   purge_snapshot_due_ = false;
   ArchiveOut out(job.body);
   out.pod(events_journaled_);
@@ -199,17 +212,38 @@ void App::maybeSnapshot() {
     spdlog::warn(
         "No snapshots: a configured model cannot save its state; start-up replays the whole "
         "journal, and it is never compacted.");
-    return;
+    return std::nullopt;
   }
   workflow_->saveSnapshot(out);
-  const int64_t serialised = steadyMs() - t0;
-  spdlog::debug("Snapshot at record {}: {} bytes serialised in {} ms.", job.position,
-                job.body.size(), serialised);
-  snapshot_previous_position_ = snapshot_position_;
-  snapshot_position_ = job.position;
-  snapshot_steady_ms_ = steadyMs();
-  snapshot_started_ms_ = t0;
-  snapshot_writer_->submit(std::move(job));
+  return job;
+}
+
+void App::snapshotAtStop() {
+  // A clean stop leaves every change recorded and published and the journal durable: a snapshot
+  // now makes the next start-up a load with nothing to replay (an upgrade, a restart for a
+  // setting), at the cost of writing it once more here.
+  const SnapshotConfig& sc = config_.snapshot;
+  if (!sc.enabled || snapshots_unsupported_ || !snapshot_writer_ ||
+      events_journaled_ <= snapshot_position_ || !journal_->health().ok()) {
+    return;
+  }
+  if (!held_changes_.empty() || recordings_in_flight_ > 0 || !publish_backlog_.empty() ||
+      published_written_ < last_position_) {
+    spdlog::info("No snapshot at stop: alert changes are still unrecorded or unpublished.");
+    return;
+  }
+  const int64_t t0 = steadyMs();
+  std::optional<SnapshotJob> job = snapshotJob();
+  if (!job) return;
+  job->journal_batch = journal_->stats().durable_batch.load();
+  SnapshotResult r = snapshot_writer_->writeNow(std::move(*job));
+  if (!r.status.ok()) {
+    spdlog::error("Snapshot at stop (record {}) not written: {}", r.position, r.status.message());
+    return;
+  }
+  spdlog::info("Snapshot at stop: record {}, {} bytes in {:.2f} s; {} journal segments compacted.",
+               r.position, r.bytes, static_cast<double>(steadyMs() - t0) / 1000.0,
+               r.segments_compacted);
 }
 
 void App::snapshotDone(SnapshotResult r) {

@@ -37,6 +37,11 @@ void SnapshotWriter::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+SnapshotResult SnapshotWriter::writeNow(SnapshotJob job) {
+  stop();
+  return write(job);
+}
+
 void SnapshotWriter::run() {
   for (;;) {
     SnapshotJob job;

@@ -48,6 +48,8 @@ class SnapshotWriter {
   bool submit(SnapshotJob job);
   // Finishes the snapshot being written (if its journal batch becomes durable), then stops.
   void stop();
+  // Writes `job` on the calling thread, once stop()ped (the clean stop's last snapshot).
+  SnapshotResult writeNow(SnapshotJob job);
 
  private:
   void run();

@@ -6,6 +6,8 @@ the snapshots, then restarts on its data dir three times: after SIGKILL, after S
 one byte of the newest snapshot was flipped. Each time:
   - the start-up loaded a snapshot and replayed exactly the journal records after it
     (casewatch_startup_journal_records_replayed, the snapshot's position from its file name);
+  - a clean stop (SIGTERM) writes a last snapshot at the journal's end ("Snapshot at stop"), so
+    the start-up after it replays nothing;
   - the corrupted newest one is skipped with its reason logged, and the previous one loaded;
   - the digest (and each of its parts) and the active alerts equal run A's.
 Not checked here: the deletion of journal segments (the journal's segment size is not
@@ -120,6 +122,12 @@ def test(args, tmp):
             problems.append("%s: digest %s, run A %s" % (name, got, want))
         if active != want_active:
             problems.append("%s: active alerts differ from run A's" % name)
+        if not re.search(r"Snapshot at stop: record %d, " % len(lines), d.log()):
+            problems.append("%s: its SIGTERM wrote no snapshot at record %d" % (name, len(lines)))
+        if name == "after-sigterm" and (positions[0] != len(lines) or replayed != 0):
+            problems.append("after-sigterm: started from snapshot %d replaying %d records, want "
+                            "the stop's snapshot at %d and nothing replayed" % (
+                                positions[0], replayed, len(lines)))
 
     # Corrupt the newest snapshot: the previous one is loaded instead, with the reason logged.
     positions = snapshots(data)
