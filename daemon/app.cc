@@ -53,6 +53,13 @@ App::~App() {
 }
 
 absl::Status App::start() {
+  if (options_.handle_signals) {
+    // Taken from the first moment, and acted on once start-up is done: a SIGTERM during a long
+    // recovery then stops cleanly after it instead of ending the process where it stands.
+    signals_.add(SIGINT);
+    signals_.add(SIGTERM);
+    signals_.add(SIGHUP);
+  }
   auto key = loadPseudonymKey(config_.pseudonym, config_.demo);
   if (!key.ok()) return key.status();
   if (key->demo) {
@@ -225,9 +232,6 @@ absl::Status App::start() {
   }
 
   if (options_.handle_signals) {
-    signals_.add(SIGINT);
-    signals_.add(SIGTERM);
-    signals_.add(SIGHUP);
     std::function<void(const boost::system::error_code&, int)> on_signal;
     auto handler = std::make_shared<std::function<void(const boost::system::error_code&, int)>>();
     *handler = [this, handler](const boost::system::error_code& e, int sig) {
