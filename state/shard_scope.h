@@ -5,8 +5,8 @@
 // only a case id: a case in the state is watched (it was registered in scope); a case remembered
 // here as foreign (its case.registered was out of scope) is skipped; any other case is unknown and
 // its event is held as an orphan as on an unsharded daemon (daemon/pipeline.cc). Foreign cases are
-// kept as 64-bit SipHash keys of their ids (no id, no person, 12 bytes each) with the day of their
-// last event, and forgotten after `forget_foreign_after_days` without one.
+// kept as 64-bit SipHash keys of their ids (no id, no person) with the day of their last event, a
+// 17-byte hash-table slot each, and forgotten after `forget_foreign_after_days` without one.
 //
 // Not thread-safe: owned by the pipeline's thread.
 #pragma once
