@@ -180,6 +180,16 @@ absl::Status App::start() {
                  metrics_->port());
   }
 
+  if (!config_.shard.regions.empty()) {
+    std::string prefixes;
+    for (const std::string& p : config_.shard.regions)
+      strAppend(prefixes, prefixes.empty() ? "" : ", ", p, "*");
+    spdlog::info(
+        "Shard: watching the cases of regions {}; other regions' events are skipped "
+        "(casewatch_shard_events_skipped_total).",
+        prefixes);
+  }
+
   const AlertJsonOptions jo = jsonOptions(config_);
   dispatcher_ = std::make_unique<AlertDispatcher>(RetryPolicy{}, jo);
   SinkContext sinks = sinkContext(*dispatcher_, config_);

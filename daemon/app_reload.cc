@@ -78,6 +78,9 @@ void App::reload() {
   keep("store", next.store, config_.store);              // the journal's commit settings
   keep("pseudonym", next.pseudonym, config_.pseudonym);  // the key every stored id was made with
   keep("clock", next.clock, config_.clock);
+  // What the journal holds: a shard's scope is where its history starts and stops; changing it is
+  // a deliberate restart, logged with the new scope (state/shard_scope.h).
+  keep("shard", next.shard, config_.shard);
   keep("demo", next.demo, config_.demo);
   keep("log.format", next.log_format, config_.log_format);
   if (!(next.sinks.get<ZmqBusConfig>() == config_.sinks.get<ZmqBusConfig>())) {

@@ -42,6 +42,7 @@ void decodeConfig(ConfigDecoder& d, const ConfigNode& root, Config& c) {
     }
     decodeSection(r, "pseudonym", c.pseudonym);
     decodeSection(r, "ingest", c.ingest);
+    decodeSection(r, "shard", c.shard);
     decodeSection(r, "clocks", c.clocks);
     decodeSection(r, "store", c.store);
     decodeSection(r, "snapshot", c.snapshot);
@@ -74,6 +75,7 @@ void decodeConfig(ConfigDecoder& d, const ConfigNode& root, Config& c) {
   validateConfig(d, "auth", c.auth);
   validateConfig(d, "pseudonym", c.pseudonym);
   validateConfig(d, "ingest", c.ingest);
+  validateConfig(d, "shard", c.shard);
   validateConfig(d, "store", c.store);
   validateConfig(d, "snapshot", c.snapshot);
   validateConfig(d, "retention", c.retention);
@@ -94,6 +96,7 @@ void writeConfig(ConfigWriter& w, const Config& c) {
   }
   writeSection(w, "pseudonym", c.pseudonym);
   writeSection(w, "ingest", c.ingest);
+  writeSection(w, "shard", c.shard);
   writeSection(w, "clocks", c.clocks);
   writeSection(w, "store", c.store);
   writeSection(w, "snapshot", c.snapshot);

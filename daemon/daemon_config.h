@@ -26,6 +26,7 @@
 #include "daemon/retention/retention_config.h"
 #include "daemon/snapshot/snapshot_config.h"
 #include "models/clocks_config.h"
+#include "state/shard_config.h"
 
 namespace casewatch {
 
@@ -39,6 +40,7 @@ struct Config : TopLevelConfig {
   std::vector<FeedConfig> feeds;
   PseudonymConfig pseudonym;
   IngestConfig ingest;
+  ShardConfig shard;    // which regions this daemon watches (state/shard_scope.h)
   ClocksConfig clocks;  // shared by the models (models/clocks_config.h)
   StoreConfig store;
   SnapshotConfig snapshot;

@@ -28,6 +28,7 @@ Pipeline::Pipeline(const Config& config, const Clock* wall, Metrics* metrics, Pi
       out_(out),
       follow_events_(wall == nullptr || config.clock == ClockSource::kEvent),
       orphans_(TimeMs{config.ingest.orphan_horizon_hours} * kMsPerHour),
+      scope_(config.shard.regions),
       ctx_{cases_, *this, metrics, &regions_, &visits_},
       seen_(TimeMs{config.ingest.dedup_window_days} * kMsPerDay) {
   useTemplates();
@@ -96,6 +97,9 @@ void Pipeline::purgeExpired(TimeMs t) {
   // moment in a replay of the journal as in the live run, so both forget the same cases.
   next_purge_at_ = (t / kMsPerDay + 1) * kMsPerDay;
   const int days = config_.retention.closed_case_days;
+  if (!scope_.watchesAll()) {
+    scope_.forgetIdle(t - TimeMs{config_.shard.forget_foreign_after_days} * kMsPerDay);
+  }
   CasePurge p;
   if (days > 0) p = purgeClosedCases(t - TimeMs{days} * kMsPerDay, cases_, visits_, models_, ctx_);
   p.at = t;
@@ -142,6 +146,7 @@ void Pipeline::ingest(DecodedBatch& batch) {
   }
   const uint64_t dups_before = counters_.duplicates;
   const uint64_t conflicts_before = counters_.conflicts;
+  const uint64_t skipped_before = counters_.skipped;
   for (const CaseEvent& ev : batch.events) {
     const uint64_t accepted_before = counters_.accepted;
     ingestEvent(ev, current_feed_);
@@ -164,6 +169,9 @@ void Pipeline::ingest(DecodedBatch& batch) {
     if (counters_.conflicts != conflicts_before) {
       metrics_->conflicts(current_feed_, counters_.conflicts - conflicts_before);
     }
+    if (counters_.skipped != skipped_before) {
+      metrics_->shardSkipped(current_feed_, counters_.skipped - skipped_before);
+    }
     if (batch.received_steady_ns != 0) {
       const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                  std::chrono::steady_clock::now().time_since_epoch())
@@ -174,6 +182,14 @@ void Pipeline::ingest(DecodedBatch& batch) {
 }
 
 void Pipeline::ingestEvent(const CaseEvent& ev, size_t feed_index) {
+  // Another shard's event goes before the dedup window, the clock and the journal: it changes
+  // nothing here, so a restart (which replays only the journal) decides the same. Its seq still
+  // counts, or every skipped event would look like a gap in its source.
+  if (!recovering_journal_ && !scope_.watchesAll() && outOfScope(ev)) {
+    ++counters_.skipped;
+    trackSequence(ev, feed_index);
+    return;
+  }
   if (recovering_journal_) {
     seen_.remember(ev.event_id, ev.ts);
   } else if (!seen_.firstTime(ev.event_id, ev.ts)) {
@@ -182,17 +198,7 @@ void Pipeline::ingestEvent(const CaseEvent& ev, size_t feed_index) {
   }
   ++counters_.accepted;
   ++batch_types_[static_cast<size_t>(ev.type)];
-  if (ev.has_seq) {
-    auto it = last_seq_.find(ev.source);
-    if (it == last_seq_.end()) {
-      if (last_seq_.size() < kMaxTrackedSources) last_seq_.emplace(ev.source, ev.seq);
-    } else {
-      if (ev.seq > it->second + 1 && metrics_) {
-        metrics_->sequenceGap(feed_index, ev.seq - it->second - 1);
-      }
-      if (ev.seq > it->second) it->second = ev.seq;
-    }
-  }
+  trackSequence(ev, feed_index);
   // Journaled before the clock moves: a deadline that passes at this event's time is decided by
   // this event, so its change must wait for the event's batch to be durable, and a replay must
   // decide it after as many events (tests/integration/test_kill_moments.py found a tier change
@@ -216,6 +222,38 @@ void Pipeline::ingestEvent(const CaseEvent& ev, size_t feed_index) {
     if (!waiting.empty() && metrics_) metrics_->orphans("applied", waiting.size());
     for (const CaseEvent& o : waiting) apply(o);
   }
+}
+
+void Pipeline::trackSequence(const CaseEvent& ev, size_t feed_index) {
+  if (!ev.has_seq) return;
+  auto it = last_seq_.find(ev.source);
+  if (it == last_seq_.end()) {
+    if (last_seq_.size() < kMaxTrackedSources) last_seq_.emplace(ev.source, ev.seq);
+  } else {
+    if (ev.seq > it->second + 1 && metrics_) {
+      metrics_->sequenceGap(feed_index, ev.seq - it->second - 1);
+    }
+    if (ev.seq > it->second) it->second = ev.seq;
+  }
+}
+
+bool Pipeline::outOfScope(const CaseEvent& ev) {
+  if (ev.type == EventType::kVisit) return !scope_.watchesRegion(ev.region);
+  if (ev.type == EventType::kRegistered) {
+    if (scope_.watchesRegion(ev.region)) return false;
+    scope_.rememberForeign(ev.case_id, ev.ts);
+    // Events that came before their case.registered wait as orphans (they were journalled then,
+    // not knowing): now known to be another shard's, they are dropped and counted as skipped.
+    if (orphans_.size() > 0) {
+      const size_t released = orphans_.release(ev.case_id).size();
+      counters_.skipped += released;
+      if (released > 0 && metrics_) metrics_->orphans("skipped", released);
+    }
+    return true;
+  }
+  // No region on the event: the case's. A case in the state was registered in scope.
+  if (cases_.find(ev.case_id) != kNoCase) return false;
+  return scope_.foreignCase(ev.case_id, ev.ts);
 }
 
 void Pipeline::flushSourceRun() {

@@ -26,6 +26,7 @@
 #include "state/case_store.h"
 #include "state/event_id_window.h"
 #include "state/orphanage.h"
+#include "state/shard_scope.h"
 #include "state/visit_log.h"
 
 namespace casewatch {
@@ -57,6 +58,9 @@ struct PipelineCounters {
   uint64_t orphans_held = 0;
   uint64_t orphans_expired = 0;
   uint64_t alert_changes = 0;
+  // Events of other shards' regions (shard.regions), dropped before the dedup window and the
+  // journal; orphans released as skipped when their case registered out of scope included.
+  uint64_t skipped = 0;
 };
 
 class Pipeline final : public SignalSink {
@@ -89,6 +93,7 @@ class Pipeline final : public SignalSink {
   // The clock time (ms) of the next retention purge.
   TimeMs nextPurgeAt() const { return next_purge_at_; }
   size_t orphansWaiting() const { return orphans_.size(); }
+  const ShardScope& scope() const { return scope_; }
   size_t dedupEntries() const { return seen_.size(); }
   const EventIdWindow& dedup() const { return seen_; }
   void setDedupWindow(TimeMs window_ms) { seen_.setWindow(window_ms); }
@@ -122,6 +127,10 @@ class Pipeline final : public SignalSink {
   // Words alerts with the configured templates (once per catalog).
   void useTemplates();
   void apply(const CaseEvent& ev);
+  // Whether the event belongs to another shard's region (state/shard_scope.h); a case.registered
+  // out of scope is remembered as foreign, and orphans waiting for it are released as skipped.
+  bool outOfScope(const CaseEvent& ev);
+  void trackSequence(const CaseEvent& ev, size_t feed_index);
   void moveClock(TimeMs t);
   // The daily retention purge (daemon/retention/), once the clock reaches next_purge_at_.
   void purgeExpired(TimeMs t);
@@ -140,6 +149,7 @@ class Pipeline final : public SignalSink {
   CaseStore cases_;
   VisitLog visits_;
   Orphanage orphans_;
+  ShardScope scope_;
   AlertBook book_;
   // The wording of the current templates (config_.messages), rebuilt on a reload.
   std::unique_ptr<AlertWording> wording_;

@@ -175,6 +175,10 @@ int runReplay(const Config& config, const ReplayOptions& options) {
         strAppend(rej, " ", rejectReasonName(static_cast<RejectReason>(i)), "=", out.rejected[i]);
     }
     const size_t open = pipeline.cases().openCases();
+    std::string notes;
+    if (skipped_after_until)
+      strAppend(notes, "; ", skipped_after_until, " events after --until left out");
+    if (c.skipped) strAppend(notes, "; ", c.skipped, " events of other shards' regions skipped");
     std::fprintf(
         stderr,
         "replay: %llu lines in %.3f s (%.0f events/s); accepted %llu, rejected %llu%s%s, "
@@ -188,10 +192,7 @@ int runReplay(const Config& config, const ReplayOptions& options) {
         rej.empty() ? "" : ":", rej.c_str(), static_cast<unsigned long long>(c.duplicates),
         static_cast<unsigned long long>(c.orphans_held),
         static_cast<unsigned long long>(c.orphans_expired), pipeline.orphansWaiting(),
-        skipped_after_until
-            ? strCat("; ", skipped_after_until, " events after --until left out").c_str()
-            : "",
-        formatRfc3339(pipeline.now(), config.clocks.utc_offset_minutes).c_str(),
+        notes.c_str(), formatRfc3339(pipeline.now(), config.clocks.utc_offset_minutes).c_str(),
         pipeline.cases().size(), open,
         open ? static_cast<double>(pipeline.cases().approximateBytes()) / open : 0.0,
         ru.ru_maxrss / 1024, static_cast<unsigned long long>(c.alert_changes),

@@ -8,6 +8,7 @@
 #include "tools/feedgen/feedgen_command.h"
 #include "tools/fit/fit_command.h"
 #include "tools/keygen/keygen_command.h"
+#include "tools/shards/shards_command.h"
 
 namespace {
 
@@ -16,11 +17,11 @@ using CommandRegistrar = void (*)(CLI::App&);
 // The subcommands, in help order. To add one: write `void addXxxCommand(CLI::App&)` in
 // tools/<xxx>/ and add a line here (fit, detect, alerts, ack, dead-letters, ...).
 constexpr CommandRegistrar kCommands[] = {
-    casewatch::addFeedgenCommand, casewatch::addDetectCommand,   casewatch::addAlertsCommand,
-    casewatch::addAckCommand,     casewatch::addUnackCommand,    casewatch::addResolveCommand,
-    casewatch::addSilenceCommand, casewatch::addSilencesCommand, casewatch::addDeadLettersCommand,
-    casewatch::addLedgerCommand,  casewatch::addFitCommand,      casewatch::addEvaluateCommand,
-    casewatch::addKeygenCommand,
+    casewatch::addFeedgenCommand,  casewatch::addDetectCommand,   casewatch::addAlertsCommand,
+    casewatch::addAckCommand,      casewatch::addUnackCommand,    casewatch::addResolveCommand,
+    casewatch::addSilenceCommand,  casewatch::addSilencesCommand, casewatch::addDeadLettersCommand,
+    casewatch::addLedgerCommand,   casewatch::addShardsCommand,   casewatch::addFitCommand,
+    casewatch::addEvaluateCommand, casewatch::addKeygenCommand,
 };
 
 }  // namespace

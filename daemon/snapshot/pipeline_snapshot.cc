@@ -18,6 +18,7 @@ bool Pipeline::saveState(ArchiveOut& out) const {
     out.pod(seq);
   }
   orphans_.save(out);
+  scope_.save(out);
   cases_.save(out);
   visits_.save(out);
   book_.save(out);
@@ -51,6 +52,7 @@ absl::Status Pipeline::loadState(ArchiveIn& in, bool with_models) {
   for (size_t i = 0; i < n && in.str(source); ++i) last_seq_[source] = in.get<uint64_t>();
   if (!in.ok()) return bad("sequence trackers");
   if (!orphans_.load(in)) return bad("orphans");
+  if (!scope_.load(in)) return bad("foreign cases");
   if (!cases_.load(in)) return bad("cases");
   if (!visits_.load(in)) return bad("visit log");
   if (!book_.load(in)) return bad("alert book");

@@ -56,13 +56,23 @@ Metrics::Metrics(std::vector<std::string> feeds)
                          .Name("casewatch_ingest_sequence_missing_events_total")
                          .Help("Events missing according to seq jumps, by feed.")
                          .Register(r);
+  skipped_family_ =
+      &BuildCounter()
+           .Name("casewatch_shard_events_skipped_total")
+           .Help(
+               "Events of cases outside this shard's regions (shard.regions), dropped at ingest "
+               "(not journalled, not stored, no dead letter), by feed.")
+           .Register(r);
   for (const std::string& feed : std::exchange(feeds_, {})) addFeed(feed);
   orphans_family_ =
       &BuildCounter()
            .Name("casewatch_ingest_orphans_total")
-           .Help("Events for a not-yet-registered case: held, applied later, or expired.")
+           .Help(
+               "Events for a not-yet-registered case: held, applied later, expired, or skipped "
+               "(their case registered in another shard's region).")
            .Register(r);
-  for (const char* o : {"held", "applied", "expired"}) orphans_family_->Add({{"outcome", o}});
+  for (const char* o : {"held", "applied", "expired", "skipped"})
+    orphans_family_->Add({{"outcome", o}});
   latency_ =
       &BuildHistogram()
            .Name("casewatch_ingest_decision_latency_seconds")
@@ -241,6 +251,7 @@ size_t Metrics::addFeed(const std::string& feed) {
   conflicts_.push_back(&conflicts_family_->Add({{"feed", feed}}));
   gaps_.push_back(&gaps_family_->Add({{"feed", feed}}));
   gap_missing_.push_back(&missing_family_->Add({{"feed", feed}}));
+  skipped_.push_back(&skipped_family_->Add({{"feed", feed}}));
   return feeds_.size() - 1;
 }
 
@@ -264,6 +275,9 @@ void Metrics::duplicates(size_t feed, uint64_t n) {
 }
 void Metrics::conflicts(size_t feed, uint64_t n) {
   conflicts_[feed]->Increment(static_cast<double>(n));
+}
+void Metrics::shardSkipped(size_t feed, uint64_t n) {
+  skipped_[feed]->Increment(static_cast<double>(n));
 }
 void Metrics::sequenceGap(size_t feed, uint64_t missing) {
   gaps_[feed]->Increment();

@@ -53,6 +53,8 @@ class Metrics final : public ModelMetrics {
   void rejected(size_t feed, RejectReason reason, uint64_t n);
   void duplicates(size_t feed, uint64_t n);
   void conflicts(size_t feed, uint64_t n);
+  // Events of another shard's regions (daemon/pipeline.cc, state/shard_scope.h).
+  void shardSkipped(size_t feed, uint64_t n);
   void sequenceGap(size_t feed, uint64_t missing);
   void orphans(std::string_view outcome, uint64_t n);
   void decisionLatency(double seconds) { latency_->Observe(seconds); }
@@ -109,10 +111,10 @@ class Metrics final : public ModelMetrics {
 
   prometheus::Family<prometheus::Counter>* events_family_;
   prometheus::Family<prometheus::Counter>*rejected_family_, *dups_family_, *conflicts_family_,
-      *gaps_family_, *missing_family_;
+      *gaps_family_, *missing_family_, *skipped_family_;
   std::vector<std::array<prometheus::Counter*, kEventTypeCount>> events_;
   std::vector<std::array<prometheus::Counter*, kRejectReasonCount>> rejected_;
-  std::vector<prometheus::Counter*> duplicates_, conflicts_, gaps_, gap_missing_;
+  std::vector<prometheus::Counter*> duplicates_, conflicts_, gaps_, gap_missing_, skipped_;
   prometheus::Family<prometheus::Counter>* orphans_family_;
   prometheus::Histogram* latency_;
   prometheus::Histogram* journal_commit_;

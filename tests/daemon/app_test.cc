@@ -106,11 +106,15 @@ TEST(AppTest, AReloadAppliesAGoodFileCountsRestartOnlyKeysAndABadFileChangesNoth
   EXPECT_TRUE(eventually(
       [&] { return metric(port, R"(casewatch_config_reloads_total{result="failed"})") == 1; }));
 
-  writeFile(config, "clocks:\n  warning_days: 3\nstore:\n  commit_interval_ms: 9\n");
+  writeFile(config,
+            "clocks:\n  warning_days: 3\nstore:\n  commit_interval_ms: 9\n"
+            "shard:\n  regions: [\"52\"]\n");
   app.requestReload();
   EXPECT_TRUE(eventually(
       [&] { return metric(port, R"(casewatch_config_reloads_total{result="ok"})") == 1; }));
   EXPECT_EQ(metric(port, R"(casewatch_config_reload_restart_required_total{key="store"})"), 1);
+  // A shard's regions are where its journal's history starts: only a restart changes them.
+  EXPECT_EQ(metric(port, R"(casewatch_config_reload_restart_required_total{key="shard"})"), 1);
   app.requestStop();
   runner.join();
 }

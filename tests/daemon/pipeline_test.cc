@@ -492,3 +492,123 @@ TEST_F(PipelineTest, DeadLettersForOrphansCarryNoPersonIds) {
 
 }  // namespace
 }  // namespace casewatch
+
+namespace casewatch {
+namespace {
+
+// Regional shards (shard.regions): this daemon watches regions 3301* only.
+class ShardedPipelineTest : public PipelineTest {
+ protected:
+  ShardedPipelineTest() : metrics_({"test-feed", "journal"}) {
+    config_.shard.regions = {"3301", "520302"};
+  }
+  void start() { PipelineTest::start(nullptr, &metrics_); }
+  double skippedMetric() {
+    return counterValue(*metrics_.registry(), "casewatch_shard_events_skipped_total",
+                        {{"feed", "test-feed"}});
+  }
+  static CaseEvent reg(const std::string& id, const std::string& region, TimeMs ts) {
+    return EventBuilder::registered(id, ts).region(region);
+  }
+  Metrics metrics_;
+};
+
+TEST_F(ShardedPipelineTest, OtherRegionsCasesAndTheirLaterEventsAreSkippedAndCounted) {
+  start();
+  ingest({reg("C-in", "330102", t0_), reg("C-out", "330201", t0_),
+          EventBuilder::of(EventType::kAccepted, "C-in", t0_ + kHour),
+          EventBuilder::of(EventType::kAccepted, "C-out", t0_ + kHour),
+          EventBuilder::of(EventType::kVisit, "C-out", t0_ + 2 * kHour).region("330201"),
+          EventBuilder::of(EventType::kVisit, "C-in", t0_ + 2 * kHour).region("330105")});
+  EXPECT_EQ(pipeline_->counters().skipped, 3u);
+  EXPECT_EQ(skippedMetric(), 3);
+  EXPECT_EQ(pipeline_->counters().accepted, 3u);
+  // Skipped events are neither journalled nor kept: no case, no orphan, no dead letter.
+  for (const CaseEvent& ev : out_.acceptedEvents()) EXPECT_EQ(ev.case_id, "C-in");
+  EXPECT_EQ(out_.acceptedEvents().size(), 3u);
+  EXPECT_EQ(pipeline_->cases().find("C-out"), kNoCase);
+  EXPECT_EQ(caseOf("C-in").stage, Stage::kAccepted);
+  EXPECT_EQ(pipeline_->orphansWaiting(), 0u);
+  EXPECT_EQ(pipeline_->scope().foreignCases(), 1u);
+  EXPECT_EQ(pipeline_->dedupEntries(), 3u);
+  pipeline_->advanceTo(t0_ + 30 * kDay);
+  pipeline_->tick();
+  EXPECT_TRUE(out_.deadLetters().empty());
+  EXPECT_TRUE(overdueChanges("C-out").empty());
+}
+
+TEST_F(ShardedPipelineTest, AnUnknownCasesEventWaitsAsAnOrphanAndIsSkippedWhenItsCaseIsForeign) {
+  start();
+  // Before their case.registered the events' region is unknown: held (and journalled) as on a
+  // daemon without shards.
+  ingest({EventBuilder::of(EventType::kAccepted, "C-out", t0_ + kHour),
+          EventBuilder::of(EventType::kAccepted, "C-late", t0_ + kHour)});
+  EXPECT_EQ(pipeline_->orphansWaiting(), 2u);
+  EXPECT_EQ(pipeline_->counters().skipped, 0u);
+  ingest(reg("C-out", "440301", t0_));
+  EXPECT_EQ(pipeline_->orphansWaiting(), 1u);
+  EXPECT_EQ(pipeline_->counters().skipped, 2u);  // the registration and its orphan
+  EXPECT_EQ(skippedMetric(), 2);
+  EXPECT_EQ(pipeline_->cases().find("C-out"), kNoCase);
+  // The other never registers: it expires to the dead letters, as without shards.
+  pipeline_->advanceTo(t0_ + 80 * kHour);
+  pipeline_->tick();
+  ASSERT_EQ(out_.deadLetters().size(), 1u);
+  EXPECT_THAT(out_.deadLetters()[0].rejection.detail, HasSubstr("C-late"));
+}
+
+TEST_F(ShardedPipelineTest, SkippedEventsMoveNeitherTheClockNorTheirSourcesSequence) {
+  start();
+  auto seqd = [](CaseEvent ev, uint64_t seq) {
+    ev.source = "s1";
+    ev.seq = seq;
+    ev.has_seq = true;
+    return ev;
+  };
+  ingest({seqd(reg("C-1", "330102", t0_), 1), seqd(reg("C-2", "110101", t0_ + 5 * kDay), 2),
+          seqd(reg("C-3", "330103", t0_ + kHour), 3)});
+  EXPECT_EQ(pipeline_->now(), t0_ + kHour);
+  EXPECT_EQ(counterValue(*metrics_.registry(), "casewatch_ingest_sequence_gaps_total",
+                         {{"feed", "test-feed"}}),
+            0);
+  EXPECT_EQ(pipeline_->counters().skipped, 1u);
+}
+
+TEST_F(ShardedPipelineTest, AForeignCaseIsForgottenAfterItsIdleDays) {
+  config_.shard.forget_foreign_after_days = 2;
+  start();
+  ingest(reg("C-out", "330201", t0_));
+  ingest(EventBuilder::of(EventType::kAccepted, "C-out", t0_ + kDay));  // restarts its idle days
+  ingest(reg("C-in", "330101", t0_ + 2 * kDay + kHour));  // the daily purge runs: still recent
+  EXPECT_EQ(pipeline_->scope().foreignCases(), 1u);
+  ingest(reg("C-in2", "330101", t0_ + 4 * kDay));
+  EXPECT_EQ(pipeline_->scope().foreignCases(), 0u);
+  // Forgotten: its next event is an unknown case's, held as an orphan.
+  ingest(EventBuilder::of(EventType::kReplied, "C-out", t0_ + 4 * kDay + kHour));
+  EXPECT_EQ(pipeline_->orphansWaiting(), 1u);
+  EXPECT_EQ(pipeline_->counters().skipped, 2u);
+}
+
+TEST_F(ShardedPipelineTest, TheJournalIsReplayedUnfiltered) {
+  start();
+  // What the journal holds was accepted under the scope of its time (a restart may have
+  // narrowed it since): the case stays watched until it closes.
+  pipeline_->setRecoveringJournal(true);
+  ingest(reg("C-old", "110101", t0_));
+  pipeline_->setRecoveringJournal(false);
+  ingest(EventBuilder::of(EventType::kAccepted, "C-old", t0_ + kHour));
+  EXPECT_EQ(caseOf("C-old").stage, Stage::kAccepted);
+  EXPECT_EQ(pipeline_->counters().skipped, 0u);
+}
+
+TEST_F(PipelineTest, WithoutShardsEveryRegionIsWatched) {
+  start();
+  ingest({EventBuilder::registered("C-1", t0_).region("110101"),
+          EventBuilder::registered("C-2", t0_).region("650102")});
+  EXPECT_EQ(pipeline_->counters().accepted, 2u);
+  EXPECT_EQ(pipeline_->counters().skipped, 0u);
+  EXPECT_TRUE(pipeline_->scope().watchesAll());
+}
+
+}  // namespace
+}  // namespace casewatch

@@ -567,6 +567,57 @@ class JsonPostReceiver:
         self.server.shutdown()
 
 
+class Prometheus:
+    """Debian's `prometheus` on a loopback port of its own, with the given configuration (a dict,
+    written as YAML) and a TSDB in `workdir`; stopped by stop()."""
+
+    def __init__(self, workdir, config):
+        import yaml
+        os.makedirs(workdir, exist_ok=True)
+        self.port = free_port()
+        self.config_path = os.path.join(workdir, "prometheus.yml")
+        with open(self.config_path, "w") as f:
+            yaml.safe_dump(config, f, sort_keys=False)
+        self.log_path = os.path.join(workdir, "prometheus.log")
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            ["prometheus", "--config.file=" + self.config_path,
+             "--storage.tsdb.path=" + os.path.join(workdir, "tsdb"),
+             "--web.listen-address=127.0.0.1:%d" % self.port, "--log.level=warn"],
+            stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.address = "127.0.0.1:%d" % self.port
+        wait_until(self._ready, message="prometheus ready on %s" % self.address, interval=0.1)
+
+    def _ready(self):
+        if self.proc.poll() is not None:
+            with open(self.log_path, "rb") as f:
+                fail("prometheus exited %d:\n%s" % (self.proc.returncode,
+                                                    f.read()[-3000:].decode("utf-8", "replace")))
+        try:
+            return http_get("http://%s/-/ready" % self.address, timeout=2)[0] == 200
+        except OSError:
+            return False
+
+    def query(self, expr):
+        """The result vector of an instant query (fails on an error)."""
+        import urllib.parse
+        status, doc = http_json("http://%s/api/v1/query?%s"
+                                % (self.address, urllib.parse.urlencode({"query": expr})))
+        if status != 200 or doc.get("status") != "success":
+            fail("query %s: %d %s" % (expr, status, doc))
+        return doc["data"]["result"]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
 def run(cmd, timeout=120, env=None, check=None, input_bytes=None):
     """Runs a command; returns CompletedProcess (text). check=expected exit code, if any."""
     r = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, input=input_bytes)

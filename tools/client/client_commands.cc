@@ -20,22 +20,15 @@ using Json = nlohmann::json;
 constexpr int kExitRefused = 1;
 constexpr int kExitUsage = 2;
 
-struct CommonOptions {
+struct CommonOptions : TokenOptions {
   std::string url = "http://127.0.0.1:9470";
-  std::string token;       // --token: works, but shows in ps (warned)
-  std::string token_file;  // --token-file
   bool json = false;
   std::string locale = "en";
 };
 
 void addCommon(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--url", o.url, "Base URL of casewatchd's HTTP API")->capture_default_str();
-  auto* file = cmd->add_option("--token-file", o.token_file,
-                               "File holding the API token (default: $CASEWATCH_TOKEN)");
-  cmd->add_option("--token", o.token,
-                  "API token on the command line: visible to every user in `ps`; prefer "
-                  "$CASEWATCH_TOKEN or --token-file")
-      ->excludes(file);
+  addTokenOptions(cmd, o);
   cmd->add_flag("--json", o.json, "Print the API's JSON answer as is");
   cmd->add_option("--locale", o.locale,
                   "Language of summaries: en, zh-CN or a locale the daemon's templates add "
@@ -51,9 +44,18 @@ std::string str(const Json& j, const char* key) {
   return v.dump();
 }
 
-// The token: --token-file, else --token (with a warning: the command line is public on the
-// host), else $CASEWATCH_TOKEN; "" = none. An unreadable file is an error.
-absl::StatusOr<std::string> tokenOf(const CommonOptions& o) {
+}  // namespace
+
+void addTokenOptions(CLI::App* cmd, TokenOptions& o) {
+  auto* file = cmd->add_option("--token-file", o.token_file,
+                               "File holding the API token (default: $CASEWATCH_TOKEN)");
+  cmd->add_option("--token", o.token,
+                  "API token on the command line: visible to every user in `ps`; prefer "
+                  "$CASEWATCH_TOKEN or --token-file")
+      ->excludes(file);
+}
+
+absl::StatusOr<std::string> tokenOf(const TokenOptions& o) {
   if (!o.token_file.empty()) {
     std::ifstream in(o.token_file);
     if (!in) return absl::NotFoundError(strCat("--token-file: cannot read ", o.token_file));
@@ -72,6 +74,8 @@ absl::StatusOr<std::string> tokenOf(const CommonOptions& o) {
   const char* env = std::getenv("CASEWATCH_TOKEN");
   return std::string(env != nullptr ? env : "");
 }
+
+namespace {
 
 // Sends the request and prints the outcome; returns the exit code. `render` formats a 2xx answer.
 int call(const CommonOptions& o, const std::string& method, const std::string& path,

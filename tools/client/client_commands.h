@@ -20,6 +20,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "absl/status/statusor.h"
+
 namespace casewatch {
 
 void addAlertsCommand(CLI::App& app);
@@ -32,6 +34,16 @@ void addDeadLettersCommand(CLI::App& app);
 void addLedgerCommand(CLI::App& app);
 
 namespace client {
+
+// How every client command takes the API token (the `shards` command too).
+struct TokenOptions {
+  std::string token;       // --token: works, but shows in ps (warned)
+  std::string token_file;  // --token-file
+};
+void addTokenOptions(CLI::App* cmd, TokenOptions& o);
+// The token: --token-file, else --token (with a warning: the command line is public on the
+// host), else $CASEWATCH_TOKEN; "" = none. An unreadable file is an error.
+absl::StatusOr<std::string> tokenOf(const TokenOptions& o);
 
 // Plain-text renderings of API answers (exposed for tests).
 std::string formatAlerts(const nlohmann::json& answer, const std::string& locale);
