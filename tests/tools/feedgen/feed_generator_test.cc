@@ -259,6 +259,49 @@ TEST(FeedGeneratorTest, RepeatPetitionersComeBackOnTheSameMatter) {
   EXPECT_LE(others_over_three, repeaters / 2);
 }
 
+TEST(FeedGeneratorTest, RecurringMattersDrawContactsFromANewPersonEachTimeAndAreInTheTruth) {
+  FeedgenOptions options = smallOptions();
+  options.recurring_matters = 5;
+  FeedGenerator g(options, true);
+  std::map<std::string, std::vector<std::string>> persons;  // matter -> persons of its contacts
+  std::map<std::string, std::set<int64_t>> days;
+  FeedLine line;
+  while (g.next(line)) {
+    const json e = json::parse(line.json);
+    if (e["type"] != "visit" && e["type"] != "case.registered") continue;
+    for (const json& p : e["persons"]) persons[e["matter"]].push_back(p.get<std::string>());
+    days[e["matter"]].insert(World::localDay(*parseRfc3339(e["ts"].get<std::string>())));
+  }
+  const std::string path = ::testing::TempDir() + "/feedgen_recurring_truth.jsonl";
+  ASSERT_TRUE(g.writeTruth(path).ok());
+  std::ifstream in(path);
+  int recurring = 0, quiet = 0;
+  for (std::string text; std::getline(in, text);) {
+    const json t = json::parse(text);
+    if (t["kind"] == "meta") {
+      EXPECT_EQ(t["recurring_matters"], 5);
+      EXPECT_EQ(t["quiet_matters"], 20);
+    }
+    if (t["kind"] != "recurring_matter" && t["kind"] != "quiet_matter") continue;
+    const std::string m = t["matter"];
+    (t["kind"] == "recurring_matter" ? recurring : quiet) += 1;
+    // The truth counts what the feed holds; the planned contacts are each by a new person (a
+    // registration's lifecycle may bring its own person back once to chase the case).
+    EXPECT_EQ(t["contacts"].get<size_t>(), persons[m].size()) << m;
+    EXPECT_EQ(t["contact_days"].get<size_t>(), days[m].size()) << m;
+    const std::set<std::string> distinct(persons[m].begin(), persons[m].end());
+    EXPECT_GE(distinct.size() * 2, persons[m].size()) << m;
+    if (t["kind"] == "recurring_matter") {
+      EXPECT_GE(t["contact_days"].get<int>(), 5) << m;
+    } else {
+      EXPECT_LE(t["contacts"].get<int>(), 10) << m;
+    }
+  }
+  std::remove(path.c_str());
+  EXPECT_EQ(recurring, 5);
+  EXPECT_EQ(quiet, 20);
+}
+
 TEST(FeedGeneratorTest, PersonIdsAreRawOnlyWhenAskedFor) {
   FeedgenOptions raw = smallOptions();
   raw.cases = 200;
