@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/time.h"
+#include "tests/fakes/temp_file.h"
 #include "tools/feedgen/case_clock.h"
 
 namespace casewatch::feedgen {
@@ -272,7 +273,8 @@ TEST(FeedGeneratorTest, RecurringMattersDrawContactsFromANewPersonEachTimeAndAre
     for (const json& p : e["persons"]) persons[e["matter"]].push_back(p.get<std::string>());
     days[e["matter"]].insert(World::localDay(*parseRfc3339(e["ts"].get<std::string>())));
   }
-  const std::string path = ::testing::TempDir() + "/feedgen_recurring_truth.jsonl";
+  const casewatch::testing::TempFile truth_file("");  // its own: the sanitized run is concurrent
+  const std::string& path = truth_file.path();
   ASSERT_TRUE(g.writeTruth(path).ok());
   std::ifstream in(path);
   int recurring = 0, quiet = 0;
@@ -297,7 +299,6 @@ TEST(FeedGeneratorTest, RecurringMattersDrawContactsFromANewPersonEachTimeAndAre
       EXPECT_LE(t["contacts"].get<int>(), 10) << m;
     }
   }
-  std::remove(path.c_str());
   EXPECT_EQ(recurring, 5);
   EXPECT_EQ(quiet, 20);
 }
@@ -353,13 +354,13 @@ TEST(FeedGeneratorTest, TruthMatchesAnIndependentPassOverTheFeed) {
   std::vector<json> events;
   FeedLine line;
   while (g.next(line)) events.push_back(json::parse(line.json));
-  const std::string path = testing::TempDir() + "/feedgen_truth_test.jsonl";
+  const casewatch::testing::TempFile truth_file("");  // its own: the sanitized run is concurrent
+  const std::string& path = truth_file.path();
   ASSERT_TRUE(g.writeTruth(path).ok());
 
   std::vector<json> truth;
   std::ifstream in(path);
   for (std::string l; std::getline(in, l);) truth.push_back(json::parse(l));
-  std::remove(path.c_str());
   ASSERT_FALSE(truth.empty());
   const json& meta = truth.back();
   ASSERT_EQ(meta["kind"], "meta");
