@@ -2,17 +2,18 @@
 // together with the case state, with one million open cases already in the state and in the
 // models (their tables warm and large, as in production).
 //
-//   - RepeatVisit/Contact, GroupIncident/Contact, EscalationRisk/Contact: one model's onEvent (+
+//   - RepeatVisit/Contact, GroupIncident/Contact, RecurringMatter/Contact,
+//   EscalationRisk/Contact: one model's onEvent (+
 //   advanceTo) per contact
 //     (70% first registrations of new persons on new matters, 20% returns of a known person on
 //     its matter, 10% visits of new persons, 2% of them groups of 8), nothing else timed.
 //   - Baseline/MakeContact: building those contact events without any model: the difference to
 //     the two above is the models' own cost.
 //   - AllModels/Event: the pipeline's per-event work after decoding: the case state's apply, then
-//     overdue + repeat_visit + group_incident + escalation_risk, on a mix of new registrations
-//     (20%), returns (10%) and the next step of new cases (70%). StateOnly/Event is the same mix
-//     through the case state alone, so the models' share is the difference. DefaultModels/Event
-//     leaves escalation_risk out (it is off unless a model file is configured).
+//     overdue + repeat_visit + group_incident + recurring_matter + escalation_risk, on a mix of new
+//     registrations (20%), returns (10%) and the next step of new cases (70%). StateOnly/Event is
+//     the same mix through the case state alone, so the models' share is the difference.
+//     DefaultModels/Event leaves escalation_risk out (it is off unless a model file is configured).
 // Counters: bytes of repeat_visit state per (person, matter) pair (table capacity included), bytes
 // of group_incident state, open cases.
 #include <benchmark/benchmark.h>
@@ -30,6 +31,7 @@
 #include "models/escalation_risk/escalation_risk_model.h"
 #include "models/group_incident/group_incident_model.h"
 #include "models/overdue/overdue_model.h"
+#include "models/recurring_matter/recurring_matter_model.h"
 #include "models/repeat_visit/repeat_visit_model.h"
 #include "state/case_store.h"
 
@@ -47,6 +49,7 @@ struct World : bench::CaseWorld {
   std::unique_ptr<OverdueModel> overdue;
   std::unique_ptr<RepeatVisitModel> repeat;
   std::unique_ptr<GroupIncidentModel> group;
+  std::unique_ptr<RecurringMatterModel> recurring;
   std::unique_ptr<EscalationRiskModel> escalation;
 
   World() : CaseWorld({"B-", /*varied=*/true}) {
@@ -55,6 +58,8 @@ struct World : bench::CaseWorld {
                                                 config.clocks.utc_offset_minutes);
     group = std::make_unique<GroupIncidentModel>(config.models.get<GroupIncidentConfig>(),
                                                  config.clocks.utc_offset_minutes);
+    recurring = std::make_unique<RecurringMatterModel>(config.models.get<RecurringMatterConfig>(),
+                                                       config.clocks.utc_offset_minutes);
     // escalation_risk with a model file's worth of coefficients (every feature non-zero, so no
     // term is skipped): the cost does not depend on their values.
     EscalationModelFile file;
@@ -79,18 +84,21 @@ struct World : bench::CaseWorld {
   }
   // A visit by the first person of an existing case, on its matter (a return).
   void returnVisit(CaseEvent& ev, CaseIndex i) { visit(ev, i, /*cite_case=*/false); }
-  // models: 0 = the case state alone, 1 = + overdue, repeat_visit, group_incident (the default
-  // configuration's per-case models), 2 = + escalation_risk (on only with a model file).
+  // models: 0 = the case state alone, 1 = + overdue, repeat_visit, group_incident, recurring_matter
+  // (the default configuration's per-case models), 2 = + escalation_risk (on only with a model
+  // file).
   CaseUpdate apply(const CaseEvent& ev, int models) {
     const CaseUpdate u = store.apply(ev);
     if (models >= 1) {
       overdue->advanceTo(ev.ts, ctx);
       repeat->advanceTo(ev.ts, ctx);
       group->advanceTo(ev.ts, ctx);
+      recurring->advanceTo(ev.ts, ctx);
       if (models >= 2) escalation->advanceTo(ev.ts, ctx);
       overdue->onEvent(ev, u, ctx);
       repeat->onEvent(ev, u, ctx);
       group->onEvent(ev, u, ctx);
+      recurring->onEvent(ev, u, ctx);
       if (models >= 2) escalation->onEvent(ev, u, ctx);
     }
     return u;
@@ -166,6 +174,16 @@ void BM_GroupIncidentContact(benchmark::State& state) {
   state.counters["tracked_matters"] = static_cast<double>(w.group->trackedMatters());
 }
 BENCHMARK(BM_GroupIncidentContact)->Name("GroupIncident/Contact");
+
+void BM_RecurringMatterContact(benchmark::State& state) {
+  World& w = world();
+  contactLoop(state, w.recurring.get());
+  state.counters["bytes_per_matter"] = static_cast<double>(w.recurring->approximateBytes()) /
+                                       static_cast<double>(w.recurring->matters());
+  state.counters["matters"] = static_cast<double>(w.recurring->matters());
+  state.counters["open_alerts"] = static_cast<double>(w.recurring->openAlerts());
+}
+BENCHMARK(BM_RecurringMatterContact)->Name("RecurringMatter/Contact");
 
 void BM_EscalationRiskContact(benchmark::State& state) {
   World& w = world();

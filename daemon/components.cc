@@ -19,6 +19,7 @@
 #include "models/group_incident/group_incident_model.h"
 #include "models/key_case/key_case_model.h"
 #include "models/overdue/overdue_model.h"
+#include "models/recurring_matter/recurring_matter_model.h"
 #include "models/repeat_visit/repeat_visit_model.h"
 #include "models/stability/stability_model.h"
 
@@ -149,6 +150,10 @@ const std::vector<ModelComponent>& modelComponents() {
       model<GroupIncidentConfig, &GroupIncidentModel::create>(
           "group_incident", "GroupIncident", {"Collective petition", "集体访"},
           "collective petitions (EARS, CUSUM)", "models.group_incident"),
+      model<RecurringMatterConfig, &RecurringMatterModel::create>(
+          "recurring_matter", "RecurringMatter", {"Recurring matter", "事项反复信访"},
+          "matters that keep drawing contacts from anyone (negative binomial)",
+          "models.recurring_matter"),
       model<EscalationRiskConfig, &EscalationRiskModel::create>(
           "escalation_risk", "EscalationRisk", {"Escalation risk", "越级风险"},
           "P(a case is taken to a higher level), logistic regression", "models.escalation_risk"),

@@ -8,6 +8,7 @@
 #include "tools/feedgen/feedgen_command.h"
 #include "tools/fit/fit_command.h"
 #include "tools/keygen/keygen_command.h"
+#include "tools/score/score_command.h"
 #include "tools/shards/shards_command.h"
 
 namespace {
@@ -21,7 +22,7 @@ constexpr CommandRegistrar kCommands[] = {
     casewatch::addAckCommand,      casewatch::addUnackCommand,    casewatch::addResolveCommand,
     casewatch::addSilenceCommand,  casewatch::addSilencesCommand, casewatch::addDeadLettersCommand,
     casewatch::addLedgerCommand,   casewatch::addShardsCommand,   casewatch::addFitCommand,
-    casewatch::addEvaluateCommand, casewatch::addKeygenCommand,
+    casewatch::addEvaluateCommand, casewatch::addKeygenCommand,   casewatch::addScoreCommand,
 };
 
 }  // namespace

@@ -60,7 +60,7 @@
 #include "models/generational_table.h"
 #include "models/model.h"
 #include "models/repeat_visit/repeat_visit_config.h"
-#include "models/repeat_visit/return_days.h"
+#include "models/return_days.h"
 #include "models/stats/hawkes.h"
 #include "models/stats/hawkes_fit.h"
 #include "state/visit_log.h"

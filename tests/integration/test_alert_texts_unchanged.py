@@ -9,12 +9,12 @@ alerts/wording/: summaries and reason texts in en and zh-CN, codes, values, tier
 Ordering: none. The replay is deterministic, so the file is compared line by line in its own
 order; the first lines that differ are printed.
 
-Size: 300 cases (1,564 events) give 2,337 alert changes, 4.5 MB of JSON, 365 KB
+Size: 300 cases (1,564 events) give 2,407 alert changes, 4.5 MB of JSON, 365 KB
 gzip'ed: small enough to keep whole, so that a failure shows the very lines that changed.
 
 What the recording covers is checked here too, so that a smaller feed cannot quietly prove less:
-every model, every tier, both locales, both subject kinds of repeat_visit, and the changes a rise
-and a resolution make. Not covered by this feed (the models' unit tests word them): an overdue
+every model, every tier, both locales, both subject kinds of repeat_visit, recurring_matter's matter
+alerts, and the changes a rise and a resolution make. Not covered by this feed (the models' unit tests word them): an overdue
 alert resolved by a moved deadline, escalation_risk without a positive factor, and a group count
 capped at "at least n".
 
@@ -35,7 +35,8 @@ import cwtest  # noqa: E402
 CASES = 300
 SEED = 20260917
 FEED_ARGS = ("--follow-ups", "0.5")
-MODELS = {"overdue", "repeat_visit", "group_incident", "key_case", "escalation_risk", "stability"}
+MODELS = {"overdue", "repeat_visit", "group_incident", "key_case", "escalation_risk", "stability",
+          "recurring_matter"}
 TIERS = {"blue", "yellow", "orange", "red"}
 
 
@@ -78,6 +79,8 @@ def check_coverage(data):
     assert {"fired", "tier_changed", "resolved"} <= changes, "changes covered: %s" % sorted(changes)
     assert b'"model":"repeat_visit","tier"' in data and b'keeps coming back from' in data, \
         "no repeat_visit matter alert"
+    assert b'"model":"recurring_matter","tier"' in data and b'keeps coming back: contacts on' in data \
+        and b'a joint visit by the agencies involved' in data, "no recurring_matter matter alert"
     print("covered: %d alert changes, models %s, tiers %s, changes %s, %d en and %d zh-CN summaries"
           % (len(data.splitlines()), sorted(models), sorted(tiers), sorted(changes), en, zh))
 

@@ -41,7 +41,8 @@ SEED = 4242
 # --escalation-thresholds: reviews follow the decision and the handling, so that re-reviews (复核)
 # happen too.
 FEED_ARGS = ["--escalation-thresholds"]
-MODELS = {"overdue", "repeat_visit", "group_incident", "key_case", "escalation_risk", "stability"}
+MODELS = {"overdue", "repeat_visit", "group_incident", "key_case", "escalation_risk", "stability",
+          "recurring_matter"}
 # Grafana's variables and macros, replaced by what matches everything / a fixed range.
 SUBSTITUTIONS = [("$__rate_interval", "1m"), ("$__range", "1h"), ("$__interval", "15s"),
                  ("${region:regex}", ".*"), ("${agency:regex}", ".*"),

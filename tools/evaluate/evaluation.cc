@@ -25,6 +25,9 @@ class EvaluationProbe final : public Model {
 namespace {
 
 constexpr std::array<Tier, 4> kTiers = {Tier::kBlue, Tier::kYellow, Tier::kOrange, Tier::kRed};
+// The models whose alerts are judged by an escalation on their matter.
+constexpr std::array<std::string_view, 3> kMatterModels = {"repeat_visit", "group_incident",
+                                                           "recurring_matter"};
 
 std::string matterOf(const Alert& a, const CaseStore& cases) {
   if (a.subject_kind == SubjectKind::kMatter) return a.subject_id;
@@ -113,7 +116,7 @@ void Evaluation::alertChanged(const AlertChange& change, const CaseStore& cases)
                         escalation_->features());
     return;
   }
-  if (a.model == "repeat_visit" || a.model == "group_incident") {
+  if (a.model == "repeat_visit" || a.model == "group_incident" || a.model == "recurring_matter") {
     matter_alerts_.push_back(AlertSeen{a.model, a.tier, change.at, matterOf(a, cases)});
   }
 }
@@ -180,7 +183,7 @@ std::string Evaluation::json() const {
     e["alerts_censored"] = censored_alerts_;
     j["escalation_risk"] = std::move(e);
   }
-  for (std::string_view model : {"repeat_visit", "group_incident"}) {
+  for (std::string_view model : kMatterModels) {
     nlohmann::json m = nlohmann::json::object();
     nlohmann::json tiers = nlohmann::json::object();
     size_t censored = 0;
@@ -270,7 +273,7 @@ std::string Evaluation::text() const {
                 num(r["precision"]), ")\n");
     }
   }
-  for (std::string_view model : {"repeat_visit", "group_incident"}) {
+  for (std::string_view model : kMatterModels) {
     const auto& m = j[std::string(model)];
     strAppend(out, model, ": alerts per tier, followed by an escalation on the matter within ", h,
               " days (", num(m["censored"]), " censored)\n");

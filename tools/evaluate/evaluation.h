@@ -10,10 +10,10 @@
 //                    raised (fired or moved to a tier), whether the case escalated within the
 //                    horizon: the precision of each tier.
 //   repeat_visit,    alerts per tier (fired or moved to it), and the share followed by an
-//   group_incident   escalation on their matter within the horizon: a review or re-review request
-//                    of a case on the matter, or a contact on it lodged above county level. The
-//                    matter is the subject (kind matter), the `matter` reason (kind person) or the
-//                    case's matter (kind case).
+//   group_incident,  escalation on their matter within the horizon: a review or re-review
+//   recurring_matter request of a case on the matter, or a contact on it lodged above county
+//                    level. The matter is the subject (kind matter), the `matter` reason (kind
+//                    person) or the case's matter (kind case).
 //   overdue          alerts fired; of those first raised as a warning (yellow: a deadline near),
 //                    the share whose case then missed it (the alert reached orange or red); the
 //                    alerts that reached orange or red (a deadline passed with the step not done).
@@ -80,7 +80,7 @@ class Evaluation {
   EscalationRowTaker alert_rows_;  // one row per escalation alert (row_id = its tier)
   std::vector<EscalationRow> rows_, alert_labels_;
   absl::flat_hash_map<std::string, std::vector<TimeMs>> matter_escalations_;
-  std::vector<AlertSeen> matter_alerts_;                   // repeat_visit and group_incident
+  std::vector<AlertSeen> matter_alerts_;                   // the matter models (kMatterModels)
   absl::flat_hash_map<std::string, OverdueSeen> overdue_;  // by alert id
   std::vector<OverdueSeen> overdue_done_;
   TimeMs end_ = 0;

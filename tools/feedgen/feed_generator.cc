@@ -28,6 +28,7 @@ FeedGenerator::FeedGenerator(const FeedgenOptions& options, bool with_truth)
   if (with_truth) {
     truth_ = std::make_unique<Truth>(world_, writer_);
     truth_->setPlans(scenario_.repeatPlans(), scenario_.bursts());
+    truth_->setRecurringPlans(scenario_.recurringPlans());
   }
   for (StreamPtr& s : initial) addStream(std::move(s));
 }
@@ -113,6 +114,9 @@ bool FeedGenerator::handle(const GenEvent& e, Stream& s) {
       const uint16_t region = s.matter.region;
       render(e, s, e.with_case ? kase : nullptr, region * 2);
       if (s.repeat_index >= 0 && truth_) truth_->countRepeat(s.repeat_index, false, e.ts);
+      if (s.recurring_index >= 0 && truth_) {
+        truth_->countRecurring(s.recurring_index, false, e.ts);
+      }
       if (s.burst_index >= 0 && truth_) {
         truth_->countBurst(s.burst_index, e.person_base, e.count, false, e.ts);
       }
@@ -127,6 +131,7 @@ bool FeedGenerator::handle(const GenEvent& e, Stream& s) {
       if (truth_) {
         c.serial = truth_->addCase(c);
         if (c.repeat_index >= 0) truth_->countRepeat(c.repeat_index, true, e.ts);
+        if (c.recurring_index >= 0) truth_->countRecurring(c.recurring_index, true, e.ts);
         if (c.burst_index >= 0) {
           truth_->countBurst(c.burst_index, c.person_base, c.person_count, true, e.ts);
         }

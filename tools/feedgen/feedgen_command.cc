@@ -189,6 +189,10 @@ void addFeedgenCommand(CLI::App& app) {
   cmd->add_option("--follow-ups", run->generator.follow_ups,
                   "Share of regular cases whose person comes back once or twice (0..1)")
       ->capture_default_str();
+  cmd->add_option("--recurring-matters", run->generator.recurring_matters,
+                  "Plant this many recurring matters (contacts from a new person each time, over "
+                  "weeks) and four times as many quiet ones, both in the truth (0..100000)")
+      ->capture_default_str();
   cmd->add_option_function<double>(
       "--overdue-share", [run](double share) { run->generator.overdue_share = share; },
       "Share of cases that miss a statutory deadline (0..1): that share misses its procedural "

@@ -25,6 +25,9 @@ absl::Status FeedgenOptions::validate() const {
   if (overdue_share && !(*overdue_share >= 0 && *overdue_share <= 1)) {
     return absl::InvalidArgumentError("--overdue-share must be between 0 and 1");
   }
+  if (recurring_matters < 0 || recurring_matters > 100000) {
+    return absl::InvalidArgumentError("--recurring-matters must be between 0 and 100000");
+  }
   if (escalation_model && escalation_thresholds) {
     return absl::InvalidArgumentError(
         "--escalation-model and --escalation-thresholds are two mechanisms: give one");

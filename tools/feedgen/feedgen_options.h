@@ -38,6 +38,12 @@ struct FeedgenOptions {
   // for benchmarks (tools/feedgen/planned_fault.h). Unset (the default) keeps the generator's own
   // mix (about 8% of cases overdue), so the feed of a seed is unchanged.
   std::optional<double> overdue_share;
+  // Recurring matters planted (tools/feedgen/scenario.h): each draws 6-20 further contacts over 4
+  // to 12 weeks, each from a new person (anonymous and unregistered channels give a different id
+  // per contact), by phone, online or in person; and four times as many quiet matters, drawing 1-3
+  // further contacts from new persons over 1 to 3 months. Both in the truth. 0 (the default)
+  // plants none, so the feed of a seed is unchanged.
+  int recurring_matters = 0;
 
   // InvalidArgument with the offending option when out of range.
   absl::Status validate() const;

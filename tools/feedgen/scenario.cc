@@ -14,6 +14,7 @@ namespace {
 constexpr uint64_t kFamilyDay = 1;
 constexpr uint64_t kFamilyRepeat = 2;
 constexpr uint64_t kFamilyBurst = 3;
+constexpr uint64_t kFamilyRecurring = 4;
 
 constexpr std::array<double, kCategoryCount> kCategoryWeights = {0.20, 0.12, 0.14,
                                                                  0.18, 0.16, 0.20};
@@ -109,6 +110,11 @@ std::vector<StreamPtr> Scenario::initialStreams() {
     out.push_back(planRepeat(i));
   }
   if (options_.burst && !options_.escalation_model) out.push_back(planBurst());
+  // Drawn only when asked for (their own seed family), so that the default feed is unchanged.
+  const auto recurring = static_cast<size_t>(options_.recurring_matters);
+  for (size_t i = 0; i < 5 * recurring && special_cases_ < special_budget_; ++i) {
+    out.push_back(planRecurring(i, i % 5 != 0));
+  }
   regular_cases_ = options_.cases - special_cases_;
   return out;
 }
@@ -247,6 +253,66 @@ StreamPtr Scenario::planBurst() {
   return s;
 }
 
+StreamPtr Scenario::planRecurring(size_t index, bool quiet) {
+  Rng r(deriveSeed(options_.seed, kFamilyRecurring, index));
+  auto s = std::make_unique<Stream>();
+  s->recurring_index = static_cast<int32_t>(recurring_.size());
+  const auto region = static_cast<uint16_t>(r.pick(world_.regionWeights()));
+  const auto category = pickCategory(start_day_, r);
+  const MatterRef matter{next_matter_++, region, category, false};
+  s->matter = matter;
+  const AgencyId agency = lifecycle_.registeringAgency(region, category, r);
+  const int64_t last_day = start_day_ + options_.days - 1;
+
+  auto makeCase = [&](Channel channel, int64_t day) {
+    CaseInfoPtr c = newCase(Profile::kRegular);
+    c->registered_ts = registrationTime(channel, day, r);
+    c->person_base = next_person_++;  // a new person each time: no id links the contacts
+    c->matter = matter;
+    c->agency = agency;
+    c->channel = channel;
+    c->level = Level::kCounty;
+    c->recurring_index = s->recurring_index;
+    ++special_cases_;
+    s->spawns.push_back(caseStream(c, r));
+    s->events.push_back(spawnAt(c->registered_ts, s->spawns.size() - 1));
+    return c;
+  };
+
+  // The anchor: the matter's first case, in the first half of the window.
+  static constexpr std::array<double, 4> kAnchorChannels = {0.3, 0.2, 0.3, 0.2};
+  const int64_t anchor_day =
+      start_day_ + r.between(0, std::max<int64_t>(0, static_cast<int64_t>(options_.days * 0.5)));
+  auto channel = static_cast<Channel>(r.pick(kAnchorChannels));
+  const int64_t day =
+      channel == Channel::kLetter ? world_.workdayOnOrAfter(anchor_day) : anchor_day;
+  s->kase = makeCase(day > last_day ? Channel::kOnline : channel, std::min(day, last_day));
+
+  // Further contacts, each by a new person: by phone or online (a registration), or in person.
+  const int64_t contacts = quiet ? r.between(1, 3) : r.between(6, 20);
+  const int64_t span = quiet ? r.between(30, 100) : r.between(28, 84);
+  for (int64_t j = 0; j < contacts; ++j) {
+    const int64_t d = anchor_day + r.between(1, span);
+    if (d > last_day) continue;
+    if (r.chance(0.6) && special_cases_ < special_budget_) {
+      makeCase(r.chance(0.5) ? Channel::kPhone : Channel::kOnline, d);
+      continue;
+    }
+    const int64_t visit_day = world_.workdayOnOrAfter(d);
+    if (visit_day > last_day) continue;
+    GenEvent e;
+    e.type = EventType::kVisit;
+    e.ts = registrationTime(Channel::kVisit, visit_day, r);
+    e.person_base = next_person_++;
+    e.count = 1;
+    e.code = contactLevel(Level::kCounty);
+    s->events.push_back(e);
+  }
+  sortByTime(s->events);
+  recurring_.push_back(RecurringPlan{matter, quiet});
+  return s;
+}
+
 uint64_t Scenario::regularCasesUpTo(int64_t day_index) const {
   const double total = day_weight_cum_.back();
   const double share = day_weight_cum_[static_cast<size_t>(day_index)] / total;
@@ -329,6 +395,7 @@ void Scenario::recycle(StreamPtr s) const {
   s->matter = MatterRef{};
   s->repeat_index = -1;
   s->burst_index = -1;
+  s->recurring_index = -1;
   s->spawns.clear();
   spare_.push_back(std::move(s));
 }
@@ -346,6 +413,7 @@ StreamPtr Scenario::caseStream(const CaseInfoPtr& c, Rng& r) const {
   s->matter = c->matter;
   s->repeat_index = c->repeat_index;
   s->burst_index = c->burst_index;
+  s->recurring_index = c->recurring_index;
   lifecycle_.build(*c, r, s->events);
   return s;
 }

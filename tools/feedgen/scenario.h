@@ -6,6 +6,9 @@
 //   letter or online);
 // - the collective burst (unless disabled): 30-80 distinct persons on one matter in one region
 //   within 1-3 days, by visits and a few registrations with large group sizes;
+// - optionally (--recurring-matters), recurring matters: an anchor case, then 6-20 contacts on
+//   the same matter over 4-12 weeks, each from a new person (phone or online registrations, or a
+//   visit); and quiet matters of the same make with 1-3 further contacts over 1-3 months;
 // - optionally (--follow-ups), ordinary follow-up visits: a regular case's person comes back once
 //   or twice on its matter, which a repeat-petition detector must not mistake for a repeat.
 // Each day and each series draws from its own seeded Rng, and builds its cases' lifecycles from it
@@ -29,6 +32,13 @@ namespace casewatch::feedgen {
 struct RepeatPlan {
   uint64_t person = 0;
   MatterRef matter;
+};
+
+// A planted matter drawing contacts from new persons each time, for the truth file: recurring, or
+// quiet (a few contacts, as an ordinary matter may draw).
+struct RecurringPlan {
+  MatterRef matter;
+  bool quiet = false;
 };
 
 // The collective burst, for the truth file.
@@ -57,6 +67,7 @@ class Scenario {
 
   const std::vector<RepeatPlan>& repeatPlans() const { return repeats_; }
   const std::vector<BurstPlan>& bursts() const { return bursts_; }
+  const std::vector<RecurringPlan>& recurringPlans() const { return recurring_; }
 
  private:
   // The level of a contact outside a case's own lifecycle: county with --escalation-model (no
@@ -69,6 +80,7 @@ class Scenario {
   CaseInfoPtr newCase(Profile profile);
   StreamPtr planRepeat(size_t index);
   StreamPtr planBurst();
+  StreamPtr planRecurring(size_t index, bool quiet);
   void addFollowUps(Stream& s, const CaseInfo& c, int64_t day, Rng& r) const;
   uint64_t regularCasesUpTo(int64_t day_index) const;
 
@@ -84,6 +96,7 @@ class Scenario {
   uint64_t next_matter_ = 1;
   std::vector<RepeatPlan> repeats_;
   std::vector<BurstPlan> bursts_;
+  std::vector<RecurringPlan> recurring_;
   static constexpr size_t kMaxSpareStreams = 1 << 16;
   mutable std::vector<StreamPtr> spare_;  // finished streams, for caseStream to reuse
 };

@@ -79,8 +79,9 @@ struct CaseInfo {
   Level level = Level::kCounty;
   Level competent_level = Level::kCounty;
   Profile profile = Profile::kRegular;
-  int32_t repeat_index = -1;  // the repeat petitioner this case belongs to
-  int32_t burst_index = -1;   // the collective incident this case belongs to
+  int32_t repeat_index = -1;     // the repeat petitioner this case belongs to
+  int32_t burst_index = -1;      // the collective incident this case belongs to
+  int32_t recurring_index = -1;  // the planted recurring or quiet matter this case belongs to
   std::string case_id;
   uint32_t serial = kNoSerial;
 };
@@ -95,6 +96,7 @@ struct Stream {
   MatterRef matter;  // a series' matter (visits)
   int32_t repeat_index = -1;
   int32_t burst_index = -1;
+  int32_t recurring_index = -1;
   std::vector<std::unique_ptr<Stream>> spawns;  // case streams this stream starts (kSpawnCase)
 };
 using StreamPtr = std::unique_ptr<Stream>;

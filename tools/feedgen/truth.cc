@@ -1,5 +1,6 @@
 #include "tools/feedgen/truth.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -127,6 +128,16 @@ void Truth::countRepeat(int32_t index, bool registration, TimeMs ts) {
   (registration ? t.registrations : t.visits) += 1;
 }
 
+void Truth::setRecurringPlans(const std::vector<RecurringPlan>& plans) {
+  for (const RecurringPlan& p : plans) recurring_.push_back(RecurringTally{p, 0, 0, {}});
+}
+
+void Truth::countRecurring(int32_t index, bool registration, TimeMs ts) {
+  RecurringTally& t = recurring_[static_cast<size_t>(index)];
+  (registration ? t.registrations : t.visits) += 1;
+  t.days.push_back(World::localDay(ts));
+}
+
 void Truth::countBurst(int32_t index, uint64_t person_base, uint32_t count, bool registration,
                        TimeMs ts) {
   BurstTally& t = bursts_[static_cast<size_t>(index)];
@@ -234,6 +245,33 @@ absl::Status Truth::write(const std::string& path, const TruthMeta& meta,
     line.push_back('}');
     flush();
   }
+  for (const RecurringTally& t : recurring_) {
+    std::vector<int64_t> days = t.days;
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+    // The most return days (contact days after the first) in any window of 30 and 90 days.
+    auto most = [&](int64_t width) {
+      size_t best = 0;
+      for (size_t i = 1, j = 1; i < days.size(); ++i) {
+        while (days[i] - days[j] >= width) ++j;
+        best = std::max(best, i - j + 1);
+      }
+      return best;
+    };
+    line.append(t.plan.quiet ? "{\"kind\":\"quiet_matter\"" : "{\"kind\":\"recurring_matter\"");
+    line.append(",\"matter\":\"");
+    names_.appendMatter(line, t.plan.matter);
+    line.append("\",\"region\":\"").append(world_.region(t.plan.matter.region).code);
+    line.append("\",\"category\":\"").append(categoryName(t.plan.matter.category));
+    line.append("\",\"visits\":").append(std::to_string(t.visits));
+    line.append(",\"registrations\":").append(std::to_string(t.registrations));
+    line.append(",\"contacts\":").append(std::to_string(t.visits + t.registrations));
+    line.append(",\"contact_days\":").append(std::to_string(days.size()));
+    line.append(",\"max_returns_30d\":").append(std::to_string(most(30)));
+    line.append(",\"max_returns_90d\":").append(std::to_string(most(90)));
+    line.append("}");
+    flush();
+  }
   line.append("{\"kind\":\"meta\",\"end\":\"");
   names_.appendTs(line, meta.end);
   line.append("\",\"window_start\":\"");
@@ -255,6 +293,12 @@ absl::Status Truth::write(const std::string& path, const TruthMeta& meta,
   line.append(",\"repeat_persons\":").append(std::to_string(repeats_.size()));
   line.append(",\"group_incidents\":").append(std::to_string(bursts_.size()));
   line.append(",\"collective_cases\":").append(std::to_string(collective_.size()));
+  if (!recurring_.empty()) {
+    size_t quiet = 0;
+    for (const RecurringTally& t : recurring_) quiet += t.plan.quiet ? 1 : 0;
+    line.append(",\"recurring_matters\":").append(std::to_string(recurring_.size() - quiet));
+    line.append(",\"quiet_matters\":").append(std::to_string(quiet));
+  }
   line.append(",\"seed\":").append(std::to_string(meta.seed));
   line.append(",\"timezone\":\"+08:00\",\"generator\":\"casewatch feedgen ")
       .append(meta.version)

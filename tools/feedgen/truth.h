@@ -5,8 +5,10 @@
 //   {"kind":"case",...} per case in registration order, then {"kind":"repeat_person",...},
 //   {"kind":"group_incident",...}, {"kind":"collective_case",...} (every case lodged by a group of
 //   kCollectiveGroupSize or more people: a collective petition by the regulations' definition),
-//   and last {"kind":"meta",...}. Person ids are written as they appear in the feed (a scorer
-//   computes their pseudonyms with the daemon's key).
+//   with --recurring-matters {"kind":"recurring_matter",...} and {"kind":"quiet_matter",...} (the
+//   planted matters drawing contacts from a new person each time: contacts, contact days, the
+//   most return days in any 30 and 90 days), and last {"kind":"meta",...}. Person ids are written
+//   as they appear in the feed (a scorer computes their pseudonyms with the daemon's key).
 //
 // Memory: a live CaseClock per open case; when a case's stream ends its clock is reduced to the
 // few step records that can still be overdue.
@@ -61,6 +63,9 @@ class Truth {
   void setPlans(const std::vector<RepeatPlan>& repeats, const std::vector<BurstPlan>& bursts);
   // A visit or registration of repeat petitioner `index` / of burst `index`.
   void countRepeat(int32_t index, bool registration, TimeMs ts);
+  void setRecurringPlans(const std::vector<RecurringPlan>& plans);
+  // A contact (visit or registration) on planted matter `index`, by anyone.
+  void countRecurring(int32_t index, bool registration, TimeMs ts);
   void countBurst(int32_t index, uint64_t person_base, uint32_t count, bool registration,
                   TimeMs ts);
 
@@ -86,6 +91,12 @@ class Truth {
     TimeMs first = 0;
     TimeMs last = 0;
   };
+  struct RecurringTally {
+    RecurringPlan plan;
+    uint32_t visits = 0;
+    uint32_t registrations = 0;
+    std::vector<int64_t> days;  // local days with a contact, in arrival order
+  };
   struct CollectiveRecord {
     uint32_t serial = 0;  // the case
     MatterRef matter;
@@ -107,6 +118,7 @@ class Truth {
   std::vector<CaseRecord> cases_;
   std::vector<RepeatTally> repeats_;
   std::vector<BurstTally> bursts_;
+  std::vector<RecurringTally> recurring_;
   std::vector<CollectiveRecord> collective_;
 };
 

@@ -73,7 +73,8 @@ TEST(EvaluateCommandTest, PinnedModelFittedOnOneSeedIsJudgedOnAnother) {
   ASSERT_GT(t["blue"]["alerts"].get<int>(), 20) << out;
   EXPECT_GT(t["red"]["precision"].get<double>(), t["blue"]["precision"].get<double>()) << out;
   // The other models' sections are there, with counts that add up.
-  for (const char* m : {"repeat_visit", "group_incident"}) {
+  for (const char* m : {"repeat_visit", "group_incident", "recurring_matter"}) {
+    ASSERT_TRUE(j.contains(m)) << m;
     for (const auto& [tier, r] : j[m]["tiers"].items()) {
       EXPECT_LE(r["followed_by_escalation"].get<int>(), r["alerts"].get<int>()) << m << tier;
     }
@@ -94,8 +95,8 @@ TEST(EvaluateCommandTest, PinnedModelFittedOnOneSeedIsJudgedOnAnother) {
   run.rows_out.clear();
   const std::string text = evaluateHistory(run, code);
   ASSERT_EQ(code, 0);
-  for (const char* m :
-       {"escalation_risk (pinned)", "AUC", "repeat_visit", "group_incident", "overdue"}) {
+  for (const char* m : {"escalation_risk (pinned)", "AUC", "repeat_visit", "group_incident",
+                        "recurring_matter", "overdue"}) {
     EXPECT_NE(text.find(m), std::string::npos) << m << "\n" << text;
   }
 }

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/time.h"
+#include "tests/fakes/temp_file.h"
 #include "tools/feedgen/case_clock.h"
 
 namespace casewatch::feedgen {
@@ -259,6 +260,49 @@ TEST(FeedGeneratorTest, RepeatPetitionersComeBackOnTheSameMatter) {
   EXPECT_LE(others_over_three, repeaters / 2);
 }
 
+TEST(FeedGeneratorTest, RecurringMattersDrawContactsFromANewPersonEachTimeAndAreInTheTruth) {
+  FeedgenOptions options = smallOptions();
+  options.recurring_matters = 5;
+  FeedGenerator g(options, true);
+  std::map<std::string, std::vector<std::string>> persons;  // matter -> persons of its contacts
+  std::map<std::string, std::set<int64_t>> days;
+  FeedLine line;
+  while (g.next(line)) {
+    const json e = json::parse(line.json);
+    if (e["type"] != "visit" && e["type"] != "case.registered") continue;
+    for (const json& p : e["persons"]) persons[e["matter"]].push_back(p.get<std::string>());
+    days[e["matter"]].insert(World::localDay(*parseRfc3339(e["ts"].get<std::string>())));
+  }
+  const casewatch::testing::TempFile truth_file("");  // its own: the sanitized run is concurrent
+  const std::string& path = truth_file.path();
+  ASSERT_TRUE(g.writeTruth(path).ok());
+  std::ifstream in(path);
+  int recurring = 0, quiet = 0;
+  for (std::string text; std::getline(in, text);) {
+    const json t = json::parse(text);
+    if (t["kind"] == "meta") {
+      EXPECT_EQ(t["recurring_matters"], 5);
+      EXPECT_EQ(t["quiet_matters"], 20);
+    }
+    if (t["kind"] != "recurring_matter" && t["kind"] != "quiet_matter") continue;
+    const std::string m = t["matter"];
+    (t["kind"] == "recurring_matter" ? recurring : quiet) += 1;
+    // The truth counts what the feed holds; the planned contacts are each by a new person (a
+    // registration's lifecycle may bring its own person back once to chase the case).
+    EXPECT_EQ(t["contacts"].get<size_t>(), persons[m].size()) << m;
+    EXPECT_EQ(t["contact_days"].get<size_t>(), days[m].size()) << m;
+    const std::set<std::string> distinct(persons[m].begin(), persons[m].end());
+    EXPECT_GE(distinct.size() * 2, persons[m].size()) << m;
+    if (t["kind"] == "recurring_matter") {
+      EXPECT_GE(t["contact_days"].get<int>(), 5) << m;
+    } else {
+      EXPECT_LE(t["contacts"].get<int>(), 10) << m;
+    }
+  }
+  EXPECT_EQ(recurring, 5);
+  EXPECT_EQ(quiet, 20);
+}
+
 TEST(FeedGeneratorTest, PersonIdsAreRawOnlyWhenAskedFor) {
   FeedgenOptions raw = smallOptions();
   raw.cases = 200;
@@ -310,13 +354,13 @@ TEST(FeedGeneratorTest, TruthMatchesAnIndependentPassOverTheFeed) {
   std::vector<json> events;
   FeedLine line;
   while (g.next(line)) events.push_back(json::parse(line.json));
-  const std::string path = testing::TempDir() + "/feedgen_truth_test.jsonl";
+  const casewatch::testing::TempFile truth_file("");  // its own: the sanitized run is concurrent
+  const std::string& path = truth_file.path();
   ASSERT_TRUE(g.writeTruth(path).ok());
 
   std::vector<json> truth;
   std::ifstream in(path);
   for (std::string l; std::getline(in, l);) truth.push_back(json::parse(l));
-  std::remove(path.c_str());
   ASSERT_FALSE(truth.empty());
   const json& meta = truth.back();
   ASSERT_EQ(meta["kind"], "meta");

@@ -1,4 +1,4 @@
-#include "models/repeat_visit/return_days.h"
+#include "models/return_days.h"
 
 #include <gtest/gtest.h>
 

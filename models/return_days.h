@@ -1,12 +1,13 @@
-// The days on which a person came back on a matter, as a 128-day bitmap: exact counts of return
-// days in any window that ends within the bitmap's range (the model asks for 30 and 90 days), in
-// 18 bytes, with late (out-of-order) days set in place.
+// The days on which something came back (a person on a matter for repeat_visit, any contact on a
+// matter for recurring_matter), as a 128-day bitmap: exact counts of return days in any window that
+// ends within the bitmap's range (the models ask for 30 and 90 days), in 18 bytes, with late
+// (out-of-order) days set in place.
 //
 // Bit i stands for local day `anchor − i`; the anchor is the latest day set. A day more than 127
 // days before the anchor is out of every window the model uses and is not stored.
 //
 // Stored as four 32-bit words so that the type is 4-byte aligned (20 bytes) and packs with the
-// model's other per-pair fields. Value type; not thread-safe (owned by the model's state).
+// models' other fields. Value type; not thread-safe (owned by a model's state).
 #pragma once
 
 #include <bit>
