@@ -420,7 +420,9 @@ class Daemon:
 
 class Postgres:
     """A real PostgreSQL server started by the test (tests/fakes/postgres_cluster.h does the same
-    for the unit tests): initdb into `<dir>`, `postgres` on a free loopback port with its socket in
+    for the unit tests): initdb into a directory of its own under /tmp (the test's temp dir is
+    root's alone, out of the server's reach; removed by stop(), its server.log copied to
+    `log_copy` first), `postgres` on a free loopback port with its socket in
     `<dir>`, SCRAM password authentication. As root (CI) the server runs as nobody through setpriv
     (initdb refuses root), which also stops it should the test die. Roles: the superuser
     casewatch_admin (the test's own look at the tables) and casewatch_store (what the daemon gets),
@@ -430,9 +432,10 @@ class Postgres:
     PASSWORD = "casewatch-test-password"
     _running = []
 
-    def __init__(self, dir_):
+    def __init__(self, log_copy=None):
+        dir_ = tempfile.mkdtemp(prefix="cwpg-")
         self.dir = dir_
-        os.makedirs(dir_, exist_ok=True)
+        self.log_copy = log_copy
         self.as_root = os.geteuid() == 0
         self.password_file = os.path.join(dir_, "store.pw")
         self._write(self.password_file, self.PASSWORD + "\n", server=False)
@@ -459,18 +462,20 @@ class Postgres:
                 "--pdeathsig=SIGINT"] + cmd
 
     def start(self):
+        Postgres._running.append(self)
         with open(self.log_path, "ab") as log:
-            subprocess.run(self._as_server([
+            initdb = subprocess.run(self._as_server([
                 self.BIN + "initdb", "-D", os.path.join(self.dir, "data"), "-U", "casewatch_admin",
                 "--pwfile=" + os.path.join(self.dir, "initdb.pw"), "-A", "scram-sha-256",
                 "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]),
-                stdout=log, stderr=subprocess.STDOUT, check=True, timeout=120)
+                stdout=log, stderr=subprocess.STDOUT, timeout=120)
+            if initdb.returncode != 0:
+                fail("initdb failed:\n" + open(self.log_path).read())
             self.port = free_port()
             self.proc = subprocess.Popen(self._as_server([
                 self.BIN + "postgres", "-D", os.path.join(self.dir, "data"), "-k", self.dir,
                 "-p", str(self.port), "-c", "listen_addresses=127.0.0.1"]),
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        Postgres._running.append(self)
 
         def ready():
             if self.proc.poll() is not None:
@@ -503,6 +508,9 @@ class Postgres:
             self.proc.wait(60)
         if self in Postgres._running:
             Postgres._running.remove(self)
+        if self.log_copy and os.path.exists(self.log_path):
+            shutil.copyfile(self.log_path, self.log_copy)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     @classmethod
     def stop_all(cls):
@@ -512,6 +520,7 @@ class Postgres:
             except Exception:  # noqa: BLE001 - best-effort cleanup
                 if p.proc:
                     p.proc.kill()
+                shutil.rmtree(p.dir, ignore_errors=True)
 
 
 def open_db_readonly(path):

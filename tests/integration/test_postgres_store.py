@@ -19,7 +19,7 @@ from test_durable_ack import DUTY, VIEWER, call, overdue_alert  # noqa: E402
 
 
 def test(args, tmp):
-    pg = cwtest.Postgres(os.path.join(tmp, "pg")).start()
+    pg = cwtest.Postgres(log_copy=os.path.join(tmp, "postgres.log")).start()
     conninfo = pg.create_database("casewatch")
     store_sets = ["store.kind=postgresql", 'store.postgresql.conninfo="%s"' % conninfo,
                   "store.postgresql.password_file=" + pg.password_file]
