@@ -19,6 +19,7 @@
 #include "daemon/data_dir.h"
 #include "daemon/key_fingerprint_file.h"
 #include "daemon/snapshot/state_digest.h"
+#include "daemon/store/open_alert_store.h"
 #include "models/key_case/key_case_model.h"
 
 namespace casewatch {
@@ -79,12 +80,8 @@ absl::Status App::start() {
     return s;
   }
 
-  SqliteAlertStoreOptions store_options;
-  store_options.busy_timeout_ms = config_.store.busy_timeout_ms;
-  auto store = SqliteAlertStore::open(config_.data_dir, store_options);
-  if (!store.ok())
-    return absl::Status(store.status().code(),
-                        strCat("data_dir: store: ", store.status().message()));
+  auto store = openAlertStore(config_.store, config_.data_dir);
+  if (!store.ok()) return store.status();
   store_ = std::move(*store);
   store_->setOnHealthChange([this] { healthChanged(); });
   if (auto snap = store_->getSnapshot(std::string(kRecordedPositionSnapshot)); snap.ok() && *snap) {

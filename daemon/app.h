@@ -40,7 +40,7 @@
 #include "daemon/pipeline.h"
 #include "daemon/service/systemd_notifier.h"
 #include "daemon/snapshot/snapshot_writer.h"
-#include "daemon/store/sqlite_alert_store.h"
+#include "daemon/store/alert_store.h"
 #include "daemon/telemetry/health_metrics.h"
 #include "daemon/telemetry/learning_metrics.h"
 #include "daemon/telemetry/metrics.h"
@@ -237,7 +237,7 @@ class App final : private PipelineOutput, private AlertOperations {
   std::optional<Alert> self_alert_;            // the daemon's own alert, while it fires
   Readiness readiness_{{"daemon: starting"}};  // as last assessed; what GET /readyz answers
   bool started_ = false;
-  std::unique_ptr<SqliteAlertStore> store_;
+  std::unique_ptr<AlertStore> store_;
   std::unique_ptr<EventJournal> journal_;
   std::unique_ptr<Pipeline> pipeline_;
   std::vector<std::unique_ptr<Connector>> connectors_;

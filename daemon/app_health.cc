@@ -56,7 +56,7 @@ void App::updateReadiness() {
   const JournalStats& js = journal_->stats();
   health_metrics_->syncJournal(js.write_errors.load(std::memory_order_relaxed),
                                js.records_dropped.load(std::memory_order_relaxed));
-  const SqliteAlertStoreStats& ss = store_->stats();
+  const AlertStoreStats& ss = store_->stats();
   health_metrics_->syncStore(ss.commit_errors.load(std::memory_order_relaxed),
                              ss.writes_dropped.load(std::memory_order_relaxed));
   for (const auto& c : connectors_) {

@@ -19,11 +19,13 @@ using app::steadyMs;
 
 void App::updateIntake(const ReadinessInputs& in) {
   // Not while starting (recovery writes nothing new). The journal: any failure (it retries by
-  // itself, or has failed for good). The store: a full disk only, which it waits out keeping its
-  // writes; another failure (a lock held too long) drops that transaction's writes as before and
-  // is healthy again at the next commit, which a paused intake might never bring.
+  // itself, or has failed for good). The store: an outage it waits out keeping its writes (a full
+  // disk; PostgreSQL out of reach); another failure (a lock held too long) drops that
+  // transaction's writes as before and is healthy again at the next commit, which a paused intake
+  // might never bring.
   const bool failing = started_ && ((!in.journal.ok() && journal_) ||
-                                    in.store.code() == absl::StatusCode::kResourceExhausted);
+                                    in.store.code() == absl::StatusCode::kResourceExhausted ||
+                                    (store_ && store_->holdingWrites()));
   if (failing && !intake_paused_) {
     pauseIntake(in);
   } else if (!failing && intake_paused_) {

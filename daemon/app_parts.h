@@ -11,7 +11,7 @@
 
 #include "alerts/alert_json.h"
 #include "daemon/daemon_config.h"
-#include "daemon/store/sqlite_alert_store.h"
+#include "daemon/store/alert_store.h"
 
 namespace casewatch::app {
 

@@ -32,7 +32,7 @@ struct ReadinessInputs {
   bool started = false;  // start-up (recovery, binding) finished
   bool stopping = false;
   absl::Status journal;  // EventJournal::health(); its message starts "journal: "
-  absl::Status store;    // SqliteAlertStore::health(); its message starts "store: "
+  absl::Status store;    // AlertStore::health(); its message starts "store: "
   // The data dir's disk (or quota) is full (the journal or the store is ResourceExhausted): named
   // first, before the journal's and store's own reasons.
   bool disk_full = false;

@@ -10,7 +10,7 @@
 
 #include "base/log_escape.h"
 #include "base/str_cat.h"
-#include "daemon/store/sqlite_alert_store.h"
+#include "daemon/store/alert_store.h"
 
 namespace casewatch {
 namespace {
@@ -61,7 +61,7 @@ void ApiRouter::listAlerts(ApiContext& ctx) {
   if (f.status == "resolved") {
     // Resolved alerts are no longer in memory: read them from the store, off the loop.
     f.limit = limit == 0 ? kDefaultResolvedLimit : limit;
-    SqliteAlertStore* store = options_.store;
+    AlertStore* store = options_.store;
     ApiResponder respond = ctx.later();
     TaskRunner post = options_.post;
     options_.offload([store, f, respond, post] {
@@ -106,7 +106,7 @@ void ApiRouter::getAlert(ApiContext& ctx, const std::string& id) {
   for (const Alert& a : options_.ops->activeAlerts()) {
     if (a.alert_id == id) current = alertToJson(a, options_.json);
   }
-  SqliteAlertStore* store = options_.store;
+  AlertStore* store = options_.store;
   ApiResponder respond = ctx.later();
   TaskRunner post = options_.post;
   const int offset = options_.json.utc_offset_minutes;

@@ -28,11 +28,11 @@
 
 namespace casewatch {
 
-class SqliteAlertStore;
+class AlertStore;
 
 struct ApiRouterOptions {
   AlertOperations* ops = nullptr;
-  SqliteAlertStore* store = nullptr;  // alert history, resolved alerts and dead letters
+  AlertStore* store = nullptr;  // alert history, resolved alerts and dead letters
   const ApiAuth* auth = nullptr;
   std::function<TimeMs()> now;  // the daemon's clock (event time in replay): silence start, status
   AlertJsonOptions json;

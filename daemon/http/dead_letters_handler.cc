@@ -2,7 +2,7 @@
 #include "daemon/http/api_router.h"
 
 #include "base/str_cat.h"
-#include "daemon/store/sqlite_alert_store.h"
+#include "daemon/store/alert_store.h"
 
 namespace casewatch {
 namespace {
@@ -29,7 +29,7 @@ void ApiRouter::deadLetters(ApiContext& ctx) {
   if (!ctx.onlyParams({"limit"})) return;
   size_t limit = kDefaultDeadLetterLimit;
   if (!ctx.limitParam(limit)) return;
-  SqliteAlertStore* store = options_.store;
+  AlertStore* store = options_.store;
   ApiResponder respond = ctx.later();
   TaskRunner post = options_.post;
   const int offset = options_.json.utc_offset_minutes;

@@ -16,7 +16,7 @@
 
 #include "base/str_cat.h"
 #include "daemon/http/api_router.h"
-#include "daemon/store/sqlite_alert_store.h"
+#include "daemon/store/alert_store.h"
 
 namespace casewatch {
 namespace {
@@ -519,8 +519,7 @@ HttpServer::~HttpServer() {
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(asio::io_context& io,
                                                               HttpServerOptions options,
                                                               AlertOperations& ops,
-                                                              SqliteAlertStore& store,
-                                                              ApiAuth auth) {
+                                                              AlertStore& store, ApiAuth auth) {
   const std::string listen = options.listen;
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos) {
@@ -655,7 +654,7 @@ absl::StatusOr<ApiAuth> apiAuthFromConfig(const Config& config) {
 }
 
 absl::StatusOr<std::unique_ptr<HttpServer>> startHttpServer(
-    asio::io_context& io, const Config& config, AlertOperations& ops, SqliteAlertStore& store,
+    asio::io_context& io, const Config& config, AlertOperations& ops, AlertStore& store,
     std::shared_ptr<prometheus::Registry> registry, std::function<TimeMs()> now,
     std::function<Readiness()> readiness) {
   if (config.http.listen.empty()) {

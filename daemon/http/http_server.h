@@ -42,7 +42,7 @@ class Registry;
 
 namespace casewatch {
 
-class SqliteAlertStore;
+class AlertStore;
 
 struct HttpServerOptions {
   std::string listen = "127.0.0.1:9470";  // host:port; port 0 = any free port
@@ -66,8 +66,8 @@ class HttpServer {
   // the server (or its stop()).
   static absl::StatusOr<std::unique_ptr<HttpServer>> start(boost::asio::io_context& io,
                                                            HttpServerOptions options,
-                                                           AlertOperations& ops,
-                                                           SqliteAlertStore& store, ApiAuth auth);
+                                                           AlertOperations& ops, AlertStore& store,
+                                                           ApiAuth auth);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -100,8 +100,8 @@ absl::StatusOr<ApiAuth> apiAuthFromConfig(const Config& config);
 // token files), logs where it listens, and warns loudly about demo tokens or about having none.
 // Returns null (OK) when http.listen is "". Start-up only; errors name the key.
 absl::StatusOr<std::unique_ptr<HttpServer>> startHttpServer(
-    boost::asio::io_context& io, const Config& config, AlertOperations& ops,
-    SqliteAlertStore& store, std::shared_ptr<prometheus::Registry> registry,
-    std::function<TimeMs()> now, std::function<Readiness()> readiness);
+    boost::asio::io_context& io, const Config& config, AlertOperations& ops, AlertStore& store,
+    std::shared_ptr<prometheus::Registry> registry, std::function<TimeMs()> now,
+    std::function<Readiness()> readiness);
 
 }  // namespace casewatch

@@ -11,10 +11,11 @@ void decodeConfig(MapReader& r, StoreConfig& c) {
   r.read("fsync", c.fsync);
   r.read("busy_timeout_ms", c.busy_timeout_ms, 0, 60000);
   r.read("journal_segment_bytes", c.journal_segment_bytes, 4096, 1LL << 30);
+  decodeConfig(r, c.alert_store);
 }
 
 void validateConfig(ConfigDecoder& d, const std::string& path, const StoreConfig& c) {
-  (void)d, (void)path, (void)c;  // each key stands alone
+  validateConfig(d, path, c.alert_store);
 }
 
 void writeConfig(ConfigWriter& w, const StoreConfig& c) {
@@ -23,6 +24,7 @@ void writeConfig(ConfigWriter& w, const StoreConfig& c) {
   w.boolean("fsync", c.fsync);
   w.integer("busy_timeout_ms", c.busy_timeout_ms);
   w.integer("journal_segment_bytes", static_cast<long long>(c.journal_segment_bytes));
+  writeConfig(w, c.alert_store);
 }
 
 }  // namespace casewatch

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <string>
 
+#include "daemon/store/alert_store_config.h"
+
 namespace casewatch {
 
 class ConfigDecoder;
@@ -21,6 +23,8 @@ struct StoreConfig {
   // The journal starts a new segment file when a batch would take the current one past this size;
   // compaction deletes whole segments, so this is also the granularity of the disk it frees.
   size_t journal_segment_bytes = 64 << 20;
+  // store.kind and store.postgresql: the alert store's engine (daemon/store/alert_store_config.h).
+  AlertStoreConfig alert_store;
   friend bool operator==(const StoreConfig&, const StoreConfig&) = default;
 };
 

@@ -1,4 +1,5 @@
-// The alert store's schema: the tables (dead letters, alerts and their history, snapshots, meta)
+// The SQLite alert store's schema (PostgreSQL's counterpart: postgres_alert_store_schema.h): the
+// tables (dead letters, alerts and their history, snapshots, meta)
 // as an ordered list of migrations, and applying the ones a database has not had yet.
 #pragma once
 

@@ -10,9 +10,9 @@
 namespace casewatch {
 
 SqliteAlertStore::SqliteAlertStore(std::string db_path, SqliteAlertStoreOptions options)
-    : db_path_(std::move(db_path)),
-      options_(std::move(options)),
-      log_(options_.logger ? options_.logger : spdlog::default_logger()) {}
+    : QueuedAlertStore(options.max_dead_letters, options.logger),
+      db_path_(std::move(db_path)),
+      options_(std::move(options)) {}
 
 SqliteAlertStore::~SqliteAlertStore() {
   close();
@@ -25,12 +25,13 @@ absl::StatusOr<std::unique_ptr<SqliteAlertStore>> SqliteAlertStore::open(
   if (ec) return absl::InternalError("store: cannot create " + data_dir + ": " + ec.message());
   std::unique_ptr<SqliteAlertStore> store(
       new SqliteAlertStore(data_dir + "/casewatch.db", std::move(options)));
-  if (absl::Status s = store->init(); !s.ok()) return s;
-  store->thread_ = std::thread([p = store.get()] { p->writerLoop(); });
+  uint64_t dead_letters = 0;
+  if (absl::Status s = store->init(dead_letters); !s.ok()) return s;
+  store->startWriter(dead_letters);
   return store;
 }
 
-absl::Status SqliteAlertStore::init() {
+absl::Status SqliteAlertStore::init(uint64_t& dead_letters_stored) {
   writer_db_ = std::make_unique<SqliteConnection>();
   SqliteConnection& w = *writer_db_;
   if (auto s = w.open(db_path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -68,7 +69,7 @@ absl::Status SqliteAlertStore::init() {
     sqlite3_stmt* s = nullptr;
     if (auto st = w.prepare(s, "SELECT count(*) FROM dead_letters"); !st.ok()) return st;
     if (sqlite3_step(s) == SQLITE_ROW) {
-      dead_letter_count_.store(static_cast<uint64_t>(sqlite3_column_int64(s, 0)));
+      dead_letters_stored = static_cast<uint64_t>(sqlite3_column_int64(s, 0));
     }
     sqlite3_finalize(s);
   }
@@ -76,23 +77,13 @@ absl::Status SqliteAlertStore::init() {
 }
 
 void SqliteAlertStore::close() {
-  {
-    std::lock_guard lk(mu_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
-  work_cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (!stopWriter()) return;
   {
     std::lock_guard rl(read_mu_);
     reader_db_.reset();
   }
   writer_db_.reset();  // the last connection to close checkpoints the WAL
-  {
-    std::lock_guard lk(mu_);
-    closed_ = true;
-  }
-  done_cv_.notify_all();
+  markClosed();
 }
 
 }  // namespace casewatch

@@ -61,12 +61,6 @@ absl::StatusOr<std::vector<DeadLetter>> SqliteAlertStore::listDeadLetters(size_t
   return out;
 }
 
-absl::StatusOr<std::vector<AlertRecord>> SqliteAlertStore::loadActiveAlerts() {
-  AlertFilter f;
-  f.active_only = true;
-  return loadAlerts(f);
-}
-
 absl::StatusOr<std::vector<AlertRecord>> SqliteAlertStore::loadAlerts(const AlertFilter& filter) {
   std::lock_guard lk(read_mu_);
   if (!reader_db_) return absl::FailedPreconditionError("store: closed");

@@ -67,6 +67,7 @@ def main(test_fn):
         print("FAIL %s: %s" % (name, e), file=sys.stderr)
     finally:
         Daemon.stop_all()
+        Postgres.stop_all()
         keep = args.keep or os.environ.get("CW_KEEP") or not ok
         if keep:
             print("(temp dir kept: %s)" % tmp, file=sys.stderr)
@@ -415,6 +416,111 @@ class Daemon:
                  % (timeout, self.log()[-4000:]))
         self._closed()
         return rc
+
+
+class Postgres:
+    """A real PostgreSQL server started by the test (tests/fakes/postgres_cluster.h does the same
+    for the unit tests): initdb into a directory of its own under /tmp (the test's temp dir is
+    root's alone, out of the server's reach; removed by stop(), its server.log copied to
+    `log_copy` first), `postgres` on a free loopback port with its socket in
+    `<dir>`, SCRAM password authentication. As root (CI) the server runs as nobody through setpriv
+    (initdb refuses root), which also stops it should the test die. Roles: the superuser
+    casewatch_admin (the test's own look at the tables) and casewatch_store (what the daemon gets),
+    one password for both, in `password_file` (mode 0600)."""
+
+    BIN = "/usr/lib/postgresql/15/bin/"
+    PASSWORD = "casewatch-test-password"
+    _running = []
+
+    def __init__(self, log_copy=None):
+        dir_ = tempfile.mkdtemp(prefix="cwpg-")
+        self.dir = dir_
+        self.log_copy = log_copy
+        self.as_root = os.geteuid() == 0
+        self.password_file = os.path.join(dir_, "store.pw")
+        self._write(self.password_file, self.PASSWORD + "\n", server=False)
+        self._write(os.path.join(dir_, "initdb.pw"), self.PASSWORD + "\n", server=True)
+        self.log_path = os.path.join(dir_, "server.log")
+        self._write(self.log_path, "", server=True, mode=0o644)
+        if self.as_root:
+            os.chown(dir_, 65534, 65534)
+        os.chmod(dir_, 0o700)
+        self.port = None
+        self.proc = None
+
+    def _write(self, path, text, server, mode=0o600):
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, mode)
+        if server and os.geteuid() == 0:
+            os.chown(path, 65534, 65534)
+
+    def _as_server(self, cmd):
+        if not self.as_root:
+            return cmd
+        return ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "--pdeathsig=SIGINT"] + cmd
+
+    def start(self):
+        Postgres._running.append(self)
+        with open(self.log_path, "ab") as log:
+            initdb = subprocess.run(self._as_server([
+                self.BIN + "initdb", "-D", os.path.join(self.dir, "data"), "-U", "casewatch_admin",
+                "--pwfile=" + os.path.join(self.dir, "initdb.pw"), "-A", "scram-sha-256",
+                "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]),
+                stdout=log, stderr=subprocess.STDOUT, timeout=120)
+            if initdb.returncode != 0:
+                fail("initdb failed:\n" + open(self.log_path).read())
+            self.port = free_port()
+            self.proc = subprocess.Popen(self._as_server([
+                self.BIN + "postgres", "-D", os.path.join(self.dir, "data"), "-k", self.dir,
+                "-p", str(self.port), "-c", "listen_addresses=127.0.0.1"]),
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+        def ready():
+            if self.proc.poll() is not None:
+                fail("postgres exited at start:\n" + open(self.log_path).read())
+            return subprocess.run([self.BIN + "pg_isready", "-q", "-h", self.dir, "-p",
+                                   str(self.port)]).returncode == 0
+        wait_until(ready, message="postgres ready")
+        self.sql("postgres", "CREATE ROLE casewatch_store LOGIN PASSWORD '%s'" % self.PASSWORD)
+        return self
+
+    def create_database(self, name):
+        self.sql("postgres", "CREATE DATABASE %s OWNER casewatch_store" % name)
+        return "host=127.0.0.1 port=%d dbname=%s user=casewatch_store" % (self.port, name)
+
+    def sql(self, database, statement):
+        """Runs `statement` as the superuser; its rows as lists of text."""
+        out = subprocess.run(
+            ["/usr/bin/psql", "-h", self.dir, "-p", str(self.port), "-U", "casewatch_admin",
+             "-d", database, "-X", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
+             "-c", statement],
+            env=dict(os.environ, PGPASSWORD=self.PASSWORD), capture_output=True, text=True,
+            timeout=60)
+        if out.returncode != 0:
+            fail("psql %r failed: %s" % (statement, out.stderr))
+        return [line.split("\t") for line in out.stdout.splitlines() if line]
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)  # fast shutdown
+            self.proc.wait(60)
+        if self in Postgres._running:
+            Postgres._running.remove(self)
+        if self.log_copy and os.path.exists(self.log_path):
+            shutil.copyfile(self.log_path, self.log_copy)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    @classmethod
+    def stop_all(cls):
+        for p in list(cls._running):
+            try:
+                p.stop()
+            except Exception:  # noqa: BLE001 - best-effort cleanup
+                if p.proc:
+                    p.proc.kill()
+                shutil.rmtree(p.dir, ignore_errors=True)
 
 
 def open_db_readonly(path):

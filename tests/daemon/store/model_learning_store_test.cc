@@ -1,19 +1,16 @@
 // The store's learning tables: training rows come back bit for bit (features as IEEE doubles), a
 // row written again is replaced (a journal replay after a restart rewrites the same rows), the
 // most recent `limit` rows are read oldest first, and refits are listed newest first, accepted
-// ones alone on request; all of it survives closing and reopening the database.
+// ones alone on request; all of it survives closing and reopening the database. On both engines.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
-#include "daemon/store/sqlite_alert_store.h"
-#include "tests/fakes/temp_dir.h"
+#include "tests/fakes/alert_store_engines.h"
 
 namespace casewatch {
 namespace {
-
-using testing::TempDir;
 
 TrainingRow row(int i, int label) {
   TrainingRow r;
@@ -27,10 +24,17 @@ TrainingRow row(int i, int label) {
   return r;
 }
 
-TEST(ModelLearningStoreTest, RowsAndFitsRoundTrip) {
-  TempDir dir;
+template <typename Engine>
+class ModelLearningStoreTest : public ::testing::Test {
+ protected:
+  Engine place_;
+};
+TYPED_TEST_SUITE(ModelLearningStoreTest, testing::AlertStoreEngines,
+                 testing::AlertStoreEngineNames);
+
+TYPED_TEST(ModelLearningStoreTest, RowsAndFitsRoundTrip) {
   {
-    auto store = SqliteAlertStore::open(dir.path());
+    auto store = this->place_.open();
     ASSERT_TRUE(store.ok()) << store.status();
     std::vector<TrainingRow> rows;
     for (int i = 0; i < 10; ++i) rows.push_back(row(i, i % 2));
@@ -47,7 +51,7 @@ TEST(ModelLearningStoreTest, RowsAndFitsRoundTrip) {
     (*store)->recordModelFit(later);
     (*store)->flush();
   }
-  auto store = SqliteAlertStore::open(dir.path());
+  auto store = this->place_.open();
   ASSERT_TRUE(store.ok()) << store.status();
   auto all = (*store)->loadTrainingRows("escalation_risk", 0);
   ASSERT_TRUE(all.ok()) << all.status();
