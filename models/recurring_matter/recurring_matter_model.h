@@ -84,6 +84,8 @@ class RecurringMatterModel final : public Model {
   void forget(const ForgottenCases& f, ModelContext& ctx) override;
   bool saveState(ArchiveOut& out) const override;
   bool loadState(ArchiveIn& in) override;
+  // GET /api/v1/models: the gates, the prior, and how much of the baseline is learnt locally.
+  std::string stateJson() const override;
 
   // What the model makes of a matter now (tests, the bench).
   struct Judgement {

@@ -1,6 +1,7 @@
 // The recurring_matter model's state beyond the per-event path: the snapshot (save/load with the
 // exact layout), the rebuild after a reload, and retention's forget.
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "absl/container/flat_hash_set.h"
 #include "base/str_cat.h"
@@ -8,6 +9,37 @@
 #include "models/recurring_matter/recurring_matter_model.h"
 
 namespace casewatch {
+
+std::string RecurringMatterModel::stateJson() const {
+  // A series is "learnt" once its own completed matters (decayed) outweigh the prior: from then
+  // on the region's category judges its matters more than the configured guess does.
+  size_t learnt = 0;
+  double completed = 0;
+  for (uint32_t s = 0; s < baseline_.size(); ++s) {
+    const double w = baseline_.weight(s, day_);
+    completed += w;
+    if (w >= config_.prior_matters) ++learnt;
+  }
+  nlohmann::json j;
+  j["method"] = "negative binomial tails of 30- and 90-day return days";
+  j["matters_tracked"] = matters();
+  j["waiting_for_baseline"] = waiting();
+  j["open_alerts"] = openAlerts();
+  j["baseline"] = {{"series", baseline_.size()},
+                   {"series_learnt", learnt},
+                   {"completed_matters_weight", completed},
+                   {"prior_returns_90d", config_.prior_returns_90d},
+                   {"prior_matters", config_.prior_matters},
+                   {"half_life_days", config_.baseline_half_life_days},
+                   {"dispersion_size", config_.dispersion_size}};
+  j["gates"] = {{"yellow_p", config_.yellow_p},
+                {"orange_p", config_.orange_p},
+                {"red_p", config_.red_p},
+                {"min_returns_30d", config_.min_returns_30d},
+                {"min_returns_90d", config_.min_returns_90d},
+                {"quiet_days", config_.quiet_days}};
+  return j.dump();
+}
 
 bool RecurringMatterModel::saveState(ArchiveOut& out) const {
   out.pod(now_);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -173,6 +174,27 @@ TEST_F(RecurringMatterModelTest, TheBaselineLearnsFromCompletedMattersOfTheRegio
   }
   ASSERT_FALSE(matterSignals("m:other").empty());
   EXPECT_EQ(matterSignals("m:other").back().tier, Tier::kYellow);
+}
+
+TEST_F(RecurringMatterModelTest, ItsStateShowsTheGatesAndHowMuchOfTheBaselineIsLearnt) {
+  auto state = nlohmann::json::parse(model_->stateJson());
+  EXPECT_EQ(state["baseline"]["series_learnt"], 0);
+  EXPECT_EQ(state["gates"]["yellow_p"], config_.yellow_p);
+  EXPECT_EQ(state["gates"]["min_returns_30d"], config_.min_returns_30d);
+  // Sixty land matters complete their first 90 days: more than the prior's 50, so learnt.
+  for (int i = 0; i < 60; ++i) {
+    const std::string m = "m:done-" + std::to_string(i);
+    feed(registration(day(0), m));
+    feed(visit(day(30), m));
+  }
+  state = nlohmann::json::parse(model_->stateJson());
+  EXPECT_EQ(state["waiting_for_baseline"], 60);
+  advance(day(95));
+  state = nlohmann::json::parse(model_->stateJson());
+  EXPECT_EQ(state["waiting_for_baseline"], 0);
+  EXPECT_EQ(state["baseline"]["series"], 1);
+  EXPECT_EQ(state["baseline"]["series_learnt"], 1);
+  EXPECT_GT(state["baseline"]["completed_matters_weight"].get<double>(), 50.0);
 }
 
 TEST_F(RecurringMatterModelTest, TheMattersOwnPastRaisesItsBaselineFor30Days) {
