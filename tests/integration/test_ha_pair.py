@@ -117,6 +117,9 @@ def test(args, tmp):
     if topics(sub_b) != ["escalation.2"]:
         cwtest.fail("the second leader published %s" % topics(sub_b))
     print("notices on the bus for %s: a %s, b %s" % (alert_id, topics(sub_a), topics(sub_b)))
+    rows = pg.sql("casewatch", "SELECT action, count(*) FROM alert_history WHERE alert_id = '%s' "
+                               "GROUP BY action ORDER BY action" % alert_id)
+    print("alert_history rows for %s in the shared store: %s" % (alert_id, rows))
     rc = b.terminate()
     if rc != 0:
         cwtest.fail("b's SIGTERM: exit code %d; log:\n%s" % (rc, b.log()[-3000:]))
