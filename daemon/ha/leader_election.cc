@@ -63,11 +63,15 @@ void LeaderElection::exportMetrics(prometheus::Registry& registry) {
   gauge_->Set(0);
 }
 
-std::string LeaderElection::clientKeepalives(int takeover_seconds) {
+std::vector<std::pair<std::string, std::string>> LeaderElection::clientKeepalives(
+    int takeover_seconds) {
   const Lease l = leaseFor(takeover_seconds);
-  return strCat("keepalives=1 keepalives_idle=", l.idle_s, " keepalives_interval=", l.interval_s,
-                " keepalives_count=", l.count, " tcp_user_timeout=", l.user_timeout_ms,
-                " connect_timeout=", std::max(2, takeover_seconds));
+  return {{"keepalives", "1"},
+          {"keepalives_idle", std::to_string(l.idle_s)},
+          {"keepalives_interval", std::to_string(l.interval_s)},
+          {"keepalives_count", std::to_string(l.count)},
+          {"tcp_user_timeout", std::to_string(l.user_timeout_ms)},
+          {"connect_timeout", std::to_string(std::max(2, takeover_seconds))}};
 }
 
 std::string LeaderElection::serverKeepalives(int takeover_seconds) {
@@ -135,10 +139,14 @@ void LeaderElection::step() {
     setLeader(false, "its PostgreSQL session was lost");
   };
   if (!s.conn) {
-    const std::string conninfo =
-        strCat(options_.conninfo, " ", clientKeepalives(options_.takeover_seconds));
+    // The conninfo is expanded in place of "dbname"; the later keywords override what it says.
+    const auto lease = clientKeepalives(options_.takeover_seconds);
     std::vector<const char*> keys = {"dbname"};
-    std::vector<const char*> values = {conninfo.c_str()};
+    std::vector<const char*> values = {options_.conninfo.c_str()};
+    for (const auto& [k, v] : lease) {
+      keys.push_back(k.c_str());
+      values.push_back(v.c_str());
+    }
     if (!options_.password.empty()) {
       keys.push_back("password");
       values.push_back(options_.password.c_str());

@@ -20,6 +20,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace prometheus {
 class Gauge;
@@ -52,10 +54,10 @@ class LeaderElection {
   void stop();
   bool leader() const { return leader_.load(std::memory_order_acquire); }
 
-  // The libpq parameters of the election's session for a lease of `takeover_seconds`, added after
-  // the configured conninfo (so they win): the client-side half of noticing a dead peer. Exposed
-  // for the tests.
-  static std::string clientKeepalives(int takeover_seconds);
+  // The libpq parameters (keyword, value) of the election's session for a lease of
+  // `takeover_seconds`, passed after the configured conninfo (key=value or URI alike), so they win:
+  // the client-side half of noticing a dead peer. Exposed for the tests.
+  static std::vector<std::pair<std::string, std::string>> clientKeepalives(int takeover_seconds);
   // The SET statements of the server-side half (the server ends a session whose client is gone).
   static std::string serverKeepalives(int takeover_seconds);
 

@@ -17,6 +17,7 @@
 namespace casewatch {
 namespace {
 
+using ::testing::Contains;
 using ::testing::HasSubstr;
 
 LeaderElectionOptions optionsFor(testing::PostgresCluster& pg, const std::string& db,
@@ -73,12 +74,31 @@ TEST(LeaderElectionPostgresTest, ALeaderWhoseSessionIsCutStepsDownAndWinsTheLock
   ASSERT_TRUE(testing::eventually([&] { return a.leader(); }));  // alone: it wins again
 }
 
+TEST(LeaderElectionPostgresTest, AUriConninfoTakesTheLeaseToo) {
+  std::string error;
+  testing::PostgresCluster* pg = testing::sharedPostgresCluster(&error);
+  ASSERT_NE(pg, nullptr) << error;
+  auto db = pg->createDatabase();
+  ASSERT_TRUE(db.ok()) << db.status();
+  LeaderElectionOptions o = optionsFor(*pg, *db, "uri");
+  o.conninfo = "postgresql://casewatch_store@127.0.0.1:" + std::to_string(pg->port()) + "/" + *db;
+  LeaderElection a(o, nullptr);
+  a.start();
+  ASSERT_TRUE(testing::eventually([&] { return a.leader(); }));
+  auto idle = pg->adminQuery(*db,
+                             "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                             "'casewatchd ha' AND datname = current_database()");
+  ASSERT_TRUE(idle.ok()) << idle.status();
+  EXPECT_EQ(*idle, "1");
+}
+
 TEST(LeaderElectionTest, TheLeaseFitsTheTakeoverBound) {
-  EXPECT_THAT(LeaderElection::clientKeepalives(10), HasSubstr("keepalives_idle=3"));
-  EXPECT_THAT(LeaderElection::clientKeepalives(10), HasSubstr("tcp_user_timeout=6666"));
+  using KV = std::pair<std::string, std::string>;
+  EXPECT_THAT(LeaderElection::clientKeepalives(10), Contains(KV("keepalives_idle", "3")));
+  EXPECT_THAT(LeaderElection::clientKeepalives(10), Contains(KV("tcp_user_timeout", "6666")));
   EXPECT_THAT(LeaderElection::serverKeepalives(10), HasSubstr("SET tcp_keepalives_idle = 3"));
   // The shortest bound still has probes of at least a second.
-  EXPECT_THAT(LeaderElection::clientKeepalives(1), HasSubstr("keepalives_interval=1"));
+  EXPECT_THAT(LeaderElection::clientKeepalives(1), Contains(KV("keepalives_interval", "1")));
   EXPECT_THAT(LeaderElection::serverKeepalives(1), HasSubstr("tcp_user_timeout = 1000"));
 }
 
