@@ -44,8 +44,9 @@ App::App(AppOptions options)
       publish_grace_timer_(io_) {}
 
 App::~App() {
-  http_.reset();     // first: it may still read the store
-  fit_pool_.join();  // a refit still running reads the store
+  if (election_) election_->stop();  // its role changes post to io_
+  http_.reset();                     // first: it may still read the store
+  fit_pool_.join();                  // a refit still running reads the store
   for (auto& c : connectors_) c->stop();
   if (snapshot_writer_) snapshot_writer_->stop();  // it waits on the journal
   if (published_fd_ >= 0) ::close(published_fd_);
@@ -200,6 +201,10 @@ absl::Status App::start() {
   http_ = std::move(*http);
   if (http_) dispatcher_->addSink(http_->eventSink(), AlertDispatcher::Route::kEveryChange);
   dispatcher_->exportMetrics(*metrics_->registry());
+  // Before anything is published: a replica of an HA pair starts as a follower.
+  if (config_.ha.enabled) {
+    if (auto s = startElection(); !s.ok()) return s;
+  }
 
   // Changes decided from journaled events before a crash: first those recorded but never
   // published, then those never recorded (record, then publish), then whatever still differs.

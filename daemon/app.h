@@ -34,6 +34,7 @@
 #include "connectors/pseudonym/pseudonym_key.h"
 #include "daemon/components.h"
 #include "daemon/daemon_config.h"
+#include "daemon/ha/leader_election.h"
 #include "daemon/health/readiness.h"
 #include "daemon/http/http_server.h"
 #include "daemon/journal/event_journal.h"
@@ -188,6 +189,10 @@ class App final : private PipelineOutput, private AlertOperations {
   void deliverSelfAlert(AlertChange change);
   // READY=1 and STATUS= for systemd (daemon/service/systemd_notifier.h), from the same inputs.
   void notifyServiceManager(const ReadinessInputs& in);
+  // ha.enabled (app_ha.cc): this replica starts as a follower and publishes the escalation topics
+  // only while the election makes it the leader.
+  absl::Status startElection();
+  void roleChanged(bool leader);
   ReadinessInputs readinessInputs() const;
 
   AppOptions options_;
@@ -307,6 +312,8 @@ class App final : private PipelineOutput, private AlertOperations {
   // The HTTP API and duty console (daemon/http/): last, so it goes before the store and the
   // workflow it reads.
   std::unique_ptr<HttpServer> http_;
+  // The HA pair's leader election (daemon/ha/), when ha.enabled; stopped first in ~App.
+  std::unique_ptr<LeaderElection> election_;
 };
 
 }  // namespace casewatch

@@ -74,8 +74,9 @@ void App::reload() {
   };
   keep("data_dir", next.data_dir, config_.data_dir);
   keep("metrics.listen", next.metrics_listen, config_.metrics_listen);
-  keep("http", next.http, config_.http);                 // its listener
-  keep("store", next.store, config_.store);              // the journal's commit settings
+  keep("http", next.http, config_.http);     // its listener
+  keep("store", next.store, config_.store);  // the journal's commit settings
+  keep("ha", next.ha, config_.ha);  // the election runs from start-up on the store it opened
   keep("pseudonym", next.pseudonym, config_.pseudonym);  // the key every stored id was made with
   keep("clock", next.clock, config_.clock);
   // What the journal holds: a shard's scope is where its history starts and stops; changing it is

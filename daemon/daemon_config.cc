@@ -45,6 +45,7 @@ void decodeConfig(ConfigDecoder& d, const ConfigNode& root, Config& c) {
     decodeSection(r, "shard", c.shard);
     decodeSection(r, "clocks", c.clocks);
     decodeSection(r, "store", c.store);
+    decodeSection(r, "ha", c.ha);
     decodeSection(r, "snapshot", c.snapshot);
     decodeSection(r, "retention", c.retention);
     decodeSection(r, "http", c.http);
@@ -77,6 +78,13 @@ void decodeConfig(ConfigDecoder& d, const ConfigNode& root, Config& c) {
   validateConfig(d, "ingest", c.ingest);
   validateConfig(d, "shard", c.shard);
   validateConfig(d, "store", c.store);
+  validateConfig(d, "ha", c.ha);
+  // The pair shares its alerts, acks and escalation progress, and elects its leader, through
+  // PostgreSQL; two replicas each on its own SQLite file would both send every notice.
+  if (c.ha.enabled && c.store.alert_store.kind != StoreKind::kPostgresql) {
+    d.invalid("ha.enabled",
+              "requires store.kind: postgresql (the pair's shared store and leader lock)");
+  }
   validateConfig(d, "snapshot", c.snapshot);
   validateConfig(d, "retention", c.retention);
 }
@@ -99,6 +107,7 @@ void writeConfig(ConfigWriter& w, const Config& c) {
   writeSection(w, "shard", c.shard);
   writeSection(w, "clocks", c.clocks);
   writeSection(w, "store", c.store);
+  writeSection(w, "ha", c.ha);
   writeSection(w, "snapshot", c.snapshot);
   writeSection(w, "retention", c.retention);
   writeSection(w, "http", c.http);

@@ -20,6 +20,7 @@
 #include "connectors/feed_config.h"
 #include "connectors/ingest_config.h"
 #include "connectors/pseudonym/pseudonym_config.h"
+#include "daemon/ha/ha_config.h"
 #include "daemon/http/auth_config.h"
 #include "daemon/http/http_config.h"
 #include "daemon/journal/journal_config.h"
@@ -43,6 +44,7 @@ struct Config : TopLevelConfig {
   ShardConfig shard;    // which regions this daemon watches (state/shard_scope.h)
   ClocksConfig clocks;  // shared by the models (models/clocks_config.h)
   StoreConfig store;
+  HaConfig ha;  // an HA pair on the shared PostgreSQL store (daemon/ha/)
   SnapshotConfig snapshot;
   RetentionConfig retention;
   HttpConfig http;

@@ -90,6 +90,18 @@ void AlertDispatcher::setEscalationPublisher(PublishFn publish) {
                                Route::kEveryChange, std::move(o));
 }
 
+size_t AlertDispatcher::setPublishingEscalations(bool on) {
+  publish_escalations_ = on;
+  if (on || !escalations_) return 0;
+  updateMetrics();
+  const size_t dropped = escalations_->stage.takeWaiting().size();
+  if (escalations_->given_up != nullptr) {
+    escalations_->given_up->Increment(static_cast<double>(dropped));
+  }
+  if (escalations_->queued != nullptr) escalations_->queued->Set(0);
+  return dropped;
+}
+
 void AlertDispatcher::exportMetrics(prometheus::Registry& registry) {
   auto& changes = prometheus::BuildCounter()
                       .Name("casewatch_sink_changes_total")
@@ -220,7 +232,8 @@ void AlertDispatcher::submit(const AlertChange& c) {
   for (auto& r : sinks_) {
     if (r->wants(c)) r->stage.submit(c);
   }
-  if (escalations_ && (c.kind == ChangeKind::kEscalated || !c.notice.empty())) {
+  if (escalations_ && publish_escalations_ &&
+      (c.kind == ChangeKind::kEscalated || !c.notice.empty())) {
     escalations_->stage.submit(c);
   }
 }

@@ -55,6 +55,11 @@ class AlertDispatcher {
   std::vector<std::pair<std::unique_ptr<Sink>, Route>> takeSinks();
   // Publishes escalations and notices on their own bus topics with `publish`.
   void setEscalationPublisher(PublishFn publish);
+  // An HA pair (daemon/ha/): only the leader publishes the escalation topics. Off (a follower):
+  // escalations and notices are still counted, but not published; what was waiting to be retried
+  // is dropped, counted as given up, and the count returned. On by default (a lone daemon).
+  size_t setPublishingEscalations(bool on);
+  bool publishingEscalations() const { return publish_escalations_; }
   // Counters per sink: casewatch_sink_changes_total{sink, outcome}, casewatch_sink_queued.
   void exportMetrics(prometheus::Registry& registry);
 
@@ -77,6 +82,7 @@ class AlertDispatcher {
   void hookMetrics(Routed& r);
   std::vector<std::unique_ptr<Routed>> sinks_;
   std::unique_ptr<Routed> escalations_;
+  bool publish_escalations_ = true;
   RetryPolicy policy_;
   AlertJsonOptions json_;
   // Set by exportMetrics(), so that sinks added or replaced later are counted too.

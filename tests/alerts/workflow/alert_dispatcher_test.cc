@@ -93,6 +93,32 @@ TEST(AlertDispatcherTest, EscalationsAndNoticesGetTheirOwnTopics) {
   EXPECT_EQ(n["alert_id"], "a");
 }
 
+TEST(AlertDispatcherTest, AFollowerPublishesNoEscalationTopicsButTheOtherSinksStillGetAll) {
+  std::vector<std::string> topics;
+  int failures = 1;  // the first publish fails: one escalation waits for a retry
+  std::vector<std::string> log;
+  AlertDispatcher d(RetryPolicy{}, AlertJsonOptions{});
+  d.addSink(std::make_unique<Recording>("bus", &log), AlertDispatcher::Route::kEveryChange);
+  d.setEscalationPublisher([&](std::string_view topic, std::string_view) {
+    if (failures-- > 0) return SinkOutcome::kRetryLater;
+    topics.emplace_back(topic);
+    return SinkOutcome::kDelivered;
+  });
+  AlertChange esc = change("up", true, ChangeKind::kEscalated);
+  esc.alert.escalation = AlertEscalation{2, "leadership", 1772586900000};
+  d.deliver({esc}, 0);
+  EXPECT_EQ(d.queued(), 1u);
+  // Losing leadership drops what waited: the new leader publishes from its own computation.
+  EXPECT_EQ(d.setPublishingEscalations(false), 1u);
+  EXPECT_EQ(d.queued(), 0u);
+  d.deliver({esc}, 1'000'000);
+  EXPECT_TRUE(topics.empty());
+  EXPECT_THAT(log, ElementsAre("bus:up", "bus:up"));
+  EXPECT_EQ(d.setPublishingEscalations(true), 0u);
+  d.deliver({esc}, 2'000'000);
+  EXPECT_THAT(topics, ElementsAre("escalation.2"));
+}
+
 TEST(AlertDispatcherTest, AReplacedSinkTakesOverWhatWaitedForTheOldOneInOrder) {
   std::vector<std::string> log;
   AlertDispatcher d(RetryPolicy{}, AlertJsonOptions{});
