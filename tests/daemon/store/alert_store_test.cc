@@ -12,41 +12,13 @@
 #include <thread>
 
 #include "tests/fakes/alert_store_engines.h"
+#include "tests/fakes/stored_records.h"
 
 namespace casewatch {
 namespace {
 
-DeadLetter letter(int i, std::string raw) {
-  DeadLetter d;
-  d.received_at = 1772586900000 + i * 1001;  // includes milliseconds
-  d.feed = "zmq-main";
-  d.reason = "invalid_json";
-  d.detail = "invalid_json: at byte " + std::to_string(i);
-  d.raw_size = raw.size() + 100;  // as if truncated
-  d.raw = std::move(raw);
-  return d;
-}
-
-AlertRecord change(const std::string& id, const std::string& status, const std::string& actor,
-                   const std::string& note, TimeMs at) {
-  AlertRecord a;
-  a.alert_id = id;
-  a.model = "overdue";
-  a.status = status;
-  a.tier = status == "firing" ? "orange" : "red";
-  a.subject_kind = "case";
-  a.subject_id = "C-" + id;
-  a.region = "330102";
-  a.agency = "bureau-1";
-  a.starts_at = "2026-03-04T01:00:00Z";
-  a.updated_at = formatRfc3339(at);
-  a.json = R"({"v":1,"alert_id":")" + id + R"(","status":")" + status + "\"}";
-  a.actor = actor;
-  a.action = status == "firing" ? "fire" : status;
-  a.note = note;
-  a.at = at;
-  return a;
-}
+using testing::storedAlertChange;
+using testing::storedDeadLetter;
 
 TrainingRow trainingRow(const std::string& row_id, const std::string& case_id) {
   TrainingRow r;
@@ -78,9 +50,9 @@ TYPED_TEST(AlertStoreTest, DeadLettersRoundTripRawBytesNewestFirst) {
   ASSERT_TRUE(store);
   const std::string nasty("{\"a\":\0\xff\xfe\xc3(", 11);  // NUL and invalid UTF-8
   std::vector<DeadLetter> letters;
-  for (int i = 0; i < 5; ++i) letters.push_back(letter(i, nasty + std::to_string(i)));
+  for (int i = 0; i < 5; ++i) letters.push_back(storedDeadLetter(i, nasty + std::to_string(i)));
   store->addDeadLetters(letters);
-  store->addDeadLetters({letter(5, "")});
+  store->addDeadLetters({storedDeadLetter(5, "")});
   store->flush();
   EXPECT_EQ(store->deadLetterCount(), 6u);
 
@@ -90,7 +62,7 @@ TYPED_TEST(AlertStoreTest, DeadLettersRoundTripRawBytesNewestFirst) {
   EXPECT_EQ((*all)[0].raw, "");
   for (int i = 0; i < 5; ++i) {
     const DeadLetter& got = (*all)[5 - i];
-    const DeadLetter want = letter(i, nasty + std::to_string(i));
+    const DeadLetter want = storedDeadLetter(i, nasty + std::to_string(i));
     EXPECT_EQ(got.raw, want.raw);
     EXPECT_EQ(got.raw.size(), 12u);
     EXPECT_EQ(got.received_at, want.received_at);
@@ -115,7 +87,7 @@ TYPED_TEST(AlertStoreTest, OldestDeadLettersBeyondTheCapAreTrimmed) {
   ASSERT_TRUE(store);
   for (int batch = 0; batch < 3; ++batch) {
     std::vector<DeadLetter> letters;
-    for (int i = 0; i < 7; ++i) letters.push_back(letter(batch * 7 + i, "x"));
+    for (int i = 0; i < 7; ++i) letters.push_back(storedDeadLetter(batch * 7 + i, "x"));
     store->addDeadLetters(std::move(letters));
     store->flush();
   }
@@ -124,22 +96,23 @@ TYPED_TEST(AlertStoreTest, OldestDeadLettersBeyondTheCapAreTrimmed) {
   auto all = store->listDeadLetters(100);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 10u);
-  EXPECT_EQ(all->front().detail, letter(20, "").detail);  // the newest kept
-  EXPECT_EQ(all->back().detail, letter(11, "").detail);   // the oldest kept
+  EXPECT_EQ(all->front().detail, storedDeadLetter(20, "").detail);  // the newest kept
+  EXPECT_EQ(all->back().detail, storedDeadLetter(11, "").detail);   // the oldest kept
 }
 
 TYPED_TEST(AlertStoreTest, AlertChangesUpsertCurrentStateAndAppendHistory) {
   auto store = this->openOk();
   ASSERT_TRUE(store);
-  store->recordAlertChanges({change("a1", "firing", "system", "", 1000)}, nullptr);
-  store->recordAlertChanges({change("a1", "acknowledged", "duty:li", "on it", 2500)}, nullptr);
+  store->recordAlertChanges({storedAlertChange("a1", "firing", "system", "", 1000)}, nullptr);
+  store->recordAlertChanges({storedAlertChange("a1", "acknowledged", "duty:li", "on it", 2500)},
+                            nullptr);
   store->flush();
 
   auto alerts = store->loadAlerts();
   ASSERT_TRUE(alerts.ok()) << alerts.status();
   ASSERT_EQ(alerts->size(), 1u);
   const AlertRecord& a = (*alerts)[0];
-  const AlertRecord want = change("a1", "acknowledged", "duty:li", "on it", 2500);
+  const AlertRecord want = storedAlertChange("a1", "acknowledged", "duty:li", "on it", 2500);
   EXPECT_EQ(a.alert_id, "a1");
   EXPECT_EQ(a.status, "acknowledged");
   EXPECT_EQ(a.tier, "red");
@@ -170,13 +143,14 @@ TYPED_TEST(AlertStoreTest, AlertChangesUpsertCurrentStateAndAppendHistory) {
 TYPED_TEST(AlertStoreTest, ActiveAlertsLeaveOutResolvedOnesAndFiltersApply) {
   auto store = this->openOk();
   ASSERT_TRUE(store);
-  AlertRecord other = change("a3", "firing", "system", "", 3000);
+  AlertRecord other = storedAlertChange("a3", "firing", "system", "", 3000);
   other.model = "repeat_visit";
   other.region = "330200";
-  store->recordAlertChanges({change("a1", "firing", "system", "", 1000),
-                             change("a2", "firing", "system", "", 2000), other},
+  store->recordAlertChanges({storedAlertChange("a1", "firing", "system", "", 1000),
+                             storedAlertChange("a2", "firing", "system", "", 2000), other},
                             nullptr);
-  store->recordAlertChanges({change("a2", "resolved", "duty:wang", "replied", 4000)}, nullptr);
+  store->recordAlertChanges({storedAlertChange("a2", "resolved", "duty:wang", "replied", 4000)},
+                            nullptr);
   store->flush();
 
   auto active = store->loadActiveAlerts();
@@ -217,7 +191,7 @@ TYPED_TEST(AlertStoreTest, CallbacksFireAfterCommitOnTheStoreThread) {
   std::atomic<bool> on_caller_thread{false};
   for (int i = 0; i < 3; ++i) {
     store->recordAlertChanges(
-        {change("a" + std::to_string(i), "firing", "system", "", 1000 + i)},
+        {storedAlertChange("a" + std::to_string(i), "firing", "system", "", 1000 + i)},
         [&, i](const absl::Status& s) {
           EXPECT_TRUE(s.ok()) << s;
           if (std::this_thread::get_id() == caller) on_caller_thread = true;
@@ -239,14 +213,14 @@ TYPED_TEST(AlertStoreTest, EverythingPersistsAcrossCloseAndReopen) {
   {
     auto store = this->openOk();
     ASSERT_TRUE(store);
-    store->addDeadLetters({letter(1, "raw")});
-    store->recordAlertChanges({change("a1", "firing", "system", "", 1000)}, nullptr);
+    store->addDeadLetters({storedDeadLetter(1, "raw")});
+    store->recordAlertChanges({storedAlertChange("a1", "firing", "system", "", 1000)}, nullptr);
     store->putSnapshot("cases", 5000, "state-v1");
     store->close();  // commits what is queued, no flush() needed
     store->close();  // idempotent
     bool called = false;
     absl::Status late;
-    store->recordAlertChanges({change("a9", "firing", "system", "", 1)},
+    store->recordAlertChanges({storedAlertChange("a9", "firing", "system", "", 1)},
                               [&](const absl::Status& s) {
                                 called = true;
                                 late = s;
@@ -302,9 +276,9 @@ TYPED_TEST(AlertStoreTest, SnapshotsRoundTripAndReplace) {
 TYPED_TEST(AlertStoreTest, StatsCountCommits) {
   auto store = this->openOk();
   ASSERT_TRUE(store);
-  store->addDeadLetters({letter(1, "a")});
+  store->addDeadLetters({storedDeadLetter(1, "a")});
   store->flush();
-  store->addDeadLetters({letter(2, "b")});
+  store->addDeadLetters({storedDeadLetter(2, "b")});
   store->flush();
   EXPECT_GE(store->stats().commits.load(), 2u);
   EXPECT_EQ(store->stats().commit_errors.load(), 0u);
@@ -319,7 +293,7 @@ TYPED_TEST(AlertStoreTest, AnOperatorActionCommitsItsChangesAndItsStateTogether)
   absl::Status result = absl::UnknownError("not called");
   std::string rows_seen;
   store->recordOperatorAction(
-      {change("a1", "acknowledged", "duty:li", "on it", 2000)},
+      {storedAlertChange("a1", "acknowledged", "duty:li", "on it", 2000)},
       NamedSnapshot{"alerts.workflow", 2000, R"({"silences":[]})"}, [&](const absl::Status& s) {
         result = s;
         rows_seen = this->place_.queryText("SELECT count(*) FROM alert_history");
@@ -341,18 +315,18 @@ TYPED_TEST(AlertStoreTest, RetentionPurgeDeletesExpiredRowsOnlyAndCountsThem) {
   const TimeMs day = kMsPerDay;
   const TimeMs t0 = 1772586900000;
   // old-resolved: fired and resolved long ago (2 history rows) -> goes.
-  store->recordAlertChanges({change("old", "firing", "system", "", t0),
-                             change("old", "resolved", "system", "", t0 + day)},
+  store->recordAlertChanges({storedAlertChange("old", "firing", "system", "", t0),
+                             storedAlertChange("old", "resolved", "system", "", t0 + day)},
                             nullptr);
   // old-firing: fired long ago, still active -> stays.
-  store->recordAlertChanges({change("active", "firing", "system", "", t0)}, nullptr);
+  store->recordAlertChanges({storedAlertChange("active", "firing", "system", "", t0)}, nullptr);
   // recent: fired long ago, resolved after the cutoff -> stays.
-  store->recordAlertChanges({change("recent", "firing", "system", "", t0),
-                             change("recent", "resolved", "system", "", t0 + 50 * day)},
+  store->recordAlertChanges({storedAlertChange("recent", "firing", "system", "", t0),
+                             storedAlertChange("recent", "resolved", "system", "", t0 + 50 * day)},
                             nullptr);
   std::vector<DeadLetter> letters;
   for (int i = 0; i < 6; ++i) {
-    DeadLetter d = letter(i, "x");
+    DeadLetter d = storedDeadLetter(i, "x");
     d.received_at = t0 + i * 10 * day;  // days 0, 10, ..., 50
     letters.push_back(d);
   }

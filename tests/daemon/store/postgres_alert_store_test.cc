@@ -11,33 +11,15 @@
 
 #include "tests/fakes/alert_store_engines.h"
 #include "tests/fakes/eventually.h"
+#include "tests/fakes/stored_records.h"
 
 namespace casewatch {
 namespace {
 
+using testing::storedAlertChange;
+
 using testing::eventually;
 using testing::PostgresStorePlace;
-
-AlertRecord change(const std::string& id, const std::string& status, const std::string& actor,
-                   const std::string& note, TimeMs at) {
-  AlertRecord a;
-  a.alert_id = id;
-  a.model = "overdue";
-  a.status = status;
-  a.tier = "orange";
-  a.subject_kind = "case";
-  a.subject_id = "C-" + id;
-  a.region = "330102";
-  a.agency = "bureau-1";
-  a.starts_at = "2026-03-04T01:00:00Z";
-  a.updated_at = formatRfc3339(at);
-  a.json = R"({"v":1,"alert_id":")" + id + R"(","status":")" + status + "\"}";
-  a.actor = actor;
-  a.action = status == "firing" ? "fire" : status;
-  a.note = note;
-  a.at = at;
-  return a;
-}
 
 AlertStorePtr openOk(PostgresStorePlace& place) {
   auto s = place.open();
@@ -55,7 +37,7 @@ TEST(PostgresAlertStoreTest, DaemonsStartingTogetherMigrateTheDatabaseOnce) {
   EXPECT_EQ(place.queryText("SELECT value FROM meta WHERE key = 'schema_version'"), "4");
   EXPECT_EQ(place.queryText("SELECT count(*) FROM meta"), "1");
   // One writes, the other reads it: one store shared.
-  a->recordAlertChanges({change("a1", "firing", "system", "", 1000)}, nullptr);
+  a->recordAlertChanges({storedAlertChange("a1", "firing", "system", "", 1000)}, nullptr);
   a->flush();
   auto seen = b->loadActiveAlerts();
   ASSERT_TRUE(seen.ok()) << seen.status();
@@ -84,7 +66,7 @@ TEST(PostgresAlertStoreTest, KeepsWritesThroughALostConnectionAndAnswersAnOperat
   ASSERT_TRUE(store);
   std::atomic<int> health_changes{0};
   store->setOnHealthChange([&] { ++health_changes; });
-  store->recordAlertChanges({change("a1", "firing", "system", "", 1000)}, nullptr);
+  store->recordAlertChanges({storedAlertChange("a1", "firing", "system", "", 1000)}, nullptr);
   store->flush();
   testing::PostgresCluster& pg = *place.cluster();
   const std::string db = place.database();
@@ -97,14 +79,14 @@ TEST(PostgresAlertStoreTest, KeepsWritesThroughALostConnectionAndAnswersAnOperat
 
   std::atomic<bool> kept_answered{false};
   absl::Status kept = absl::UnknownError("not answered");
-  store->recordAlertChanges({change("a2", "firing", "system", "", 2000)},
+  store->recordAlertChanges({storedAlertChange("a2", "firing", "system", "", 2000)},
                             [&](const absl::Status& s) {
                               kept = s;
                               kept_answered = true;
                             });
   std::atomic<bool> action_answered{false};
   absl::Status action = absl::UnknownError("not answered");
-  store->recordOperatorAction({change("a1", "acknowledged", "duty:li", "on it", 3000)},
+  store->recordOperatorAction({storedAlertChange("a1", "acknowledged", "duty:li", "on it", 3000)},
                               NamedSnapshot{"alerts.workflow", 3000, "{}"},
                               [&](const absl::Status& s) {
                                 action = s;
@@ -143,8 +125,8 @@ TEST(PostgresAlertStoreTest, TextPostgresqlWouldRefuseIsStoredWithReplacementCha
   ASSERT_TRUE(store);
   absl::Status result = absl::UnknownError("not answered");
   store->recordOperatorAction(
-      {change("a1", "acknowledged", "duty:li", std::string("on\0it\xff", 6), 1000)}, std::nullopt,
-      [&](const absl::Status& s) { result = s; });
+      {storedAlertChange("a1", "acknowledged", "duty:li", std::string("on\0it\xff", 6), 1000)},
+      std::nullopt, [&](const absl::Status& s) { result = s; });
   store->flush();
   EXPECT_TRUE(result.ok()) << result;
   auto history = store->alertHistory("a1");

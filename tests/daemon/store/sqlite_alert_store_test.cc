@@ -12,10 +12,14 @@
 #include <mutex>
 
 #include "tests/fakes/sqlite_write_lock.h"
+#include "tests/fakes/stored_records.h"
 #include "tests/fakes/temp_dir.h"
 
 namespace casewatch {
 namespace {
+
+using testing::storedAlertChange;
+using testing::storedDeadLetter;
 
 using testing::TempDir;
 
@@ -23,38 +27,6 @@ SqliteAlertStorePtr openOk(const std::string& dir, SqliteAlertStoreOptions optio
   auto s = SqliteAlertStore::open(dir, std::move(options));
   EXPECT_TRUE(s.ok()) << s.status();
   return s.ok() ? std::move(*s) : nullptr;
-}
-
-DeadLetter letter(int i, std::string raw) {
-  DeadLetter d;
-  d.received_at = 1772586900000 + i * 1001;  // includes milliseconds
-  d.feed = "zmq-main";
-  d.reason = "invalid_json";
-  d.detail = "invalid_json: at byte " + std::to_string(i);
-  d.raw_size = raw.size() + 100;  // as if truncated
-  d.raw = std::move(raw);
-  return d;
-}
-
-AlertRecord change(const std::string& id, const std::string& status, const std::string& actor,
-                   const std::string& note, TimeMs at) {
-  AlertRecord a;
-  a.alert_id = id;
-  a.model = "overdue";
-  a.status = status;
-  a.tier = status == "firing" ? "orange" : "red";
-  a.subject_kind = "case";
-  a.subject_id = "C-" + id;
-  a.region = "330102";
-  a.agency = "bureau-1";
-  a.starts_at = "2026-03-04T01:00:00Z";
-  a.updated_at = formatRfc3339(at);
-  a.json = R"({"v":1,"alert_id":")" + id + R"(","status":")" + status + "\"}";
-  a.actor = actor;
-  a.action = status == "firing" ? "fire" : status;
-  a.note = note;
-  a.at = at;
-  return a;
 }
 
 // Reads one value through a separate connection, as an operator's sqlite3 shell would.
@@ -96,7 +68,7 @@ TEST(SqliteAlertStoreTest, Migration2DropsTheRawBytesOfOldDeadLetters) {
   {
     auto store = openOk(tmp.path());
     ASSERT_TRUE(store);
-    store->addDeadLetters({letter(1, R"({"persons":["id:RAW-PERSON-4711"]})")});
+    store->addDeadLetters({storedDeadLetter(1, R"({"persons":["id:RAW-PERSON-4711"]})")});
     store->flush();
     store->close();
   }
@@ -140,7 +112,7 @@ TEST(SqliteAlertStoreTest, DeadLettersAreStoredAsBlobs) {
   TempDir tmp;
   auto store = openOk(tmp.path());
   ASSERT_TRUE(store);
-  store->addDeadLetters({letter(1, std::string("\0\xff", 2))});
+  store->addDeadLetters({storedDeadLetter(1, std::string("\0\xff", 2))});
   store->flush();
   EXPECT_EQ(queryText(store->dbPath(), "SELECT typeof(raw) FROM dead_letters LIMIT 1"), "blob");
 }
@@ -178,7 +150,7 @@ TEST(SqliteAlertStoreTest, AnOperatorActionOnALockedStoreFailsAndWritesNothing) 
   SqliteWriteLock lock(store->dbPath());
   ASSERT_TRUE(lock.locked());
   absl::Status result;
-  store->recordOperatorAction({change("a1", "acknowledged", "duty:li", "on it", 2000)},
+  store->recordOperatorAction({storedAlertChange("a1", "acknowledged", "duty:li", "on it", 2000)},
                               NamedSnapshot{"alerts.workflow", 2000, "{}"},
                               [&](const absl::Status& s) { result = s; });
   store->flush();
@@ -192,7 +164,7 @@ TEST(SqliteAlertStoreTest, AnOperatorActionOnALockedStoreFailsAndWritesNothing) 
   ASSERT_TRUE(snap.ok());
   EXPECT_FALSE(*snap);
   // Once the lock is gone the same action commits, and the store is healthy again.
-  store->recordOperatorAction({change("a1", "acknowledged", "duty:li", "on it", 2000)},
+  store->recordOperatorAction({storedAlertChange("a1", "acknowledged", "duty:li", "on it", 2000)},
                               std::nullopt, [&](const absl::Status& s) { result = s; });
   store->flush();
   EXPECT_TRUE(result.ok()) << result;
