@@ -33,6 +33,21 @@ def call(base, method, path, token, body=None):
         return e.code, json.loads(e.read() or b"{}")
 
 
+def acknowledged_after_restart(base, alert_id):
+    """GET /api/v1/alerts/<id> after the restart: fails unless the alert is still acknowledged, by
+    demo-duty with the note this test gave; returns the body (alert and history)."""
+    st, body = call(base, "GET", "/api/v1/alerts/%s" % alert_id, VIEWER)
+    if st != 200:
+        cwtest.fail("GET the alert after the restart answered %d %s" % (st, body))
+    a = body["alert"]
+    if a.get("status") != "acknowledged":
+        cwtest.fail("after the restart the alert is %r, not acknowledged: %s" % (a.get("status"), a))
+    ack = a.get("ack") or {}
+    if ack.get("by") != "demo-duty" or ack.get("note") != "calling the agency":
+        cwtest.fail("after the restart the ack is %r" % ack)
+    return body
+
+
 def overdue_alert(base):
     st, body = call(base, "GET", "/api/v1/alerts?model=overdue", VIEWER)
     if st != 200:
@@ -66,15 +81,7 @@ def test(args, tmp):
                            extra_sets=["demo=true", "feeds=[]"])
     second.start()
     base = second.http_base()
-    st, body = call(base, "GET", "/api/v1/alerts/%s" % alert_id, VIEWER)
-    if st != 200:
-        cwtest.fail("GET the alert after the restart answered %d %s" % (st, body))
-    a = body["alert"]
-    if a.get("status") != "acknowledged":
-        cwtest.fail("after the restart the alert is %r, not acknowledged: %s" % (a.get("status"), a))
-    ack = a.get("ack") or {}
-    if ack.get("by") != "demo-duty" or ack.get("note") != "calling the agency":
-        cwtest.fail("after the restart the ack is %r" % ack)
+    body = acknowledged_after_restart(base, alert_id)
     acks = [h for h in body["history"] if h["change"] == "acknowledged"]
     if len(acks) != 1 or acks[0]["by"] != "demo-duty" or acks[0]["note"] != "calling the agency":
         cwtest.fail("the stored history has %r" % acks)

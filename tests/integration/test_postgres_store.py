@@ -15,7 +15,7 @@ import sys
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cwtest  # noqa: E402
-from test_durable_ack import DUTY, VIEWER, call, overdue_alert  # noqa: E402
+from test_durable_ack import DUTY, VIEWER, acknowledged_after_restart, call, overdue_alert  # noqa: E402,E501
 
 
 def test(args, tmp):
@@ -56,15 +56,7 @@ def test(args, tmp):
                            extra_sets=["demo=true", "feeds=[]"] + store_sets)
     second.start()
     base = second.http_base()
-    st, body = call(base, "GET", "/api/v1/alerts/%s" % alert_id, VIEWER)
-    if st != 200:
-        cwtest.fail("GET the alert after the restart answered %d %s" % (st, body))
-    a = body["alert"]
-    if a.get("status") != "acknowledged":
-        cwtest.fail("after the restart the alert is %r, not acknowledged: %s" % (a.get("status"), a))
-    ack = a.get("ack") or {}
-    if ack.get("by") != "demo-duty" or ack.get("note") != "calling the agency":
-        cwtest.fail("after the restart the ack is %r" % ack)
+    body = acknowledged_after_restart(base, alert_id)
     changes = [h["change"] for h in body["history"]]
     if changes.count("acknowledged") != 1 or changes[0] != "fired":
         cwtest.fail("after the restart the history is %r" % changes)
