@@ -66,21 +66,7 @@ absl::Status PostgresAlertStore::applyBatch(std::vector<Op>& ops, uint64_t& dead
                                "set synchronous_commit");
   uint64_t added = 0;
   uint64_t purged = 0;  // dead letters deleted by a retention purge
-  for (Op& op : ops) {
-    if (!status.ok()) break;
-    status = std::visit(
-        [&](auto& o) {
-          if constexpr (std::is_same_v<std::decay_t<decltype(o)>, DeadLettersOp>) {
-            return apply(o, added);
-          } else if constexpr (std::is_same_v<std::decay_t<decltype(o)>, PurgeOp>) {
-            o.counts = {};  // a retried transaction counts again
-            return apply(o, purged);
-          } else {
-            return apply(o);
-          }
-        },
-        op);
-  }
+  if (status.ok()) status = applyEach(ops, added, purged);
   uint64_t trimmed = 0;
   if (status.ok() && added > 0 && max_dead_letters_ > 0 &&
       deadLetterCount() + added - purged > max_dead_letters_) {

@@ -67,12 +67,12 @@ class PostgresAlertStore final : public QueuedAlertStore {
   absl::Status init(uint64_t& dead_letters_stored);
   absl::Status applyBatch(std::vector<Op>& ops, uint64_t& dead_letter_delta) override;
   bool isOutage(const absl::Status& failure) const override;
-  absl::Status apply(DeadLettersOp& op, uint64_t& added);
-  absl::Status apply(AlertsOp& op);
-  absl::Status apply(SnapshotOp& op);
-  absl::Status apply(TrainingRowsOp& op);
-  absl::Status apply(ModelFitOp& op);
-  absl::Status apply(PurgeOp& op, uint64_t& dead_letters_deleted);
+  absl::Status apply(DeadLettersOp& op, uint64_t& added) override;
+  absl::Status apply(AlertsOp& op) override;
+  absl::Status apply(SnapshotOp& op) override;
+  absl::Status apply(TrainingRowsOp& op) override;
+  absl::Status apply(ModelFitOp& op) override;
+  absl::Status apply(PurgeOp& op, uint64_t& dead_letters_deleted) override;
   // One read statement on the read connection (under read_mu_), connecting as needed.
   absl::StatusOr<PgResult> read(const char* sql, const PgParams& params, std::string_view what);
 

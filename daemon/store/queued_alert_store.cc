@@ -2,6 +2,8 @@
 // in one transaction, retried a few times before it is given up on, or kept through an outage.
 #include "daemon/store/queued_alert_store.h"
 
+#include <type_traits>
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -251,6 +253,25 @@ absl::Status QueuedAlertStore::health() const {
 bool QueuedAlertStore::holdingWrites() const {
   std::lock_guard lk(mu_);
   return holding_ && !closed_ && !stopping_;
+}
+
+absl::Status QueuedAlertStore::applyEach(std::vector<Op>& ops, uint64_t& added, uint64_t& purged) {
+  for (Op& op : ops) {
+    absl::Status status = std::visit(
+        [&](auto& o) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(o)>, DeadLettersOp>) {
+            return apply(o, added);
+          } else if constexpr (std::is_same_v<std::decay_t<decltype(o)>, PurgeOp>) {
+            o.counts = {};  // a retried transaction counts again
+            return apply(o, purged);
+          } else {
+            return apply(o);
+          }
+        },
+        op);
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace casewatch

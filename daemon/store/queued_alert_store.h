@@ -79,6 +79,16 @@ class QueuedAlertStore : public AlertStore {
   virtual absl::Status applyBatch(std::vector<Op>& ops, uint64_t& dead_letter_delta) = 0;
   // True for a failure the store waits out keeping the writes (a full disk; a lost connection).
   virtual bool isOutage(const absl::Status& failure) const = 0;
+  // Each kind of write, inside the engine's open transaction (store thread only).
+  virtual absl::Status apply(DeadLettersOp& op, uint64_t& added) = 0;
+  virtual absl::Status apply(AlertsOp& op) = 0;
+  virtual absl::Status apply(SnapshotOp& op) = 0;
+  virtual absl::Status apply(TrainingRowsOp& op) = 0;
+  virtual absl::Status apply(ModelFitOp& op) = 0;
+  virtual absl::Status apply(PurgeOp& op, uint64_t& dead_letters_deleted) = 0;
+  // `ops` in order through apply(), stopping at the first failure; `added` and `purged` get the
+  // dead letters inserted and deleted by a retention purge (both engines' applyBatch()).
+  absl::Status applyEach(std::vector<Op>& ops, uint64_t& added, uint64_t& purged);
   // True when `ops` holds a duty officer's action (the batch must be committed durably).
   static bool holdsOperatorAction(const std::vector<Op>& ops);
 

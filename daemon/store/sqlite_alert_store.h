@@ -74,12 +74,12 @@ class SqliteAlertStore final : public QueuedAlertStore {
   bool isOutage(const absl::Status& failure) const override;
   // synchronous=FULL for a batch holding an operator's action, NORMAL otherwise.
   absl::Status setSynchronous(bool full);
-  absl::Status apply(DeadLettersOp& op, uint64_t& added);
-  absl::Status apply(AlertsOp& op);
-  absl::Status apply(SnapshotOp& op);
-  absl::Status apply(TrainingRowsOp& op);
-  absl::Status apply(ModelFitOp& op);
-  absl::Status apply(PurgeOp& op, uint64_t& dead_letters_deleted);
+  absl::Status apply(DeadLettersOp& op, uint64_t& added) override;
+  absl::Status apply(AlertsOp& op) override;
+  absl::Status apply(SnapshotOp& op) override;
+  absl::Status apply(TrainingRowsOp& op) override;
+  absl::Status apply(ModelFitOp& op) override;
+  absl::Status apply(PurgeOp& op, uint64_t& dead_letters_deleted) override;
 
   const std::string db_path_;
   const SqliteAlertStoreOptions options_;
