@@ -107,4 +107,28 @@ bool loadAlert(ArchiveIn& in, Alert& a) {
   return in.ok();
 }
 
+void saveAlertChange(ArchiveOut& out, const AlertChange& c) {
+  saveAlert(out, c.alert);
+  out.pod(c.kind);
+  out.str(c.actor);
+  out.str(c.note);
+  out.pod(c.at);
+  out.pod(c.notify);
+  out.str(c.notice);
+  out.pod(c.seq);
+}
+
+bool loadAlertChange(ArchiveIn& in, AlertChange& c) {
+  c = AlertChange();
+  if (!loadAlert(in, c.alert)) return false;
+  in.pod(c.kind);
+  in.str(c.actor);
+  in.str(c.note);
+  in.pod(c.at);
+  in.pod(c.notify);
+  in.str(c.notice);
+  in.pod(c.seq);
+  return in.ok() && static_cast<uint8_t>(c.kind) <= static_cast<uint8_t>(ChangeKind::kUpdated);
+}
+
 }  // namespace casewatch

@@ -11,5 +11,9 @@ void saveAlert(ArchiveOut& out, const Alert& a);
 bool loadAlert(ArchiveIn& in, Alert& a);
 void saveLocalText(ArchiveOut& out, const LocalText& t);
 bool loadLocalText(ArchiveIn& in, LocalText& t);
+// A change with its routing (kind, actor, note, at, notify, notice, seq); not its encoding, which
+// is made again when it is recorded or sent.
+void saveAlertChange(ArchiveOut& out, const AlertChange& c);
+bool loadAlertChange(ArchiveIn& in, AlertChange& c);
 
 }  // namespace casewatch

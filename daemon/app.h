@@ -148,7 +148,6 @@ class App final : private PipelineOutput, private AlertOperations {
   // The state as a snapshot of the journal so far (null: a model cannot save its state).
   std::optional<SnapshotJob> snapshotJob();
   void snapshotAtStop();
-  void endSnapshotDrain();
   void snapshotDone(SnapshotResult r);
   // Sets casewatch_snapshot_age_seconds from snapshot_unix_ (each tick).
   void publishSnapshotAge();
@@ -260,9 +259,20 @@ class App final : private PipelineOutput, private AlertOperations {
   // loses it. So published.pos only moves to positions sent at least kOnTheWire ago (on the tick)
   // or, at a clean stop, to the last: a crash re-sends its last moment's changes (same `seq`,
   // which consumers drop) instead of losing them.
-  void markSent(uint64_t pos);
+  void markSent(AlertChange&& change);
   void advancePublishedPosition(bool all);
-  std::deque<std::pair<int64_t, uint64_t>> sent_positions_;  // (steady ms, position)
+  struct SentChange {
+    int64_t steady_ms;
+    AlertChange change;  // kept until published.pos passes it: a snapshot holds it (see below)
+  };
+  std::deque<SentChange> sent_changes_;
+  // The changes decided but not yet surely recorded and published (held, being recorded, in the
+  // publish backlog, sent less than kOnTheWire ago) go into a snapshot with their positions, so a
+  // snapshot never waits for the store or the bus; a restart from it records and publishes them as
+  // a full replay of the journal would (app_delivery.cc).
+  void saveUnsettledChanges(ArchiveOut& out) const;
+  static bool loadUnsettledChanges(ArchiveIn& in, std::vector<std::pair<bool, AlertChange>>& out);
+  void restoreUnsettledChanges(std::vector<std::pair<bool, AlertChange>> changes);
   uint64_t events_journaled_ = 0;
   uint64_t last_position_ = 0;
   uint64_t recorded_position_ = 0;   // from the store at start-up
@@ -291,15 +301,18 @@ class App final : private PipelineOutput, private AlertOperations {
   bool action_in_flight_ = false;
   std::deque<std::pair<Action, ActionDone>> queued_actions_;
   std::optional<std::pair<Action, ActionDone>> waiting_action_;  // in flight, not yet made
-  uint64_t recordings_in_flight_ = 0;  // releaseAlerts() batches the store has not answered
-  std::deque<DecodedBatchPtr> deferred_batches_;  // for an action, or a snapshot's drain
+  // releaseAlerts() batches the store has not answered, in order, and how many changes they hold.
+  std::deque<std::shared_ptr<std::vector<AlertChange>>> recording_;
+  size_t unrecorded_changes_ = 0;
+  // Intake stands still (batches deferred) while the store is kStoreBehindChanges changes behind,
+  // until it is down to kStoreCaughtUpChanges: the store's queue, a snapshot's unsettled changes
+  // and what a restart must record again stay bounded (app_delivery.cc).
+  bool store_behind_ = false;
+  int64_t store_behind_logged_ms_ = 0;
+  uint64_t store_behind_episodes_ = 0;  // casewatch_intake_store_waits_total
+  void recordingDone(const std::shared_ptr<std::vector<AlertChange>>& batch);
+  std::deque<DecodedBatchPtr> deferred_batches_;  // for an action, or the store to catch up
   bool reload_deferred_ = false;
-  // A due snapshot waits for the changes decided before it to be recorded and published; under a
-  // steady stream they never all are, so intake stands still (batches deferred) until they are,
-  // for at most kSnapshotDrainMs (app_snapshot.cc).
-  bool snapshot_draining_ = false;
-  int64_t snapshot_drain_since_ms_ = 0;
-  int64_t snapshot_drain_next_ms_ = 0;  // after a drain that timed out, the next one waits
 
   // The refits (app_learning.cc): one at a time, on their own thread.
   std::unique_ptr<LearningMetrics> learning_metrics_;

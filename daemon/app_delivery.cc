@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 
+#include "alerts/alert_archive.h"
 #include "base/str_cat.h"
 #include "daemon/app.h"
 #include "daemon/app_parts.h"
@@ -20,6 +21,8 @@ namespace casewatch {
 using app::jsonOptions;
 using app::kOnTheWire;
 using app::kRecordedPositionSnapshot;
+using app::kStoreBehindChanges;
+using app::kStoreCaughtUpChanges;
 using app::steadyMs;
 using app::toRecord;
 
@@ -99,20 +102,47 @@ void App::releaseAlerts() {
   // Through the store's queue even when every change was recorded already (an operator's
   // action), so that publication keeps the changes' order.
   auto shared_positions = std::make_shared<std::vector<uint64_t>>(std::move(positions));
-  ++recordings_in_flight_;
+  recording_.push_back(shared);
+  unrecorded_changes_ += shared->size();
   store_->recordAlertChanges(
       std::move(records), [this, shared, shared_positions](const absl::Status& s) {
         if (!s.ok())
           spdlog::error("Recording alert changes failed: {}; publishing anyway.", s.message());
         boost::asio::post(io_, [this, shared, shared_positions] {
           killPointForTest("alerts.recorded");
-          --recordings_in_flight_;
+          recordingDone(shared);
           deliverEach(std::move(*shared), std::move(*shared_positions));
           startWaitingAction();  // an action waits for the changes decided before it
         });
       });
   store_->putSnapshot(std::string(kRecordedPositionSnapshot), pipeline_->now(),
                       std::to_string(last));
+  if (!store_behind_ && unrecorded_changes_ >= kStoreBehindChanges) {
+    store_behind_ = true;
+    ++store_behind_episodes_;
+    if (steadyMs() - store_behind_logged_ms_ >= 60000) {
+      store_behind_logged_ms_ = steadyMs();
+      spdlog::warn(
+          "The store is {} alert changes behind: intake waits until it is down to {} "
+          "(casewatch_intake_store_waits_total; logged at most once a minute).",
+          unrecorded_changes_, kStoreCaughtUpChanges);
+    }
+  }
+}
+
+void App::recordingDone(const std::shared_ptr<std::vector<AlertChange>>& batch) {
+  // The store answers in order; searched all the same, so that an answer out of order can never
+  // leave a batch counted for good.
+  auto it = std::find(recording_.begin(), recording_.end(), batch);
+  if (it != recording_.end()) {
+    unrecorded_changes_ -= (*it)->size();
+    recording_.erase(it);
+  }
+  if (store_behind_ && unrecorded_changes_ <= kStoreCaughtUpChanges) {
+    store_behind_ = false;
+    // Posted: this runs inside the store's answer, which must finish delivering first.
+    boost::asio::post(io_, [this] { applyDeferredBatches(); });
+  }
 }
 
 void App::deliver(std::vector<AlertChange> changes, uint64_t last_position) {
@@ -123,19 +153,19 @@ void App::deliver(std::vector<AlertChange> changes, uint64_t last_position) {
   }
   dispatcher_->deliver(changes, steadyMs());
   killPointForTest("alerts.published");
-  markSent(last_position);
+  for (AlertChange& c : changes) markSent(std::move(c));
 }
 
-void App::markSent(uint64_t pos) {
-  sent_positions_.emplace_back(steadyMs(), pos);
+void App::markSent(AlertChange&& change) {
+  sent_changes_.push_back(SentChange{steadyMs(), std::move(change)});
 }
 
 void App::advancePublishedPosition(bool all) {
   const int64_t cutoff = steadyMs() - kOnTheWire.count();
   uint64_t pos = 0;
-  while (!sent_positions_.empty() && (all || sent_positions_.front().first <= cutoff)) {
-    pos = sent_positions_.front().second;
-    sent_positions_.pop_front();
+  while (!sent_changes_.empty() && (all || sent_changes_.front().steady_ms <= cutoff)) {
+    pos = std::max(pos, sent_changes_.front().change.seq);
+    sent_changes_.pop_front();
   }
   if (pos != 0) writePublishedPosition(pos);
 }
@@ -149,7 +179,54 @@ void App::deliverEach(std::vector<AlertChange> changes, std::vector<uint64_t> po
   for (size_t i = 0; i < changes.size(); ++i) {
     dispatcher_->deliverOne(changes[i], now);
     killPointForTest("alerts.published");
-    markSent(positions[i]);
+    markSent(std::move(changes[i]));
+  }
+}
+
+void App::saveUnsettledChanges(ArchiveOut& out) const {
+  // (recorded, change): sent and backlogged changes were recorded; a batch being recorded may or
+  // may not be (the restart's recorded position says); a held one only if an operator's action
+  // committed it.
+  std::vector<std::pair<bool, const AlertChange*>> unsettled;
+  for (const SentChange& s : sent_changes_) {
+    if (s.change.seq > published_written_) unsettled.emplace_back(true, &s.change);
+  }
+  for (const AlertChange& c : publish_backlog_) unsettled.emplace_back(true, &c);
+  for (const auto& batch : recording_) {
+    for (const AlertChange& c : *batch) unsettled.emplace_back(false, &c);
+  }
+  for (const HeldChange& h : held_changes_) unsettled.emplace_back(h.recorded, &h.change);
+  std::stable_sort(unsettled.begin(), unsettled.end(),
+                   [](const auto& a, const auto& b) { return a.second->seq < b.second->seq; });
+  out.count(unsettled.size());
+  for (const auto& [recorded, c] : unsettled) {
+    out.pod(recorded);
+    saveAlertChange(out, *c);
+  }
+}
+
+bool App::loadUnsettledChanges(ArchiveIn& in, std::vector<std::pair<bool, AlertChange>>& out) {
+  out.clear();
+  size_t n = 0;
+  if (!in.count(n, 64)) return false;
+  out.resize(n);
+  for (auto& [recorded, c] : out) {
+    if (!in.pod(recorded) || !loadAlertChange(in, c)) return false;
+  }
+  return in.ok();
+}
+
+void App::restoreUnsettledChanges(std::vector<std::pair<bool, AlertChange>> changes) {
+  // As submitChange() sorts the changes a full replay decides again: published before the crash
+  // (dropped), recorded but not published (published), neither (recorded, then published).
+  for (auto& [recorded, c] : changes) {
+    const uint64_t pos = c.seq;
+    if (pos <= published_position_) continue;
+    if (recorded || pos <= recorded_position_) {
+      publish_only_.emplace_back(pos, std::move(c));
+    } else {
+      held_changes_.push_back(HeldChange{0, pos, std::move(c)});
+    }
   }
 }
 

@@ -49,6 +49,8 @@ void App::updateReadiness() {
   health_metrics_->setReady(readiness_.ready());
   health_metrics_->setIntake(intake_paused_, in.disk_full || snapshot_disk_full_,
                              held_batches_.size());
+  health_metrics_->setStoreBacklog(unrecorded_changes_, deferred_batches_.size(),
+                                   store_behind_episodes_);
   health_metrics_->syncProcess();
   std::vector<std::pair<std::string, bool>> feeds;
   for (const FeedLink& f : in.feeds) feeds.emplace_back(f.name, f.connected);

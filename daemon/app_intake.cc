@@ -20,9 +20,9 @@ using app::steadyMs;
 void App::updateIntake(const ReadinessInputs& in) {
   // Not while starting (recovery writes nothing new). The journal: any failure (it retries by
   // itself, or has failed for good). The store: an outage it waits out keeping its writes (a full
-  // disk; PostgreSQL out of reach); another failure (a lock held too long) drops that
-  // transaction's writes as before and is healthy again at the next commit, which a paused intake
-  // might never bring.
+  // disk, an I/O error, a lock another process holds past the busy timeout, PostgreSQL out of
+  // reach); another failure (a bug's error, the same at every try) drops that transaction's writes
+  // and is healthy again at the next commit, which a paused intake might never bring.
   const bool failing = started_ && ((!in.journal.ok() && journal_) ||
                                     in.store.code() == absl::StatusCode::kResourceExhausted ||
                                     (store_ && store_->holdingWrites()));

@@ -104,7 +104,7 @@ void App::commitAction(Action action, ActionDone done) {
 }
 
 void App::startWaitingAction() {
-  if (!waiting_action_ || !held_changes_.empty() || recordings_in_flight_ > 0) return;
+  if (!waiting_action_ || !held_changes_.empty() || !recording_.empty()) return;
   auto [action, done] = std::move(*waiting_action_);
   waiting_action_.reset();
   auto trial = std::make_shared<AlertWorkflow>(*workflow_);
@@ -177,8 +177,8 @@ void App::resumeAfterAction() {
 }
 
 void App::applyDeferredBatches() {
-  // onBatch() may start a snapshot's drain: what is left waits for its end.
-  while (!deferred_batches_.empty() && !action_in_flight_ && !snapshot_draining_) {
+  // onBatch() may leave the store far behind again: what is left waits for it to catch up.
+  while (!deferred_batches_.empty() && !action_in_flight_ && !store_behind_) {
     DecodedBatchPtr batch = std::move(deferred_batches_.front());
     deferred_batches_.pop_front();
     onBatch(std::move(batch));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -20,6 +21,12 @@ inline constexpr auto kTickInterval = std::chrono::seconds(1);
 // generous so that a loaded machine does not lose a publication to a SIGKILL).
 inline constexpr auto kOnTheWire = std::chrono::milliseconds(500);
 inline constexpr auto kPublishGrace = std::chrono::milliseconds(1000);
+// How far behind the store may fall (alert changes handed to it, not yet committed) before intake
+// waits for it, and where intake goes on again. A snapshot holds these changes and a restart after
+// a crash records them again before serving, so the bound is also the most a restart records:
+// TODO(measure) changes/s on this machine.
+inline constexpr size_t kStoreBehindChanges = 65536;
+inline constexpr size_t kStoreCaughtUpChanges = 16384;
 inline constexpr std::string_view kRecordedPositionSnapshot = "alerts.recorded_position";
 // Silences and manual resolutions (alerts/workflow/alert_workflow.h: stateJson).
 inline constexpr std::string_view kWorkflowSnapshot = "alerts.workflow";

@@ -50,11 +50,6 @@ void PostgresAlertStore::close() {
   markClosed();
 }
 
-bool PostgresAlertStore::isOutage(const absl::Status& failure) const {
-  return failure.code() == absl::StatusCode::kUnavailable ||
-         failure.code() == absl::StatusCode::kResourceExhausted;
-}
-
 absl::Status PostgresAlertStore::applyBatch(std::vector<Op>& ops, uint64_t& dead_letter_delta) {
   PostgresConnection& w = *writer_db_;
   if (auto s = w.ensure(); !s.ok()) return s;

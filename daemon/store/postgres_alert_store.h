@@ -66,7 +66,6 @@ class PostgresAlertStore final : public QueuedAlertStore {
   explicit PostgresAlertStore(PostgresAlertStoreOptions options);
   absl::Status init(uint64_t& dead_letters_stored);
   absl::Status applyBatch(std::vector<Op>& ops, uint64_t& dead_letter_delta) override;
-  bool isOutage(const absl::Status& failure) const override;
   absl::Status apply(DeadLettersOp& op, uint64_t& added) override;
   absl::Status apply(AlertsOp& op) override;
   absl::Status apply(SnapshotOp& op) override;

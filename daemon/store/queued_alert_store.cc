@@ -156,7 +156,7 @@ void QueuedAlertStore::writerLoop() {
     if (!status.ok() && isOutage(status) && waitOutOutage(ops, status, through)) {
       status = absl::OkStatus();
     }
-    if (!status.ok()) {
+    if (!status.ok() && !ops.empty()) {
       stats_.writes_dropped.fetch_add(ops.size(), std::memory_order_relaxed);
       log_->error("store: dropped {} queued writes", ops.size());
     }
@@ -202,6 +202,8 @@ bool QueuedAlertStore::waitOutOutage(std::vector<Op>& ops, absl::Status& status,
       });
     };
     answer(ops);
+    // Only actions were waiting, answered now: nothing is kept (health() still says why).
+    if (ops.empty()) return false;
     {
       std::lock_guard lk(mu_);
       if (stopping_) return false;
@@ -236,6 +238,11 @@ bool QueuedAlertStore::waitOutOutage(std::vector<Op>& ops, absl::Status& status,
     stats_.commit_errors.fetch_add(1, std::memory_order_relaxed);
     if (!isOutage(status)) return false;
   }
+}
+
+bool QueuedAlertStore::isOutage(const absl::Status& failure) const {
+  return failure.code() == absl::StatusCode::kUnavailable ||
+         failure.code() == absl::StatusCode::kResourceExhausted;
 }
 
 absl::Status QueuedAlertStore::health() const {

@@ -77,8 +77,10 @@ class QueuedAlertStore : public AlertStore {
   // `dead_letter_delta` gets how the count of dead letters moved (added, less trimmed and purged;
   // may wrap below zero). Store thread only.
   virtual absl::Status applyBatch(std::vector<Op>& ops, uint64_t& dead_letter_delta) = 0;
-  // True for a failure the store waits out keeping the writes (a full disk; a lost connection).
-  virtual bool isOutage(const absl::Status& failure) const = 0;
+  // True for a failure the store waits out keeping the writes: the engines map a full disk to
+  // ResourceExhausted and what passes by itself (a lost connection, an I/O error, a lock held
+  // past the busy timeout) to Unavailable.
+  bool isOutage(const absl::Status& failure) const;
   // Each kind of write, inside the engine's open transaction (store thread only).
   virtual absl::Status apply(DeadLettersOp& op, uint64_t& added) = 0;
   virtual absl::Status apply(AlertsOp& op) = 0;

@@ -71,7 +71,6 @@ class SqliteAlertStore final : public QueuedAlertStore {
   absl::Status prepareWrites();  // sqlite_alert_store_writer.cc
   absl::Status prepareReads();   // sqlite_alert_store_queries.cc
   absl::Status applyBatch(std::vector<Op>& ops, uint64_t& dead_letter_delta) override;
-  bool isOutage(const absl::Status& failure) const override;
   // synchronous=FULL for a batch holding an operator's action, NORMAL otherwise.
   absl::Status setSynchronous(bool full);
   absl::Status apply(DeadLettersOp& op, uint64_t& added) override;

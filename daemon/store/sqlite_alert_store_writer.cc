@@ -63,10 +63,6 @@ absl::Status SqliteAlertStore::setSynchronous(bool full) {
   return absl::OkStatus();
 }
 
-bool SqliteAlertStore::isOutage(const absl::Status& failure) const {
-  return failure.code() == absl::StatusCode::kResourceExhausted;  // a full disk
-}
-
 absl::Status SqliteAlertStore::applyBatch(std::vector<Op>& ops, uint64_t& dead_letter_delta) {
   SqliteConnection& w = *writer_db_;
   // An operator's action waits for this commit before its answer: its batch syncs the WAL at

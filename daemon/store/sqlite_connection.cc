@@ -16,8 +16,18 @@ SqliteConnection::~SqliteConnection() {
 
 absl::Status SqliteConnection::error(std::string_view what) const {
   std::string text = "store: " + std::string(what) + ": " + sqlite3_errmsg(db);
-  return diskFull() ? absl::ResourceExhaustedError(std::move(text))
-                    : absl::InternalError(std::move(text));
+  if (diskFull()) return absl::ResourceExhaustedError(std::move(text));
+  return unavailable() ? absl::UnavailableError(std::move(text))
+                       : absl::InternalError(std::move(text));
+}
+
+bool SqliteConnection::unavailable() const {
+  // What passes by itself: an I/O error (a failing or detached disk), a lock another process
+  // holds past the busy timeout. The store keeps the writes and tries again (an outage), where a
+  // misuse or a corrupt file would fail the same way forever.
+  const int code = sqlite3_errcode(db) & 0xff;
+  return code == SQLITE_IOERR || code == SQLITE_BUSY || code == SQLITE_LOCKED ||
+         sqlite3_system_errno(db) == EIO;
 }
 
 bool SqliteConnection::diskFull() const {
@@ -39,8 +49,9 @@ absl::Status SqliteConnection::exec(const std::string& sql) {
   char* msg = nullptr;
   if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
     std::string text = "store: " + std::string(msg ? msg : "error") + " in: " + sql.substr(0, 80);
-    absl::Status s = diskFull() ? absl::ResourceExhaustedError(std::move(text))
-                                : absl::InternalError(std::move(text));
+    absl::Status s = diskFull()      ? absl::ResourceExhaustedError(std::move(text))
+                     : unavailable() ? absl::UnavailableError(std::move(text))
+                                     : absl::InternalError(std::move(text));
     sqlite3_free(msg);
     return s;
   }

@@ -41,7 +41,8 @@ struct SqliteConnection {
 
   // The last error as a status: ResourceExhausted when the disk (or quota) is full, else Internal.
   absl::Status error(std::string_view what) const;
-  bool diskFull() const;  // the last error was SQLITE_FULL, ENOSPC or EDQUOT
+  bool diskFull() const;     // the last error was SQLITE_FULL, ENOSPC or EDQUOT
+  bool unavailable() const;  // the last error passes by itself: SQLITE_IOERR/EIO, BUSY, LOCKED
   absl::Status open(const std::string& path, int flags, int busy_timeout_ms = 5000);
   absl::Status exec(const std::string& sql);
   absl::Status prepare(sqlite3_stmt*& out, std::string_view sql);

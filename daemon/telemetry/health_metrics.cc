@@ -46,6 +46,31 @@ HealthMetrics::HealthMetrics(prometheus::Registry& r) {
                            "paused (at most the feeds' in-flight bound).")
                        .Register(r)
                        .Add({});
+  unrecorded_changes_ =
+      &BuildGauge()
+           .Name("casewatch_store_unrecorded_alert_changes")
+           .Help(
+               "Alert changes handed to the store and not yet committed. At 65,536 intake waits "
+               "for the store (casewatch_intake_store_waits_total) until it is down to 16,384.")
+           .Register(r)
+           .Add({});
+  deferred_batches_ = &BuildGauge()
+                           .Name("casewatch_intake_deferred_batches")
+                           .Help(
+                               "Feed batches received and deferred, not yet applied: while a "
+                               "duty officer's action is committed, or while the store catches "
+                               "up (at most the feeds' in-flight bound).")
+                           .Register(r)
+                           .Add({});
+  store_waits_.counter =
+      &BuildCounter()
+           .Name("casewatch_intake_store_waits_total")
+           .Help(
+               "Times intake stood still because the store was 65,536 alert changes behind "
+               "(ZeroMQ pushes back on the producers meanwhile); a steady rise means the store "
+               "cannot keep up with the alert changes.")
+           .Register(r)
+           .Add({});
   resident_bytes_ = &BuildGauge()
                          .Name("casewatch_process_resident_memory_bytes")
                          .Help("Resident memory of the casewatchd process (RSS), in bytes.")

@@ -32,6 +32,14 @@ class HealthMetrics {
     disk_full_->Set(disk_full ? 1 : 0);
     held_batches_->Set(static_cast<double>(held_batches));
   }
+  // The alert changes handed to the store and not yet committed; the feed batches deferred (for a
+  // duty officer's action, or for the store to catch up); how many times intake waited for the
+  // store, a running total.
+  void setStoreBacklog(size_t unrecorded_changes, size_t deferred_batches, uint64_t store_waits) {
+    unrecorded_changes_->Set(static_cast<double>(unrecorded_changes));
+    deferred_batches_->Set(static_cast<double>(deferred_batches));
+    store_waits_.sync(store_waits);
+  }
   // Each configured feed's connection, as (name, connected); series of feeds no longer configured
   // are removed.
   void setFeedsConnected(const std::vector<std::pair<std::string, bool>>& feeds);
@@ -61,11 +69,13 @@ class HealthMetrics {
 
   prometheus::Gauge* ready_;
   prometheus::Gauge *intake_paused_, *disk_full_, *held_batches_;
+  prometheus::Gauge *unrecorded_changes_, *deferred_batches_;
   prometheus::Gauge* resident_bytes_;
   prometheus::Family<prometheus::Gauge>* feed_connected_family_;
   std::map<std::string, prometheus::Gauge*> feed_connected_;
   Mirror journal_write_errors_, journal_records_dropped_;
   Mirror store_commit_errors_, store_writes_dropped_;
+  Mirror store_waits_;
   prometheus::Family<prometheus::Counter>* feed_errors_family_;
   prometheus::Family<prometheus::Counter>* feed_disconnects_family_;
   struct FeedMirrors {

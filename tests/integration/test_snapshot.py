@@ -11,13 +11,20 @@ one byte of the newest snapshot was flipped. Each time:
 Run C takes 250 events with no periodic snapshot due (every_events=1000000) and is stopped with
 SIGTERM: the clean stop writes a last snapshot at the journal's end ("Snapshot at stop: record
 250"), and the start-up after it loads that and replays nothing, with the same digest.
+Run D holds the store's write lock (as an operator's sqlite3 shell left in a transaction would)
+while it takes every line: the store falls behind, yet snapshots are still written, holding the
+alert changes not yet recorded. It is killed with the lock still held; the start-up after it
+("Recording and publishing N alert changes decided before the restart") must end with the same
+digest, active alerts and alert history as run A: every change recorded once.
 Not checked here: the deletion of journal segments (the journal's segment size is not
 configurable, and a feed this small fits in one segment).
 """
 
+import collections
 import glob
 import os
 import re
+import sqlite3
 import sys
 import urllib.request
 import json
@@ -39,6 +46,16 @@ def active_alerts(d):
     try:
         return {row[0]: (row[1], row[2]) for row in db.execute(
             "SELECT alert_id, tier, status FROM alerts WHERE status != 'resolved'")}
+    finally:
+        db.close()
+
+
+def history(path):
+    """The alert history as a multiset of (alert, action, status, tier)."""
+    db = cwtest.open_db_readonly(path)
+    try:
+        return collections.Counter(db.execute(
+            "SELECT alert_id, action, status, tier FROM alert_history").fetchall())
     finally:
         db.close()
 
@@ -72,6 +89,7 @@ def test(args, tmp):
     want = d.digest(TOKEN)
     assert d.terminate() == 0
     want_active = active_alerts(d)
+    want_history = history(d.db_path())
     push.close()
     assert want_active and want["cases"] > 0, "run A ended with no active alert: proves nothing"
 
@@ -178,9 +196,68 @@ def test(args, tmp):
         problems.append("run C: the start-up after the stop replayed %d records" % replayed)
     if after != before:
         problems.append("run C: digest after the restart %s, before the stop %s" % (after, before))
+    problems += run_store_behind(args, ctx, tmp, lines, want, want_active, want_history)
     print("%d events; snapshots at %s; digest %s over %d cases, %d active alerts" % (
         len(lines), positions, want["digest"], want["cases"], want["active_alerts"]))
     assert not problems, "\n".join(problems)
+
+
+def run_store_behind(args, ctx, tmp, lines, want, want_active, want_history):
+    """Run D (see the module's docstring); returns its problems."""
+    problems = []
+    data = os.path.join(tmp, "data-d")
+    # The store waits out the lock (three attempts of up to 60 s) instead of giving up.
+    sets = SNAP_SETS + ["store.busy_timeout_ms=60000"]
+    d, push = start(args, ctx, data, os.path.join(tmp, "d0.log"), sets)
+    lock = sqlite3.connect(d.db_path(), isolation_level=None, timeout=30)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
+        for line in lines:
+            push.send(line)
+        cwtest.wait_until(lambda: d.assert_alive("run D") or d.lines_fed("f1") >= len(lines),
+                          timeout=60, message="run D to take %d events" % len(lines))
+        last = len(lines) - 299
+        cwtest.wait_until(lambda: snapshots(data) and snapshots(data)[0] >= last, timeout=60,
+                          message="run D: a snapshot at record %d with the store locked" % last)
+        cwtest.wait_until(lambda: re.search(r"Snapshot at record %d: \d+ bytes in" %
+                                            snapshots(data)[0], d.log()),
+                          timeout=60, message="run D: the snapshot's log line")
+        # The gauge moves on the daemon's 1 s tick.
+        unrecorded = 0
+
+        def behind():
+            nonlocal unrecorded
+            unrecorded = cwtest.metric_sum(d.metrics(), "casewatch_store_unrecorded_alert_changes")
+            return unrecorded > 0
+        cwtest.wait_until(behind, timeout=30,
+                          message="run D: casewatch_store_unrecorded_alert_changes > 0 (the "
+                                  "store locked)")
+        push.close()
+        d.kill()
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    d, push = start(args, ctx, data, os.path.join(tmp, "d1.log"), sets)
+    got = d.digest(TOKEN)
+    assert d.terminate() == 0
+    push.close()
+    m = re.search(r"Recording and publishing (\d+) alert changes decided before the restart",
+                  d.log())
+    if not m or int(m.group(1)) == 0:
+        problems.append("run D: the restart recorded no alert change from the snapshot")
+    if got["digest"] != want["digest"]:
+        problems.append("run D: digest %s, run A %s" % (got, want))
+    if active_alerts(d) != want_active:
+        problems.append("run D: active alerts differ from run A's")
+    got_history = history(d.db_path())
+    if got_history != want_history:
+        lost, twice = want_history - got_history, got_history - want_history
+        problems.append("run D: alert history differs from run A's: %d rows missing (%s), %d "
+                        "extra (%s)" % (sum(lost.values()), list(lost)[:3],
+                                        sum(twice.values()), list(twice)[:3]))
+    print("run D: %d alert changes unrecorded at the kill; %s recorded at the restart" % (
+        unrecorded, m.group(1) if m else "none"))
+    return problems
 
 
 if __name__ == "__main__":
