@@ -227,6 +227,7 @@ class App final : private PipelineOutput, private AlertOperations {
   // the daemon's start (the age gauge then grows from it).
   double snapshot_unix_ = 0;
   int64_t snapshot_started_ms_ = 0;
+  size_t snapshot_unsettled_ = 0;  // alert changes not yet recorded/published in the one written
   bool snapshots_unsupported_ = false;  // a running model cannot be saved (logged once)
   // A failed snapshot is abandoned (its temp file removed) and tried again no sooner than this
   // (steady ms), with a backoff that doubles up to 5 minutes.
@@ -270,7 +271,8 @@ class App final : private PipelineOutput, private AlertOperations {
   // publish backlog, sent less than kOnTheWire ago) go into a snapshot with their positions, so a
   // snapshot never waits for the store or the bus; a restart from it records and publishes them as
   // a full replay of the journal would (app_delivery.cc).
-  void saveUnsettledChanges(ArchiveOut& out) const;
+  // Returns how many it saved.
+  size_t saveUnsettledChanges(ArchiveOut& out) const;
   static bool loadUnsettledChanges(ArchiveIn& in, std::vector<std::pair<bool, AlertChange>>& out);
   void restoreUnsettledChanges(std::vector<std::pair<bool, AlertChange>> changes);
   uint64_t events_journaled_ = 0;

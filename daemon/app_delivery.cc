@@ -183,7 +183,7 @@ void App::deliverEach(std::vector<AlertChange> changes, std::vector<uint64_t> po
   }
 }
 
-void App::saveUnsettledChanges(ArchiveOut& out) const {
+size_t App::saveUnsettledChanges(ArchiveOut& out) const {
   // (recorded, change): sent and backlogged changes were recorded; a batch being recorded may or
   // may not be (the restart's recorded position says); a held one only if an operator's action
   // committed it.
@@ -203,6 +203,7 @@ void App::saveUnsettledChanges(ArchiveOut& out) const {
     out.pod(recorded);
     saveAlertChange(out, *c);
   }
+  return unsettled.size();
 }
 
 bool App::loadUnsettledChanges(ArchiveIn& in, std::vector<std::pair<bool, AlertChange>>& out) {

@@ -181,7 +181,7 @@ std::optional<SnapshotJob> App::snapshotJob() {
     return std::nullopt;
   }
   workflow_->saveSnapshot(out);
-  saveUnsettledChanges(out);
+  snapshot_unsettled_ = saveUnsettledChanges(out);
   return job;
 }
 
@@ -226,8 +226,10 @@ void App::snapshotDone(SnapshotResult r) {
   snapshot_unix_ = static_cast<double>(wall_.now()) / 1000.0;
   snapshot_metrics_->written(r.bytes, seconds, snapshot_unix_);
   if (r.segments_compacted > 0) snapshot_metrics_->compacted(r.segments_compacted);
-  spdlog::info("Snapshot at record {}: {} bytes in {:.2f} s; {} journal segments compacted.",
-               r.position, r.bytes, seconds, r.segments_compacted);
+  spdlog::info(
+      "Snapshot at record {}: {} bytes in {:.2f} s; {} journal segments compacted; {} alert "
+      "changes not yet recorded and published held in it.",
+      r.position, r.bytes, seconds, r.segments_compacted, snapshot_unsettled_);
 }
 
 void App::publishSnapshotAge() {

@@ -20,6 +20,18 @@ struct AlertRecord {
   TimeMs at = 0;
 };
 
+// What `alert_history` keeps of the alert itself: the full object at every workflow change (fire,
+// tier change, escalation, ack, owner, silence, resolution), but nothing for the daemon's own
+// evidence-only update (action `updated` by `casewatch`: another day overdue, a new score), which
+// the alert's row and its next change show. Those updates were over half the rows and most of the
+// bytes of a store at scale (111,037 of 200,000 rows, 2,015 bytes of JSON each, at 1M cases:
+// bench/run --only restart), and the store's write rate bounds intake. GET /api/v1/alerts/{id}
+// shows such a row without `alert`.
+inline const std::string& historyJson(const AlertRecord& r) {
+  static const std::string none;
+  return r.action == "updated" && r.actor == "casewatch" ? none : r.json;
+}
+
 // Empty fields match anything.
 struct AlertFilter {
   std::string status, tier, model, region, agency;

@@ -138,7 +138,7 @@ absl::Status PostgresAlertStore::apply(AlertsOp& op) {
             .text(a.status)
             .text(a.tier)
             .text(a.note)
-            .text(a.json),
+            .text(historyJson(a)),
         "insert alert history");
     if (!r.ok()) return r.status();
   }

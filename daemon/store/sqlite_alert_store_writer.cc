@@ -128,7 +128,7 @@ absl::Status SqliteAlertStore::apply(AlertsOp& op) {
     const std::string at = formatStoreTime(a.at);
     i = 1;
     for (const std::string* v :
-         {&a.alert_id, &at, &a.actor, &a.action, &a.status, &a.tier, &a.note, &a.json}) {
+         {&a.alert_id, &at, &a.actor, &a.action, &a.status, &a.tier, &a.note, &historyJson(a)}) {
       bindText(s, i++, *v);
     }
     if (auto st = w.run(s, "insert alert history"); !st.ok()) return st;

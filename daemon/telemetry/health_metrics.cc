@@ -50,8 +50,8 @@ HealthMetrics::HealthMetrics(prometheus::Registry& r) {
       &BuildGauge()
            .Name("casewatch_store_unrecorded_alert_changes")
            .Help(
-               "Alert changes handed to the store and not yet committed. At 65,536 intake waits "
-               "for the store (casewatch_intake_store_waits_total) until it is down to 16,384.")
+               "Alert changes handed to the store and not yet committed. At 16,384 intake waits "
+               "for the store (casewatch_intake_store_waits_total) until it is down to 4,096.")
            .Register(r)
            .Add({});
   deferred_batches_ = &BuildGauge()
@@ -66,7 +66,7 @@ HealthMetrics::HealthMetrics(prometheus::Registry& r) {
       &BuildCounter()
            .Name("casewatch_intake_store_waits_total")
            .Help(
-               "Times intake stood still because the store was 65,536 alert changes behind "
+               "Times intake stood still because the store was 16,384 alert changes behind "
                "(ZeroMQ pushes back on the producers meanwhile); a steady rise means the store "
                "cannot keep up with the alert changes.")
            .Register(r)

@@ -140,6 +140,36 @@ TYPED_TEST(AlertStoreTest, AlertChangesUpsertCurrentStateAndAppendHistory) {
   EXPECT_TRUE(store->alertHistory("nope")->empty());
 }
 
+TYPED_TEST(AlertStoreTest, TheDaemonsOwnEvidenceUpdatesKeepWhoAndWhenButNotTheAlertInHistory) {
+  auto store = this->openOk();
+  ASSERT_TRUE(store);
+  AlertRecord fired = storedAlertChange("a1", "firing", "casewatch", "", 1000);
+  AlertRecord daily = storedAlertChange("a1", "firing", "casewatch", "", 2000);
+  daily.action = "updated";
+  daily.json = R"({"v":1,"alert_id":"a1","days_overdue":2})";
+  AlertRecord noted = daily;  // an update a person made keeps the alert
+  noted.actor = "duty:li";
+  noted.note = "owner: county office";
+  noted.at = 3000;
+  store->recordAlertChanges({fired, daily, noted}, nullptr);
+  store->flush();
+
+  auto history = store->alertHistory("a1");
+  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[0].json, fired.json);
+  EXPECT_EQ((*history)[1].action, "updated");
+  EXPECT_EQ((*history)[1].actor, "casewatch");
+  EXPECT_EQ((*history)[1].at, 2000);
+  EXPECT_EQ((*history)[1].json, "");
+  EXPECT_EQ((*history)[2].json, noted.json);
+  // The alert's own row has the update's numbers.
+  auto alerts = store->loadAlerts();
+  ASSERT_TRUE(alerts.ok()) << alerts.status();
+  ASSERT_EQ(alerts->size(), 1u);
+  EXPECT_EQ((*alerts)[0].json, noted.json);
+}
+
 TYPED_TEST(AlertStoreTest, ActiveAlertsLeaveOutResolvedOnesAndFiltersApply) {
   auto store = this->openOk();
   ASSERT_TRUE(store);
