@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -52,6 +53,9 @@ std::vector<EscalationRow> feedgenRows(uint64_t cases, int days, uint64_t seed,
   return taker.takeLabelled();
 }
 
+// Enough cases for every coefficient's standard error to be well inside 10 % of it.
+constexpr uint64_t kRecoveryCases = 20000;
+
 const std::vector<EscalationRow>& sharedRows() {
   static const std::vector<EscalationRow> rows = feedgenRows(4000, 150, 21);
   return rows;
@@ -75,19 +79,27 @@ TEST(EscalationSelfFitTest, AcceptsAFitOnAFeedgenHistory) {
   EXPECT_EQ(fit.model.horizon_days, 30);
 }
 
-// The self-fit recovers feedgen's known model (tools/feedgen/case_lifecycle.h, kEscalationTruth:
-// escalations drawn at the rows' own moments, every 30 days of a case's life, within the label's
-// window): each true coefficient within 10 %, or within 3 standard errors where 10 % is less
-// than that at this size (20,000 cases; at 200,000 every one is within 10 %: the report's table).
-// The features the truth leaves out stay small.
+// The self-fit with the daemon's defaults (EscalationLearnConfig{}: rows every 10 days, a 30-day
+// horizon, l2 0.01, the newest 20 % of cases held out, then refitted on all rows) recovers
+// feedgen's known model (tools/feedgen/case_lifecycle.h, kEscalationTruth: σ(η) is the probability
+// of an escalation within 30 days of every 10-day moment of a case) and passes the gates: each true
+// coefficient within 10 %, the intercept within 10 %, and the features the truth leaves out near 0
+// (level_gap among them: it was quasi-separated at −10.5 while feedgen's escalation visit went to
+// the city whatever the case's level, so that a case lodged at the city could never escalate).
 TEST(EscalationSelfFitTest, RecoversFeedgensKnownModel) {
-  const std::vector<EscalationRow> rows = feedgenRows(20000, 365, 5, 30);
-  EscalationLearnConfig learn;
-  learn.row_every_days = 30;
+  const EscalationLearnConfig learn;
+  // The truth is drawn on the defaults' schedule.
+  ASSERT_EQ(learn.row_every_days, feedgen::kEscalationTruthEveryDays);
+  ASSERT_EQ(learn.horizon_days, feedgen::kEscalationTruthHorizonDays);
+  const std::vector<EscalationRow> rows = feedgenRows(kRecoveryCases, 365, 5, learn.row_every_days);
   const EscalationFitRecord fit = selfFitEscalation(rows, learn, 1);
-  EXPECT_TRUE(fit.accepted) << fit.reason;
+  std::printf("rows %zu cases %zu positives %zu held-out AUC %.4f ECE %.4f: %s\n", fit.rows,
+              fit.cases, fit.positives, fit.auc.value_or(0), fit.calibration_error,
+              fit.reason.c_str());
+  ASSERT_TRUE(fit.accepted) << fit.reason;
   const feedgen::EscalationTruth& t = feedgen::kEscalationTruth;
   const std::vector<std::pair<std::string_view, double>> truth = {
+      {"intercept", t.intercept},
       {"not_upheld", t.not_upheld},
       {"leader_assigned", t.leader_assigned},
       {"hearing_held", t.hearing_held},
@@ -95,38 +107,37 @@ TEST(EscalationSelfFitTest, RecoversFeedgensKnownModel) {
       {"log_group_size", t.log_group_size},
       {"channel_visit", t.channel_visit},
       {"category_judicial", t.category_judicial}};
-  // Standard errors from the fit tool's own IRLS on the same rows.
-  Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()),
-                    static_cast<Eigen::Index>(kEscalationFeatureCount));
-  Eigen::VectorXd y(static_cast<Eigen::Index>(rows.size()));
-  for (size_t i = 0; i < rows.size(); ++i) {
-    for (size_t k = 0; k < kEscalationFeatureCount; ++k) {
-      x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = rows[i].features[k];
-    }
-    y[static_cast<Eigen::Index>(i)] = rows[i].label;
-  }
-  std::vector<Eigen::Index> keep;
-  for (Eigen::Index k = 0; k < x.cols(); ++k) {
-    if (checkLogisticColumn(x.col(k), y, 0, "column").ok()) keep.push_back(k);
-  }
-  Eigen::MatrixXd xk(x.rows(), static_cast<Eigen::Index>(keep.size()));
-  for (size_t j = 0; j < keep.size(); ++j) xk.col(static_cast<Eigen::Index>(j)) = x.col(keep[j]);
-  auto irls = fitLogistic(xk, y);
-  ASSERT_TRUE(irls.ok()) << irls.status();
-  auto se = [&](int k) {
-    for (size_t j = 0; j < keep.size(); ++j) {
-      if (keep[j] == k) return irls->std_errors[static_cast<Eigen::Index>(j) + 1];
-    }
-    return 0.0;
+  auto coefficient = [&](std::string_view name) {
+    if (name == "intercept") return fit.model.intercept;
+    return fit.model.coefficients[static_cast<size_t>(escalationFeatureIndex(name))];
   };
   for (const auto& [name, b] : truth) {
-    const int k = escalationFeatureIndex(name);
-    const double got = fit.model.coefficients[static_cast<size_t>(k)];
-    std::printf("%-18s truth %6.2f fit %7.3f se %.3f (%4.1f %%)\n", std::string(name).c_str(), b,
-                got, se(k), 100 * std::abs(got - b) / std::abs(b));
-    EXPECT_LE(std::abs(got - b), std::max(0.1 * std::abs(b), 3 * se(k))) << name;
+    const double got = coefficient(name);
+    std::printf("%-18s truth %6.2f fit %7.3f (%4.1f %%)\n", std::string(name).c_str(), b, got,
+                100 * std::abs(got - b) / std::abs(b));
+    EXPECT_LE(std::abs(got - b), 0.1 * std::abs(b)) << name;
   }
-  EXPECT_NEAR(fit.model.intercept, t.intercept, std::max(0.3, 3 * irls->std_errors[0]));
+  // The others are not in the truth: none of them carries a tenth of the smallest true effect.
+  const auto& names = escalationFeatureNames();
+  for (size_t k = 0; k < kEscalationFeatureCount; ++k) {
+    const bool in_truth =
+        std::any_of(truth.begin(), truth.end(), [&](const auto& e) { return e.first == names[k]; });
+    if (in_truth) continue;
+    // Per unit of the feature's spread: days and counts have larger ranges than 0/1 columns.
+    double sum = 0, sum2 = 0;
+    for (const EscalationRow& r : rows) {
+      sum += r.features[k];
+      sum2 += r.features[k] * r.features[k];
+    }
+    const double n = static_cast<double>(rows.size());
+    const double sd = std::sqrt(std::max(sum2 / n - (sum / n) * (sum / n), 0.0));
+    const double effect = std::abs(fit.model.coefficients[k]) * std::max(sd, 1e-9);
+    if (effect > 0.02) {
+      std::printf("%-26s fit %7.3f sd %.3f: %.3f per sd\n", std::string(names[k]).c_str(),
+                  fit.model.coefficients[k], sd, effect);
+    }
+    EXPECT_LE(effect, 0.05) << names[k];
+  }
 }
 
 TEST(EscalationSelfFitTest, RefusesAFitOnShuffledLabels) {
