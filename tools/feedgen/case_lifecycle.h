@@ -47,8 +47,8 @@ struct EscalationTruth {
   double hearing_held = -1.0;
   double aid_granted = -1.5;
   double log_group_size = 0.5;  // ln(group size)
-  double channel_visit = 0.7;   // lodged in person
-  double category_judicial = 0.5;
+  double channel_visit = 1.2;   // lodged in person
+  double category_judicial = 0.8;
 };
 inline constexpr EscalationTruth kEscalationTruth{};
 

@@ -23,8 +23,10 @@
 namespace casewatch {
 namespace {
 
-std::vector<EscalationRow> feedgenRows(uint64_t cases, int days, uint64_t seed,
-                                       int every_days = 10) {
+// The labelled rows of a feedgen history, and in `end` the time of its last event (the fit's time:
+// the rows whose window is still open then are left out of a fit).
+std::vector<EscalationRow> feedgenRows(uint64_t cases, int days, uint64_t seed, int every_days,
+                                       TimeMs& end) {
   feedgen::FeedgenOptions options;
   options.cases = cases;
   options.days = days;
@@ -41,6 +43,7 @@ std::vector<EscalationRow> feedgenRows(uint64_t cases, int days, uint64_t seed,
   feedgen::FeedLine line;
   while (generator.next(line)) {
     if (!decoder.decode(line.json, ev, error)) continue;
+    end = std::max(end, ev.ts);
     taker.advanceTo(ev.ts, store, features);  // as the pipeline moves the clock first
     if (ev.type != EventType::kRegistered && ev.type != EventType::kVisit &&
         store.find(ev.case_id) == kNoCase) {
@@ -54,17 +57,22 @@ std::vector<EscalationRow> feedgenRows(uint64_t cases, int days, uint64_t seed,
 }
 
 // Enough cases for every coefficient's standard error to be well inside 10 % of it.
-constexpr uint64_t kRecoveryCases = 20000;
+constexpr uint64_t kRecoveryCases = 200000;
 
+TimeMs shared_end = 0;
 const std::vector<EscalationRow>& sharedRows() {
-  static const std::vector<EscalationRow> rows = feedgenRows(4000, 150, 21);
+  static const std::vector<EscalationRow> rows = feedgenRows(4000, 150, 21, 10, shared_end);
   return rows;
+}
+TimeMs sharedEnd() {
+  (void)sharedRows();
+  return shared_end;
 }
 
 TEST(EscalationSelfFitTest, AcceptsAFitOnAFeedgenHistory) {
   const std::vector<EscalationRow>& rows = sharedRows();
   ASSERT_GT(rows.size(), 5000u);
-  const EscalationFitRecord fit = selfFitEscalation(rows, EscalationLearnConfig{}, 1);
+  const EscalationFitRecord fit = selfFitEscalation(rows, EscalationLearnConfig{}, sharedEnd());
   std::printf("rows %zu cases %zu positives %zu held-out cases %zu AUC %.4f ECE %.4f: %s\n",
               fit.rows, fit.cases, fit.positives, fit.holdout_cases, fit.auc.value_or(0),
               fit.calibration_error, fit.reason.c_str());
@@ -91,8 +99,10 @@ TEST(EscalationSelfFitTest, RecoversFeedgensKnownModel) {
   // The truth is drawn on the defaults' schedule.
   ASSERT_EQ(learn.row_every_days, feedgen::kEscalationTruthEveryDays);
   ASSERT_EQ(learn.horizon_days, feedgen::kEscalationTruthHorizonDays);
-  const std::vector<EscalationRow> rows = feedgenRows(kRecoveryCases, 365, 5, learn.row_every_days);
-  const EscalationFitRecord fit = selfFitEscalation(rows, learn, 1);
+  TimeMs end = 0;
+  const std::vector<EscalationRow> rows =
+      feedgenRows(kRecoveryCases, 365, 5, learn.row_every_days, end);
+  const EscalationFitRecord fit = selfFitEscalation(rows, learn, end);
   std::printf("rows %zu cases %zu positives %zu held-out AUC %.4f ECE %.4f: %s\n", fit.rows,
               fit.cases, fit.positives, fit.auc.value_or(0), fit.calibration_error,
               fit.reason.c_str());
@@ -117,27 +127,26 @@ TEST(EscalationSelfFitTest, RecoversFeedgensKnownModel) {
                 100 * std::abs(got - b) / std::abs(b));
     EXPECT_LE(std::abs(got - b), 0.1 * std::abs(b)) << name;
   }
-  // The others are not in the truth: none of them carries a tenth of the smallest true effect.
-  const auto& names = escalationFeatureNames();
-  for (size_t k = 0; k < kEscalationFeatureCount; ++k) {
-    const bool in_truth =
-        std::any_of(truth.begin(), truth.end(), [&](const auto& e) { return e.first == names[k]; });
-    if (in_truth) continue;
-    // Per unit of the feature's spread: days and counts have larger ranges than 0/1 columns.
-    double sum = 0, sum2 = 0;
-    for (const EscalationRow& r : rows) {
-      sum += r.features[k];
-      sum2 += r.features[k] * r.features[k];
+  // The features the truth leaves out change little: over the rows, the fitted probability is
+  // within a point of the truth's on average, and level_gap (−10.5 before) carries nothing.
+  double gap = 0;
+  for (const EscalationRow& r : rows) {
+    double eta = t.intercept, fitted = fit.model.intercept;
+    for (const auto& [name, b] : truth) {
+      if (name != "intercept")
+        eta += b * r.features[static_cast<size_t>(escalationFeatureIndex(name))];
     }
-    const double n = static_cast<double>(rows.size());
-    const double sd = std::sqrt(std::max(sum2 / n - (sum / n) * (sum / n), 0.0));
-    const double effect = std::abs(fit.model.coefficients[k]) * std::max(sd, 1e-9);
-    if (effect > 0.02) {
-      std::printf("%-26s fit %7.3f sd %.3f: %.3f per sd\n", std::string(names[k]).c_str(),
-                  fit.model.coefficients[k], sd, effect);
+    for (size_t k = 0; k < kEscalationFeatureCount; ++k) {
+      fitted += fit.model.coefficients[k] * r.features[k];
     }
-    EXPECT_LE(effect, 0.05) << names[k];
+    gap += std::abs(1 / (1 + std::exp(-fitted)) - 1 / (1 + std::exp(-eta)));
   }
+  gap /= static_cast<double>(rows.size());
+  const double level_gap =
+      fit.model.coefficients[static_cast<size_t>(escalationFeatureIndex("level_gap"))];
+  std::printf("mean |fitted - true probability| %.4f; level_gap %.3f\n", gap, level_gap);
+  EXPECT_LE(gap, 0.01);
+  EXPECT_LE(std::abs(level_gap), 0.1);
 }
 
 TEST(EscalationSelfFitTest, RefusesAFitOnShuffledLabels) {
@@ -147,7 +156,7 @@ TEST(EscalationSelfFitTest, RefusesAFitOnShuffledLabels) {
   std::mt19937_64 rng(7);
   std::shuffle(labels.begin(), labels.end(), rng);
   for (size_t i = 0; i < rows.size(); ++i) rows[i].label = labels[i];
-  const EscalationFitRecord fit = selfFitEscalation(rows, EscalationLearnConfig{}, 1);
+  const EscalationFitRecord fit = selfFitEscalation(rows, EscalationLearnConfig{}, sharedEnd());
   std::printf("shuffled: AUC %.4f ECE %.4f: %s\n", fit.auc.value_or(0), fit.calibration_error,
               fit.reason.c_str());
   EXPECT_FALSE(fit.accepted);
@@ -179,7 +188,7 @@ TEST(EscalationSelfFitTest, HoldsOutTheMostRecentlyRegisteredCases) {
   }
   EscalationLearnConfig learn;
   learn.min_labelled_cases = 100;
-  const EscalationFitRecord fit = selfFitEscalation(rows, learn, 1);
+  const EscalationFitRecord fit = selfFitEscalation(rows, learn, TimeMs{2000} * kMsPerDay);
   EXPECT_EQ(fit.holdout_cases, 200u);
   EXPECT_EQ(fit.holdout_rows, 600u);
   ASSERT_TRUE(fit.auc.has_value()) << fit.reason;
@@ -187,18 +196,43 @@ TEST(EscalationSelfFitTest, HoldsOutTheMostRecentlyRegisteredCases) {
   EXPECT_FALSE(fit.accepted);
 }
 
+// A row whose 30-day window is still open at the fit's time is left out, labelled 1 or not: of
+// those only the escalated are labelled yet. The same rows fitted 30 days later are all used.
+TEST(EscalationSelfFitTest, LeavesOutTheRowsWhoseWindowIsStillOpen) {
+  const std::vector<EscalationRow>& rows = sharedRows();
+  const TimeMs end = sharedEnd();
+  size_t open = 0, open_positives = 0;
+  for (const EscalationRow& r : rows) {
+    if (r.at + 30 * kMsPerDay > end) {
+      ++open;
+      open_positives += static_cast<size_t>(r.label);
+    }
+  }
+  ASSERT_GT(open, 0u);
+  EXPECT_EQ(open_positives, open);  // only escalations are labelled before the window closes
+  const EscalationFitRecord now = selfFitEscalation(rows, EscalationLearnConfig{}, end);
+  EXPECT_EQ(now.waiting_rows, open);
+  EXPECT_EQ(now.rows, rows.size() - open);
+  const EscalationFitRecord later =
+      selfFitEscalation(rows, EscalationLearnConfig{}, end + 30 * kMsPerDay);
+  EXPECT_EQ(later.waiting_rows, 0u);
+  EXPECT_EQ(later.rows, rows.size());
+}
+
 TEST(EscalationSelfFitTest, RefusesTooFewCases) {
   std::vector<EscalationRow> rows(sharedRows().begin(), sharedRows().begin() + 50);
-  const EscalationFitRecord fit = selfFitEscalation(rows, EscalationLearnConfig{}, 1);
+  const EscalationFitRecord fit = selfFitEscalation(rows, EscalationLearnConfig{}, sharedEnd());
   EXPECT_FALSE(fit.accepted);
   EXPECT_EQ(fit.reason.rfind("too_few_cases", 0), 0u) << fit.reason;
 }
 
 TEST(EscalationSelfFitTest, TheRecordSurvivesItsJson) {
-  const EscalationFitRecord fit = selfFitEscalation(sharedRows(), EscalationLearnConfig{}, 12345);
+  const EscalationFitRecord fit =
+      selfFitEscalation(sharedRows(), EscalationLearnConfig{}, sharedEnd());
   auto back = parseEscalationFitJson(escalationFitJson(fit));
   ASSERT_TRUE(back.ok()) << back.status();
-  EXPECT_EQ(back->at, 12345);
+  EXPECT_EQ(back->at, sharedEnd());
+  EXPECT_EQ(back->waiting_rows, fit.waiting_rows);
   EXPECT_EQ(back->accepted, fit.accepted);
   EXPECT_EQ(back->rows, fit.rows);
   EXPECT_EQ(back->model, fit.model);
@@ -210,8 +244,9 @@ TEST(EscalationSelfFitTest, TheRecordSurvivesItsJson) {
 TEST(EscalationSelfFitTest, TheSameRowsInAnyOrderGiveTheSameFit) {
   std::vector<EscalationRow> rows = sharedRows();
   std::reverse(rows.begin(), rows.end());
-  const EscalationFitRecord a = selfFitEscalation(sharedRows(), EscalationLearnConfig{}, 1);
-  const EscalationFitRecord b = selfFitEscalation(rows, EscalationLearnConfig{}, 1);
+  const EscalationFitRecord a =
+      selfFitEscalation(sharedRows(), EscalationLearnConfig{}, sharedEnd());
+  const EscalationFitRecord b = selfFitEscalation(rows, EscalationLearnConfig{}, sharedEnd());
   EXPECT_EQ(a.model, b.model);
   EXPECT_EQ(a.auc, b.auc);
 }
