@@ -74,6 +74,9 @@ def test(args, tmp):
     assert fitted["auc"] >= esc["learn"]["gates"]["min_auc"], fitted
     assert fitted["calibration_error"] <= esc["learn"]["gates"]["max_calibration_error"], fitted
     assert len(fitted["calibration"]) == 10 and fitted["rows"] > 1000, fitted
+    # The rows of the last 30 days before the fit wait for a later one (only their escalations are
+    # labelled yet).
+    assert fitted["waiting_rows"] > 0, fitted
     print("fit at %s: %d rows of %d cases, held-out %d cases, AUC %.4f, ECE %.4f" % (
         fitted["at"], fitted["rows"], fitted["cases"], fitted["holdout_cases"], fitted["auc"],
         fitted["calibration_error"]))
