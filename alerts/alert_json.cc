@@ -273,7 +273,7 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
     }
     for (const auto& ja : j.value("actions", json::array())) {
       const std::string name = ja.get<std::string>();
-      for (uint8_t k = 0; k < 9; ++k) {
+      for (uint8_t k = 0; k < kActionCount; ++k) {
         if (actionName(static_cast<Action>(k)) == name) a.actions.push_back(static_cast<Action>(k));
       }
     }

@@ -7,10 +7,12 @@ namespace {
 constexpr std::array<std::string_view, 5> kTierNames = {"none", "blue", "yellow", "orange", "red"};
 constexpr std::array<std::string_view, kSubjectKindCount> kSubjectNames = {
     "case", "person", "matter", "region", "agency", "service"};
-constexpr std::array<std::string_view, 9> kActionNames = {
-    "reply_now",        "send_procedural_reply", "assign_leader", "schedule_hearing",
-    "mediate",          "check_aid_eligibility", "review_case",   "fix_at_source",
-    "notify_leadership"};
+constexpr std::array<std::string_view, kActionCount> kActionNames = {
+    "reply_now",         "send_procedural_reply",
+    "assign_leader",     "schedule_hearing",
+    "mediate",           "check_aid_eligibility",
+    "review_case",       "fix_at_source",
+    "notify_leadership", "joint_visit"};
 constexpr std::array<std::string_view, 5> kTierPhrases = {"tier.none", "tier.blue", "tier.yellow",
                                                           "tier.orange", "tier.red"};
 }  // namespace

@@ -27,7 +27,8 @@ enum class SubjectKind : uint8_t { kCase, kPerson, kMatter, kRegion, kAgency, kS
 inline constexpr size_t kSubjectKindCount = 6;
 std::string_view subjectKindName(SubjectKind k);
 
-// The contract's recommended actions.
+// The contract's recommended actions, and one extension (README "Contracts"): kJointVisit, a
+// joint visit by the agencies involved in a matter (recurring_matter's resolution step).
 enum class Action : uint8_t {
   kReplyNow,
   kSendProceduralReply,
@@ -38,7 +39,9 @@ enum class Action : uint8_t {
   kReviewCase,
   kFixAtSource,
   kNotifyLeadership,
+  kJointVisit,
 };
+inline constexpr size_t kActionCount = 10;
 std::string_view actionName(Action a);  // "reply_now", ...
 
 // One piece of evidence: `days_overdue = 12`, and what to say of it.

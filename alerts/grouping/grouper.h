@@ -1,7 +1,7 @@
 // Grouping (config `grouping:`): an alert of a parent model on a matter (a collective petition,
-// group_incident) gathers the alerts of the member models on that matter (the persons who keep
-// coming back, repeat_visit) under it. A parent's group is itself; a member's group is the first
-// parent on its matter, if any.
+// group_incident; a matter that keeps coming back, recurring_matter) gathers the alerts of the
+// member models on that matter (the persons who keep coming back, repeat_visit) under it. A
+// parent's group is itself; a member's group is the first parent on its matter, if any.
 //
 // A member's matter: its subject when the subject kind is `matter`, otherwise the string value
 // of its reason with code `matter` (repeat_visit's person alerts carry one). An alert without a

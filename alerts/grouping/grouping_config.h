@@ -13,7 +13,9 @@ class MapReader;
 
 struct GroupingConfig {
   bool enabled = true;
-  std::vector<std::string> parent_models{"group_incident"};
+  // recurring_matter too: the persons who keep coming back on a matter (repeat_visit) and the
+  // matter that keeps coming back (recurring_matter) are one thing to a duty officer.
+  std::vector<std::string> parent_models{"group_incident", "recurring_matter"};
   std::vector<std::string> member_models{"repeat_visit"};
   friend bool operator==(const GroupingConfig&, const GroupingConfig&) = default;
 };

@@ -44,6 +44,14 @@ EscalationFitRecord selfFitEscalation(std::vector<EscalationRow> rows,
   r.min_auc = learn.min_auc;
   r.max_calibration_error = learn.max_calibration_error;
   r.model.horizon_days = learn.horizon_days;
+  // A row is used once its window has closed, whatever its label: a row labelled 1 early (its
+  // escalation came) while its twin that will be 0 still waits would make the newest rows look
+  // riskier than they are (fitted and held out alike). The waiting ones count at a later refit.
+  const TimeMs horizon = TimeMs{learn.horizon_days} * kMsPerDay;
+  const auto open_window = std::remove_if(
+      rows.begin(), rows.end(), [&](const EscalationRow& row) { return row.at + horizon > at; });
+  r.waiting_rows = static_cast<size_t>(rows.end() - open_window);
+  rows.erase(open_window, rows.end());
   std::sort(rows.begin(), rows.end(), [](const EscalationRow& a, const EscalationRow& b) {
     return a.at != b.at ? a.at < b.at : a.row_id < b.row_id;
   });
@@ -156,6 +164,7 @@ std::string escalationFitJson(const EscalationFitRecord& r) {
   j["positives"] = r.positives;
   j["holdout_rows"] = r.holdout_rows;
   j["holdout_cases"] = r.holdout_cases;
+  j["waiting_rows"] = r.waiting_rows;
   j["auc"] = r.auc ? Json(*r.auc) : Json(nullptr);
   j["calibration_error"] = r.calibration_error;
   Json bins = Json::array();
@@ -195,6 +204,7 @@ absl::StatusOr<EscalationFitRecord> parseEscalationFitJson(std::string_view text
     r.positives = j.at("positives").get<size_t>();
     r.holdout_rows = j.at("holdout_rows").get<size_t>();
     r.holdout_cases = j.at("holdout_cases").get<size_t>();
+    r.waiting_rows = j.value("waiting_rows", size_t{0});  // absent from records before it
     if (!j.at("auc").is_null()) r.auc = j.at("auc").get<double>();
     r.calibration_error = j.at("calibration_error").get<double>();
     for (const Json& b : j.at("calibration")) {

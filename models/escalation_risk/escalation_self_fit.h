@@ -2,7 +2,10 @@
 // (models/escalation_risk/escalation_rows.h), accepted only when they pass gates on held-out
 // cases.
 //
-// Method. The rows (at most learn.max_rows, the most recent by time) are grouped by case. Fewer
+// Method. Rows whose window (horizon_days after the row) has not closed by the fit's time are left
+// out (waiting_rows): only the escalated ones of those are labelled yet, and taking them would
+// bias the newest rows toward escalation. The rows (at most learn.max_rows, the most recent by
+// time) are grouped by case. Fewer
 // than learn.min_labelled_cases cases: refused (too_few_cases). The held-out slice is the most
 // recently registered learn.holdout_share of the cases (a time slice, not a random split: the
 // future is what the model predicts); the rest are fitted by IRLS with an L2 penalty learn.l2
@@ -37,6 +40,7 @@ struct EscalationFitRecord {
   TimeMs at = 0;  // event time of the refit
   size_t rows = 0, cases = 0, positives = 0;
   size_t holdout_rows = 0, holdout_cases = 0;
+  size_t waiting_rows = 0;    // labelled, but their window closes after `at`: left for a later fit
   std::optional<double> auc;  // held-out
   double calibration_error = 0;
   std::vector<CalibrationBin> calibration;        // held-out deciles

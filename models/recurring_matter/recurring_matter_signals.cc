@@ -77,9 +77,9 @@ void RecurringMatterModel::emit(Open& o, Tier tier, const Judgement& j, ModelCon
                                                          {"yellow_p", config_.yellow_p},
                                                          {"orange_p", config_.orange_p},
                                                          {"red_p", config_.red_p}}));
-  // The resolution steps: a hearing and a leader owning the matter are contract actions; the joint
-  // visit by the agencies involved has no action code in the contract, so it is worded here with
-  // the agencies' names (reason `joint_visit`, its value the agencies).
+  // The resolution steps, as actions: a hearing, a leader owning the matter, and a joint visit by
+  // the agencies involved (joint_visit, the README's extension of the contract's codes). The
+  // reason `joint_visit` names those agencies, which an action code cannot carry.
   std::string agencies;
   for (uint32_t a : t.agencies) {
     if (a != 0) strAppend(agencies, agencies.empty() ? "" : ", ", strings.name(a));
@@ -88,7 +88,8 @@ void RecurringMatterModel::emit(Open& o, Tier tier, const Judgement& j, ModelCon
               agencies.empty()
                   ? Phrase("recurring_matter.reason.resolution_no_agency")
                   : Phrase("recurring_matter.reason.resolution", {{"agencies", agencies}}));
-  s.actions = {Action::kScheduleHearing, Action::kAssignLeader, Action::kFixAtSource};
+  s.actions = {Action::kScheduleHearing, Action::kAssignLeader, Action::kJointVisit,
+               Action::kFixAtSource};
   if (tier == Tier::kRed) s.actions.push_back(Action::kNotifyLeadership);
   s.summary = Phrase("recurring_matter.summary.matter", {{"matter", o.matter},
                                                          {"returns_30d", j.returns_30d},

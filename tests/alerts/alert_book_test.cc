@@ -220,12 +220,14 @@ TEST(SignalNamesTest, TiersSubjectsAndActions) {
   EXPECT_EQ(subjectKindName(SubjectKind::kRegion), "region");
   EXPECT_EQ(subjectKindName(SubjectKind::kAgency), "agency");
   // The contract's action codes, each with text in both locales.
-  const char* codes[] = {
-      "reply_now",        "send_procedural_reply", "assign_leader", "schedule_hearing",
-      "mediate",          "check_aid_eligibility", "review_case",   "fix_at_source",
-      "notify_leadership"};
+  const char* codes[] = {"reply_now",         "send_procedural_reply",
+                         "assign_leader",     "schedule_hearing",
+                         "mediate",           "check_aid_eligibility",
+                         "review_case",       "fix_at_source",
+                         "notify_leadership", "joint_visit"};
+  static_assert(std::size(codes) == kActionCount);
   const AlertWording& w = AlertWording::builtin();
-  for (size_t i = 0; i < 9; ++i) {
+  for (size_t i = 0; i < kActionCount; ++i) {
     const auto a = static_cast<Action>(i);
     EXPECT_EQ(actionName(a), codes[i]);
     EXPECT_FALSE(w.actionText(a, "en").empty());

@@ -20,7 +20,8 @@ import zmq  # noqa: E402
 
 ALLOWED_ACTIONS = {"reply_now", "send_procedural_reply", "assign_leader", "schedule_hearing",
                    "mediate", "check_aid_eligibility", "review_case", "fix_at_source",
-                   "notify_leadership"}
+                   "notify_leadership",
+                   "joint_visit"}  # README "Contracts": recurring_matter's extension
 TIERS = {"blue", "yellow", "orange", "red"}
 SECRET_PERSONS = ["id:e2e-secret-person-0001", "id:e2e-secret-person-0002",
                   "id:e2e-secret-person-0003", "id:e2e-secret-person-0004"]

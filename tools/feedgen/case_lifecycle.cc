@@ -136,8 +136,13 @@ void CaseLifecycle::drawEscalations(const CaseInfo& c, Rng& r, std::vector<GenEv
                        (c.channel == Channel::kVisit ? k.channel_visit : 0) +
                        (c.matter.category == Category::kJudicial ? k.category_judicial : 0);
   const TimeMs every = TimeMs{kEscalationTruthEveryDays} * kMsPerDay;
+  constexpr size_t kSpan = kEscalationTruthHorizonDays / kEscalationTruthEveryDays;
+  static_assert(kSpan * kEscalationTruthEveryDays == kEscalationTruthHorizonDays);
   const TimeMs registered = out.front().ts;
-  std::vector<GenEvent> drawn;
+  // s[m] = −ln(1 − σ(η)) = ln(1 + e^η) at the moment registered + m·D (every event up to it
+  // counted). A moment the case is closed asks nothing: it repeats the previous moment's value
+  // (no change in the chain below, so it never makes the chain harder to satisfy).
+  std::vector<double> s;
   bool open = true, not_upheld = false, leader = false, hearing = false, aid = false;
   size_t next = 0;  // the first event after the moment
   for (TimeMs t = registered; t < registered + 366 * kMsPerDay; t += every) {
@@ -171,14 +176,48 @@ void CaseLifecycle::drawEscalations(const CaseInfo& c, Rng& r, std::vector<GenEv
     }
     if (!open) {
       if (next == out.size()) break;  // closed for good
+      s.push_back(s.empty() ? 0 : s.back());
       continue;
     }
     const double eta = fixed + (not_upheld ? k.not_upheld : 0) + (leader ? k.leader_assigned : 0) +
                        (hearing ? k.hearing_held : 0) + (aid ? k.aid_granted : 0);
-    if (!r.chance(1 / (1 + std::exp(-eta)))) continue;
-    // Strictly inside (t, t + 30 days): the row's window and no other's.
+    s.push_back(eta > 30 ? eta : std::log1p(std::exp(eta)));
+  }
+  if (s.empty()) return;
+  // Block j = (t_j, t_j + D); u[j] = −ln(1 − P(an escalation in block j)), blocks independent.
+  // Moment m's window is blocks m .. m+kSpan−1: P(no escalation in it) = exp(−Σ u) must be
+  // 1 − σ(η_m), i.e. Σ_{j=m}^{m+kSpan−1} u[j] = s[m]. Consecutive windows differ by one block at
+  // each end: u[j + kSpan] = u[j] + s[j+1] − s[j], so the kSpan first blocks fix every other, and
+  // each residue class j mod kSpan is a chain of its own. The first blocks are the least that
+  // keeps each chain ≥ 0, plus an equal share of what s[0] leaves; when s[0] cannot pay for them
+  // (a large drop of η after a rise, as a reopened case's new decision can bring: rare), they are
+  // scaled down and the blocks that fall below 0 are drawn at 0, so those moments' windows carry a
+  // little more than σ(η).
+  const size_t blocks = s.size() + kSpan - 1;
+  std::array<double, kSpan> floor{};
+  for (size_t f = 0; f < kSpan; ++f) {
+    double sum = 0;
+    for (size_t j = f; j + kSpan < blocks; j += kSpan) {
+      sum += s[j + 1] - s[j];
+      floor[f] = std::max(floor[f], -sum);
+    }
+  }
+  double need = 0;
+  for (double f : floor) need += f;
+  std::vector<double> u(blocks, 0);
+  for (size_t f = 0; f < kSpan; ++f) {
+    u[f] = need <= s[0] ? floor[f] + (s[0] - need) / static_cast<double>(kSpan)
+                        : floor[f] * s[0] / need;
+  }
+  for (size_t j = kSpan; j < blocks; ++j) u[j] = u[j - kSpan] + s[j - kSpan + 1] - s[j - kSpan];
+  std::vector<GenEvent> drawn;
+  const auto above = static_cast<uint8_t>(nextLevel(c.level));
+  for (size_t j = 0; j < blocks; ++j) {
+    if (!r.chance(-std::expm1(-std::max(u[j], 0.0)))) continue;
+    // Strictly inside block j: one block of each window that holds it, and no other window's.
+    const TimeMs t = registered + static_cast<TimeMs>(j) * every;
     GenEvent v = at(EventType::kVisit, t + r.between(kMsPerMinute, every - kMsPerMinute),
-                    c.group_size, static_cast<uint8_t>(Level::kCity));
+                    c.group_size, above);
     v.person_base = c.person_base;
     v.count = c.person_count;
     v.with_case = true;

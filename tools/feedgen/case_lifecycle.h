@@ -20,20 +20,26 @@
 namespace casewatch::feedgen {
 
 // With --escalation-model, escalations follow this logistic model exactly as the escalation_risk
-// model is asked about them, so that a fit on the feed can recover it: at each case's
-// registration and every kEscalationTruthEveryDays (30) days of its life while it is open — the
-// self-fit's rows with learn.row_every_days = horizon_days = 30 — the petitioner goes above the
-// case's level (a visit one level above it on the case's matter, at a uniform time within the
-// next 30 days: exactly the label's window) with P = 1 / (1 + exp(−η)), η the sum of the terms that
-// apply to the case at that moment (every event up to it counted). The feature names are the
-// model's, with the model's definitions: not_upheld is the latest decision's outcome,
-// leader_assigned, hearing_held and aid_granted are 1 once the event happened, log_group_size is
-// ln(group size), channel_visit and category_judicial come from the registration. So that no other
-// escalation blurs the label, this mode asks for no review (复查), plans no repeat petitioners and
-// no collective burst (their shared matters would carry one case's escalation onto the others), and
-// every other contact (chasing visits, follow-ups) is lodged at county level; aid is granted in
-// 15 % of the handled cases (else 1-6 %), so that its coefficient can be measured.
-inline constexpr int kEscalationTruthEveryDays = 30;
+// model is asked about them with the daemon's default schedule (models.escalation_risk.learn:
+// horizon_days 30, row_every_days 10), so that its self-fit recovers it: at each case's
+// registration and every kEscalationTruthEveryDays (10) days of its life while it is open, the
+// probability that the petitioner goes above the case's level (a visit one level above the level
+// the case was lodged at, on the case's matter) within the next kEscalationTruthHorizonDays (30)
+// days is σ(η) = 1 / (1 + exp(−η)), η the sum of the terms that apply to the case at that moment
+// (every event up to it counted), whatever happened before and whatever comes after. Since the
+// windows of consecutive moments overlap, the escalations are drawn per 10-day block, the blocks
+// independent, with block probabilities solved so that every moment's three blocks together give
+// σ(η) (case_lifecycle.cc, drawEscalations); an escalation already seen tells nothing about the
+// next window. The feature names are the model's, with the model's definitions: not_upheld is the
+// latest decision's outcome, leader_assigned, hearing_held and aid_granted are 1 once the event
+// happened, log_group_size is ln(group size), channel_visit and category_judicial come from the
+// registration. So that no other escalation blurs the label, this mode asks for no review (复查),
+// plans no repeat petitioners and no collective burst (their shared matters would carry one case's
+// escalation onto the others), and every other contact (chasing visits, follow-ups) is lodged at
+// county level; aid is granted in 15 % of the handled cases (else 1-6 %), so that its coefficient
+// can be measured.
+inline constexpr int kEscalationTruthEveryDays = 10;
+inline constexpr int kEscalationTruthHorizonDays = 30;
 struct EscalationTruth {
   double intercept = -3.0;
   double not_upheld = 2.5;        // the latest decision
@@ -41,8 +47,8 @@ struct EscalationTruth {
   double hearing_held = -1.0;
   double aid_granted = -1.5;
   double log_group_size = 0.5;  // ln(group size)
-  double channel_visit = 0.7;   // lodged in person
-  double category_judicial = 0.5;
+  double channel_visit = 1.2;   // lodged in person
+  double category_judicial = 0.8;
 };
 inline constexpr EscalationTruth kEscalationTruth{};
 

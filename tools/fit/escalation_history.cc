@@ -32,6 +32,7 @@ absl::StatusOr<EscalationRows> escalationRowsFromHistory(std::istream& in,
   EscalationRowTaker taker(options.horizon_days, options.row_every_days);
   absl::flat_hash_set<std::string> seen;
   EscalationRows rows;
+  TimeMs end = 0;  // the latest event time
 
   CaseEvent ev;
   DecodeError error;
@@ -46,6 +47,7 @@ absl::StatusOr<EscalationRows> escalationRowsFromHistory(std::istream& in,
       continue;
     }
     ++rows.events;
+    end = std::max(end, ev.ts);
     taker.advanceTo(ev.ts, cases, features);
     if (ev.type != EventType::kRegistered && ev.type != EventType::kVisit &&
         cases.find(ev.case_id) == kNoCase) {
@@ -61,12 +63,22 @@ absl::StatusOr<EscalationRows> escalationRowsFromHistory(std::istream& in,
   rows.cases = cases.size();
   rows.censored = taker.pending();
   rows.list = taker.takeLabelled();
-  const auto n = static_cast<Eigen::Index>(rows.list.size());
+  // The fit reads the rows whose window closed before the history's end, as the daemon's self-fit
+  // does (models/escalation_risk/escalation_self_fit.h): of the others only the escalated ones
+  // are labelled yet.
+  const TimeMs horizon = TimeMs{options.horizon_days} * kMsPerDay;
+  std::vector<size_t> closed;
+  closed.reserve(rows.list.size());
+  for (size_t i = 0; i < rows.list.size(); ++i) {
+    if (rows.list[i].at + horizon <= end) closed.push_back(i);
+  }
+  rows.censored += rows.list.size() - closed.size();
+  const auto n = static_cast<Eigen::Index>(closed.size());
   rows.x.resize(n, static_cast<Eigen::Index>(kEscalationFeatureCount));
   rows.y.resize(n);
   rows.groups.resize(rows.list.size());
   for (Eigen::Index i = 0; i < n; ++i) {
-    const EscalationRow& r = rows.list[static_cast<size_t>(i)];
+    const EscalationRow& r = rows.list[closed[static_cast<size_t>(i)]];
     for (size_t k = 0; k < kEscalationFeatureCount; ++k) {
       rows.x(i, static_cast<Eigen::Index>(k)) = r.features[k];
     }

@@ -8,7 +8,8 @@
 //
 // Rows and labels: models/escalation_risk/escalation_rows.h (the daemon's own row taker, so the
 // daemon's self-fit rows are reproduced from the same history). Rows still waiting for their
-// label when the history ends are left out (right-censored).
+// label when the history ends are left out (right-censored), and so are those labelled 1 whose
+// window was still open then (their twins that would be 0 are still waiting).
 //
 // Rows of one case are correlated; `groups` holds the case of each row so that the held-out split
 // keeps a case's rows together.
@@ -36,13 +37,15 @@ struct EscalationHistoryOptions {
 struct EscalationRows {
   Eigen::MatrixXd x;  // rows × kEscalationFeatureCount, in escalationFeatureNames()
   Eigen::VectorXd y;
-  std::vector<uint64_t> groups;     // the case of each row (a hash of its case_id)
-  std::vector<EscalationRow> list;  // the rows themselves, in the order they were labelled
+  std::vector<uint64_t> groups;  // the case of each row (a hash of its case_id)
+  // The rows themselves, in the order they were labelled; x, y and groups hold those of them
+  // whose window closed by the history's last event (the others are counted in `censored`).
+  std::vector<EscalationRow> list;
   size_t events = 0;
   size_t duplicates = 0;
   size_t orphans = 0;
   size_t cases = 0;
-  size_t censored = 0;  // rows left out: label unknown at the end of the history
+  size_t censored = 0;  // rows left out: their window still open at the end of the history
 };
 
 // InvalidArgument naming the line for an event that does not decode; horizon_days < 1.

@@ -29,6 +29,35 @@ Alert alert(std::string model, SubjectKind kind, std::string subject, std::strin
   return a;
 }
 
+// By default a recurring matter is a group too: the persons who keep coming back on it
+// (repeat_visit, per person and per matter) sit under the matter that keeps coming back, so that
+// the duty officer sees one matter. A group_incident on the same matter earlier stays the group.
+TEST(GrouperTest, ARecurringMatterGroupsTheRepeatAlertsOnIt) {
+  Grouper g{GroupingConfig{}};
+  const Alert person = alert("repeat_visit", SubjectKind::kPerson, "P-1", "M-1");
+  const Alert persons = alert("repeat_visit", SubjectKind::kMatter, "M-1");
+  const Alert other = alert("repeat_visit", SubjectKind::kPerson, "P-2", "M-2");
+  const Alert recurring = alert("recurring_matter", SubjectKind::kMatter, "M-1");
+  EXPECT_EQ(g.roleOf(recurring), Grouper::Role::kParent);
+  EXPECT_THAT(g.add(person), IsEmpty());
+  EXPECT_THAT(g.add(persons), IsEmpty());
+  EXPECT_THAT(g.add(other), IsEmpty());
+  EXPECT_THAT(g.add(recurring), UnorderedElementsAre(person.alert_id, persons.alert_id));
+  EXPECT_EQ(g.groupOf(person.alert_id), recurring.alert_id);
+  EXPECT_EQ(g.groupOf(persons.alert_id), recurring.alert_id);
+  EXPECT_EQ(g.groupOf(other.alert_id), "");
+
+  Grouper h{GroupingConfig{}};
+  const Alert incident = alert("group_incident", SubjectKind::kMatter, "M-1");
+  EXPECT_THAT(h.add(person), IsEmpty());
+  EXPECT_THAT(h.add(incident), ElementsAre(person.alert_id));
+  EXPECT_THAT(h.add(recurring), IsEmpty());  // the members already have a group
+  EXPECT_EQ(h.groupOf(person.alert_id), incident.alert_id);
+  EXPECT_EQ(h.groupOf(recurring.alert_id), recurring.alert_id);
+  EXPECT_THAT(h.remove(incident.alert_id), ElementsAre(person.alert_id));
+  EXPECT_EQ(h.groupOf(person.alert_id), recurring.alert_id);
+}
+
 TEST(GrouperTest, MembersJoinTheGroupOfTheirMatter) {
   Grouper g{GroupingConfig{}};
   const Alert p1 = alert("repeat_visit", SubjectKind::kPerson, "P-1", "M-1");

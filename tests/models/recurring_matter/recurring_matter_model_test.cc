@@ -98,6 +98,7 @@ TEST_F(RecurringMatterModelTest, AnonymousContactsOverWeeksRaiseAMatterAlertWith
   EXPECT_THAT(s.actions, Contains(Action::kAssignLeader));
   EXPECT_THAT(s.actions, Contains(Action::kScheduleHearing));
   EXPECT_THAT(s.actions, Contains(Action::kFixAtSource));
+  EXPECT_THAT(s.actions, Contains(Action::kJointVisit));  // the README's contract extension
   EXPECT_EQ(reasonOf(s, "joint_visit")->string_value, "agency-a");
   const auto w = worded(s);
   EXPECT_THAT(w.summary.get("en"), HasSubstr("Matter m:site-9 keeps coming back"));
@@ -107,6 +108,10 @@ TEST_F(RecurringMatterModelTest, AnonymousContactsOverWeeksRaiseAMatterAlertWith
   EXPECT_THAT(w.reason("joint_visit")->text.get("en"),
               HasSubstr("a joint visit by the agencies involved (agency-a)"));
   EXPECT_THAT(w.reason("joint_visit")->text.get("zh-CN"), HasSubstr("联合下访"));
+  const AlertWording& wording = AlertWording::builtin();
+  EXPECT_EQ(wording.actionText(Action::kJointVisit, "en"),
+            "Visit jointly with the agencies involved");
+  EXPECT_EQ(wording.actionText(Action::kJointVisit, "zh-CN"), "相关部门联合下访");
 
   // The tier rises with each further return day: orange at 5, red at 8 (p ≤ 1e-7).
   for (int d = 15; d <= 24; d += 3) feed(registration(day(d)));

@@ -110,8 +110,18 @@ TEST(EscalationHistoryTest, TheToolTakesTheDaemonsRows) {
   }
   EXPECT_EQ(differ, 0u);
   EXPECT_GT(positives, 100u);
-  // The matrix the fit reads is the list.
-  ASSERT_EQ(static_cast<size_t>(rows->x.rows()), rows->list.size());
+  // The matrix the fit reads is the list's rows whose 30-day window closed by the last event.
+  TimeMs end = 0;
+  for (const EscalationRow& r : tool) end = std::max(end, r.at);
+  size_t closed = 0, open_positives = 0;
+  for (const EscalationRow& r : tool) {
+    closed += r.at + 30 * kMsPerDay <= end ? 1 : 0;
+    open_positives += r.at + 30 * kMsPerDay > end ? r.label : 0;
+  }
+  EXPECT_GE(static_cast<size_t>(rows->x.rows()),
+            closed);  // the history ends at or after the last row
+  EXPECT_LT(static_cast<size_t>(rows->x.rows()), rows->list.size());
+  EXPECT_GT(open_positives, 0u);
 }
 
 TEST(EscalationHistoryTest, TheHawkesToolSeesTheModelsContactStreams) {
