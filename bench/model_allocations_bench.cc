@@ -2,9 +2,10 @@
 // onEvent should allocate nothing in the steady state), on a warmed-up world of 100,000 open cases.
 //
 // Every model of the default configuration (daemon/components.h buildModels: overdue, repeat_visit,
-// group_incident, recurring_matter, escalation_risk, key_case, stability) sees every event, as in
-// the pipeline: the case state's apply, then each model's advanceTo and onEvent, and the signals
-// one model emits go to the others' onSignal (Pipeline::emit). One benchmark per model, named
+// group_incident, recurring_matter, escalation_risk — pinned to a model file here, see below —,
+// key_case, stability) sees every event, as in the pipeline: the case state's apply, then each
+// model's advanceTo and onEvent, and the signals one model emits go to the others' onSignal
+// (Pipeline::emit). One benchmark per model, named
 // ModelAllocations/<model>, reports that model's share only:
 //   - time: its advanceTo + onEvent + onSignal, exclusive of what it calls in the other models
 //     (a signal it emits runs their onSignal: that is theirs), measured with steady_clock around
@@ -29,6 +30,7 @@
 #include "bench/case_world.h"
 #include "daemon/components.h"
 #include "daemon/daemon_config.h"
+#include "models/escalation_risk/escalation_risk_model.h"
 #include "models/region_board.h"
 #include "state/case_store.h"
 
@@ -92,6 +94,20 @@ struct ModelWorld : bench::CaseWorld, SignalSink {
     auto built = buildModels(config.models, config.clocks);
     if (!built.ok()) std::abort();
     models = std::move(*built);
+    // escalation_risk as configured by default learns, and does nothing until the daemon starts
+    // its learning (a replay never does): here it runs pinned to a model file's worth of
+    // coefficients (every feature non-zero, as in models_bench.cc), scoring and alerting.
+    EscalationModelFile file;
+    file.intercept = -3;
+    file.horizon_days = 30;
+    for (size_t k = 0; k < file.coefficients.size(); ++k)
+      file.coefficients[k] = 0.1 * static_cast<double>(k % 3) + 0.05;
+    for (auto& m : models) {
+      if (m->name() == EscalationRiskModel::kName) {
+        m = std::make_unique<EscalationRiskModel>(config.models.get<EscalationRiskConfig>(),
+                                                  config.clocks, file);
+      }
+    }
     // The stack never gets deeper than a signal's emitter and the model seeing it (plus nested
     // emits): reserved so that the meter itself allocates nothing while measuring.
     meter.stack.reserve(16);
