@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 namespace casewatch {
 namespace {
@@ -23,11 +24,13 @@ TEST(EventIdWindowTest, ADuplicateWithinTheWindowIsRefused) {
 // Time moves on with other events, at most a day per event (the window's clock moves no faster).
 class Filler {
  public:
-  explicit Filler(EventIdWindow& w, TimeMs t) : w_(w), t_(t) {}
+  // `prefix`: the fillers' ids (another filler on the same window needs another prefix).
+  Filler(EventIdWindow& w, TimeMs t, std::string prefix = "filler-")
+      : w_(w), t_(t), prefix_(std::move(prefix)) {}
   void moveTo(TimeMs until) {
     while (t_ < until) {
       t_ = std::min(until, t_ + kDay);
-      ASSERT_TRUE(w_.firstTime("filler-" + std::to_string(n_++), t_));
+      ASSERT_TRUE(w_.firstTime(prefix_ + std::to_string(n_++), t_));
     }
   }
   TimeMs now() const { return t_; }
@@ -35,6 +38,7 @@ class Filler {
  private:
   EventIdWindow& w_;
   TimeMs t_;
+  std::string prefix_;
   int n_ = 0;
 };
 
@@ -93,7 +97,7 @@ TEST(EventIdWindowTest, ASnapshotDecidesAsTheWindowItWasTakenFrom) {
   EXPECT_EQ(loaded.buckets(), w.buckets());
   EXPECT_FALSE(loaded.firstTime("recent", fill.now()));
   // The clock and the buckets' times came along: "old" goes when it would have in `w`.
-  Filler fill_loaded(loaded, fill.now());
+  Filler fill_loaded(loaded, fill.now(), "after-load-");
   fill_loaded.moveTo(kT0 + 38 * kDay);
   EXPECT_TRUE(loaded.firstTime("old", fill_loaded.now()));
 }
