@@ -1,5 +1,8 @@
 #include "bench/allocation_count.h"
 
+#include <execinfo.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -8,8 +11,31 @@ namespace {
 
 std::atomic<uint64_t> g_allocations{0};
 
+// CASEWATCH_ALLOC_TRACE=N: every Nth allocation writes its call stack to stderr (frames as
+// binary(+offset), for addr2line -f -C -i -e casewatch_bench), to find where a benchmark allocates.
+uint64_t traceEvery() {
+  static const uint64_t every = [] {
+    const char* v = std::getenv("CASEWATCH_ALLOC_TRACE");
+    return v ? std::strtoull(v, nullptr, 10) : 0;
+  }();
+  return every;
+}
+
+void trace(uint64_t count) {
+  static thread_local bool inside = false;
+  const uint64_t every = traceEvery();
+  if (every == 0 || count % every != 0 || inside) return;
+  inside = true;
+  void* frames[24];
+  const int n = backtrace(frames, 24);
+  backtrace_symbols_fd(frames + 1, n - 1, 2);
+  if (write(2, "--\n", 3) < 0) {
+  }
+  inside = false;
+}
+
 void* allocate(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  trace(g_allocations.fetch_add(1, std::memory_order_relaxed));
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
   throw std::bad_alloc();
 }

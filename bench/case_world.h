@@ -1,6 +1,7 @@
-// The stream of case events the model benchmarks feed (models_bench.cc, key_case_bench.cc): one
-// million registered, open cases preloaded into the case state, then new registrations, visits and
-// next steps drawn from a fixed hash sequence, so that every run times the same events.
+// The stream of case events the model benchmarks feed (models_bench.cc, key_case_bench.cc,
+// model_allocations_bench.cc): one million (or `open_cases`) registered, open cases preloaded into
+// the case state, then new registrations, visits and next steps drawn from a fixed hash sequence,
+// so that every run times the same events.
 //
 // Header-only (bench/CMakeLists.txt builds *_bench.cc files only). Not thread-safe: a benchmark's
 // world is built once and used from the benchmark thread.
@@ -43,7 +44,10 @@ struct RegistrationShape {
 };
 
 struct CaseWorld {
-  explicit CaseWorld(RegistrationShape shape) : shape_(shape) {
+  // `open_cases`: how many preloaded cases randomCase() draws from (the world's constructor
+  // registers them).
+  explicit CaseWorld(RegistrationShape shape, size_t open_cases = kOpenCases)
+      : open_cases_(open_cases), shape_(shape) {
     for (int r = 0; r < 40; ++r) regions.push_back(fmt::format("5203{:02d}", r));
   }
 
@@ -100,9 +104,11 @@ struct CaseWorld {
     ev.level = Level::kCounty;
     ev.group_size = 0;
   }
-  CaseIndex randomCase() { return static_cast<CaseIndex>(mix(++counter) % kOpenCases); }
+  CaseIndex randomCase() { return static_cast<CaseIndex>(mix(++counter) % open_cases_); }
+  size_t openCasesAtStart() const { return open_cases_; }
 
  private:
+  size_t open_cases_;
   RegistrationShape shape_;
 };
 

@@ -19,7 +19,7 @@ struct IngestConfig {
   size_t max_message_bytes = 64 * 1024;
   size_t dead_letter_max_bytes = 2048;  // kept per dead letter, after it is sanitised
   size_t max_persons = 1000;
-  int dedup_window_days = 365;  // an event id is remembered for 1 to 2 windows of event time
+  int dedup_window_days = 365;  // an event id is remembered for 1 to 1¼ windows of event time
   // A live feed rejects (out_of_range) an event stamped more than this far ahead of the wall
   // clock: one wrong `ts` would otherwise move the event clock ahead for good. 0 = no check;
   // replay takes history as it is and never checks.

@@ -114,7 +114,7 @@ void EscalationFeatureBuilder::contact(uint64_t key, TimeMs at, Level level) {
     m.excitation += std::exp(-decay_per_day_ * (m.t_last - t));
   }
   // The window of recent contacts, in time order (a late arrival takes its place).
-  std::vector<Contact>& r = m.recent;
+  auto& r = m.recent;
   const TimeMs newest = r.empty() ? at : std::max(r.back().at, at);
   auto old = std::find_if(r.begin(), r.end(),
                           [&](const Contact& c) { return c.at > newest - kRecentWindow; });
@@ -167,11 +167,11 @@ void EscalationFeatureBuilder::observe(const CaseEvent& ev, const CaseUpdate& u,
   if (!c.open()) history_.erase(u.index);
   auto it = matters_.find(escalationMatterKey(cases.strings().name(c.matter)));
   if (it == matters_.end()) return;
-  std::vector<CaseIndex>& v = it->second.cases;
+  auto& v = it->second.cases;
   if (c.open()) {  // reopened
     if (std::find(v.begin(), v.end(), u.index) == v.end()) v.push_back(u.index);
   } else {
-    std::erase(v, u.index);
+    v.erase(std::remove(v.begin(), v.end(), u.index), v.end());
   }
 }
 

@@ -60,6 +60,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "base/state_archive.h"
 #include "connectors/decode/case_event.h"
 #include "models/clocks_config.h"
@@ -109,11 +110,13 @@ class EscalationFeatureBuilder {
     TimeMs at = 0;
     Level level = Level::kUnknown;
   };
+  // Most matters have one case and one recent contact: both lists hold that many in place (no
+  // heap block, and no allocation when a new matter comes), in the 24 bytes a std::vector takes.
   struct MatterState {
     double excitation = 0;  // Σ exp(−decay (t_last − tᵢ))
     double t_last = 0;      // days since the epoch
-    std::vector<CaseIndex> cases;
-    std::vector<Contact> recent;  // the last 90 days' contacts, by time
+    absl::InlinedVector<CaseIndex, 4> cases;
+    absl::InlinedVector<Contact, 1> recent;  // the last 90 days' contacts, by time
   };
   struct History {
     std::array<float, 4> late{};  // days late per step (review and re-review together)

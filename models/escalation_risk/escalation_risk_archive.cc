@@ -11,7 +11,7 @@ void EscalationFeatureBuilder::save(ArchiveOut& out) const {
     out.pod(key);
     out.pod(m.excitation);
     out.pod(m.t_last);
-    out.pods(m.cases);
+    out.pods(m.cases.data(), m.cases.size());
     out.count(m.recent.size());
     for (const Contact& c : m.recent) {
       out.pod(c.at);
@@ -35,7 +35,10 @@ bool EscalationFeatureBuilder::load(ArchiveIn& in) {
     MatterState& m = matters_[in.get<uint64_t>()];
     in.pod(m.excitation);
     in.pod(m.t_last);
-    in.pods(m.cases);
+    size_t cases = 0;
+    if (!in.count(cases, sizeof(CaseIndex))) return false;
+    m.cases.resize(cases);
+    for (CaseIndex& i : m.cases) in.pod(i);
     size_t r = 0;
     if (!in.count(r, sizeof(TimeMs) + sizeof(Level))) return false;
     m.recent.resize(r);
@@ -65,8 +68,9 @@ bool EscalationRiskModel::saveState(ArchiveOut& out) const {
     out.pod(i);
     out.pod(a);
   }
-  out.count(rescore_.size());
-  for (const auto& [at, i] : rescore_) {
+  const std::vector<std::pair<TimeMs, CaseIndex>> rescore = rescore_.inOrder();
+  out.count(rescore.size());
+  for (const auto& [at, i] : rescore) {
     out.pod(at);
     out.pod(i);
   }
@@ -85,12 +89,11 @@ bool EscalationRiskModel::loadState(ArchiveIn& in) {
   }
   if (!in.count(n, sizeof(TimeMs) + sizeof(CaseIndex))) return false;
   rescore_.clear();
-  rescore_at_.clear();
   for (size_t k = 0; k < n; ++k) {
     const auto at = in.get<TimeMs>();
     const auto i = in.get<CaseIndex>();
-    rescore_.emplace(at, i);
-    rescore_at_[i] = at;
+    if (!in.ok() || rescore_.queued(i)) return false;  // a case is queued once
+    rescore_.push(at, i);
   }
   return in.ok();
 }

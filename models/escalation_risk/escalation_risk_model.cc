@@ -75,11 +75,10 @@ EscalationRiskModel::EscalationRiskModel(const EscalationRiskConfig& config,
           1, static_cast<TimeMs>(config.rescore_every_days * static_cast<double>(kMsPerDay)))) {}
 
 void EscalationRiskModel::queueRescore(const Case& c, CaseIndex i, TimeMs after) {
-  if (rescore_at_.contains(i)) return;
+  if (rescore_.queued(i)) return;
   const TimeMs k = after < c.registered_at ? 0 : (after - c.registered_at) / rescore_every_ + 1;
   const TimeMs at = c.registered_at + k * rescore_every_;
-  rescore_at_.emplace(i, at);
-  rescore_.emplace(at, i);
+  rescore_.push(at, i);
 }
 
 bool EscalationRiskModel::mayLearn() const {
@@ -245,10 +244,8 @@ void EscalationRiskModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, Mode
 void EscalationRiskModel::advanceTo(TimeMs now, ModelContext& ctx) {
   if (!model_ && !rows_) return;
   // Strictly before `now`: the events at `now` are not applied yet, every earlier one is.
-  while (!rescore_.empty() && rescore_.begin()->first < now) {
-    const auto [at, i] = *rescore_.begin();
-    rescore_.erase(rescore_.begin());
-    rescore_at_.erase(i);
+  while (rescore_.hasDueBefore(now)) {
+    const auto [at, i] = rescore_.pop();
     const Case& c = ctx.cases.at(i);
     if (!c.open()) continue;
     now_ = std::max(now_, at);
@@ -388,7 +385,6 @@ void EscalationRiskModel::rebuild(TimeMs now, ModelContext& ctx) {
   features_.rebuild(ctx.cases, ctx.visits);
   alerted_.clear();
   rescore_.clear();
-  rescore_at_.clear();
   for (CaseIndex i = 0; i < ctx.cases.size(); ++i) {
     const Case& c = ctx.cases.at(i);
     if (!c.open()) continue;

@@ -44,7 +44,6 @@
 // Threading: as every model, called from the pipeline's thread only.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +56,7 @@
 #include "models/escalation_risk/escalation_risk_config.h"
 #include "models/escalation_risk/escalation_rows.h"
 #include "models/escalation_risk/escalation_self_fit.h"
+#include "models/escalation_risk/rescore_queue.h"
 #include "models/model.h"
 
 namespace casewatch {
@@ -148,8 +148,7 @@ class EscalationRiskModel final : public Model {
   EscalationFeatureBuilder features_;
   absl::flat_hash_map<CaseIndex, Alerted> alerted_;
   TimeMs rescore_every_;
-  std::multimap<TimeMs, CaseIndex> rescore_;           // next rescoring of each open case
-  absl::flat_hash_map<CaseIndex, TimeMs> rescore_at_;  // its entry
+  RescoreQueue rescore_;  // next rescoring of each open case
   bool keep_scores_ = false;
   absl::flat_hash_map<CaseIndex, double> scores_;  // keepScores only
   TimeMs now_ = 0;

@@ -114,11 +114,12 @@ void StabilityModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelCont
 void StabilityModel::onSignal(const Signal& s, ModelContext& ctx) {
   if (s.model == kName) return;
   readBoard(ctx);
-  const std::string id =
-      strCat(s.model, "\x1f", subjectKindName(s.subject_kind), "\x1f", s.subject_id);
-  auto it = held_.find(id);
+  held_key_.clear();
+  strAppend(held_key_, s.model, "\x1f", subjectKindName(s.subject_kind), "\x1f", s.subject_id);
+  auto it = held_.find(held_key_);
   if (it == held_.end() && (s.tier == Tier::kNone || s.region.empty())) return;
-  std::string region_name = it != held_.end() ? it->second.region : s.region;
+  // A copy: the held entry may go (below). Region codes are short (no allocation).
+  const std::string region_name = it != held_.end() ? it->second.region : s.region;
   auto rit = regions_.find(region_name);
   if (rit == regions_.end()) rit = regions_.try_emplace(region_name).first;
   Region& r = rit->second;
@@ -138,7 +139,7 @@ void StabilityModel::onSignal(const Signal& s, ModelContext& ctx) {
     h.collective = s.model == kCollectiveModel;
     h.overdue = s.model == kOverdueModel && s.tier >= Tier::kOrange;
     add(r, h, +1);
-    held_.emplace(id, std::move(h));
+    held_.emplace(held_key_, std::move(h));
   }
   now_ = std::max(now_, s.at);
   update(rit->first, r, ctx);

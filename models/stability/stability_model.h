@@ -131,6 +131,9 @@ class StabilityModel final : public Model {
   TimeMs now_ = 0;
   absl::flat_hash_map<std::string, Region> regions_;
   absl::flat_hash_map<std::string, Held> held_;  // key: model '\x1f' subject kind '\x1f' id
+  // onSignal's key into held_, built in this one buffer: a signal costs no allocation unless it
+  // opens an alert.
+  std::string held_key_;
 };
 
 }  // namespace casewatch
