@@ -342,8 +342,9 @@ void App::onBatch(DecodedBatchPtr batch) {
     return;
   }
   // The workflow stands still while a duty officer's action is committed (app_operations.cc).
-  // So does intake while the store is far behind (app_delivery.cc: recordingDone).
-  if (action_in_flight_ || store_behind_) {
+  // So does intake while the store is far behind (app_delivery.cc: recordingDone), and while the
+  // snapshot after a retention purge waits for the changes before it (app_snapshot.cc).
+  if (action_in_flight_ || store_behind_ || purge_drain_) {
     deferred_batches_.push_back(std::move(batch));
     return;
   }

@@ -216,6 +216,10 @@ class App final : private PipelineOutput, private AlertOperations {
   // A purge forgot cases since the last snapshot: the next one is taken even without new events,
   // and it replaces every older snapshot (they hold the purged cases).
   bool purge_snapshot_due_ = false;
+  // The snapshot after a purge waits for the unsettled changes, intake deferred (app_snapshot.cc).
+  bool purge_drain_ = false;
+  int64_t purge_drain_since_ms_ = 0;
+  void endPurgeDrain();
   // The store's part of the purges not yet handed to it, and what those purges forgot (for the
   // summary line).
   std::optional<StorePurge> store_purge_due_;
@@ -273,6 +277,7 @@ class App final : private PipelineOutput, private AlertOperations {
   // a full replay of the journal would (app_delivery.cc).
   // Returns how many it saved.
   size_t saveUnsettledChanges(ArchiveOut& out) const;
+  bool hasUnsettledChanges() const;
   static bool loadUnsettledChanges(ArchiveIn& in, std::vector<std::pair<bool, AlertChange>>& out);
   void restoreUnsettledChanges(std::vector<std::pair<bool, AlertChange>> changes);
   uint64_t events_journaled_ = 0;

@@ -183,6 +183,11 @@ void App::deliverEach(std::vector<AlertChange> changes, std::vector<uint64_t> po
   }
 }
 
+bool App::hasUnsettledChanges() const {
+  return !held_changes_.empty() || !recording_.empty() || !publish_backlog_.empty() ||
+         (!sent_changes_.empty() && sent_changes_.back().change.seq > published_written_);
+}
+
 size_t App::saveUnsettledChanges(ArchiveOut& out) const {
   // (recorded, change): sent and backlogged changes were recorded; a batch being recorded may or
   // may not be (the restart's recorded position says); a held one only if an operator's action

@@ -178,7 +178,7 @@ void App::resumeAfterAction() {
 
 void App::applyDeferredBatches() {
   // onBatch() may leave the store far behind again: what is left waits for it to catch up.
-  while (!deferred_batches_.empty() && !action_in_flight_ && !store_behind_) {
+  while (!deferred_batches_.empty() && !action_in_flight_ && !store_behind_ && !purge_drain_) {
     DecodedBatchPtr batch = std::move(deferred_batches_.front());
     deferred_batches_.pop_front();
     onBatch(std::move(batch));

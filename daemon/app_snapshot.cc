@@ -131,18 +131,53 @@ absl::StatusOr<uint64_t> App::loadSnapshot() {
   return uint64_t{0};
 }
 
+namespace {
+
+// The longest intake stands still for the snapshot after a retention purge (once a day), waiting
+// for the changes decided before it to be recorded and published (normally well under a second).
+constexpr int64_t kPurgeDrainMs = 10000;
+
+}  // namespace
+
+void App::endPurgeDrain() {
+  if (!std::exchange(purge_drain_, false)) return;
+  // Posted: maybeSnapshot() runs inside onBatch() and the tick, which must not re-enter it.
+  boost::asio::post(io_, [this] { applyDeferredBatches(); });
+}
+
 void App::maybeSnapshot() {
   const SnapshotConfig& sc = config_.snapshot;
   if (!sc.enabled || snapshots_unsupported_ || stopping_ || recovering_ || action_in_flight_ ||
       !snapshot_writer_ || snapshot_writer_->busy()) {
+    endPurgeDrain();
     return;
   }
   // Not while the disk refuses the journal or the store, nor before a failed one's backoff ends.
-  if (intake_paused_ || steadyMs() < snapshot_retry_at_ms_) return;
+  if (intake_paused_ || steadyMs() < snapshot_retry_at_ms_) {
+    endPurgeDrain();
+    return;
+  }
   if (snapshot_steady_ms_ == 0) snapshot_steady_ms_ = steadyMs();
   const uint64_t since = events_journaled_ - snapshot_position_;
   const bool due_by_time = steadyMs() - snapshot_steady_ms_ >= int64_t{sc.every_minutes} * 60000;
   if (!purge_snapshot_due_ && (since == 0 || (since < sc.every_events && !due_by_time))) return;
+  // The snapshot after a retention purge replaces every older one so that no purged case is left
+  // on disk; the unsettled changes it would hold name the purged cases' alerts, so it waits for
+  // them to settle, intake standing still meanwhile, within a bound.
+  if (purge_snapshot_due_ && hasUnsettledChanges()) {
+    const int64_t now = steadyMs();
+    if (!purge_drain_) {
+      purge_drain_ = true;
+      purge_drain_since_ms_ = now;
+      return;
+    }
+    if (now - purge_drain_since_ms_ < kPurgeDrainMs) return;
+    spdlog::warn(
+        "The snapshot after the retention purge is taken with alert changes still unrecorded or "
+        "unpublished after {} s: they may name purged cases until the next snapshot.",
+        kPurgeDrainMs / 1000);
+  }
+  endPurgeDrain();
   // The changes decided so far but not yet recorded and published go into it (snapshotJob), so
   // it waits for neither the store nor the bus: a snapshot that waited for them to settle was put
   // off for good under a steady stream of changes with the store behind (bench/run --only
