@@ -306,9 +306,14 @@ def run(args, tmp, am, hook):
         return out
 
     def complete():
+        # b's count is read twice around a pause, so that a count taken while b was still
+        # delivering the last event's changes is not taken for the whole.
         sub_b.poll(0.1)
         want = escalation_messages(b.metrics())
-        return want if len(keys()) >= want else None
+        if len(keys()) < want:
+            return None
+        sub_b.drain()
+        return want if escalation_messages(b.metrics()) == want == len(keys()) else None
     want = cwtest.wait_until(complete, message="every escalation message on one bus or the other")
     sub_b.drain()
     got = keys()
