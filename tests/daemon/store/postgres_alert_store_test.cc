@@ -151,11 +151,12 @@ TEST(PostgresAlertStoreTest, TheSameChangeRecordedByBothReplicasOfAnHaPairIsKept
   AlertRecord ack = storedAlertChange("al-1", "acknowledged", "duty:li", "on it", 3000);
   a->recordOperatorAction({ack}, std::nullopt, nullptr);
   b->recordOperatorAction({ack}, std::nullopt, nullptr);
+  a->flush();
+  b->flush();
   AlertRecord other = storedAlertChange("al-1", "silenced", "casewatch", "", 4000);
   other.seq = escalated.seq;  // the same seq, another change: kept
   a->recordAlertChanges({other}, nullptr);
   a->flush();
-  b->flush();
   EXPECT_EQ(a->alertHistory("al-1")->size(), 5u);
   EXPECT_EQ((*a->loadAlerts())[0].status, "silenced");
 }
