@@ -44,9 +44,13 @@ App::App(AppOptions options)
       publish_grace_timer_(io_) {}
 
 App::~App() {
+  // The send log first: it marks what this leader published as sent before the election's session
+  // ends and the other replica takes over.
+  if (send_log_) send_log_->stop();
   if (election_) election_->stop();  // its role changes post to io_
-  http_.reset();                     // first: it may still read the store
-  fit_pool_.join();                  // a refit still running reads the store
+  if (action_listener_) action_listener_->stop();
+  http_.reset();     // first: it may still read the store
+  fit_pool_.join();  // a refit still running reads the store
   for (auto& c : connectors_) c->stop();
   if (snapshot_writer_) snapshot_writer_->stop();  // it waits on the journal
   if (published_fd_ >= 0) ::close(published_fd_);
@@ -85,6 +89,10 @@ absl::Status App::start() {
   if (!store.ok()) return store.status();
   store_ = std::move(*store);
   store_->setOnHealthChange([this] { healthChanged(); });
+  // An HA pair: the other replica's actions from now on, before the workflow's state is loaded.
+  if (config_.ha.enabled) {
+    if (auto s = startSharedActions(); !s.ok()) return s;
+  }
   if (auto snap = store_->getSnapshot(std::string(kRecordedPositionSnapshot)); snap.ok() && *snap) {
     recorded_position_ = std::strtoull((*snap)->c_str(), nullptr, 10);
   }

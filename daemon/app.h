@@ -34,7 +34,9 @@
 #include "connectors/pseudonym/pseudonym_key.h"
 #include "daemon/components.h"
 #include "daemon/daemon_config.h"
+#include "daemon/ha/escalation_send_log.h"
 #include "daemon/ha/leader_election.h"
+#include "daemon/ha/shared_action_listener.h"
 #include "daemon/health/readiness.h"
 #include "daemon/http/http_server.h"
 #include "daemon/journal/event_journal.h"
@@ -192,6 +194,13 @@ class App final : private PipelineOutput, private AlertOperations {
   // only while the election makes it the leader.
   absl::Status startElection();
   void roleChanged(bool leader);
+  // ha.enabled: the other replica's duty officers' actions (daemon/ha/shared_action.h), listened
+  // for from right after the store opens, so that none made while this one starts is missed;
+  // applied like an action of this replica's API, but not recorded again.
+  absl::Status startSharedActions();
+  void sharedActionsArrived(std::vector<std::string> actions);
+  // The name of this replica (ha.replica, or the host name).
+  std::string replicaName() const;
   ReadinessInputs readinessInputs() const;
 
   AppOptions options_;
@@ -306,8 +315,16 @@ class App final : private PipelineOutput, private AlertOperations {
   std::vector<DeadLetter> dead_letters_;
   // A duty officer's action being committed (app_operations.cc), and what waits for it.
   bool action_in_flight_ = false;
-  std::deque<std::pair<Action, ActionDone>> queued_actions_;
-  std::optional<std::pair<Action, ActionDone>> waiting_action_;  // in flight, not yet made
+  struct PendingAction {
+    Action action;
+    ActionDone done;
+    // The other replica's (ha.enabled): already committed there, so made and published, not
+    // recorded or shared again.
+    bool shared = false;
+  };
+  std::deque<PendingAction> queued_actions_;
+  std::optional<PendingAction> waiting_action_;  // in flight, not yet made
+  void queueAction(PendingAction pending);
   // releaseAlerts() batches the store has not answered, in order, and how many changes they hold.
   std::deque<std::shared_ptr<std::vector<AlertChange>>> recording_;
   size_t unrecorded_changes_ = 0;
@@ -334,6 +351,10 @@ class App final : private PipelineOutput, private AlertOperations {
   std::unique_ptr<HttpServer> http_;
   // The HA pair's leader election (daemon/ha/), when ha.enabled; stopped first in ~App.
   std::unique_ptr<LeaderElection> election_;
+  // ha.enabled: the other replica's actions, and the shared record of the escalation notices sent
+  // (only the leader sends; a new one resumes from it). Stopped with the election.
+  std::unique_ptr<SharedActionListener> action_listener_;
+  std::unique_ptr<EscalationSendLog> send_log_;
 };
 
 }  // namespace casewatch

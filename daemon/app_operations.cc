@@ -13,6 +13,10 @@
 // for the changes decided before it to be recorded (their journal batch durable, then one
 // commit): the store's rows then keep decision order, so an older change never overwrites the
 // alert row an action wrote (which a restart reads back).
+//
+// An HA pair (ha.enabled): the call made is recorded (daemon/ha/action_recorder.h) and committed
+// with the action for the other replica, which makes it on its own workflow through the same queue
+// (a shared action: made and published, but neither recorded nor shared again).
 #include <spdlog/spdlog.h>
 
 #include <memory>
@@ -21,6 +25,7 @@
 #include "base/str_cat.h"
 #include "daemon/app.h"
 #include "daemon/app_parts.h"
+#include "daemon/ha/action_recorder.h"
 #include "daemon/snapshot/state_digest.h"
 
 namespace casewatch {
@@ -92,34 +97,51 @@ AlertOperations::StateDigest App::stateDigest() const {
 }
 
 void App::commitAction(Action action, ActionDone done) {
+  queueAction(PendingAction{std::move(action), std::move(done), /*shared=*/false});
+}
+
+void App::queueAction(PendingAction pending) {
   if (action_in_flight_) {
-    queued_actions_.emplace_back(std::move(action), std::move(done));
+    queued_actions_.push_back(std::move(pending));
     return;
   }
   // From now on the workflow stands still (nothing new is decided); the changes already decided
   // are recorded first, then the action is made.
   action_in_flight_ = true;
-  waiting_action_.emplace(std::move(action), std::move(done));
+  waiting_action_.emplace(std::move(pending));
   startWaitingAction();
 }
 
 void App::startWaitingAction() {
   if (!waiting_action_ || !held_changes_.empty() || !recording_.empty()) return;
-  auto [action, done] = std::move(*waiting_action_);
+  PendingAction pending = std::move(*waiting_action_);
   waiting_action_.reset();
+  ActionDone done = std::move(pending.done);
   auto trial = std::make_shared<AlertWorkflow>(*workflow_);
   auto changes = std::make_shared<std::vector<AlertChange>>();
   std::optional<std::string> state;
   trial->setEmit([changes](AlertChange&& c) { changes->push_back(std::move(c)); });
   trial->setPersist([&state](std::string s) { state = std::move(s); });
-  const absl::Status made = action(*trial);
+  // An HA pair: the call is recorded for the other replica (daemon/ha/shared_action.h).
+  std::optional<ActionRecorder> recorder;
+  if (config_.ha.enabled && !pending.shared) recorder.emplace(*trial, replicaName());
+  const absl::Status made = recorder ? pending.action(*recorder) : pending.action(*trial);
   trial->setPersist(nullptr);  // `state` goes out of scope; the trial persists nothing more
   if (!made.ok()) {            // refused: the trial is dropped, nothing changed
     done(made);
     return resumeAfterAction();
   }
-
   const AlertJsonOptions jo = jsonOptions(config_);
+  if (pending.shared) {
+    // Committed by the replica that made it, with the workflow state it left (the same here):
+    // made, then held and published like this replica's own, and recorded no second time.
+    for (AlertChange& c : *changes) c.encoded = encodeAlert(c.alert, jo);
+    boost::asio::post(io_, [this, trial, changes, done = std::move(done)] {
+      actionCommitted(absl::OkStatus(), trial, changes, done);
+    });
+    return;
+  }
+
   std::vector<AlertRecord> records;
   records.reserve(changes->size());
   for (AlertChange& c : *changes) {
@@ -129,12 +151,16 @@ void App::startWaitingAction() {
   }
   std::optional<NamedSnapshot> snapshot;
   if (state) snapshot = NamedSnapshot{std::string(kWorkflowSnapshot), pipeline_->now(), *state};
-  store_->recordOperatorAction(
-      std::move(records), std::move(snapshot),
-      [this, trial, changes, done = std::move(done)](const absl::Status& s) {
-        boost::asio::post(
-            io_, [this, s, trial, changes, done] { actionCommitted(s, trial, changes, done); });
-      });
+  auto committed = [this, trial, changes, done = std::move(done)](const absl::Status& s) {
+    boost::asio::post(
+        io_, [this, s, trial, changes, done] { actionCommitted(s, trial, changes, done); });
+  };
+  if (recorder && recorder->recorded()) {
+    store_->recordSharedOperatorAction(std::move(records), std::move(snapshot),
+                                       recorder->recorded()->toJson(), std::move(committed));
+  } else {
+    store_->recordOperatorAction(std::move(records), std::move(snapshot), std::move(committed));
+  }
 }
 
 void App::actionCommitted(const absl::Status& status, std::shared_ptr<AlertWorkflow> trial,
@@ -170,9 +196,9 @@ void App::resumeAfterAction() {
   if (std::exchange(reload_deferred_, false)) reload();
   // An action refused at once (404, 409) leaves nothing in flight: take the next one.
   while (!action_in_flight_ && !queued_actions_.empty()) {
-    auto [action, done] = std::move(queued_actions_.front());
+    PendingAction next = std::move(queued_actions_.front());
     queued_actions_.pop_front();
-    commitAction(std::move(action), std::move(done));
+    queueAction(std::move(next));
   }
 }
 

@@ -39,6 +39,7 @@ AlertRecord toRecord(const AlertChange& c, const AlertJsonOptions& opts) {
   r.action = std::string(changeKindName(c.kind));
   r.note = c.note;
   r.at = c.at;
+  r.seq = c.seq;
   return r;
 }
 

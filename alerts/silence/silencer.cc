@@ -84,7 +84,7 @@ absl::StatusOr<Silence> Silencer::add(Silence s, const std::string& by, TimeMs n
     return absl::InvalidArgumentError("ends_at: must be after starts_at");
   }
   if (s.ends_at <= now) return absl::InvalidArgumentError("ends_at: must be in the future");
-  s.id = newSilenceId();
+  if (s.id.empty()) s.id = newSilenceId();  // else the id the other replica of an HA pair gave it
   s.created_by = by;
   s.expired_at = 0;
   s.expired_by.clear();

@@ -35,8 +35,8 @@ class Silencer {
   // A reload's model names; matching uses them from the next match.
   void setAlertNames(AlertNames names) { names_ = std::move(names); }
 
-  // Validates `s` (InvalidArgument naming the field), assigns its id, author and (when 0) its
-  // start, and keeps it.
+  // Validates `s` (InvalidArgument naming the field), assigns its id (when empty: an HA pair's
+  // replica adds the other's silence with its id), author and (when 0) its start, and keeps it.
   absl::StatusOr<Silence> add(Silence s, const std::string& by, TimeMs now);
   // Ends a silence now. NotFound for an unknown id, FailedPrecondition for one already ended.
   absl::StatusOr<Silence> expire(const std::string& id, const std::string& by, TimeMs now);

@@ -83,11 +83,24 @@ Sink& AlertDispatcher::addSink(std::unique_ptr<Sink> sink, Route route) {
 }
 
 void AlertDispatcher::setEscalationPublisher(PublishFn publish) {
+  escalation_publish_ = publish;
   RetryStage::Options o;
   o.policy = policy_;
   escalations_ =
       std::make_unique<Routed>(std::make_unique<EscalationTopicSink>(std::move(publish), json_),
                                Route::kEveryChange, std::move(o));
+}
+
+bool AlertDispatcher::interposeEscalationPublisher(
+    const std::function<PublishFn(PublishFn)>& wrap) {
+  if (!escalation_publish_ || !escalations_) return false;
+  RetryStage::Options o;
+  o.policy = policy_;
+  escalations_ = std::make_unique<Routed>(
+      std::make_unique<EscalationTopicSink>(wrap(escalation_publish_), json_), Route::kEveryChange,
+      std::move(o));
+  hookMetrics(*escalations_);
+  return true;
 }
 
 size_t AlertDispatcher::setPublishingEscalations(bool on) {

@@ -55,6 +55,10 @@ class AlertDispatcher {
   std::vector<std::pair<std::unique_ptr<Sink>, Route>> takeSinks();
   // Publishes escalations and notices on their own bus topics with `publish`.
   void setEscalationPublisher(PublishFn publish);
+  // An HA pair (daemon/ha/escalation_send_log.h): `wrap` is given the publisher set above and
+  // returns the one the escalation topics go through from now on. False (and `wrap` not called)
+  // when there is no publisher (no bus).
+  bool interposeEscalationPublisher(const std::function<PublishFn(PublishFn)>& wrap);
   // An HA pair (daemon/ha/): only the leader publishes the escalation topics. Off (a follower):
   // escalations and notices are still counted, but not published; what was waiting to be retried
   // is dropped, counted as given up, and the count returned. On by default (a lone daemon).
@@ -82,6 +86,7 @@ class AlertDispatcher {
   void hookMetrics(Routed& r);
   std::vector<std::unique_ptr<Routed>> sinks_;
   std::unique_ptr<Routed> escalations_;
+  PublishFn escalation_publish_;  // as set, for interposeEscalationPublisher()
   bool publish_escalations_ = true;
   RetryPolicy policy_;
   AlertJsonOptions json_;

@@ -2,6 +2,7 @@
 // change in its history, and the filter the HTTP API lists alerts by.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "base/time.h"
@@ -18,6 +19,10 @@ struct AlertRecord {
   std::string json;  // the full alert object (shared/contracts/alerts.md)
   std::string actor, action, note;
   TimeMs at = 0;
+  // The change's seq (AlertChange::seq; 0 = none, e.g. a duty officer's action before its commit).
+  // The PostgreSQL store keeps one history row per (alert, seq, action): the two replicas of an
+  // HA pair decide and record the same changes at the same seq. The SQLite store ignores it.
+  uint64_t seq = 0;
 };
 
 // What `alert_history` keeps of the alert itself: the full object at every workflow change (fire,

@@ -84,6 +84,13 @@ class AlertStore {
   virtual void recordOperatorAction(std::vector<AlertRecord> changes,
                                     std::optional<NamedSnapshot> state,
                                     CommitCallback on_committed) = 0;
+  // An HA pair (daemon/ha/shared_action.h): recordOperatorAction() that also leaves `action` (what
+  // the duty officer did, as text the other replica re-reads and makes on its own workflow) in the
+  // same transaction, and wakes the other replica. The SQLite store, which no other daemon reads,
+  // records the action as recordOperatorAction() does.
+  virtual void recordSharedOperatorAction(std::vector<AlertRecord> changes,
+                                          std::optional<NamedSnapshot> state, std::string action,
+                                          CommitCallback on_committed) = 0;
   virtual void putSnapshot(std::string name, TimeMs at, std::string data) = 0;
   // A model's labelled training rows (a row with the same model and row_id is replaced).
   virtual void addTrainingRows(std::vector<TrainingRow> rows) = 0;

@@ -105,7 +105,28 @@ absl::Status PostgresAlertStore::apply(DeadLettersOp& op, uint64_t& added) {
 
 absl::Status PostgresAlertStore::apply(AlertsOp& op) {
   for (const AlertRecord& a : op.changes) {
+    // History first: a change the other replica of an HA pair has already recorded (same alert,
+    // seq and action) adds no row, and leaves the alert's row to the newer changes it may have
+    // recorded since.
+    const std::string at = formatStoreTime(a.at);
     auto r = writer_db_->query(
+        "INSERT INTO alert_history(alert_id, at, actor, action, status, tier, note, json, seq) "
+        "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (alert_id, seq, action) DO "
+        "NOTHING",
+        PgParams()
+            .text(a.alert_id)
+            .text(at)
+            .text(a.actor)
+            .text(a.action)
+            .text(a.status)
+            .text(a.tier)
+            .text(a.note)
+            .text(historyJson(a))
+            .optionalInteger(static_cast<int64_t>(a.seq)),
+        "insert alert history");
+    if (!r.ok()) return r.status();
+    if (r->affected() == 0) continue;
+    r = writer_db_->query(
         "INSERT INTO alerts(alert_id, model, status, tier, subject_kind, subject_id, region, "
         "agency, starts_at, updated_at, json) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
         "$11) ON CONFLICT(alert_id) DO UPDATE SET model = excluded.model, status = "
@@ -126,20 +147,14 @@ absl::Status PostgresAlertStore::apply(AlertsOp& op) {
             .text(a.json),
         "upsert alert");
     if (!r.ok()) return r.status();
-    const std::string at = formatStoreTime(a.at);
-    r = writer_db_->query(
-        "INSERT INTO alert_history(alert_id, at, actor, action, status, tier, note, json) "
-        "VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
-        PgParams()
-            .text(a.alert_id)
-            .text(at)
-            .text(a.actor)
-            .text(a.action)
-            .text(a.status)
-            .text(a.tier)
-            .text(a.note)
-            .text(historyJson(a)),
-        "insert alert history");
+  }
+  if (!op.shared_action.empty()) {
+    // NOTIFY is delivered at the commit, with the row: the other replica's listener re-reads
+    // workflow_actions after the id it saw last (daemon/ha/shared_action_listener.h).
+    auto r = writer_db_->query(
+        "WITH added AS (INSERT INTO workflow_actions(action) VALUES($1) RETURNING id) SELECT "
+        "pg_notify('casewatch_workflow', id::text) FROM added",
+        PgParams().text(op.shared_action), "share the action");
     if (!r.ok()) return r.status();
   }
   if (op.snapshot) return apply(*op.snapshot);

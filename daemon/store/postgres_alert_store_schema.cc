@@ -98,6 +98,36 @@ CREATE INDEX model_fits_model ON model_fits (model, id);
     R"sql(
 CREATE INDEX training_rows_case ON training_rows (case_id);
 )sql",
+    // Version 5: what the two replicas of an HA pair share beyond the alerts (docs/deployment.md
+    // "HA pair"); PostgreSQL only: the SQLite store serves one daemon and stays at version 4.
+    // - alert_history.seq: both replicas record the same automatic change (same alert, same seq):
+    //   the unique key keeps one row (NULLs, the rows from before and the changes without a seq,
+    //   never collide).
+    // - workflow_actions: each duty officer's action made through either replica, as the text the
+    //   other re-reads and makes on its own workflow (daemon/ha/shared_action.h), announced with
+    //   NOTIFY casewatch_workflow in the same transaction.
+    // - escalations_sent: the escalation notices of the bus, by alert, topic and the change's time
+    //   (ms): 'sending' is written before the leader publishes one, 'sent' once it is on the wire
+    //   (daemon/ha/escalation_send_log.h); a new leader sends what is missing or still 'sending'.
+    R"sql(
+ALTER TABLE alert_history ADD COLUMN seq BIGINT;
+CREATE UNIQUE INDEX alert_history_change ON alert_history (alert_id, seq, action);
+CREATE TABLE workflow_actions (
+  id     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at     TIMESTAMPTZ NOT NULL DEFAULT now(),
+  action TEXT NOT NULL
+);
+CREATE TABLE escalations_sent (
+  alert_id  TEXT COLLATE "C" NOT NULL,
+  topic     TEXT COLLATE "C" NOT NULL,
+  change_at BIGINT NOT NULL,  -- the change's updated_at, ms since the epoch
+  seq       BIGINT NOT NULL,  -- as the replica that marked it numbered the change
+  replica   TEXT NOT NULL,
+  state     TEXT NOT NULL CHECK (state IN ('sending', 'sent')),
+  at        TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (alert_id, topic, change_at)
+);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 // pg_advisory_xact_lock key of the migrations: any constant no other casewatch lock uses.

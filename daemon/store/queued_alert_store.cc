@@ -81,13 +81,23 @@ void QueuedAlertStore::addDeadLetters(std::vector<DeadLetter> letters) {
 
 void QueuedAlertStore::recordAlertChanges(std::vector<AlertRecord> changes,
                                           CommitCallback on_committed) {
-  enqueue(AlertsOp{std::move(changes), std::move(on_committed), /*durable=*/false, std::nullopt});
+  enqueue(
+      AlertsOp{std::move(changes), std::move(on_committed), /*durable=*/false, std::nullopt, {}});
 }
 
 void QueuedAlertStore::recordOperatorAction(std::vector<AlertRecord> changes,
                                             std::optional<NamedSnapshot> state,
                                             CommitCallback on_committed) {
-  AlertsOp op{std::move(changes), std::move(on_committed), /*durable=*/true, std::nullopt};
+  AlertsOp op{std::move(changes), std::move(on_committed), /*durable=*/true, std::nullopt, {}};
+  if (state) op.snapshot = SnapshotOp{std::move(state->name), state->at, std::move(state->data)};
+  enqueue(std::move(op));
+}
+
+void QueuedAlertStore::recordSharedOperatorAction(std::vector<AlertRecord> changes,
+                                                  std::optional<NamedSnapshot> state,
+                                                  std::string action, CommitCallback on_committed) {
+  AlertsOp op{std::move(changes), std::move(on_committed), /*durable=*/true, std::nullopt,
+              std::move(action)};
   if (state) op.snapshot = SnapshotOp{std::move(state->name), state->at, std::move(state->data)};
   enqueue(std::move(op));
 }

@@ -29,6 +29,9 @@ class QueuedAlertStore : public AlertStore {
   void recordAlertChanges(std::vector<AlertRecord> changes, CommitCallback on_committed) override;
   void recordOperatorAction(std::vector<AlertRecord> changes, std::optional<NamedSnapshot> state,
                             CommitCallback on_committed) override;
+  void recordSharedOperatorAction(std::vector<AlertRecord> changes,
+                                  std::optional<NamedSnapshot> state, std::string action,
+                                  CommitCallback on_committed) override;
   void putSnapshot(std::string name, TimeMs at, std::string data) override;
   void addTrainingRows(std::vector<TrainingRow> rows) override;
   void recordModelFit(ModelFitRow fit) override;
@@ -57,6 +60,7 @@ class QueuedAlertStore : public AlertStore {
     CommitCallback on_committed;
     bool durable = false;                // an operator's action: committed durably
     std::optional<SnapshotOp> snapshot;  // written in the same transaction
+    std::string shared_action;           // for the other replica of an HA pair; "" = none
   };
   struct TrainingRowsOp {
     std::vector<TrainingRow> rows;

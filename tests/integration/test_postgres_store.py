@@ -49,8 +49,8 @@ def test(args, tmp):
                                "ORDER BY id" % alert_id)
     if ["acknowledged", "demo-duty", "calling the agency"] not in rows:
         cwtest.fail("PostgreSQL's alert_history for %s holds %r" % (alert_id, rows))
-    if pg.sql("casewatch", "SELECT value FROM meta WHERE key = 'schema_version'") != [["4"]]:
-        cwtest.fail("the schema version in PostgreSQL is not 4")
+    if pg.sql("casewatch", "SELECT value FROM meta WHERE key = 'schema_version'") != [["5"]]:
+        cwtest.fail("the schema version in PostgreSQL is not 5")
 
     second = cwtest.Daemon(args, data, os.path.join(tmp, "second.log"), publish=False,
                            extra_sets=["demo=true", "feeds=[]"] + store_sets)

@@ -99,6 +99,19 @@ TEST(SilencerTest, ActiveWindowAndTheEarliestSilenceWins) {
   EXPECT_EQ(s.match(alert(), kT0 + 3 * kHour), "");
 }
 
+// An HA pair's replica adds the silence the other made with the id it was given there, so that
+// expiring it through either replica ends the same silence.
+TEST(SilencerTest, ASilenceGivenAnIdKeepsIt) {
+  Silencer s(kMsPerDay, kNames);
+  Silence given = silence({{"model", "overdue", false}});
+  given.id = "00112233aabbccdd";
+  auto a = s.add(given, "li", kT0);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->id, "00112233aabbccdd");
+  EXPECT_EQ(s.match(alert(), kT0), "00112233aabbccdd");
+  EXPECT_TRUE(s.expire("00112233aabbccdd", "wang", kT0 + kHour / 2).ok());
+}
+
 TEST(SilencerTest, ExpireListAndForget) {
   Silencer s(kMsPerDay, kNames);
   auto a = s.add(silence({{"model", "overdue", false}}), "li", kT0);

@@ -34,7 +34,7 @@ TEST(PostgresAlertStoreTest, DaemonsStartingTogetherMigrateTheDatabaseOnce) {
   b = openOk(place);
   other.join();
   ASSERT_TRUE(a && b);
-  EXPECT_EQ(place.queryText("SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+  EXPECT_EQ(place.queryText("SELECT value FROM meta WHERE key = 'schema_version'"), "5");
   EXPECT_EQ(place.queryText("SELECT count(*) FROM meta"), "1");
   // One writes, the other reads it: one store shared.
   a->recordAlertChanges({storedAlertChange("a1", "firing", "system", "", 1000)}, nullptr);
@@ -115,6 +115,50 @@ TEST(PostgresAlertStoreTest, KeepsWritesThroughALostConnectionAndAnswersAnOperat
   EXPECT_EQ(store->alertHistory("a1")->size(), 1u);
   EXPECT_FALSE(*store->getSnapshot("alerts.workflow"));
   EXPECT_EQ(store->stats().writes_dropped.load(), 1u);  // the action, answered
+}
+
+// The two replicas of an HA pair record the same automatic change (same alert, seq and action):
+// the history keeps one row, and a replica recording late does not take the alert's row back to
+// an older change. Rows without a seq (a duty officer's action, recorded before it gets one) and
+// rows of another action at the same seq are all kept.
+TEST(PostgresAlertStoreTest, TheSameChangeRecordedByBothReplicasOfAnHaPairIsKeptOnce) {
+  PostgresStorePlace place;
+  AlertStorePtr a = openOk(place);
+  AlertStorePtr b = openOk(place);
+  ASSERT_TRUE(a && b);
+  AlertRecord fired = storedAlertChange("al-1", "firing", "casewatch", "", 1000);
+  fired.seq = uint64_t{5} << 20;
+  AlertRecord escalated = storedAlertChange("al-1", "escalated", "casewatch", "", 2000);
+  escalated.seq = (uint64_t{6} << 20) + 1;
+  a->recordAlertChanges({fired, escalated}, nullptr);
+  a->flush();
+  b->recordAlertChanges({fired}, nullptr);  // b is behind: a has recorded both already
+  b->flush();
+  auto history = a->alertHistory("al-1");
+  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].action, "fire");
+  EXPECT_EQ((*history)[1].action, "escalated");
+  auto now = b->loadAlerts();
+  ASSERT_TRUE(now.ok()) << now.status();
+  ASSERT_EQ(now->size(), 1u);
+  EXPECT_EQ((*now)[0].status, "escalated");  // not taken back to firing by b's late record
+  b->recordAlertChanges({escalated}, nullptr);
+  b->flush();
+  EXPECT_EQ(a->alertHistory("al-1")->size(), 2u);
+  EXPECT_EQ(place.queryText("SELECT count(*) FROM alert_history WHERE seq IS NOT NULL"), "2");
+
+  AlertRecord ack = storedAlertChange("al-1", "acknowledged", "duty:li", "on it", 3000);
+  a->recordOperatorAction({ack}, std::nullopt, nullptr);
+  b->recordOperatorAction({ack}, std::nullopt, nullptr);
+  a->flush();
+  b->flush();
+  AlertRecord other = storedAlertChange("al-1", "silenced", "casewatch", "", 4000);
+  other.seq = escalated.seq;  // the same seq, another change: kept
+  a->recordAlertChanges({other}, nullptr);
+  a->flush();
+  EXPECT_EQ(a->alertHistory("al-1")->size(), 5u);
+  EXPECT_EQ((*a->loadAlerts())[0].status, "silenced");
 }
 
 // PostgreSQL's text refuses NUL bytes and invalid UTF-8, and with them the whole transaction: such
