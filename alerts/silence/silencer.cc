@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alerts/alert_labels.h"
+#include "alerts/silence/silence_json.h"
 #include "base/str_cat.h"
 
 namespace casewatch {
@@ -137,21 +138,7 @@ size_t Silencer::collectGarbage(TimeMs now) {
 
 std::string Silencer::toJson() const {
   nlohmann::json arr = nlohmann::json::array();
-  for (const Compiled& c : silences_) {
-    const Silence& s = c.silence;
-    nlohmann::json matchers = nlohmann::json::array();
-    for (const SilenceMatcher& m : s.matchers) {
-      matchers.push_back({{"name", m.name}, {"value", m.value}, {"is_regex", m.is_regex}});
-    }
-    arr.push_back({{"id", s.id},
-                   {"matchers", std::move(matchers)},
-                   {"starts_at", s.starts_at},
-                   {"ends_at", s.ends_at},
-                   {"created_by", s.created_by},
-                   {"comment", s.comment},
-                   {"expired_at", s.expired_at},
-                   {"expired_by", s.expired_by}});
-  }
+  for (const Compiled& c : silences_) arr.push_back(silenceToJson(c.silence));
   return arr.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -164,19 +151,7 @@ absl::Status Silencer::loadJson(std::string_view text) {
   std::string skipped;
   for (const auto& j : arr) {
     if (!j.is_object()) continue;
-    Silence s;
-    s.id = j.value("id", "");
-    for (const auto& m : j.value("matchers", nlohmann::json::array())) {
-      if (!m.is_object()) continue;
-      s.matchers.push_back(
-          SilenceMatcher{m.value("name", ""), m.value("value", ""), m.value("is_regex", false)});
-    }
-    s.starts_at = j.value("starts_at", TimeMs{0});
-    s.ends_at = j.value("ends_at", TimeMs{0});
-    s.created_by = j.value("created_by", "");
-    s.comment = j.value("comment", "");
-    s.expired_at = j.value("expired_at", TimeMs{0});
-    s.expired_by = j.value("expired_by", "");
+    Silence s = silenceFromJson(j);
     const std::string id = s.id;
     auto c = compile(std::move(s));
     if (!c.ok() || id.empty()) {

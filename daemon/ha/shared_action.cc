@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alerts/silence/silence_json.h"
 #include "base/str_cat.h"
 
 namespace casewatch {
@@ -13,30 +14,6 @@ constexpr SharedAction::Kind kKinds[] = {
     SharedAction::Kind::kAcknowledge, SharedAction::Kind::kUnacknowledge,
     SharedAction::Kind::kResolve, SharedAction::Kind::kAddSilence,
     SharedAction::Kind::kExpireSilence};
-
-Json silenceJson(const Silence& s) {
-  Json matchers = Json::array();
-  for (const SilenceMatcher& m : s.matchers) {
-    matchers.push_back({{"name", m.name}, {"value", m.value}, {"is_regex", m.is_regex}});
-  }
-  return {{"id", s.id},           {"matchers", std::move(matchers)}, {"starts_at", s.starts_at},
-          {"ends_at", s.ends_at}, {"created_by", s.created_by},      {"comment", s.comment}};
-}
-
-Silence silenceOf(const Json& j) {
-  Silence s;
-  s.id = j.value("id", "");
-  for (const Json& m : j.value("matchers", Json::array())) {
-    if (!m.is_object()) continue;
-    s.matchers.push_back(
-        SilenceMatcher{m.value("name", ""), m.value("value", ""), m.value("is_regex", false)});
-  }
-  s.starts_at = j.value("starts_at", TimeMs{0});
-  s.ends_at = j.value("ends_at", TimeMs{0});
-  s.created_by = j.value("created_by", "");
-  s.comment = j.value("comment", "");
-  return s;
-}
 
 }  // namespace
 
@@ -67,7 +44,7 @@ std::string SharedAction::toJson() const {
       j["alert_id"] = alert_id;
       break;
     case Kind::kAddSilence:
-      j["silence"] = silenceJson(silence);
+      j["silence"] = silenceToJson(silence);
       break;
     case Kind::kExpireSilence:
       j["silence_id"] = silence_id;
@@ -96,7 +73,7 @@ absl::StatusOr<SharedAction> SharedAction::fromJson(std::string_view text) {
   a.alert_id = j.value("alert_id", "");
   a.note = j.value("note", "");
   a.silence_id = j.value("silence_id", "");
-  if (j.contains("silence") && j["silence"].is_object()) a.silence = silenceOf(j["silence"]);
+  if (j.contains("silence") && j["silence"].is_object()) a.silence = silenceFromJson(j["silence"]);
   const bool needs_alert =
       a.kind == Kind::kAcknowledge || a.kind == Kind::kUnacknowledge || a.kind == Kind::kResolve;
   if ((needs_alert && a.alert_id.empty()) ||
