@@ -104,9 +104,14 @@ def test(args, tmp):
         problems.append("the oldest segment left starts at record %s: nothing was deleted" % (
             segs[0][0] if segs else None))
     # Segment i ends where segment i + 1 starts: none but the newest may end at or before the
-    # kept snapshot (it would have been deleted).
-    for (first, _), (nxt, _) in zip(segs, segs[1:]):
-        if nxt <= kept[-1]:
+    # kept snapshot (it would have been deleted). One exception: the segment that was the newest
+    # when the snapshot's compaction ran (the newest is never deleted: records are written to it)
+    # and that the journal left for a new one at the next record, i.e. exactly at the snapshot's
+    # position; the next snapshot's compaction deletes it. A snapshot taken as soon as it is due
+    # (it no longer waits for the changes before it to settle) often meets it.
+    for i, ((first, _), (nxt, _)) in enumerate(zip(segs, segs[1:])):
+        newest_at_compaction = nxt == kept[-1] and i + 2 == len(segs)
+        if nxt <= kept[-1] and not newest_at_compaction:
             problems.append("segment %d (ending at %d) is wholly before the snapshot at %d, and "
                             "still there" % (first, nxt, kept[-1]))
     big = [(f, n) for f, n in segs if n > SEGMENT * 4]
