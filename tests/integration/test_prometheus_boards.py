@@ -116,10 +116,12 @@ def selectors(expr):
     return out
 
 
-class Prometheus:
+class Prometheus(cwtest.Prometheus):
+    """cwtest's Prometheus with the shipped rule files, evaluated every second, scraping the
+    daemon's metrics."""
+
     def __init__(self, tmp, metrics_port, source_dir):
         self.tmp = tmp
-        self.port = cwtest.free_port()
         cfg, files = rule_files(source_dir)
         cfg["global"].update(scrape_interval="1s", scrape_timeout="1s", evaluation_interval="1s")
         cfg["scrape_configs"][0]["static_configs"] = [
@@ -139,16 +141,7 @@ class Prometheus:
             with open(out, "w") as f:
                 yaml.safe_dump(doc, f, sort_keys=False)
             cfg["rule_files"].append(out)
-        self.config = os.path.join(tmp, "prometheus.yml")
-        with open(self.config, "w") as f:
-            yaml.safe_dump(cfg, f, sort_keys=False)
-        self.log_path = os.path.join(tmp, "prometheus.log")
-        self.log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(
-            ["prometheus", "--config.file=" + self.config,
-             "--storage.tsdb.path=" + os.path.join(tmp, "tsdb"),
-             "--web.listen-address=127.0.0.1:%d" % self.port, "--log.level=error"],
-            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        super().__init__(tmp, cfg)
 
     def api(self, path, **params):
         if self.proc.poll() is not None:
@@ -168,15 +161,6 @@ class Prometheus:
         r = subprocess.run(["curl", "-s", url], capture_output=True, timeout=30)
         doc = json.loads(r.stdout)
         return doc["status"], doc.get("error"), doc.get("data", {}).get("result", [])
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
 
 
 def catalogue_names(source_dir):
