@@ -36,6 +36,16 @@ class ArchiveOut {
     count(s.size());
     buf_.append(s);
   }
+  // A length-prefixed part written in place (no buffer of its own to copy): begin() returns where
+  // its length goes, end() writes it there.
+  size_t beginPart() {
+    count(0);
+    return buf_.size();
+  }
+  void endPart(size_t at) {
+    const uint64_t n = buf_.size() - at;
+    std::memcpy(buf_.data() + at - sizeof n, &n, sizeof n);
+  }
   template <ArchivePod T>
   void pods(const T* data, size_t n) {
     count(n);
@@ -99,6 +109,14 @@ class ArchiveIn {
     size_t n = 0;
     if (!count(n)) return false;
     s.assign(data_.data() + pos_, n);
+    pos_ += n;
+    return true;
+  }
+  // A length-prefixed part (str()'s form) read in place: valid while the archive's data is.
+  bool view(std::string_view& s) {
+    size_t n = 0;
+    if (!count(n)) return false;
+    s = data_.substr(pos_, n);
     pos_ += n;
     return true;
   }

@@ -235,7 +235,12 @@ absl::Status App::start() {
   releaseAlerts();
   store_->flush();
   reconcile();
-  spdlog::info("State digest after start-up: {}", casewatch::stateDigest(*pipeline_, *workflow_));
+  // Walking the whole state takes seconds at a million cases (5-7 s, bench/run --only restart):
+  // only when asked for; GET /api/v1/digest answers it at any time.
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("State digest after start-up: {}",
+                  casewatch::stateDigest(*pipeline_, *workflow_));
+  }
   // A PUB socket drops what it sends before subscribers (re)connect: after a restart they need a
   // moment, so publications wait for a short grace period.
   publish_grace_timer_.expires_after(kPublishGrace);
@@ -471,7 +476,9 @@ void App::closeDown() {
       advancePublishedPosition(true);  // a clean stop: ZeroMQ sends what is queued before exit
       snapshotAtStop();
       store_->close();
-      spdlog::info("State digest at stop: {}", casewatch::stateDigest(*pipeline_, *workflow_));
+      if (spdlog::should_log(spdlog::level::debug)) {
+        spdlog::debug("State digest at stop: {}", casewatch::stateDigest(*pipeline_, *workflow_));
+      }
       spdlog::info("Stopped: {} events accepted, {} rejected, {} duplicates; state committed.",
                    pipeline_->counters().accepted, pipeline_->counters().rejected,
                    pipeline_->counters().duplicates);

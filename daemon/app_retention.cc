@@ -51,7 +51,10 @@ void App::purged(CasePurge&& purge) {
   purge_totals_.cases += purge.cases;
   purge_totals_.visits += purge.visits;
   purge_totals_.persons += purge.persons;
-  submitStorePurge(false);
+  // Not while the journal is replayed at start-up: start-up waits for the store to commit what is
+  // queued before it serves, and the purge is the longest thing it could wait for (20 s at a
+  // million cases); the first tick hands it over.
+  if (!recovering_) submitStorePurge(false);
 }
 
 void App::submitStorePurge(bool force) {

@@ -27,10 +27,9 @@ bool Pipeline::saveState(ArchiveOut& out) const {
   for (const auto& m : models_) {
     // Each model's part is length-prefixed, so that a start-up whose models differ can skip it.
     out.str(m->name());
-    std::string part;
-    ArchiveOut model_out(part);
-    if (!m->saveState(model_out)) return false;
-    out.str(part);
+    const size_t part = out.beginPart();
+    if (!m->saveState(out)) return false;
+    out.endPart(part);
   }
   return true;
 }
@@ -59,17 +58,17 @@ absl::Status Pipeline::loadState(ArchiveIn& in, bool with_models) {
   if (!regions_.load(in)) return bad("region board");
   if (!in.count(n, 16)) return bad("models");
   if (!with_models) {
-    std::string skipped;
-    for (size_t i = 0; i < n; ++i) in.str(skipped), in.str(skipped);
+    std::string_view skipped;
+    for (size_t i = 0; i < n; ++i) in.view(skipped), in.view(skipped);
     return in.ok() ? absl::OkStatus() : bad("models");
   }
   if (n != models_.size()) {
     return absl::FailedPreconditionError(
         strCat("snapshot: taken with ", n, " models, ", models_.size(), " configured now"));
   }
-  std::string name, part;
+  std::string_view name, part;
   for (const auto& m : models_) {
-    if (!in.str(name) || !in.str(part)) return bad("models");
+    if (!in.view(name) || !in.view(part)) return bad("models");
     if (name != m->name()) {
       return absl::FailedPreconditionError(
           strCat("snapshot: taken with model ", name, " where ", m->name(), " runs now"));

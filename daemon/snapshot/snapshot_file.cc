@@ -140,22 +140,9 @@ absl::StatusOr<uint64_t> writeSnapshotFile(const std::string& data_dir, uint64_t
 }
 
 absl::StatusOr<SnapshotContents> readSnapshotFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return absl::InternalError(errnoText("snapshot: cannot open", path));
-  struct stat st {};
-  std::string data;
-  if (::fstat(fd, &st) == 0) {
-    data.resize(static_cast<size_t>(st.st_size));
-    size_t got = 0;
-    while (got < data.size()) {
-      const ssize_t n = ::read(fd, data.data() + got, data.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    data.resize(got);
-  }
-  ::close(fd);
+  auto file = input::InputText::read(path);
+  if (!file.ok()) return absl::InternalError(strCat("snapshot: ", file.status().message()));
+  const std::string_view data = file->text();
   auto bad = [&](std::string_view why) {
     return absl::DataLossError(strCat("snapshot ", path, ": ", why));
   };
@@ -169,7 +156,7 @@ absl::StatusOr<SnapshotContents> readSnapshotFile(const std::string& path) {
   const auto body_bytes = take<uint64_t>(p);
   c.config_fingerprint = take<uint64_t>(p);
   const auto header_crc = take<uint32_t>(p);
-  if (header_crc != crcOf(std::string_view(data.data(), kHeaderBytes - 4))) {
+  if (header_crc != crcOf(data.substr(0, kHeaderBytes - 4))) {
     return bad("header checksum mismatch");
   }
   if (version != kSnapshotFormatVersion) {
@@ -179,8 +166,9 @@ absl::StatusOr<SnapshotContents> readSnapshotFile(const std::string& path) {
     return bad(
         strCat("truncated: ", data.size() - kHeaderBytes, " of ", body_bytes, " body bytes"));
   }
-  c.body = data.substr(kHeaderBytes);
-  if (crcOf(c.body) != body_crc) return bad("body checksum mismatch");
+  if (crcOf(data.substr(kHeaderBytes)) != body_crc) return bad("body checksum mismatch");
+  c.file = std::move(*file);
+  c.body_offset = kHeaderBytes;
   return c;
 }
 

@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/input/input_text.h"
 
 namespace casewatch {
 
@@ -30,7 +31,9 @@ struct SnapshotFileInfo {
 struct SnapshotContents {
   uint64_t position = 0;
   uint64_t config_fingerprint = 0;
-  std::string body;
+  input::InputText file;  // mapped: the body is read in place
+  std::string_view body() const { return file.text().substr(body_offset); }
+  size_t body_offset = 0;
 };
 
 std::string snapshotDir(const std::string& data_dir);

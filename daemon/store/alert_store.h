@@ -108,7 +108,9 @@ class AlertStore {
   // Synchronous reads (any thread; they block).
   virtual absl::StatusOr<std::vector<DeadLetter>> listDeadLetters(size_t limit) = 0;  // newest
                                                                                       // first
-  absl::StatusOr<std::vector<AlertRecord>> loadActiveAlerts() {  // status != resolved
+  // The alerts not resolved, in no particular order (start-up's reconcile reads them all; an
+  // engine may skip loadAlerts' newest-first sort).
+  virtual absl::StatusOr<std::vector<AlertRecord>> loadActiveAlerts() {
     AlertFilter f;
     f.active_only = true;
     return loadAlerts(f);

@@ -226,12 +226,14 @@ absl::Status PostgresAlertStore::apply(PurgeOp& op, uint64_t& dead_letters_delet
     op.counts.training_rows += r->affected();
   }
   if (p.resolved_before > 0) {
-    // An alert's last change is its latest history row (text that sorts as the time).
+    // An alert's last change is its latest history row (text that sorts as the time), one probe
+    // of alert_history_alert (alert_id, id) per resolved alert (as the SQLite store).
     const std::string before = formatStoreTime(p.resolved_before);
     auto r = w.query(
         "WITH gone AS (SELECT a.alert_id FROM alerts a WHERE a.status = 'resolved' AND "
-        "coalesce((SELECT max(h.at) FROM alert_history h WHERE h.alert_id = a.alert_id), '') < "
-        "$1), history AS (DELETE FROM alert_history WHERE alert_id IN (SELECT alert_id FROM "
+        "coalesce((SELECT h.at FROM alert_history h WHERE h.alert_id = a.alert_id ORDER BY h.id "
+        "DESC LIMIT 1), '') < $1), history AS (DELETE FROM alert_history WHERE alert_id IN (SELECT "
+        "alert_id FROM "
         "gone) RETURNING 1), current AS (DELETE FROM alerts WHERE alert_id IN (SELECT alert_id "
         "FROM gone) RETURNING 1) SELECT (SELECT count(*) FROM current), (SELECT count(*) FROM "
         "history)",

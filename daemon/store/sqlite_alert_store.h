@@ -26,6 +26,7 @@
 namespace spdlog {
 class logger;
 }
+struct sqlite3_stmt;
 
 namespace casewatch {
 
@@ -55,6 +56,7 @@ class SqliteAlertStore final : public QueuedAlertStore {
   using AlertStore::loadAlerts;
   absl::StatusOr<std::vector<DeadLetter>> listDeadLetters(size_t limit) override;
   absl::StatusOr<std::vector<AlertRecord>> loadAlerts(const AlertFilter& filter) override;
+  absl::StatusOr<std::vector<AlertRecord>> loadActiveAlerts() override;
   absl::StatusOr<std::vector<AlertRecord>> alertHistory(const std::string& alert_id) override;
   absl::StatusOr<std::optional<std::string>> getSnapshot(const std::string& name) override;
   absl::StatusOr<std::vector<TrainingRow>> loadTrainingRows(const std::string& model,
@@ -70,6 +72,8 @@ class SqliteAlertStore final : public QueuedAlertStore {
   absl::Status init(uint64_t& dead_letters_stored);
   absl::Status prepareWrites();  // sqlite_alert_store_writer.cc
   absl::Status prepareReads();   // sqlite_alert_store_queries.cc
+  // The rows of a statement selecting the alerts table's columns (read_mu_ held).
+  absl::StatusOr<std::vector<AlertRecord>> alertRows(sqlite3_stmt* s);
   absl::Status applyBatch(std::vector<Op>& ops, uint64_t& dead_letter_delta) override;
   // synchronous=FULL for a batch holding an operator's action, NORMAL otherwise.
   absl::Status setSynchronous(bool full);

@@ -21,6 +21,11 @@ absl::Status SqliteAlertStore::prepareReads() {
             "(?2 IS NULL OR tier = ?2) AND (?3 IS NULL OR model = ?3) AND "
             "(?4 IS NULL OR region = ?4) AND (?5 IS NULL OR agency = ?5) AND "
             "(?6 = 0 OR status != 'resolved') ORDER BY updated_at DESC, alert_id LIMIT ?7"},
+           // In the table's order: load_alerts' sort over every active alert took 2 of its 3 s
+           // at a million cases (200k active alerts, 365 MB of JSON; bench/run --only restart).
+           {&r.load_active_alerts,
+            "SELECT alert_id, model, status, tier, subject_kind, subject_id, region, agency, "
+            "starts_at, updated_at, json FROM alerts WHERE status != 'resolved'"},
            {&r.alert_history,
             "SELECT alert_id, at, actor, action, status, tier, note, json FROM alert_history "
             "WHERE alert_id = ? ORDER BY id"},
@@ -73,6 +78,18 @@ absl::StatusOr<std::vector<AlertRecord>> SqliteAlertStore::loadAlerts(const Aler
   bindOptionalText(s, 5, filter.agency);
   sqlite3_bind_int(s, 6, filter.active_only ? 1 : 0);
   sqlite3_bind_int64(s, 7, filter.limit == 0 ? -1 : static_cast<int64_t>(filter.limit));
+  return alertRows(s);
+}
+
+absl::StatusOr<std::vector<AlertRecord>> SqliteAlertStore::loadActiveAlerts() {
+  std::lock_guard lk(read_mu_);
+  if (!reader_db_) return absl::FailedPreconditionError("store: closed");
+  sqlite3_stmt* s = reader_db_->load_active_alerts;
+  ResetOnExit reset(s);
+  return alertRows(s);
+}
+
+absl::StatusOr<std::vector<AlertRecord>> SqliteAlertStore::alertRows(sqlite3_stmt* s) {
   std::vector<AlertRecord> out;
   int rc = 0;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "base/hash.h"
+#include "base/input/input_text.h"
 #include "base/progress_line.h"
 #include "base/str_cat.h"
 #include "connectors/decode/event_decoder.h"
@@ -23,7 +24,6 @@
 #include "state/case_store.h"
 #include "tools/fit/escalation_history.h"
 #include "tools/fit/feature_csv.h"
-#include "tools/input/input_text.h"
 
 namespace casewatch::fit {
 namespace {

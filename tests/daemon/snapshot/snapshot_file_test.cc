@@ -47,7 +47,7 @@ TEST_F(SnapshotFileTest, WrittenFilesReadBackWithTheirPositionAndFingerprint) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->position, 42u);
   EXPECT_EQ(c->config_fingerprint, 0xfeedu);
-  EXPECT_EQ(c->body, body_);
+  EXPECT_EQ(c->body(), body_);
   // No temp file is left beside it.
   for (const auto& e : std::filesystem::directory_iterator(snapshotDir(dir_.path()))) {
     EXPECT_EQ(e.path().extension(), ".cws") << e.path();

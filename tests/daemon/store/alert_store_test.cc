@@ -183,11 +183,19 @@ TYPED_TEST(AlertStoreTest, ActiveAlertsLeaveOutResolvedOnesAndFiltersApply) {
                             nullptr);
   store->flush();
 
-  auto active = store->loadActiveAlerts();
+  auto active = store->loadActiveAlerts();  // in no particular order
   ASSERT_TRUE(active.ok());
-  ASSERT_EQ(active->size(), 2u);
-  EXPECT_EQ((*active)[0].alert_id, "a3");  // newest first
-  EXPECT_EQ((*active)[1].alert_id, "a1");
+  std::vector<std::string> ids;
+  for (const AlertRecord& a : *active) ids.push_back(a.alert_id);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"a1", "a3"}));
+  AlertFilter active_only;
+  active_only.active_only = true;
+  auto newest_first = store->loadAlerts(active_only);
+  ASSERT_TRUE(newest_first.ok());
+  ASSERT_EQ(newest_first->size(), 2u);
+  EXPECT_EQ((*newest_first)[0].alert_id, "a3");
+  EXPECT_EQ((*newest_first)[1].alert_id, "a1");
 
   AlertFilter resolved;
   resolved.status = "resolved";

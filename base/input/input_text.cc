@@ -1,4 +1,4 @@
-#include "tools/input/input_text.h"
+#include "base/input/input_text.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>

@@ -1,6 +1,6 @@
 // An analyst's input read whole: a regular file (mapped), an empty one, standard input from a pipe
 // (read in blocks, more than one block here), a file that is not there.
-#include "tools/input/input_text.h"
+#include "base/input/input_text.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
