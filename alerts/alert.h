@@ -25,6 +25,8 @@ struct AlertReason {
   double number = 0;
   std::string string_value;  // used instead of `number` when non-empty
   LocalText text;            // JSON `text` (the configured locale's) and `text_<locale>` each
+
+  friend bool operator==(const AlertReason&, const AlertReason&) = default;
 };
 
 struct AlertEscalation {

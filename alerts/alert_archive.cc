@@ -21,7 +21,7 @@ bool loadLocalText(ArchiveIn& in, LocalText& t) {
   return in.ok();
 }
 
-void saveAlert(ArchiveOut& out, const Alert& a) {
+void saveAlert(ArchiveOut& out, const Alert& a, AlertEvidence evidence) {
   out.str(a.alert_id);
   out.pod(a.status);
   out.str(a.model);
@@ -34,15 +34,18 @@ void saveAlert(ArchiveOut& out, const Alert& a) {
   out.str(a.category);
   out.pod(a.starts_at);
   out.pod(a.updated_at);
-  out.count(a.reasons.size());
-  for (const AlertReason& r : a.reasons) {
-    out.str(r.code);
-    out.pod(r.number);
-    out.str(r.string_value);
-    saveLocalText(out, r.text);
+  out.pod(evidence);
+  if (evidence == AlertEvidence::kSaved) {
+    out.count(a.reasons.size());
+    for (const AlertReason& r : a.reasons) {
+      out.str(r.code);
+      out.pod(r.number);
+      out.str(r.string_value);
+      saveLocalText(out, r.text);
+    }
+    out.pods(a.actions);
+    saveLocalText(out, a.summary);
   }
-  out.pods(a.actions);
-  saveLocalText(out, a.summary);
   out.pod(a.escalation.has_value());
   if (a.escalation) {
     out.pod(a.escalation->level);
@@ -62,7 +65,7 @@ void saveAlert(ArchiveOut& out, const Alert& a) {
   out.pod(a.evidence_rev);
 }
 
-bool loadAlert(ArchiveIn& in, Alert& a) {
+bool loadAlert(ArchiveIn& in, Alert& a, AlertEvidence* evidence) {
   a = Alert();
   in.str(a.alert_id);
   in.pod(a.status);
@@ -76,17 +79,25 @@ bool loadAlert(ArchiveIn& in, Alert& a) {
   in.str(a.category);
   in.pod(a.starts_at);
   in.pod(a.updated_at);
-  size_t n = 0;
-  if (!in.count(n, 16)) return false;
-  a.reasons.resize(n);
-  for (AlertReason& r : a.reasons) {
-    in.str(r.code);
-    in.pod(r.number);
-    in.str(r.string_value);
-    loadLocalText(in, r.text);
+  const auto saved = in.get<AlertEvidence>();
+  if (saved == AlertEvidence::kAsInBook) {
+    if (evidence == nullptr) return in.fail();
+  } else if (saved == AlertEvidence::kSaved) {
+    size_t n = 0;
+    if (!in.count(n, 16)) return false;
+    a.reasons.resize(n);
+    for (AlertReason& r : a.reasons) {
+      in.str(r.code);
+      in.pod(r.number);
+      in.str(r.string_value);
+      loadLocalText(in, r.text);
+    }
+    in.pods(a.actions);
+    loadLocalText(in, a.summary);
+  } else {
+    return in.fail();
   }
-  in.pods(a.actions);
-  loadLocalText(in, a.summary);
+  if (evidence != nullptr) *evidence = saved;
   if (in.get<bool>()) {
     AlertEscalation& e = a.escalation.emplace();
     in.pod(e.level);

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <deque>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -153,7 +154,9 @@ class App final : private PipelineOutput, private AlertOperations {
   void snapshotDone(SnapshotResult r);
   // Sets casewatch_snapshot_age_seconds from snapshot_unix_ (each tick).
   void publishSnapshotAge();
-  void reconcile();
+  // `written_at_start`: the alerts of the changes recorded during start-up, in order, which the
+  // stored alerts read beside the recovery (stored_active_) do not hold yet.
+  void reconcile(const std::vector<Alert>& written_at_start);
   // app_learning.cc: the models that learn from the daemon's own history. Their labelled rows go
   // to the store (writer thread); a refit that fell due runs on fit_pool_ and posts its outcome
   // back; at start-up the last accepted fit comes back from the store.
@@ -257,6 +260,9 @@ class App final : private PipelineOutput, private AlertOperations {
   Readiness readiness_{{"daemon: starting"}};  // as last assessed; what GET /readyz answers
   bool started_ = false;
   std::unique_ptr<AlertStore> store_;
+  // The stored active alerts, read and parsed on a thread of their own while the snapshot loads
+  // and the journal is replayed (app_recovery.cc). After store_: it ends before the store does.
+  std::future<absl::StatusOr<std::vector<Alert>>> stored_active_;
   std::unique_ptr<EventJournal> journal_;
   std::unique_ptr<Pipeline> pipeline_;
   std::vector<std::unique_ptr<Connector>> connectors_;

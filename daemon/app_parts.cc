@@ -1,5 +1,7 @@
 #include "daemon/app_parts.h"
 
+#include <spdlog/spdlog.h>
+
 #include "alerts/sinks/alertmanager/alertmanager_config.h"
 
 namespace casewatch::app {
@@ -19,6 +21,28 @@ std::string generatorBase(const Config& c) {
     return base;
   }
   return "http://" + (c.http.listen.empty() ? std::string("127.0.0.1") : c.http.listen);
+}
+
+absl::StatusOr<std::vector<Alert>> readActiveAlerts(AlertStore& store) {
+  auto stored = store.loadActiveAlerts();
+  if (!stored.ok()) return stored.status();
+  std::vector<Alert> active;
+  active.reserve(stored->size());
+  size_t unreadable = 0;
+  for (AlertRecord& r : *stored) {
+    auto a = alertFromJson(r.json);
+    if (a.ok()) {
+      active.push_back(std::move(*a));
+    } else {
+      ++unreadable;
+    }
+    r.json = std::string();  // freed as it goes: 365 MB at 200k alerts
+  }
+  if (unreadable > 0) {
+    spdlog::warn("{} stored active alerts are unreadable and left out of the reconciliation.",
+                 unreadable);
+  }
+  return active;
 }
 
 AlertRecord toRecord(const AlertChange& c, const AlertJsonOptions& opts) {

@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 
+#include "absl/container/flat_hash_map.h"
 #include "base/str_cat.h"
 #include "daemon/app.h"
 #include "daemon/app_parts.h"
@@ -12,6 +13,7 @@
 namespace casewatch {
 
 using app::jsonOptions;
+using app::readActiveAlerts;
 using app::steadyMs;
 
 absl::Status App::recover() {
@@ -69,19 +71,41 @@ absl::Status App::recover() {
 // After recovery the workflow holds what the journal implies; the store holds what was published
 // and what the duty officers did (acknowledgements, escalations). The workflow puts the latter back
 // and publishes only the difference, so a restart publishes nothing twice.
-void App::reconcile() {
-  auto stored = store_->loadActiveAlerts();
+void App::reconcile(const std::vector<Alert>& written_at_start) {
+  absl::StatusOr<std::vector<Alert>> stored = absl::UnavailableError("not read");
+  if (stored_active_.valid()) {
+    // Read as start-up began; what start-up recorded since is laid over it, as the store did.
+    stored = stored_active_.get();
+    if (stored.ok()) {
+      absl::flat_hash_map<std::string, size_t> at;
+      for (size_t i = 0; i < stored->size(); ++i) at[(*stored)[i].alert_id] = i;
+      std::vector<bool> gone(stored->size(), false);
+      for (const Alert& a : written_at_start) {
+        auto it = at.find(a.alert_id);
+        if (it == at.end()) {
+          if (!a.active()) continue;
+          at[a.alert_id] = stored->size();
+          stored->push_back(a);
+          gone.push_back(false);
+        } else {
+          (*stored)[it->second] = a;
+          gone[it->second] = !a.active();
+        }
+      }
+      std::vector<Alert> active;
+      active.reserve(stored->size());
+      for (size_t i = 0; i < stored->size(); ++i) {
+        if (!gone[i]) active.push_back(std::move((*stored)[i]));
+      }
+      stored = std::move(active);
+    }
+  }
+  if (!stored.ok()) stored = readActiveAlerts(*store_);
   if (!stored.ok()) {
     spdlog::error("Cannot read the stored alerts ({}); republishing every active alert.",
                   stored.status().message());
   }
-  std::vector<Alert> active;
-  if (stored.ok()) {
-    for (const AlertRecord& r : *stored) {
-      auto a = alertFromJson(r.json);
-      if (a.ok()) active.push_back(std::move(*a));
-    }
-  }
+  std::vector<Alert> active = stored.ok() ? std::move(*stored) : std::vector<Alert>();
   const TimeMs now = pipeline_->now();
   const size_t before = held_changes_.size();
   workflow_->reconcile(std::move(active), now);
@@ -89,7 +113,7 @@ void App::reconcile() {
     spdlog::info("Publishing {} alert changes found at restart.", held_changes_.size() - before);
   }
   // Sinks that keep state (Alertmanager) start empty: give them every active alert.
-  dispatcher_->seed(workflow_->activeAlerts(), now, steadyMs());
+  if (dispatcher_->hasStateSinks()) dispatcher_->seed(workflow_->activeAlerts(), now, steadyMs());
 }
 
 }  // namespace casewatch

@@ -251,6 +251,13 @@ void AlertDispatcher::submit(const AlertChange& c) {
   }
 }
 
+bool AlertDispatcher::hasStateSinks() const {
+  for (const auto& r : sinks_) {
+    if (r->route == Route::kState) return true;
+  }
+  return false;
+}
+
 void AlertDispatcher::seed(const std::vector<Alert>& active, TimeMs at, int64_t now_ms) {
   for (auto& r : sinks_) {
     if (r->route != Route::kState) continue;

@@ -72,6 +72,9 @@ class AlertDispatcher {
   void deliverOne(const AlertChange& change, int64_t now_ms);
   // The active alerts, for the kState sinks at start-up (they begin with no state).
   void seed(const std::vector<Alert>& active, TimeMs at, int64_t now_ms);
+  // Whether seed() has anyone to give the active alerts to (copying 200k of them for no one took
+  // 1.8 s of a start-up at a million cases).
+  bool hasStateSinks() const;
   // Retries what is waiting; returns when it next needs a call (nullopt: nothing waits).
   std::optional<int64_t> pump(int64_t now_ms);
   // Shutdown: one more attempt at everything waiting (no backoff), then each sink's flush().

@@ -9,7 +9,14 @@ namespace casewatch {
 void AlertWorkflow::saveSnapshot(ArchiveOut& out) const {
   out.count(entries_.size());
   for (const auto& [id, e] : entries_) {
-    saveAlert(out, e.shown);
+    // Its evidence texts are most often the book's (the same revision, or the book re-worded the
+    // same evidence since): then left out, and copied from the book (loaded first) at load.
+    const Alert* in_book = book_ != nullptr ? book_->find(id) : nullptr;
+    const bool as_in_book = in_book != nullptr && (in_book->evidence_rev == e.shown.evidence_rev ||
+                                                   (in_book->reasons == e.shown.reasons &&
+                                                    in_book->actions == e.shown.actions &&
+                                                    in_book->summary == e.shown.summary));
+    saveAlert(out, e.shown, as_in_book ? AlertEvidence::kAsInBook : AlertEvidence::kSaved);
     out.pod(e.book_tier);
     out.pod(e.book_since);
     out.pod(e.tier_since);
@@ -48,7 +55,15 @@ bool AlertWorkflow::loadSnapshot(ArchiveIn& in) {
   if (!in.count(n, 64)) return false;
   for (size_t i = 0; i < n; ++i) {
     Entry e;
-    if (!loadAlert(in, e.shown)) return false;
+    AlertEvidence evidence = AlertEvidence::kSaved;
+    if (!loadAlert(in, e.shown, &evidence)) return false;
+    if (evidence == AlertEvidence::kAsInBook) {
+      const Alert* in_book = book_ != nullptr ? book_->find(e.shown.alert_id) : nullptr;
+      if (in_book == nullptr) return false;
+      e.shown.reasons = in_book->reasons;
+      e.shown.actions = in_book->actions;
+      e.shown.summary = in_book->summary;
+    }
     in.pod(e.book_tier);
     in.pod(e.book_since);
     in.pod(e.tier_since);

@@ -20,8 +20,9 @@ namespace casewatch {
 // Bumped whenever anything a snapshot saves changes shape: an older file is then skipped (and
 // start-up replays the journal from the previous snapshot, or from its beginning).
 // 2: handling history; 3: retention; 4: a shard's foreign cases; 5: the dedup window in time
-// buckets of 64-bit keys; 6: unsettled alert changes.
-inline constexpr uint32_t kSnapshotFormatVersion = 6;
+// buckets of 64-bit keys; 6: unsettled alert changes; 7: the workflow's alerts without the
+// book's evidence texts.
+inline constexpr uint32_t kSnapshotFormatVersion = 7;
 
 struct SnapshotFileInfo {
   std::string path;

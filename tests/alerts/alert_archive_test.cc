@@ -93,5 +93,36 @@ TEST(AlertArchiveTest, ACutShortOrForeignChangeIsRefused) {
   EXPECT_FALSE(loadAlertChange(in, back));
 }
 
+TEST(AlertArchiveTest, AnAlertSavedAsInTheBookComesBackWithoutItsEvidenceTexts) {
+  const Alert a = sampleChange().alert;
+  std::string full, beside;
+  ArchiveOut f(full), b(beside);
+  saveAlert(f, a);
+  saveAlert(b, a, AlertEvidence::kAsInBook);
+  EXPECT_LT(beside.size(), full.size());
+
+  ArchiveIn in(beside);
+  Alert back;
+  AlertEvidence evidence = AlertEvidence::kSaved;
+  ASSERT_TRUE(loadAlert(in, back, &evidence));
+  EXPECT_TRUE(in.atEnd());
+  EXPECT_EQ(evidence, AlertEvidence::kAsInBook);
+  EXPECT_TRUE(back.reasons.empty());
+  EXPECT_TRUE(back.actions.empty());
+  // Everything else is there, for the loader to complete from the book.
+  back.reasons = a.reasons;
+  back.actions = a.actions;
+  back.summary = a.summary;
+  EXPECT_EQ(alertToJson(back, AlertJsonOptions{}), alertToJson(a, AlertJsonOptions{}));
+  EXPECT_EQ(back.evidence_rev, a.evidence_rev);
+
+  // A reader that cannot complete it refuses it rather than keep an alert without its texts.
+  ArchiveIn plain(beside);
+  EXPECT_FALSE(loadAlert(plain, back));
+  ArchiveIn whole(full);
+  ASSERT_TRUE(loadAlert(whole, back, &evidence));
+  EXPECT_EQ(evidence, AlertEvidence::kSaved);
+}
+
 }  // namespace
 }  // namespace casewatch

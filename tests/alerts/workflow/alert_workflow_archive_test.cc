@@ -15,10 +15,12 @@ using testing::kMin;
 using testing::kT0;
 using testing::WorkflowHarness;
 
-std::string saved(const AlertWorkflow& w) {
+// As a snapshot holds them: the book first, whose evidence the workflow's alerts leave out.
+std::string saved(WorkflowHarness& h) {
   std::string out;
   ArchiveOut a(out);
-  w.saveSnapshot(a);
+  h.book().save(a);
+  h.workflow().saveSnapshot(a);
   return out;
 }
 
@@ -30,13 +32,30 @@ TEST(AlertWorkflowArchiveTest, ALoadedWorkflowGoesOnDecidingTheSameChanges) {
   a.advance(kT0 + 3 * 24 * 60 * kMin);  // escalations and reminders are due by now
   a.signal(Tier::kBlue, "case-2", kT0 + 3 * 24 * 60 * kMin + kMin);  // a fall, held
   ASSERT_FALSE(a.take().empty());
-  const std::string bytes = saved(a.workflow());
+  const std::string bytes = saved(a);
 
   WorkflowHarness b;
   b.now() = a.now();
   ArchiveIn in(bytes);
+  ASSERT_TRUE(b.book().load(in));
   ASSERT_TRUE(b.workflow().loadSnapshot(in));
   EXPECT_TRUE(in.atEnd());
+  // The alerts shown come back with their texts, taken from the book.
+  for (const Alert& shown : a.workflow().activeAlerts()) {
+    const Alert* back = nullptr;
+    for (const Alert& x : b.workflow().activeAlerts()) {
+      if (x.alert_id == shown.alert_id) back = &x;
+    }
+    ASSERT_NE(back, nullptr) << shown.alert_id;
+    EXPECT_EQ(back->summary.get("en"), shown.summary.get("en")) << shown.alert_id;
+    EXPECT_EQ(back->reasons.size(), shown.reasons.size()) << shown.alert_id;
+  }
+  // Without the book it came with, the workflow's part is refused, not loaded without texts.
+  WorkflowHarness c;
+  ArchiveIn alone(bytes);
+  AlertBook other;
+  ASSERT_TRUE(other.load(alone));
+  EXPECT_FALSE(c.workflow().loadSnapshot(alone));
 
   // Both go on: the same timers fire into the same changes.
   const TimeMs later = a.now() + 5 * 24 * 60 * kMin;
