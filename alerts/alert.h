@@ -66,6 +66,9 @@ struct Alert {
   // Not in the JSON: the alert book's count of the evidence updates it made, so that the workflow
   // copies evidence (reasons, actions, summary) only when it changed.
   uint64_t evidence_rev = 0;
+  // Not in the JSON nor a snapshot: a hash of the signal the book last worded it from (0: none
+  // known), so that a signal with the same evidence is not worded again (alert_book.cc).
+  uint64_t evidence_hash = 0;
 
   bool active() const { return status != AlertStatus::kResolved; }
 };

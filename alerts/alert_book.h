@@ -22,8 +22,12 @@ namespace casewatch {
 
 class AlertBook {
  public:
-  // The wording of alert texts (must outlive the book; null = the built-in templates).
-  void setWording(const AlertWording* wording) { wording_ = wording; }
+  // The wording of alert texts (must outlive the book; null = the built-in templates). Every
+  // active alert is worded again at its next signal, even one with the same evidence.
+  void setWording(const AlertWording* wording) {
+    wording_ = wording;
+    for (auto& [id, a] : active_) a.evidence_hash = 0;
+  }
 
   // Applies a signal; returns the change to publish, if any.
   std::optional<AlertChange> apply(Signal&& s);

@@ -49,6 +49,12 @@ struct PhraseArg {
   PhraseArg(const char* n, const char* v);
   PhraseArg(const char* n, Phrase p);
   PhraseArg(const char* n, PhraseList list);
+
+  // absl::Hash: the alert book words a signal only when its evidence changed (alert_book.cc).
+  template <typename H>
+  friend H AbslHashValue(H h, const PhraseArg& a) {
+    return H::combine(std::move(h), a.name, a.kind, a.integer, a.number, a.text, a.phrases);
+  }
 };
 
 struct Phrase {
@@ -61,6 +67,11 @@ struct Phrase {
   Phrase() = default;
   Phrase(std::string k, std::initializer_list<PhraseArg> a = {}) : key(std::move(k)), args(a) {}
   bool empty() const { return key.empty(); }
+
+  template <typename H>
+  friend H AbslHashValue(H h, const Phrase& p) {
+    return H::combine(std::move(h), p.key, p.args, p.fallback);
+  }
 };
 
 inline PhraseArg::PhraseArg(const char* n, std::string_view v)

@@ -53,6 +53,11 @@ struct Reason {
   // the reference locale of the contract's values. Empty: `string_value` or `number`.
   Phrase value_words;
   Phrase text;
+
+  template <typename H>
+  friend H AbslHashValue(H h, const Reason& r) {
+    return H::combine(std::move(h), r.code, r.number, r.string_value, r.value_words, r.text);
+  }
 };
 
 struct Signal {

@@ -96,6 +96,35 @@ TEST(AlertBookTest, TheSameTierChangesNothingButUpdatesTheNumbersSilently) {
   EXPECT_EQ(book.activeCount(), 1u);
 }
 
+TEST(AlertBookTest, TheSameEvidenceIsNotWordedAgainUnlessTheWordingChanged) {
+  static const AlertWording kOther(*MessageCatalog::parse(R"y(
+test.summary: {args: {tier: text}, en: "other {tier}", zh-CN: "其他"}
+test.reason: {en: "other text", zh-CN: "其他文本"}
+)y",
+                                                          "test", nullptr));
+  AlertBook book = wordedBook();
+  const std::string id = book.apply(signal(Tier::kOrange))->alert.alert_id;
+  const uint64_t rev = book.find(id)->evidence_rev;
+  // The same evidence later: the numbers' time moves on, the texts and their revision do not.
+  EXPECT_FALSE(book.apply(signal(Tier::kOrange, "C-1", kT0 + 1000)).has_value());
+  EXPECT_EQ(book.find(id)->evidence_rev, rev);
+  EXPECT_EQ(book.find(id)->updated_at, kT0 + 1000);
+  // New evidence is worded (a new revision, which the workflow copies).
+  Signal changed = signal(Tier::kOrange, "C-1", kT0 + 2000);
+  changed.reasons[0].number = 9;
+  book.apply(std::move(changed));
+  EXPECT_GT(book.find(id)->evidence_rev, rev);
+  EXPECT_EQ(book.find(id)->reasons[0].number, 9);
+  // Other templates word even the same evidence again.
+  const uint64_t before = book.find(id)->evidence_rev;
+  book.setWording(&kOther);
+  Signal same = signal(Tier::kOrange, "C-1", kT0 + 3000);
+  same.reasons[0].number = 9;
+  book.apply(std::move(same));
+  EXPECT_GT(book.find(id)->evidence_rev, before);
+  EXPECT_EQ(book.find(id)->summary.get("en"), "other orange");
+}
+
 TEST(AlertBookTest, ATierChangeIsPublished) {
   AlertBook book = wordedBook();
   book.apply(signal(Tier::kYellow));
