@@ -333,7 +333,13 @@ class App final : private PipelineOutput, private AlertOperations {
   std::optional<PendingAction> waiting_action_;  // in flight, not yet made
   void queueAction(PendingAction pending);
   // releaseAlerts() batches the store has not answered, in order, and how many changes they hold.
-  std::deque<std::shared_ptr<std::vector<AlertChange>>> recording_;
+  struct RecordingBatch {
+    std::shared_ptr<std::vector<AlertChange>> changes;
+    // Per change: an operator's action, committed before it was held. A snapshot says so, so
+    // that a restart does not record it a second time (a duplicate history row).
+    std::vector<bool> recorded;
+  };
+  std::deque<RecordingBatch> recording_;
   size_t unrecorded_changes_ = 0;
   // Intake stands still (batches deferred) while the store is kStoreBehindChanges changes behind,
   // until it is down to kStoreCaughtUpChanges: the store's queue, a snapshot's unsettled changes

@@ -102,7 +102,7 @@ void App::releaseAlerts() {
   // Through the store's queue even when every change was recorded already (an operator's
   // action), so that publication keeps the changes' order.
   auto shared_positions = std::make_shared<std::vector<uint64_t>>(std::move(positions));
-  recording_.push_back(shared);
+  recording_.push_back(RecordingBatch{shared, std::move(recorded)});
   unrecorded_changes_ += shared->size();
   store_->recordAlertChanges(
       std::move(records), [this, shared, shared_positions](const absl::Status& s) {
@@ -133,9 +133,10 @@ void App::releaseAlerts() {
 void App::recordingDone(const std::shared_ptr<std::vector<AlertChange>>& batch) {
   // The store answers in order; searched all the same, so that an answer out of order can never
   // leave a batch counted for good.
-  auto it = std::find(recording_.begin(), recording_.end(), batch);
+  auto it = std::find_if(recording_.begin(), recording_.end(),
+                         [&](const RecordingBatch& r) { return r.changes == batch; });
   if (it != recording_.end()) {
-    unrecorded_changes_ -= (*it)->size();
+    unrecorded_changes_ -= it->changes->size();
     recording_.erase(it);
   }
   if (store_behind_ && unrecorded_changes_ <= kStoreCaughtUpChanges) {
@@ -190,15 +191,17 @@ bool App::hasUnsettledChanges() const {
 
 size_t App::saveUnsettledChanges(ArchiveOut& out) const {
   // (recorded, change): sent and backlogged changes were recorded; a batch being recorded may or
-  // may not be (the restart's recorded position says); a held one only if an operator's action
-  // committed it.
+  // may not be (the restart's recorded position says), except an operator's action in it, which
+  // its own commit recorded; a held one only if an operator's action committed it.
   std::vector<std::pair<bool, const AlertChange*>> unsettled;
   for (const SentChange& s : sent_changes_) {
     if (s.change.seq > published_written_) unsettled.emplace_back(true, &s.change);
   }
   for (const AlertChange& c : publish_backlog_) unsettled.emplace_back(true, &c);
-  for (const auto& batch : recording_) {
-    for (const AlertChange& c : *batch) unsettled.emplace_back(false, &c);
+  for (const RecordingBatch& batch : recording_) {
+    for (size_t i = 0; i < batch.changes->size(); ++i) {
+      unsettled.emplace_back(batch.recorded[i], &(*batch.changes)[i]);
+    }
   }
   for (const HeldChange& h : held_changes_) unsettled.emplace_back(h.recorded, &h.change);
   std::stable_sort(unsettled.begin(), unsettled.end(),
