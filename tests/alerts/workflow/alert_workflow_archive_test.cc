@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "base/state_archive.h"
 #include "tests/alerts/workflow/workflow_fixture.h"
@@ -41,9 +42,10 @@ TEST(AlertWorkflowArchiveTest, ALoadedWorkflowGoesOnDecidingTheSameChanges) {
   ASSERT_TRUE(b.workflow().loadSnapshot(in));
   EXPECT_TRUE(in.atEnd());
   // The alerts shown come back with their texts, taken from the book.
+  const std::vector<Alert> loaded = b.workflow().activeAlerts();
   for (const Alert& shown : a.workflow().activeAlerts()) {
     const Alert* back = nullptr;
-    for (const Alert& x : b.workflow().activeAlerts()) {
+    for (const Alert& x : loaded) {
       if (x.alert_id == shown.alert_id) back = &x;
     }
     ASSERT_NE(back, nullptr) << shown.alert_id;
