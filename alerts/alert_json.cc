@@ -245,27 +245,18 @@ class StoredAlertReader {
     if (o[key].get_string().get(v) != simdjson::SUCCESS) ok_ = false;
     return v;
   }
-  // Optional: absent gives `fallback`; present, it must be a string.
-  std::string_view text(Object o, std::string_view key, std::string_view fallback = {}) {
+  // Optional: absent gives `fallback`; present, it must be of type T (string_view, double,
+  // int64_t).
+  template <typename T>
+  T value(Object o, std::string_view key, T fallback) {
     Element e;
     if (o[key].get(e) != simdjson::SUCCESS) return fallback;
-    std::string_view v = fallback;
-    if (e.get_string().get(v) != simdjson::SUCCESS) ok_ = false;
+    T v = fallback;
+    if (e.get<T>().get(v) != simdjson::SUCCESS) ok_ = false;
     return v;
   }
-  double number(Object o, std::string_view key, double fallback) {
-    Element e;
-    if (o[key].get(e) != simdjson::SUCCESS) return fallback;
-    double v = fallback;
-    if (e.get_double().get(v) != simdjson::SUCCESS) ok_ = false;
-    return v;
-  }
-  int64_t integer(Object o, std::string_view key, int64_t fallback) {
-    Element e;
-    if (o[key].get(e) != simdjson::SUCCESS) return fallback;
-    int64_t v = fallback;
-    if (e.get_int64().get(v) != simdjson::SUCCESS) ok_ = false;
-    return v;
+  std::string_view text(Object o, std::string_view key) {
+    return value<std::string_view>(o, key, {});
   }
   Object object(Element e) {
     Object o;
@@ -310,7 +301,7 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
       a.subject_kind = static_cast<SubjectKind>(k);
   }
   a.subject_id = r.need(so, "id");
-  a.score = r.number(j, "score", 0.0);
+  a.score = r.value<double>(j, "score", 0.0);
   a.region = r.text(j, "region");
   a.agency = r.text(j, "agency");
   a.category = r.text(j, "category");
@@ -375,7 +366,7 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
   if (j["escalation"].get(e) == simdjson::SUCCESS) {
     simdjson::dom::object o = r.object(e);
     if (r.ok()) {
-      a.escalation = AlertEscalation{static_cast<int>(r.integer(o, "level", 0)),
+      a.escalation = AlertEscalation{static_cast<int>(r.value<int64_t>(o, "level", 0)),
                                      std::string(r.text(o, "target")), r.time(r.text(o, "at")),
                                      r.time(r.text(o, "reminded_at"))};
     }
