@@ -243,9 +243,11 @@ absl::Status App::start() {
   }
   // What start-up records now, the stored alerts read beside the recovery lack: their JSON, as
   // the store keeps it, is laid over them.
+  // Encoded here once: releaseAlerts() records this encoding.
   std::vector<Alert> written_at_start;
-  for (const HeldChange& h : held_changes_) {
-    auto a = alertFromJson(alertToJson(h.change.alert, jsonOptions(config_)));
+  for (HeldChange& h : held_changes_) {
+    h.change.encoded = encodeAlert(h.change.alert, jo);
+    auto a = alertFromJson(h.change.encoded->json);
     if (a.ok()) written_at_start.push_back(std::move(*a));
   }
   releaseAlerts();

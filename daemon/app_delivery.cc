@@ -93,8 +93,9 @@ void App::releaseAlerts() {
   for (size_t i = 0; i < ready.size(); ++i) {
     AlertChange& c = ready[i];
     if (recorded[i]) continue;  // encoded and recorded when it was committed
-    // Encoded once here; the store, the bus and the API's stream print this encoding.
-    c.encoded = encodeAlert(c.alert, jo);
+    // Encoded once (here, or at start-up's reconcile); the store, the bus and the API's stream
+    // print this encoding.
+    if (!c.encoded || c.encoded->options != jo) c.encoded = encodeAlert(c.alert, jo);
     records.push_back(toRecord(c, jo));
   }
   auto shared = std::make_shared<std::vector<AlertChange>>(std::move(ready));
