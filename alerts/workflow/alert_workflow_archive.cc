@@ -49,21 +49,16 @@ void AlertWorkflow::saveSnapshot(ArchiveOut& out) const {
   inhibitor_.save(out);
 }
 
-bool AlertWorkflow::loadSnapshot(ArchiveIn& in) {
+bool AlertWorkflow::loadSnapshotApart(ArchiveIn& in) {
   entries_.clear();
+  evidence_from_book_.clear();
   size_t n = 0;
   if (!in.count(n, 64)) return false;
   for (size_t i = 0; i < n; ++i) {
     Entry e;
     AlertEvidence evidence = AlertEvidence::kSaved;
     if (!loadAlert(in, e.shown, &evidence)) return false;
-    if (evidence == AlertEvidence::kAsInBook) {
-      const Alert* in_book = book_ != nullptr ? book_->find(e.shown.alert_id) : nullptr;
-      if (in_book == nullptr) return false;
-      e.shown.reasons = in_book->reasons;
-      e.shown.actions = in_book->actions;
-      e.shown.summary = in_book->summary;
-    }
+    if (evidence == AlertEvidence::kAsInBook) evidence_from_book_.push_back(e.shown.alert_id);
     in.pod(e.book_tier);
     in.pod(e.book_since);
     in.pod(e.tier_since);
@@ -101,6 +96,21 @@ bool AlertWorkflow::loadSnapshot(ArchiveIn& in) {
   grouper_.load(in);
   inhibitor_.load(in);
   return in.ok();
+}
+
+bool AlertWorkflow::linkBookEvidence() {
+  const std::vector<std::string> ids = std::move(evidence_from_book_);
+  evidence_from_book_.clear();
+  for (const std::string& id : ids) {
+    const Alert* in_book = book_ != nullptr ? book_->find(id) : nullptr;
+    auto it = entries_.find(id);
+    if (in_book == nullptr || it == entries_.end()) return false;
+    Alert& shown = it->second.shown;
+    shown.reasons = in_book->reasons;
+    shown.actions = in_book->actions;
+    shown.summary = in_book->summary;
+  }
+  return true;
 }
 
 }  // namespace casewatch

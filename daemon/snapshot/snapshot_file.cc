@@ -159,9 +159,11 @@ absl::StatusOr<SnapshotContents> readSnapshotFile(const std::string& path) {
   if (header_crc != crcOf(data.substr(0, kHeaderBytes - 4))) {
     return bad("header checksum mismatch");
   }
-  if (version != kSnapshotFormatVersion) {
-    return bad(strCat("format version ", version, ", this build reads ", kSnapshotFormatVersion));
+  if (version < kOldestSnapshotFormatRead || version > kSnapshotFormatVersion) {
+    return bad(strCat("format version ", version, ", this build reads ", kOldestSnapshotFormatRead,
+                      " to ", kSnapshotFormatVersion));
   }
+  c.format = version;
   if (data.size() - kHeaderBytes != body_bytes) {
     return bad(
         strCat("truncated: ", data.size() - kHeaderBytes, " of ", body_bytes, " body bytes"));

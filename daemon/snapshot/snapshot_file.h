@@ -21,8 +21,11 @@ namespace casewatch {
 // start-up replays the journal from the previous snapshot, or from its beginning).
 // 2: handling history; 3: retention; 4: a shard's foreign cases; 5: the dedup window in time
 // buckets of 64-bit keys; 6: unsettled alert changes; 7: the workflow's alerts without the
-// book's evidence texts.
-inline constexpr uint32_t kSnapshotFormatVersion = 7;
+// book's evidence texts; 8: the pipeline's and the workflow's state in length-prefixed parts.
+inline constexpr uint32_t kSnapshotFormatVersion = 8;
+// The oldest format this build still reads, so that an upgrade whose journal was compacted behind
+// the newest snapshot does not need the records gone with it.
+inline constexpr uint32_t kOldestSnapshotFormatRead = 7;
 
 struct SnapshotFileInfo {
   std::string path;
@@ -32,6 +35,7 @@ struct SnapshotFileInfo {
 struct SnapshotContents {
   uint64_t position = 0;
   uint64_t config_fingerprint = 0;
+  uint32_t format = kSnapshotFormatVersion;
   input::InputText file;  // mapped: the body is read in place
   std::string_view body() const { return file.text().substr(body_offset); }
   size_t body_offset = 0;

@@ -74,5 +74,43 @@ TEST(AlertWorkflowArchiveTest, ALoadedWorkflowGoesOnDecidingTheSameChanges) {
   }
 }
 
+// Start-up reads the workflow's part before (beside) the book's: the texts come from the book
+// once it is loaded, and the result is the workflow loadSnapshot() gives.
+TEST(AlertWorkflowArchiveTest, LoadedApartThenLinkedToTheBookIsTheSameAsLoadedAfterIt) {
+  WorkflowHarness a;
+  a.signal(Tier::kOrange, "case-1", kT0);
+  a.signal(Tier::kRed, "case-2", kT0 + 5 * kMin);
+  a.advance(kT0 + 2 * 24 * 60 * kMin);
+  ASSERT_FALSE(a.take().empty());
+  std::string book_bytes, workflow_bytes;
+  ArchiveOut bo(book_bytes), wo(workflow_bytes);
+  a.book().save(bo);
+  a.workflow().saveSnapshot(wo);
+
+  WorkflowHarness b;
+  ArchiveIn win(workflow_bytes);
+  ASSERT_TRUE(b.workflow().loadSnapshotApart(win));
+  EXPECT_TRUE(win.atEnd());
+  // Not linked yet: the book is empty, so the link is refused rather than leaving texts out.
+  WorkflowHarness unlinked;
+  ArchiveIn win2(workflow_bytes);
+  ASSERT_TRUE(unlinked.workflow().loadSnapshotApart(win2));
+  EXPECT_FALSE(unlinked.workflow().linkBookEvidence());
+
+  ArchiveIn bin(book_bytes);
+  ASSERT_TRUE(b.book().load(bin));
+  ASSERT_TRUE(b.workflow().linkBookEvidence());
+  const std::vector<Alert> before = a.workflow().activeAlerts();
+  const std::vector<Alert> after = b.workflow().activeAlerts();
+  ASSERT_EQ(before.size(), after.size());
+  ASSERT_FALSE(before.empty());
+  for (size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(after[i].alert_id, before[i].alert_id) << i;
+    EXPECT_EQ(after[i].summary, before[i].summary) << i;
+    EXPECT_EQ(after[i].reasons, before[i].reasons) << i;
+    EXPECT_EQ(after[i].actions, before[i].actions) << i;
+  }
+}
+
 }  // namespace
 }  // namespace casewatch
