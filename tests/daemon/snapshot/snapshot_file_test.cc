@@ -107,20 +107,39 @@ TEST_F(SnapshotFileTest, ATruncatedFileIsDataLoss) {
   EXPECT_THAT(readSnapshotFile(path).status().message(), HasSubstr("truncated"));
 }
 
-TEST_F(SnapshotFileTest, AnotherFormatVersionIsRefusedWithBothVersions) {
-  const std::string path = write(7, body_);
+// The file at `path` rewritten as format `version` (its header checksum recomputed), as another
+// build wrote it.
+void setVersion(const std::string& path, uint32_t version) {
   std::string data = readAll(path);
-  const uint32_t other = kSnapshotFormatVersion + 1;
-  std::memcpy(data.data() + 8, &other, 4);
-  // A consistent header of another version (its checksum recomputed), as an older build wrote.
+  std::memcpy(data.data() + 8, &version, 4);
   const uint32_t crc = static_cast<uint32_t>(
       crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(data.data()), kHeaderBytes - 4));
   std::memcpy(data.data() + kHeaderBytes - 4, &crc, 4);
   writeAll(path, data);
+}
+
+TEST_F(SnapshotFileTest, AnotherFormatVersionIsRefusedWithBothVersions) {
+  for (const uint32_t other : {kSnapshotFormatVersion + 1, kOldestSnapshotFormatRead - 1}) {
+    const std::string path = write(7, body_);
+    setVersion(path, other);
+    auto c = readSnapshotFile(path);
+    ASSERT_FALSE(c.ok()) << other;
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_THAT(c.status().message(), HasSubstr("format version"));
+  }
+}
+
+TEST_F(SnapshotFileTest, ThePreviousFormatIsReadAndSaysWhichItIs) {
+  // An upgrade starts from the snapshot the build before wrote: the loader reads it in its shape.
+  const std::string path = write(7, body_);
+  setVersion(path, kOldestSnapshotFormatRead);
   auto c = readSnapshotFile(path);
-  ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_THAT(c.status().message(), HasSubstr("format version"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->format, kOldestSnapshotFormatRead);
+  EXPECT_EQ(c->body(), body_);
+  auto now = readSnapshotFile(write(9, body_));
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->format, kSnapshotFormatVersion);
 }
 
 }  // namespace
