@@ -243,6 +243,7 @@ class App final : private PipelineOutput, private AlertOperations {
   // the daemon's start (the age gauge then grows from it).
   double snapshot_unix_ = 0;
   int64_t snapshot_started_ms_ = 0;
+  int64_t snapshot_pause_ms_ = 0;   // the last snapshot's serialising, intake standing still
   size_t snapshot_unsettled_ = 0;   // alert changes not yet recorded/published in the one written
   size_t snapshot_body_bytes_ = 0;  // the last one's, to reserve the next one's buffer at once
   bool snapshots_unsupported_ = false;  // a running model cannot be saved (logged once)

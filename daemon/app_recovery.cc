@@ -76,28 +76,38 @@ void App::reconcile(const std::vector<Alert>& written_at_start) {
   if (stored_active_.valid()) {
     // Read as start-up began; what start-up recorded since is laid over it, as the store did.
     stored = stored_active_.get();
-    if (stored.ok()) {
-      absl::flat_hash_map<std::string, size_t> at;
-      for (size_t i = 0; i < stored->size(); ++i) at[(*stored)[i].alert_id] = i;
-      std::vector<bool> gone(stored->size(), false);
-      for (const Alert& a : written_at_start) {
-        auto it = at.find(a.alert_id);
-        if (it == at.end()) {
-          if (!a.active()) continue;
-          at[a.alert_id] = stored->size();
-          stored->push_back(a);
-          gone.push_back(false);
+    if (stored.ok() && !written_at_start.empty()) {
+      // Each alert as its last change written at start-up left it (kept if still active); the
+      // others as read.
+      absl::flat_hash_map<std::string_view, size_t> last;
+      for (size_t j = 0; j < written_at_start.size(); ++j) {
+        last.insert_or_assign(written_at_start[j].alert_id, j);
+      }
+      std::vector<Alert>& active = *stored;
+      std::vector<bool> ended(active.size(), false);
+      for (size_t i = 0; i < active.size(); ++i) {
+        auto it = last.find(active[i].alert_id);
+        if (it == last.end()) continue;
+        const Alert& w = written_at_start[it->second];
+        if (w.active()) {
+          active[i] = w;
         } else {
-          (*stored)[it->second] = a;
-          gone[it->second] = !a.active();
+          ended[i] = true;
         }
+        last.erase(it);
       }
-      std::vector<Alert> active;
-      active.reserve(stored->size());
-      for (size_t i = 0; i < stored->size(); ++i) {
-        if (!gone[i]) active.push_back(std::move((*stored)[i]));
+      size_t kept = 0;
+      for (size_t i = 0; i < active.size(); ++i) {
+        if (ended[i]) continue;
+        if (kept != i) active[kept] = std::move(active[i]);
+        ++kept;
       }
-      stored = std::move(active);
+      active.erase(active.begin() + static_cast<std::ptrdiff_t>(kept), active.end());
+      for (size_t j = 0; j < written_at_start.size(); ++j) {
+        const Alert& w = written_at_start[j];
+        auto it = last.find(w.alert_id);
+        if (it != last.end() && it->second == j && w.active()) active.push_back(w);
+      }
     }
   }
   if (!stored.ok()) stored = readActiveAlerts(*store_);

@@ -212,9 +212,7 @@ void App::maybeSnapshot() {
   commitJournal();
   std::optional<SnapshotJob> job = snapshotJob();
   if (!job) return;
-  const int64_t serialised = steadyMs() - t0;
-  spdlog::debug("Snapshot at record {}: {} bytes serialised in {} ms.", job->position,
-                job->body.size(), serialised);
+  snapshot_pause_ms_ = steadyMs() - t0;
   snapshot_previous_position_ = snapshot_position_;
   snapshot_position_ = job->position;
   snapshot_steady_ms_ = steadyMs();
@@ -294,12 +292,13 @@ void App::snapshotDone(SnapshotResult r) {
   snapshot_backoff_ms_ = 5000;
   const double seconds = static_cast<double>(steadyMs() - snapshot_started_ms_) / 1000.0;
   snapshot_unix_ = static_cast<double>(wall_.now()) / 1000.0;
-  snapshot_metrics_->written(r.bytes, seconds, snapshot_unix_);
+  const double paused = static_cast<double>(snapshot_pause_ms_) / 1000.0;
+  snapshot_metrics_->written(r.bytes, seconds, paused, snapshot_unix_);
   if (r.segments_compacted > 0) snapshot_metrics_->compacted(r.segments_compacted);
   spdlog::info(
       "Snapshot at record {}: {} bytes in {:.2f} s; {} journal segments compacted; {} alert "
-      "changes not yet recorded and published held in it.",
-      r.position, r.bytes, seconds, r.segments_compacted, snapshot_unsettled_);
+      "changes not yet recorded and published held in it; intake paused {:.2f} s to serialise it.",
+      r.position, r.bytes, seconds, r.segments_compacted, snapshot_unsettled_, paused);
 }
 
 void App::publishSnapshotAge() {

@@ -67,11 +67,12 @@ void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now) {
   recovering_ = false;
   resumed_at_ = now;
   clock_ = std::max(clock_, now);
-  absl::flat_hash_map<std::string, Alert> stored;
-  for (Alert& a : stored_active) {
-    std::string id = a.alert_id;
-    stored.insert_or_assign(std::move(id), std::move(a));
-  }
+  // By id, pointing into stored_active (200k alerts at a million cases: moving them into the map
+  // was a third of this function). An id given twice: the last wins. A key is erased before its
+  // alert is moved out.
+  absl::flat_hash_map<std::string_view, Alert*> stored;
+  stored.reserve(stored_active.size());
+  for (Alert& a : stored_active) stored.insert_or_assign(a.alert_id, &a);
   // Manual resolutions: the journal knows nothing of them, so the replay brought those alerts back.
   std::vector<std::string> touched;
   std::vector<std::string> manual;
@@ -89,9 +90,10 @@ void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now) {
     }
     if (auto s = stored.find(id); s != stored.end()) {
       // Decided before the restart but not recorded: record it now.
-      Entry tmp;
-      tmp.shown = std::move(s->second);
+      Alert* a = s->second;
       stored.erase(s);
+      Entry tmp;
+      tmp.shown = std::move(*a);
       emit(tmp, ChangeKind::kResolved, now, "casewatch", "resolved by hand before the restart");
     }
     removeEntry(id, touched);
@@ -111,7 +113,7 @@ void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now) {
       emit(e, ChangeKind::kFired, now, "casewatch", "after restart", std::nullopt, noticeFor(e));
       continue;
     }
-    const Alert& st = s->second;
+    const Alert& st = *s->second;
     // What the duty officers did and what was shown: from the store.
     e.shown.starts_at = st.starts_at;
     e.shown.ack = st.ack;
@@ -159,12 +161,14 @@ void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now) {
     }
     stored.erase(s);
   }
-  std::vector<std::string> gone;
-  for (const auto& [id, a] : stored) gone.push_back(id);
-  std::sort(gone.begin(), gone.end());
-  for (const std::string& id : gone) {
+  std::vector<Alert*> gone;
+  for (const auto& [id, a] : stored) gone.push_back(a);
+  stored.clear();
+  std::sort(gone.begin(), gone.end(),
+            [](const Alert* a, const Alert* b) { return a->alert_id < b->alert_id; });
+  for (Alert* a : gone) {
     Entry tmp;
-    tmp.shown = std::move(stored.find(id)->second);
+    tmp.shown = std::move(*a);
     emit(tmp, ChangeKind::kResolved, now, "casewatch", "resolved while the daemon was down");
   }
   for (auto& [id, e] : entries_) armStep(e, now);

@@ -38,6 +38,13 @@ SnapshotMetrics::SnapshotMetrics(prometheus::Registry& r) {
                            "writing and fsyncing on the snapshot thread.")
                        .Register(r)
                        .Add({});
+  last_pause_ = &BuildGauge()
+                     .Name("casewatch_snapshot_last_pause_seconds")
+                     .Help(
+                         "Time intake stood still for the last snapshot: serialising the state on "
+                         "the event loop (its writing is on the snapshot thread).")
+                     .Register(r)
+                     .Add({});
   failed_ = &BuildCounter()
                  .Name("casewatch_snapshots_failed_total")
                  .Help(
@@ -64,9 +71,11 @@ SnapshotMetrics::SnapshotMetrics(prometheus::Registry& r) {
                                 .Add({});
 }
 
-void SnapshotMetrics::written(uint64_t bytes, double seconds, double unix_seconds) {
+void SnapshotMetrics::written(uint64_t bytes, double seconds, double paused_seconds,
+                              double unix_seconds) {
   last_bytes_->Set(static_cast<double>(bytes));
   last_seconds_->Set(seconds);
+  last_pause_->Set(paused_seconds);
   last_time_->Set(unix_seconds);
 }
 

@@ -15,7 +15,8 @@ class SnapshotMetrics {
  public:
   explicit SnapshotMetrics(prometheus::Registry& r);
 
-  void written(uint64_t bytes, double seconds, double unix_seconds);
+  // `paused_seconds`: the part of `seconds` intake stood still for, serialising on the event loop.
+  void written(uint64_t bytes, double seconds, double paused_seconds, double unix_seconds);
   void failed(std::string_view stage);  // "save", "write", "load"
   void compacted(uint64_t segments);
   // At start-up: the journal records replayed after the snapshot loaded (or all of them).
@@ -28,6 +29,7 @@ class SnapshotMetrics {
   prometheus::Gauge* age_;
   prometheus::Gauge* last_bytes_;
   prometheus::Gauge* last_seconds_;
+  prometheus::Gauge* last_pause_;
   prometheus::Family<prometheus::Counter>* failed_;
   prometheus::Counter* compacted_;
   prometheus::Gauge* startup_replayed_;

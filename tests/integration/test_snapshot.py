@@ -119,6 +119,13 @@ def test(args, tmp):
     cwtest.wait_until(lambda: re.search(r"Snapshot at record %d: \d+ bytes in [\d.]+ s; \d+ journal "
                                         r"segments compacted" % snapshots(data)[0], d.log()),
                       timeout=60, message="the snapshot's log line")
+    # How long intake stood still for it is exported, a part of the whole snapshot's time.
+    samples = d.metrics()
+    names = {n for n, _, _ in samples}
+    assert "casewatch_snapshot_last_pause_seconds" in names, "no snapshot pause metric"
+    pause = cwtest.metric_sum(samples, "casewatch_snapshot_last_pause_seconds")
+    took = cwtest.metric_sum(samples, "casewatch_snapshot_last_duration_seconds")
+    assert 0 <= pause <= took, "snapshot pause %s s of %s s" % (pause, took)
     push.close()
     d.kill()
 
