@@ -13,6 +13,7 @@
 #include "alerts/alert_json.h"
 #include "daemon/components.h"
 #include "daemon/pipeline.h"
+#include "daemon/snapshot/snapshot_file.h"
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/recording_output.h"
 
@@ -147,7 +148,7 @@ TEST_F(PipelineSnapshotTest, ARestartFromASnapshotRaisesTheSameAlertsAsARunThatN
     RecordingOutput restarted_out;
     auto restarted = make(restarted_out);
     ArchiveIn in(body);
-    ASSERT_TRUE(restarted->loadState(in, true).ok());
+    ASSERT_TRUE(restarted->loadState(in, true, kSnapshotFormatVersion).ok());
     EXPECT_TRUE(in.atEnd());
     feed(*restarted, events, split, events.size());
 
@@ -184,7 +185,7 @@ TEST_F(PipelineSnapshotTest, ATruncatedOrDamagedBodyIsRefusedNeverHalfLoaded) {
     RecordingOutput o2;
     auto q = make(o2);
     ArchiveIn in(std::string_view(body).substr(0, cut));
-    const absl::Status s = q->loadState(in, true);
+    const absl::Status s = q->loadState(in, true, kSnapshotFormatVersion);
     EXPECT_FALSE(s.ok() && in.atEnd()) << "cut at " << cut;
   }
 }
