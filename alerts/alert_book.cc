@@ -1,18 +1,15 @@
 #include "alerts/alert_book.h"
 
+#include "absl/hash/hash.h"
 #include "alerts/alert_archive.h"
-#include "base/stable_hash.h"
 
 namespace casewatch {
 namespace {
 
 // What the book takes from a signal besides its tier, hashed (never 0: "not known"). A collision
-// (about 2^-64 a signal) would keep the previous texts until the evidence next changes. Stable
-// across restarts, so that a snapshot keeps it: an alert loaded from one is not worded again at
-// its next signal unless its evidence changed (92k of the 163k wordings in the journal's replay
-// after a snapshot at a million cases were of unchanged evidence).
+// (about 2^-64 a signal) would keep the previous texts until the evidence next changes.
 uint64_t evidenceHash(const Signal& s) {
-  return StableHashState::of(s.score, s.summary, s.reasons, s.actions, s.agency) | 1;
+  return absl::HashOf(s.score, s.summary, s.reasons, s.actions, s.agency) | 1;
 }
 
 }  // namespace
@@ -101,34 +98,20 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
 
 namespace casewatch {
 
-const AlertWording& AlertBook::wording() const {
-  return wording_ != nullptr ? *wording_ : AlertWording::builtin();
-}
-
 void AlertBook::save(ArchiveOut& out) const {
   out.pod(evidence_rev_);
-  // The evidence hashes are of what the current wording worded.
-  out.pod(wording().fingerprint());
   out.count(active_.size());
-  for (const auto& [id, a] : active_) {
-    saveAlert(out, a);
-    out.pod(a.evidence_hash);
-  }
+  for (const auto& [id, a] : active_) saveAlert(out, a);
 }
 
-bool AlertBook::load(ArchiveIn& in, bool with_evidence_hashes) {
+bool AlertBook::load(ArchiveIn& in) {
   active_.clear();
   in.pod(evidence_rev_);
-  // Other templates now (or a snapshot without hashes): every alert is worded at its next signal.
-  const bool same_wording = with_evidence_hashes && in.get<uint64_t>() == wording().fingerprint();
   size_t n = 0;
   if (!in.count(n, 64)) return false;
-  active_.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     Alert a;
     if (!loadAlert(in, a)) return false;
-    if (with_evidence_hashes) in.pod(a.evidence_hash);
-    if (!same_wording) a.evidence_hash = 0;
     std::string id = a.alert_id;
     active_.emplace(std::move(id), std::move(a));
   }

@@ -42,15 +42,11 @@ class AlertBook {
   // Replaces the book's content (recovery).
   void clear() { active_.clear(); }
 
-  // Snapshot (base/state_archive.h): the active alerts, each with the hash of the evidence it
-  // was worded from, the wording's fingerprint and the evidence counter. A snapshot written
-  // before the hashes were saved (format 8 and older) loads without them.
+  // Snapshot (base/state_archive.h): the active alerts and the evidence counter.
   void save(ArchiveOut& out) const;
-  bool load(ArchiveIn& in, bool with_evidence_hashes = true);
+  bool load(ArchiveIn& in);
 
  private:
-  const AlertWording& wording() const;
-
   absl::flat_hash_map<std::string, Alert> active_;
   const AlertWording* wording_ = nullptr;
   uint64_t evidence_rev_ = 0;

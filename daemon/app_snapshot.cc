@@ -79,7 +79,7 @@ absl::Status App::loadSnapshotFile(const std::string& path, uint64_t& position) 
   bool workflow_ok = false;
   if (contents->format < 8) {
     // One part after the other, unframed.
-    pipeline_loaded = pipeline_->loadState(in, same_models, contents->format);
+    pipeline_loaded = pipeline_->loadState(in, same_models);
     workflow_ok = pipeline_loaded.ok() && workflow_->loadSnapshotApart(in);
   } else {
     std::string_view pipeline_part, workflow_part;
@@ -94,7 +94,7 @@ absl::Status App::loadSnapshotFile(const std::string& path, uint64_t& position) 
       return workflow_->loadSnapshotApart(win) && win.atEnd();
     });
     ArchiveIn pin(pipeline_part);
-    pipeline_loaded = pipeline_->loadState(pin, same_models, contents->format);
+    pipeline_loaded = pipeline_->loadState(pin, same_models);
     if (pipeline_loaded.ok() && !pin.atEnd()) {
       pipeline_loaded = absl::DataLossError("snapshot: pipeline: bytes left after its state");
     }

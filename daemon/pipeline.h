@@ -119,10 +119,9 @@ class Pipeline final : public SignalSink {
   // alert book, the region board and every model's state. saveState() is false when a running
   // model cannot be saved. loadState() with `with_models` needs the same models (and model
   // configuration) as when saved; without, it skips the models' parts (the caller then rebuilds
-  // them with setModels(), as a reload does). `snapshot_format` is the snapshot's
-  // (daemon/snapshot/snapshot_file.h): the book's evidence hashes are in format 9 and later.
+  // them with setModels(), as a reload does).
   bool saveState(ArchiveOut& out) const;
-  absl::Status loadState(ArchiveIn& in, bool with_models, uint32_t snapshot_format);
+  absl::Status loadState(ArchiveIn& in, bool with_models);
 
  private:
   // Words alerts with the configured templates (once per catalog).

@@ -6,7 +6,6 @@
 #include <iterator>
 
 #include "absl/container/inlined_vector.h"
-#include "base/stable_hash.h"
 #include "base/str_cat.h"
 
 namespace casewatch {
@@ -103,15 +102,6 @@ AlertWording::AlertWording(const MessageCatalog& catalog) : locales_(catalog.loc
       compile(tpl, e.args, t.pieces.emplace_back());
     }
   }
-  // Over the catalog's entries in its (key) order: the same catalog, the same fingerprint.
-  StableHashState h = StableHashState::combine(StableHashState(), locales_);
-  for (const auto& [key, e] : catalog.entries()) {
-    h = StableHashState::combine(std::move(h), key);
-    for (const auto& [locale, text] : templates_.at(key).text) {
-      h = StableHashState::combine(std::move(h), locale, text);
-    }
-  }
-  fingerprint_ = h.value();
 }
 
 const AlertWording& AlertWording::builtin() {

@@ -38,9 +38,6 @@ class AlertWording {
   std::vector<AlertReason> reasons(std::vector<Reason>&& reasons) const;
   // An action's text in `locale` ("en", "zh-CN", ...; English for a locale it lacks).
   std::string actionText(Action a, std::string_view locale) const;
-  // A hash of its locales and templates, the same in every run of this build: texts worded by two
-  // wordings with the same fingerprint are the same.
-  uint64_t fingerprint() const { return fingerprint_; }
 
  private:
   struct Piece {
@@ -59,7 +56,6 @@ class AlertWording {
 
   std::vector<std::string> locales_;
   absl::flat_hash_map<std::string, Template> templates_;  // by template key
-  uint64_t fingerprint_ = 0;
 };
 
 }  // namespace casewatch

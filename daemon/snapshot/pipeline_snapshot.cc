@@ -34,7 +34,7 @@ bool Pipeline::saveState(ArchiveOut& out) const {
   return true;
 }
 
-absl::Status Pipeline::loadState(ArchiveIn& in, bool with_models, uint32_t snapshot_format) {
+absl::Status Pipeline::loadState(ArchiveIn& in, bool with_models) {
   auto bad = [&](std::string_view part) {
     return absl::DataLossError(
         strCat("snapshot: pipeline: ", part, " unreadable at byte ", in.offset()));
@@ -54,7 +54,7 @@ absl::Status Pipeline::loadState(ArchiveIn& in, bool with_models, uint32_t snaps
   if (!scope_.load(in)) return bad("foreign cases");
   if (!cases_.load(in)) return bad("cases");
   if (!visits_.load(in)) return bad("visit log");
-  if (!book_.load(in, snapshot_format >= 9)) return bad("alert book");
+  if (!book_.load(in)) return bad("alert book");
   if (!regions_.load(in)) return bad("region board");
   if (!in.count(n, 16)) return bad("models");
   if (!with_models) {

@@ -21,9 +21,8 @@ namespace casewatch {
 // start-up replays the journal from the previous snapshot, or from its beginning).
 // 2: handling history; 3: retention; 4: a shard's foreign cases; 5: the dedup window in time
 // buckets of 64-bit keys; 6: unsettled alert changes; 7: the workflow's alerts without the
-// book's evidence texts; 8: the pipeline's and the workflow's state in length-prefixed parts;
-// 9: the book's evidence hashes and wording fingerprint.
-inline constexpr uint32_t kSnapshotFormatVersion = 9;
+// book's evidence texts; 8: the pipeline's and the workflow's state in length-prefixed parts.
+inline constexpr uint32_t kSnapshotFormatVersion = 8;
 // The oldest format this build still reads, so that an upgrade whose journal was compacted behind
 // the newest snapshot does not need the records gone with it.
 inline constexpr uint32_t kOldestSnapshotFormatRead = 7;

@@ -26,16 +26,6 @@ test.reason: {en: "text", zh-CN: "文本"}
   return book;
 }
 
-// Other templates for the same keys.
-const AlertWording& otherWording() {
-  static const AlertWording kOther(*MessageCatalog::parse(R"y(
-test.summary: {args: {tier: text}, en: "other {tier}", zh-CN: "其他"}
-test.reason: {en: "other text", zh-CN: "其他文本"}
-)y",
-                                                          "test", nullptr));
-  return kOther;
-}
-
 Signal signal(Tier tier, std::string subject = "C-1", TimeMs at = kT0,
               std::string_view model = "overdue") {
   Signal s;
@@ -107,7 +97,11 @@ TEST(AlertBookTest, TheSameTierChangesNothingButUpdatesTheNumbersSilently) {
 }
 
 TEST(AlertBookTest, TheSameEvidenceIsNotWordedAgainUnlessTheWordingChanged) {
-  const AlertWording& kOther = otherWording();
+  static const AlertWording kOther(*MessageCatalog::parse(R"y(
+test.summary: {args: {tier: text}, en: "other {tier}", zh-CN: "其他"}
+test.reason: {en: "other text", zh-CN: "其他文本"}
+)y",
+                                                          "test", nullptr));
   AlertBook book = wordedBook();
   const std::string id = book.apply(signal(Tier::kOrange))->alert.alert_id;
   const uint64_t rev = book.find(id)->evidence_rev;
@@ -129,51 +123,6 @@ TEST(AlertBookTest, TheSameEvidenceIsNotWordedAgainUnlessTheWordingChanged) {
   book.apply(std::move(same));
   EXPECT_GT(book.find(id)->evidence_rev, before);
   EXPECT_EQ(book.find(id)->summary.get("en"), "other orange");
-}
-
-// A snapshot keeps the hash of the evidence each alert was worded from: after a restart the
-// same evidence is not worded again, unless the templates are others now or the snapshot is of a
-// format without the hashes.
-TEST(AlertBookTest, ALoadedBookKeepsTheEvidenceItWordedUnderTheSameWording) {
-  AlertBook book = wordedBook();
-  const std::string id = book.apply(signal(Tier::kOrange))->alert.alert_id;
-  std::string bytes;
-  ArchiveOut out(bytes);
-  book.save(out);
-  const uint64_t rev = book.find(id)->evidence_rev;
-
-  AlertBook same = wordedBook();
-  ArchiveIn in(bytes);
-  ASSERT_TRUE(same.load(in));
-  EXPECT_TRUE(in.atEnd());
-  EXPECT_FALSE(same.apply(signal(Tier::kOrange, "C-1", kT0 + 1000)).has_value());
-  EXPECT_EQ(same.find(id)->evidence_rev, rev);
-
-  AlertBook other;
-  other.setWording(&otherWording());
-  ArchiveIn in2(bytes);
-  ASSERT_TRUE(other.load(in2));
-  other.apply(signal(Tier::kOrange, "C-1", kT0 + 1000));
-  EXPECT_GT(other.find(id)->evidence_rev, rev);
-  EXPECT_EQ(other.find(id)->summary.get("en"), "other orange");
-}
-
-TEST(AlertBookTest, WordingFingerprintsDifferWithTheTemplatesAndRepeatForTheSame) {
-  const AlertWording a(*MessageCatalog::parse(R"y(
-test.summary: {args: {tier: text}, en: "summary {tier}", zh-CN: "摘要"}
-)y",
-                                              "a", nullptr));
-  const AlertWording b(*MessageCatalog::parse(R"y(
-test.summary: {args: {tier: text}, en: "summary {tier}", zh-CN: "摘要"}
-)y",
-                                              "b", nullptr));
-  const AlertWording c(*MessageCatalog::parse(R"y(
-test.summary: {args: {tier: text}, en: "summary: {tier}", zh-CN: "摘要"}
-)y",
-                                              "c", nullptr));
-  EXPECT_EQ(a.fingerprint(), b.fingerprint());
-  EXPECT_NE(a.fingerprint(), c.fingerprint());
-  EXPECT_NE(a.fingerprint(), AlertWording::builtin().fingerprint());
 }
 
 TEST(AlertBookTest, ATierChangeIsPublished) {

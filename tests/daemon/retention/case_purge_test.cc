@@ -9,7 +9,6 @@
 
 #include "daemon/components.h"
 #include "daemon/pipeline.h"
-#include "daemon/snapshot/snapshot_file.h"
 #include "models/key_case/key_case_model.h"
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/recording_output.h"
@@ -199,7 +198,7 @@ TEST_F(CasePurgeTest, PurgedCasesStayPurgedThroughASnapshotAndReplayAgreesWithIt
   ASSERT_TRUE(models.ok());
   loaded.setModels(std::move(*models));
   ArchiveIn r(body);
-  ASSERT_TRUE(loaded.loadState(r, true, kSnapshotFormatVersion).ok());
+  ASSERT_TRUE(loaded.loadState(r, true).ok());
   EXPECT_EQ(loaded.cases().find("OLD"), kNoCase);
   EXPECT_EQ(loaded.cases().known(), 2u);
   EXPECT_EQ(loaded.nextPurgeAt(), pipeline_->nextPurgeAt());

@@ -13,7 +13,6 @@
 #include "alerts/alert_json.h"
 #include "daemon/components.h"
 #include "daemon/pipeline.h"
-#include "daemon/snapshot/snapshot_file.h"
 #include "tests/fakes/event_builder.h"
 #include "tests/fakes/recording_output.h"
 
@@ -148,7 +147,7 @@ TEST_F(PipelineSnapshotTest, ARestartFromASnapshotRaisesTheSameAlertsAsARunThatN
     RecordingOutput restarted_out;
     auto restarted = make(restarted_out);
     ArchiveIn in(body);
-    ASSERT_TRUE(restarted->loadState(in, true, kSnapshotFormatVersion).ok());
+    ASSERT_TRUE(restarted->loadState(in, true).ok());
     EXPECT_TRUE(in.atEnd());
     feed(*restarted, events, split, events.size());
 
@@ -185,7 +184,7 @@ TEST_F(PipelineSnapshotTest, ATruncatedOrDamagedBodyIsRefusedNeverHalfLoaded) {
     RecordingOutput o2;
     auto q = make(o2);
     ArchiveIn in(std::string_view(body).substr(0, cut));
-    const absl::Status s = q->loadState(in, true, kSnapshotFormatVersion);
+    const absl::Status s = q->loadState(in, true);
     EXPECT_FALSE(s.ok() && in.atEnd()) << "cut at " << cut;
   }
 }
