@@ -131,6 +131,10 @@ absl::Status App::loadSnapshotFile(const std::string& path, uint64_t& position) 
     recovering_ = false;
   }
   position = contents->position;
+  // The next snapshot's buffer is reserved at this one's size: grown by doubling instead, the
+  // snapshot at stop after a restart took 5.0 s to serialise at a million cases, half of it in
+  // reallocations (perf), intake standing still.
+  snapshot_body_bytes_ = contents->body().size();
   return absl::OkStatus();
 }
 
