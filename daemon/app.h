@@ -146,7 +146,8 @@ class App final : private PipelineOutput, private AlertOperations {
   absl::Status buildState(bool with_models);
   absl::StatusOr<uint64_t> loadSnapshot();
   absl::Status loadSnapshotFile(const std::string& path, uint64_t& position);
-  uint64_t configFingerprint() const;
+  // Of the configuration the models' state depends on, as a snapshot of `snapshot_format` holds it.
+  uint64_t configFingerprint(uint32_t snapshot_format) const;
   void maybeSnapshot();
   // The state as a snapshot of the journal so far (null: a model cannot save its state).
   std::optional<SnapshotJob> snapshotJob();

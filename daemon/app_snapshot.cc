@@ -44,14 +44,22 @@ absl::Status App::buildState(bool with_models) {
   return absl::OkStatus();
 }
 
-uint64_t App::configFingerprint() const {
+uint64_t App::configFingerprint(uint32_t snapshot_format) const {
   // What the models' saved state depends on: their sections and the shared clocks. Another
   // configuration loads the rest of the snapshot and rebuilds the models, as a reload does.
-  Config c;
-  c.models = config_.models;
-  c.clocks = config_.clocks;
   ConfigWriter w;
-  writeConfig(w, c);
+  if (snapshot_format >= 8) {
+    writeModelSections(w, config_);
+  } else {
+    // Format 7 hashed the whole configuration, the other sections at their defaults of the build
+    // that wrote it, whose snapshot.every_events was 1,000,000: any other default changed made
+    // an upgrade rebuild the models (test_snapshot_upgrade).
+    Config c;
+    c.models = config_.models;
+    c.clocks = config_.clocks;
+    c.snapshot.every_events = 1000000;
+    writeConfig(w, c);
+  }
   return std::hash<std::string>{}(w.text());
 }
 
@@ -67,7 +75,7 @@ absl::Status App::loadSnapshotFile(const std::string& path, uint64_t& position) 
     return absl::DataLossError(strCat("snapshot ", path, " ends at record ", contents->position,
                                       " before the journal's first, ", journal_->firstIndex()));
   }
-  const bool same_models = contents->config_fingerprint == configFingerprint();
+  const bool same_models = contents->config_fingerprint == configFingerprint(contents->format);
   if (auto s = buildState(same_models); !s.ok()) return s;
   ArchiveIn in(contents->body());
   in.pod(events_journaled_);
@@ -227,7 +235,7 @@ void App::maybeSnapshot() {
 std::optional<SnapshotJob> App::snapshotJob() {
   SnapshotJob job;
   job.position = events_journaled_;
-  job.config_fingerprint = configFingerprint();
+  job.config_fingerprint = configFingerprint(kSnapshotFormatVersion);
   job.journal_batch = committed_batch_;
   // After a purge, the snapshots before it hold the purged cases: this one replaces them all.
   job.keep = purge_snapshot_due_ ? 1 : config_.snapshot.keep;

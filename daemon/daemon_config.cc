@@ -93,6 +93,18 @@ WorkflowOptions workflowOptions(const Config& c) {
   return WorkflowOptions{c.workflow, c.escalation, c.grouping, c.inhibition, modelAlertNames()};
 }
 
+void writeModelSections(ConfigWriter& w, const Config& c) {
+  writeSection(w, "clocks", c.clocks);
+  w.beginMap("models");
+  for (const ModelComponent& m : modelComponents()) {
+    if (m.write == nullptr) continue;
+    w.beginMap(m.name);
+    m.write(w, c.models);
+    w.endMap();
+  }
+  w.endMap();
+}
+
 void writeConfig(ConfigWriter& w, const Config& c) {
   writeConfig(w, static_cast<const TopLevelConfig&>(c));
   writeFeeds(w, feedKinds(), c.feeds);

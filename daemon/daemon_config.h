@@ -62,6 +62,9 @@ struct Config : TopLevelConfig {
 void decodeConfig(ConfigDecoder& d, const ConfigNode& root, Config& c);
 // The whole configuration in the shape decodeConfig reads.
 void writeConfig(ConfigWriter& w, const Config& c);
+// Only the sections the models' state depends on: `clocks` and `models`, as writeConfig writes
+// them (the snapshot's configuration fingerprint).
+void writeModelSections(ConfigWriter& w, const Config& c);
 
 // The workflow's four sections, as the workflow takes them (alerts/workflow/alert_workflow.h), with
 // the model table's alertnames for silences' matchers.
