@@ -93,8 +93,10 @@ WorkflowOptions workflowOptions(const Config& c) {
   return WorkflowOptions{c.workflow, c.escalation, c.grouping, c.inhibition, modelAlertNames()};
 }
 
-void writeModelSections(ConfigWriter& w, const Config& c) {
-  writeSection(w, "clocks", c.clocks);
+namespace {
+
+// The `models` section, each model's part as its component writes it.
+void writeModels(ConfigWriter& w, const Config& c) {
   w.beginMap("models");
   for (const ModelComponent& m : modelComponents()) {
     if (m.write == nullptr) continue;
@@ -103,6 +105,13 @@ void writeModelSections(ConfigWriter& w, const Config& c) {
     w.endMap();
   }
   w.endMap();
+}
+
+}  // namespace
+
+void writeModelSections(ConfigWriter& w, const Config& c) {
+  writeSection(w, "clocks", c.clocks);
+  writeModels(w, c);
 }
 
 void writeConfig(ConfigWriter& w, const Config& c) {
@@ -128,14 +137,7 @@ void writeConfig(ConfigWriter& w, const Config& c) {
   writeSection(w, "escalation", c.escalation);
   writeSection(w, "grouping", c.grouping);
   writeSection(w, "inhibition", c.inhibition);
-  w.beginMap("models");
-  for (const ModelComponent& m : modelComponents()) {
-    if (m.write == nullptr) continue;
-    w.beginMap(m.name);
-    m.write(w, c.models);
-    w.endMap();
-  }
-  w.endMap();
+  writeModels(w, c);
 }
 
 }  // namespace casewatch

@@ -15,8 +15,8 @@ class MapReader;
 struct SnapshotConfig {
   bool enabled = true;
   size_t every_events = 250000;  // a snapshot after this many accepted events ...
-  int every_minutes = 10;         // ... or this long after the last, if any event came since
-  int keep = 2;                   // snapshots kept; journal segments before the oldest go
+  int every_minutes = 10;        // ... or this long after the last, if any event came since
+  int keep = 2;                  // snapshots kept; journal segments before the oldest go
   friend bool operator==(const SnapshotConfig&, const SnapshotConfig&) = default;
 };
 
