@@ -109,6 +109,7 @@ bool AlertBook::load(ArchiveIn& in) {
   in.pod(evidence_rev_);
   size_t n = 0;
   if (!in.count(n, 64)) return false;
+  active_.reserve(n);  // 200k alerts at a million cases, each moved at every growth otherwise
   for (size_t i = 0; i < n; ++i) {
     Alert a;
     if (!loadAlert(in, a)) return false;

@@ -24,20 +24,17 @@ std::string generatorBase(const Config& c) {
 }
 
 absl::StatusOr<std::vector<Alert>> readActiveAlerts(AlertStore& store) {
-  auto stored = store.loadActiveAlerts();
-  if (!stored.ok()) return stored.status();
   std::vector<Alert> active;
-  active.reserve(stored->size());
   size_t unreadable = 0;
-  for (AlertRecord& r : *stored) {
-    auto a = alertFromJson(r.json);
+  absl::Status s = store.forEachActiveAlertJson([&](std::string_view json) {
+    auto a = alertFromJson(json);
     if (a.ok()) {
       active.push_back(std::move(*a));
     } else {
       ++unreadable;
     }
-    r.json = std::string();  // freed as it goes: 365 MB at 200k alerts
-  }
+  });
+  if (!s.ok()) return s;
   if (unreadable > 0) {
     spdlog::warn("{} stored active alerts are unreadable and left out of the reconciliation.",
                  unreadable);

@@ -24,6 +24,7 @@ bool Grouper::load(ArchiveIn& in) {
   alerts_.clear();
   size_t n = 0;
   if (!in.count(n, 24)) return false;
+  matters_.reserve(n);
   std::string key;
   for (size_t i = 0; i < n && in.str(key); ++i) {
     Matter& m = matters_[key];
@@ -34,6 +35,7 @@ bool Grouper::load(ArchiveIn& in) {
     for (size_t j = 0; j < members && in.str(id); ++j) m.members.insert(id);
   }
   if (!in.count(n, 17)) return false;
+  alerts_.reserve(n);
   for (size_t i = 0; i < n && in.str(key); ++i) {
     Tracked& t = alerts_[key];
     in.pod(t.role);

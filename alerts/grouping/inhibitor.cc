@@ -42,6 +42,18 @@ std::vector<std::string> Inhibitor::remove(const std::string& alert_id) {
   return ids;
 }
 
+const Inhibitor::Member* Inhibitor::inhibitorAmong(const std::vector<Member>& members,
+                                                   const Member& self) const {
+  const Member* best = nullptr;
+  for (const Member& m : members) {
+    if (m.model == self.model || m.tier < min_tier_ || m.tier <= self.tier) continue;
+    if (best == nullptr || m.tier > best->tier || (m.tier == best->tier && m.id < best->id)) {
+      best = &m;
+    }
+  }
+  return best;
+}
+
 std::string Inhibitor::inhibitorOf(const std::string& alert_id) const {
   auto it = subject_of_.find(alert_id);
   if (it == subject_of_.end()) return {};
@@ -52,14 +64,24 @@ std::string Inhibitor::inhibitorOf(const std::string& alert_id) const {
     if (m.id == alert_id) self = &m;
   }
   if (self == nullptr) return {};
-  const Member* best = nullptr;
-  for (const Member& m : sit->second) {
-    if (m.model == self->model || m.tier < min_tier_ || m.tier <= self->tier) continue;
-    if (best == nullptr || m.tier > best->tier || (m.tier == best->tier && m.id < best->id)) {
-      best = &m;
+  const Member* best = inhibitorAmong(sit->second, *self);
+  return best ? best->id : std::string();
+}
+
+absl::flat_hash_map<std::string_view, std::string_view> Inhibitor::inhibitors() const {
+  absl::flat_hash_map<std::string_view, std::string_view> out;
+  for (const auto& [key, members] : subjects_) {
+    if (members.size() < 2) continue;  // alone on its subject: nothing inhibits it
+    for (const Member& self : members) {
+      // An id listed twice on a subject: inhibitorOf() answers for the last.
+      if (const Member* best = inhibitorAmong(members, self)) {
+        out.insert_or_assign(self.id, best->id);
+      } else {
+        out.erase(self.id);
+      }
     }
   }
-  return best ? best->id : std::string();
+  return out;
 }
 
 }  // namespace casewatch

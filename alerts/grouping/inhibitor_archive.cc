@@ -26,6 +26,7 @@ bool Inhibitor::load(ArchiveIn& in) {
   subject_of_.clear();
   size_t n = 0;
   if (!in.count(n, 16)) return false;
+  subjects_.reserve(n);
   std::string key;
   for (size_t i = 0; i < n && in.str(key); ++i) {
     size_t members = 0;
@@ -39,6 +40,7 @@ bool Inhibitor::load(ArchiveIn& in) {
     }
   }
   if (!in.count(n, 16)) return false;
+  subject_of_.reserve(n);
   std::string id;
   for (size_t i = 0; i < n && in.str(id) && in.str(key); ++i) subject_of_[id] = key;
   return in.ok();

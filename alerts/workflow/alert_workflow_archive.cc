@@ -54,6 +54,7 @@ bool AlertWorkflow::loadSnapshotApart(ArchiveIn& in) {
   evidence_from_book_.clear();
   size_t n = 0;
   if (!in.count(n, 64)) return false;
+  entries_.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     Entry e;
     AlertEvidence evidence = AlertEvidence::kSaved;

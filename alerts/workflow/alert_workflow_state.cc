@@ -100,13 +100,19 @@ void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now) {
   }
   if (forgot) persist();
 
-  std::vector<std::string> ids;
-  for (const auto& [id, e] : entries_) ids.push_back(id);
-  std::sort(ids.begin(), ids.end());
-  for (const std::string& id : ids) {
-    Entry& e = entries_.find(id)->second;
+  // In id order; by pointer (the loop neither adds nor removes entries).
+  std::vector<std::pair<const std::string*, Entry*>> order;
+  order.reserve(entries_.size());
+  for (auto& [id, e] : entries_) order.emplace_back(&id, &e);
+  std::sort(order.begin(), order.end(),
+            [](const auto& a, const auto& b) { return *a.first < *b.first; });
+  const auto inhibited = inhibitor_.inhibitors();
+  for (const auto& [key, entry] : order) {
+    const std::string& id = *key;
+    Entry& e = *entry;
     e.shown.group_id = grouper_.groupOf(id);
-    e.shown.inhibited_by = inhibitor_.inhibitorOf(id);
+    auto inh = inhibited.find(id);
+    e.shown.inhibited_by = inh == inhibited.end() ? std::string() : std::string(inh->second);
     auto s = stored.find(id);
     if (s == stored.end()) {
       e.shown.silenced_by = silencer_.match(e.shown, now);

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "base/time.h"
@@ -114,6 +115,15 @@ class AlertStore {
     AlertFilter f;
     f.active_only = true;
     return loadAlerts(f);
+  }
+  // The same alerts' JSON, each handed to `each` as it is read (the view lasts for the call): at
+  // a million cases the 200k records' eleven copied columns cost more CPU than their parse,
+  // while start-up's other two threads wanted both cores.
+  virtual absl::Status forEachActiveAlertJson(absl::FunctionRef<void(std::string_view)> each) {
+    auto stored = loadActiveAlerts();
+    if (!stored.ok()) return stored.status();
+    for (const AlertRecord& r : *stored) each(r.json);
+    return absl::OkStatus();
   }
   // Newest first.
   virtual absl::StatusOr<std::vector<AlertRecord>> loadAlerts(const AlertFilter& filter) = 0;

@@ -26,6 +26,7 @@ absl::Status SqliteAlertStore::prepareReads() {
            {&r.load_active_alerts,
             "SELECT alert_id, model, status, tier, subject_kind, subject_id, region, agency, "
             "starts_at, updated_at, json FROM alerts WHERE status != 'resolved'"},
+           {&r.load_active_alert_json, "SELECT json FROM alerts WHERE status != 'resolved'"},
            {&r.alert_history,
             "SELECT alert_id, at, actor, action, status, tier, note, json FROM alert_history "
             "WHERE alert_id = ? ORDER BY id"},
@@ -87,6 +88,22 @@ absl::StatusOr<std::vector<AlertRecord>> SqliteAlertStore::loadActiveAlerts() {
   sqlite3_stmt* s = reader_db_->load_active_alerts;
   ResetOnExit reset(s);
   return alertRows(s);
+}
+
+absl::Status SqliteAlertStore::forEachActiveAlertJson(
+    absl::FunctionRef<void(std::string_view)> each) {
+  std::lock_guard lk(read_mu_);
+  if (!reader_db_) return absl::FailedPreconditionError("store: closed");
+  sqlite3_stmt* s = reader_db_->load_active_alert_json;
+  ResetOnExit reset(s);
+  int rc = 0;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+    each(p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(s, 0)))
+           : std::string_view());
+  }
+  if (rc != SQLITE_DONE) return reader_db_->error("load alerts");
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<AlertRecord>> SqliteAlertStore::alertRows(sqlite3_stmt* s) {

@@ -30,6 +30,7 @@ struct SqliteConnection {
   sqlite3_stmt* list_dead_letters = nullptr;
   sqlite3_stmt* load_alerts = nullptr;
   sqlite3_stmt* load_active_alerts = nullptr;
+  sqlite3_stmt* load_active_alert_json = nullptr;
   sqlite3_stmt* alert_history = nullptr;
   sqlite3_stmt* get_snapshot = nullptr;
   sqlite3_stmt* load_training_rows = nullptr;

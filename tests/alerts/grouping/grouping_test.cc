@@ -133,5 +133,34 @@ TEST(InhibitorTest, TheSameModelNeverInhibitsItself) {
   EXPECT_THAT(off.update(a, Tier::kRed), IsEmpty());
 }
 
+TEST(InhibitorTest, AllInhibitorsAtOnceAreEachAlertsInhibitor) {
+  Inhibitor inh(true, Tier::kOrange);
+  const std::vector<std::string> models = {"overdue", "key_case", "repeat_visit",
+                                           "escalation_risk"};
+  const std::vector<Tier> tiers = {Tier::kBlue, Tier::kYellow, Tier::kOrange, Tier::kRed};
+  std::vector<Alert> all;
+  // 40 subjects with 1 to 4 models each, tiers varied so that ties (same tier, smallest id wins),
+  // equal tiers (no inhibition) and tiers below the minimum all occur.
+  for (int s = 0; s < 40; ++s) {
+    for (int m = 0; m <= s % 4; ++m) {
+      Alert a = alert(models[static_cast<size_t>(m)], SubjectKind::kCase, "C-" + std::to_string(s));
+      inh.update(a, tiers[static_cast<size_t>((s * 7 + m * 3) % 4)]);
+      all.push_back(std::move(a));
+    }
+  }
+  inh.remove(all[5].alert_id);
+  const auto at_once = inh.inhibitors();
+  size_t inhibited = 0;
+  for (const Alert& a : all) {
+    const std::string one = inh.inhibitorOf(a.alert_id);
+    auto it = at_once.find(a.alert_id);
+    EXPECT_EQ(it == at_once.end() ? std::string() : std::string(it->second), one) << a.alert_id;
+    inhibited += !one.empty();
+  }
+  EXPECT_GT(inhibited, 5u);
+  EXPECT_EQ(at_once.size(), inhibited);
+  EXPECT_TRUE(Inhibitor(false, Tier::kRed).inhibitors().empty());
+}
+
 }  // namespace
 }  // namespace casewatch

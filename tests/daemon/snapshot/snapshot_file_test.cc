@@ -94,6 +94,26 @@ TEST_F(SnapshotFileTest, AFlippedByteAnywhereIsDataLossNamingWhatIsWrong) {
   EXPECT_THAT(readSnapshotFile(path).status().message(), HasSubstr("magic"));
 }
 
+TEST_F(SnapshotFileTest, ALargeBodyIsCheckedInTwoHalvesWithTheSameChecksum) {
+  // Past 64 MiB the body's checksum is computed in two halves on two threads and combined.
+  std::string big(70u << 20, '\0');
+  for (size_t i = 0; i < big.size(); i += 4093) big[i] = static_cast<char>(i * 31);
+  const std::string path = write(9, big);
+  auto c = readSnapshotFile(path);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->body() == big);
+  const std::string good = readAll(path);
+  // A flipped byte in either half, or at the seam, is found.
+  for (const size_t at : {kHeaderBytes + 5, kHeaderBytes + big.size() / 2 - 1,
+                          kHeaderBytes + big.size() / 2, good.size() - 2}) {
+    std::string bad = good;
+    bad[at] = static_cast<char>(bad[at] ^ 0x01);
+    writeAll(path, bad);
+    EXPECT_THAT(readSnapshotFile(path).status().message(), HasSubstr("body checksum mismatch"))
+        << "byte " << at;
+  }
+}
+
 TEST_F(SnapshotFileTest, ATruncatedFileIsDataLoss) {
   const std::string path = write(7, body_);
   const std::string good = readAll(path);

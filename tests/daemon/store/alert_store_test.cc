@@ -189,6 +189,16 @@ TYPED_TEST(AlertStoreTest, ActiveAlertsLeaveOutResolvedOnesAndFiltersApply) {
   for (const AlertRecord& a : *active) ids.push_back(a.alert_id);
   std::sort(ids.begin(), ids.end());
   EXPECT_EQ(ids, (std::vector<std::string>{"a1", "a3"}));
+  // Start-up's streaming read hands over the same records' JSON.
+  std::vector<std::string> jsons;
+  for (const AlertRecord& a : *active) jsons.push_back(a.json);
+  std::vector<std::string> streamed;
+  ASSERT_TRUE(
+      store->forEachActiveAlertJson([&](std::string_view j) { streamed.emplace_back(j); }).ok());
+  std::sort(jsons.begin(), jsons.end());
+  std::sort(streamed.begin(), streamed.end());
+  EXPECT_EQ(streamed, jsons);
+  EXPECT_FALSE(streamed.front().empty());
   AlertFilter active_only;
   active_only.active_only = true;
   auto newest_first = store->loadAlerts(active_only);
