@@ -100,16 +100,30 @@ void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now) {
   }
   if (forgot) persist();
 
-  // In id order; by pointer (the loop neither adds nor removes entries).
-  std::vector<std::pair<const std::string*, Entry*>> order;
+  // In id order; by pointer (the loop neither adds nor removes entries). Sorted on the ids'
+  // first 8 bytes held beside the pointers, the strings compared only on a tie: 200k ids reached
+  // through pointers were a quarter of this function at a million cases.
+  struct InOrder {
+    uint64_t head;
+    const std::string* id;
+    Entry* entry;
+  };
+  std::vector<InOrder> order;
   order.reserve(entries_.size());
-  for (auto& [id, e] : entries_) order.emplace_back(&id, &e);
-  std::sort(order.begin(), order.end(),
-            [](const auto& a, const auto& b) { return *a.first < *b.first; });
+  for (auto& [id, e] : entries_) {
+    uint64_t head = 0;
+    for (size_t i = 0; i < 8; ++i) {
+      head = head << 8 | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0u);
+    }
+    order.push_back(InOrder{head, &id, &e});
+  }
+  std::sort(order.begin(), order.end(), [](const InOrder& a, const InOrder& b) {
+    return a.head != b.head ? a.head < b.head : *a.id < *b.id;
+  });
   const auto inhibited = inhibitor_.inhibitors();
-  for (const auto& [key, entry] : order) {
-    const std::string& id = *key;
-    Entry& e = *entry;
+  for (const InOrder& o : order) {
+    const std::string& id = *o.id;
+    Entry& e = *o.entry;
     e.shown.group_id = grouper_.groupOf(id);
     auto inh = inhibited.find(id);
     e.shown.inhibited_by = inh == inhibited.end() ? std::string() : std::string(inh->second);
