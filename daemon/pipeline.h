@@ -10,6 +10,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -119,9 +120,12 @@ class Pipeline final : public SignalSink {
   // alert book, the region board and every model's state. saveState() is false when a running
   // model cannot be saved. loadState() with `with_models` needs the same models (and model
   // configuration) as when saved; without, it skips the models' parts (the caller then rebuilds
-  // them with setModels(), as a reload does).
+  // them with setModels(), as a reload does). `book_loaded`, if given, is called once the alert
+  // book is loaded, before the rest: from then on the book may be read on another thread while
+  // this one loads the region board and the models.
   bool saveState(ArchiveOut& out) const;
-  absl::Status loadState(ArchiveIn& in, bool with_models);
+  absl::Status loadState(ArchiveIn& in, bool with_models,
+                         const std::function<void()>& book_loaded = nullptr);
 
  private:
   // Words alerts with the configured templates (once per catalog).

@@ -34,7 +34,8 @@ bool Pipeline::saveState(ArchiveOut& out) const {
   return true;
 }
 
-absl::Status Pipeline::loadState(ArchiveIn& in, bool with_models) {
+absl::Status Pipeline::loadState(ArchiveIn& in, bool with_models,
+                                 const std::function<void()>& book_loaded) {
   auto bad = [&](std::string_view part) {
     return absl::DataLossError(
         strCat("snapshot: pipeline: ", part, " unreadable at byte ", in.offset()));
@@ -55,6 +56,7 @@ absl::Status Pipeline::loadState(ArchiveIn& in, bool with_models) {
   if (!cases_.load(in)) return bad("cases");
   if (!visits_.load(in)) return bad("visit log");
   if (!book_.load(in)) return bad("alert book");
+  if (book_loaded) book_loaded();
   if (!regions_.load(in)) return bad("region board");
   if (!in.count(n, 16)) return bad("models");
   if (!with_models) {

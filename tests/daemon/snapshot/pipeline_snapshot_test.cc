@@ -189,5 +189,33 @@ TEST_F(PipelineSnapshotTest, ATruncatedOrDamagedBodyIsRefusedNeverHalfLoaded) {
   }
 }
 
+TEST_F(PipelineSnapshotTest, SaysWhenTheBookIsLoadedOnceAndNeverForABodyCutBeforeIt) {
+  // Start-up links the workflow's alerts to the book's texts on another thread from that moment.
+  const std::vector<CaseEvent> events = seededFeed(7);
+  RecordingOutput o;
+  auto p = make(o);
+  feed(*p, events, 0, events.size() / 2);
+  std::string body;
+  ArchiveOut out(body);
+  ASSERT_TRUE(p->saveState(out));
+  RecordingOutput o2;
+  auto whole = make(o2);
+  int told = 0;
+  ArchiveIn in(body);
+  ASSERT_TRUE(whole
+                  ->loadState(in, true,
+                              [&] {
+                                ++told;
+                                EXPECT_EQ(whole->alerts().activeCount(), p->alerts().activeCount());
+                              })
+                  .ok());
+  EXPECT_EQ(told, 1);
+  RecordingOutput o3;
+  auto cut = make(o3);
+  ArchiveIn head(std::string_view(body).substr(0, 5));
+  EXPECT_FALSE(cut->loadState(head, true, [&] { ++told; }).ok());
+  EXPECT_EQ(told, 1);
+}
+
 }  // namespace
 }  // namespace casewatch
