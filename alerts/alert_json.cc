@@ -271,7 +271,7 @@ class StoredAlertReader {
 
 }  // namespace
 
-absl::StatusOr<Alert> alertFromJson(std::string_view text) {
+absl::StatusOr<Alert> alertFromJson(std::string_view text, AlertJsonRead read) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
   simdjson::dom::object j;
@@ -307,8 +307,11 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
   a.category = r.text(j, "category");
   a.starts_at = r.time(r.need(j, "starts_at"));
   a.updated_at = r.time(r.need(j, "updated_at"));
+  const bool evidence = read == AlertJsonRead::kWhole;
   simdjson::dom::array list;
-  if (j["reasons"].get_array().get(list) == simdjson::SUCCESS) {
+  if (!evidence) {
+    // Neither read nor checked (nor actions and summary below).
+  } else if (j["reasons"].get_array().get(list) == simdjson::SUCCESS) {
     for (simdjson::dom::element je : list) {
       simdjson::dom::object jr = r.object(je);
       if (!r.ok()) break;
@@ -336,7 +339,8 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
   } else if (j["reasons"].error() != simdjson::NO_SUCH_FIELD) {
     return absl::InvalidArgumentError("alert: reasons is not an array");
   }
-  if (j["actions"].get_array().get(list) == simdjson::SUCCESS) {
+  if (!evidence) {
+  } else if (j["actions"].get_array().get(list) == simdjson::SUCCESS) {
     for (simdjson::dom::element ja : list) {
       std::string_view name;
       if (ja.get_string().get(name) != simdjson::SUCCESS) {
@@ -350,7 +354,7 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
     return absl::InvalidArgumentError("alert: actions is not an array");
   }
   simdjson::dom::object part;
-  if (j["summary"].get_object().get(part) == simdjson::SUCCESS) {
+  if (evidence && j["summary"].get_object().get(part) == simdjson::SUCCESS) {
     for (auto field : part) {
       if (field.value.is_string()) {
         a.summary.set(field.key,
@@ -360,7 +364,7 @@ absl::StatusOr<Alert> alertFromJson(std::string_view text) {
   }
   // The contract's two locales are always there (as before an alert carried more).
   for (const char* locale : {"en", "zh-CN"}) {
-    if (a.summary.find(locale) == nullptr) a.summary.set(locale, "");
+    if (evidence && a.summary.find(locale) == nullptr) a.summary.set(locale, "");
   }
   simdjson::dom::element e;
   if (j["escalation"].get(e) == simdjson::SUCCESS) {

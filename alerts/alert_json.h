@@ -45,6 +45,12 @@ std::string alertJsonWithChange(const AlertChange& c, const AlertJsonOptions& op
 // A bus message: the alert as alertToJson() with `change`, and `seq` (an extension of the
 // contract) when the change has one.
 std::string alertChangeToJson(const AlertChange& c, const AlertJsonOptions& opts);
-absl::StatusOr<Alert> alertFromJson(std::string_view json);
+// What alertFromJson() reads: the whole alert, or all but its evidence (reasons, actions and
+// summary, with their texts in every locale, left empty and unchecked), which start-up's
+// reconciliation does not compare: the texts were most of the parse of 200k stored alerts at a
+// million cases.
+enum class AlertJsonRead { kWhole, kWithoutEvidence };
+absl::StatusOr<Alert> alertFromJson(std::string_view json,
+                                    AlertJsonRead read = AlertJsonRead::kWhole);
 
 }  // namespace casewatch

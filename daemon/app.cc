@@ -31,7 +31,6 @@ using app::kPublishGrace;
 using app::kRecordedPositionSnapshot;
 using app::kTickInterval;
 using app::kWorkflowSnapshot;
-using app::readActiveAlerts;
 using app::steadyMs;
 
 App::App(AppOptions options)

@@ -45,6 +45,7 @@
 #include "daemon/service/systemd_notifier.h"
 #include "daemon/snapshot/snapshot_writer.h"
 #include "daemon/store/alert_store.h"
+#include "daemon/store/stored_active_alerts.h"
 #include "daemon/telemetry/health_metrics.h"
 #include "daemon/telemetry/learning_metrics.h"
 #include "daemon/telemetry/metrics.h"
@@ -264,7 +265,7 @@ class App final : private PipelineOutput, private AlertOperations {
   std::unique_ptr<AlertStore> store_;
   // The stored active alerts, read and parsed on a thread of their own while the snapshot loads
   // and the journal is replayed (app_recovery.cc). After store_: it ends before the store does.
-  std::future<absl::StatusOr<std::vector<Alert>>> stored_active_;
+  std::future<absl::StatusOr<StoredActiveAlerts>> stored_active_;
   std::unique_ptr<EventJournal> journal_;
   std::unique_ptr<Pipeline> pipeline_;
   std::vector<std::unique_ptr<Connector>> connectors_;

@@ -23,25 +23,6 @@ std::string generatorBase(const Config& c) {
   return "http://" + (c.http.listen.empty() ? std::string("127.0.0.1") : c.http.listen);
 }
 
-absl::StatusOr<std::vector<Alert>> readActiveAlerts(AlertStore& store) {
-  std::vector<Alert> active;
-  size_t unreadable = 0;
-  absl::Status s = store.forEachActiveAlertJson([&](std::string_view json) {
-    auto a = alertFromJson(json);
-    if (a.ok()) {
-      active.push_back(std::move(*a));
-    } else {
-      ++unreadable;
-    }
-  });
-  if (!s.ok()) return s;
-  if (unreadable > 0) {
-    spdlog::warn("{} stored active alerts are unreadable and left out of the reconciliation.",
-                 unreadable);
-  }
-  return active;
-}
-
 AlertRecord toRecord(const AlertChange& c, const AlertJsonOptions& opts) {
   const Alert& a = c.alert;
   AlertRecord r;

@@ -37,8 +37,6 @@ int64_t steadyMs();
 // Where an alert's generatorURL points: the daemon's own alert API.
 std::string generatorBase(const Config& c);
 AlertRecord toRecord(const AlertChange& c, const AlertJsonOptions& opts);
-// The store's active alerts, parsed; one that cannot be read is left out (logged).
-absl::StatusOr<std::vector<Alert>> readActiveAlerts(AlertStore& store);
 AlertJsonOptions jsonOptions(const Config& c);
 std::vector<std::string> feedLabels(const Config& config);
 

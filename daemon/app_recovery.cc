@@ -13,7 +13,6 @@
 namespace casewatch {
 
 using app::jsonOptions;
-using app::readActiveAlerts;
 using app::steadyMs;
 
 absl::Status App::recover() {
@@ -72,7 +71,7 @@ absl::Status App::recover() {
 // and what the duty officers did (acknowledgements, escalations). The workflow puts the latter back
 // and publishes only the difference, so a restart publishes nothing twice.
 void App::reconcile(const std::vector<Alert>& written_at_start) {
-  absl::StatusOr<std::vector<Alert>> stored = absl::UnavailableError("not read");
+  absl::StatusOr<StoredActiveAlerts> stored = absl::UnavailableError("not read");
   if (stored_active_.valid()) {
     // Read as start-up began; what start-up recorded since is laid over it, as the store did.
     stored = stored_active_.get();
@@ -82,8 +81,9 @@ void App::reconcile(const std::vector<Alert>& written_at_start) {
       absl::flat_hash_map<std::string_view, size_t> last;
       for (size_t j = 0; j < written_at_start.size(); ++j) {
         last.insert_or_assign(written_at_start[j].alert_id, j);
+        stored->json_by_id.erase(written_at_start[j].alert_id);  // whole already
       }
-      std::vector<Alert>& active = *stored;
+      std::vector<Alert>& active = stored->alerts;
       std::vector<bool> ended(active.size(), false);
       for (size_t i = 0; i < active.size(); ++i) {
         auto it = last.find(active[i].alert_id);
@@ -115,10 +115,12 @@ void App::reconcile(const std::vector<Alert>& written_at_start) {
     spdlog::error("Cannot read the stored alerts ({}); republishing every active alert.",
                   stored.status().message());
   }
-  std::vector<Alert> active = stored.ok() ? std::move(*stored) : std::vector<Alert>();
+  std::vector<Alert> active = stored.ok() ? std::move(stored->alerts) : std::vector<Alert>();
   const TimeMs now = pipeline_->now();
   const size_t before = held_changes_.size();
-  workflow_->reconcile(std::move(active), now);
+  workflow_->reconcile(std::move(active), now, [&stored](Alert& a) {
+    if (stored.ok()) stored->makeWhole(a);
+  });
   if (held_changes_.size() > before) {
     spdlog::info("Publishing {} alert changes found at restart.", held_changes_.size() - before);
   }

@@ -105,7 +105,11 @@ class AlertWorkflow final : public AlertOperations {
   absl::Status loadState(std::string_view state_json);
   std::string stateJson() const;
   void setRecovering(bool recovering) { recovering_ = recovering; }
-  void reconcile(std::vector<Alert> stored_active, TimeMs now);
+  // `whole`, if given, completes a stored alert read without its evidence
+  // (AlertJsonRead::kWithoutEvidence) before it is published whole: resolved while the daemon
+  // was down, or by hand before the restart. The others are compared on their lifecycle only.
+  void reconcile(std::vector<Alert> stored_active, TimeMs now,
+                 const std::function<void(Alert&)>& whole = nullptr);
 
   // AlertOperations
   std::vector<Alert> activeAlerts() const override;  // newest first

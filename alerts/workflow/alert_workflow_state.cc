@@ -63,7 +63,8 @@ absl::Status AlertWorkflow::loadState(std::string_view state_json) {
   return status;
 }
 
-void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now) {
+void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now,
+                              const std::function<void(Alert&)>& whole) {
   recovering_ = false;
   resumed_at_ = now;
   clock_ = std::max(clock_, now);
@@ -92,6 +93,7 @@ void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now) {
       // Decided before the restart but not recorded: record it now.
       Alert* a = s->second;
       stored.erase(s);
+      if (whole) whole(*a);
       Entry tmp;
       tmp.shown = std::move(*a);
       emit(tmp, ChangeKind::kResolved, now, "casewatch", "resolved by hand before the restart");
@@ -187,6 +189,7 @@ void AlertWorkflow::reconcile(std::vector<Alert> stored_active, TimeMs now) {
   std::sort(gone.begin(), gone.end(),
             [](const Alert* a, const Alert* b) { return a->alert_id < b->alert_id; });
   for (Alert* a : gone) {
+    if (whole) whole(*a);
     Entry tmp;
     tmp.shown = std::move(*a);
     emit(tmp, ChangeKind::kResolved, now, "casewatch", "resolved while the daemon was down");

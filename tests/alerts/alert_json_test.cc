@@ -280,6 +280,27 @@ TEST(AlertJsonTest, AChangeIsEncodedOnceAndPrintedFromThatEncoding) {
   EXPECT_THAT(alertJsonWithChange(c, zh), HasSubstr("\"id\":\"changed\""));
 }
 
+TEST(AlertJsonTest, WithoutEvidenceReadsAllButTheReasonsActionsAndSummary) {
+  const Alert a = fullAlert();
+  ASSERT_FALSE(a.reasons.empty());
+  ASSERT_FALSE(a.actions.empty());
+  const std::string json = alertToJson(a, AlertJsonOptions{});
+  auto light = alertFromJson(json, AlertJsonRead::kWithoutEvidence);
+  ASSERT_TRUE(light.ok()) << light.status();
+  EXPECT_TRUE(light->reasons.empty());
+  EXPECT_TRUE(light->actions.empty());
+  EXPECT_EQ(light->summary.find("en"), nullptr);
+  // Everything else as the whole read has it.
+  auto whole = alertFromJson(json);
+  ASSERT_TRUE(whole.ok());
+  whole->reasons.clear();
+  whole->actions.clear();
+  whole->summary = LocalText();
+  expectSameAlert(*light, *whole);
+  // The lifecycle is still checked.
+  EXPECT_FALSE(alertFromJson("{\"alert_id\":\"x\"}", AlertJsonRead::kWithoutEvidence).ok());
+}
+
 TEST(AlertJsonTest, RoundTripsThroughAlertFromJson) {
   const Alert a = fullAlert();
   for (const char* locale : {"en", "zh-CN"}) {

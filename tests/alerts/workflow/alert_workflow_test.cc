@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include "alerts/alert_json.h"
 #include "tests/alerts/workflow/workflow_fixture.h"
 
 namespace casewatch {
@@ -569,9 +570,14 @@ struct Restart {
   std::unique_ptr<WorkflowHarness> second;
 };
 
+// How the reconciliation is given the stored alerts: whole, or as start-up reads them (without
+// their evidence, made whole from their JSON when published whole).
+enum class StoredAs { kWhole, kWithoutEvidence };
+
 template <typename Script, typename Replay>
 Restart restart(Script script, Replay replay, TimeMs restart_at,
-                WorkflowOptions options = testing::defaultOptions()) {
+                WorkflowOptions options = testing::defaultOptions(),
+                StoredAs as = StoredAs::kWhole) {
   WorkflowHarness first(options);
   script(first);
   std::map<std::string, Alert> rows;
@@ -588,7 +594,22 @@ Restart restart(Script script, Replay replay, TimeMs restart_at,
   replay(h);
   h.take();  // decided again during the replay; the App skips what was already published
   h.now() = restart_at;
-  h.workflow().reconcile(std::move(stored), restart_at);
+  if (as == StoredAs::kWhole) {
+    h.workflow().reconcile(std::move(stored), restart_at);
+  } else {
+    std::map<std::string, std::string> json;
+    for (Alert& a : stored) {
+      json[a.alert_id] = alertToJson(a, AlertJsonOptions{});
+      auto light = alertFromJson(json[a.alert_id], AlertJsonRead::kWithoutEvidence);
+      EXPECT_TRUE(light.ok());
+      a = *light;
+    }
+    h.workflow().reconcile(std::move(stored), restart_at, [&](Alert& a) {
+      auto whole = alertFromJson(json.at(a.alert_id));
+      ASSERT_TRUE(whole.ok());
+      a = *whole;
+    });
+  }
   r.after = h.take();
   return r;
 }
@@ -720,6 +741,40 @@ TEST(AlertWorkflowTest, ARestartPublishesOnlyWhatDiffers) {
   EXPECT_EQ(by_subject["C-1"], ChangeKind::kTierChanged);
   EXPECT_EQ(by_subject["C-2"], ChangeKind::kResolved);
   EXPECT_EQ(by_subject["C-3"], ChangeKind::kFired);
+}
+
+TEST(AlertWorkflowTest, StoredAlertsReadWithoutEvidenceReconcileToTheSameChanges) {
+  // As start-up reads them (daemon/store/stored_active_alerts.h): C-2, resolved while the
+  // daemon was down, is published whole, its texts from its stored JSON.
+  auto script = [](WorkflowHarness& h) {
+    h.signal(Tier::kYellow, "C-1", kT0);
+    h.signal(Tier::kYellow, "C-2", kT0);
+    h.signal(Tier::kRed, "C-4", kT0);
+    h.advance(kT0 + 40 * kMin);  // C-4 escalated
+  };
+  auto replay = [](WorkflowHarness& h) {
+    h.signal(Tier::kOrange, "C-1", kT0);
+    h.signal(Tier::kYellow, "C-2", kT0);
+    h.signal(Tier::kNone, "C-2", kT0 + kMin);
+    h.signal(Tier::kYellow, "C-3", kT0 + kMin);
+    h.signal(Tier::kRed, "C-4", kT0);
+    h.advance(kT0 + 40 * kMin);
+  };
+  const TimeMs at = kT0 + 45 * kMin;
+  Restart whole = restart(script, replay, at);
+  Restart light =
+      restart(script, replay, at, testing::defaultOptions(), StoredAs::kWithoutEvidence);
+  ASSERT_EQ(light.after.size(), whole.after.size());
+  ASSERT_EQ(whole.after.size(), 3u);
+  for (size_t i = 0; i < whole.after.size(); ++i) {
+    EXPECT_EQ(alertChangeToJson(light.after[i], AlertJsonOptions{}),
+              alertChangeToJson(whole.after[i], AlertJsonOptions{}));
+    if (whole.after[i].kind == ChangeKind::kResolved) {
+      EXPECT_FALSE(light.after[i].alert.summary.get("en").empty());
+    }
+  }
+  const std::string c4 = WorkflowHarness::id("C-4");
+  ASSERT_TRUE(light.second->workflow().find(c4)->escalation.has_value());
 }
 
 TEST(AlertWorkflowTest, TimersFireWhileRecoveringAsTheyDidLive) {
