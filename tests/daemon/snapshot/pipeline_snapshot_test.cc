@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "alerts/alert_json.h"
@@ -113,6 +114,16 @@ class PipelineSnapshotTest : public ::testing::Test {
     p->setModels(std::move(*models));
     return p;
   }
+  // A pipeline fed the first half of seededFeed(7) (into `out`), and its saved state.
+  std::pair<std::unique_ptr<Pipeline>, std::string> savedHalfway(RecordingOutput& out) {
+    const std::vector<CaseEvent> events = seededFeed(7);
+    auto p = make(out);
+    feed(*p, events, 0, events.size() / 2);
+    std::string body;
+    ArchiveOut archive(body);
+    EXPECT_TRUE(p->saveState(archive));
+    return {std::move(p), std::move(body)};
+  }
   static void feed(Pipeline& p, const std::vector<CaseEvent>& events, size_t from, size_t to) {
     for (size_t i = from; i < to; i += 7) {
       DecodedBatch batch;
@@ -172,13 +183,8 @@ TEST_F(PipelineSnapshotTest, ARestartFromASnapshotRaisesTheSameAlertsAsARunThatN
 }
 
 TEST_F(PipelineSnapshotTest, ATruncatedOrDamagedBodyIsRefusedNeverHalfLoaded) {
-  const std::vector<CaseEvent> events = seededFeed(7);
   RecordingOutput o;
-  auto p = make(o);
-  feed(*p, events, 0, events.size() / 2);
-  std::string body;
-  ArchiveOut out(body);
-  ASSERT_TRUE(p->saveState(out));
+  const auto [p, body] = savedHalfway(o);
   for (const size_t cut :
        {size_t{0}, size_t{5}, body.size() / 3, body.size() / 2, body.size() - 1}) {
     RecordingOutput o2;
@@ -191,13 +197,8 @@ TEST_F(PipelineSnapshotTest, ATruncatedOrDamagedBodyIsRefusedNeverHalfLoaded) {
 
 TEST_F(PipelineSnapshotTest, SaysWhenTheBookIsLoadedOnceAndNeverForABodyCutBeforeIt) {
   // Start-up links the workflow's alerts to the book's texts on another thread from that moment.
-  const std::vector<CaseEvent> events = seededFeed(7);
   RecordingOutput o;
-  auto p = make(o);
-  feed(*p, events, 0, events.size() / 2);
-  std::string body;
-  ArchiveOut out(body);
-  ASSERT_TRUE(p->saveState(out));
+  const auto [p, body] = savedHalfway(o);
   RecordingOutput o2;
   auto whole = make(o2);
   int told = 0;
