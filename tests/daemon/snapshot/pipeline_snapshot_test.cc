@@ -198,7 +198,9 @@ TEST_F(PipelineSnapshotTest, ATruncatedOrDamagedBodyIsRefusedNeverHalfLoaded) {
 TEST_F(PipelineSnapshotTest, SaysWhenTheBookIsLoadedOnceAndNeverForABodyCutBeforeIt) {
   // Start-up links the workflow's alerts to the book's texts on another thread from that moment.
   RecordingOutput o;
-  const auto [p, body] = savedHalfway(o);
+  auto saved = savedHalfway(o);  // not a structured binding: the lambda below uses it
+  Pipeline& p = *saved.first;
+  const std::string& body = saved.second;
   RecordingOutput o2;
   auto whole = make(o2);
   int told = 0;
@@ -207,7 +209,7 @@ TEST_F(PipelineSnapshotTest, SaysWhenTheBookIsLoadedOnceAndNeverForABodyCutBefor
                   ->loadState(in, true,
                               [&] {
                                 ++told;
-                                EXPECT_EQ(whole->alerts().activeCount(), p->alerts().activeCount());
+                                EXPECT_EQ(whole->alerts().activeCount(), p.alerts().activeCount());
                               })
                   .ok());
   EXPECT_EQ(told, 1);
