@@ -109,16 +109,16 @@ class AlertStore {
   // Synchronous reads (any thread; they block).
   virtual absl::StatusOr<std::vector<DeadLetter>> listDeadLetters(size_t limit) = 0;  // newest
                                                                                       // first
-  // The alerts not resolved, in no particular order (start-up's reconcile reads them all; an
-  // engine may skip loadAlerts' newest-first sort).
+  // The alerts not resolved, in no particular order (an engine may skip loadAlerts'
+  // newest-first sort).
   virtual absl::StatusOr<std::vector<AlertRecord>> loadActiveAlerts() {
     AlertFilter f;
     f.active_only = true;
     return loadAlerts(f);
   }
-  // The same alerts' JSON, each handed to `each` as it is read (the view lasts for the call): at
-  // a million cases the 200k records' eleven copied columns cost more CPU than their parse,
-  // while start-up's other two threads wanted both cores.
+  // The same alerts' JSON, each handed to `each` as it is read (the view lasts for the call):
+  // what start-up's reconcile reads. At a million cases the 200k records' eleven copied columns
+  // cost more CPU than their parse, while start-up's other two threads wanted both cores.
   virtual absl::Status forEachActiveAlertJson(absl::FunctionRef<void(std::string_view)> each) {
     auto stored = loadActiveAlerts();
     if (!stored.ok()) return stored.status();

@@ -56,7 +56,6 @@ class SqliteAlertStore final : public QueuedAlertStore {
   using AlertStore::loadAlerts;
   absl::StatusOr<std::vector<DeadLetter>> listDeadLetters(size_t limit) override;
   absl::StatusOr<std::vector<AlertRecord>> loadAlerts(const AlertFilter& filter) override;
-  absl::StatusOr<std::vector<AlertRecord>> loadActiveAlerts() override;
   absl::Status forEachActiveAlertJson(absl::FunctionRef<void(std::string_view)> each) override;
   absl::StatusOr<std::vector<AlertRecord>> alertHistory(const std::string& alert_id) override;
   absl::StatusOr<std::optional<std::string>> getSnapshot(const std::string& name) override;

@@ -23,9 +23,6 @@ absl::Status SqliteAlertStore::prepareReads() {
             "(?6 = 0 OR status != 'resolved') ORDER BY updated_at DESC, alert_id LIMIT ?7"},
            // In the table's order: load_alerts' sort over every active alert took 2 of its 3 s
            // at a million cases (200k active alerts, 365 MB of JSON; bench/run --only restart).
-           {&r.load_active_alerts,
-            "SELECT alert_id, model, status, tier, subject_kind, subject_id, region, agency, "
-            "starts_at, updated_at, json FROM alerts WHERE status != 'resolved'"},
            {&r.load_active_alert_json, "SELECT json FROM alerts WHERE status != 'resolved'"},
            {&r.alert_history,
             "SELECT alert_id, at, actor, action, status, tier, note, json FROM alert_history "
@@ -79,14 +76,6 @@ absl::StatusOr<std::vector<AlertRecord>> SqliteAlertStore::loadAlerts(const Aler
   bindOptionalText(s, 5, filter.agency);
   sqlite3_bind_int(s, 6, filter.active_only ? 1 : 0);
   sqlite3_bind_int64(s, 7, filter.limit == 0 ? -1 : static_cast<int64_t>(filter.limit));
-  return alertRows(s);
-}
-
-absl::StatusOr<std::vector<AlertRecord>> SqliteAlertStore::loadActiveAlerts() {
-  std::lock_guard lk(read_mu_);
-  if (!reader_db_) return absl::FailedPreconditionError("store: closed");
-  sqlite3_stmt* s = reader_db_->load_active_alerts;
-  ResetOnExit reset(s);
   return alertRows(s);
 }
 

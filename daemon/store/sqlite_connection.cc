@@ -5,11 +5,10 @@
 namespace casewatch {
 
 SqliteConnection::~SqliteConnection() {
-  for (sqlite3_stmt* s :
-       {begin, commit, rollback, insert_dead_letter, trim_dead_letters, upsert_alert,
-        insert_history, upsert_snapshot, upsert_training_row, insert_model_fit, list_dead_letters,
-        load_alerts, load_active_alerts, load_active_alert_json, alert_history, get_snapshot,
-        load_training_rows, list_model_fits}) {
+  for (sqlite3_stmt* s : {begin, commit, rollback, insert_dead_letter, trim_dead_letters,
+                          upsert_alert, insert_history, upsert_snapshot, upsert_training_row,
+                          insert_model_fit, list_dead_letters, load_alerts, load_active_alert_json,
+                          alert_history, get_snapshot, load_training_rows, list_model_fits}) {
     sqlite3_finalize(s);
   }
   sqlite3_close_v2(db);

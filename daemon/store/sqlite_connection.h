@@ -29,7 +29,6 @@ struct SqliteConnection {
   // Reads (sqlite_alert_store_queries.cc).
   sqlite3_stmt* list_dead_letters = nullptr;
   sqlite3_stmt* load_alerts = nullptr;
-  sqlite3_stmt* load_active_alerts = nullptr;
   sqlite3_stmt* load_active_alert_json = nullptr;
   sqlite3_stmt* alert_history = nullptr;
   sqlite3_stmt* get_snapshot = nullptr;
