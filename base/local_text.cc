@@ -18,8 +18,24 @@ bool LocalText::localeBefore(std::string_view a, std::string_view b) {
   return ra != rb ? ra < rb : (ra == 2 && a < b);
 }
 
+const LocalText::Items& LocalText::items() const {
+  static const Items kNone;
+  return items_ ? *items_ : kNone;
+}
+
+LocalText::Items& LocalText::mutableItems() {
+  // A count of 1 means no other owner (a new one could only be copied from this object, here);
+  // while other owners, on any thread, drop theirs the count is at worst too high: a needless copy.
+  if (!items_) {
+    items_ = std::make_shared<Items>();
+  } else if (items_.use_count() > 1) {
+    items_ = std::make_shared<Items>(*items_);
+  }
+  return *items_;
+}
+
 const std::string* LocalText::find(std::string_view locale) const {
-  for (const Item& item : items_) {
+  for (const Item& item : items()) {
     if (item.first == locale) return &item.second;
   }
   return nullptr;
@@ -33,14 +49,15 @@ const std::string& LocalText::get(std::string_view locale) const {
 }
 
 void LocalText::set(std::string_view locale, std::string text) {
-  auto it = std::find_if(items_.begin(), items_.end(), [&](const Item& item) {
+  Items& list = mutableItems();
+  auto it = std::find_if(list.begin(), list.end(), [&](const Item& item) {
     return item.first == locale || localeBefore(locale, item.first);
   });
-  if (it != items_.end() && it->first == locale) {
+  if (it != list.end() && it->first == locale) {
     it->second = std::move(text);
     return;
   }
-  items_.insert(it, Item(std::string(locale), std::move(text)));
+  list.insert(it, Item(std::string(locale), std::move(text)));
 }
 
 }  // namespace casewatch
