@@ -14,6 +14,7 @@
 #include <filesystem>
 
 #include "absl/strings/cord.h"
+#include "base/thread_role.h"
 
 #include "daemon/journal/event_codec.h"
 #include "daemon/journal/record_resync.h"
@@ -441,6 +442,7 @@ void EventJournal::close() {
 }
 
 void EventJournal::writerLoop() {
+  nameThisThread("cw-journal");
   std::vector<Batch> work;
   for (;;) {
     {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "base/thread_role.h"
 #include "daemon/journal/journal_compaction.h"
 #include "daemon/snapshot/snapshot_file.h"
 
@@ -43,6 +44,7 @@ SnapshotResult SnapshotWriter::writeNow(SnapshotJob job) {
 }
 
 void SnapshotWriter::run() {
+  nameThisThread("cw-snapshot");
   for (;;) {
     SnapshotJob job;
     {

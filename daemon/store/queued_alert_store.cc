@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include "base/thread_role.h"
 
 namespace casewatch {
 namespace {
@@ -128,6 +129,7 @@ void QueuedAlertStore::flush() {
 }
 
 void QueuedAlertStore::writerLoop() {
+  nameThisThread("cw-store");
   std::vector<Op> ops;
   for (;;) {
     uint64_t through = 0;
