@@ -108,15 +108,21 @@ double hawkesStreamLogLikelihood(const HawkesParams& p, std::span<const double> 
   auto w = [&](size_t i) { return weighted ? weights[i] : 1.0; };
   double ll = -p.mu * (end - times[0]);
   double a = 0;
-  for (size_t i = 0; i < times.size(); ++i) {
-    if (i > 0) {
-      a = std::exp(-p.beta * (times[i] - times[i - 1])) * (w(i - 1) + a);
-      const double lambda = p.mu + p.alpha * a;
-      if (!(lambda > 0)) return kNegInf;
-      ll += std::log(lambda);
-    }
-    ll -= p.alpha / p.beta * w(i) * (1 - std::exp(-p.beta * (end - times[i])));
+  double total_weight = w(0);
+  for (size_t i = 1; i < times.size(); ++i) {
+    a = std::exp(-p.beta * (times[i] - times[i - 1])) * (w(i - 1) + a);
+    const double lambda = p.mu + p.alpha * a;
+    if (!(lambda > 0)) return kNegInf;
+    ll += std::log(lambda);
+    total_weight += w(i);
   }
+  // The compensator's jumps, Σ w_i (1 − e^{−β(T − t_i)}): Σ w_i e^{−β(T − t_i)} is
+  // e^{−β(T − t_n)} (w_n + A_n), the recursion's own sum carried to the end, so one exponential
+  // per event instead of two. The refits (Nelder–Mead, about a thousand evaluations over every
+  // contact) spent most of their time in exp.
+  const size_t last = times.size() - 1;
+  const double decayed = std::exp(-p.beta * (end - times[last])) * (w(last) + a);
+  ll -= p.alpha / p.beta * (total_weight - decayed);
   return ll;
 }
 

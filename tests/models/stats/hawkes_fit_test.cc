@@ -27,6 +27,30 @@ TEST(HawkesFitTest, RecursiveLogLikelihoodEqualsTheDirectSum) {
   EXPECT_NEAR(hawkesStreamLogLikelihood(p, one, 12), -(0.1 * 10 + 0.5 * (1 - std::exp(-8))), 1e-12);
 }
 
+// With weights (a contact lodged above its level jumps by α·w): the recursion against the
+// direct sums, λ(t_i) = μ + α Σ_{j<i} w_j e^{−β(t_i − t_j)} and the compensator's jumps
+// (α/β) Σ_i w_i (1 − e^{−β(T − t_i)}).
+TEST(HawkesFitTest, WeightedLogLikelihoodEqualsTheDirectSum) {
+  const std::vector<double> times = {0, 0.5, 0.7, 3.1, 3.1, 9.4, 20};
+  const std::vector<double> weights = {1, 1.5, 1, 2, 1, 1.5, 1};
+  const double end = 25;
+  for (const HawkesParams& p :
+       {HawkesParams{0.1, 0.4, 0.8}, HawkesParams{0.02, 0.01, 0.05}, HawkesParams{1.5, 2.0, 3.0}}) {
+    double direct = -p.mu * (end - times[0]);
+    for (size_t i = 1; i < times.size(); ++i) {
+      double lambda = p.mu;
+      for (size_t j = 0; j < i; ++j) {
+        lambda += p.alpha * weights[j] * std::exp(-p.beta * (times[i] - times[j]));
+      }
+      direct += std::log(lambda);
+    }
+    for (size_t i = 0; i < times.size(); ++i) {
+      direct -= p.alpha / p.beta * weights[i] * (1 - std::exp(-p.beta * (end - times[i])));
+    }
+    EXPECT_NEAR(hawkesStreamLogLikelihood(p, times, end, weights), direct, 1e-10);
+  }
+}
+
 // Simulates one stream started by an event at 0 on [0, end] (Ogata's thinning: between events
 // the intensity only decays, so its value just after the last event bounds it).
 std::vector<double> simulate(const HawkesParams& p, double end, std::mt19937_64& rng) {
