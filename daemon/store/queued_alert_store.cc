@@ -172,6 +172,15 @@ void QueuedAlertStore::writerLoop() {
       stats_.writes_dropped.fetch_add(ops.size(), std::memory_order_relaxed);
       log_->error("store: dropped {} queued writes", ops.size());
     }
+    // health() says how the batch went before anyone hears of it: a write kept through an outage
+    // is answered once the store is healthy again, not while health() still names the outage.
+    bool health_changed = false;
+    {
+      std::lock_guard lk(mu_);
+      health_changed = last_failure_.ok() != status.ok() || holding_;
+      last_failure_ = status;
+      holding_ = false;
+    }
     // Callbacks only after COMMIT (or the final failure), and before flush() returns.
     for (Op& op : ops) {
       if (auto* a = std::get_if<AlertsOp>(&op); a && a->on_committed) a->on_committed(status);
@@ -180,13 +189,9 @@ void QueuedAlertStore::writerLoop() {
       }
     }
     ops.clear();
-    bool health_changed = false;
     {
       std::lock_guard lk(mu_);
       done_ = through;
-      health_changed = last_failure_.ok() != status.ok() || holding_;
-      last_failure_ = status;
-      holding_ = false;
     }
     done_cv_.notify_all();
     if (health_changed && on_health_change_) on_health_change_();
