@@ -1,9 +1,9 @@
 #include "base/zmq_curve/zap_authenticator.h"
 
-#include <pthread.h>
-
 #include <spdlog/spdlog.h>
 #include <zmq_addon.hpp>
+
+#include "base/thread_role.h"
 
 namespace casewatch {
 namespace {
@@ -43,7 +43,7 @@ uint64_t ZapAuthenticator::refusals(const std::string& domain) const {
 }
 
 void ZapAuthenticator::run() {
-  pthread_setname_np(pthread_self(), "cw-zap");
+  nameThisThread("cw-zap");
   while (!stop_.load(std::memory_order_relaxed)) {
     try {
       zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};

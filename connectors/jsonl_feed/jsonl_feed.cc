@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +14,8 @@
 #include <utility>
 
 #include <spdlog/spdlog.h>
+
+#include "base/thread_role.h"
 
 namespace casewatch {
 namespace {
@@ -288,7 +289,7 @@ void JsonlFeed::stop() {
 }
 
 void JsonlFeed::run() {
-  pthread_setname_np(pthread_self(), ("cw-" + feed_.name).substr(0, 15).c_str());
+  nameThisThread("cw-" + feed_.name);
   struct stat st {};
   // A regular file is always readable; a pipe or terminal is polled so that stop() is prompt.
   const bool must_poll = ::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode);

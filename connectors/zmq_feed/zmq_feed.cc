@@ -1,13 +1,12 @@
 #include "connectors/zmq_feed/zmq_feed.h"
 
-#include <pthread.h>
-
 #include <exception>
 #include <utility>
 
 #include <spdlog/spdlog.h>
 
 #include "base/str_cat.h"
+#include "base/thread_role.h"
 #include "base/zmq_curve/curve_keys.h"
 #include "base/zmq_curve/zap_authenticator.h"
 
@@ -201,7 +200,7 @@ void ZmqFeed::stop() {
 }
 
 void ZmqFeed::run() {
-  pthread_setname_np(pthread_self(), ("cw-" + feed_.name).substr(0, 15).c_str());
+  nameThisThread("cw-" + feed_.name);
   while (!stop_.load(std::memory_order_relaxed)) {
     try {
       // Not receiving while the pipeline holds too many batches is what lets the high-water mark

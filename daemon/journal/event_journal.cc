@@ -15,7 +15,6 @@
 
 #include "absl/strings/cord.h"
 #include "base/thread_role.h"
-
 #include "daemon/journal/event_codec.h"
 #include "daemon/journal/record_resync.h"
 #include "daemon/journal/segment_reader.h"
