@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+
 #include "base/thread_role.h"
 
 namespace casewatch {
