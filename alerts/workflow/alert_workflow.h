@@ -166,12 +166,27 @@ class AlertWorkflow final : public AlertOperations {
     // they cause must come out the same (the kill test at 20 moments found reminders swapping
     // seqs). Silences first (a silence ending at t no longer holds at t), then holds, then steps;
     // within a kind, by id.
+    // `id_order`: the id's first 8 bytes, big-endian (idOrder()), so that most ties on `due` are
+    // broken without reading the id's heap buffer. Daily reminders fall due at the same moment
+    // for thousands of alerts, and comparing their ids was 3 % of an alert-heavy replay.
+    uint64_t id_order = 0;
+    static uint64_t idOrder(std::string_view id) {
+      uint64_t k = 0;
+      for (size_t i = 0; i < 8; ++i) {
+        k = (k << 8) | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0u);
+      }
+      return k;
+    }
     static int rank(TimerKind k) {
       return k == TimerKind::kStep ? 2 : k == TimerKind::kHold ? 1 : 0;
     }
+    // The order of (due, rank, id, seq): id_order orders as the id's first 8 bytes do (unsigned,
+    // as std::string compares them; a shorter id padded with zero bytes), and the whole id
+    // decides when those are equal.
     bool operator>(const Timer& o) const {
       if (due != o.due) return due > o.due;
       if (rank(kind) != rank(o.kind)) return rank(kind) > rank(o.kind);
+      if (id_order != o.id_order) return id_order > o.id_order;
       if (int c = id.compare(o.id); c != 0) return c > 0;
       return seq > o.seq;
     }

@@ -79,6 +79,7 @@ bool AlertWorkflow::loadSnapshotApart(ArchiveIn& in) {
     in.pod(t.kind);
     in.pod(t.gen);
     in.str(t.id);
+    t.id_order = Timer::idOrder(t.id);
   }
   // Timers order fully (due, kind, id, seq): any heap of them pops in the same order.
   timers_ = decltype(timers_)(std::greater<Timer>(), std::move(timers));

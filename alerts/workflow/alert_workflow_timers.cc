@@ -14,7 +14,7 @@ constexpr TimeMs kGcInterval = kMsPerHour;
 }  // namespace
 
 void AlertWorkflow::pushTimer(TimeMs due, TimerKind kind, uint32_t gen, const std::string& id) {
-  timers_.push(Timer{due, timer_seq_++, kind, gen, id});
+  timers_.push(Timer{due, timer_seq_++, kind, gen, id, Timer::idOrder(id)});
 }
 
 void AlertWorkflow::armStep(Entry& e, TimeMs now) {
