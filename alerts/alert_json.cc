@@ -5,6 +5,7 @@
 #include <simdjson.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -169,17 +170,23 @@ class AlertJsonWriter {
  private:
   // False when the two would print `s` differently: nlohmann escapes a control character without
   // a short escape as \u00xx where RapidJSON writes \u00XX, and it replaces what is not UTF-8.
+  // One pass for the smallest and largest byte: most texts are printable ASCII (codes, ids, the
+  // English texts), valid UTF-8 without asking simdjson, whose call was a quarter of encoding an
+  // alert (BM_AlertToJson: 4.5 us an alert).
   static bool escapesAlike(std::string_view s) {
-    bool control = false;
-    for (unsigned char ch : s) control |= ch < 0x20;
-    if (control) {
+    unsigned char lo = 0xff, hi = 0;
+    for (unsigned char ch : s) {
+      lo = std::min(lo, ch);
+      hi = std::max(hi, ch);
+    }
+    if (lo < 0x20) {
       for (unsigned char ch : s) {
         if (ch < 0x20 && ch != '\b' && ch != '\t' && ch != '\n' && ch != '\f' && ch != '\r') {
           return false;
         }
       }
     }
-    return simdjson::validate_utf8(s.data(), s.size());
+    return hi < 0x80 || simdjson::validate_utf8(s.data(), s.size());
   }
   // A text that the fast path would escape unlike nlohmann marks the encoding for the DOM fallback,
   // but is still written: the writer's nesting must stay whole (RapidJSON asserts on it).

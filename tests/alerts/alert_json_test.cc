@@ -256,6 +256,15 @@ TEST(AlertJsonTest, TextsTheWritersWouldEscapeDifferentlyTakeTheDomForm) {
   a.subject_id = std::string("C-\xff\xfe");  // not UTF-8: replaced, as the DOM form does
   EXPECT_EQ(alertToJson(a, {}), alertToJsonByDom(a, {}));
   EXPECT_NO_THROW(json::parse(alertToJson(a, {})));
+  // Each text is checked whole: a control byte or a broken sequence after valid Chinese, and a
+  // lone continuation byte at the end of ASCII.
+  a.subject_id = "案件\x02";
+  EXPECT_EQ(alertToJson(a, {}), alertToJsonByDom(a, {}));
+  a.subject_id = "案件\xe6\xa1";
+  EXPECT_EQ(alertToJson(a, {}), alertToJsonByDom(a, {}));
+  a.subject_id = "ZY-2026-0042\x80";
+  EXPECT_EQ(alertToJson(a, {}), alertToJsonByDom(a, {}));
+  EXPECT_THAT(alertToJson(a, {}), HasSubstr("\"ZY-2026-0042\xef\xbf\xbd\""));  // U+FFFD
 }
 
 TEST(AlertJsonTest, AChangeIsEncodedOnceAndPrintedFromThatEncoding) {

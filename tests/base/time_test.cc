@@ -152,6 +152,14 @@ TEST(FormatRfc3339Test, InTheGivenOffset) {
   EXPECT_EQ(formatRfc3339(k20240229T12Z, 720), "2024-03-01T00:00:00+12:00");
 }
 
+// Years of more than four digits (a mistyped clock, a far deadline) print whole, unpadded.
+TEST(FormatRfc3339Test, YearsBeyondFourDigitsPrintWhole) {
+  constexpr TimeMs k10000 = 253402300800000;  // 10000-01-01T00:00:00Z
+  EXPECT_EQ(formatRfc3339(k10000), "10000-01-01T00:00:00Z");
+  EXPECT_EQ(formatRfc3339(k10000 - 1000, 480), "10000-01-01T07:59:59+08:00");
+  EXPECT_EQ(formatRfc3339(-62135596800000), "0001-01-01T00:00:00Z");
+}
+
 TEST(FormatRfc3339Test, TruncatesMillisecondsAndHandlesTimesBeforeTheEpoch) {
   EXPECT_EQ(formatRfc3339(k20260304T0115Z + 999), "2026-03-04T01:15:00Z");
   EXPECT_EQ(formatRfc3339(-1), "1969-12-31T23:59:59Z");
