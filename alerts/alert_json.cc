@@ -1,5 +1,11 @@
 #include "alerts/alert_json.h"
 
+// RapidJSON's SSE2 scan (its Writer<StringBuffer>::ScanWriteUnescapedString) copies a string's
+// runs that need no escaping 16 bytes at a time instead of a byte at a time; the same bytes come
+// out. Only this file includes RapidJSON, so the define cannot differ between translation units.
+#if defined(__SSE2__)
+#define RAPIDJSON_SSE2
+#endif
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <simdjson.h>
