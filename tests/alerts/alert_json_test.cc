@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "alerts/sinks/jsonl_file/jsonl_file_sink.h"
+#include "tests/fakes/sample_alert.h"
 
 namespace casewatch {
 namespace {
@@ -20,39 +21,11 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-constexpr TimeMs kStart = 1772586900000;  // 2026-03-04T09:15:00+08:00
-constexpr TimeMs kUpdate = kStart + 3 * kMsPerDay + 17 * kMsPerSecond;
+constexpr TimeMs kStart = testing::kSampleAlertStart;
+constexpr TimeMs kUpdate = testing::kSampleAlertUpdate;
 
 Alert fullAlert() {
-  Alert a;
-  a.alert_id = alertFingerprint("overdue", SubjectKind::kCase, "ZY-2026-0042");
-  a.status = AlertStatus::kFiring;
-  a.model = "overdue";
-  a.tier = Tier::kOrange;
-  a.subject_kind = SubjectKind::kCase;
-  a.subject_id = "ZY-2026-0042";
-  a.score = 0.7375;
-  a.region = "520302";
-  a.agency = "huichuan-hrss";
-  a.category = "wage_arrears";
-  a.starts_at = kStart;
-  a.updated_at = kUpdate;
-  AlertReason days;
-  days.code = "procedural_reply_days_overdue";
-  days.number = 12;
-  days.text.set("en", "procedural reply was due on 2026-03-11: 12 day(s) overdue");
-  days.text.set("zh-CN", "程序性回复期限为2026-03-11，已超期12天");
-  AlertReason done;
-  done.code = "steps_done";
-  done.string_value = "routing decision";
-  done.text.set("en", "done: routing decision");
-  done.text.set("zh-CN", "已完成：受理/转送决定");
-  a.reasons = {days, done};
-  a.actions = {Action::kSendProceduralReply, Action::kNotifyLeadership};
-  a.summary.set("en",
-                "Case ZY-2026-0042 (huichuan-hrss): procedural reply overdue by up to 12 day(s).");
-  a.summary.set("zh-CN", "案件ZY-2026-0042（huichuan-hrss）：程序性回复已超期，最长12天。");
-  return a;
+  return testing::sampleOverdueAlert();
 }
 
 json toJson(const Alert& a, AlertJsonOptions opts = {}, const ChangeKind* change = nullptr) {
