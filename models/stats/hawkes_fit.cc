@@ -6,20 +6,12 @@
 #include <limits>
 
 #include "base/str_cat.h"
+#include "models/stats/hawkes_likelihood.h"
 
 namespace casewatch {
 namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-
-double totalLogLikelihood(const HawkesParams& p, std::span<const HawkesStream> streams) {
-  double ll = 0;
-  for (const HawkesStream& s : streams) {
-    ll += hawkesStreamLogLikelihood(p, s.times, s.end, s.weights);
-    if (!std::isfinite(ll)) return kNegInf;
-  }
-  return ll;
-}
 
 using Point = std::array<double, 3>;  // ln μ, ln α, ln β
 
@@ -163,8 +155,9 @@ absl::StatusOr<HawkesFit> fitHawkes(std::span<const HawkesStream> streams) {
     return absl::InvalidArgumentError(
         "hawkes fit: no stream has a return (an event after its first): nothing to fit");
   }
+  HawkesLikelihood pooled(streams);
   auto objective = [&](const Point& x) {
-    const double ll = totalLogLikelihood(fromLog(x), streams);
+    const double ll = pooled(fromLog(x));
     return std::isfinite(ll) ? -ll : std::numeric_limits<double>::max();
   };
   const double rate = static_cast<double>(fit.events) / std::max(exposure, 1e-9);
@@ -185,9 +178,7 @@ absl::StatusOr<HawkesFit> fitHawkes(std::span<const HawkesStream> streams) {
 
   // Standard errors: the inverse of the observed information in (μ, α, β), central differences.
   const std::array<double, 3> at = {fit.params.mu, fit.params.alpha, fit.params.beta};
-  auto ll = [&](std::array<double, 3> v) {
-    return totalLogLikelihood(HawkesParams{v[0], v[1], v[2]}, streams);
-  };
+  auto ll = [&](std::array<double, 3> v) { return pooled(HawkesParams{v[0], v[1], v[2]}); };
   double h[3][3];
   std::array<double, 3> step;
   for (size_t i = 0; i < 3; ++i) step[i] = 1e-4 * at[i];

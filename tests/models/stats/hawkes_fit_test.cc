@@ -9,6 +9,8 @@
 #include <random>
 #include <vector>
 
+#include "tests/fakes/hawkes_streams.h"
+
 namespace casewatch {
 namespace {
 
@@ -51,32 +53,12 @@ TEST(HawkesFitTest, WeightedLogLikelihoodEqualsTheDirectSum) {
   }
 }
 
-// Simulates one stream started by an event at 0 on [0, end] (Ogata's thinning: between events
-// the intensity only decays, so its value just after the last event bounds it).
-std::vector<double> simulate(const HawkesParams& p, double end, std::mt19937_64& rng) {
-  std::uniform_real_distribution<double> u(0, 1);
-  std::vector<double> times = {0};
-  double t = 0, s = 1;  // s = Σ exp(−β (t − tᵢ)) at t
-  while (true) {
-    const double bound = p.mu + p.alpha * s;
-    const double dt = -std::log(1 - u(rng)) / bound;
-    s *= std::exp(-p.beta * dt);
-    t += dt;
-    if (t > end) break;
-    if (u(rng) * bound <= p.mu + p.alpha * s) {
-      times.push_back(t);
-      s += 1;
-    }
-  }
-  return times;
-}
-
 TEST(HawkesFitTest, RecoversKnownParametersFromSimulatedStreams) {
   const HawkesParams truth{0.02, 0.3, 0.6};
   std::mt19937_64 rng(20261123);
   std::vector<HawkesStream> streams;
   for (int i = 0; i < 3000; ++i)
-    streams.push_back(HawkesStream{simulate(truth, 365, rng), 365, {}});
+    streams.push_back(HawkesStream{testing::simulateHawkesStream(truth, 0, 365, rng), 365, {}});
   auto fit = fitHawkes(streams);
   ASSERT_TRUE(fit.ok()) << fit.status();
   EXPECT_NEAR(fit->params.mu, truth.mu, 0.1 * truth.mu);
