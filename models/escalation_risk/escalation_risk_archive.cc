@@ -95,6 +95,9 @@ bool EscalationRiskModel::loadState(ArchiveIn& in) {
     if (!in.ok() || rescore_.queued(i)) return false;  // a case is queued once
     rescore_.push(at, i);
   }
+  // Saved with no model scoring, the queue was empty (or held every open case, from before the
+  // queue stood still without one): an empty one is completed from the cases when a model comes.
+  rescore_complete_ = n > 0;
   return in.ok();
 }
 

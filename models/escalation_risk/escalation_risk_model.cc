@@ -81,6 +81,15 @@ void EscalationRiskModel::queueRescore(const Case& c, CaseIndex i, TimeMs after)
   rescore_.push(at, i);
 }
 
+void EscalationRiskModel::completeRescoreQueue(const CaseStore& cases) {
+  if (rescore_complete_) return;
+  rescore_complete_ = true;
+  for (CaseIndex i = 0; i < cases.size(); ++i) {
+    const Case& c = cases.at(i);
+    if (c.open()) queueRescore(c, i, now_);  // a queued case stays where it is
+  }
+}
+
 bool EscalationRiskModel::mayLearn() const {
   return config_.model_file.empty() && config_.learn.enabled;
 }
@@ -219,7 +228,12 @@ void EscalationRiskModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, Mode
   features_.observe(ev, u, ctx.cases);
   if (u.index != kNoCase && !u.conflict && ev.type != EventType::kVisit &&
       ctx.cases.at(u.index).open()) {
-    queueRescore(ctx.cases.at(u.index), u.index, now_);  // registered or reopened
+    if (model_) {
+      completeRescoreQueue(ctx.cases);
+      queueRescore(ctx.cases.at(u.index), u.index, now_);  // registered or reopened
+    } else {
+      rescore_complete_ = false;  // queued when a model comes
+    }
   }
   if (rows_) {
     rows_->onEvent(ev, u, ctx.cases, features_);
@@ -243,8 +257,10 @@ void EscalationRiskModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, Mode
 
 void EscalationRiskModel::advanceTo(TimeMs now, ModelContext& ctx) {
   if (!model_ && !rows_) return;
-  // Strictly before `now`: the events at `now` are not applied yet, every earlier one is.
-  while (rescore_.hasDueBefore(now)) {
+  if (model_) completeRescoreQueue(ctx.cases);
+  // Strictly before `now`: the events at `now` are not applied yet, every earlier one is. With no
+  // model the queue stands still.
+  while (model_ && rescore_.hasDueBefore(now)) {
     const auto [at, i] = rescore_.pop();
     const Case& c = ctx.cases.at(i);
     if (!c.open()) continue;
@@ -369,6 +385,7 @@ void EscalationRiskModel::emit(CaseIndex i, Tier tier, double p, const Escalatio
 void EscalationRiskModel::rescoreOpen(TimeMs now, ModelContext& ctx) {
   if (!model_) return;
   now_ = std::max(now_, now);
+  completeRescoreQueue(ctx.cases);
   for (CaseIndex i = 0; i < ctx.cases.size(); ++i) {
     if (ctx.cases.at(i).open() || alerted_.contains(i)) score(i, now_, ctx);
   }
@@ -385,11 +402,16 @@ void EscalationRiskModel::rebuild(TimeMs now, ModelContext& ctx) {
   features_.rebuild(ctx.cases, ctx.visits);
   alerted_.clear();
   rescore_.clear();
+  rescore_complete_ = true;
   for (CaseIndex i = 0; i < ctx.cases.size(); ++i) {
     const Case& c = ctx.cases.at(i);
     if (!c.open()) continue;
+    if (!model_) {
+      rescore_complete_ = false;
+      continue;
+    }
     queueRescore(c, i, now_);
-    if (model_) score(i, now_, ctx);
+    score(i, now_, ctx);
   }
 }
 

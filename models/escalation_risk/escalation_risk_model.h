@@ -137,6 +137,8 @@ class EscalationRiskModel final : public Model {
   bool mayLearn() const;
   // Puts case `i` on the rescoring clock (its next multiple of the interval after `after`).
   void queueRescore(const Case& c, CaseIndex i, TimeMs after);
+  // Queues every open case not queued yet, once a model scores (rescore_complete_).
+  void completeRescoreQueue(const CaseStore& cases);
 
   EscalationRiskConfig config_;
   std::optional<EscalationModelFile> model_;
@@ -148,7 +150,12 @@ class EscalationRiskModel final : public Model {
   EscalationFeatureBuilder features_;
   absl::flat_hash_map<CaseIndex, Alerted> alerted_;
   TimeMs rescore_every_;
-  RescoreQueue rescore_;  // next rescoring of each open case
+  RescoreQueue rescore_;  // next rescoring of each open case, while a model scores
+  // Whether rescore_ holds every open case. The queue is kept only while a model scores: learning
+  // with no accepted fit yet, it would only pop each open case daily and push it back (a fifth of
+  // the applying thread in bench/run's end to end, perf). The first use after a fit arrives
+  // queues the open cases (completeRescoreQueue).
+  bool rescore_complete_ = true;
   bool keep_scores_ = false;
   absl::flat_hash_map<CaseIndex, double> scores_;  // keepScores only
   TimeMs now_ = 0;

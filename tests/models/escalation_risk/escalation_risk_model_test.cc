@@ -282,6 +282,43 @@ TEST_F(EscalationRiskModelTest, TheDailyRescoringMovesTheScoreWithoutAnEvent) {
   EXPECT_NEAR(red->score, logistic(-3 + 0.1 * 39), 1e-9);
 }
 
+// Learning, the model keeps no rescoring queue until a fit is accepted (it would only pop and
+// push back); the first use after one queues the open cases, which the daily rescoring then moves
+// as it moves a pinned model's.
+TEST_F(EscalationRiskModelTest, AFitAcceptedWhileLearningStartsTheDailyRescoring) {
+  EscalationRiskConfig learning_config;
+  learning_config.learn.enabled = true;
+  EscalationRiskModel learner(learning_config, clocks_, std::nullopt);
+  learner.startLearning();
+  ASSERT_TRUE(learner.learning());
+  auto apply_to_learner = [&](const CaseEvent& ev) { learner.onEvent(ev, cases_.apply(ev), ctx_); };
+  apply_to_learner(EventBuilder::registered("C-2", t0_));
+  apply_to_learner(EventBuilder::of(EventType::kProceduralReply, "C-2", t0_ + kDay));
+  apply_to_learner(EventBuilder::of(EventType::kAccepted, "C-2", t0_ + kDay));
+  apply_to_learner(EventBuilder::registered("C-3", t0_ + 2 * kDay));
+  apply_to_learner(EventBuilder::of(EventType::kClosed, "C-3", t0_ + 3 * kDay));
+  learner.advanceTo(t0_ + 60 * kDay, ctx_);
+  EXPECT_TRUE(sink_.empty());  // no fit: no signal
+  EscalationFitRecord fit;
+  fit.accepted = true;
+  fit.model = testModel();
+  learner.useFit(fit);
+  // η = −3 + 0.1 · (t − 61 days) as in TheDailyRescoringMovesTheScoreWithoutAnEvent: blue at the
+  // rescoring of day 78, red at day 100; the closed case is not scored.
+  learner.advanceTo(t0_ + 77 * kDay, ctx_);
+  EXPECT_TRUE(sink_.empty());
+  learner.advanceTo(t0_ + 200 * kDay, ctx_);
+  ASSERT_FALSE(sink_.empty());
+  EXPECT_EQ(sink_.signals().front().subject_id, "C-2");
+  EXPECT_EQ(sink_.signals().front().tier, Tier::kBlue);
+  EXPECT_EQ(sink_.signals().front().at, t0_ + 78 * kDay);
+  const auto red = std::find_if(sink_.signals().begin(), sink_.signals().end(),
+                                [](const Signal& x) { return x.tier == Tier::kRed; });
+  ASSERT_NE(red, sink_.signals().end());
+  EXPECT_EQ(red->at, t0_ + 100 * kDay);
+  for (const Signal& x : sink_.signals()) EXPECT_EQ(x.subject_id, "C-2");
+}
+
 TEST_F(EscalationRiskModelTest, RebuildAfterAReloadRaisesTheSameAlertsFromTheCaseState) {
   apply(EventBuilder::registered("C-3", t0_).matter("m:3"));
   apply(EventBuilder::registered("C-4", t0_ + kDay).matter("m:3"));
