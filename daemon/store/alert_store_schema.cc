@@ -98,6 +98,33 @@ CREATE INDEX IF NOT EXISTS model_fits_model ON model_fits (model, id);
     R"sql(
 CREATE INDEX IF NOT EXISTS training_rows_case ON training_rows (case_id);
 )sql",
+    // Version 5: training rows keyed and stored in time order, (model, at, row_id), in one b-tree
+    // (WITHOUT ROWID), instead of a rowid table with three indexes on (model, row_id), (model, at)
+    // and (case_id). A row's time follows from its id (the same row taken again after a restart has
+    // the same time), so the key still de-duplicates; rows arrive about in time order (most are
+    // labelled when their horizon passes), so an insert appends instead of dirtying a random page
+    // of each index in every commit's WAL. 633,000 rows in commits of 1,000: 23.4 s and 204 MiB
+    // before, 2.3 s and 111 MiB after (the same script over Python's sqlite3, both layouts). The
+    // fit reads the newest rows in key order; retention's delete by case id scans the table once a
+    // day.
+    R"sql(
+CREATE TABLE training_rows_by_time (
+  model         TEXT NOT NULL,
+  row_id        TEXT NOT NULL,
+  case_id       TEXT NOT NULL,
+  registered_at INTEGER NOT NULL,  -- ms since the epoch
+  at            INTEGER NOT NULL,  -- ms since the epoch
+  label         INTEGER NOT NULL,
+  features      BLOB NOT NULL,     -- IEEE doubles, little-endian
+  PRIMARY KEY (model, at, row_id)
+) WITHOUT ROWID;
+INSERT OR REPLACE INTO training_rows_by_time(model, row_id, case_id, registered_at, at, label,
+                                             features)
+  SELECT model, row_id, case_id, registered_at, at, label, features FROM training_rows
+  ORDER BY model, at, row_id;
+DROP TABLE training_rows;
+ALTER TABLE training_rows_by_time RENAME TO training_rows;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

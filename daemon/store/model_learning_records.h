@@ -14,7 +14,9 @@ namespace casewatch {
 
 struct TrainingRow {
   std::string model;
-  std::string row_id;  // unique within the model (an event_id): a repeated write replaces it
+  // Unique within the model, and its `at` follows from it: a repeated write of the row (the same
+  // id and time, e.g. taken again in the journal's replay after a restart) replaces it.
+  std::string row_id;
   std::string case_id;
   TimeMs registered_at = 0;
   TimeMs at = 0;

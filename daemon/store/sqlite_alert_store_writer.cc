@@ -204,10 +204,32 @@ absl::Status SqliteAlertStore::apply(PurgeOp& op, uint64_t& dead_letters_deleted
     return absl::OkStatus();
   };
   const StorePurge& p = op.what;
-  for (const std::string& id : p.case_ids) {
+  if (!p.case_ids.empty()) {
+    // training_rows is keyed by time, not by case (alert_store_schema.cc, version 5): the purged
+    // cases go into a temporary table and one pass over the rows deletes theirs.
+    uint64_t ignored = 0;
     auto st = run(
-        "DELETE FROM training_rows WHERE case_id = ?1",
-        [&](sqlite3_stmt* s) { bindText(s, 1, id); }, op.counts.training_rows);
+        "CREATE TEMP TABLE IF NOT EXISTS retention_cases(case_id TEXT PRIMARY KEY)",
+        [](sqlite3_stmt*) {}, ignored);
+    if (st.ok())
+      st = run(
+          "DELETE FROM temp.retention_cases", [](sqlite3_stmt*) {}, ignored);
+    if (st.ok()) {
+      sqlite3_stmt* insert = nullptr;
+      st = w.prepare(insert, "INSERT OR IGNORE INTO temp.retention_cases(case_id) VALUES(?1)");
+      for (size_t k = 0; st.ok() && k < p.case_ids.size(); ++k) {
+        bindText(insert, 1, p.case_ids[k]);
+        if (sqlite3_step(insert) != SQLITE_DONE) st = w.error("retention purge");
+        sqlite3_reset(insert);
+      }
+      sqlite3_finalize(insert);
+    }
+    if (st.ok()) {
+      st = run(
+          "DELETE FROM training_rows WHERE case_id IN (SELECT case_id FROM "
+          "temp.retention_cases)",
+          [](sqlite3_stmt*) {}, op.counts.training_rows);
+    }
     if (!st.ok()) return st;
   }
   if (p.resolved_before > 0) {

@@ -53,12 +53,12 @@ TEST(SqliteAlertStoreTest, CreatesTheDatabaseInWalModeWithSchemaVersion) {
   EXPECT_EQ(store->dbPath(), dir + "/casewatch.db");
   EXPECT_TRUE(std::filesystem::exists(dir + "/casewatch.db"));
   EXPECT_EQ(queryText(store->dbPath(), "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "4");
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "5");
   store->close();
   // Reopening an up-to-date database applies nothing and keeps the version.
   store = openOk(dir);
   ASSERT_TRUE(store);
-  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "4");
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "5");
 }
 
 // Dead letters stored before they were sanitised held raw bytes: migration 2 drops their bodies,
@@ -91,6 +91,76 @@ TEST(SqliteAlertStoreTest, Migration2DropsTheRawBytesOfOldDeadLetters) {
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_EQ(bytes.find("RAW-PERSON-4711"), std::string::npos) << entry.path();
   }
+}
+
+// Migration 5 rebuilds training_rows keyed by (model, at, row_id) in one WITHOUT ROWID b-tree: the
+// rows of a version 4 store come through it, read back in time order, bit for bit; the old indexes
+// are gone; a row written again replaces itself; retention's delete by case id still finds them.
+TEST(SqliteAlertStoreTest, Migration5KeysTheTrainingRowsByTime) {
+  TempDir tmp;
+  openOk(tmp.path())->close();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((tmp.path() + "/casewatch.db").c_str(), &db), SQLITE_OK);
+  const char* v4 = R"sql(
+DROP TABLE training_rows;
+CREATE TABLE training_rows (
+  model TEXT NOT NULL, row_id TEXT NOT NULL, case_id TEXT NOT NULL, registered_at INTEGER NOT NULL,
+  at INTEGER NOT NULL, label INTEGER NOT NULL, features BLOB NOT NULL, PRIMARY KEY (model, row_id));
+CREATE INDEX training_rows_at ON training_rows (model, at);
+CREATE INDEX training_rows_case ON training_rows (case_id);
+INSERT INTO training_rows VALUES ('escalation_risk', 'C-2+0d', 'C-2', 2000, 2000, 1, x'000000000000F03F');
+INSERT INTO training_rows VALUES ('escalation_risk', 'C-1+10d', 'C-1', 1000, 1001000, 0, x'0000000000000040');
+INSERT INTO training_rows VALUES ('escalation_risk', 'C-1+0d', 'C-1', 1000, 1000, 0, x'0000000000000840');
+UPDATE meta SET value='4' WHERE key='schema_version';
+)sql";
+  ASSERT_EQ(sqlite3_exec(db, v4, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  auto store = openOk(tmp.path());
+  ASSERT_TRUE(store);
+  EXPECT_EQ(queryText(store->dbPath(), "SELECT value FROM meta WHERE key='schema_version'"), "5");
+  EXPECT_NE(queryText(store->dbPath(), "SELECT sql FROM sqlite_master WHERE name='training_rows'")
+                .find("WITHOUT ROWID"),
+            std::string::npos);
+  EXPECT_EQ(queryText(store->dbPath(),
+                      "SELECT count(*) FROM sqlite_master WHERE name LIKE 'training_rows_%'"),
+            "0");
+  auto rows = store->loadTrainingRows("escalation_risk", 0);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].row_id, "C-1+0d");
+  EXPECT_EQ((*rows)[1].row_id, "C-2+0d");
+  EXPECT_EQ((*rows)[2].row_id, "C-1+10d");
+  EXPECT_EQ((*rows)[1].features, std::vector<double>{1.0});
+  EXPECT_EQ((*rows)[1].label, 1);
+  EXPECT_EQ((*rows)[2].features, std::vector<double>{2.0});
+
+  // The same row again (the journal's replay after a restart) replaces itself.
+  TrainingRow again{"escalation_risk", "C-1+10d", "C-1", 1000, 1001000, 1, {2.0}};
+  store->addTrainingRows({again});
+  store->flush();
+  rows = store->loadTrainingRows("escalation_risk", 0);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[2].label, 1);
+
+  StorePurge purge;
+  purge.case_ids = {"C-1", "C-9"};
+  std::atomic<bool> called = false;
+  StorePurgeCounts got;
+  store->purge(purge, [&](const absl::Status& s, const StorePurgeCounts& n) {
+    EXPECT_TRUE(s.ok()) << s;
+    got = n;
+    called = true;
+  });
+  store->flush();
+  ASSERT_TRUE(called.load());
+  EXPECT_EQ(got.training_rows, 2u);
+  rows = store->loadTrainingRows("escalation_risk", 0);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].case_id, "C-2");
+  store->close();
 }
 
 TEST(SqliteAlertStoreTest, RefusesADatabaseFromANewerSchema) {
