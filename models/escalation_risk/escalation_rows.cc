@@ -24,7 +24,8 @@ EscalationRowTaker::EscalationRowTaker(int horizon_days, int every_days)
 void EscalationRowTaker::take(const CaseStore& cases, CaseIndex i, TimeMs at, std::string row_id,
                               const EscalationFeatureBuilder& features) {
   const Case& c = cases.at(i);
-  Pending p;
+  Pending& p = pending_.emplace_back();
+  p.waiting = true;
   p.index = i;
   p.row.row_id = std::move(row_id);
   p.row.case_id = std::string(cases.caseId(i));
@@ -36,29 +37,32 @@ void EscalationRowTaker::take(const CaseStore& cases, CaseIndex i, TimeMs at, st
   const std::string_view matter = cases.strings().name(c.matter);
   p.matter = matter.empty() ? 0 : escalationMatterKey(matter);
   const uint64_t id = next_id_++;
+  ++waiting_;
   by_case_[i].push_back(id);
   if (!matter.empty()) by_matter_[p.matter].push_back(id);
-  expiry_.emplace(p.to, id);
-  pending_.emplace(id, std::move(p));
+  expiry_.push_back(Expiry{p.to, id});
+  std::push_heap(expiry_.begin(), expiry_.end(), later);
+}
+
+EscalationRowTaker::Pending* EscalationRowTaker::find(uint64_t id) {
+  if (id < first_id_ || id - first_id_ >= pending_.size()) return nullptr;
+  Pending& p = pending_[id - first_id_];
+  return p.waiting ? &p : nullptr;
 }
 
 void EscalationRowTaker::schedule(const Case& c, CaseIndex i, TimeMs after) {
-  if (scheduled_.contains(i)) return;
+  if (schedule_.queued(i)) return;
   // The first multiple of D after `after`, counted from the registration.
   const TimeMs k = after < c.registered_at ? 0 : (after - c.registered_at) / every_ + 1;
-  const TimeMs at = c.registered_at + k * every_;
-  scheduled_.emplace(i, at);
-  schedule_.emplace(at, i);
+  schedule_.push(c.registered_at + k * every_, i);
 }
 
 void EscalationRowTaker::advanceTo(TimeMs now, const CaseStore& cases,
                                    const EscalationFeatureBuilder& features) {
   if (every_ > 0) {
     // Strictly before `now`: the events at `now` are not applied yet, every earlier one is.
-    while (!schedule_.empty() && schedule_.begin()->first < now) {
-      const auto [at, i] = *schedule_.begin();
-      schedule_.erase(schedule_.begin());
-      scheduled_.erase(i);
+    while (schedule_.hasDueBefore(now)) {
+      const auto [at, i] = schedule_.pop();
       const Case& c = cases.at(i);
       if (!c.open()) continue;
       const TimeMs age = at - c.registered_at;
@@ -79,21 +83,19 @@ void EscalationRowTaker::drop(absl::flat_hash_map<uint64_t, std::vector<uint64_t
 }
 
 void EscalationRowTaker::finish(uint64_t id, int label) {
-  auto it = pending_.find(id);
-  if (it == pending_.end()) return;
-  Pending p = std::move(it->second);
-  pending_.erase(it);
-  drop(by_case_, p.index, id);
-  drop(by_matter_, p.matter, id);
-  auto [lo, hi] = expiry_.equal_range(p.to);
-  for (auto e = lo; e != hi; ++e) {
-    if (e->second == id) {
-      expiry_.erase(e);
-      break;
-    }
+  Pending* p = find(id);
+  if (p == nullptr) return;
+  p->waiting = false;
+  --waiting_;
+  drop(by_case_, p->index, id);
+  drop(by_matter_, p->matter, id);
+  p->row.label = label;
+  labelled_.push_back(std::move(p->row));
+  // The finished rows at the front go (the heap's entries of finished rows are skipped).
+  while (!pending_.empty() && !pending_.front().waiting) {
+    pending_.pop_front();
+    ++first_id_;
   }
-  p.row.label = label;
-  labelled_.push_back(std::move(p.row));
 }
 
 void EscalationRowTaker::forget(const ForgottenCases& f, const CaseStore& cases) {
@@ -115,9 +117,9 @@ void EscalationRowTaker::escalate(const std::vector<uint64_t>* ids, TimeMs ts,
   if (ids == nullptr) return;
   std::vector<uint64_t> hit;
   for (uint64_t id : *ids) {
-    const Pending& p = pending_.at(id);
-    if (!(p.row.at < ts && ts <= p.to)) continue;
-    if (contact_level != nullptr && !(*contact_level > levelOr(cases.at(p.index).level))) continue;
+    const Pending* p = find(id);  // the indexes name waiting rows only
+    if (p == nullptr || !(p->row.at < ts && ts <= p->to)) continue;
+    if (contact_level != nullptr && !(*contact_level > levelOr(cases.at(p->index).level))) continue;
     hit.push_back(id);
   }
   for (uint64_t id : hit) finish(id, 1);
@@ -125,7 +127,18 @@ void EscalationRowTaker::escalate(const std::vector<uint64_t>* ids, TimeMs ts,
 
 void EscalationRowTaker::expire(TimeMs now) {
   // Strictly past t + H: an escalation at exactly t + H, later in the same instant, still counts.
-  while (!expiry_.empty() && expiry_.begin()->first < now) finish(expiry_.begin()->second, 0);
+  while (!expiry_.empty() && expiry_.front().to < now) {
+    std::pop_heap(expiry_.begin(), expiry_.end(), later);
+    const uint64_t id = expiry_.back().id;
+    expiry_.pop_back();
+    finish(id, 0);  // nothing when it has finished already
+  }
+  // Every entry left is of a waiting row or will be skipped; a heap far larger than the waiting
+  // rows (many escalated early) is rebuilt without the finished ones.
+  if (expiry_.size() > 1024 && expiry_.size() > 4 * waiting_) {
+    std::erase_if(expiry_, [&](const Expiry& e) { return find(e.id) == nullptr; });
+    std::make_heap(expiry_.begin(), expiry_.end(), later);
+  }
 }
 
 void EscalationRowTaker::onEvent(const CaseEvent& ev, const CaseUpdate& u, const CaseStore& cases,

@@ -69,5 +69,43 @@ TEST(EscalationRowScheduleTest, AReopenedCaseComesBackOnTheClock) {
   EXPECT_EQ(s.ids(), (std::vector<std::string>{"C-1+0d=0", "C-1+40d=0"}));
 }
 
+// Rows labelled 1 early (most of them) and 0 at their horizon (the rest), among many cases: each
+// row is labelled once, in the order the labels became known, and none is left waiting. The rows
+// escalated early leave stale entries in the taker's expiry heap; there are enough of them here
+// that it drops them before the horizon.
+TEST(EscalationRowScheduleTest, EachRowIsLabelledOnceWhetherEscalatedOrExpired) {
+  Schedule s;
+  const TimeMs t0 = timeOf("2026-03-02T09:00:00+08:00");
+  constexpr int kCases = 3000;
+  for (int k = 0; k < kCases; ++k) {
+    s.apply(EventBuilder::registered("C-" + std::to_string(k), t0 + k * 1000).build());
+  }
+  EXPECT_EQ(s.taker().pending(), static_cast<size_t>(kCases));
+  // Two of every three cases ask for a review on day 3: their registration rows are labelled 1.
+  for (int k = 0; k < kCases; ++k) {
+    if (k % 3 == 2) continue;
+    s.apply(EventBuilder::of(EventType::kReviewRequested, "C-" + std::to_string(k),
+                             t0 + 3 * kMsPerDay + k * 1000)
+                .build());
+  }
+  EXPECT_EQ(s.taker().pending(), static_cast<size_t>(kCases / 3));
+  for (int k = 0; k < kCases; ++k) {
+    s.apply(
+        EventBuilder::of(EventType::kClosed, "C-" + std::to_string(k), t0 + 4 * kMsPerDay).build());
+  }
+  s.advanceTo(t0 + 40 * kMsPerDay);
+  EXPECT_EQ(s.taker().pending(), 0u);
+  const std::vector<std::string> ids = s.ids();
+  ASSERT_EQ(ids.size(), static_cast<size_t>(kCases));
+  std::vector<std::string> expected;
+  for (int k = 0; k < kCases; ++k) {
+    if (k % 3 != 2) expected.push_back("C-" + std::to_string(k) + "+0d=1");
+  }
+  for (int k = 2; k < kCases; k += 3) expected.push_back("C-" + std::to_string(k) + "+0d=0");
+  EXPECT_EQ(ids, expected);
+  s.advanceTo(t0 + 400 * kMsPerDay);
+  EXPECT_EQ(s.ids().size(), static_cast<size_t>(kCases));  // nothing labelled twice
+}
+
 }  // namespace
 }  // namespace casewatch
