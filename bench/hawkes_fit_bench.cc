@@ -2,7 +2,8 @@
 // pooled log-likelihood of 100,000 streams shaped like the daemon's (a 180-day window, each
 // (person, matter) pair's first contact uniform in it, most with no return; a fifth weighted),
 // one evaluation per iteration, beside the same sum stream by stream
-// (hawkesStreamLogLikelihood); and a whole fitHawkes on 20,000 such streams.
+// (hawkesStreamLogLikelihood); and a whole fitHawkes on 20,000 such streams, from the three cold
+// starts and from an earlier fit's parameters (the daemon's daily refit).
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -88,6 +89,31 @@ void BM_Fit(benchmark::State& state) {
   state.counters["evaluations"] = evaluations;
 }
 BENCHMARK(BM_Fit)->Name("Hawkes/Fit20k")->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// The daemon's daily refit: started from the day before's parameters (here the truth's
+// neighbourhood: a cold fit of the same streams with 1 % fewer of them).
+void BM_FitWarm(benchmark::State& state) {
+  static const std::vector<HawkesStream> streams = makeStreams(20'000);
+  static const HawkesParams before = [] {
+    const std::vector<HawkesStream> fewer(streams.begin(), streams.end() - 200);
+    return fitHawkes(fewer)->params;
+  }();
+  int evaluations = 0;
+  for (auto _ : state) {
+    auto fit = fitHawkes(streams, before);
+    if (!fit.ok()) {
+      state.SkipWithError("fit failed");
+      break;
+    }
+    evaluations = fit->evaluations;
+    benchmark::DoNotOptimize(fit->params.mu);
+  }
+  state.counters["evaluations"] = evaluations;
+}
+BENCHMARK(BM_FitWarm)
+    ->Name("Hawkes/Fit20k/FromTheDayBefore")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 }  // namespace
 }  // namespace casewatch

@@ -199,10 +199,12 @@ void App::startHawkesFit(TimeMs at) {
   auto streams = std::make_shared<std::vector<HawkesStream>>(
       m->hawkesStreams(pipeline_->cases(), &pipeline_->visits()));
   const RepeatVisitConfig config = m->config();
-  boost::asio::post(fit_pool_, [this, streams, config, at] {
+  // From the fit in use: a daily refit in a third of the evaluations (fitHawkes).
+  const std::optional<HawkesParams> start = m->refitStart();
+  boost::asio::post(fit_pool_, [this, streams, config, at, start] {
     onFitThread();
     RepeatVisitModel::HawkesOutcome o =
-        RepeatVisitModel::fitHawkesBounded(std::move(*streams), config, at);
+        RepeatVisitModel::fitHawkesBounded(std::move(*streams), config, at, start);
     ModelFitRow record;
     record.model = std::string(kRepeat);
     record.at = at;

@@ -54,7 +54,8 @@ std::vector<HawkesStream> RepeatVisitModel::hawkesStreams(const CaseStore& cases
 }
 
 RepeatVisitModel::HawkesOutcome RepeatVisitModel::fitHawkesBounded(
-    std::vector<HawkesStream> streams, const RepeatVisitConfig& config, TimeMs at) {
+    std::vector<HawkesStream> streams, const RepeatVisitConfig& config, TimeMs at,
+    const std::optional<HawkesParams>& start) {
   HawkesOutcome o;
   o.at = at;
   o.params = HawkesParams{config.hawkes_mu, config.hawkes_alpha, config.hawkes_beta};
@@ -65,7 +66,7 @@ RepeatVisitModel::HawkesOutcome RepeatVisitModel::fitHawkesBounded(
                       " needed (models.repeat_visit.learn.min_returns)");
     return o;
   }
-  auto fit = fitHawkes(streams);
+  auto fit = fitHawkes(streams, start);
   if (!fit.ok()) {
     o.reason = strCat("no_convergence: ", fit.status().message());
     return o;

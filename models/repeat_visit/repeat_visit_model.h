@@ -105,8 +105,14 @@ class RepeatVisitModel final : public Model {
   bool learning() const { return config_.learn.enabled; }
   bool takeRefitDue() { return std::exchange(refit_due_, false); }
   std::vector<HawkesStream> hawkesStreams(const CaseStore& cases, const VisitLog* visits) const;
+  // `start`: the fit in use (refitStart), where the simplex starts (fitHawkes).
   static HawkesOutcome fitHawkesBounded(std::vector<HawkesStream> streams,
-                                        const RepeatVisitConfig& config, TimeMs at);
+                                        const RepeatVisitConfig& config, TimeMs at,
+                                        const std::optional<HawkesParams>& start = std::nullopt);
+  // Where the next refit starts: the fitted μ, α, β in use, if any (the window has moved a day).
+  std::optional<HawkesParams> refitStart() const {
+    return hawkesFitted() ? std::optional<HawkesParams>(hawkes_) : std::nullopt;
+  }
   void useHawkes(const HawkesOutcome& outcome);
   bool hawkesFitted() const { return hawkes_fit_ && hawkes_fit_->fitted; }
   const HawkesParams& hawkesInUse() const { return hawkes_; }

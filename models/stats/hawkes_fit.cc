@@ -134,7 +134,8 @@ double hawkesStreamLogLikelihoodDirect(const HawkesParams& p, std::span<const do
   return ll - integral;
 }
 
-absl::StatusOr<HawkesFit> fitHawkes(std::span<const HawkesStream> streams) {
+absl::StatusOr<HawkesFit> fitHawkes(std::span<const HawkesStream> streams,
+                                    const std::optional<HawkesParams>& start) {
   HawkesFit fit;
   double exposure = 0;
   for (size_t s = 0; s < streams.size(); ++s) {
@@ -163,7 +164,19 @@ absl::StatusOr<HawkesFit> fitHawkes(std::span<const HawkesStream> streams) {
   const double rate = static_cast<double>(fit.events) / std::max(exposure, 1e-9);
   Point best_x{};
   double best = std::numeric_limits<double>::infinity();
+  bool warm = false;
+  if (start && start->mu > 0 && start->alpha > 0 && start->beta > 0) {
+    Point x{std::log(start->mu), std::log(start->alpha), std::log(start->beta)};
+    ++fit.evaluations;  // the check of the start
+    if (objective(x) < std::numeric_limits<double>::max()) {
+      double value = 0;
+      x = nelderMead(objective, x, 0.1, 3000, fit.evaluations, value);
+      x = nelderMead(objective, x, 0.05, 3000, fit.evaluations, value);  // restart
+      best = value, best_x = x, warm = true;
+    }
+  }
   for (double beta : {0.01, 0.1, 1.0}) {
+    if (warm) break;  // started from an earlier fit
     Point x{std::log(rate * 0.5), std::log(beta * 0.5), std::log(beta)};
     double value = 0;
     x = nelderMead(objective, x, 0.5, 3000, fit.evaluations, value);

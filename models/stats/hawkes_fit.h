@@ -16,6 +16,7 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -52,6 +53,13 @@ struct HawkesFit {
 
 // InvalidArgument when no stream has a return, or a stream is not sorted or ends before its
 // last event; FailedPrecondition when the optimiser finds no finite likelihood.
-absl::StatusOr<HawkesFit> fitHawkes(std::span<const HawkesStream> streams);
+//
+// `start`: the parameters of an earlier fit of about the same streams (the daemon's refit of the
+// day before, on a window one day further on). The simplex then starts there only, one run and a
+// restart, instead of from three decay rates with a restart each: the same maximum when the
+// likelihood has moved little, in about a third of the evaluations. A start that gives no finite
+// likelihood falls back to the three.
+absl::StatusOr<HawkesFit> fitHawkes(std::span<const HawkesStream> streams,
+                                    const std::optional<HawkesParams>& start = std::nullopt);
 
 }  // namespace casewatch

@@ -79,6 +79,35 @@ TEST(HawkesFitTest, RecoversKnownParametersFromSimulatedStreams) {
   EXPECT_GE(fit->log_likelihood, ll_truth);
 }
 
+// The daemon's daily refit starts from the day before's fit: on streams that moved a little (more
+// of them), it reaches the maximum the three cold starts reach, in far fewer evaluations. A start
+// with no finite likelihood falls back to the cold starts.
+TEST(HawkesFitTest, AStartFromAnEarlierFitReachesTheSameMaximumSooner) {
+  const HawkesParams truth{0.02, 0.3, 0.6};
+  std::mt19937_64 rng(20261206);
+  std::vector<HawkesStream> streams;
+  for (int i = 0; i < 2000; ++i)
+    streams.push_back(HawkesStream{testing::simulateHawkesStream(truth, 0, 365, rng), 365, {}});
+  auto before = fitHawkes(streams);
+  ASSERT_TRUE(before.ok()) << before.status();
+  for (int i = 0; i < 100; ++i)
+    streams.push_back(HawkesStream{testing::simulateHawkesStream(truth, 0, 365, rng), 365, {}});
+  auto cold = fitHawkes(streams);
+  auto warm = fitHawkes(streams, before->params);
+  ASSERT_TRUE(cold.ok() && warm.ok());
+  EXPECT_NEAR(warm->log_likelihood, cold->log_likelihood, 1e-7 * std::abs(cold->log_likelihood));
+  EXPECT_NEAR(warm->params.mu, cold->params.mu, 1e-3 * cold->params.mu);
+  EXPECT_NEAR(warm->params.alpha, cold->params.alpha, 1e-3 * cold->params.alpha);
+  EXPECT_NEAR(warm->params.beta, cold->params.beta, 1e-3 * cold->params.beta);
+  EXPECT_LT(3 * warm->evaluations, cold->evaluations)
+      << "warm " << warm->evaluations << ", cold " << cold->evaluations;
+
+  auto unusable = fitHawkes(streams, HawkesParams{0, 0.3, 0.6});  // μ = 0: no start
+  ASSERT_TRUE(unusable.ok());
+  EXPECT_EQ(unusable->params.mu, cold->params.mu);
+  EXPECT_EQ(unusable->evaluations, cold->evaluations);
+}
+
 TEST(HawkesFitTest, NoReturnsOrBadStreamsAreErrors) {
   std::vector<HawkesStream> none = {{{1}, 10, {}}, {{2}, 10, {}}};
   auto fit = fitHawkes(none);
