@@ -6,6 +6,7 @@
 // starts and from an earlier fit's parameters (the daemon's daily refit).
 #include <benchmark/benchmark.h>
 
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -74,11 +75,15 @@ void BM_Pooled(benchmark::State& state) {
 }
 BENCHMARK(BM_Pooled)->Name("Hawkes/LogLikelihood100k/Pooled")->Unit(benchmark::kMillisecond);
 
-void BM_Fit(benchmark::State& state) {
-  static const std::vector<HawkesStream> streams = makeStreams(20'000);
+const std::vector<HawkesStream>& streams20k() {
+  static const std::vector<HawkesStream> s = makeStreams(20'000);
+  return s;
+}
+
+void runFits(benchmark::State& state, const std::optional<HawkesParams>& start) {
   int evaluations = 0;
   for (auto _ : state) {
-    auto fit = fitHawkes(streams);
+    auto fit = fitHawkes(streams20k(), start);
     if (!fit.ok()) {
       state.SkipWithError("fit failed");
       break;
@@ -88,27 +93,20 @@ void BM_Fit(benchmark::State& state) {
   }
   state.counters["evaluations"] = evaluations;
 }
+
+void BM_Fit(benchmark::State& state) {
+  runFits(state, std::nullopt);
+}
 BENCHMARK(BM_Fit)->Name("Hawkes/Fit20k")->Unit(benchmark::kMillisecond)->Iterations(3);
 
 // The daemon's daily refit: started from the day before's parameters (here the truth's
 // neighbourhood: a cold fit of the same streams with 1 % fewer of them).
 void BM_FitWarm(benchmark::State& state) {
-  static const std::vector<HawkesStream> streams = makeStreams(20'000);
   static const HawkesParams before = [] {
-    const std::vector<HawkesStream> fewer(streams.begin(), streams.end() - 200);
+    const std::vector<HawkesStream> fewer(streams20k().begin(), streams20k().end() - 200);
     return fitHawkes(fewer)->params;
   }();
-  int evaluations = 0;
-  for (auto _ : state) {
-    auto fit = fitHawkes(streams, before);
-    if (!fit.ok()) {
-      state.SkipWithError("fit failed");
-      break;
-    }
-    evaluations = fit->evaluations;
-    benchmark::DoNotOptimize(fit->params.mu);
-  }
-  state.counters["evaluations"] = evaluations;
+  runFits(state, before);
 }
 BENCHMARK(BM_FitWarm)
     ->Name("Hawkes/Fit20k/FromTheDayBefore")

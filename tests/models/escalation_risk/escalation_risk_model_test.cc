@@ -193,6 +193,22 @@ EscalationModelFile testModel() {
 
 class EscalationRiskModelTest : public ::testing::Test {
  protected:
+  // Case C-2, accepted on day 1 and never answered, under testModel(): η = −3 + 0.1 · (t − 61
+  // days), blue (0.2) from 16.1 days overdue (day 77.1), red (0.7) from 38.5 (day 99.5); rescored
+  // at each whole day from the registration, so blue at day 78 and red at day 100.
+  void expectBlueOnDay78AndRedOnDay100(EscalationRiskModel& model) {
+    model.advanceTo(t0_ + 77 * kDay, ctx_);
+    EXPECT_TRUE(sink_.empty());
+    model.advanceTo(t0_ + 200 * kDay, ctx_);
+    ASSERT_FALSE(sink_.empty());
+    EXPECT_EQ(sink_.signals().front().tier, Tier::kBlue);
+    EXPECT_EQ(sink_.signals().front().at, t0_ + 78 * kDay);
+    const auto red = std::find_if(sink_.signals().begin(), sink_.signals().end(),
+                                  [](const Signal& x) { return x.tier == Tier::kRed; });
+    ASSERT_NE(red, sink_.signals().end());
+    EXPECT_EQ(red->at, t0_ + 100 * kDay);
+    EXPECT_NEAR(red->score, logistic(-3 + 0.1 * 39), 1e-9);
+  }
   void apply(const CaseEvent& ev) {
     CaseUpdate u;
     if (ev.type != EventType::kVisit) u = cases_.apply(ev);
@@ -267,19 +283,7 @@ TEST_F(EscalationRiskModelTest, TheDailyRescoringMovesTheScoreWithoutAnEvent) {
   apply(EventBuilder::registered("C-2", t0_));
   apply(EventBuilder::of(EventType::kProceduralReply, "C-2", t0_ + kDay));
   apply(EventBuilder::of(EventType::kAccepted, "C-2", t0_ + kDay));
-  // η = −3 + 0.1 · (t − 61 days): blue (0.2) from 16.1 days overdue (day 77.1), red (0.7) from
-  // 38.5 (day 99.5). Rescored at each whole day from the registration.
-  model_.advanceTo(t0_ + 77 * kDay, ctx_);
-  EXPECT_TRUE(sink_.empty());
-  model_.advanceTo(t0_ + 200 * kDay, ctx_);
-  ASSERT_FALSE(sink_.empty());
-  EXPECT_EQ(sink_.signals().front().tier, Tier::kBlue);
-  EXPECT_EQ(sink_.signals().front().at, t0_ + 78 * kDay);
-  const auto red = std::find_if(sink_.signals().begin(), sink_.signals().end(),
-                                [](const Signal& x) { return x.tier == Tier::kRed; });
-  ASSERT_NE(red, sink_.signals().end());
-  EXPECT_EQ(red->at, t0_ + 100 * kDay);
-  EXPECT_NEAR(red->score, logistic(-3 + 0.1 * 39), 1e-9);
+  expectBlueOnDay78AndRedOnDay100(model_);
 }
 
 // Learning, the model keeps no rescoring queue until a fit is accepted (it would only pop and
@@ -303,19 +307,8 @@ TEST_F(EscalationRiskModelTest, AFitAcceptedWhileLearningStartsTheDailyRescoring
   fit.accepted = true;
   fit.model = testModel();
   learner.useFit(fit);
-  // η = −3 + 0.1 · (t − 61 days) as in TheDailyRescoringMovesTheScoreWithoutAnEvent: blue at the
-  // rescoring of day 78, red at day 100; the closed case is not scored.
-  learner.advanceTo(t0_ + 77 * kDay, ctx_);
-  EXPECT_TRUE(sink_.empty());
-  learner.advanceTo(t0_ + 200 * kDay, ctx_);
-  ASSERT_FALSE(sink_.empty());
-  EXPECT_EQ(sink_.signals().front().subject_id, "C-2");
-  EXPECT_EQ(sink_.signals().front().tier, Tier::kBlue);
-  EXPECT_EQ(sink_.signals().front().at, t0_ + 78 * kDay);
-  const auto red = std::find_if(sink_.signals().begin(), sink_.signals().end(),
-                                [](const Signal& x) { return x.tier == Tier::kRed; });
-  ASSERT_NE(red, sink_.signals().end());
-  EXPECT_EQ(red->at, t0_ + 100 * kDay);
+  // As a pinned model's; the closed case is not scored.
+  expectBlueOnDay78AndRedOnDay100(learner);
   for (const Signal& x : sink_.signals()) EXPECT_EQ(x.subject_id, "C-2");
 }
 
