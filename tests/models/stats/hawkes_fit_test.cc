@@ -86,11 +86,11 @@ TEST(HawkesFitTest, AStartFromAnEarlierFitReachesTheSameMaximumSooner) {
   const HawkesParams truth{0.02, 0.3, 0.6};
   std::mt19937_64 rng(20261206);
   std::vector<HawkesStream> streams;
-  for (int i = 0; i < 2000; ++i)
+  for (int i = 0; i < 400; ++i)
     streams.push_back(HawkesStream{testing::simulateHawkesStream(truth, 0, 365, rng), 365, {}});
   auto before = fitHawkes(streams);
   ASSERT_TRUE(before.ok()) << before.status();
-  for (int i = 0; i < 100; ++i)
+  for (int i = 0; i < 20; ++i)
     streams.push_back(HawkesStream{testing::simulateHawkesStream(truth, 0, 365, rng), 365, {}});
   auto cold = fitHawkes(streams);
   auto warm = fitHawkes(streams, before->params);
