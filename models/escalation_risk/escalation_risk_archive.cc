@@ -68,7 +68,10 @@ bool EscalationRiskModel::saveState(ArchiveOut& out) const {
     out.pod(i);
     out.pod(a);
   }
-  const std::vector<std::pair<TimeMs, CaseIndex>> rescore = rescore_.inOrder();
+  // With no model scoring the queue stands still and misses the cases opened meanwhile: saved
+  // empty, it is completed from the cases when a model comes (loadState).
+  const std::vector<std::pair<TimeMs, CaseIndex>> rescore =
+      model_ ? rescore_.inOrder() : std::vector<std::pair<TimeMs, CaseIndex>>{};
   out.count(rescore.size());
   for (const auto& [at, i] : rescore) {
     out.pod(at);
@@ -95,8 +98,9 @@ bool EscalationRiskModel::loadState(ArchiveIn& in) {
     if (!in.ok() || rescore_.queued(i)) return false;  // a case is queued once
     rescore_.push(at, i);
   }
-  // Saved with no model scoring, the queue was empty (or held every open case, from before the
-  // queue stood still without one): an empty one is completed from the cases when a model comes.
+  // Saved with no model scoring, the queue is empty (saveState), or held every open case (saved
+  // before the queue stood still without one): an empty one is completed from the cases when a
+  // model comes.
   rescore_complete_ = n > 0;
   return in.ok();
 }

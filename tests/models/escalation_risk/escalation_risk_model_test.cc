@@ -312,6 +312,55 @@ TEST_F(EscalationRiskModelTest, AFitAcceptedWhileLearningStartsTheDailyRescoring
   for (const Signal& x : sink_.signals()) EXPECT_EQ(x.subject_id, "C-2");
 }
 
+// Through restarts before the first fit: a learner's snapshot holds no rescoring queue (it stands
+// still and misses the cases opened meanwhile), so the learner loaded from it queues every open
+// case when the fit comes, a case opened after a snapshot that did hold a queue (one saved while a
+// model scored) included.
+TEST_F(EscalationRiskModelTest,
+       ALearnerRestartedBeforeItsFirstFitRescoresEveryOpenCaseOnceItComes) {
+  apply(EventBuilder::registered("C-2", t0_));
+  apply(EventBuilder::of(EventType::kProceduralReply, "C-2", t0_ + kDay));
+  apply(EventBuilder::of(EventType::kAccepted, "C-2", t0_ + kDay));
+  std::string with_queue;
+  ArchiveOut out1(with_queue);
+  ASSERT_TRUE(model_.saveState(out1));  // C-2 queued
+
+  EscalationRiskConfig learning_config;
+  learning_config.learn.enabled = true;
+  auto learner = [&] {
+    auto m = std::make_unique<EscalationRiskModel>(learning_config, clocks_, std::nullopt);
+    m->startLearning();
+    return m;
+  };
+  auto first = learner();
+  ArchiveIn in1(with_queue);
+  ASSERT_TRUE(first->loadState(in1));
+  for (const CaseEvent& ev :
+       {EventBuilder::registered("C-5", t0_ + 2 * kDay).build(),
+        EventBuilder::of(EventType::kProceduralReply, "C-5", t0_ + 3 * kDay).build(),
+        EventBuilder::of(EventType::kAccepted, "C-5", t0_ + 3 * kDay).build()}) {
+    first->onEvent(ev, cases_.apply(ev), ctx_);
+  }
+  first->advanceTo(t0_ + 60 * kDay, ctx_);
+  std::string without_queue;
+  ArchiveOut out2(without_queue);
+  ASSERT_TRUE(first->saveState(out2));
+
+  auto second = learner();
+  ArchiveIn in2(without_queue);
+  ASSERT_TRUE(second->loadState(in2));
+  EscalationFitRecord fit;
+  fit.accepted = true;
+  fit.model = testModel();
+  second->useFit(fit);
+  second->advanceTo(t0_ + 200 * kDay, ctx_);
+  for (const char* id : {"C-2", "C-5"}) {
+    EXPECT_TRUE(std::any_of(sink_.signals().begin(), sink_.signals().end(), [&](const Signal& x) {
+      return x.subject_id == id && x.tier == Tier::kRed;
+    })) << id;
+  }
+}
+
 TEST_F(EscalationRiskModelTest, RebuildAfterAReloadRaisesTheSameAlertsFromTheCaseState) {
   apply(EventBuilder::registered("C-3", t0_).matter("m:3"));
   apply(EventBuilder::registered("C-4", t0_ + kDay).matter("m:3"));
