@@ -203,17 +203,19 @@ absl::Status SqliteAlertStore::apply(PurgeOp& op, uint64_t& dead_letters_deleted
     count += static_cast<uint64_t>(sqlite3_changes(w.db));
     return absl::OkStatus();
   };
+  // An empty temporary table of one text key: the rows a purge goes through by that key.
+  auto emptyKeyTable = [&](const std::string& table, const std::string& key) -> absl::Status {
+    uint64_t ignored = 0;
+    auto none = [](sqlite3_stmt*) {};
+    auto st = run("CREATE TEMP TABLE IF NOT EXISTS " + table + "(" + key + " TEXT PRIMARY KEY)",
+                  none, ignored);
+    return st.ok() ? run("DELETE FROM temp." + table, none, ignored) : st;
+  };
   const StorePurge& p = op.what;
   if (!p.case_ids.empty()) {
     // training_rows is keyed by time, not by case (alert_store_schema.cc, version 5): the purged
     // cases go into a temporary table and one pass over the rows deletes theirs.
-    uint64_t ignored = 0;
-    auto st = run(
-        "CREATE TEMP TABLE IF NOT EXISTS retention_cases(case_id TEXT PRIMARY KEY)",
-        [](sqlite3_stmt*) {}, ignored);
-    if (st.ok())
-      st = run(
-          "DELETE FROM temp.retention_cases", [](sqlite3_stmt*) {}, ignored);
+    auto st = emptyKeyTable("retention_cases", "case_id");
     if (st.ok()) {
       sqlite3_stmt* insert = nullptr;
       st = w.prepare(insert, "INSERT OR IGNORE INTO temp.retention_cases(case_id) VALUES(?1)");
@@ -240,12 +242,7 @@ absl::Status SqliteAlertStore::apply(PurgeOp& op, uint64_t& dead_letters_deleted
     // writer, and so intake, standing still meanwhile.
     const std::string before = formatStoreTime(p.resolved_before);
     uint64_t ignored = 0;
-    auto st = run(
-        "CREATE TEMP TABLE IF NOT EXISTS retention_alerts(alert_id TEXT PRIMARY KEY)",
-        [](sqlite3_stmt*) {}, ignored);
-    if (st.ok())
-      st = run(
-          "DELETE FROM temp.retention_alerts", [](sqlite3_stmt*) {}, ignored);
+    auto st = emptyKeyTable("retention_alerts", "alert_id");
     if (st.ok()) {
       st = run(
           "INSERT INTO temp.retention_alerts SELECT a.alert_id FROM alerts a "
