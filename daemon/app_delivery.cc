@@ -72,6 +72,8 @@ void App::commitJournal() {
 void App::onDurable(uint64_t batch) {
   durable_batch_ = std::max(durable_batch_, batch);
   releaseAlerts();
+  // What gathered while that commit was under way goes now (app.cc: onBatch).
+  if (!stopping_ && committed_batch_ <= durable_batch_) commitJournal();
 }
 
 void App::releaseAlerts() {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -90,6 +91,31 @@ TEST(AppTest, TakesAFeedAndRecoversItFromTheJournalAfterARestart) {
   EXPECT_EQ(again.pipelineForTest().cases().size(), 2u);
   again.requestStop();
   EXPECT_EQ(again.run(), 0);
+}
+
+// The journal commits a batch at once when no commit is under way, instead of at the next tick
+// of the commit timer: here the timer ticks every 10 s, and the one event is durable (its write and
+// fdatasync counted) long before that. Waiting for the timer put up to commit_interval_ms on the
+// latency of every alert while the journal was idle.
+TEST(AppTest, AnEventIsCommittedAtOnceWhenTheJournalIsIdle) {
+  TempDir tmp;
+  const std::string feed = tmp.path() + "/feed.jsonl";
+  writeFile(feed, registered("e1", "2026-03-01T09:00:00+08:00", "C-1") + "\n");
+  auto sets = baseSets(tmp.path() + "/data");
+  sets.push_back("store.commit_interval_ms=10000");
+  sets.push_back("feeds=[{name: in, kind: jsonl, endpoint: \"" + feed + "\"}]");
+  App app(optionsFor(sets));
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(app.start().ok());
+  std::thread runner([&] { app.run(); });
+  const std::string commits = "casewatch_journal_commit_seconds_count";
+  while (metric(app.metricsPort(), commits) < 1 &&
+         std::chrono::steady_clock::now() - started < std::chrono::seconds(8)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(metric(app.metricsPort(), commits), 1) << "not committed before the timer's tick";
+  app.requestStop();
+  runner.join();
 }
 
 TEST(AppTest, AReloadAppliesAGoodFileCountsRestartOnlyKeysAndABadFileChangesNothing) {
