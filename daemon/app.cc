@@ -136,6 +136,8 @@ absl::Status App::start() {
   // The metrics label agencies by name, read from the case state's interned strings.
   metrics_ = std::make_unique<Metrics>(feedLabels(config_));
   health_metrics_ = std::make_unique<HealthMetrics>(*metrics_->registry());
+  // Nothing has been written to the store yet (recovery comes later).
+  store_->setCommitObserver([this](double seconds) { metrics_->storeCommit(seconds); });
   // Before any feed or the bus binds: a CURVE server socket without a ZAP handler would admit
   // every client that knows its public key.
   try {

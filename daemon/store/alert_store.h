@@ -154,6 +154,9 @@ class AlertStore {
   // Called on the store thread whenever health() may have changed (quick: post, do not work).
   // Set before the first write.
   virtual void setOnHealthChange(std::function<void()> cb) = 0;
+  // Called on the store thread after each committed transaction with how long it took (begin to
+  // commit; casewatch_store_commit_seconds). Quick and thread-safe. Set before the first write.
+  virtual void setCommitObserver(std::function<void(double seconds)> cb) = 0;
 };
 
 using AlertStorePtr = std::unique_ptr<AlertStore>;

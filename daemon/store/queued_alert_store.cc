@@ -153,9 +153,9 @@ void QueuedAlertStore::writerLoop() {
       status = applyBatch(ops, dead_letter_delta);
       if (status.ok()) {
         stats_.commits.fetch_add(1, std::memory_order_relaxed);
-        stats_.last_commit_seconds.store(
-            std::chrono::duration<double>(SteadyClock::now() - t0).count(),
-            std::memory_order_relaxed);
+        const double seconds = std::chrono::duration<double>(SteadyClock::now() - t0).count();
+        stats_.last_commit_seconds.store(seconds, std::memory_order_relaxed);
+        if (on_commit_) on_commit_(seconds);
         dead_letter_count_.fetch_add(dead_letter_delta, std::memory_order_relaxed);
         break;
       }

@@ -45,6 +45,9 @@ class QueuedAlertStore : public AlertStore {
   absl::Status health() const override;
   bool holdingWrites() const override;
   void setOnHealthChange(std::function<void()> cb) override { on_health_change_ = std::move(cb); }
+  void setCommitObserver(std::function<void(double seconds)> cb) override {
+    on_commit_ = std::move(cb);
+  }
 
  protected:
   struct DeadLettersOp {
@@ -128,6 +131,7 @@ class QueuedAlertStore : public AlertStore {
   absl::Status last_failure_;  // the last transaction given up on; OK once one commits
   bool holding_ = false;       // writes kept for an outage
   std::function<void()> on_health_change_;
+  std::function<void(double)> on_commit_;
   std::atomic<uint64_t> dead_letter_count_{0};
   std::thread thread_;
 };

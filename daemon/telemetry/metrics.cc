@@ -86,7 +86,9 @@ Metrics::Metrics(std::vector<std::string> feeds)
                          .Add({}, latencyBuckets());
   store_commit_ = &BuildHistogram()
                        .Name("casewatch_store_commit_seconds")
-                       .Help("SQLite store transaction commit (alerts, dead letters).")
+                       .Help(
+                           "Alert store transaction, either engine: one batch of writes (alert "
+                           "changes, dead letters, snapshots, training rows), begin to commit.")
                        .Register(r)
                        .Add({}, latencyBuckets());
   alert_changes_family_ = &BuildCounter()

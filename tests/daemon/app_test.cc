@@ -118,6 +118,23 @@ TEST(AppTest, AnEventIsCommittedAtOnceWhenTheJournalIsIdle) {
   runner.join();
 }
 
+// The store's transactions reach casewatch_store_commit_seconds (the operations board's store
+// commit latency): here the one write is the dead letter of a line that is not JSON.
+TEST(AppTest, StoreCommitsAreObservedInTheirHistogram) {
+  TempDir tmp;
+  const std::string feed = tmp.path() + "/feed.jsonl";
+  writeFile(feed, "not json\n");
+  auto sets = baseSets(tmp.path() + "/data");
+  sets.push_back("feeds=[{name: in, kind: jsonl, endpoint: \"" + feed + "\"}]");
+  App app(optionsFor(sets));
+  ASSERT_TRUE(app.start().ok());
+  std::thread runner([&] { app.run(); });
+  EXPECT_TRUE(eventually(
+      [&] { return metric(app.metricsPort(), "casewatch_store_commit_seconds_count") >= 1; }));
+  app.requestStop();
+  runner.join();
+}
+
 TEST(AppTest, AReloadAppliesAGoodFileCountsRestartOnlyKeysAndABadFileChangesNothing) {
   TempDir tmp;
   const std::string config = tmp.path() + "/casewatch.yaml";

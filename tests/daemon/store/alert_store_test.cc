@@ -335,6 +335,29 @@ TYPED_TEST(AlertStoreTest, StatsCountCommits) {
   EXPECT_GE(store->stats().last_commit_seconds.load(), 0.0);
 }
 
+// casewatch_store_commit_seconds: each committed transaction is observed once, on the store
+// thread, with its duration; a failed one is not.
+TYPED_TEST(AlertStoreTest, EachCommittedTransactionIsObservedWithItsDuration) {
+  auto store = this->openOk();
+  ASSERT_TRUE(store);
+  std::mutex mu;
+  std::vector<double> observed;
+  store->setCommitObserver([&](double seconds) {
+    std::lock_guard lk(mu);
+    observed.push_back(seconds);
+  });
+  store->addDeadLetters({storedDeadLetter(1, "a")});
+  store->flush();
+  store->recordAlertChanges({storedAlertChange("a1", "firing", "casewatch", "", 1000)},
+                            [](const absl::Status&) {});
+  store->flush();
+  std::lock_guard lk(mu);
+  ASSERT_EQ(observed.size(), store->stats().commits.load());
+  EXPECT_EQ(observed.size(), 2u);
+  for (double s : observed) EXPECT_GE(s, 0.0);
+  EXPECT_EQ(observed.back(), store->stats().last_commit_seconds.load());
+}
+
 TYPED_TEST(AlertStoreTest, AnOperatorActionCommitsItsChangesAndItsStateTogether) {
   auto store = this->openOk();
   ASSERT_TRUE(store);
