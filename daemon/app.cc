@@ -386,14 +386,8 @@ void App::onBatch(DecodedBatchPtr batch) {
   workflow_->advanceTo(pipeline_->now());
   if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
   if (batch->end_of_input) spdlog::info("Feed {} reached the end of its input.", batch->feed);
-  // Group commit without a wait: the batch is committed at once when no commit is under way;
-  // while one is, records gather for the next, started when it is durable (onDurable), at
-  // commit_max_events, or by the commit timer. Waiting for the timer instead put up to
-  // commit_interval_ms (5) on every alert's latency when the journal was idle.
-  if (committed_batch_ <= durable_batch_ ||
-      journal_->pendingRecords() >= config_.store.commit_max_events) {
-    commitJournal();
-  }
+  if (journal_->pendingRecords() >= config_.store.commit_max_events) commitJournal();
+  commitIfIdle();
   if (events_journaled_ - snapshot_position_ >= config_.snapshot.every_events) maybeSnapshot();
   // Dropping the batch releases its connector's in-flight slot.
 }

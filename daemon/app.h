@@ -134,6 +134,9 @@ class App final : private PipelineOutput, private AlertOperations {
   std::vector<LedgerEntry> ledgerView() const;
   void onBatch(DecodedBatchPtr batch);
   void commitJournal();
+  // Commits what is pending now if the journal is idle: no commit under way, and none started in
+  // the last commit_interval_ms (app_delivery.cc).
+  void commitIfIdle();
   void onDurable(uint64_t batch);
   void releaseAlerts();
   void deliver(std::vector<AlertChange> changes, uint64_t last_position);
@@ -315,6 +318,7 @@ class App final : private PipelineOutput, private AlertOperations {
   bool stopping_ = false;
   uint64_t committed_batch_ = 0;
   uint64_t durable_batch_ = 0;
+  int64_t last_commit_ms_ = INT64_MIN / 2;  // steadyMs() of the last journal commit started
   struct HeldChange {
     uint64_t batch;     // the journal batch that must be durable first
     uint64_t position;  // decision order (see nextChangePosition)

@@ -67,13 +67,27 @@ void App::submitChange(AlertChange&& change) {
 void App::commitJournal() {
   if (journal_->pendingRecords() == 0) return;
   committed_batch_ = journal_->commit();
+  last_commit_ms_ = steadyMs();
+}
+
+void App::commitIfIdle() {
+  // Group commit that waits only under load. Events that find the journal idle are committed at
+  // once: at the rates of a live deployment (well under one event per commit_interval_ms) each
+  // alert then waits for one write and fdatasync, not for the timer's next tick as well (up to
+  // commit_interval_ms). Under load the commits keep the timer's pace: committing whenever the
+  // previous one was durable cost an fdatasync per one or two events at 5,000 events/s, and the
+  // journal thread 13 s of CPU a minute instead of 1.6 s.
+  if (stopping_ || committed_batch_ > durable_batch_ ||
+      steadyMs() - last_commit_ms_ < config_.store.commit_interval_ms) {
+    return;
+  }
+  commitJournal();
 }
 
 void App::onDurable(uint64_t batch) {
   durable_batch_ = std::max(durable_batch_, batch);
   releaseAlerts();
-  // What gathered while that commit was under way goes now (app.cc: onBatch).
-  if (!stopping_ && committed_batch_ <= durable_batch_) commitJournal();
+  commitIfIdle();  // what came while that commit was under way, if the interval has passed
 }
 
 void App::releaseAlerts() {

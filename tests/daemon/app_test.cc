@@ -93,10 +93,10 @@ TEST(AppTest, TakesAFeedAndRecoversItFromTheJournalAfterARestart) {
   EXPECT_EQ(again.run(), 0);
 }
 
-// The journal commits a batch at once when no commit is under way, instead of at the next tick
-// of the commit timer: here the timer ticks every 10 s, and the one event is durable (its write and
-// fdatasync counted) long before that. Waiting for the timer put up to commit_interval_ms on the
-// latency of every alert while the journal was idle.
+// An event that finds the journal idle is committed at once, not at the next tick of the commit
+// timer: here the timer ticks every 10 s, and the one event is durable (its write and fdatasync
+// counted) long before that. Waiting for the timer put up to commit_interval_ms on the latency
+// of every alert while the journal was idle.
 TEST(AppTest, AnEventIsCommittedAtOnceWhenTheJournalIsIdle) {
   TempDir tmp;
   const std::string feed = tmp.path() + "/feed.jsonl";
