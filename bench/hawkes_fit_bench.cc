@@ -66,14 +66,22 @@ BENCHMARK(BM_StreamByStream)
     ->Name("Hawkes/LogLikelihood100k/StreamByStream")
     ->Unit(benchmark::kMillisecond);
 
-void BM_Pooled(benchmark::State& state) {
+// The pooled form as the fit runs it (the AVX2 build where the CPU has it: avx2=1), and its
+// baseline build side by side.
+void BM_Pooled(benchmark::State& state, HawkesLikelihood::Kernel kernel) {
   const auto& streams = streams100k();
-  HawkesLikelihood ll(streams);
+  HawkesLikelihood ll(streams, kernel);
   for (auto _ : state) benchmark::DoNotOptimize(ll(kProbe));
   state.counters["streams"] = static_cast<double>(streams.size());
   state.counters["returns"] = static_cast<double>(returns(streams));
+  state.counters["avx2"] = ll.usesAvx2() ? 1 : 0;
 }
-BENCHMARK(BM_Pooled)->Name("Hawkes/LogLikelihood100k/Pooled")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Pooled, best, HawkesLikelihood::Kernel::kBest)
+    ->Name("Hawkes/LogLikelihood100k/Pooled")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Pooled, baseline, HawkesLikelihood::Kernel::kBaseline)
+    ->Name("Hawkes/LogLikelihood100k/PooledBaseline")
+    ->Unit(benchmark::kMillisecond);
 
 const std::vector<HawkesStream>& streams20k() {
   static const std::vector<HawkesStream> s = makeStreams(20'000);

@@ -1,11 +1,24 @@
 #include "models/stats/hawkes_likelihood.h"
 
-#include <cmath>
-#include <limits>
+#include "models/stats/hawkes_likelihood_kernel.h"
 
 namespace casewatch {
 
-HawkesLikelihood::HawkesLikelihood(std::span<const HawkesStream> streams) {
+namespace hawkes_kernel {
+
+bool avx2Available() {
+#if defined(CASEWATCH_AVX2_KERNEL) && defined(__x86_64__)
+  static const bool kAvailable = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return kAvailable;
+#else
+  return false;
+#endif
+}
+
+}  // namespace hawkes_kernel
+
+HawkesLikelihood::HawkesLikelihood(std::span<const HawkesStream> streams, Kernel kernel)
+    : avx2_(kernel == Kernel::kBest && hawkes_kernel::avx2Available()) {
   size_t gaps = 0, used = 0;
   for (const HawkesStream& s : streams) {
     if (s.times.empty()) continue;
@@ -40,24 +53,24 @@ HawkesLikelihood::HawkesLikelihood(std::span<const HawkesStream> streams) {
 }
 
 double HawkesLikelihood::operator()(const HawkesParams& p) {
-  constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-  decay_ = (-p.beta * gaps_).exp();
-  // The recursion, stream by stream: the only part that cannot be a whole-array expression.
-  Eigen::Index g = 0;
-  for (size_t s = 0; s < returns_.size(); ++s) {
-    double a = 0;
-    for (uint32_t i = 0; i < returns_[s]; ++i, ++g) {
-      a = decay_[g] * (jumps_[g] + a);
-      lambda_[g] = p.mu + p.alpha * a;
-    }
-    last_a_[static_cast<Eigen::Index>(s)] = a;
-  }
-  if (lambda_.size() > 0 && !(lambda_.minCoeff() > 0)) return kNegInf;
-  tail_decay_ = (-p.beta * tails_).exp();
-  const double decayed = (tail_decay_ * (last_w_ + last_a_)).sum();
-  const double ll = (lambda_.size() > 0 ? lambda_.log().sum() : 0.0) - p.mu * exposure_ -
-                    p.alpha / p.beta * (weight_ - decayed);
-  return std::isfinite(ll) ? ll : kNegInf;
+  hawkes_kernel::Arrays a;
+  a.gaps = gaps_.data();
+  a.jumps = jumps_.data();
+  a.gap_count = static_cast<size_t>(gaps_.size());
+  a.tails = tails_.data();
+  a.last_w = last_w_.data();
+  a.returns = returns_.data();
+  a.stream_count = returns_.size();
+  a.exposure = exposure_;
+  a.weight = weight_;
+  a.decay = decay_.data();
+  a.lambda = lambda_.data();
+  a.tail_decay = tail_decay_.data();
+  a.last_a = last_a_.data();
+#if defined(CASEWATCH_AVX2_KERNEL)
+  if (avx2_) return hawkes_kernel::pooledLogLikelihoodAvx2(a, p);
+#endif
+  return hawkes_kernel::pooledLogLikelihood<0>(a, p);
 }
 
 }  // namespace casewatch

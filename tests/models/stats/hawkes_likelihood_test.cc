@@ -59,6 +59,32 @@ TEST(HawkesLikelihoodTest, EqualsTheSumOfTheStreamsLogLikelihoods) {
   }
 }
 
+TEST(HawkesLikelihoodTest, TheAvx2BuildAgreesWithTheBaselineBuild) {
+  const std::vector<HawkesStream> streams = mixedStreams();
+  HawkesLikelihood best(streams);
+  HawkesLikelihood baseline(streams, HawkesLikelihood::Kernel::kBaseline);
+  EXPECT_FALSE(baseline.usesAvx2());
+#if defined(__x86_64__)
+  // The machines this project builds and tests on have AVX2 (x86-64 since 2013): the fast build
+  // must be the one in use there, or the refit silently runs at the baseline's speed.
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    EXPECT_TRUE(best.usesAvx2());
+  }
+#endif
+  for (const HawkesParams& p :
+       {HawkesParams{0.02, 0.4, 0.8}, HawkesParams{1e-5, 3, 0.01}, HawkesParams{0.5, 1e-4, 9},
+        HawkesParams{0.01, 0.3, 5e4}, HawkesParams{0, 0.5, 1e6}}) {
+    const double b = baseline(p);
+    const double f = best(p);
+    if (!std::isfinite(b)) {
+      EXPECT_EQ(f, b);
+      continue;
+    }
+    EXPECT_NEAR(f, b, 1e-13 * std::abs(b))
+        << "mu " << p.mu << " alpha " << p.alpha << " beta " << p.beta;
+  }
+}
+
 TEST(HawkesLikelihoodTest, AZeroIntensityAtAReturnIsMinusInfinity) {
   // μ = 0 and a decay that leaves nothing of the first event by the second: λ = 0 there.
   const std::vector<HawkesStream> streams = {HawkesStream{{0, 5}, 10, {}}};
