@@ -2,6 +2,7 @@
 // (read_mu_), safe to call from any thread while the store thread writes (WAL).
 #include "daemon/store/sqlite_alert_store.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -29,9 +30,11 @@ absl::Status SqliteAlertStore::prepareReads() {
             "WHERE alert_id = ? ORDER BY id"},
            {&r.get_snapshot, "SELECT data FROM snapshots WHERE name = ?"},
            {&r.load_training_rows,
-            "SELECT row_id, case_id, registered_at, at, label, features FROM (SELECT * FROM "
-            "training_rows WHERE model = ?1 ORDER BY at DESC, row_id DESC LIMIT ?2) "
-            "ORDER BY at, row_id"},
+            // Newest first, in the key's order read backwards: no sort. loadTrainingRows puts
+            // them oldest first (an outer ORDER BY sorted 400,000 rows in a temporary b-tree:
+            // 0.54 s against 0.12 s in the sqlite3 shell, a bench/run end to end's store).
+            "SELECT row_id, case_id, registered_at, at, label, features FROM training_rows "
+            "WHERE model = ?1 ORDER BY at DESC, row_id DESC LIMIT ?2"},
            {&r.list_model_fits,
             "SELECT id, model, at, rows, auc, calibration_error, accepted, reason, json FROM "
             "model_fits WHERE model = ?1 AND (?2 = 0 OR accepted = 1) ORDER BY id DESC LIMIT ?3"},
@@ -173,6 +176,7 @@ absl::StatusOr<std::vector<TrainingRow>> SqliteAlertStore::loadTrainingRows(
     out.push_back(std::move(t));
   }
   if (rc != SQLITE_DONE) return reader_db_->error("load training rows");
+  std::reverse(out.begin(), out.end());  // oldest first, as the key orders them
   return out;
 }
 
