@@ -2,7 +2,7 @@
 // arrays, as a template that two translation units instantiate: hawkes_likelihood.cc with the
 // build's baseline instructions (SSE2 on x86-64) and hawkes_likelihood_avx2.cc with AVX2 and FMA,
 // chosen at run time by what the CPU has. The template argument only keeps the two
-// instantiations' names apart.
+
 //
 // Why two: Eigen picks its packet width when it is compiled, and the evaluation is its exp and
 // log over every gap (94 % of an evaluation). On this machine's EPYC, 169k returns: exp 0.88 ms
