@@ -11,10 +11,10 @@ bool KeyCaseModel::saveState(ArchiveOut& out) const {
     out.pod(e);
   }
   out.count(open_by_person_.size());
-  for (const auto& [p, cases] : open_by_person_) {
+  open_by_person_.forEach([&](PersonId p, std::span<const CaseIndex> cases) {
     out.pod(p);
     out.pods(cases.data(), cases.size());
-  }
+  });
   out.count(hot_.size());
   for (const auto& [p, h] : hot_) {
     out.pod(p);
@@ -44,7 +44,7 @@ bool KeyCaseModel::loadState(ArchiveIn& in) {
   for (size_t k = 0; k < n; ++k) {
     const auto p = in.get<PersonId>();
     in.pods(cases);
-    open_by_person_[p].assign(cases.begin(), cases.end());
+    for (CaseIndex i : cases) open_by_person_.add(p, i);
   }
   if (!in.count(n, sizeof(PersonId) + sizeof(HotPerson))) return false;
   hot_.clear();

@@ -121,12 +121,11 @@ void KeyCaseModel::checkRepeat(CaseIndex i, TimeMs t, ModelContext& ctx) {
 }
 
 void KeyCaseModel::checkPersonCases(PersonId p, TimeMs t, ModelContext& ctx) {
-  auto it = open_by_person_.find(p);
-  if (it == open_by_person_.end()) return;
-  const auto n = static_cast<int>(it->second.size());
-  if (n < config_.person_open_cases) return;
+  const std::span<const CaseIndex> list = open_by_person_.of(p);
+  const auto n = static_cast<int>(list.size());
+  if (n == 0 || n < config_.person_open_cases) return;
   // A copy: enter() may grow other tables (never this one), and the list is small.
-  const absl::InlinedVector<CaseIndex, 2> cases = it->second;
+  const absl::InlinedVector<CaseIndex, 2> cases(list.begin(), list.end());
   for (CaseIndex i : cases) {
     Entry& e = enter(i, kPersonOpenCases, t, ctx);
     e.person_open = static_cast<uint16_t>(std::max<int>(e.person_open, std::min(n, 65535)));
@@ -136,22 +135,15 @@ void KeyCaseModel::checkPersonCases(PersonId p, TimeMs t, ModelContext& ctx) {
 void KeyCaseModel::opened(CaseIndex i, TimeMs t, ModelContext& ctx) {
   PersonId first = 0;
   for (PersonId p : ctx.cases.persons(i, first)) {
-    auto& list = open_by_person_[p];
-    if (std::find(list.begin(), list.end(), i) == list.end()) list.push_back(i);
-    if (static_cast<int>(list.size()) >= config_.person_open_cases) checkPersonCases(p, t, ctx);
+    const size_t open = open_by_person_.add(p, i);
+    if (static_cast<int>(open) >= config_.person_open_cases) checkPersonCases(p, t, ctx);
   }
   checkRepeat(i, t, ctx);
 }
 
 void KeyCaseModel::closed(CaseIndex i, ModelContext& ctx) {
   PersonId first = 0;
-  for (PersonId p : ctx.cases.persons(i, first)) {
-    auto it = open_by_person_.find(p);
-    if (it == open_by_person_.end()) continue;
-    auto& list = it->second;
-    list.erase(std::remove(list.begin(), list.end(), i), list.end());
-    if (list.empty()) open_by_person_.erase(it);
-  }
+  for (PersonId p : ctx.cases.persons(i, first)) open_by_person_.remove(p, i);
 }
 
 void KeyCaseModel::onEvent(const CaseEvent& ev, const CaseUpdate& u, ModelContext& ctx) {
@@ -206,9 +198,9 @@ void KeyCaseModel::onSignal(const Signal& s, ModelContext& ctx) {
   if (matter.empty()) return;
   const uint64_t h = matterHash(matter);
   hot_[p] = HotPerson{h, s.tier};
-  auto it = open_by_person_.find(p);
-  if (it == open_by_person_.end()) return;
-  const absl::InlinedVector<CaseIndex, 2> cases = it->second;
+  const std::span<const CaseIndex> list = open_by_person_.of(p);
+  if (list.empty()) return;
+  const absl::InlinedVector<CaseIndex, 2> cases(list.begin(), list.end());
   const TimeMs t = std::max(now_, s.at);
   for (CaseIndex i : cases) {
     if (matterHash(ctx.cases.strings().name(ctx.cases.at(i).matter)) != h) continue;
@@ -395,7 +387,7 @@ void KeyCaseModel::rebuild(TimeMs now, ModelContext& ctx) {
     regions.insert(c.region);
     if (!c.open()) continue;
     PersonId first = 0;
-    for (PersonId p : cases.persons(i, first)) open_by_person_[p].push_back(i);
+    for (PersonId p : cases.persons(i, first)) open_by_person_.add(p, i);
   }
   const TimeMs quiet_ms = TimeMs{config_.exit_quiet_days} * kMsPerDay;
   for (CaseIndex i = 0; i < cases.size(); ++i) {
@@ -414,9 +406,9 @@ void KeyCaseModel::rebuild(TimeMs now, ModelContext& ctx) {
     }
   }
   std::vector<PersonId> crowded;
-  for (const auto& [p, list] : open_by_person_) {
+  open_by_person_.forEach([&](PersonId p, std::span<const CaseIndex> list) {
     if (static_cast<int>(list.size()) >= config_.person_open_cases) crowded.push_back(p);
-  }
+  });
   for (PersonId p : crowded) checkPersonCases(p, now_, quiet);
   // A case ledgered before the reload leaves only by the exit rule (hysteresis), whatever the new
   // configuration's rules say of it.

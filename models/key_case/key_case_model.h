@@ -34,7 +34,8 @@
 // Costs: onEvent is O(persons of the case) hash probes (O(open cases of the person) when a case
 // opens or closes); advanceTo pops a time-ordered queue holding at most two entries per ledgered
 // case (its exit and its idle check), so it costs what became due, never a scan. Memory: an index
-// of open cases per person (about 40 bytes per person with open cases) and an entry per ledgered
+// of open cases per person (models/key_case/open_cases_by_person.h: 16 bytes a slot, a list
+// aside for a person with more than one) and an entry per ledgered
 // case (about 64 bytes).
 //
 // Assumptions: person ids are keyed hashes; no person id is kept in the ledger's reasons, in a
@@ -65,6 +66,7 @@
 #include "absl/status/statusor.h"
 #include "models/clocks_config.h"
 #include "models/key_case/key_case_config.h"
+#include "models/key_case/open_cases_by_person.h"
 #include "models/model.h"
 
 namespace casewatch {
@@ -163,7 +165,7 @@ class KeyCaseModel final : public Model {
   absl::flat_hash_map<CaseIndex, Entry> entries_;
   // The previous instance's ledger during a reload (inherit() to the end of rebuild()).
   absl::flat_hash_map<CaseIndex, Entry> inherited_;
-  absl::flat_hash_map<PersonId, absl::InlinedVector<CaseIndex, 2>> open_by_person_;
+  OpenCasesByPerson open_by_person_;
   absl::flat_hash_map<PersonId, HotPerson> hot_;  // repeat_visit person alerts at repeat_tier+
   absl::flat_hash_map<uint32_t, int64_t> by_region_;
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> queue_;
