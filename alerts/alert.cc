@@ -30,7 +30,7 @@ std::string_view changeKindName(ChangeKind k) {
   return kChangeNames[static_cast<size_t>(k)];
 }
 
-std::string alertFingerprint(std::string_view model, SubjectKind kind, std::string_view subject) {
+uint64_t alertKey(std::string_view model, SubjectKind kind, std::string_view subject) {
   crypto_generichash_state st;
   crypto_generichash_init(&st, nullptr, 0, 8);
   const std::string_view k = subjectKindName(kind);
@@ -44,9 +44,38 @@ std::string alertFingerprint(std::string_view model, SubjectKind kind, std::stri
                             subject.size());
   unsigned char out[8];
   crypto_generichash_final(&st, out, sizeof out);
-  char hex[17];
-  for (size_t i = 0; i < 8; ++i) std::snprintf(hex + 2 * i, 3, "%02x", out[i]);
-  return std::string(hex, 16);
+  uint64_t key = 0;
+  for (unsigned char b : out) key = key << 8 | b;  // big-endian: the hex reads in byte order
+  return key;
+}
+
+std::string alertIdOfKey(uint64_t key) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(16, '0');
+  for (int i = 15; i >= 0; --i, key >>= 4) id[static_cast<size_t>(i)] = kHex[key & 0xf];
+  return id;
+}
+
+bool alertKeyOfId(std::string_view id, uint64_t& key) {
+  if (id.size() != 16) return false;
+  uint64_t k = 0;
+  for (char c : id) {
+    uint64_t d;
+    if (c >= '0' && c <= '9') {
+      d = static_cast<uint64_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      d = static_cast<uint64_t>(c - 'a' + 10);
+    } else {
+      return false;
+    }
+    k = k << 4 | d;
+  }
+  key = k;
+  return true;
+}
+
+std::string alertFingerprint(std::string_view model, SubjectKind kind, std::string_view subject) {
+  return alertIdOfKey(alertKey(model, kind, subject));
 }
 
 }  // namespace casewatch

@@ -75,6 +75,12 @@ struct Alert {
 
 // The stable fingerprint: 16 hex digits of BLAKE2b over (model, subject kind, subject id).
 std::string alertFingerprint(std::string_view model, SubjectKind kind, std::string_view subject);
+// The same 8 bytes as a number (the alert book's key: no string to hash or compare per signal),
+// and the conversions between the two forms; alertKeyOfId is false for an id that is not 16
+// lowercase hex digits.
+uint64_t alertKey(std::string_view model, SubjectKind kind, std::string_view subject);
+std::string alertIdOfKey(uint64_t key);
+bool alertKeyOfId(std::string_view id, uint64_t& key);
 
 // What happened to an alert; each change is published, stored and recorded with who and when.
 enum class ChangeKind : uint8_t {

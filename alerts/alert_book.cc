@@ -14,16 +14,21 @@ uint64_t evidenceHash(const Signal& s) {
 
 }  // namespace
 
+uint64_t AlertBook::keyOf(std::string_view alert_id) {
+  uint64_t key = 0;
+  return alertKeyOfId(alert_id, key) ? key : absl::HashOf(alert_id);
+}
+
 const Alert* AlertBook::find(const std::string& alert_id) const {
-  auto it = active_.find(alert_id);
+  auto it = active_.find(keyOf(alert_id));
   return it == active_.end() ? nullptr : &it->second;
 }
 
 std::optional<AlertChange> AlertBook::apply(Signal&& s) {
   // Worded here, once per signal: the models said what, in no language.
   const AlertWording& wording = wording_ != nullptr ? *wording_ : AlertWording::builtin();
-  std::string id = alertFingerprint(s.model, s.subject_kind, s.subject_id);
-  auto it = active_.find(id);
+  const uint64_t key = alertKey(s.model, s.subject_kind, s.subject_id);
+  auto it = active_.find(key);
   if (s.tier == Tier::kNone) {
     if (it == active_.end()) return std::nullopt;  // nothing to resolve
     AlertChange c;
@@ -45,7 +50,7 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
   const uint64_t evidence = evidenceHash(s);
   if (it == active_.end()) {
     Alert a;
-    a.alert_id = id;
+    a.alert_id = alertIdOfKey(key);
     a.status = AlertStatus::kFiring;
     a.model = std::string(s.model);
     a.tier = s.tier;
@@ -67,7 +72,7 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
     c.kind = ChangeKind::kFired;
     c.at = s.at;
     c.alert = a;
-    active_.emplace(std::move(id), std::move(a));
+    active_.emplace(key, std::move(a));
     return c;
   }
   Alert& a = it->second;
@@ -101,7 +106,7 @@ namespace casewatch {
 void AlertBook::save(ArchiveOut& out) const {
   out.pod(evidence_rev_);
   out.count(active_.size());
-  for (const auto& [id, a] : active_) saveAlert(out, a);
+  for (const auto& [key, a] : active_) saveAlert(out, a);
 }
 
 bool AlertBook::load(ArchiveIn& in) {
@@ -113,8 +118,8 @@ bool AlertBook::load(ArchiveIn& in) {
   for (size_t i = 0; i < n; ++i) {
     Alert a;
     if (!loadAlert(in, a)) return false;
-    std::string id = a.alert_id;
-    active_.emplace(std::move(id), std::move(a));
+    const uint64_t key = keyOf(a.alert_id);
+    active_.emplace(key, std::move(a));
   }
   return in.ok();
 }

@@ -26,7 +26,7 @@ class AlertBook {
   // active alert is worded again at its next signal, even one with the same evidence.
   void setWording(const AlertWording* wording) {
     wording_ = wording;
-    for (auto& [id, a] : active_) a.evidence_hash = 0;
+    for (auto& [key, a] : active_) a.evidence_hash = 0;
   }
 
   // Applies a signal; returns the change to publish, if any.
@@ -37,7 +37,7 @@ class AlertBook {
   // Active alerts per (tier, model) for the gauges.
   template <typename Fn>
   void forEachActive(Fn&& fn) const {
-    for (const auto& [id, a] : active_) fn(a);
+    for (const auto& [key, a] : active_) fn(a);
   }
   // Replaces the book's content (recovery).
   void clear() { active_.clear(); }
@@ -47,7 +47,10 @@ class AlertBook {
   bool load(ArchiveIn& in);
 
  private:
-  absl::flat_hash_map<std::string, Alert> active_;
+  // The key of an alert is its id as a number (alertKey), so that a signal hashes and compares no
+  // string; an id that is not 16 hex digits (none the book makes) is keyed by its hash.
+  static uint64_t keyOf(std::string_view alert_id);
+  absl::flat_hash_map<uint64_t, Alert> active_;
   const AlertWording* wording_ = nullptr;
   uint64_t evidence_rev_ = 0;
 };
