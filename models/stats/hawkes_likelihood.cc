@@ -1,24 +1,12 @@
 #include "models/stats/hawkes_likelihood.h"
 
+#include "base/cpu_features.h"
 #include "models/stats/hawkes_likelihood_kernel.h"
 
 namespace casewatch {
 
-namespace hawkes_kernel {
-
-bool avx2Available() {
-#if defined(CASEWATCH_AVX2_KERNEL) && defined(__x86_64__)
-  static const bool kAvailable = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return kAvailable;
-#else
-  return false;
-#endif
-}
-
-}  // namespace hawkes_kernel
-
 HawkesLikelihood::HawkesLikelihood(std::span<const HawkesStream> streams, Kernel kernel)
-    : avx2_(kernel == Kernel::kBest && hawkes_kernel::avx2Available()) {
+    : avx2_(kernel == Kernel::kBest && cpuRunsAvx2Kernels()) {
   size_t gaps = 0, used = 0;
   for (const HawkesStream& s : streams) {
     if (s.times.empty()) continue;

@@ -67,9 +67,8 @@ double pooledLogLikelihood(const Arrays& a, const HawkesParams& p) {
   return std::isfinite(ll) ? ll : kNegInf;
 }
 
-// The AVX2+FMA instantiation (hawkes_likelihood_avx2.cc); call it only when avx2Available().
+// The AVX2+FMA instantiation (hawkes_likelihood_avx2.cc); call it only when
+// cpuRunsAvx2Kernels() (base/cpu_features.h).
 double pooledLogLikelihoodAvx2(const Arrays& a, const HawkesParams& p);
-// True when this build has the AVX2 instantiation and the CPU runs it.
-bool avx2Available();
 
 }  // namespace casewatch::hawkes_kernel

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <numeric>
 
+#include "base/cpu_features.h"
 #include "base/str_cat.h"
+#include "models/stats/logistic_kernel.h"
 
 namespace casewatch {
 namespace {
@@ -141,14 +143,33 @@ absl::StatusOr<LogisticFit> fitLogistic(const Eigen::MatrixXd& x, const Eigen::V
   Eigen::VectorXd pen = Eigen::VectorXd::Constant(p + 1, options.l2);
   pen[0] = 0;
 
+  // The matrix products, on AVX2 where the CPU runs it (logistic_kernel.h).
+  namespace lk = logistic_kernel;
+#if defined(CASEWATCH_AVX2_KERNEL)
+  const bool avx2 = options.avx2 && cpuRunsAvx2Kernels();
+  const auto gram = avx2 ? lk::weightedGramAvx2 : lk::weightedGramBaseline;
+  const auto transposeTimes = avx2 ? lk::transposeTimesAvx2 : lk::transposeTimesBaseline;
+  const auto times = avx2 ? lk::timesAvx2 : lk::timesBaseline;
+#else
+  const auto gram = lk::weightedGramBaseline;
+  const auto transposeTimes = lk::transposeTimesBaseline;
+  const auto times = lk::timesBaseline;
+#endif
+  const Eigen::Index cols = p + 1;
+  auto designTimes = [&](const Eigen::VectorXd& v) {
+    Eigen::VectorXd out(n);
+    times(design.data(), n, cols, v.data(), out.data());
+    return out;
+  };
+
   Eigen::VectorXd b = Eigen::VectorXd::Zero(p + 1);
   // Start from the intercept of the marginal rate: the first step is then already sensible.
   const double rate = static_cast<double>(positives) / static_cast<double>(n);
   b[0] = std::log(rate / (1 - rate));
-  Eigen::VectorXd eta = design * b;
+  Eigen::VectorXd eta = designTimes(b);
   double objective = logLikelihood(eta, y) - penalty(b, options.l2);
 
-  Eigen::VectorXd prob(n), w(n), grad(p + 1);
+  Eigen::VectorXd prob(n), w(n), residual(n), grad(p + 1);
   Eigen::MatrixXd weighted(n, p + 1), hessian(p + 1, p + 1);
   Eigen::LLT<Eigen::MatrixXd> llt;
   auto information = [&](const Eigen::VectorXd& e) -> bool {
@@ -156,11 +177,10 @@ absl::StatusOr<LogisticFit> fitLogistic(const Eigen::MatrixXd& x, const Eigen::V
       prob[i] = logistic(e[i]);
       w[i] = prob[i] * (1 - prob[i]);
     }
-    grad.noalias() = design.transpose() * (y - prob);
+    residual = y - prob;
+    transposeTimes(design.data(), n, cols, residual.data(), grad.data());
     grad -= pen.cwiseProduct(b);
-    weighted = design.array().colwise() * w.array().sqrt();
-    hessian.setZero();
-    hessian.selfadjointView<Eigen::Lower>().rankUpdate(weighted.transpose());
+    gram(design.data(), n, cols, w.data(), weighted.data(), hessian.data());
     hessian.diagonal() += pen;  // only the lower triangle is filled: all that LLT reads
     llt.compute(hessian);
     return llt.info() == Eigen::Success;
@@ -183,14 +203,14 @@ absl::StatusOr<LogisticFit> fitLogistic(const Eigen::MatrixXd& x, const Eigen::V
     // Step halving: Newton on a concave objective rarely needs it, but it keeps a poor start safe.
     double scale = 1;
     Eigen::VectorXd next = b + step;
-    Eigen::VectorXd next_eta = design * next;
+    Eigen::VectorXd next_eta = designTimes(next);
     double next_objective = logLikelihood(next_eta, y) - penalty(next, options.l2);
     for (int halvings = 0;
          halvings < 30 && !(next_objective >= objective - 1e-12 * std::abs(objective));
          ++halvings) {
       scale /= 2;
       next = b + scale * step;
-      next_eta = design * next;
+      next_eta = designTimes(next);
       next_objective = logLikelihood(next_eta, y) - penalty(next, options.l2);
     }
     const double moved = (scale * step).cwiseAbs().maxCoeff();

@@ -43,6 +43,9 @@ struct LogisticOptions {
   double l2 = 0;  // λ ≥ 0
   int max_iterations = 100;
   double tolerance = 1e-10;  // on the largest |Newton step|
+  // The matrix products on AVX2 and FMA where the CPU has them (models/stats/logistic_kernel.h);
+  // false: the baseline build always (tests compare the two).
+  bool avx2 = true;
 };
 
 struct LogisticFit {

@@ -238,6 +238,38 @@ TEST(LogisticRegressionTest, RecoversAKnownGeneratingModel) {
   }
 }
 
+TEST(LogisticRegressionTest, TheAvx2BuildAgreesWithTheBaselineBuild) {
+  // 20 features, some binary, a ridge penalty: the shape of the escalation self-fit.
+  const Eigen::Index n = 20000, p = 20;
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> normal;
+  std::uniform_real_distribution<double> uniform;
+  Eigen::MatrixXd x(n, p);
+  Eigen::VectorXd y(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    double eta = -1;
+    for (Eigen::Index j = 0; j < p; ++j) {
+      x(i, j) = j % 3 == 0 ? (uniform(rng) < 0.25 ? 1.0 : 0.0) : normal(rng);
+      eta += (j % 2 == 0 ? 0.3 : -0.2) * x(i, j);
+    }
+    y[i] = uniform(rng) < logistic(eta) ? 1 : 0;
+  }
+  LogisticOptions best;
+  best.l2 = 0.5;
+  LogisticOptions baseline = best;
+  baseline.avx2 = false;
+  auto a = fitLogistic(x, y, best);
+  auto b = fitLogistic(x, y, baseline);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(a->iterations, b->iterations);
+  for (Eigen::Index j = 0; j <= p; ++j) {
+    EXPECT_NEAR(a->coefficients[j], b->coefficients[j], 1e-9) << "coefficient " << j;
+    EXPECT_NEAR(a->std_errors[j], b->std_errors[j], 1e-9) << "standard error " << j;
+  }
+  EXPECT_NEAR(a->log_likelihood, b->log_likelihood, 1e-9 * std::abs(b->log_likelihood));
+}
+
 TEST(LogisticRegressionTest, AucByRanksWithTies) {
   // Positives 0.8, 0.4 (tie with a negative), negatives 0.4, 0.2, 0.1: pairs won 3 + 2.5 of 6.
   const std::vector<double> s = {0.8, 0.4, 0.4, 0.2, 0.1};
