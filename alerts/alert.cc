@@ -3,7 +3,8 @@
 #include <sodium.h>
 
 #include <array>
-#include <cstdio>
+
+#include "base/hex64.h"
 
 namespace casewatch {
 namespace {
@@ -50,28 +51,11 @@ uint64_t alertKey(std::string_view model, SubjectKind kind, std::string_view sub
 }
 
 std::string alertIdOfKey(uint64_t key) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(16, '0');
-  for (int i = 15; i >= 0; --i, key >>= 4) id[static_cast<size_t>(i)] = kHex[key & 0xf];
-  return id;
+  return hex64(key);
 }
 
 bool alertKeyOfId(std::string_view id, uint64_t& key) {
-  if (id.size() != 16) return false;
-  uint64_t k = 0;
-  for (char c : id) {
-    uint64_t d;
-    if (c >= '0' && c <= '9') {
-      d = static_cast<uint64_t>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      d = static_cast<uint64_t>(c - 'a' + 10);
-    } else {
-      return false;
-    }
-    k = k << 4 | d;
-  }
-  key = k;
-  return true;
+  return parseHex64(id, key);
 }
 
 std::string alertFingerprint(std::string_view model, SubjectKind kind, std::string_view subject) {

@@ -2,8 +2,9 @@
 
 #include <sodium.h>
 
-#include <cstdio>
 #include <cstring>
+
+#include "base/hex64.h"
 
 namespace casewatch {
 
@@ -40,27 +41,12 @@ uint64_t Pseudonymizer::pseudonymise(std::string_view raw) const {
 }
 
 std::string Pseudonymizer::format(uint64_t pseudonym) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "p_%016llx", static_cast<unsigned long long>(pseudonym));
-  return buf;
+  return "p_" + hex64(pseudonym);
 }
 
 bool Pseudonymizer::parse(std::string_view text, uint64_t& pseudonym) {
   if (text.size() != 18 || text[0] != 'p' || text[1] != '_') return false;
-  uint64_t v = 0;
-  for (const char c : text.substr(2)) {
-    uint64_t digit = 0;
-    if (c >= '0' && c <= '9') {
-      digit = static_cast<uint64_t>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      digit = static_cast<uint64_t>(c - 'a' + 10);
-    } else {
-      return false;
-    }
-    v = (v << 4) | digit;
-  }
-  pseudonym = v;
-  return true;
+  return parseHex64(text.substr(2), pseudonym);
 }
 
 }  // namespace casewatch
