@@ -35,6 +35,27 @@ Eigen::VectorXd vec(std::initializer_list<double> v) {
 // (a) One binary feature: the maximum-likelihood fit reproduces the two group rates, so the
 // intercept is logit(rate | x = 0) and the slope logit(rate | x = 1) − logit(rate | x = 0); the
 // standard errors are sqrt(1/(n₀ r₀ (1 − r₀))) and sqrt of the sum of both groups' terms.
+// n rows drawn from a known logistic model (`coefficients`: intercept first, then one per column):
+// a column is 0/1 (1 with probability `rate`) where `binary(j)`, else standard normal.
+template <typename Binary>
+void simulate(const std::vector<double>& coefficients, Eigen::Index n, uint64_t seed, Binary binary,
+              double rate, Eigen::MatrixXd& x, Eigen::VectorXd& y) {
+  const auto p = static_cast<Eigen::Index>(coefficients.size()) - 1;
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal;
+  std::uniform_real_distribution<double> uniform;
+  x.resize(n, p);
+  y.resize(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    double eta = coefficients[0];
+    for (Eigen::Index j = 0; j < p; ++j) {
+      x(i, j) = binary(j) ? (uniform(rng) < rate ? 1.0 : 0.0) : normal(rng);
+      eta += coefficients[static_cast<size_t>(j + 1)] * x(i, j);
+    }
+    y[i] = uniform(rng) < logistic(eta) ? 1 : 0;
+  }
+}
+
 TEST(LogisticRegressionTest, OneBinaryFeatureHasTheClosedFormSolution) {
   // Group 0: 10 rows, 3 positives (0.3). Group 1: 8 rows, 6 positives (0.75).
   std::vector<double> xs, ys;
@@ -201,19 +222,10 @@ TEST(LogisticRegressionTest, NonConvergenceIsAnError) {
 TEST(LogisticRegressionTest, RecoversAKnownGeneratingModel) {
   const std::vector<double> truth = {-1.5, 0.8, -0.6, 1.2, 0.5, -1.0, 0.7, 0.4, -0.9, 1.5, 0.6};
   const Eigen::Index n = 100000, p = 10, train = 70000;
-  std::mt19937_64 rng(20261123);
-  std::normal_distribution<double> normal;
-  std::uniform_real_distribution<double> uniform;
-  Eigen::MatrixXd x(n, p);
-  Eigen::VectorXd y(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    double eta = truth[0];
-    for (Eigen::Index j = 0; j < p; ++j) {
-      x(i, j) = j < 6 ? normal(rng) : (uniform(rng) < 0.3 ? 1.0 : 0.0);
-      eta += truth[static_cast<size_t>(j + 1)] * x(i, j);
-    }
-    y[i] = uniform(rng) < logistic(eta) ? 1 : 0;
-  }
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+  simulate(
+      truth, n, 20261123, [](Eigen::Index j) { return j >= 6; }, 0.3, x, y);
   auto fit = fitLogistic(x.topRows(train), y.head(train));
   ASSERT_TRUE(fit.ok()) << fit.status();
   for (Eigen::Index j = 0; j <= p; ++j) {
@@ -241,19 +253,12 @@ TEST(LogisticRegressionTest, RecoversAKnownGeneratingModel) {
 TEST(LogisticRegressionTest, TheAvx2BuildAgreesWithTheBaselineBuild) {
   // 20 features, some binary, a ridge penalty: the shape of the escalation self-fit.
   const Eigen::Index n = 20000, p = 20;
-  std::mt19937_64 rng(11);
-  std::normal_distribution<double> normal;
-  std::uniform_real_distribution<double> uniform;
-  Eigen::MatrixXd x(n, p);
-  Eigen::VectorXd y(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    double eta = -1;
-    for (Eigen::Index j = 0; j < p; ++j) {
-      x(i, j) = j % 3 == 0 ? (uniform(rng) < 0.25 ? 1.0 : 0.0) : normal(rng);
-      eta += (j % 2 == 0 ? 0.3 : -0.2) * x(i, j);
-    }
-    y[i] = uniform(rng) < logistic(eta) ? 1 : 0;
-  }
+  std::vector<double> coefficients = {-1};
+  for (Eigen::Index j = 0; j < p; ++j) coefficients.push_back(j % 2 == 0 ? 0.3 : -0.2);
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+  simulate(
+      coefficients, n, 11, [](Eigen::Index j) { return j % 3 == 0; }, 0.25, x, y);
   LogisticOptions best;
   best.l2 = 0.5;
   LogisticOptions baseline = best;
