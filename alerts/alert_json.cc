@@ -1,20 +1,14 @@
 #include "alerts/alert_json.h"
 
-// RapidJSON's SSE2 scan (its Writer<StringBuffer>::ScanWriteUnescapedString) copies a string's
-// runs that need no escaping 16 bytes at a time instead of a byte at a time; the same bytes come
-// out. Only this file includes RapidJSON, so the define cannot differ between translation units.
-#if defined(__SSE2__)
-#define RAPIDJSON_SSE2
-#endif
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <simdjson.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 
+#include "base/json_string.h"
 #include "base/str_cat.h"
 
 namespace casewatch {
@@ -81,44 +75,48 @@ std::string alertToJsonByDom(const Alert& a, const AlertJsonOptions& opts,
 
 namespace {
 
-// Not validating: RapidJSON's validation decodes every code point (a quarter of the encoding's
-// time); each text is checked by simdjson's vectorised UTF-8 check instead.
-using StreamWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-// Writes the alert's JSON with RapidJSON's streaming writer into a reused buffer: the DOM form
-// cost 12% of a replay's CPU per encoding (perf, 248,391 changes). Byte for byte the DOM form's
-// output: same key order, nlohmann's number layout, and false (write the DOM form instead) for a
-// text the two would escape differently.
+// Writes the alert's JSON straight into a reused text: byte for byte the DOM form's output (same
+// key order, nlohmann's escapes and number layout), or false (write the DOM form instead) for a
+// text that is not valid UTF-8, which nlohmann replaces.
+//
+// Not RapidJSON's Writer, which an earlier version used: its String() goes a byte at a time through
+// strings under 16 bytes and the ends of longer ones, and each text needed a pass of its own to
+// check that RapidJSON and nlohmann would escape it alike. In an alert-heavy replay that was 40 %
+// of the CPU; base/json_string.h takes 16 bytes at a time and escapes as nlohmann does.
+// BM_AlertToJson (an escalated alert with English and Chinese texts, 1.1 KB): figures in the
+// commit and the README.
 class AlertJsonWriter {
  public:
-  explicit AlertJsonWriter(rapidjson::StringBuffer& buf) : w_(buf) {}
+  explicit AlertJsonWriter(std::string& out) : out_(out) {}
 
   bool write(const Alert& a, const AlertJsonOptions& opts, const ChangeKind* change) {
-    w_.StartObject();
-    key("v");
-    w_.Int(1);
+    const int offset = opts.utc_offset_minutes;
+    beginObject();
+    name("v");
+    out_.push_back('1');
     field("alert_id", a.alert_id);
     field("status", alertStatusName(a.status));
     field("model", a.model);
     field("tier", tierName(a.tier));
-    key("subject");
-    w_.StartObject();
+    name("subject");
+    beginObject();
     field("kind", subjectKindName(a.subject_kind));
     field("id", a.subject_id);
-    w_.EndObject();
-    key("score");
+    endObject();
+    name("score");
     number(a.score);
     if (!a.region.empty()) field("region", a.region);
     if (!a.agency.empty()) field("agency", a.agency);
     if (!a.category.empty()) field("category", a.category);
-    field("starts_at", formatRfc3339(a.starts_at, opts.utc_offset_minutes));
-    field("updated_at", formatRfc3339(a.updated_at, opts.utc_offset_minutes));
-    key("reasons");
-    w_.StartArray();
+    time("starts_at", a.starts_at, offset);
+    time("updated_at", a.updated_at, offset);
+    name("reasons");
+    beginArray();
     for (const AlertReason& r : a.reasons) {
-      w_.StartObject();
+      element();
+      beginObject();
       field("code", r.code);
-      key("value");
+      name("value");
       if (r.string_value.empty()) {
         number(r.number);
       } else {
@@ -127,95 +125,117 @@ class AlertJsonWriter {
       field("text", r.text.get(opts.locale));
       for (const auto& [locale, text] : r.text) {
         text_key_.assign("text_").append(locale);
-        field(text_key_, text);
+        key(text_key_);
+        str(text);
       }
-      w_.EndObject();
+      endObject();
     }
-    w_.EndArray();
-    key("actions");
-    w_.StartArray();
-    for (Action act : a.actions) str(actionName(act));
-    w_.EndArray();
-    key("summary");
-    w_.StartObject();
-    for (const auto& [locale, text] : a.summary) field(locale, text);
-    w_.EndObject();
+    endArray();
+    name("actions");
+    beginArray();
+    for (Action act : a.actions) {
+      element();
+      str(actionName(act));
+    }
+    endArray();
+    name("summary");
+    beginObject();
+    for (const auto& [locale, text] : a.summary) {
+      key(locale);
+      str(text);
+    }
+    endObject();
     if (a.escalation) {
-      key("escalation");
-      w_.StartObject();
-      key("level");
-      w_.Int(a.escalation->level);
+      name("escalation");
+      beginObject();
+      name("level");
+      integer(a.escalation->level);
       field("target", a.escalation->target);
-      field("at", formatRfc3339(a.escalation->at, opts.utc_offset_minutes));
-      if (a.escalation->reminded_at != 0) {
-        field("reminded_at", formatRfc3339(a.escalation->reminded_at, opts.utc_offset_minutes));
-      }
-      w_.EndObject();
+      time("at", a.escalation->at, offset);
+      if (a.escalation->reminded_at != 0) time("reminded_at", a.escalation->reminded_at, offset);
+      endObject();
     }
     if (a.ack) {
-      key("ack");
-      w_.StartObject();
+      name("ack");
+      beginObject();
       field("by", a.ack->by);
-      field("at", formatRfc3339(a.ack->at, opts.utc_offset_minutes));
+      time("at", a.ack->at, offset);
       field("note", a.ack->note);
-      w_.EndObject();
+      endObject();
     }
     if (!a.group_id.empty()) {
-      key("group");
-      w_.StartObject();
+      name("group");
+      beginObject();
       field("id", a.group_id);
-      w_.EndObject();
+      endObject();
     }
     if (!a.inhibited_by.empty()) field("inhibited_by", a.inhibited_by);
     if (!a.silenced_by.empty()) field("silenced_by", a.silenced_by);
     if (change) field("change", changeKindName(*change));
-    w_.EndObject();
+    endObject();
     return ok_;
   }
 
  private:
-  // False when the two would print `s` differently: nlohmann escapes a control character without
-  // a short escape as \u00xx where RapidJSON writes \u00XX, and it replaces what is not UTF-8.
-  // One pass for the smallest and largest byte: most texts are printable ASCII (codes, ids, the
-  // English texts), valid UTF-8 without asking simdjson, whose call was a quarter of encoding an
-  // alert (BM_AlertToJson: 4.5 us an alert).
-  static bool escapesAlike(std::string_view s) {
-    unsigned char lo = 0xff, hi = 0;
-    for (unsigned char ch : s) {
-      lo = std::min(lo, ch);
-      hi = std::max(hi, ch);
-    }
-    if (lo < 0x20) {
-      for (unsigned char ch : s) {
-        if (ch < 0x20 && ch != '\b' && ch != '\t' && ch != '\n' && ch != '\f' && ch != '\r') {
-          return false;
-        }
-      }
-    }
-    return hi < 0x80 || simdjson::validate_utf8(s.data(), s.size());
+  // A comma before every member and element but the first of its object or array.
+  void element() {
+    if (!first_) out_.push_back(',');
+    first_ = false;
   }
-  // A text that the fast path would escape unlike nlohmann marks the encoding for the DOM fallback,
-  // but is still written: the writer's nesting must stay whole (RapidJSON asserts on it).
+  void beginObject() {
+    out_.push_back('{');
+    first_ = true;
+  }
+  void endObject() {
+    out_.push_back('}');
+    first_ = false;
+  }
+  void beginArray() {
+    out_.push_back('[');
+    first_ = true;
+  }
+  void endArray() {
+    out_.push_back(']');
+    first_ = false;
+  }
+  // A member's name known here (a literal of plain ASCII: nothing to escape).
+  void name(std::string_view n) {
+    element();
+    out_.push_back('"');
+    out_.append(n);
+    out_.append("\":", 2);
+  }
+  // A member's name from elsewhere (a locale from the templates).
   void key(std::string_view k) {
-    if (!escapesAlike(k)) ok_ = false;
-    w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
-  }
-  void field(std::string_view k, std::string_view v) {
-    key(k);
-    str(v);
+    element();
+    str(k);
+    out_.push_back(':');
   }
   void str(std::string_view s) {
-    if (!escapesAlike(s)) ok_ = false;
-    w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    if (!appendJsonString(out_, s)) ok_ = false;
+  }
+  void field(std::string_view n, std::string_view v) {
+    name(n);
+    str(v);
+  }
+  void time(std::string_view n, TimeMs t, int offset) {
+    name(n);
+    out_.push_back('"');
+    appendRfc3339(out_, t, offset);
+    out_.push_back('"');
   }
   void number(double v) {
     char buf[64];
-    const size_t n = formatJsonDouble(v, buf);
-    w_.RawValue(buf, n, rapidjson::kNumberType);
+    out_.append(buf, formatJsonDouble(v, buf));
+  }
+  void integer(int v) {
+    char buf[16];
+    out_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
   }
 
-  StreamWriter w_;
+  std::string& out_;
   std::string text_key_;
+  bool first_ = true;
   bool ok_ = true;
 };
 
@@ -232,11 +252,11 @@ size_t formatJsonDouble(double v, char* out) {
 }
 
 std::string alertToJson(const Alert& a, const AlertJsonOptions& opts, const ChangeKind* change) {
-  thread_local rapidjson::StringBuffer buf;
-  buf.Clear();
+  thread_local std::string buf;
+  buf.clear();
   AlertJsonWriter w(buf);
   if (!w.write(a, opts, change)) return alertToJsonByDom(a, opts, change);
-  return std::string(buf.GetString(), buf.GetSize());
+  return buf;
 }
 
 namespace {

@@ -52,6 +52,8 @@ std::optional<int> parseUtcOffset(std::string_view text);
 // Formats as RFC 3339 in the given offset (minutes east of UTC), seconds precision, e.g.
 // `2026-03-04T09:15:00+08:00`.
 std::string formatRfc3339(TimeMs t, int offset_minutes = 0);
+// The same, appended to `out` (the alert encoder writes straight into its buffer).
+void appendRfc3339(std::string& out, TimeMs t, int offset_minutes = 0);
 std::string formatCivilDate(const CivilDate& d);
 
 }  // namespace casewatch

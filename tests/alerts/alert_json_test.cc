@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -221,9 +222,9 @@ TEST(AlertJsonTest, TheStreamingWriterPrintsTheDomFormByteForByte) {
   }
 }
 
-TEST(AlertJsonTest, TextsTheWritersWouldEscapeDifferentlyTakeTheDomForm) {
+TEST(AlertJsonTest, ControlCharactersAndBrokenUtf8PrintAsTheDomFormPrintsThem) {
   Alert a = fullAlert();
-  a.subject_id = std::string("C-\x01-\x1f");  // \u0001: nlohmann's hex case, not RapidJSON's
+  a.subject_id = std::string("C-\x01-\x1f");  // \u0001: nlohmann's hex case
   EXPECT_EQ(alertToJson(a, {}), alertToJsonByDom(a, {}));
   EXPECT_THAT(alertToJson(a, {}), HasSubstr("C-\\u0001-\\u001f"));
   a.subject_id = std::string("C-\xff\xfe");  // not UTF-8: replaced, as the DOM form does
@@ -238,6 +239,48 @@ TEST(AlertJsonTest, TextsTheWritersWouldEscapeDifferentlyTakeTheDomForm) {
   a.subject_id = "ZY-2026-0042\x80";
   EXPECT_EQ(alertToJson(a, {}), alertToJsonByDom(a, {}));
   EXPECT_THAT(alertToJson(a, {}), HasSubstr("\"ZY-2026-0042\xef\xbf\xbd\""));  // U+FFFD
+}
+
+TEST(AlertJsonTest, RandomTextsInEveryFieldPrintTheDomFormByteForByte) {
+  // Every text of the alert drawn from escapes, control characters, DEL, UTF-8 and, now and then,
+  // a broken sequence (the DOM form's replacement), with runs of ASCII that cross 16-byte blocks.
+  const std::string pieces[] = {
+      "\"", "\\",       "\n",  "\x01", "\x7f", "已回复", "é", "𝄞", "abcdefghijklmnopq",
+      " ",  "\xe4\xb8", "\xff"};
+  std::mt19937 rng(11);
+  const auto text = [&] {
+    std::string s;
+    const int parts = static_cast<int>(rng() % 8);
+    for (int i = 0; i < parts; ++i) {
+      const size_t k = rng() % std::size(pieces);
+      if (k >= std::size(pieces) - 2 && rng() % 4 != 0) continue;  // broken UTF-8 less often
+      s += pieces[k];
+    }
+    return s;
+  };
+  for (int n = 0; n < 400; ++n) {
+    Alert a = fullAlert();
+    a.alert_id = text();
+    a.model = text();
+    a.subject_id = text();
+    a.region = text();
+    a.agency = text();
+    a.category = text();
+    for (AlertReason& r : a.reasons) {
+      r.code = text();
+      if (n % 2 == 0) r.string_value = text();
+      r.text.set("en", text());
+      r.text.set("zh-CN", text());
+    }
+    a.summary.set("en", text());
+    a.escalation = AlertEscalation{1, text(), kUpdate, n % 3 == 0 ? 0 : kUpdate + kMsPerHour};
+    if (n % 2 == 1) a.ack = AlertAck{text(), kUpdate, text()};
+    a.group_id = text();
+    a.inhibited_by = text();
+    a.silenced_by = text();
+    const ChangeKind kind = ChangeKind::kUpdated;
+    ASSERT_EQ(alertToJson(a, {}, &kind), alertToJsonByDom(a, {}, &kind)) << n;
+  }
 }
 
 TEST(AlertJsonTest, AChangeIsEncodedOnceAndPrintedFromThatEncoding) {
