@@ -91,7 +91,7 @@ class AlertJsonWriter {
 
   bool write(const Alert& a, const AlertJsonOptions& opts, const ChangeKind* change) {
     const int offset = opts.utc_offset_minutes;
-    beginObject();
+    open('{');
     name("v");
     out_.push_back('1');
     field("alert_id", a.alert_id);
@@ -99,10 +99,10 @@ class AlertJsonWriter {
     field("model", a.model);
     field("tier", tierName(a.tier));
     name("subject");
-    beginObject();
+    open('{');
     field("kind", subjectKindName(a.subject_kind));
     field("id", a.subject_id);
-    endObject();
+    close('}');
     name("score");
     number(a.score);
     if (!a.region.empty()) field("region", a.region);
@@ -111,10 +111,10 @@ class AlertJsonWriter {
     time("starts_at", a.starts_at, offset);
     time("updated_at", a.updated_at, offset);
     name("reasons");
-    beginArray();
+    open('[');
     for (const AlertReason& r : a.reasons) {
       element();
-      beginObject();
+      open('{');
       field("code", r.code);
       name("value");
       if (r.string_value.empty()) {
@@ -128,51 +128,51 @@ class AlertJsonWriter {
         key(text_key_);
         str(text);
       }
-      endObject();
+      close('}');
     }
-    endArray();
+    close(']');
     name("actions");
-    beginArray();
+    open('[');
     for (Action act : a.actions) {
       element();
       str(actionName(act));
     }
-    endArray();
+    close(']');
     name("summary");
-    beginObject();
+    open('{');
     for (const auto& [locale, text] : a.summary) {
       key(locale);
       str(text);
     }
-    endObject();
+    close('}');
     if (a.escalation) {
       name("escalation");
-      beginObject();
+      open('{');
       name("level");
       integer(a.escalation->level);
       field("target", a.escalation->target);
       time("at", a.escalation->at, offset);
       if (a.escalation->reminded_at != 0) time("reminded_at", a.escalation->reminded_at, offset);
-      endObject();
+      close('}');
     }
     if (a.ack) {
       name("ack");
-      beginObject();
+      open('{');
       field("by", a.ack->by);
       time("at", a.ack->at, offset);
       field("note", a.ack->note);
-      endObject();
+      close('}');
     }
     if (!a.group_id.empty()) {
       name("group");
-      beginObject();
+      open('{');
       field("id", a.group_id);
-      endObject();
+      close('}');
     }
     if (!a.inhibited_by.empty()) field("inhibited_by", a.inhibited_by);
     if (!a.silenced_by.empty()) field("silenced_by", a.silenced_by);
     if (change) field("change", changeKindName(*change));
-    endObject();
+    close('}');
     return ok_;
   }
 
@@ -182,20 +182,13 @@ class AlertJsonWriter {
     if (!first_) out_.push_back(',');
     first_ = false;
   }
-  void beginObject() {
-    out_.push_back('{');
+  // '{' or '[': the next member or element is the first.
+  void open(char bracket) {
+    out_.push_back(bracket);
     first_ = true;
   }
-  void endObject() {
-    out_.push_back('}');
-    first_ = false;
-  }
-  void beginArray() {
-    out_.push_back('[');
-    first_ = true;
-  }
-  void endArray() {
-    out_.push_back(']');
+  void close(char bracket) {
+    out_.push_back(bracket);
     first_ = false;
   }
   // A member's name known here (a literal of plain ASCII: nothing to escape).

@@ -13,6 +13,28 @@ bool needsEscape(unsigned char c) {
   return c < 0x20 || c == '"' || c == '\\';
 }
 
+// The letter of a two-character escape (`\n`), or 0 for a byte written as \u00xx.
+char shortEscape(unsigned char c) {
+  switch (c) {
+    case '"':
+      return '"';
+    case '\\':
+      return '\\';
+    case '\b':
+      return 'b';
+    case '\t':
+      return 't';
+    case '\n':
+      return 'n';
+    case '\f':
+      return 'f';
+    case '\r':
+      return 'r';
+    default:
+      return 0;
+  }
+}
+
 // The first byte at or after `p` that needs an escape (or `end`); `high` is set when a byte of
 // 0x80 or above was passed over (the string then needs a UTF-8 check).
 const char* plainRunEnd(const char* p, const char* end, bool& high) {
@@ -62,33 +84,12 @@ bool appendJsonString(std::string& out, std::string_view s) {
     out.append(run, static_cast<size_t>(p - run));
     if (p == end) break;
     const auto c = static_cast<unsigned char>(*p++);
-    switch (c) {
-      case '"':
-        out.append("\\\"", 2);
-        break;
-      case '\\':
-        out.append("\\\\", 2);
-        break;
-      case '\b':
-        out.append("\\b", 2);
-        break;
-      case '\t':
-        out.append("\\t", 2);
-        break;
-      case '\n':
-        out.append("\\n", 2);
-        break;
-      case '\f':
-        out.append("\\f", 2);
-        break;
-      case '\r':
-        out.append("\\r", 2);
-        break;
-      default: {
-        const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
-        out.append(u, 6);
-        break;
-      }
+    if (const char e = shortEscape(c); e != 0) {
+      const char esc[2] = {'\\', e};
+      out.append(esc, 2);
+    } else {
+      const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+      out.append(u, 6);
     }
   }
   out.push_back('"');
