@@ -25,8 +25,7 @@ const Alert* AlertBook::find(const std::string& alert_id) const {
 }
 
 std::optional<AlertChange> AlertBook::apply(Signal&& s) {
-  // Worded here, once per signal: the models said what, in no language.
-  const AlertWording& wording = wording_ != nullptr ? *wording_ : AlertWording::builtin();
+  // Worded here, once per signal whose evidence changed: the models said what, in no language.
   const uint64_t key = alertKey(s.model, s.subject_kind, s.subject_id);
   auto it = active_.find(key);
   if (s.tier == Tier::kNone) {
@@ -40,8 +39,8 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
     a.status = AlertStatus::kResolved;
     a.updated_at = s.at;
     a.score = s.score;
-    LocalText summary = wording.say(s.summary);
-    a.reasons = wording.reasons(std::move(s.reasons));
+    LocalText summary = words_.say(s.summary);
+    a.reasons = words_.reasons(std::move(s.reasons));
     a.actions.clear();
     a.summary = std::move(summary);
     a.evidence_rev = ++evidence_rev_;
@@ -62,8 +61,8 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
     a.category = std::move(s.category);
     a.starts_at = s.at;
     a.updated_at = s.at;
-    LocalText summary = wording.say(s.summary);
-    a.reasons = wording.reasons(std::move(s.reasons));
+    LocalText summary = words_.say(s.summary);
+    a.reasons = words_.reasons(std::move(s.reasons));
     a.actions = std::move(s.actions);
     a.summary = std::move(summary);
     a.evidence_rev = ++evidence_rev_;
@@ -83,8 +82,8 @@ std::optional<AlertChange> AlertBook::apply(Signal&& s) {
   // scored again), and wording two locales was a fifth of the journal's replay at 1M cases.
   if (evidence != a.evidence_hash) {
     a.score = s.score;
-    LocalText summary = wording.say(s.summary);
-    a.reasons = wording.reasons(std::move(s.reasons));
+    LocalText summary = words_.say(s.summary);
+    a.reasons = words_.reasons(std::move(s.reasons));
     a.actions = std::move(s.actions);
     if (!s.agency.empty()) a.agency = std::move(s.agency);
     a.summary = std::move(summary);

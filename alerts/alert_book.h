@@ -14,7 +14,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "alerts/alert.h"
-#include "alerts/wording/alert_wording.h"
+#include "alerts/wording/phrase_cache.h"
 #include "base/state_archive.h"
 #include "models/signal.h"
 
@@ -25,9 +25,11 @@ class AlertBook {
   // The wording of alert texts (must outlive the book; null = the built-in templates). Every
   // active alert is worded again at its next signal, even one with the same evidence.
   void setWording(const AlertWording* wording) {
-    wording_ = wording;
+    words_.setWording(wording);
     for (auto& [key, a] : active_) a.evidence_hash = 0;
   }
+  // The cache of worded phrases, for its counts.
+  const PhraseCache& words() const { return words_; }
 
   // Applies a signal; returns the change to publish, if any.
   std::optional<AlertChange> apply(Signal&& s);
@@ -51,7 +53,7 @@ class AlertBook {
   // string; an id that is not 16 hex digits (none the book makes) is keyed by its hash.
   static uint64_t keyOf(std::string_view alert_id);
   absl::flat_hash_map<uint64_t, Alert> active_;
-  const AlertWording* wording_ = nullptr;
+  PhraseCache words_;
   uint64_t evidence_rev_ = 0;
 };
 

@@ -177,20 +177,6 @@ LocalText AlertWording::sayList(const PhraseArg& list) const {
   return out;
 }
 
-std::vector<AlertReason> AlertWording::reasons(std::vector<Reason>&& reasons) const {
-  std::vector<AlertReason> out;
-  out.reserve(reasons.size());
-  for (Reason& r : reasons) {
-    AlertReason& w = out.emplace_back();
-    w.code = std::move(r.code);
-    w.number = r.number;
-    w.string_value =
-        r.value_words.empty() ? std::move(r.string_value) : say(r.value_words).get("en");
-    w.text = say(r.text);
-  }
-  return out;
-}
-
 std::string AlertWording::actionText(Action a, std::string_view locale) const {
   return say(Phrase(strCat("action.", actionName(a)))).get(locale);
 }

@@ -34,8 +34,6 @@ class AlertWording {
   const std::vector<std::string>& locales() const { return locales_; }
   // The phrase in every locale.
   LocalText say(const Phrase& phrase) const;
-  // The texts of an alert from the signal's phrases.
-  std::vector<AlertReason> reasons(std::vector<Reason>&& reasons) const;
   // An action's text in `locale` ("en", "zh-CN", ...; English for a locale it lacks).
   std::string actionText(Action a, std::string_view locale) const;
 

@@ -1,5 +1,6 @@
 // The texts an alert shows for a signal: models say what in phrases (models/phrase.h), and their
-// tests read the words through the same wording as the alert book (alerts/wording/).
+// tests read the words through the same wording as the alert book (alerts/wording/), by the book's
+// own path (a PhraseCache of one slot).
 //
 // Header-only.
 #pragma once
@@ -8,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "alerts/wording/alert_wording.h"
+#include "alerts/wording/phrase_cache.h"
 #include "models/signal.h"
 
 namespace casewatch::testing {
@@ -27,15 +28,19 @@ struct WordedSignal {
 };
 
 inline WordedSignal worded(const Signal& s, const AlertWording& wording = AlertWording::builtin()) {
+  PhraseCache words(1);
+  words.setWording(&wording);
   WordedSignal w;
-  w.summary = wording.say(s.summary);
-  w.reasons = wording.reasons(std::vector<Reason>(s.reasons));
+  w.summary = words.say(s.summary);
+  w.reasons = words.reasons(std::vector<Reason>(s.reasons));
   return w;
 }
 
 // One reason as the alert shows it.
 inline AlertReason worded(const Reason& r, const AlertWording& wording = AlertWording::builtin()) {
-  return wording.reasons({r}).front();
+  PhraseCache words(1);
+  words.setWording(&wording);
+  return words.reasons({r}).front();
 }
 
 // A phrase that says `text` as is in every language (a test's signal, without a template).
