@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "alerts/alert_reasons.h"
 #include "base/local_text.h"
 #include "base/time.h"
 #include "models/signal.h"
@@ -17,17 +18,6 @@ namespace casewatch {
 enum class AlertStatus : uint8_t { kFiring, kAcknowledged, kEscalated, kResolved, kSilenced };
 std::string_view alertStatusName(AlertStatus s);
 bool alertStatusFromName(std::string_view s, AlertStatus& out);
-
-// One piece of evidence as the alert shows it: `days_overdue = 12`, worded in every locale of the
-// templates (alerts/wording/alert_wording.h words a signal's reasons into these).
-struct AlertReason {
-  std::string code;
-  double number = 0;
-  std::string string_value;  // used instead of `number` when non-empty
-  LocalText text;            // JSON `text` (the configured locale's) and `text_<locale>` each
-
-  friend bool operator==(const AlertReason&, const AlertReason&) = default;
-};
 
 struct AlertEscalation {
   int level = 0;
@@ -54,7 +44,7 @@ struct Alert {
   std::string region, agency, category;
   TimeMs starts_at = 0;
   TimeMs updated_at = 0;
-  std::vector<AlertReason> reasons;
+  AlertReasons reasons;
   std::vector<Action> actions;
   LocalText summary;  // JSON `summary: {"en": ..., "zh-CN": ..., <other locales>}`
   std::optional<AlertEscalation> escalation;

@@ -85,8 +85,9 @@ bool loadAlert(ArchiveIn& in, Alert& a, AlertEvidence* evidence) {
   } else if (saved == AlertEvidence::kSaved) {
     size_t n = 0;
     if (!in.count(n, 16)) return false;
-    a.reasons.resize(n);
-    for (AlertReason& r : a.reasons) {
+    AlertReasons::List& reasons = a.reasons.edit();
+    reasons.resize(n);
+    for (AlertReason& r : reasons) {
       in.str(r.code);
       in.pod(r.number);
       in.str(r.string_value);

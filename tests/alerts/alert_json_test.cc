@@ -266,7 +266,7 @@ TEST(AlertJsonTest, RandomTextsInEveryFieldPrintTheDomFormByteForByte) {
     a.region = text();
     a.agency = text();
     a.category = text();
-    for (AlertReason& r : a.reasons) {
+    for (AlertReason& r : a.reasons.edit()) {
       r.code = text();
       if (n % 2 == 0) r.string_value = text();
       r.text.set("en", text());
