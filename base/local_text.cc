@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/copy_on_write.h"
+
 namespace casewatch {
 namespace {
 
@@ -19,19 +21,11 @@ bool LocalText::localeBefore(std::string_view a, std::string_view b) {
 }
 
 const LocalText::Items& LocalText::items() const {
-  static const Items kNone;
-  return items_ ? *items_ : kNone;
+  return sharedOrEmpty(items_);
 }
 
 LocalText::Items& LocalText::mutableItems() {
-  // A count of 1 means no other owner (a new one could only be copied from this object, here);
-  // while other owners, on any thread, drop theirs the count is at worst too high: a needless copy.
-  if (!items_) {
-    items_ = std::make_shared<Items>();
-  } else if (items_.use_count() > 1) {
-    items_ = std::make_shared<Items>(*items_);
-  }
-  return *items_;
+  return writable(items_);
 }
 
 const std::string* LocalText::find(std::string_view locale) const {
