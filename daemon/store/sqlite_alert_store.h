@@ -20,6 +20,7 @@
 #include <mutex>
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "daemon/store/queued_alert_store.h"
 
@@ -75,6 +76,8 @@ class SqliteAlertStore final : public QueuedAlertStore {
   // The rows of a statement selecting the alerts table's columns (read_mu_ held).
   absl::StatusOr<std::vector<AlertRecord>> alertRows(sqlite3_stmt* s);
   absl::Status applyBatch(std::vector<Op>& ops, uint64_t& dead_letter_delta) override;
+  // Fills superseded_ for `ops` (sqlite_alert_store_writer.cc).
+  void markSuperseded(const std::vector<Op>& ops);
   // synchronous=FULL for a batch holding an operator's action, NORMAL otherwise.
   absl::Status setSynchronous(bool full);
   absl::Status apply(DeadLettersOp& op, uint64_t& added) override;
@@ -90,6 +93,10 @@ class SqliteAlertStore final : public QueuedAlertStore {
   std::unique_ptr<SqliteConnection> reader_db_;  // under read_mu_
   std::mutex read_mu_;
   bool synchronous_full_ = false;  // store thread only
+  // The changes of the batch being written whose alert changes again later in the same batch:
+  // their history rows are written, their `alerts` row is not (the last change's is the one the
+  // transaction leaves). Store thread only; set by applyBatch().
+  absl::flat_hash_set<const AlertRecord*> superseded_;
 };
 
 using SqliteAlertStorePtr = std::unique_ptr<SqliteAlertStore>;

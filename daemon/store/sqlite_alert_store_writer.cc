@@ -73,7 +73,9 @@ absl::Status SqliteAlertStore::applyBatch(std::vector<Op>& ops, uint64_t& dead_l
   absl::Status status;
   uint64_t added = 0;
   uint64_t purged = 0;  // dead letters deleted by a retention purge
+  markSuperseded(ops);
   status = applyEach(ops, added, purged);
+  superseded_.clear();
   int64_t trimmed = 0;
   if (status.ok() && added > 0 && max_dead_letters_ > 0 &&
       deadLetterCount() + added - purged > max_dead_letters_) {
@@ -112,21 +114,36 @@ absl::Status SqliteAlertStore::apply(DeadLettersOp& op, uint64_t& added) {
   return absl::OkStatus();
 }
 
+void SqliteAlertStore::markSuperseded(const std::vector<Op>& ops) {
+  // Latest first: a change is superseded when a later one of the batch names the same alert.
+  superseded_.clear();
+  absl::flat_hash_set<std::string_view> later;
+  for (auto op = ops.rbegin(); op != ops.rend(); ++op) {
+    const auto* a = std::get_if<AlertsOp>(&*op);
+    if (a == nullptr) continue;
+    for (auto c = a->changes.rbegin(); c != a->changes.rend(); ++c) {
+      if (!later.insert(c->alert_id).second) superseded_.insert(&*c);
+    }
+  }
+}
+
 absl::Status SqliteAlertStore::apply(AlertsOp& op) {
   SqliteConnection& w = *writer_db_;
   for (const AlertRecord& a : op.changes) {
     sqlite3_stmt* s = w.upsert_alert;
-    int i = 1;
-    for (const std::string* v :
-         {&a.alert_id, &a.model, &a.status, &a.tier, &a.subject_kind, &a.subject_id, &a.region,
-          &a.agency, &a.starts_at, &a.updated_at, &a.json}) {
-      bindText(s, i++, *v);
+    if (!superseded_.contains(&a)) {
+      int i = 1;
+      for (const std::string* v :
+           {&a.alert_id, &a.model, &a.status, &a.tier, &a.subject_kind, &a.subject_id, &a.region,
+            &a.agency, &a.starts_at, &a.updated_at, &a.json}) {
+        bindText(s, i++, *v);
+      }
+      if (auto st = w.run(s, "upsert alert"); !st.ok()) return st;
     }
-    if (auto st = w.run(s, "upsert alert"); !st.ok()) return st;
 
     s = w.insert_history;
     const std::string at = formatStoreTime(a.at);
-    i = 1;
+    int i = 1;
     for (const std::string* v :
          {&a.alert_id, &at, &a.actor, &a.action, &a.status, &a.tier, &a.note, &historyJson(a)}) {
       bindText(s, i++, *v);

@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "tests/fakes/alert_store_engines.h"
 #include "tests/fakes/stored_records.h"
@@ -138,6 +140,51 @@ TYPED_TEST(AlertStoreTest, AlertChangesUpsertCurrentStateAndAppendHistory) {
   EXPECT_EQ((*history)[1].at, 2500);
   EXPECT_EQ((*history)[1].json, want.json);
   EXPECT_TRUE(store->alertHistory("nope")->empty());
+}
+
+// One transaction with several changes of the same alerts, interleaved (the SQLite engine writes
+// an alert's row once per transaction, for its last change): each alert's row is its last change,
+// and every change is in its history, in order.
+TYPED_TEST(AlertStoreTest, ChangesOfOneAlertInOneBatchLeaveTheLastAsItsRowAndAllInHistory) {
+  auto store = this->openOk();
+  ASSERT_TRUE(store);
+  std::vector<AlertRecord> batch = {
+      storedAlertChange("a1", "firing", "casewatch", "", 1000),
+      storedAlertChange("a2", "firing", "casewatch", "", 1100),
+      storedAlertChange("a1", "acknowledged", "duty:li", "on it", 1200),
+      storedAlertChange("a2", "resolved", "casewatch", "", 1300),
+      storedAlertChange("a1", "escalated", "casewatch", "level 1", 1400),
+      storedAlertChange("a3", "firing", "casewatch", "", 1500),
+  };
+  store->recordAlertChanges(batch, nullptr);
+  store->flush();
+
+  auto alerts = store->loadAlerts();
+  ASSERT_TRUE(alerts.ok()) << alerts.status();
+  ASSERT_EQ(alerts->size(), 3u);
+  std::map<std::string, AlertRecord> by_id;
+  for (const AlertRecord& a : *alerts) by_id[a.alert_id] = a;
+  for (const auto& [id, status, at] :
+       {std::tuple{"a1", "escalated", 1400}, std::tuple{"a2", "resolved", 1300},
+        std::tuple{"a3", "firing", 1500}}) {
+    ASSERT_TRUE(by_id.count(id)) << id;
+    const AlertRecord& got = by_id[id];
+    EXPECT_EQ(got.status, status) << id;
+    EXPECT_EQ(got.updated_at, formatRfc3339(at)) << id;
+    EXPECT_EQ(got.json, storedAlertChange(id, status, "", "", at).json) << id;
+  }
+  auto h1 = store->alertHistory("a1");
+  ASSERT_TRUE(h1.ok()) << h1.status();
+  ASSERT_EQ(h1->size(), 3u);
+  EXPECT_EQ((*h1)[0].status, "firing");
+  EXPECT_EQ((*h1)[1].status, "acknowledged");
+  EXPECT_EQ((*h1)[1].note, "on it");
+  EXPECT_EQ((*h1)[2].status, "escalated");
+  EXPECT_EQ((*h1)[2].at, 1400);
+  auto h2 = store->alertHistory("a2");
+  ASSERT_TRUE(h2.ok()) << h2.status();
+  ASSERT_EQ(h2->size(), 2u);
+  EXPECT_EQ((*h2)[1].status, "resolved");
 }
 
 TYPED_TEST(AlertStoreTest, TheDaemonsOwnEvidenceUpdatesKeepWhoAndWhenButNotTheAlertInHistory) {
