@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "base/large_blocks.h"
 #include "daemon/app.h"
 #include "daemon/component_keys.h"
 #include "daemon/components.h"
@@ -28,6 +29,7 @@ casewatch::ConfigResult load(const std::string& path, std::vector<std::string> s
 }  // namespace
 
 int main(int argc, char** argv) {
+  casewatch::returnLargeFreedBlocksToTheSystem();
   CLI::App app{
       "casewatchd: watches petition case handling and warns duty officers before cases miss\n"
       "their statutory deadlines. Runs as a service by default; see the subcommands below."};

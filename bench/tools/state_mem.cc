@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "base/large_blocks.h"
 #include "daemon/components.h"
 #include "daemon/config_loader.h"
 #include "daemon/pipeline.h"
@@ -272,6 +273,8 @@ int breakdown(uint64_t cases, unsigned accepted_percent) {
 }  // namespace casewatch
 
 int main(int argc, char** argv) {
+  // As casewatchd does (daemon/main.cc), so that the figure is the daemon's.
+  casewatch::returnLargeFreedBlocksToTheSystem();
   std::string models;
   bool by_component = false;
   std::vector<const char*> positional;
