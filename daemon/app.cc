@@ -380,10 +380,12 @@ void App::onBatch(DecodedBatchPtr batch) {
     deferred_batches_.push_back(std::move(batch));
     return;
   }
+  deciding_batch_arrived_ns_ = batch->received_steady_ns;
   pipeline_->ingest(*batch);
   learn();
   // On the wall clock, escalations fall due between events too.
   workflow_->advanceTo(pipeline_->now());
+  deciding_batch_arrived_ns_ = 0;
   if (!dead_letters_.empty()) store_->addDeadLetters(std::exchange(dead_letters_, {}));
   if (batch->end_of_input) spdlog::info("Feed {} reached the end of its input.", batch->feed);
   if (journal_->pendingRecords() >= config_.store.commit_max_events) commitJournal();

@@ -143,6 +143,9 @@ class App final : private PipelineOutput, private AlertOperations {
   // As deliver(), recording each change's position as soon as it is sent: a kill in the middle of
   // a batch then re-sends at most the one change being sent, not the whole batch.
   void deliverEach(std::vector<AlertChange> changes, std::vector<uint64_t> positions);
+  // casewatch_alert_publish_latency_seconds, for changes just handed over whose feed batches
+  // arrived at `arrived` (steady clock, ns).
+  void observePublishLatency(const std::vector<int64_t>& arrived);
   absl::Status recover();
   // Snapshots (app_snapshot.cc). buildState() makes an empty pipeline (with the configured models
   // when `with_models`) and workflow; loadSnapshot() builds them and loads the newest valid
@@ -323,9 +326,13 @@ class App final : private PipelineOutput, private AlertOperations {
     uint64_t batch;     // the journal batch that must be durable first
     uint64_t position;  // decision order (see nextChangePosition)
     AlertChange change;
-    bool recorded = false;  // an operator's action, committed before it was held
+    bool recorded = false;         // an operator's action, committed before it was held
+    int64_t batch_arrived_ns = 0;  // the deciding feed batch's arrival (steady clock); 0 = none
   };
   std::deque<HeldChange> held_changes_;
+  // While a feed batch is applied, its arrival (steady clock, ns): the changes it decides carry it
+  // to their publication (casewatch_alert_publish_latency_seconds). 0 between batches.
+  int64_t deciding_batch_arrived_ns_ = 0;
   std::vector<DeadLetter> dead_letters_;
   // A duty officer's action being committed (app_operations.cc), and what waits for it.
   bool action_in_flight_ = false;

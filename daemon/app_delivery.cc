@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <memory>
 
@@ -60,7 +61,8 @@ void App::submitChange(AlertChange&& change) {
   }
   // The change depends on every event applied so far: hold it until their batch is durable.
   const uint64_t needed = journal_->pendingRecords() > 0 ? committed_batch_ + 1 : committed_batch_;
-  held_changes_.push_back(HeldChange{needed, pos, std::move(change)});
+  held_changes_.push_back(
+      HeldChange{needed, pos, std::move(change), false, deciding_batch_arrived_ns_});
   if (needed <= durable_batch_) releaseAlerts();
 }
 
@@ -93,10 +95,14 @@ void App::onDurable(uint64_t batch) {
 void App::releaseAlerts() {
   std::vector<AlertChange> ready;
   std::vector<uint64_t> positions;
-  std::vector<bool> recorded;  // an operator's action, already committed (app_operations.cc)
+  std::vector<bool> recorded;    // an operator's action, already committed (app_operations.cc)
+  std::vector<int64_t> arrived;  // the deciding batches' arrivals, where a batch decided them
   uint64_t last = 0;
   while (!held_changes_.empty() && held_changes_.front().batch <= durable_batch_) {
     recorded.push_back(held_changes_.front().recorded);
+    if (held_changes_.front().batch_arrived_ns != 0) {
+      arrived.push_back(held_changes_.front().batch_arrived_ns);
+    }
     ready.push_back(std::move(held_changes_.front().change));
     last = held_changes_.front().position;
     positions.push_back(last);
@@ -122,13 +128,15 @@ void App::releaseAlerts() {
   recording_.push_back(RecordingBatch{shared, std::move(recorded)});
   unrecorded_changes_ += shared->size();
   store_->recordAlertChanges(
-      std::move(records), [this, shared, shared_positions](const absl::Status& s) {
+      std::move(records),
+      [this, shared, shared_positions, arrived = std::move(arrived)](const absl::Status& s) {
         if (!s.ok())
           spdlog::error("Recording alert changes failed: {}; publishing anyway.", s.message());
-        boost::asio::post(io_, [this, shared, shared_positions] {
+        boost::asio::post(io_, [this, shared, shared_positions, arrived] {
           killPointForTest("alerts.recorded");
           recordingDone(shared);
           deliverEach(std::move(*shared), std::move(*shared_positions));
+          observePublishLatency(arrived);
           startWaitingAction();  // an action waits for the changes decided before it
         });
       });
@@ -145,6 +153,14 @@ void App::releaseAlerts() {
           unrecorded_changes_, kStoreCaughtUpChanges);
     }
   }
+}
+
+void App::observePublishLatency(const std::vector<int64_t>& arrived) {
+  if (arrived.empty()) return;
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  for (const int64_t t : arrived) metrics_->publishLatency(static_cast<double>(now - t) * 1e-9);
 }
 
 void App::recordingDone(const std::shared_ptr<std::vector<AlertChange>>& batch) {

@@ -79,6 +79,15 @@ Metrics::Metrics(std::vector<std::string> feeds)
            .Help("From a batch's first message arriving to its events' decisions being made.")
            .Register(r)
            .Add({}, latencyBuckets());
+  publish_latency_ =
+      &BuildHistogram()
+           .Name("casewatch_alert_publish_latency_seconds")
+           .Help(
+               "From the arrival of the feed batch whose events decided an alert change to the "
+               "change's hand-over to the sinks and the bus, after its events are durable in the "
+               "journal and the change is recorded in the store.")
+           .Register(r)
+           .Add({}, latencyBuckets());
   journal_commit_ = &BuildHistogram()
                          .Name("casewatch_journal_commit_seconds")
                          .Help("Event journal group commit: write and fdatasync of one batch.")

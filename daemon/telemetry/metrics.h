@@ -58,6 +58,9 @@ class Metrics final : public ModelMetrics {
   void sequenceGap(size_t feed, uint64_t missing);
   void orphans(std::string_view outcome, uint64_t n);
   void decisionLatency(double seconds) { latency_->Observe(seconds); }
+  // An alert change decided by a feed batch, handed to the sinks and the bus `seconds` after the
+  // batch arrived (app_delivery.cc).
+  void publishLatency(double seconds) { publish_latency_->Observe(seconds); }
   void journalCommit(double seconds) { journal_commit_->Observe(seconds); }
   void storeCommit(double seconds) { store_commit_->Observe(seconds); }
   // A change of the alert book; `tier` is the alert's tier after it.
@@ -117,6 +120,7 @@ class Metrics final : public ModelMetrics {
   std::vector<prometheus::Counter*> duplicates_, conflicts_, gaps_, gap_missing_, skipped_;
   prometheus::Family<prometheus::Counter>* orphans_family_;
   prometheus::Histogram* latency_;
+  prometheus::Histogram* publish_latency_;
   prometheus::Histogram* journal_commit_;
   prometheus::Histogram* store_commit_;
   prometheus::Family<prometheus::Counter>* alert_changes_family_;

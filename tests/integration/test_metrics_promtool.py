@@ -142,6 +142,11 @@ def test(args, tmp):
             breaches, completed)
     assert cwtest.metric_sum(samples, "casewatch_ingest_decision_latency_seconds_count") > 0
     assert cwtest.metric_sum(samples, "casewatch_journal_commit_seconds_count") > 0
+    # Alerts decided by the feed's events were published: each waited a measured, positive time,
+    # at least the journal's commit (its events are durable before it leaves).
+    published = cwtest.metric_sum(samples, "casewatch_alert_publish_latency_seconds_count")
+    waited = cwtest.metric_sum(samples, "casewatch_alert_publish_latency_seconds_sum")
+    assert published > 0 and waited > 0, (published, waited)
     assert cwtest.metric_sum(samples, "casewatch_build_info") == 1
 
     # The same file replayed ends with the same active overdue alerts as the live daemon.
