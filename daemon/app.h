@@ -370,6 +370,10 @@ class App final : private PipelineOutput, private AlertOperations {
   boost::asio::thread_pool fit_pool_{1};
   bool escalation_fit_in_flight_ = false;
   bool hawkes_fit_in_flight_ = false;
+  // No refit of that kind starts before this steady time (ms): refits take at most a share of the
+  // wall time (app_learning.cc, kRefitShare).
+  int64_t escalation_refit_after_ms_ = 0;
+  int64_t hawkes_refit_after_ms_ = 0;
   uint64_t events_since_drain_ = 0;
   static constexpr uint64_t kLearnDrainEvents = 4096;
 

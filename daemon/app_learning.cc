@@ -1,11 +1,13 @@
 // The models that learn from the daemon's own history (models.escalation_risk.learn,
 // models.repeat_visit.learn): their labelled rows are handed to the store as they come (the
 // store's writer thread writes them), refits fall due on the models' clock (event time in replay
-// and tests), run one at a time on fit_pool_ (reading the store, never the journal: old journal
-// segments may be gone), are recorded in the store with a log line, and their outcome is posted
-// back to the io_context, where the model takes it. At start-up the last accepted fit comes back.
+// and tests), run one at a time on fit_pool_, reading the store (never the journal: old journal
+// segments may be gone), and take at most a tenth of the wall time (kRefitShare); they are recorded
+// in the store with a log line, and their outcome is posted back to the io_context, where the
+// model takes it. At start-up the last accepted fit comes back.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -15,6 +17,7 @@
 #include "base/str_cat.h"
 #include "base/thread_role.h"
 #include "daemon/app.h"
+#include "daemon/app_parts.h"
 #include "models/escalation_risk/escalation_risk_model.h"
 #include "models/escalation_risk/escalation_self_fit.h"
 #include "models/repeat_visit/repeat_visit_model.h"
@@ -31,6 +34,20 @@ constexpr uint64_t kDrainEvery = 4096;
 // than the last: at normal priority they took 37% of the daemon's CPU in bench/run's end to end
 // (perf, 918,795 events), from the thread that applies events.
 constexpr int kFitNice = 10;
+// The share of wall time that refits of one kind may take. After a refit that took d (from its
+// start on the io_context to its outcome applied there: the rows read, the fit, the open cases
+// rescored), the next one of that kind waits d·(1 − share)/share; one falling due meanwhile keeps
+// its flag and starts at the first batch or tick after that. Live, a daily refit of a second
+// waits 9 s, so never in practice. In a backfill, where a refit fell due every few seconds of wall
+// time, back to back and each longer than the last, they took as much CPU as the thread that
+// applies events (cw-fit 45 s, main 45 s of an 81 s bench/run end to end, 918,795 events), and
+// each accepted fit rescored every open case on the io_context.
+constexpr double kRefitShare = 0.1;
+
+int64_t refitPause(int64_t took_ms) {
+  return static_cast<int64_t>(static_cast<double>(std::max<int64_t>(took_ms, 0)) *
+                              (1.0 - kRefitShare) / kRefitShare);
+}
 
 void onFitThread() {
   static thread_local bool entered = false;
@@ -119,14 +136,16 @@ void App::learn() {
     // the running one is back.
     if (recovering_) {
       (void)m->takeRefitDue();
-    } else if (!escalation_fit_in_flight_ && m->takeRefitDue()) {
+    } else if (!escalation_fit_in_flight_ && app::steadyMs() >= escalation_refit_after_ms_ &&
+               m->takeRefitDue()) {
       startEscalationFit(pipeline_->now());
     }
   }
   if (auto* m = findModel<RepeatVisitModel>(*pipeline_); m != nullptr && m->learning()) {
     if (recovering_) {
       (void)m->takeRefitDue();
-    } else if (!hawkes_fit_in_flight_ && m->takeRefitDue()) {
+    } else if (!hawkes_fit_in_flight_ && app::steadyMs() >= hawkes_refit_after_ms_ &&
+               m->takeRefitDue()) {
       startHawkesFit(pipeline_->now());
     }
   }
@@ -136,8 +155,9 @@ void App::startEscalationFit(TimeMs at) {
   auto* m = findModel<EscalationRiskModel>(*pipeline_);
   if (m == nullptr) return;
   escalation_fit_in_flight_ = true;
+  const int64_t started_ms = app::steadyMs();
   const EscalationLearnConfig learn = m->learnConfig();
-  boost::asio::post(fit_pool_, [this, learn, at] {
+  boost::asio::post(fit_pool_, [this, learn, at, started_ms] {
     onFitThread();
     // Every row handed over before this job was posted is committed first.
     store_->flush();
@@ -171,7 +191,7 @@ void App::startEscalationFit(TimeMs at) {
         formatRfc3339(at), fit.rows, fit.cases, fit.positives, fit.holdout_cases,
         fit.auc ? *fit.auc : 0.0, learn.min_auc, fit.calibration_error, learn.max_calibration_error,
         fit.accepted ? "accepted" : "refused (" + fit.reason + ")");
-    boost::asio::post(io_, [this, fit = std::move(fit)] {
+    boost::asio::post(io_, [this, fit = std::move(fit), started_ms] {
       escalation_fit_in_flight_ = false;
       learning_metrics_->refit(std::string(kEscalation), fit.accepted);
       learning_metrics_->setTrainingRows(std::string(kEscalation), static_cast<double>(fit.rows));
@@ -184,6 +204,7 @@ void App::startEscalationFit(TimeMs at) {
           workflow_->advanceTo(pipeline_->now());
         }
       }
+      escalation_refit_after_ms_ = app::steadyMs() + refitPause(app::steadyMs() - started_ms);
       publishLearningMetrics();
       this->learn();  // a refit that fell due meanwhile
     });
@@ -194,6 +215,7 @@ void App::startHawkesFit(TimeMs at) {
   auto* m = findModel<RepeatVisitModel>(*pipeline_);
   if (m == nullptr) return;
   hawkes_fit_in_flight_ = true;
+  const int64_t started_ms = app::steadyMs();
   // One pass over the contacts the state holds, on the io_context (a daily cost proportional to
   // the visit log); the fit itself on the fit thread.
   auto streams = std::make_shared<std::vector<HawkesStream>>(
@@ -201,7 +223,7 @@ void App::startHawkesFit(TimeMs at) {
   const RepeatVisitConfig config = m->config();
   // From the fit in use: a daily refit in a third of the evaluations (fitHawkes).
   const std::optional<HawkesParams> start = m->refitStart();
-  boost::asio::post(fit_pool_, [this, streams, config, at, start] {
+  boost::asio::post(fit_pool_, [this, streams, config, at, start, started_ms] {
     onFitThread();
     RepeatVisitModel::HawkesOutcome o =
         RepeatVisitModel::fitHawkesBounded(std::move(*streams), config, at, start);
@@ -219,13 +241,14 @@ void App::startHawkesFit(TimeMs at) {
         "{:.5g} {}",
         formatRfc3339(at), o.streams, o.returns, o.params.mu, o.params.alpha, o.params.beta,
         o.fitted ? "in use" : "refused (" + o.reason + "); the configured values stay");
-    boost::asio::post(io_, [this, o = std::move(o)] {
+    boost::asio::post(io_, [this, o = std::move(o), started_ms] {
       hawkes_fit_in_flight_ = false;
       learning_metrics_->refit(std::string(kRepeat), o.fitted);
       learning_metrics_->setTrainingRows(std::string(kRepeat), static_cast<double>(o.streams));
       if (auto* model = findModel<RepeatVisitModel>(*pipeline_); model && model->learning()) {
         model->useHawkes(o);
       }
+      hawkes_refit_after_ms_ = app::steadyMs() + refitPause(app::steadyMs() - started_ms);
       publishLearningMetrics();
       this->learn();  // a refit that fell due meanwhile
     });

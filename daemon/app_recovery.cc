@@ -71,10 +71,13 @@ absl::Status App::recover() {
 // and what the duty officers did (acknowledgements, escalations). The workflow puts the latter back
 // and publishes only the difference, so a restart publishes nothing twice.
 void App::reconcile(const std::vector<Alert>& written_at_start) {
-  absl::StatusOr<StoredActiveAlerts> stored = absl::UnavailableError("not read");
-  if (stored_active_.valid()) {
-    // Read as start-up began; what start-up recorded since is laid over it, as the store did.
-    stored = stored_active_.get();
+  // Read as start-up began (then what start-up recorded since is laid over it, as the store
+  // did), or now. Initialised, not assigned: assigning over the error made GCC 12 see a free of
+  // abseil's static empty table (-Wfree-nonheap-object, a false positive).
+  const bool read_at_start = stored_active_.valid();
+  absl::StatusOr<StoredActiveAlerts> stored =
+      read_at_start ? stored_active_.get() : readActiveAlerts(*store_);
+  if (read_at_start) {
     if (stored.ok() && !written_at_start.empty()) {
       // Each alert as its last change written at start-up left it (kept if still active); the
       // others as read.
